@@ -1,0 +1,63 @@
+"""Readers: files → layers in the project CRS, failing with one clear ReadError.
+
+``read_path`` picks a reader by content (magic bytes) and suffix. Each reader
+returns a list of layers because one file may hold many tables.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from layers.crs import ProjectCRS
+from layers.progress import NULL_PROGRESS, Progress
+from layers.readers.errors import ReadError
+from layers.readers.options import ReadOptions
+
+__all__ = ["ReadError", "ReadOptions", "read_path", "sniff"]
+
+_TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+
+
+def sniff(path: Path) -> str:
+    """Return 'raster', 'gpkg', 'json', 'ifc' or raise ReadError."""
+    if not path.exists():
+        raise ReadError(path, "file not found")
+    if path.is_dir():
+        raise ReadError(path, "is a folder, not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError(path, "file is empty (0 bytes)")
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+    if head[:4] in _TIFF_MAGIC:
+        return "raster"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "gpkg"
+    if head.lstrip().upper().startswith(b"ISO-10303-21"):
+        return "ifc"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"{", b"["):
+        return "json"
+    suffix = path.suffix.lower()
+    known = {".tif": "GeoTIFF", ".tiff": "GeoTIFF", ".gpkg": "GeoPackage", ".geojson": "GeoJSON",
+             ".json": "GeoJSON", ".ifc": "IFC"}
+    if suffix in known:
+        raise ReadError(path, f"does not look like a {known[suffix]} file (unexpected content at start)")
+    raise ReadError(path, "unsupported file type (expected GeoJSON, GeoPackage, GeoTIFF or IFC)")
+
+
+def read_path(path, project: ProjectCRS, options: ReadOptions | None = None,
+              progress: Progress = NULL_PROGRESS) -> list:
+    path = Path(path)
+    options = options or ReadOptions()
+    kind = sniff(path)
+    if kind == "raster":
+        from layers.readers.raster import read_raster
+        return [read_raster(path, project, options, progress)]
+    if kind == "gpkg":
+        from layers.readers.gpkg import read_gpkg
+        return read_gpkg(path, project, options, progress)
+    if kind == "json":
+        from layers.readers.geojson import read_geojson
+        return read_geojson(path, project, options, progress)
+    from layers.readers.ifc import read_ifc_layer
+    return [read_ifc_layer(path, project, options, progress)]

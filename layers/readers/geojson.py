@@ -1,0 +1,150 @@
+"""GeoJSON reader, including ECharts' encoded map files (decoded, GCJ-02)."""
+from __future__ import annotations
+
+import json
+import re
+import math
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+
+from layers.crs import GCJ02
+from layers.readers.errors import ReadError
+from layers.readers.vector import make_vector_layer, resolve_crs
+
+MAX_BYTES = 2 * 1024 ** 3
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def load_json(path: Path):
+    if path.stat().st_size > MAX_BYTES:
+        raise ReadError(path, "file larger than 2 GiB")
+    try:
+        with open(path, "rb") as fh:
+            return json.loads(fh.read().decode("utf-8-sig"), parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise ReadError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise ReadError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise ReadError(path, "JSON nested too deeply") from exc
+    except ValueError as exc:
+        raise ReadError(path, str(exc)) from exc
+
+
+def decode_echarts_ring(encoded: str, offset, scale: float) -> list:
+    """ECharts' map encoding: zig-zag varint deltas in UTF-16 code points, quantised by scale."""
+    prev_x, prev_y = offset
+    ring = []
+    for i in range(0, len(encoded) - 1, 2):
+        x = ord(encoded[i]) - 64
+        y = ord(encoded[i + 1]) - 64
+        x = (x >> 1) ^ (-(x & 1))
+        y = (y >> 1) ^ (-(y & 1))
+        prev_x, prev_y = x + prev_x, y + prev_y
+        ring.append([prev_x / scale, prev_y / scale])
+    return ring
+
+
+def decode_echarts(doc: dict) -> dict:
+    scale = float(doc.get("UTF8Scale") or 1024)
+    for feat in doc.get("features", []):
+        geom = feat.get("geometry") or {}
+        offsets = geom.pop("encodeOffsets", None)
+        if offsets is None:
+            continue
+        if geom.get("type") == "Polygon":
+            geom["coordinates"] = [decode_echarts_ring(r, o, scale)
+                                   for r, o in zip(geom["coordinates"], offsets)]
+        elif geom.get("type") == "MultiPolygon":
+            geom["coordinates"] = [[decode_echarts_ring(r, o, scale) for r, o in zip(poly, offs)]
+                                   for poly, offs in zip(geom["coordinates"], offsets)]
+    doc.pop("UTF8Encoding", None)
+    return doc
+
+
+def _features(path: Path, doc) -> list:
+    if not isinstance(doc, dict):
+        raise ReadError(path, "JSON is not a GeoJSON object")
+    kind = doc.get("type")
+    if kind == "FeatureCollection":
+        feats = doc.get("features")
+        if not isinstance(feats, list):
+            raise ReadError(path, "FeatureCollection without a 'features' list")
+        return feats
+    if kind == "Feature":
+        return [doc]
+    if kind in ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+                "GeometryCollection"):
+        return [{"type": "Feature", "geometry": doc, "properties": {}}]
+    raise ReadError(path, "JSON has no GeoJSON 'type' (not a geographic file)")
+
+
+def _geometry(path: Path, i: int, geom):
+    if geom is None:
+        return None
+    try:
+        g = shape(geom)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError,
+            shapely.errors.GEOSException) as exc:
+        raise ReadError(path, f"feature {i}: malformed geometry ({exc})") from exc
+    xy = shapely.get_coordinates(g, include_z=True)
+    if len(xy) and not np.all(np.isfinite(np.nan_to_num(xy[:, :2], nan=math.inf))):
+        raise ReadError(path, f"feature {i}: non-finite coordinates")
+    return g
+
+
+def read_geojson(path: Path, project, options, progress) -> list:
+    doc = load_json(path)
+    warnings = []
+    if isinstance(doc, dict) and doc.get("UTF8Encoding"):
+        doc = decode_echarts(doc)
+        warnings.append("ECharts-encoded map decoded; its coordinates are GCJ-02")
+        options_crs = options.assume_crs or GCJ02
+    elif not options.assume_crs and _says_gcj02(path, doc):
+        warnings.append("the file says its coordinates are GCJ-02; converted to WGS84")
+        options_crs = GCJ02
+    else:
+        options_crs = options.assume_crs
+    feats = _features(path, doc)
+    if not feats:
+        raise ReadError(path, "GeoJSON has no features")
+    progress.update(0.3, f"{path.name}: {len(feats)} features")
+    geoms = np.empty(len(feats), dtype=object)
+    geoms[:] = [_geometry(path, i, (f or {}).get("geometry")) for i, f in enumerate(feats)]
+    if shapely.is_missing(geoms).all():
+        raise ReadError(path, "no feature has a geometry")
+    props = [(f or {}).get("properties") or {} for f in feats]
+    names = list(dict.fromkeys(k for p in props for k in p))
+    columns = {n: [p.get(n) for p in props] for n in names}
+    declared = _declared_crs(doc)
+    src = resolve_crs(path, declared or "EPSG:4326", options_crs, geoms, warnings)
+    progress.update(0.7, f"{path.name}: reprojecting")
+    layer = make_vector_layer(path, path.stem, geoms, columns, src, project, warnings)
+    progress.update(1.0, path.name)
+    return [layer]
+
+
+def _says_gcj02(path: Path, doc: dict) -> bool:
+    """Files rarely declare GCJ-02; honour it where the name or a crs note does."""
+    if re.search(r"gcj[-_]?02", path.name, re.I):
+        return True
+    feats = doc.get("features") if isinstance(doc, dict) else None
+    first = (feats[0] or {}).get("properties") if isinstance(feats, list) and feats else None
+    notes = [v for k, v in (first or {}).items() if k.lower() in ("crs", "crs_note", "datum")]
+    return any(isinstance(v, str) and re.search(r"gcj[-_ ]?02", v, re.I) for v in notes)
+
+
+def _declared_crs(doc: dict) -> str | None:
+    """Old-style GeoJSON 'crs' member (RFC 7946 dropped it; GDAL still writes it)."""
+    crs = doc.get("crs") if isinstance(doc, dict) else None
+    if isinstance(crs, dict):
+        name = (crs.get("properties") or {}).get("name")
+        if isinstance(name, str):
+            return name.replace("urn:ogc:def:crs:OGC:1.3:CRS84", "OGC:CRS84")
+    return None

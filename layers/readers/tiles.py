@@ -1,0 +1,106 @@
+"""GeoPackage tile pyramids → one imagery layer.
+
+The tile matrix set is the authority for tile placement (OGC 12-128 §2.2.7);
+gpkg_contents' srs can disagree with it, and GDAL then shows a 1×1 raster.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from layers.crs import normalise_crs, transform_xy
+from layers.data import RasterData
+from layers.layer import Layer
+from layers.readers.errors import ReadError
+from layers.readers.gpkg import connect_readonly, srs_definition
+
+
+def _decode(blob: bytes) -> np.ndarray:
+    import warnings
+
+    from rasterio.errors import NotGeoreferencedWarning
+    from rasterio.io import MemoryFile
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a tile has no georeference by design
+        with MemoryFile(blob) as mem, mem.open() as ds:
+            arr = ds.read()
+    if arr.shape[0] == 1:
+        arr = np.repeat(arr, 3, axis=0)
+    alpha = arr[3] > 0 if arr.shape[0] == 4 else np.ones(arr.shape[1:], bool)
+    return np.concatenate([arr[:3], alpha[None].astype(np.uint8) * 255])
+
+
+def pick_zoom(levels: list[tuple], max_px: int) -> tuple:
+    """The finest zoom whose occupied tile range fits in max_px a side."""
+    fitting = [lv for lv in levels if max(lv[1], lv[2]) * lv[3] <= max_px]
+    return max(fitting) if fitting else min(levels)
+
+
+def mosaic_tiles(path: Path, table: dict, project, options, progress) -> Layer:
+    name = table["name"]
+    con = connect_readonly(path)
+    try:
+        tms = con.execute("SELECT srs_id, min_x, min_y, max_x, max_y FROM gpkg_tile_matrix_set "
+                          "WHERE table_name=?", (name,)).fetchone()
+        if tms is None:
+            raise ReadError(path, f"tile table {name!r} has no tile matrix set")
+        srs_id, minx, _, _, maxy = tms
+        crs = normalise_crs(srs_definition(con, srs_id) or "EPSG:4326")
+        levels = []
+        for z, w, h, px in con.execute(
+                f'SELECT m.zoom_level, max(t.tile_column)-min(t.tile_column)+1, '
+                f'max(t.tile_row)-min(t.tile_row)+1, m.tile_width FROM "{name}" t '
+                f'JOIN gpkg_tile_matrix m ON m.table_name=? AND m.zoom_level=t.zoom_level '
+                f'GROUP BY m.zoom_level', (name,)):
+            levels.append((z, w, h, px))
+        if not levels:
+            raise ReadError(path, f"tile table {name!r} holds no tiles")
+        zoom = pick_zoom(levels, options.max_raster_size)[0]
+        tw, th, psx, psy = con.execute("SELECT tile_width, tile_height, pixel_x_size, pixel_y_size "
+                                       "FROM gpkg_tile_matrix WHERE table_name=? AND zoom_level=?",
+                                       (name, zoom)).fetchone()
+        rows = con.execute(f'SELECT tile_column, tile_row, tile_data FROM "{name}" WHERE zoom_level=?',
+                           (zoom,)).fetchall()
+    finally:
+        con.close()
+    c0 = min(r[0] for r in rows)
+    r0 = min(r[1] for r in rows)
+    width = (max(r[0] for r in rows) - c0 + 1) * tw
+    height = (max(r[1] for r in rows) - r0 + 1) * th
+    rgba = np.zeros((4, height, width), np.uint8)
+    for i, (col, row, blob) in enumerate(rows):
+        progress.update(0.1 + 0.6 * i / len(rows), f"{path.name}: tile {i + 1}/{len(rows)}")
+        try:
+            tile = _decode(bytes(blob))
+        except Exception as exc:  # a corrupt tile must not lose the others
+            raise ReadError(path, f"tile z{zoom}/{col}/{row} cannot be decoded ({exc})") from exc
+        y, x = (row - r0) * th, (col - c0) * tw
+        rgba[:, y:y + tile.shape[1], x:x + tile.shape[2]] = tile[:, :th, :tw]
+    src_transform = (minx + c0 * tw * psx, psx, 0.0, maxy - r0 * th * psy, 0.0, -psy)
+    return _warp(path, name, rgba, src_transform, crs, project, table, zoom)
+
+
+def _warp(path, name, rgba, src_t, crs, project, table, zoom) -> Layer:
+    from affine import Affine
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    h, w = rgba.shape[1:]
+    src_aff = Affine(src_t[1], 0, src_t[0], 0, src_t[5], src_t[3])
+    left, top = src_t[0], src_t[3]
+    right, bottom = left + w * src_t[1], top + h * src_t[5]
+    dst_aff, dw, dh = calculate_default_transform(crs, project.crs, w, h, left, bottom, right, top)
+    out = np.zeros((4, dh, dw), np.uint8)
+    for b in range(4):
+        reproject(rgba[b], out[b], src_transform=src_aff, src_crs=crs, dst_transform=dst_aff,
+                  dst_crs=project.crs, resampling=Resampling.bilinear)
+    warnings = []
+    if table.get("crs") and normalise_crs(table["crs"]) != crs:
+        warnings.append(f"gpkg_contents says {table['crs']} but the tile matrix set uses {crs}; "
+                        "tiles placed by the tile matrix set")
+    data = RasterData(array=out[:3], transform=(dst_aff.c, dst_aff.a, 0.0, dst_aff.f, 0.0, dst_aff.e),
+                      mask=out[3] > 0, band_names=["red", "green", "blue"])
+    return Layer(name=f"{path.stem}:{name}", kind="imagery", data=data, bounds=data.bounds(),
+                 source=str(path), source_crs=crs,
+                 meta={"warnings": warnings, "role": "imagery", "table": name, "zoom": zoom})
