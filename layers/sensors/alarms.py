@@ -1,0 +1,163 @@
+"""Threshold alarms with a lifecycle: active → acknowledged → cleared, with who and when.
+
+One open alarm per terminal; a worse reading escalates it (warning → critical).
+When readings return to normal an acknowledged alarm clears itself (who =
+"system"); an unacknowledged one stays active, marked ``normal_since``, until an
+operator acknowledges it (ISA-18.2 "return to normal, unacknowledged"), so no
+alarm vanishes unseen. Every change is appended to ``events`` for the history store.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from layers.sensors import kinds as K
+from layers.sensors.state import CRITICAL, NORMAL, OFFLINE, STALE, WARNING, SensorState
+
+ACTIVE, ACKNOWLEDGED, CLEARED = "active", "acknowledged", "cleared"
+SEVERITY = {WARNING: "warning", CRITICAL: "critical"}
+
+
+@dataclass
+class Alarm:
+    id: int
+    sensor: int
+    severity: int
+    raised_at: float
+    value: float
+    status: str = ACTIVE
+    peak: float = float("nan")
+    acked_by: str = ""
+    acked_at: float | None = None
+    cleared_by: str = ""
+    cleared_at: float | None = None
+    normal_since: float | None = None
+
+
+class AlarmBook:
+    def __init__(self, state: SensorState):
+        self.state = state
+        self.registry = state.registry
+        self.alarms: dict[int, Alarm] = {}
+        self.open_by_sensor: dict[int, int] = {}
+        self.events: list[tuple] = []  # (alarm id, sensor, event, severity, time, who, value)
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()
+        self.version = 0
+
+    def _event(self, a: Alarm, event: str, t: float, who: str = "", value: float = float("nan")):
+        self.events.append((a.id, a.sensor, event, a.severity, t, who, value))
+        self.version += 1
+
+    def update(self, idx, times, values, levels) -> list[Alarm]:
+        """Feed the levels ``SensorState.ingest`` returned; returns alarms raised or escalated."""
+        idx, levels = np.asarray(idx), np.asarray(levels)
+        hot = np.flatnonzero(levels >= WARNING)
+        changed = []
+        with self._lock:
+            for j in hot.tolist():  # few: only over-threshold readings get here
+                s, lv, t, v = int(idx[j]), int(levels[j]), float(times[j]), float(values[j])
+                aid = self.open_by_sensor.get(s)
+                if aid is None:
+                    a = Alarm(next(self._ids), s, lv, t, v, peak=v)
+                    self.alarms[a.id] = a
+                    self.open_by_sensor[s] = a.id
+                    self._event(a, "raised", t, value=v)
+                    changed.append(a)
+                    continue
+                a = self.alarms[aid]
+                a.normal_since = None
+                a.peak = v if abs(v) > abs(a.peak) else a.peak
+                if lv > a.severity:
+                    a.severity = lv
+                    self._event(a, "escalated", t, value=v)
+                    changed.append(a)
+            self._return_to_normal()
+        return changed
+
+    def _return_to_normal(self):
+        if not self.open_by_sensor:
+            return
+        sensors = np.fromiter(self.open_by_sensor, dtype=np.intp, count=len(self.open_by_sensor))
+        back = sensors[self.state.level[sensors] == NORMAL]
+        for s in back.tolist():
+            a = self.alarms[self.open_by_sensor[s]]
+            if a.normal_since is None:
+                a.normal_since = float(self.state.time[s])
+                self._event(a, "normal", a.normal_since, value=float(self.state.value[s]))
+            if a.status == ACKNOWLEDGED:
+                self._close(a, "system", a.normal_since)
+
+    def _close(self, a: Alarm, who: str, when: float):
+        a.status, a.cleared_by, a.cleared_at = CLEARED, who, when
+        self.open_by_sensor.pop(a.sensor, None)
+        self._event(a, "cleared", when, who)
+
+    def acknowledge(self, alarm_id: int, who: str, when: float) -> Alarm:
+        with self._lock:
+            a = self.alarms[alarm_id]
+            if a.status != ACTIVE:
+                raise ValueError(f"alarm {alarm_id} is {a.status}, not active")
+            a.status, a.acked_by, a.acked_at = ACKNOWLEDGED, who, when
+            self._event(a, "acknowledged", when, who)
+            if a.normal_since is not None:
+                self._close(a, "system", when)
+            return a
+
+    def clear(self, alarm_id: int, who: str, when: float) -> Alarm:
+        """Operator clears (e.g. a known fault); an active alarm is acknowledged first."""
+        with self._lock:
+            a = self.alarms[alarm_id]
+            if a.status == CLEARED:
+                raise ValueError(f"alarm {alarm_id} is already cleared")
+            if a.status == ACTIVE:
+                a.status, a.acked_by, a.acked_at = ACKNOWLEDGED, who, when
+                self._event(a, "acknowledged", when, who)
+            self._close(a, who, when)
+            return a
+
+    def open_alarms(self) -> list[Alarm]:
+        with self._lock:
+            return [self.alarms[i] for i in self.open_by_sensor.values()]
+
+    def for_sensor(self, sensor: int) -> Alarm | None:
+        aid = self.open_by_sensor.get(sensor)
+        return None if aid is None else self.alarms[aid]
+
+    def counts_by_district(self) -> dict:
+        """{district: {"active", "acknowledged", "warning", "critical"}} over open alarms."""
+        names = self.registry.district_names
+        out = {d: {ACTIVE: 0, ACKNOWLEDGED: 0, "warning": 0, "critical": 0} for d in names}
+        for a in self.open_alarms():
+            d = self.registry.district_of(a.sensor) or "unknown"
+            c = out.setdefault(d, {ACTIVE: 0, ACKNOWLEDGED: 0, "warning": 0, "critical": 0})
+            c[a.status] += 1
+            c[SEVERITY[a.severity]] += 1
+        return out
+
+    def drain_events(self) -> list[tuple]:
+        with self._lock:
+            ev, self.events = self.events, []
+            return ev
+
+
+def health(state: SensorState, now: float) -> dict:
+    """The "sensor health" view: stale and offline terminals per district and per kind."""
+    reg = state.registry
+    st = state.states(now)
+    out = {}
+    for code, name in ((STALE, "stale"), (OFFLINE, "offline")):
+        sel = st == code
+        out[name] = {
+            "count": int(sel.sum()),
+            "by_district": {d: int(c) for d, c in zip(
+                reg.district_names, np.bincount(reg.district[sel & (reg.district >= 0)],
+                                                minlength=len(reg.district_names)))},
+            "by_kind": {k: int(c) for k, c in zip(
+                [k.name for k in K.KINDS], np.bincount(reg.kind[sel], minlength=K.N_KINDS))},
+            "indices": np.flatnonzero(sel),
+        }
+    return out

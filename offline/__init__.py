@@ -1,0 +1,1 @@
+"""Offline services: local stores and sync (pure Python, no Qt)."""

@@ -1,0 +1,145 @@
+"""Observation history in SQLite, for charts and for replaying the sensor layer.
+
+- WAL + synchronous=NORMAL: telemetry is re-fetchable, so the last commits may
+  roll back after an OS crash (they survive an application crash); see
+  reliability.md. Every write is one ``BEGIN IMMEDIATE`` batch with executemany.
+- ``obs`` is a WITHOUT ROWID table keyed (sensor, time): the key *is* the query
+  index for ``series`` and ``at``, and with INSERT OR IGNORE it also drops QoS 1
+  redeliveries, so a duplicate is never stored twice (even across restarts).
+  Batches are sorted by key before insert so the B-tree is walked left to right.
+- ``sensor`` is the SensorThings Datastream id; ``time`` is Unix milliseconds.
+- One connection per thread: open a HistoryStore in the thread that uses it.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS obs (sensor INTEGER NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL,
+    PRIMARY KEY (sensor, time)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alarm_events (alarm INTEGER NOT NULL, sensor INTEGER NOT NULL,
+    event TEXT NOT NULL, severity INTEGER NOT NULL, time INTEGER NOT NULL, who TEXT, value REAL);
+CREATE INDEX IF NOT EXISTS alarm_events_time ON alarm_events (time);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+# distinct sensors by index seeks (a skip-scan), then each one's last row at or before ?1
+_DISTINCT = """WITH RECURSIVE s(sensor) AS (SELECT min(sensor) FROM obs UNION ALL
+    SELECT (SELECT min(sensor) FROM obs WHERE sensor > s.sensor) FROM s WHERE s.sensor IS NOT NULL)"""
+_AT = _DISTINCT + """ SELECT o.sensor, o.time, o.value FROM s JOIN obs o ON o.sensor = s.sensor
+    AND o.time = (SELECT max(time) FROM obs WHERE sensor = s.sensor AND time <= ?1 AND time >= ?2)"""
+
+
+class HistoryError(RuntimeError):
+    pass
+
+
+class HistoryStore:
+    def __init__(self, path, retention_s: float | None = None, busy_timeout_s: float = 5.0):
+        self.path = Path(path)
+        try:
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None,
+                                        timeout=busy_timeout_s, check_same_thread=True)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+            self.conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: index pages stay hot
+            self.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(f"{self.path}: cannot open history store ({exc})") from None
+        if retention_s is not None:
+            self.set_retention(retention_s)
+
+    def close(self):
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _write(self, sql: str, rows) -> int:
+        before = self.conn.total_changes
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.executemany(sql, rows)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+        return self.conn.total_changes - before
+
+    def append(self, sensors, times, values) -> int:
+        """Store a batch (times in Unix seconds); returns rows stored (duplicates ignored)."""
+        s = np.asarray(sensors, dtype=np.int64)
+        t = np.round(np.asarray(times, dtype=np.float64) * 1000.0).astype(np.int64)
+        v = np.asarray(values, dtype=np.float64)
+        if len(s) == 0:
+            return 0
+        order = np.lexsort((t, s))
+        rows = zip(s[order].tolist(), t[order].tolist(), v[order].tolist())
+        return self._write("INSERT OR IGNORE INTO obs VALUES (?, ?, ?)", rows)
+
+    def append_alarm_events(self, events) -> int:
+        """Events as AlarmBook.events tuples: (alarm, sensor, event, severity, t, who, value)."""
+        rows = [(a, s, e, sev, int(round(t * 1000)), who, None if v != v else v)
+                for a, s, e, sev, t, who, v in events]
+        return self._write("INSERT INTO alarm_events VALUES (?, ?, ?, ?, ?, ?, ?)", rows) if rows else 0
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM obs").fetchone()[0]
+
+    def series(self, sensor: int, t0: float, t1: float):
+        """(times s, values) of one sensor in [t0, t1], oldest first, for charts."""
+        rows = self.conn.execute(
+            "SELECT time, value FROM obs WHERE sensor = ? AND time BETWEEN ? AND ? ORDER BY time",
+            (int(sensor), int(t0 * 1000), int(t1 * 1000))).fetchall()
+        a = np.array(rows, dtype=np.float64).reshape(-1, 2)
+        return a[:, 0] / 1000.0, a[:, 1]
+
+    def at(self, t: float, lookback_s: float | None = None):
+        """Last observation per sensor at or before t → (sensors, times s, values), for replay."""
+        lo = -(2 ** 62) if lookback_s is None else int((t - lookback_s) * 1000)
+        rows = self.conn.execute(_AT, (int(t * 1000), lo)).fetchall()
+        a = np.array(rows, dtype=np.float64).reshape(-1, 3)
+        return a[:, 0].astype(np.int64), a[:, 1] / 1000.0, a[:, 2]
+
+    def alarms_at(self, t: float) -> dict:
+        """Alarms open at time t: {alarm id: {"sensor", "severity", "status", "raised_at"}}."""
+        out = {}
+        for alarm, sensor, event, sev, tm, who in self.conn.execute(
+                "SELECT alarm, sensor, event, severity, time, who FROM alarm_events "
+                "WHERE time <= ? ORDER BY time, rowid", (int(t * 1000),)):
+            if event == "raised":
+                out[alarm] = {"sensor": sensor, "severity": sev, "status": "active",
+                              "raised_at": tm / 1000.0}
+            elif alarm in out and event == "escalated":
+                out[alarm]["severity"] = sev
+            elif alarm in out and event == "acknowledged":
+                out[alarm].update(status="acknowledged", acked_by=who)
+            elif event == "cleared":
+                out.pop(alarm, None)
+        return out
+
+    def set_retention(self, seconds: float | None):
+        self._write("INSERT OR REPLACE INTO meta VALUES ('retention_s', ?)",
+                    [(None if seconds is None else str(float(seconds)),)])
+
+    def retention(self) -> float | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'retention_s'").fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    def prune(self, now: float) -> int:
+        """Delete observations older than the retention setting; returns rows deleted."""
+        keep = self.retention()
+        if keep is None:
+            return 0
+        cutoff = int((now - keep) * 1000)
+        # per-sensor range deletes through the key (a plain "time < ?" would scan everything)
+        sql = _DISTINCT + " DELETE FROM obs WHERE sensor IN (SELECT sensor FROM s) AND time < ?"
+        n = self._write(sql, [(cutoff,)])
+        self._write("DELETE FROM alarm_events WHERE time < ?", [(cutoff,)])
+        return n
