@@ -1,0 +1,49 @@
+"""Embedded Songjiang New City dataset the console opens on (built by tools/build_assets.py).
+
+`path(name)` finds a file of the dataset whether the console runs from the source tree or
+from an installed wheel; `DEFAULT_LAYERS` is the order and suggested style the console uses
+to open it (terrain first, then imagery, then vectors from the widest to the most detailed).
+"""
+from __future__ import annotations
+
+import pathlib
+from importlib import resources
+
+DATASET = "songjiang"
+
+
+def path(name: str) -> pathlib.Path:
+    """Path of a dataset file, e.g. path("dem.tif"); FileNotFoundError names what is missing."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ValueError(f"not a dataset file name: {name!r}")
+    ref = resources.files(__package__).joinpath(DATASET, name)
+    # A normal (unzipped) install gives a real file; the console's readers need one.
+    found = pathlib.Path(str(ref))
+    if not found.is_file():
+        raise FileNotFoundError(f"embedded dataset file missing: {found} (run tools/build_assets.py)")
+    return found
+
+
+def _style(colour: str, width: float = 1.0, fill_opacity: float = 0.0, label: str | None = "name_zh") -> dict:
+    return {"colour": colour, "line_width": width, "fill_opacity": fill_opacity, "label_field": label}
+
+
+def _layer(file: str, name_zh: str, name_en: str, role: str, style: dict) -> dict:
+    kind = "raster" if file.endswith(".tif") else "vector"
+    return {"file": file, "name_zh": name_zh, "name_en": name_en, "role": role, "kind": kind, "style": style}
+
+
+DEFAULT_LAYERS: list[dict] = [
+    _layer("dem.tif", "地形（合成）", "Terrain (synthetic)", "terrain",
+           {"colormap": "terrain", "vertical_exaggeration": 3.0, "label_field": None}),
+    _layer("basemap.tif", "底图（生成）", "Basemap (generated)", "imagery", {"opacity": 1.0, "label_field": None}),
+    _layer("songjiang_outline.geojson", "松江区界", "Songjiang District outline", "vector",
+           _style("#6b6b6b", 2.0, 0.0)),
+    _layer("new_city_extent.geojson", "松江新城范围（示意）", "Songjiang New City extent (approx.)", "vector",
+           _style("#9a7f5a", 1.5, 0.05)),
+    _layer("water.geojson", "水系", "Water", "vector", _style("#4a90c2", 1.5, 0.6)),
+    _layer("transport.geojson", "交通", "Transport", "vector", _style("#71c5e8", 3.0, 0.0)),
+    _layer("districts.geojson", "四大重点区域", "Four key districts", "vector", _style("#d7301f", 2.0, 0.15)),
+    _layer("heritage_sites.geojson", "历史文化遗产", "Heritage sites", "vector",
+           {**_style("#8b1a1a", 1.0, 1.0), "point_size": 8.0}),
+]
