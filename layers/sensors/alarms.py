@@ -18,6 +18,7 @@ from layers.sensors import kinds as K
 from layers.sensors.state import CRITICAL, NORMAL, OFFLINE, STALE, WARNING, SensorState
 
 ACTIVE, ACKNOWLEDGED, CLEARED = "active", "acknowledged", "cleared"
+MAX_EVENTS = 200_000
 SEVERITY = {WARNING: "warning", CRITICAL: "critical"}
 
 
@@ -50,6 +51,8 @@ class AlarmBook:
 
     def _event(self, a: Alarm, event: str, t: float, who: str = "", value: float = float("nan")):
         self.events.append((a.id, a.sensor, event, a.severity, t, who, value))
+        if len(self.events) > MAX_EVENTS:  # nobody drains (no history store): keep the newest
+            del self.events[: MAX_EVENTS // 2]
         self.version += 1
 
     def update(self, idx, times, values, levels) -> list[Alarm]:

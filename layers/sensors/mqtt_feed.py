@@ -1,0 +1,162 @@
+"""MQTT feed (paho-mqtt 2.x): SensorThings Observation topics plus the compact batch topic.
+
+- ``on_message`` runs on paho's network thread and only appends (topic, payload)
+  to a bounded deque; a full deque counts ``dropped``.
+- Parsing, validation, Datastream lookup and de-duplication happen in
+  ``next_batch`` on the pipeline's worker thread.
+- ``reconnect_delay_set(1, 4)``: paho retries at most 4 s apart, so a restarted
+  broker is back within 5 s; ``on_connect`` re-subscribes every time.
+- Password: only from the OS keyring (service ``KEYRING_SERVICE``, user name =
+  the MQTT user name); it is never read from or written to settings.
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import paho.mqtt.client as mqtt
+
+from layers.sensors import batch as B
+from layers.sensors import sta
+from layers.sensors.feed import Batch, Deduper, Feed
+
+log = logging.getLogger(__name__)
+KEYRING_SERVICE = "songjiang-console/mqtt"
+STA_SUBSCRIPTION = "v1.1/+/Observations"  # matches v1.1/Datastreams(<id>)/Observations
+
+
+class FeedError(RuntimeError):
+    pass
+
+
+@dataclass
+class MqttSettings:
+    """What settings may hold: no password here, ever."""
+    host: str = "127.0.0.1"
+    port: int = 1883
+    username: str = ""
+    tls: bool = False
+    ca_certs: str = ""
+    certfile: str = ""
+    keyfile: str = ""
+    client_id: str = ""  # set one to keep a persistent session (clean_session=False)
+    qos: int = 1
+    keepalive: int = 15
+
+
+def password_from_keyring(settings: MqttSettings) -> str:
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        pw = keyring.get_password(KEYRING_SERVICE, settings.username)
+    except KeyringError as exc:
+        raise FeedError(f"OS keyring unavailable for MQTT user {settings.username!r}: {exc}") from None
+    if pw is None:
+        raise FeedError(f"no password for MQTT user {settings.username!r} in the OS keyring "
+                        f"(service {KEYRING_SERVICE!r})")
+    return pw
+
+
+def make_client(settings: MqttSettings, client_id: str = "") -> mqtt.Client:
+    cid = client_id or settings.client_id
+    c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=cid or f"sj-{os.getpid()}-{time.time_ns()}",
+                    clean_session=not cid, protocol=mqtt.MQTTv311)
+    c.reconnect_delay_set(1, 4)
+    if settings.username:
+        c.username_pw_set(settings.username, password_from_keyring(settings))
+    if settings.tls:
+        c.tls_set(ca_certs=settings.ca_certs or None, certfile=settings.certfile or None,
+                  keyfile=settings.keyfile or None)
+    return c
+
+
+class MqttFeed(Feed):
+    def __init__(self, registry, settings: MqttSettings, queue_size: int = 200_000,
+                 dedupe_capacity: int = 2_000_000):
+        super().__init__(registry, queue_size)
+        self.settings = settings
+        self.dedupe = Deduper(dedupe_capacity)
+        self._connects = 0
+        self._connected = False
+        self.client: mqtt.Client | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+    def start(self):
+        self.client = c = make_client(self.settings)
+        c.on_connect, c.on_disconnect, c.on_message = self._on_connect, self._on_disconnect, self._on_message
+        c.connect_async(self.settings.host, int(self.settings.port), keepalive=self.settings.keepalive)
+        c.loop_start()
+
+    def stop(self):
+        if self.client is not None:
+            self.client.disconnect()
+            self.client.loop_stop()
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            self.last_error = f"broker refused connection: {reason_code}"
+            log.warning("%s:%s %s", self.settings.host, self.settings.port, self.last_error)
+            return
+        self._connects += 1
+        if self._connects > 1:
+            self.counters.add("reconnects")
+        self._connected = True
+        self.last_error = ""
+        q = self.settings.qos
+        client.subscribe([(STA_SUBSCRIPTION, q), (B.BATCH_TOPIC, q)])
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
+        self._connected = False
+
+    def _on_message(self, client, userdata, msg):
+        q = self._queue  # network thread: enqueue only
+        if len(q) >= self.queue_size:
+            self.counters.add("dropped")
+            return
+        q.append((msg.topic, msg.payload))
+        self._ready.set()
+
+    def next_batch(self, timeout: float = 0.1) -> Batch | None:
+        msgs = self._take(20_000, timeout)
+        if not msgs:
+            return None
+        ds_l, t_l, v_l, arrays = [], [], [], []
+        received = 0
+        for topic, payload in msgs:
+            try:
+                if topic == B.BATCH_TOPIC:
+                    ds, t, v, bad = B.decode(payload)
+                    received += len(ds) + len(bad)
+                    for reason in bad:
+                        self.counters.reject(reason)
+                    arrays.append((ds, t, v))
+                    continue
+                received += 1
+                d = sta.datastream_from_topic(topic)
+                t, v = sta.parse_observation(sta.loads(payload))
+            except sta.Rejected as exc:
+                received += topic == B.BATCH_TOPIC  # a bad batch counts as one received message
+                self.counters.reject(str(exc))
+                continue
+            ds_l.append(d), t_l.append(t), v_l.append(v)
+        self.counters.add("received", received)
+        if ds_l:
+            arrays.append((np.array(ds_l, np.int64), np.array(t_l), np.array(v_l)))
+        if not arrays:
+            return None
+        ds, t, v = (np.concatenate(a) for a in zip(*arrays))
+        idx = self.registry.index_of_datastreams(ds)
+        known = idx >= 0
+        self.counters.reject("unknown datastream", int((~known).sum()))
+        ds, t, v, idx = ds[known], t[known], v[known], idx[known]
+        fresh = self.dedupe.fresh(Deduper.keys(ds, np.round(t * 1000).astype(np.int64)))
+        self.counters.add("duplicates", int((~fresh).sum()))
+        return Batch(idx[fresh], t[fresh], v[fresh]) if fresh.any() else None

@@ -1,0 +1,103 @@
+"""Worker thread that drains a feed into layer state, alarms and the history store.
+
+    feed (own threads) → next_batch → SensorState.ingest → AlarmBook.update
+                                    → HistoryStore.append (own connection, this thread)
+
+``stored`` counts rows the history accepted (or state updates without a store);
+rows the store ignored as already present are ``duplicates``.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from layers.sensors.alarms import AlarmBook
+from layers.sensors.feed import Feed
+from layers.sensors.state import SensorState
+
+log = logging.getLogger(__name__)
+
+
+class Pipeline:
+    def __init__(self, feed: Feed, state: SensorState, alarms: AlarmBook | None = None,
+                 history_path=None, retention_s: float | None = None,
+                 prune_every_s: float = 3600.0):
+        self.feed, self.state, self.alarms = feed, state, alarms
+        self.history_path, self.retention_s = history_path, retention_s
+        self.prune_every_s = prune_every_s
+        self.counters = feed.counters
+        self.error = ""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._opened = threading.Event()
+
+    def start(self) -> "Pipeline":
+        self._thread = threading.Thread(target=self._run, name="sensor-pipeline", daemon=True)
+        self._thread.start()
+        self._opened.wait(10)
+        if self.error:
+            raise RuntimeError(self.error)
+        self.feed.start()
+        return self
+
+    def stop(self, timeout: float = 10.0):
+        """Stop the feed, store what it already queued, then end the worker."""
+        self.feed.stop()
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self):
+        store = None
+        try:
+            if self.history_path is not None:
+                from offline.history import HistoryStore  # noqa: layers→offline is a service call
+                store = HistoryStore(self.history_path, retention_s=self.retention_s)
+        except Exception as exc:  # reported to start(); the GUI shows it
+            self.error = str(exc)
+        finally:
+            self._opened.set()
+        if self.error:
+            return
+        last_prune = time.monotonic()
+        try:
+            while True:
+                batch = self.feed.next_batch(timeout=0.05)
+                if batch is None:
+                    if self._stop.is_set() and not self.feed.pending():
+                        break
+                    continue
+                self._apply(batch, store)
+                if store is not None and time.monotonic() - last_prune > self.prune_every_s:
+                    store.prune(time.time())
+                    last_prune = time.monotonic()
+        except Exception as exc:  # keep the app alive; the error is shown and logged
+            log.exception("sensor pipeline stopped")
+            self.error = f"sensor pipeline stopped: {exc}"
+        finally:
+            if store is not None:
+                store.close()
+
+    def _apply(self, batch, store):
+        levels = self.state.ingest(batch.idx, batch.times, batch.values)
+        if self.alarms is not None:
+            self.alarms.update(batch.idx, batch.times, batch.values, levels)
+        if store is None:
+            self.counters.add("stored", len(batch))
+            return
+        ds = self.state.registry.datastream[batch.idx]
+        n = store.append(ds, batch.times, batch.values)
+        self.counters.add("stored", n)
+        self.counters.add("duplicates", len(batch) - n)
+        if self.alarms is not None:
+            store.append_alarm_events(self.alarms.drain_events())
+
+    def wait(self, predicate, timeout: float) -> bool:
+        """Poll ``predicate(counters_dict)`` until true (tools and tests)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if predicate(self.counters.as_dict()):
+                return True
+            time.sleep(0.02)
+        return predicate(self.counters.as_dict())
