@@ -1,0 +1,254 @@
+"""HBIM records per IFC component, stored in the project's SQLite, with undo/redo.
+
+Four record kinds, all keyed to a component by its IFC GlobalId and each with
+its own UUID: ``Component`` (heritage classification, period/phase, material,
+structural role), ``Inspection`` (Pset_Condition-like), ``Damage`` (ICOMOS-ISCS
+stone-deterioration pattern, severity 1-5) and ``Intervention`` (IfcTask-like).
+Field edits: WAL + synchronous=FULL and ``BEGIN IMMEDIATE`` (reliability.md).
+Every edit is one ``_Put`` command (row before → row after) on the undo stack.
+IFC round-trip lives in ``offline/hbim_ifc.py``.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from psygnal import Signal
+
+# ICOMOS-ISCS "Illustrated glossary on stone deterioration patterns" (2008), main terms.
+ICOMOS_ISCS = (
+    "crack", "fracture", "star crack", "hair crack", "craquele", "splintering", "deformation",
+    "blistering", "bursting", "delamination", "exfoliation", "spalling", "flaking", "scaling",
+    "disintegration", "crumbling", "granular disintegration", "powdering", "sanding", "sugaring",
+    "fragmentation", "chipping", "alveolization", "coving", "erosion", "differential erosion",
+    "loss of components", "loss of matrix", "rounding", "roughening", "mechanical damage",
+    "impact damage", "cut", "scratch", "abrasion", "keying", "microkarst", "missing part", "gap",
+    "perforation", "pitting", "crust", "black crust", "salt crust", "deposit", "discolouration",
+    "colouration", "bleaching", "moist area", "staining", "efflorescence", "encrustation",
+    "concretion", "film", "glossy aspect", "graffiti", "patina", "iron rich patina", "oxalate patina",
+    "soiling", "subflorescence", "biological colonization", "alga", "lichen", "moss", "mould", "plant",
+)
+CONDITION_GRADES = {1: "good", 2: "fair", 3: "poor", 4: "very poor", 5: "dangerous"}
+
+
+def _uid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Component:
+    guid: str
+    model: str = ""
+    classification: str = ""  # heritage element type, e.g. "arch ring", "eave bracket set"
+    period: str = ""
+    phase: str = ""
+    material: str = ""
+    structural_role: str = ""
+    illustrative: bool = False
+
+
+@dataclass
+class Inspection:
+    guid: str
+    date: str
+    surveyor: str = ""
+    condition_grade: int = 1
+    notes: str = ""
+    illustrative: bool = False
+    id: str = field(default_factory=_uid)
+
+
+@dataclass
+class Damage:
+    guid: str
+    type: str
+    severity: int = 1
+    extent: str = ""
+    location: str = ""
+    photos: list = field(default_factory=list)
+    date: str = ""
+    illustrative: bool = False
+    id: str = field(default_factory=_uid)
+
+
+@dataclass
+class Intervention:
+    guid: str
+    type: str
+    start: str = ""
+    end: str = ""
+    materials: str = ""
+    contractor: str = ""
+    documents: list = field(default_factory=list)
+    illustrative: bool = False
+    id: str = field(default_factory=_uid)
+
+
+KINDS = {"components": Component, "inspections": Inspection, "damage": Damage, "interventions": Intervention}
+TABLE_OF = {cls: name for name, cls in KINDS.items()}
+_LISTS = {"photos", "documents"}
+
+
+def _key(table: str) -> str:
+    return "guid" if table == "components" else "id"
+
+
+def validate(rec):
+    if isinstance(rec, Damage):
+        if rec.type not in ICOMOS_ISCS:
+            raise ValueError(f"damage type {rec.type!r} is not an ICOMOS-ISCS glossary term")
+        if not 1 <= int(rec.severity) <= 5:
+            raise ValueError(f"severity must be 1-5, got {rec.severity}")
+    if isinstance(rec, Inspection) and int(rec.condition_grade) not in CONDITION_GRADES:
+        raise ValueError(f"condition grade must be 1-5, got {rec.condition_grade}")
+
+
+@dataclass
+class _Put:
+    """One undoable edit: ``before``/``after`` rows (None = absent)."""
+
+    table: str
+    before: dict | None
+    after: dict | None
+
+
+class HbimStore:
+    changed = Signal(str, str)  # table, component GlobalId
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")  # field edits must survive power loss
+        self.db.execute("PRAGMA busy_timeout=5000")
+        for table, cls in KINDS.items():
+            cols = ", ".join(f"{f.name} TEXT" + (" PRIMARY KEY" if f.name == _key(table) else "")
+                             for f in fields(cls))
+            self.db.execute(f"CREATE TABLE IF NOT EXISTS hbim_{table} ({cols})")
+            if table != "components":
+                self.db.execute(f"CREATE INDEX IF NOT EXISTS hbim_{table}_guid ON hbim_{table} (guid)")
+        self._undo: list[_Put] = []
+        self._redo: list[_Put] = []
+
+    def close(self):
+        self.db.close()
+
+    # -- reading -----------------------------------------------------------
+    def _row(self, table: str, key: str) -> dict | None:
+        cur = self.db.execute(f"SELECT * FROM hbim_{table} WHERE {_key(table)}=?", (key,))
+        row = cur.fetchone()
+        return dict(zip([c[0] for c in cur.description], row)) if row else None
+
+    @staticmethod
+    def _decode(table: str, row: dict):
+        cls = KINDS[table]
+        out = {}
+        for f in fields(cls):
+            v = row.get(f.name)
+            if f.name in _LISTS:
+                v = json.loads(v or "[]")
+            elif f.name == "illustrative":
+                v = v == "1"
+            elif f.name in ("severity", "condition_grade"):
+                v = int(v)
+            out[f.name] = v if v is not None else ""
+        return cls(**out)
+
+    def get(self, table: str, key: str):
+        row = self._row(table, key)
+        return self._decode(table, row) if row else None
+
+    def records(self, table: str, guid: str | None = None) -> list:
+        order = "guid" if table == "components" else "guid, " + ("date" if table != "interventions" else "start")
+        sql = f"SELECT * FROM hbim_{table}" + (" WHERE guid=?" if guid else "") + f" ORDER BY {order}, rowid"
+        cur = self.db.execute(sql, (guid,) if guid else ())
+        names = [c[0] for c in cur.description]
+        return [self._decode(table, dict(zip(names, r))) for r in cur.fetchall()]
+
+    def for_component(self, guid: str) -> dict:
+        return {"component": self.get("components", guid),
+                **{t: self.records(t, guid) for t in KINDS if t != "components"}}
+
+    # -- writing (undoable) ------------------------------------------------
+    @staticmethod
+    def _encode(rec) -> dict:
+        d = asdict(rec)
+        return {k: json.dumps(v) if k in _LISTS else ("1" if v is True else "0" if v is False else
+                                                       None if v is None else str(v)) for k, v in d.items()}
+
+    def _apply(self, table: str, row: dict | None, key: str):
+        if row is None:
+            self.db.execute(f"DELETE FROM hbim_{table} WHERE {_key(table)}=?", (key,))
+        else:
+            cols = list(row)
+            self.db.execute(f"INSERT OR REPLACE INTO hbim_{table} ({', '.join(cols)}) VALUES "
+                            f"({', '.join('?' * len(cols))})", [row[c] for c in cols])
+
+    def _run(self, cmds: list[_Put], undo: bool = False):
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for c in (reversed(cmds) if undo else cmds):
+                row = c.before if undo else c.after
+                key = (c.before or c.after)[_key(c.table)]
+                self._apply(c.table, row, key)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        for c in cmds:
+            self.changed.emit(c.table, (c.before or c.after)["guid"])
+
+    def _do(self, cmds: list[_Put]):
+        self._run(cmds)
+        self._undo.append(cmds)
+        self._redo.clear()
+
+    def put(self, rec) -> str:
+        """Add or replace a record; returns its key (GlobalId for components, UUID otherwise)."""
+        validate(rec)
+        table = TABLE_OF[type(rec)]
+        after = self._encode(rec)
+        key = after[_key(table)]
+        self._do([_Put(table, self._row(table, key), after)])
+        return key
+
+    def delete(self, table: str, key: str):
+        before = self._row(table, key)
+        if before is not None:
+            self._do([_Put(table, before, None)])
+
+    def put_many(self, recs, undoable: bool = True):
+        """Several records in one transaction (one undo step), e.g. an import."""
+        cmds = []
+        for rec in recs:
+            validate(rec)
+            table = TABLE_OF[type(rec)]
+            after = self._encode(rec)
+            cmds.append(_Put(table, self._row(table, after[_key(table)]), after))
+        if undoable:
+            self._do(cmds)
+        else:
+            self._run(cmds)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo(self):
+        if self._undo:
+            cmds = self._undo.pop()
+            self._run(cmds, undo=True)
+            self._redo.append(cmds)
+
+    def redo(self):
+        if self._redo:
+            cmds = self._redo.pop()
+            self._run(cmds)
+            self._undo.append(cmds)
