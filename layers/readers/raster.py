@@ -63,7 +63,7 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
                 bands = _bands(src.count, role)
                 array = vrt.read(bands, out_shape=(len(bands), out_h, out_w), resampling=resampling)
                 mask = vrt.dataset_mask(out_shape=(out_h, out_w), resampling=Resampling.nearest) > 0
-                t = vrt.transform * vrt.transform.scale(vrt.width / out_w, vrt.height / out_h)
+                t = vrt.transform @ vrt.transform.scale(vrt.width / out_w, vrt.height / out_h)
         except (rasterio.errors.RasterioError, ValueError) as exc:
             raise ReadError(path, f"cannot be read or warped: {str(exc).splitlines()[0]}") from exc
         if scale > 1:

@@ -1,0 +1,341 @@
+"""The main window: 3D view in the centre, layer tree and inspector docks, bookmarks, status bar."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+    QPushButton, QToolBar,
+)
+
+from console import i18n, settings
+from console.i18n import tr
+from console.loader import Loader
+from console.scene.camera import apply_bookmark, camera_state, restore_camera
+from console.scene.scene import Scene
+from console.view3d import View3D
+from layers.bookmarks import default_bookmarks
+from layers.crs import WGS84, transform_xy
+from layers.loading import embedded_specs, file_spec
+from layers.project import Project, ProjectFileError, read_project_file
+from widgets.inspector import Inspector
+from widgets.layer_tree import LayerTree
+
+log = logging.getLogger(__name__)
+FLY_MS = 700
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project | None = None, start_view: str = "new-city"):
+        super().__init__()
+        self.project = project or Project()
+        self.start_view = start_view
+        self.scene = Scene(self.project.crs, self.project.layers)
+        self.view = View3D(self.scene, self)
+        self.setCentralWidget(self.view)
+        self.loader = Loader(self)
+        self.errors: list[str] = []
+        self._fly = None
+        self._build_docks()
+        self._build_actions()
+        self._build_status()
+        self.setAcceptDrops(True)
+        self.view.picked.connect(self.inspector.show_feature)
+        self.view.cursor_moved.connect(self._show_cursor)
+        self.tree.zoom_requested.connect(self.zoom_to_layer)
+        self.tree.remove_requested.connect(self.remove_layer)
+        self.loader.finished.connect(self._all_loaded)
+        self.retranslate()
+        self.resize(1600, 950)
+
+    # construction ------------------------------------------------------------
+    def _build_docks(self):
+        self.tree = LayerTree(self.project.layers)
+        self.inspector = Inspector()
+        self.layers_dock = QDockWidget(self)
+        self.layers_dock.setObjectName("layers")
+        self.layers_dock.setWidget(self.tree)
+        self.inspector_dock = QDockWidget(self)
+        self.inspector_dock.setObjectName("inspector")
+        self.inspector_dock.setWidget(self.inspector)
+        self.addDockWidget(Qt.LeftDockWidgetArea, self.layers_dock)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.inspector_dock)
+        self.resizeDocks([self.layers_dock, self.inspector_dock], [300, 340], Qt.Horizontal)
+
+    def _build_actions(self):
+        self.actions = {}
+        for key, slot, shortcut in (
+            ("action.add_layer", self.add_layer_dialog, QKeySequence.Open),
+            ("action.add_layer_gcj", lambda: self.add_layer_dialog("GCJ-02"), None),
+            ("action.open_project", self.open_project_dialog, None),
+            ("action.save_project", self.save_project_dialog, QKeySequence.Save),
+            ("action.save_image", self.save_image_dialog, None),
+            ("action.quit", self.close, QKeySequence.Quit),
+            ("action.about", self._about, None),
+        ):
+            act = QAction(self)
+            act.triggered.connect(lambda *_, s=slot: s())
+            if shortcut:
+                act.setShortcut(shortcut)
+            self.actions[key] = act
+        self.bookmark_bar = QToolBar(self)
+        self.bookmark_bar.setObjectName("bookmarks")
+        self.addToolBar(Qt.TopToolBarArea, self.bookmark_bar)
+        self.lang_group = QActionGroup(self)
+        for lang, label in (("zh", "中文"), ("en", "English")):
+            act = QAction(label, self, checkable=True)
+            act.setData(lang)
+            act.setChecked(i18n.language() == lang)
+            self.lang_group.addAction(act)
+        self.lang_group.triggered.connect(lambda act: self.set_language(act.data()))
+
+    def _build_status(self):
+        self.cursor_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(self.loader.cancel_all)
+        self.statusBar().addPermanentWidget(self.cursor_label, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self._set_busy(False)
+
+    def retranslate(self):
+        self.setWindowTitle(tr("app.title"))
+        for key, act in self.actions.items():
+            act.setText(tr(key))
+        mb = self.menuBar()
+        mb.clear()
+        file_menu = mb.addMenu(tr("menu.file"))
+        for key in ("action.add_layer", "action.add_layer_gcj", None, "action.open_project",
+                    "action.save_project", "action.save_image", None, "action.quit"):
+            file_menu.addSeparator() if key is None else file_menu.addAction(self.actions[key])
+        view_menu = mb.addMenu(tr("menu.view"))
+        view_menu.addAction(self.layers_dock.toggleViewAction())
+        view_menu.addAction(self.inspector_dock.toggleViewAction())
+        lang_menu = view_menu.addMenu(tr("menu.language"))
+        lang_menu.addActions(self.lang_group.actions())
+        mb.addMenu(tr("menu.help")).addAction(self.actions["action.about"])
+        self.layers_dock.setWindowTitle(tr("dock.layers"))
+        self.inspector_dock.setWindowTitle(tr("dock.inspector"))
+        self.bookmark_bar.setWindowTitle(tr("bookmarks"))
+        self.cancel_button.setText(tr("status.cancel"))
+        self.tree.retranslate()
+        self.inspector.retranslate()
+        self._fill_bookmarks()
+
+    def set_language(self, lang: str):
+        i18n.set_language(lang)
+        settings.save_language(lang)
+        for act in self.lang_group.actions():
+            act.setChecked(act.data() == lang)
+        self.retranslate()
+
+    def _fill_bookmarks(self):
+        self.bookmark_bar.clear()
+        for bid, bm in self.project.bookmarks.items():
+            act = self.bookmark_bar.addAction(bm.name(i18n.language()), lambda b=bid: self.fly_to(b))
+            act.setObjectName(f"bookmark-{bid}")
+            act.setToolTip(bid)
+
+    # loading -------------------------------------------------------------------
+    def load_specs(self, specs):
+        for spec in specs:
+            self._set_busy(True, tr("status.loading", name=Path(spec["source"]).name))
+            self.loader.submit(spec, self.project.crs, self._loaded, self.report_error, self._progress)
+
+    def load_files(self, paths, assume_crs=None):
+        specs = []
+        for p in paths:
+            if str(p).endswith(".sjproj"):
+                self.open_project(p)
+            else:
+                specs.append(file_spec(p, assume_crs))
+        self.load_specs(specs)
+
+    def _loaded(self, layers):
+        self.project.layers.extend(layers)
+        if any(lyr.source.endswith(("districts.geojson", "new_city_extent.geojson")) for lyr in layers):
+            self.project.bookmarks.update(default_bookmarks(self.project.layers))
+            self._fill_bookmarks()
+        self.statusBar().showMessage(tr("status.loaded", name=", ".join(i18n.layer_name(x) for x in layers)), 4000)
+
+    def _progress(self, fraction, message):
+        self.progress.setValue(int(fraction * 100))
+        self.progress.setToolTip(message)
+
+    def _all_loaded(self):
+        self._set_busy(False)
+        if self.start_view and self.start_view in self.project.bookmarks:
+            self.fly_to(self.start_view, animate=False)
+            self.start_view = None
+        elif self.project.camera:
+            restore_camera(self.scene.renderer, self.project.camera, self.project.crs)
+            self.project.camera = None
+        self.view.request_render()
+
+    def _set_busy(self, busy: bool, message: str = ""):
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        if message:
+            self.statusBar().showMessage(message)
+
+    def report_error(self, message: str):
+        """Every read failure reaches the user as one line naming the file; the window carries on."""
+        log.warning("%s", message)
+        self.errors.append(message)
+        self.statusBar().showMessage(message, 10000)
+        if os.environ.get("SONGJIANG_NO_DIALOGS"):
+            return
+        box = QMessageBox(QMessageBox.Warning, tr("error.title"), message, QMessageBox.Ok, self)
+        box.setModal(False)
+        box.show()
+
+    # camera ---------------------------------------------------------------------
+    def fly_to(self, bookmark_id: str, animate: bool = True):
+        bm = self.project.bookmarks.get(bookmark_id)
+        if bm is None:
+            return
+        if not animate:
+            apply_bookmark(self.scene.renderer, bm, self.project.crs)
+            self.view.request_render()
+            return
+        from console.scene.fly import CameraFlight
+        self._fly = CameraFlight(self.scene.renderer, bm, self.project.crs, FLY_MS, self.view.request_render)
+        self._fly.start()
+
+    def zoom_to_layer(self, layer_id: str):
+        from layers.bookmarks import bookmark_for_extent
+        layer = self.project.layers.by_id(layer_id)
+        if layer is None or not layer.has_bounds():
+            return
+        b = layer.bounds
+        bm = bookmark_for_extent("layer", layer.name, layer.name, b[0], b[1], b[3], b[4], z=b[2])
+        self.project.bookmarks.setdefault("_layer", bm)
+        self.project.bookmarks["_layer"] = bm
+        self.fly_to("_layer")
+        del self.project.bookmarks["_layer"]
+
+    def remove_layer(self, layer_id: str):
+        layer = self.project.layers.by_id(layer_id)
+        if layer is not None:
+            self.project.layers.remove(layer)
+
+    def _show_cursor(self, x, y, z):
+        lon, lat = transform_xy([x], [y], self.project.crs.crs, WGS84)
+        self.cursor_label.setText(tr("status.cursor", lon=float(lon[0]), lat=float(lat[0]),
+                                     crs=self.project.crs.crs, x=x, y=y, z=z))
+
+    # files and projects ------------------------------------------------------------
+    def add_layer_dialog(self, assume_crs=None):
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("action.add_layer"), "", tr("filter.data"))
+        if paths:
+            self.load_files(paths, assume_crs)
+
+    def dragEnterEvent(self, ev):
+        if ev.mimeData().hasUrls():
+            ev.acceptProposedAction()
+
+    def dropEvent(self, ev):
+        paths = [u.toLocalFile() for u in ev.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.load_files(paths)
+            ev.acceptProposedAction()
+
+    def save_project(self, path) -> Path:
+        self.project.camera = camera_state(self.scene.renderer, self.project.crs)
+        saved = self.project.save(path)
+        self.project.camera = None
+        return saved
+
+    def open_project(self, path):
+        try:
+            doc = read_project_file(path)
+        except ProjectFileError as exc:
+            self.report_error(str(exc))
+            return
+        for layer in list(self.project.layers):
+            self.project.layers.remove(layer)
+        from layers.bookmarks import Bookmark
+        self.project.bookmarks = {b["id"]: Bookmark.from_dict(b) for b in doc.get("bookmarks", [])}
+        self.project.camera = doc.get("camera")
+        self.start_view = None
+        self._fill_bookmarks()
+        self.load_specs([spec for spec in doc.get("layers", []) if spec.get("source")])
+
+    def save_project_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self, tr("action.save_project"), "songjiang.sjproj",
+                                              tr("filter.project"))
+        if path:
+            self.save_project(path)
+
+    def open_project_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(self, tr("action.open_project"), "", tr("filter.project"))
+        if path:
+            self.open_project(path)
+
+    def save_image_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self, tr("action.save_image"), "songjiang.png", "PNG (*.png)")
+        if path:
+            from console.snapshot import write_png
+            write_png(self.view.window, Path(path))
+
+    def _about(self):
+        QMessageBox.about(self, tr("app.title"), tr("about.text"))
+
+    def closeEvent(self, ev):
+        self.loader.shutdown()
+        self.view.Finalize()
+        super().closeEvent(ev)
+
+
+def run(args) -> int:
+    if not os.environ.get("DISPLAY") and sys.platform.startswith("linux") and not os.environ.get("WAYLAND_DISPLAY"):
+        sys.stderr.write("songjiang-console: no display; use `songjiang-console snapshot` headless, "
+                         "or run under xvfb-run\n")
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("songjiang-console")
+    i18n.set_language(args.lang or settings.saved_language())
+    if args.lang:
+        settings.save_language(args.lang)
+    window = MainWindow(start_view=args.view or "new-city")
+    window.show()
+    window.load_specs(embedded_specs())
+    window.load_files(args.files, args.assume_crs)
+    if args.screenshot:
+        _schedule_screenshot(window, args.screenshot)
+    return app.exec()
+
+
+def _schedule_screenshot(window, path):
+    """For docs and tests: grab the whole window once loading is done, then quit."""
+    def grab():
+        if window.loader.busy() or window._fly is not None and window._fly.running:
+            QTimer.singleShot(200, grab)
+            return
+        QApplication.processEvents()
+        window_image(window).save(path)
+        window.close()
+    QTimer.singleShot(1500, grab)
+
+
+def window_image(window):
+    """The whole window as a QImage, with the 3D view's frame painted in.
+
+    QWidget.grab() cannot read an OpenGL surface, so the VTK frame is read back
+    from VTK and composited where the view sits.
+    """
+    from PySide6.QtGui import QPainter
+    image = window.grab().toImage()
+    frame = window.view.frame_image()
+    painter = QPainter(image)
+    painter.drawImage(window.view.mapTo(window, window.view.rect().topLeft()), frame)
+    painter.end()
+    return image

@@ -1,0 +1,106 @@
+"""Command line: open the window, or run headless tools (snapshot, info, sensors).
+
+Every failure a user can cause (a bad file, an unknown view) ends in one line on
+stderr and a non-zero exit code, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from layers.readers import ReadError
+
+log = logging.getLogger("songjiang-console")
+
+VIEWS = ("new-city", "hub", "film-city", "old-town", "industry")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1600x900, not {text!r}") from None
+    if not (16 <= w <= 16384 and 16 <= h <= 16384):
+        raise argparse.ArgumentTypeError("size must be between 16 and 16384 pixels a side")
+    return w, h
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="songjiang-console",
+                                description="Songjiang New City operations console (松江新城运行控制台)")
+    p.add_argument("--version", action="version", version="%(prog)s 0.1.0")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command")
+
+    op = sub.add_parser("open", help="open the window (the default command)")
+    op.add_argument("files", nargs="*", help="GeoJSON, GeoPackage, GeoTIFF, IFC or .sjproj files")
+    op.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say (e.g. GCJ-02)")
+    op.add_argument("--view", choices=VIEWS, help="bookmark to start on")
+    op.add_argument("--lang", choices=("zh", "en"), help="interface language (remembered)")
+    op.add_argument("--screenshot", help=argparse.SUPPRESS)
+    op.set_defaults(func=cmd_open)
+
+    sn = sub.add_parser("snapshot", help="render a view to PNG offscreen (no window)")
+    sn.add_argument("files", nargs="*", help="extra files to show on top of the embedded data")
+    sn.add_argument("--view", default="new-city", choices=VIEWS)
+    sn.add_argument("--size", type=_size, default=(1600, 900), help="WIDTHxHEIGHT (default 1600x900)")
+    sn.add_argument("--out", required=True, help="PNG file to write")
+    sn.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say")
+    sn.set_defaults(func=cmd_snapshot)
+
+    inf = sub.add_parser("info", help="describe what the console reads in a file (like ogrinfo/gdalinfo)")
+    inf.add_argument("file")
+    inf.add_argument("--json", action="store_true", help="print JSON")
+    inf.add_argument("--crs", dest="assume_crs", help="CRS of the file when it does not say")
+    inf.set_defaults(func=cmd_info)
+
+    try:
+        from console.sensor_cli import add_subcommands
+        add_subcommands(sub)
+    except ImportError as exc:  # the sensor tools are optional in a partial install
+        log.debug("sensor commands unavailable: %s", exc)
+    return p
+
+
+def cmd_snapshot(args) -> int:
+    from console.snapshot import snapshot
+    out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs)
+    sys.stdout.write(f"{out}\n")
+    return 0
+
+
+def cmd_info(args) -> int:
+    from console.info import describe, format_text
+    report = describe(args.file, args.assume_crs)
+    text = json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_text(report)
+    sys.stdout.write(text + "\n")
+    return 0
+
+
+def cmd_open(args) -> int:
+    from console.app import run
+    return run(args)
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    commands = {"open", "snapshot", "info", "simulate", "record", "-h", "--help", "--version"}
+    if not argv or argv[0] not in commands:
+        argv = ["open", *argv]
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except ReadError as exc:
+        sys.stderr.write(f"songjiang-console: {exc}\n")
+        return 2
+    except (KeyError, ValueError, OSError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        sys.stderr.write(f"songjiang-console: {msg}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130

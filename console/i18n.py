@@ -1,0 +1,70 @@
+"""Interface strings in Simplified Chinese and English.
+
+A plain table rather than Qt .ts files: the strings are few, tests can check
+both languages are complete, and the headless tools share them.
+"""
+from __future__ import annotations
+
+STRINGS = {
+    "app.title": ("松江新城运行控制台", "Songjiang New City Operations Console"),
+    "menu.file": ("文件(&F)", "&File"),
+    "menu.view": ("视图(&V)", "&View"),
+    "menu.language": ("语言", "Language"),
+    "menu.help": ("帮助(&H)", "&Help"),
+    "action.add_layer": ("添加图层…", "Add layer…"),
+    "action.add_layer_gcj": ("添加图层（GCJ-02 坐标）…", "Add layer (GCJ-02 coordinates)…"),
+    "action.open_project": ("打开项目…", "Open project…"),
+    "action.save_project": ("保存项目…", "Save project…"),
+    "action.save_image": ("保存视图为图片…", "Save view as image…"),
+    "action.quit": ("退出", "Quit"),
+    "action.about": ("关于", "About"),
+    "dock.layers": ("图层", "Layers"),
+    "dock.inspector": ("属性", "Attributes"),
+    "bookmarks": ("视点", "Views"),
+    "layers.opacity": ("不透明度", "Opacity"),
+    "layers.zoom_to": ("缩放至图层", "Zoom to layer"),
+    "layers.remove": ("移除图层", "Remove layer"),
+    "inspector.empty": ("点击三维视图中的要素查看属性", "Click a feature in the 3D view to see its attributes"),
+    "inspector.layer": ("图层", "Layer"),
+    "inspector.field": ("字段", "Field"),
+    "inspector.value": ("值", "Value"),
+    "status.ready": ("就绪", "Ready"),
+    "status.loading": ("正在加载 {name}…", "Loading {name}…"),
+    "status.loaded": ("已加载 {name}", "Loaded {name}"),
+    "status.cancelled": ("已取消加载 {name}", "Cancelled loading {name}"),
+    "status.cancel": ("取消", "Cancel"),
+    "status.cursor": ("WGS84 {lon:.6f}°E {lat:.6f}°N | {crs} X {x:.1f} Y {y:.1f} | 高程/Z {z:.1f} m",
+                      "WGS84 {lon:.6f}°E {lat:.6f}°N | {crs} X {x:.1f} Y {y:.1f} | Z {z:.1f} m"),
+    "error.title": ("无法读取文件", "Cannot read file"),
+    "error.project": ("无法打开项目", "Cannot open project"),
+    "filter.data": ("地理数据 (*.geojson *.json *.gpkg *.tif *.tiff *.ifc);;项目 (*.sjproj);;所有文件 (*)",
+                    "Geodata (*.geojson *.json *.gpkg *.tif *.tiff *.ifc);;Projects (*.sjproj);;All files (*)"),
+    "filter.project": ("控制台项目 (*.sjproj)", "Console project (*.sjproj)"),
+    "about.text": ("松江新城数字化转型运行控制台。\n数据来源见 assets/README.md。",
+                   "Operations console for Songjiang New City's digital transformation.\n"
+                   "Data sources: see assets/README.md."),
+}
+
+LANGUAGES = ("zh", "en")
+_current = ["zh"]
+
+
+def set_language(lang: str):
+    _current[0] = "zh" if lang.lower().startswith("zh") else "en"
+
+
+def language() -> str:
+    return _current[0]
+
+
+def tr(key: str, **fields) -> str:
+    zh, en = STRINGS.get(key, (key, key))
+    text = zh if _current[0] == "zh" else en
+    return text.format(**fields) if fields else text
+
+
+def layer_name(layer) -> str:
+    """Layers carry a Chinese name and, where known, an English one."""
+    if _current[0] == "en" and layer.meta.get("name_en"):
+        return layer.meta["name_en"]
+    return layer.name

@@ -1,0 +1,67 @@
+"""`songjiang-console info FILE`: what the console reads in a file, like ogrinfo/gdalinfo."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from layers.crs import ProjectCRS, transform_xy
+from layers.readers import ReadOptions, read_path, sniff
+
+
+def _bounds(layer, project: ProjectCRS) -> dict:
+    if not layer.has_bounds():
+        return {}
+    b = layer.bounds
+    xs, ys = [b[0], b[3], b[0], b[3]], [b[1], b[1], b[4], b[4]]
+    lon, lat = transform_xy(xs, ys, project.crs, "EPSG:4326")
+    return {"project": [round(v, 3) for v in (b[0], b[1], b[3], b[4])],
+            "wgs84": [round(float(v), 7) for v in (min(lon), min(lat), max(lon), max(lat))]}
+
+
+def _layer_report(layer, project) -> dict:
+    entry = {"name": layer.name, "kind": layer.kind, "crs": layer.source_crs,
+             "bounds": _bounds(layer, project), "warnings": list(layer.meta.get("warnings", []))}
+    if layer.kind == "vector":
+        entry["feature_count"] = len(layer.data)
+        entry["geometry_types"] = layer.data.geometry_types
+        entry["fields"] = list(layer.data.columns)
+        if layer.meta.get("table"):
+            entry["table"] = layer.meta["table"]
+    else:
+        entry["size"] = layer.meta.get("size")
+        entry["bands"] = int(layer.data.array.shape[0])
+        entry["role"] = layer.meta.get("role")
+        if layer.kind == "terrain" and layer.data.mask.any():
+            valid = layer.data.array[0][layer.data.mask]
+            entry["elevation"] = [round(float(valid.min()), 3), round(float(valid.max()), 3)]
+    return entry
+
+
+def describe(path, assume_crs: str | None = None) -> dict:
+    path = Path(path)
+    project = ProjectCRS()
+    kind = sniff(path)
+    if kind == "ifc":
+        from layers.ifc.info import ifc_info
+        return {"file": str(path), "format": "IFC", **ifc_info(path, project)}
+    layers = read_path(path, project, ReadOptions(assume_crs=assume_crs))
+    formats = {"raster": "GeoTIFF", "gpkg": "GeoPackage", "json": "GeoJSON"}
+    return {"file": str(path), "format": formats[kind], "project_crs": project.crs,
+            "layers": [_layer_report(lyr, project) for lyr in layers]}
+
+
+def format_text(report: dict) -> str:
+    lines = [f"{report['file']}: {report['format']}"]
+    if "layers" not in report:
+        lines += [f"  {k}: {v}" for k, v in report.items() if k not in ("file", "format")]
+        return "\n".join(lines)
+    lines.append(f"project CRS: {report['project_crs']}")
+    for lyr in report["layers"]:
+        count = f"{lyr['feature_count']} features" if "feature_count" in lyr else f"{lyr.get('size')} px"
+        lines.append(f"- {lyr['name']} ({lyr['kind']}, {count}, CRS {lyr['crs']})")
+        if lyr.get("geometry_types"):
+            lines.append(f"    geometry: {', '.join(lyr['geometry_types'])}")
+        if lyr["bounds"]:
+            lines.append(f"    WGS84 bounds: {lyr['bounds']['wgs84']}")
+            lines.append(f"    project bounds: {lyr['bounds']['project']}")
+        lines += [f"    warning: {w}" for w in lyr["warnings"]]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The 3D scene: one adapter per layer kind, bound to the layer model."""

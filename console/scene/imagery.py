@@ -1,0 +1,72 @@
+"""Imagery draped on the terrain (or on a flat plane where there is none)."""
+from __future__ import annotations
+
+import numpy as np
+
+from console.scene import polydata
+from console.scene.base import LayerAdapter
+from console.scene.terrain import grid_arrays
+from console.vtk_imports import (
+    numpy_to_vtk, vtkActor, vtkImageData, vtkPolyDataMapper, vtkTexture,
+)
+
+DRAPE_LIFT = 0.5  # metres above the terrain surface, so imagery wins the depth test
+MESH_SIDE = 256
+
+
+def rgba_image(raster) -> vtkImageData:
+    """(bands, rows, cols) raster → RGBA vtkImageData, bottom row first as VTK expects."""
+    arr = raster.array
+    if arr.shape[0] == 1:
+        arr = np.repeat(arr, 3, axis=0)
+    rgb = arr[:3]
+    if rgb.dtype != np.uint8:
+        lo, hi = np.nanpercentile(rgb[:, raster.mask], [2, 98]) if raster.mask.any() else (0, 1)
+        rgb = np.clip((rgb - lo) / max(hi - lo, 1e-9) * 255, 0, 255).astype(np.uint8)
+    alpha = raster.mask.astype(np.uint8) * 255
+    rgba = np.concatenate([rgb, alpha[None]], axis=0).transpose(1, 2, 0)[::-1]
+    img = vtkImageData()
+    img.SetDimensions(rgba.shape[1], rgba.shape[0], 1)
+    scalars = numpy_to_vtk(np.ascontiguousarray(rgba.reshape(-1, 4)), deep=True)
+    scalars.SetName("rgba")
+    img.GetPointData().SetScalars(scalars)
+    return img
+
+
+class ImageryAdapter(LayerAdapter):
+    def build(self):
+        data = self.layer.data
+        xs, ys, *_ = grid_arrays(data, max_side=MESH_SIDE)
+        x0, y1 = data.transform[0], data.transform[3]
+        rows, cols = data.shape
+        width, height = cols * data.transform[1], rows * -data.transform[5]
+        # Stretch the mesh to the raster's outer edges so the texture covers it exactly.
+        xs = np.concatenate([[x0], xs, [x0 + width]])
+        ys = np.concatenate([[y1], ys, [y1 - height]])
+        gx, gy = np.meshgrid(xs, ys)
+        z = self.scene.height_at(gx.ravel(), gy.ravel()).reshape(gx.shape) + DRAPE_LIFT
+        o = self.scene.project.origin
+        pd = polydata.grid_surface(xs - o[0], ys - o[1], z - o[2])
+        tc = np.column_stack([(gx.ravel() - x0) / width, (gy.ravel() - (y1 - height)) / height])
+        tcoords = numpy_to_vtk(tc.astype(np.float32), deep=True)
+        tcoords.SetName("tcoords")
+        pd.GetPointData().SetTCoords(tcoords)
+        texture = vtkTexture()
+        texture.SetInputData(rgba_image(data))
+        texture.InterpolateOn()
+        texture.MipmapOn()
+        mapper = vtkPolyDataMapper()
+        mapper.SetInputData(pd)
+        mapper.SetResolveCoincidentTopologyToPolygonOffset()
+        mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(-1, -2)
+        self.actor = vtkActor()
+        self.actor.SetMapper(mapper)
+        self.actor.SetTexture(texture)
+        prop = self.actor.GetProperty()
+        prop.SetAmbient(0.45)
+        prop.SetDiffuse(0.6)
+        self.props = [self.actor]
+        self.apply_style()
+
+    def apply_style(self):
+        self.actor.GetProperty().SetOpacity(self.layer.opacity)

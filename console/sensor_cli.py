@@ -1,0 +1,186 @@
+"""``simulate`` and ``record`` subcommands (headless; no Qt is imported here).
+
+    songjiang-console simulate --mqtt HOST:PORT [--rate N] [--count N | --duration S] [--batch K]
+    songjiang-console record   --mqtt HOST:PORT --db FILE [--duration S]
+
+Both write a progress line (throughput, drops) to stderr every second and, when
+done or on SIGINT/SIGTERM, exactly one JSON line to stdout:
+{"received":…, "stored":…, "duplicates":…, "rejected":…, "reconnects":…, "dropped":…}.
+``console/cli.py`` calls ``add_subcommands``; ``python -m console.sensor_cli`` works alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+
+log = logging.getLogger(__name__)
+
+
+def _hostport(text: str):
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _settings(args):
+    from layers.sensors.mqtt_feed import MqttSettings
+
+    host, port = args.mqtt
+    return MqttSettings(host=host, port=port, username=args.username or "", tls=bool(args.tls_ca),
+                        ca_certs=args.tls_ca or "", client_id=getattr(args, "client_id", "") or "",
+                        qos=args.qos)
+
+
+def _registry(args):
+    from layers.sensors import loaders
+    from layers.sensors.generate import generate
+
+    src = args.registry
+    if not src:
+        return generate(args.terminals)
+    if src.startswith(("http://", "https://")):
+        return loaders.read_sensorthings(src)
+    return loaders.read_gpkg(src) if src.lower().endswith(".gpkg") else loaders.read_csv(src)
+
+
+class _Stopper:
+    """SIGINT/SIGTERM set an event instead of raising in the middle of a write."""
+
+    def __init__(self):
+        self.event = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: self.event.set())
+
+
+def _final(counts: dict) -> None:
+    keys = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped")
+    sys.stdout.write(json.dumps({k: int(counts.get(k, 0)) for k in keys}) + "\n")
+    sys.stdout.flush()
+
+
+def _progress(name: str, counts: dict, rate: float, extra: str = "") -> None:
+    sys.stderr.write(f"{name}: received={counts['received']} stored={counts['stored']} "
+                     f"rate={rate:,.0f}/s dropped={counts['dropped']} rejected={counts['rejected']} "
+                     f"reconnects={counts['reconnects']}{extra}\n")
+    sys.stderr.flush()
+
+
+def cmd_simulate(args) -> int:
+    from layers.sensors.publisher import Publisher
+    from layers.sensors.simulator import Simulator
+
+    stop = _Stopper()
+    try:
+        reg = _registry(args)
+        pub = Publisher(_settings(args), batch=args.batch)
+    except Exception as exc:  # bad registry, no keyring password: one clear line, no traceback
+        sys.stderr.write(f"simulate: {exc}\n")
+        return 1
+    sim = Simulator(reg, seed=args.seed, rate=args.rate or 100_000.0)
+    pub.start()
+    start = last = time.monotonic()
+    last_n, done = 0, 0
+    while not stop.event.is_set():
+        now = time.monotonic()
+        if args.duration is not None and now - start >= args.duration:
+            break
+        if args.count is not None and done >= args.count:
+            break
+        want = 2000
+        if args.rate:
+            want = min(want, int((now - start) * args.rate) - done)
+        if args.count is not None:
+            want = min(want, args.count - done)
+        if want <= 0:
+            stop.event.wait(0.002)
+        else:
+            b = sim.batch(want)
+            pub.publish(reg.datastream[b.idx], b.times, b.values, stop.event)
+            done += len(b)
+        if now - last >= 1.0:
+            c = pub.counters.as_dict()
+            _progress("simulate", c, (c["received"] - last_n) / (now - last))
+            last, last_n = now, c["received"]
+    pub.finish(timeout=30.0)
+    _final(pub.counters.as_dict())
+    return 0
+
+
+def cmd_record(args) -> int:
+    from layers.sensors.alarms import AlarmBook
+    from layers.sensors.mqtt_feed import MqttFeed
+    from layers.sensors.pipeline import Pipeline
+    from layers.sensors.state import SensorState
+
+    stop = _Stopper()
+    try:
+        reg = _registry(args)
+        state = SensorState(reg)
+        feed = MqttFeed(reg, _settings(args))
+        retention = args.retention_days * 86400.0 if args.retention_days else None
+        pipe = Pipeline(feed, state, AlarmBook(state), history_path=args.db,
+                        retention_s=retention).start()
+    except Exception as exc:
+        sys.stderr.write(f"record: {exc}\n")
+        return 1
+    start = last = time.monotonic()
+    last_n = 0
+    while not stop.event.wait(0.2):
+        now = time.monotonic()
+        if args.duration is not None and now - start >= args.duration:
+            break
+        if now - last >= 1.0:
+            c = pipe.counters.as_dict()
+            _progress("record", c, (c["stored"] - last_n) / (now - last),
+                      "" if feed.connected else f" DISCONNECTED {feed.last_error}")
+            last, last_n = now, c["stored"]
+    pipe.stop()
+    _final(pipe.counters.as_dict())
+    return 1 if pipe.error else 0
+
+
+def _common(p):
+    p.add_argument("--mqtt", required=True, type=_hostport, metavar="HOST:PORT")
+    p.add_argument("--username", help="MQTT user; the password is read from the OS keyring")
+    p.add_argument("--tls-ca", metavar="FILE", help="CA bundle; enables TLS")
+    p.add_argument("--qos", type=int, choices=(0, 1), default=1)
+    p.add_argument("--registry", help="CSV, GeoPackage or SensorThings URL (default: built-in)")
+    p.add_argument("--terminals", type=int, default=200_000, help="size of the built-in registry")
+
+
+def add_subcommands(subparsers) -> None:
+    p = subparsers.add_parser("simulate", help="publish simulated observations to an MQTT broker")
+    _common(p)
+    p.add_argument("--rate", type=float, default=1000.0, help="observations/s (0 = as fast as possible)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--count", type=int, help="publish exactly N observations, then stop")
+    g.add_argument("--duration", type=float, metavar="S")
+    p.add_argument("--batch", type=int, default=0, metavar="K",
+                   help="K observations per message on the compact batch topic (0 = STA messages)")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_simulate)
+    p = subparsers.add_parser("record", help="store a broker's observations in the history database")
+    _common(p)
+    p.add_argument("--db", required=True, metavar="FILE")
+    p.add_argument("--duration", type=float, metavar="S")
+    p.add_argument("--retention-days", type=float)
+    p.add_argument("--client-id", help="persistent MQTT session id (broker queues while away)")
+    p.set_defaults(func=cmd_record)
+
+
+def main(argv=None) -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    parser = argparse.ArgumentParser(prog="songjiang-console")
+    add_subcommands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

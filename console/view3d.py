@@ -1,0 +1,116 @@
+"""The VTK view inside Qt: coalesced renders, click-to-pick, cursor position."""
+from __future__ import annotations
+
+import numpy as np
+import vtkmodules.qt
+
+vtkmodules.qt.PyQtImpl = "PySide6"
+from PySide6.QtCore import QTimer, Signal  # noqa: E402
+from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor  # noqa: E402
+
+from console.scene.picking import pick  # noqa: E402
+from console.vtk_imports import vtkInteractorStyleTrackballCamera  # noqa: E402
+
+RENDER_INTERVAL_MS = 16
+CLICK_SLOP_PX = 4
+
+
+class View3D(QVTKRenderWindowInteractor):
+    picked = Signal(object, object)      # layer, attributes dict (None, None when nothing)
+    cursor_moved = Signal(float, float, float)  # project-CRS x, y, z
+
+    def __init__(self, scene, parent=None):
+        super().__init__(parent)
+        self.scene = scene
+        self.window = self.GetRenderWindow()
+        self.window.SetMultiSamples(0)  # MSAA triples frame time on software GL; users with GPUs lose little
+        self.window.AddRenderer(scene.renderer)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RENDER_INTERVAL_MS)
+        self._timer.timeout.connect(self.window.Render)
+        scene.set_render_callback(self.request_render)
+        style = vtkInteractorStyleTrackballCamera()
+        self.SetInteractorStyle(style)
+        self._press = None
+        self.frames = 0
+        scene.renderer.AddObserver("EndEvent", self._count_frame)
+
+    def _count_frame(self, *_):
+        self.frames += 1
+
+    def frame_image(self):
+        """The current frame as a QImage in widget (logical pixel) size."""
+        from PySide6.QtGui import QImage
+
+        from console.vtk_imports import vtk_to_numpy, vtkWindowToImageFilter
+        self.window.Render()
+        grab = vtkWindowToImageFilter()
+        grab.SetInput(self.window)
+        grab.SetInputBufferTypeToRGB()
+        grab.ReadFrontBufferOff()
+        grab.Update()
+        out = grab.GetOutput()
+        w, h, _ = out.GetDimensions()
+        rgb = vtk_to_numpy(out.GetPointData().GetScalars()).reshape(h, w, 3)[::-1].copy()
+        image = QImage(rgb.data, w, h, 3 * w, QImage.Format_RGB888).copy()
+        return image.scaled(self.width(), self.height()) if (w, h) != (self.width(), self.height()) else image
+
+    def request_render(self):
+        """Many model events in one tick → one render."""
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def mousePressEvent(self, ev):
+        self._press = ev.position().toPoint()
+        super().mousePressEvent(ev)
+
+    def mouseReleaseEvent(self, ev):
+        super().mouseReleaseEvent(ev)
+        pos = ev.position().toPoint()
+        if self._press is not None and (pos - self._press).manhattanLength() <= CLICK_SLOP_PX:
+            self.pick_at(pos.x(), pos.y())
+        self._press = None
+
+    def mouseMoveEvent(self, ev):
+        super().mouseMoveEvent(ev)
+        p = ev.position()
+        xyz = self.ground_at(p.x(), p.y())
+        if xyz is not None:
+            self.cursor_moved.emit(*xyz)
+
+    def _display_xy(self, x, y):
+        ratio = self.devicePixelRatioF()
+        return x * ratio, (self.height() - y) * ratio
+
+    def pick_at(self, x, y):
+        dx, dy = self._display_xy(x, y)
+        hit = pick(self.scene, dx, dy)
+        if hit is None:
+            self.picked.emit(None, None)
+        else:
+            self.picked.emit(hit.layer, hit.attributes)
+
+    def ground_at(self, x, y):
+        """Where the view ray meets the ground, in the project CRS (cheap: no picker)."""
+        r = self.scene.renderer
+        dx, dy = self._display_xy(x, y)
+        ends = []
+        for depth in (0.0, 1.0):
+            r.SetDisplayPoint(dx, dy, depth)
+            r.DisplayToWorld()
+            w = r.GetWorldPoint()
+            if w[3] == 0:
+                return None
+            ends.append(np.array(w[:3]) / w[3])
+        a, b = (self.scene.project.from_scene(e[None])[0] for e in ends)
+        z = float(self.scene.height_at([a[0]], [a[1]])[0])
+        for _ in range(3):  # refine against the terrain height under the ray
+            if abs(b[2] - a[2]) < 1e-9:
+                return None
+            t = (z - a[2]) / (b[2] - a[2])
+            if not 0 <= t <= 1:
+                return None
+            p = a + t * (b - a)
+            z = float(self.scene.height_at([p[0]], [p[1]])[0])
+        return float(p[0]), float(p[1]), z

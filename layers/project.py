@@ -1,0 +1,71 @@
+"""A project: the project CRS, the layer list, bookmarks and the camera, saved as one JSON file.
+
+Data is not copied into the project: layers are saved by source path (and
+GeoPackage table), and re-read through the readers when the project opens.
+Embedded layers are saved by asset name so a project opens on any machine.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layers.bookmarks import Bookmark
+from layers.crs import ProjectCRS
+from layers.layer import LayerList
+
+FORMAT = "songjiang-console-project"
+VERSION = 1
+
+
+@dataclass
+class Project:
+    crs: ProjectCRS = field(default_factory=ProjectCRS)
+    layers: LayerList = field(default_factory=LayerList)
+    bookmarks: dict[str, Bookmark] = field(default_factory=dict)
+    camera: dict | None = None
+    path: Path | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT, "version": VERSION, "crs": self.crs.to_dict(),
+            "layers": [lyr.to_dict() for lyr in self.layers if not lyr.meta.get("transient")],
+            "bookmarks": [b.to_dict() for b in self.bookmarks.values()],
+            "camera": self.camera,
+        }
+
+    def save(self, path) -> Path:
+        """Write atomically: a crash mid-save leaves the previous file intact."""
+        path = Path(path)
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.path = path
+        return path
+
+
+class ProjectFileError(ValueError):
+    pass
+
+
+def read_project_file(path) -> dict:
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProjectFileError(f"{path}: not a readable project file ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ProjectFileError(f"{path}: not a Songjiang console project")
+    if doc.get("version", 0) > VERSION:
+        raise ProjectFileError(f"{path}: made by a newer version (format {doc['version']})")
+    return doc

@@ -1,0 +1,41 @@
+"""layers/ and offline/ are pure models: no Qt, no VTK, no app imports."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FORBIDDEN = ("PySide6", "vtk", "vtkmodules", "pyvista", "pyvistaqt", "pyqtgraph", "console", "widgets")
+
+
+def _imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.lineno, node.module
+
+
+def test_model_packages_import_no_qt_or_vtk():
+    offenders = []
+    for pkg in ("layers", "offline"):
+        for path in (REPO / pkg).rglob("*.py"):
+            for line, name in _imports(path):
+                if name.split(".")[0] in FORBIDDEN:
+                    offenders.append(f"{path.relative_to(REPO)}:{line} imports {name}")
+    assert offenders == []
+
+
+def test_importing_models_loads_no_gui_toolkit():
+    code = ("import sys, importlib, pkgutil, layers, offline\n"
+            "for pkg in (layers, offline):\n"
+            "    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
+            "        importlib.import_module(m.name)\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'vtkmodules', 'pyvista')]\n"
+            "print(','.join(bad))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == ""

@@ -1,0 +1,126 @@
+"""The layer tree: check to show, drag to reorder, opacity slider, zoom to layer.
+
+Top of the tree is the layer drawn last (the end of the LayerList).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QLabel, QMenu, QSlider, QTreeWidget, QTreeWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from console.i18n import layer_name, tr
+
+ID_ROLE = Qt.UserRole + 1
+
+
+class _Tree(QTreeWidget):
+    reordered = Signal()
+
+    def dropEvent(self, event):
+        super().dropEvent(event)
+        self.reordered.emit()
+
+
+class LayerTree(QWidget):
+    zoom_requested = Signal(str)   # layer id
+    remove_requested = Signal(str)
+
+    def __init__(self, layers, parent=None):
+        super().__init__(parent)
+        self.layers = layers
+        self.tree = _Tree()
+        self.tree.setHeaderHidden(True)
+        self.tree.setDragDropMode(QAbstractItemView.InternalMove)
+        self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.opacity_label = QLabel()
+        self.opacity = QSlider(Qt.Horizontal)
+        self.opacity.setRange(0, 100)
+        row = QHBoxLayout()
+        row.addWidget(self.opacity_label)
+        row.addWidget(self.opacity)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(2, 2, 2, 2)
+        box.addWidget(self.tree)
+        box.addLayout(row)
+        self.tree.itemChanged.connect(self._item_changed)
+        self.tree.currentItemChanged.connect(lambda *_: self._sync_slider())
+        self.tree.itemDoubleClicked.connect(lambda item, _: self.zoom_requested.emit(item.data(0, ID_ROLE)))
+        self.tree.customContextMenuRequested.connect(self._menu)
+        self.tree.reordered.connect(self._apply_order)
+        self.opacity.valueChanged.connect(self._opacity_changed)
+        for signal in (layers.events.inserted, layers.events.removed, layers.events.moved):
+            signal.connect(lambda *_: self.refresh())
+        self.refresh()
+        self.retranslate()
+
+    def retranslate(self):
+        self.opacity_label.setText(tr("layers.opacity"))
+        self.refresh()
+
+    def refresh(self):
+        current = self.current_id()
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        for layer in reversed(list(self.layers)):
+            item = QTreeWidgetItem([layer_name(layer)])
+            item.setData(0, ID_ROLE, layer.id)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable | Qt.ItemIsDragEnabled)
+            item.setFlags(item.flags() & ~Qt.ItemIsDropEnabled)
+            item.setCheckState(0, Qt.Checked if layer.visible else Qt.Unchecked)
+            item.setToolTip(0, f"{layer.source}\n{layer.source_crs}")
+            self.tree.addTopLevelItem(item)
+            if layer.id == current:
+                self.tree.setCurrentItem(item)
+        self.tree.blockSignals(False)
+        self._sync_slider()
+
+    def current_id(self) -> str | None:
+        item = self.tree.currentItem()
+        return item.data(0, ID_ROLE) if item else None
+
+    def item_for(self, layer_id: str) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, ID_ROLE) == layer_id:
+                return item
+        return None
+
+    def _item_changed(self, item, _column):
+        layer = self.layers.by_id(item.data(0, ID_ROLE))
+        if layer is not None:
+            layer.visible = item.checkState(0) == Qt.Checked
+
+    def _sync_slider(self):
+        layer = self.layers.by_id(self.current_id() or "")
+        self.opacity.setEnabled(layer is not None)
+        if layer is not None:
+            self.opacity.blockSignals(True)
+            self.opacity.setValue(round(layer.opacity * 100))
+            self.opacity.blockSignals(False)
+
+    def _opacity_changed(self, value):
+        layer = self.layers.by_id(self.current_id() or "")
+        if layer is not None:
+            layer.opacity = value / 100.0
+
+    def _apply_order(self):
+        """Make the LayerList follow the order the user dragged the items into."""
+        wanted = [self.tree.topLevelItem(i).data(0, ID_ROLE)
+                  for i in range(self.tree.topLevelItemCount())][::-1]
+        for target, layer_id in enumerate(wanted):
+            src = next(i for i, lyr in enumerate(self.layers) if lyr.id == layer_id)
+            if src != target:
+                self.layers.move(src, target)
+        self.refresh()
+
+    def _menu(self, pos):
+        item = self.tree.itemAt(pos)
+        if item is None:
+            return
+        layer_id = item.data(0, ID_ROLE)
+        menu = QMenu(self)
+        menu.addAction(tr("layers.zoom_to"), lambda: self.zoom_requested.emit(layer_id))
+        menu.addAction(tr("layers.remove"), lambda: self.remove_requested.emit(layer_id))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
