@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.loader = Loader(self)
         self.errors: list[str] = []
+        self._sequence = 0
         self._fly = None
         self._build_docks()
         self._build_actions()
@@ -146,7 +147,10 @@ class MainWindow(QMainWindow):
 
     # loading -------------------------------------------------------------------
     def load_specs(self, specs):
+        """Load in parallel, but insert in the order asked for (not the order loads finish)."""
         for spec in specs:
+            self._sequence += 1
+            spec = {**spec, "_order": self._sequence}
             self._set_busy(True, tr("status.loading", name=Path(spec["source"]).name))
             self.loader.submit(spec, self.project.crs, self._loaded, self.report_error, self._progress)
 
@@ -160,9 +164,15 @@ class MainWindow(QMainWindow):
         self.load_specs(specs)
 
     def _loaded(self, layers):
-        self.project.layers.extend(layers)
+        for layer in layers:
+            order = layer.meta.get("order", 0)
+            at = next((i for i, other in enumerate(self.project.layers)
+                       if other.meta.get("order", 0) > order), len(self.project.layers))
+            self.project.layers.insert(at, layer)
         if any(lyr.source.endswith(("districts.geojson", "new_city_extent.geojson")) for lyr in layers):
-            self.project.bookmarks.update(default_bookmarks(self.project.layers))
+            found = default_bookmarks(self.project.layers)
+            rest = {k: v for k, v in self.project.bookmarks.items() if k not in found}
+            self.project.bookmarks = {**found, **rest}
             self._fill_bookmarks()
         self.statusBar().showMessage(tr("status.loaded", name=", ".join(i18n.layer_name(x) for x in layers)), 4000)
 
@@ -291,7 +301,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev):
         self.loader.shutdown()
-        self.view.Finalize()
+        self.view.shutdown()
         super().closeEvent(ev)
 
 

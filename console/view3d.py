@@ -56,8 +56,17 @@ class View3D(QVTKRenderWindowInteractor):
         image = QImage(rgb.data, w, h, 3 * w, QImage.Format_RGB888).copy()
         return image.scaled(self.width(), self.height()) if (w, h) != (self.width(), self.height()) else image
 
+    def shutdown(self):
+        """Stop rendering before the GL window goes: a queued render after Finalize() crashes."""
+        self._closed = True
+        self._timer.stop()
+        self.scene.set_render_callback(None)
+        self.Finalize()
+
     def request_render(self):
         """Many model events in one tick → one render."""
+        if getattr(self, "_closed", False):
+            return
         if not self._timer.isActive():
             self._timer.start()
 

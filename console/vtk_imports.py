@@ -12,7 +12,7 @@ from vtkmodules.vtkCommonCore import (
     vtkPoints, vtkStringArray, vtkUnsignedCharArray,
 )
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkImageData, vtkPolyData
-from vtkmodules.vtkIOImage import vtkPNGWriter
+from vtkmodules.vtkIOImage import vtkPNGReader, vtkPNGWriter
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTerrain, vtkInteractorStyleTrackballCamera
 from vtkmodules.vtkRenderingCore import (
     vtkActor, vtkActor2D, vtkBillboardTextActor3D, vtkCamera, vtkCellPicker, vtkCoordinate,

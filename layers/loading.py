@@ -63,6 +63,7 @@ def load_spec(spec: dict, project_crs, progress: Progress = NULL_PROGRESS) -> li
         lyr.visible = spec.get("visible", True)
         lyr.opacity = spec.get("opacity", 1.0)
         lyr.group = spec.get("group", "")
+        lyr.meta["order"] = spec.get("_order", 0)
         if spec.get("id"):
             lyr.id = spec["id"] if len(layers) == 1 else lyr.id
         prepare(lyr)

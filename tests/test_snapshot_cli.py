@@ -1,0 +1,152 @@
+"""Headless tools as a user runs them: `snapshot` and `info`, with no display at all."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from console.snapshot import build_project, render_view
+from console.vtk_imports import vtk_to_numpy, vtkWindowToImageFilter
+
+DACANG_BRIDGE = (121.20483, 31.00767)  # geofacts.md, WGS84
+
+
+def run_cli(*args, timeout=240):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    return subprocess.run([sys.executable, "-m", "console", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, env=env)
+
+
+def frame(window) -> np.ndarray:
+    window.Render()
+    grab = vtkWindowToImageFilter()
+    grab.SetInput(window)
+    grab.ReadFrontBufferOff()
+    grab.Update()
+    out = grab.GetOutput()
+    w, h, _ = out.GetDimensions()
+    return vtk_to_numpy(out.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3].astype(int)
+
+
+def read_png(path) -> np.ndarray:
+    from console.vtk_imports import vtkPNGReader
+    reader = vtkPNGReader()
+    reader.SetFileName(str(path))
+    reader.Update()
+    out = reader.GetOutput()
+    w, h, _ = out.GetDimensions()
+    return vtk_to_numpy(out.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3].astype(int)
+
+
+def display_of(scene, project, lon, lat, lift=6.0):
+    x, y = project.crs.from_wgs84(lon, lat)
+    z = scene.height_at([x], [y])[0] + lift
+    s = project.crs.to_scene(np.array([[x, y, z]]))[0]
+    r = scene.renderer
+    r.SetWorldPoint(*map(float, s), 1.0)
+    r.WorldToDisplay()
+    dx, dy, _ = r.GetDisplayPoint()
+    h = r.GetRenderWindow().GetSize()[1]
+    return h - 1 - int(round(dy)), int(round(dx))
+
+
+@pytest.fixture(scope="module")
+def old_town():
+    project = build_project()
+    window, scene = render_view(project, "old-town", 800, 600)
+    yield project, window, scene
+    window.Finalize()
+
+
+def test_snapshot_command_writes_the_old_town_png(tmp_path):
+    out = tmp_path / "old-town.png"
+    result = run_cli("snapshot", "--view", "old-town", "--size", "640x400", "--out", out)
+    assert result.returncode == 0, result.stderr
+    img = read_png(out)
+    assert img.shape[:2] == (400, 640)
+    assert img.std() > 20  # a scene, not an empty background
+
+
+def test_heritage_site_is_drawn_at_its_projected_position(old_town):
+    project, window, scene = old_town
+    row, col = display_of(scene, project, *DACANG_BRIDGE)
+    assert 0 <= row < 600 and 0 <= col < 800, "Dacang Bridge must be in the old-town view"
+    heritage = next(lyr for lyr in project.layers if lyr.source.endswith("heritage_sites.geojson"))
+    with_sites = frame(window)
+    heritage.visible = False
+    without = frame(window)
+    heritage.visible = True
+    near = np.abs(with_sites[row - 3:row + 4, col - 3:col + 4] - without[row - 3:row + 4, col - 3:col + 4])
+    assert near.sum(axis=2).max() > 120, "the heritage marker changes the pixels at its own position"
+    far = np.abs(with_sites[row - 60:row - 40, col - 60:col - 40] - without[row - 60:row - 40, col - 60:col - 40])
+    assert far.sum(axis=2).max() < 30, "and not 50 px away"
+
+
+def test_old_town_district_is_tinted_in_its_view(old_town):
+    project, window, scene = old_town
+    import shapely
+    districts = next(lyr for lyr in project.layers if lyr.source.endswith("districts.geojson"))
+    i = districts.data.columns["id"].index("old-town")
+    px, py = shapely.get_coordinates(shapely.point_on_surface(districts.data.geometries[i]))[0]
+    lon, lat = project.crs.to_wgs84(px, py)
+    row, col = display_of(scene, project, float(lon), float(lat), lift=2.0)
+    labels = [a.labels for a in scene.adapters.values() if getattr(a, "labels", None) is not None]
+    for actor in labels:
+        actor.SetVisibility(False)  # labels may sit on the probe point; the fill is what is checked
+    shown = frame(window)
+    districts.visible = False
+    hidden = frame(window)
+    districts.visible = True
+    for actor in labels:
+        actor.SetVisibility(True)
+    diff = shown[row - 2:row + 3, col - 2:col + 3].mean(axis=(0, 1)) - hidden[row - 2:row + 3, col - 2:col + 3].mean(axis=(0, 1))
+    assert np.abs(diff).sum() > 15
+    assert diff[0] > diff[2], "the district tint is warm (red), not the basemap"
+
+
+def test_unknown_view_exits_with_one_line():
+    result = run_cli("snapshot", "--view", "moon", "--out", "x.png")
+    assert result.returncode != 0
+    assert "moon" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_snapshot_of_a_bad_file_names_it(tmp_path):
+    bad = tmp_path / "broken.geojson"
+    bad.write_text("{not json")
+    out = tmp_path / "x.png"
+    result = run_cli("snapshot", "--view", "hub", "--out", out, bad)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0] and "invalid JSON" in lines[0]
+    assert not out.exists(), "no partial PNG is left behind"
+
+
+def test_info_json_on_a_geopackage(shared_data):
+    result = run_cli("info", shared_data / "gpkg" / "ngageoint_gdal_sample.gpkg", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["format"] == "GeoPackage" and report["project_crs"] == "EPSG:4549"
+    poly = next(lyr for lyr in report["layers"] if lyr.get("table") == "polygon2d")
+    assert poly["crs"] == "EPSG:32631" and poly["feature_count"] == 2
+    assert len(poly["bounds"]["wgs84"]) == 4 and len(poly["bounds"]["project"]) == 4
+
+
+def test_info_text_on_a_geotiff(shared_data):
+    result = run_cli("info", shared_data / "raster" / "rasterio_shade.tif")
+    assert result.returncode == 0, result.stderr
+    assert "EPSG:3857" in result.stdout and "WGS84 bounds" in result.stdout
+
+
+@pytest.mark.parametrize("content", [None, b"", b"garbage that is no geodata"])
+def test_info_refuses_bad_files_in_one_line(tmp_path, content):
+    path = tmp_path / "thing.tif"
+    if content is not None:
+        path.write_bytes(content)
+    result = run_cli("info", path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0]

@@ -1,0 +1,196 @@
+"""The main window as a user meets it (needs a display: run under xvfb-run)."""
+from __future__ import annotations
+
+import shapely
+import pytest
+
+from tests.conftest import has_display
+
+pytestmark = [pytest.mark.gui,
+              pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]
+
+EMBEDDED = 8
+
+
+@pytest.fixture
+def window(qtbot):
+    from console import i18n
+    from console.app import MainWindow
+    from layers.loading import embedded_specs
+    i18n.set_language("zh")
+    win = MainWindow(start_view="old-town")
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    win.load_specs(embedded_specs())
+    qtbot.waitUntil(lambda: len(win.project.layers) >= EMBEDDED and not win.loader.busy(), timeout=60000)
+    qtbot.wait(100)
+    yield win
+    win.close()
+
+
+def _screen_pos(win, lon, lat, lift=2.0):
+    """Widget coordinates of a WGS84 point in the current view."""
+    import numpy as np
+    scene, crs = win.scene, win.project.crs
+    x, y = crs.from_wgs84(lon, lat)
+    z = scene.height_at([x], [y])[0] + lift
+    s = crs.to_scene(np.array([[x, y, z]]))[0]
+    r = scene.renderer
+    r.SetWorldPoint(*map(float, s), 1.0)
+    r.WorldToDisplay()
+    dx, dy, _ = r.GetDisplayPoint()
+    ratio = win.view.devicePixelRatioF()
+    return dx / ratio, win.view.height() - dy / ratio
+
+
+def test_window_shows_the_embedded_songjiang_layers(window):
+    names = [lyr.name for lyr in window.project.layers]
+    assert "四大重点区域" in names and "地形（合成）" in names and "历史文化遗产" in names
+    assert window.tree.tree.topLevelItemCount() == len(window.project.layers)
+    assert window.errors == []
+    assert list(window.project.bookmarks)[:1] == ["new-city"]
+    assert {"new-city", "hub", "film-city", "old-town", "industry"} <= set(window.project.bookmarks)
+    toolbar = [a.toolTip() for a in window.bookmark_bar.actions()]
+    assert toolbar[0] == "new-city" and "old-town" in toolbar
+
+
+def test_embedded_layers_keep_their_intended_order(window):
+    from layers.loading import embedded_specs
+    wanted = [s["name"] for s in embedded_specs()]
+    assert [lyr.name for lyr in window.project.layers] == wanted
+
+
+def test_clicking_a_district_shows_its_chinese_attributes(window, qtbot):
+    districts = next(lyr for lyr in window.project.layers if lyr.source.endswith("districts.geojson"))
+    for lyr in window.project.layers:  # nothing drawn above the district fill at the click
+        if lyr is not districts and lyr.kind == "vector":
+            lyr.visible = False
+    i = districts.data.columns["id"].index("old-town")
+    px, py = shapely.get_coordinates(shapely.point_on_surface(districts.data.geometries[i]))[0]
+    lon, lat = window.project.crs.to_wgs84(px, py)
+    qtbot.wait(50)
+    x, y = _screen_pos(window, float(lon), float(lat))
+    window.view.pick_at(x, y)
+    assert window.inspector.layer is districts
+    assert window.inspector.value("name_zh") == "老城历史风貌片区"
+    assert "老城历史风貌片区" in [window.inspector.table.item(r, 1).text()
+                               for r in range(window.inspector.table.rowCount())]
+
+
+def test_clicking_where_no_feature_is_clears_the_inspector(window, qtbot):
+    window.inspector.show_feature(window.project.layers[0], {"a": 1})
+    for lyr in window.project.layers:
+        if lyr.kind == "vector":
+            lyr.visible = False
+    qtbot.wait(50)
+    window.view.pick_at(window.view.width() / 2, window.view.height() / 2)  # ground only
+    assert window.inspector.layer is None
+
+
+def test_unchecking_a_layer_hides_it(window):
+    from PySide6.QtCore import Qt
+    item = window.tree.tree.topLevelItem(0)
+    layer = window.project.layers.by_id(item.data(0, Qt.UserRole + 1))
+    item.setCheckState(0, Qt.Unchecked)
+    assert layer.visible is False
+    adapter = window.scene.adapters[layer.id]
+    assert all(not p.GetVisibility() for p in adapter.props)
+
+
+def test_opacity_slider_drives_the_selected_layer(window):
+    window.tree.tree.setCurrentItem(window.tree.tree.topLevelItem(1))
+    layer = window.project.layers.by_id(window.tree.current_id())
+    window.tree.opacity.setValue(40)
+    assert layer.opacity == pytest.approx(0.4)
+
+
+def test_reordering_the_tree_reorders_the_layers(window):
+    tree = window.tree.tree
+    top = tree.takeTopLevelItem(0)
+    moved = window.project.layers.by_id(top.data(0, 0x0101))
+    tree.insertTopLevelItem(2, top)
+    window.tree._apply_order()
+    assert list(window.project.layers).index(moved) == len(window.project.layers) - 3
+
+
+def test_a_bad_file_is_reported_and_the_window_carries_on(window, qtbot, tmp_path):
+    before = len(window.project.layers)
+    bad = [tmp_path / "empty.geojson", tmp_path / "cut.tif", tmp_path / "missing.gpkg",
+           tmp_path / "notgeo.json"]
+    bad[0].write_bytes(b"")
+    bad[1].write_bytes(b"II*\x00" + b"\x01" * 10)
+    bad[3].write_text('{"rows": [1, 2, 3]}')
+    window.load_files(bad)
+    qtbot.waitUntil(lambda: len(window.errors) == len(bad), timeout=30000)
+    for path in bad:
+        assert any(str(path) in e for e in window.errors)
+    assert len(window.project.layers) == before
+    assert window.isVisible()
+
+
+def test_user_file_is_added_as_a_layer(window, qtbot, shared_data):
+    window.load_files([shared_data / "raster" / "rasterio_shade.tif"])
+    qtbot.waitUntil(lambda: window.project.layers.by_name("rasterio_shade") is not None, timeout=30000)
+    assert window.errors == []
+
+
+def test_language_switch_is_applied_and_remembered(window):
+    from console import settings
+    window.set_language("en")
+    assert window.windowTitle() == "Songjiang New City Operations Console"
+    assert window.layers_dock.windowTitle() == "Layers"
+    assert "Four key districts" in [window.tree.tree.topLevelItem(i).text(0)
+                                    for i in range(window.tree.tree.topLevelItemCount())]
+    assert settings.saved_language() == "en"
+    window.set_language("zh")
+    assert window.windowTitle() == "松江新城运行控制台"
+    assert settings.saved_language() == "zh"
+
+
+def test_cursor_position_is_shown_in_wgs84_and_project_crs(window):
+    x, y = _screen_pos(window, 121.2048, 31.0077)
+    xyz = window.view.ground_at(x, y)
+    assert xyz is not None
+    window._show_cursor(*xyz)
+    text = window.cursor_label.text()
+    assert "EPSG:4549" in text and "121.20" in text and "31.00" in text
+
+
+def test_bookmark_flies_to_the_district(window, qtbot):
+    window.fly_to("hub")
+    qtbot.waitUntil(lambda: not window._fly.running, timeout=5000)
+    cam = window.scene.renderer.GetActiveCamera()
+    focal = window.project.crs.from_scene([cam.GetFocalPoint()])[0]
+    target = window.project.bookmarks["hub"].focal
+    assert abs(focal[0] - target[0]) < 1 and abs(focal[1] - target[1]) < 1
+
+
+def test_project_saves_and_reopens_layers_styles_and_camera(window, qtbot, tmp_path, shared_data):
+    from console.app import MainWindow
+    window.load_files([shared_data / "raster" / "rasterio_shade.tif"])
+    qtbot.waitUntil(lambda: window.project.layers.by_name("rasterio_shade") is not None, timeout=30000)
+    districts = window.project.layers.by_name("四大重点区域")
+    districts.opacity = 0.55
+    districts.set_style(colour="#123456")
+    window.project.layers.by_name("水系").visible = False
+    window.fly_to("film-city", animate=False)
+    path = window.save_project(tmp_path / "ops.sjproj")
+
+    other = MainWindow(start_view=None)
+    qtbot.addWidget(other)
+    other.show()
+    other.open_project(path)
+    qtbot.waitUntil(lambda: len(other.project.layers) == len(window.project.layers)
+                    and not other.loader.busy(), timeout=60000)
+    qtbot.wait(50)
+    assert sorted(lyr.name for lyr in other.project.layers) == sorted(lyr.name for lyr in window.project.layers)
+    d2 = other.project.layers.by_name("四大重点区域")
+    assert d2.opacity == pytest.approx(0.55) and d2.style["colour"] == "#123456"
+    assert other.project.layers.by_name("水系").visible is False
+    assert set(other.project.bookmarks) >= {"hub", "old-town"}
+    cam = other.scene.renderer.GetActiveCamera()
+    focal = other.project.crs.from_scene([cam.GetFocalPoint()])[0]
+    target = window.project.bookmarks["film-city"].focal
+    assert abs(focal[0] - target[0]) < 1 and abs(focal[1] - target[1]) < 1
+    other.close()
