@@ -18,8 +18,11 @@ from pathlib import Path
 
 from psygnal import Signal
 
-# ICOMOS-ISCS "Illustrated glossary on stone deterioration patterns" (2008), main terms.
+# ICOMOS-ISCS "Illustrated glossary on stone deterioration patterns" (2008): the five
+# families, then the terms under them (British spelling of colonisation accepted too).
 ICOMOS_ISCS = (
+    "crack and deformation", "detachment", "features induced by material loss",
+    "discolouration and deposit", "biological colonisation", "material loss",
     "crack", "fracture", "star crack", "hair crack", "craquele", "splintering", "deformation",
     "blistering", "bursting", "delamination", "exfoliation", "spalling", "flaking", "scaling",
     "disintegration", "crumbling", "granular disintegration", "powdering", "sanding", "sugaring",
