@@ -24,8 +24,11 @@ def path(name: str) -> pathlib.Path:
     return found
 
 
-def _style(colour: str, width: float = 1.0, fill_opacity: float = 0.0, label: str | None = "name_zh") -> dict:
-    return {"colour": colour, "line_width": width, "fill_opacity": fill_opacity, "label_field": label}
+def _style(colour: str, width: float = 1.0, fill_opacity: float = 0.0, label: str | None = "name_zh",
+           priority: int = 10) -> dict:
+    # label_priority: where labels collide, the higher priority one is shown
+    return {"colour": colour, "line_width": width, "fill_opacity": fill_opacity, "label_field": label,
+            "label_priority": priority}
 
 
 def _layer(file: str, name_zh: str, name_en: str, role: str, style: dict) -> dict:
@@ -38,12 +41,13 @@ DEFAULT_LAYERS: list[dict] = [
            {"colormap": "terrain", "vertical_exaggeration": 3.0, "label_field": None}),
     _layer("basemap.tif", "底图（生成）", "Basemap (generated)", "imagery", {"opacity": 1.0, "label_field": None}),
     _layer("songjiang_outline.geojson", "松江区界", "Songjiang District outline", "vector",
-           _style("#6b6b6b", 2.0, 0.0)),
+           _style("#6b6b6b", 2.0, 0.0, priority=5)),
     _layer("new_city_extent.geojson", "松江新城范围（示意）", "Songjiang New City extent (approx.)", "vector",
-           _style("#9a7f5a", 1.5, 0.05)),
-    _layer("water.geojson", "水系", "Water", "vector", _style("#4a90c2", 1.5, 0.6)),
-    _layer("transport.geojson", "交通", "Transport", "vector", _style("#71c5e8", 3.0, 0.0)),
-    _layer("districts.geojson", "四大重点区域", "Four key districts", "vector", _style("#d7301f", 2.0, 0.15)),
+           _style("#9a7f5a", 1.5, 0.05, priority=8)),
+    _layer("water.geojson", "水系", "Water", "vector", _style("#4a90c2", 1.5, 0.6, priority=20)),
+    _layer("transport.geojson", "交通", "Transport", "vector", _style("#71c5e8", 3.0, 0.0, priority=30)),
+    _layer("districts.geojson", "四大重点区域", "Four key districts", "vector", {**_style("#d7301f", 2.0, 0.22, priority=100), "colour_field": "id",
+            "label_size": 18}),
     _layer("heritage_sites.geojson", "历史文化遗产", "Heritage sites", "vector",
-           {**_style("#8b1a1a", 1.0, 1.0), "point_size": 8.0}),
+           {**_style("#8b1a1a", 1.0, 1.0, priority=50), "point_size": 10.0, "label_lift": 150.0}),
 ]

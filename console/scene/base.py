@@ -45,8 +45,10 @@ class LayerAdapter:
 
     def _on_visible(self, *_):
         self.apply_visibility()
+        self.scene.refresh_labels()
         self.scene.request_render()
 
     def _on_style(self, *_):
         self.apply_style()
+        self.scene.refresh_labels()
         self.scene.request_render()

@@ -1,4 +1,10 @@
-"""Readable 3D labels: screen-aligned, de-cluttered by priority, CJK-capable."""
+"""Readable 3D labels: one screen-aligned label set for the whole scene.
+
+Every vector layer contributes its labels; one vtkLabelPlacementMapper places
+them all, so labels of different layers de-clutter against each other and the
+higher ``label_priority`` wins where they collide. Rebuilt only when a layer's
+labels change, never per frame.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -10,37 +16,51 @@ from console.vtk_imports import (
 )
 
 
-def make_labels(xyz: np.ndarray, texts: list[str], size: int = 16, colour=(1, 1, 1),
-                priority=1) -> vtkActor2D:
-    """One 2D actor holding every label; overlapping labels of lower priority are hidden."""
-    pd = polydata.vertices(xyz)
-    names = vtkStringArray()
-    names.SetName("label")
-    for t in texts:
-        names.InsertNextValue(t)
-    pd.GetPointData().AddArray(names)
-    pri = np.broadcast_to(np.asarray(priority, dtype=np.int32), (len(texts),)).copy()
-    parr = numpy_to_vtk(pri, deep=True)
-    parr.SetName("priority")
-    pd.GetPointData().AddArray(parr)
-    hierarchy = vtkPointSetToLabelHierarchy()
-    hierarchy.SetInputData(pd)
-    hierarchy.SetLabelArrayName("label")
-    hierarchy.SetPriorityArrayName("priority")
-    tp = hierarchy.GetTextProperty()
-    apply_cjk_font(tp)
-    tp.SetFontSize(size)
-    tp.SetColor(*colour)
-    tp.SetBold(True)
-    tp.SetShadow(True)
-    mapper = vtkLabelPlacementMapper()
-    mapper.SetInputConnection(hierarchy.GetOutputPort())
-    mapper.SetShapeToRoundedRect()
-    mapper.SetStyleToFilled()
-    mapper.SetBackgroundColor(0.1, 0.1, 0.12)
-    mapper.SetBackgroundOpacity(0.55)
-    mapper.SetMargin(3)
-    mapper.UseDepthBufferOff()
-    actor = vtkActor2D()
-    actor.SetMapper(mapper)
-    return actor
+class SceneLabels:
+    def __init__(self, renderer, size: int = 15):
+        self.hierarchy = vtkPointSetToLabelHierarchy()
+        self.hierarchy.SetLabelArrayName("label")
+        self.hierarchy.SetPriorityArrayName("priority")
+        tp = self.hierarchy.GetTextProperty()
+        apply_cjk_font(tp)
+        tp.SetFontSize(size)
+        tp.SetColor(1, 1, 1)
+        tp.SetBold(True)
+        mapper = vtkLabelPlacementMapper()
+        mapper.SetInputConnection(self.hierarchy.GetOutputPort())
+        mapper.SetShapeToRoundedRect()
+        mapper.SetStyleToFilled()
+        mapper.SetBackgroundColor(0.1, 0.1, 0.12)
+        mapper.SetBackgroundOpacity(0.6)
+        mapper.SetMargin(3)
+        mapper.UseDepthBufferOff()
+        self.actor = vtkActor2D()
+        self.actor.SetMapper(mapper)
+        self.texts: list[str] = []
+        self.set_labels(np.zeros((0, 3)), [], np.zeros(0, int))
+        renderer.AddViewProp(self.actor)
+
+    def set_labels(self, xyz: np.ndarray, texts: list[str], priority: np.ndarray):
+        pd = polydata.vertices(np.asarray(xyz, dtype=float).reshape(-1, 3))
+        names = vtkStringArray()
+        names.SetName("label")
+        for t in texts:
+            names.InsertNextValue(t)
+        pd.GetPointData().AddArray(names)
+        parr = numpy_to_vtk(np.asarray(priority, dtype=np.int32).copy(), deep=True)
+        parr.SetName("priority")
+        pd.GetPointData().AddArray(parr)
+        self.hierarchy.SetInputData(pd)
+        self.texts = list(texts)
+
+    def collect(self, adapters):
+        """Gather (xyz, text, priority) from every visible adapter that labels."""
+        parts = [a.label_points() for a in adapters if hasattr(a, "label_points")]
+        parts = [p for p in parts if p is not None and len(p[1])]
+        if not parts:
+            self.set_labels(np.zeros((0, 3)), [], np.zeros(0, int))
+            return
+        xyz = np.concatenate([p[0] for p in parts])
+        texts = [t for p in parts for t in p[1]]
+        priority = np.concatenate([np.full(len(p[1]), p[2]) for p in parts])
+        self.set_labels(xyz, texts, priority)

@@ -6,6 +6,7 @@ import logging
 import numpy as np
 
 from console.scene.imagery import ImageryAdapter
+from console.scene.labels import SceneLabels
 from console.scene.overlays import MapOverlays
 from console.scene.terrain import TerrainAdapter
 from console.scene.vector import VectorAdapter
@@ -34,11 +35,13 @@ class Scene:
         self.adapters: dict[str, object] = {}
         self._render_callback = None
         self.overlays = MapOverlays(self)
+        self.labels = SceneLabels(self.renderer)
         for layer in layers:
             self._add(layer)
         layers.events.inserted.connect(lambda i, layer: self._add(layer))
         layers.events.removed.connect(lambda i, layer: self._remove(layer))
         layers.events.moved.connect(lambda *_: self.request_render())
+        self.refresh_labels()
 
     # rendering -----------------------------------------------------------
     def set_render_callback(self, fn):
@@ -83,7 +86,11 @@ class Scene:
             layer.events.visible.connect(self._redrape)
             layer.events.style.connect(self._redrape)
             self._redrape()
+        self.refresh_labels()
         self.request_render()
+
+    def refresh_labels(self):
+        self.labels.collect(self.adapters[lyr.id] for lyr in self.layers if lyr.id in self.adapters)
 
     def _remove(self, layer):
         adapter = self.adapters.pop(layer.id, None)
@@ -96,12 +103,14 @@ class Scene:
             layer.events.visible.disconnect(self._redrape)
             layer.events.style.disconnect(self._redrape)
             self._redrape()
+        self.refresh_labels()
         self.request_render()
 
     def _redrape(self, *_):
         for adapter in self.adapters.values():
             if adapter.layer.kind in DRAPED:
                 adapter.rebuild()
+        self.refresh_labels()
         self.request_render()
 
     def adapter_for_prop(self, prop):

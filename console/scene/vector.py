@@ -6,9 +6,8 @@ import shapely
 
 from console.scene import polydata
 from console.scene.base import LayerAdapter
-from console.scene.labels import make_labels
-from console.scene.style import rgb
-from console.vtk_imports import vtkActor, vtkPolyDataMapper
+from console.scene.style import PALETTE, rgb
+from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyDataMapper
 from layers.tessellate import tessellate
 
 LIFT = {"fill": 2.0, "line": 3.0, "point": 6.0}
@@ -26,7 +25,8 @@ def tessellation_of(data):
 class VectorAdapter(LayerAdapter):
     def build(self):
         self.tess = tessellation_of(self.layer.data)
-        self.fill = self.line = self.point = self.labels = None
+        self.fill = self.line = self.point = None
+        self._labels = None
         t = self.tess
         if len(t.tri_xyz):
             pd = polydata.triangles(self._drape(t.tri_xyz, LIFT["fill"]))
@@ -64,24 +64,48 @@ class VectorAdapter(LayerAdapter):
         return actor
 
     def _build_labels(self):
+        """Anchor points for this layer's labels; the scene places all layers' labels together."""
         field = self.layer.style.get("label_field")
         if not field or field not in self.layer.data.columns:
             return
         geoms = self.layer.data.geometries
-        ok = ~shapely.is_missing(geoms)
+        values = self.layer.data.columns[field]
+        ok = ~shapely.is_missing(geoms) & np.array([v not in (None, "") for v in values])
         anchors = shapely.get_coordinates(shapely.point_on_surface(geoms[ok]))
-        texts = [str(v) if v is not None else "" for v, keep in zip(self.layer.data.columns[field], ok) if keep]
+        texts = [str(v) for v, keep in zip(values, ok) if keep]
         z = self.scene.height_at(anchors[:, 0], anchors[:, 1]) + self.layer.style.get("label_lift", 40.0)
-        xyz = self.scene.project.to_scene(np.column_stack([anchors, z]))
-        priority = self.layer.style.get("label_priority", 1)
-        self.labels = make_labels(xyz, texts, size=self.layer.style.get("label_size", 16),
-                                  colour=rgb(self.layer.style.get("label_colour", "#ffffff")),
-                                  priority=priority)
-        self.props.append(self.labels)
+        self._labels = (self.scene.project.to_scene(np.column_stack([anchors, z])), texts)
+
+    def label_points(self):
+        if self._labels is None or not self.layer.visible:
+            return None
+        return (*self._labels, int(self.layer.style.get("label_priority", 1)))
+
+    def _categorical(self, actor, feature_of_cell):
+        """Colour cells by a field's value (e.g. one colour per district), or clear it."""
+        field = self.layer.style.get("colour_field")
+        mapper = actor.GetMapper()
+        values = self.layer.data.columns.get(field) if field else None
+        if values is None:
+            mapper.ScalarVisibilityOff()
+            return
+        codes = {v: i for i, v in enumerate(dict.fromkeys(values))}
+        palette = np.array([[int(c[j:j + 2], 16) for j in (1, 3, 5)] for c in PALETTE], np.uint8)
+        rgb_cells = palette[np.array([codes[values[f]] for f in feature_of_cell]) % len(palette)]
+        arr = numpy_to_vtk(rgb_cells, deep=True)
+        arr.SetName("category")
+        mapper.GetInput().GetCellData().SetScalars(arr)
+        mapper.SetColorModeToDirectScalars()
+        mapper.SetScalarModeToUseCellData()
+        mapper.ScalarVisibilityOn()
 
     def apply_style(self):
         s, op = self.layer.style, self.layer.opacity
         colour = rgb(s.get("colour"))
+        if self.fill is not None:
+            self._categorical(self.fill, self.tess.tri_feature)
+        if self.line is not None:
+            self._categorical(self.line, self.tess.line_feature)
         if self.fill is not None:
             p = self.fill.GetProperty()
             p.SetColor(rgb(s.get("fill_colour"), colour))
@@ -100,9 +124,6 @@ class VectorAdapter(LayerAdapter):
             p.SetPointSize(s.get("point_size", 9.0))
             p.SetRenderPointsAsSpheres(True)
             p.SetOpacity(op)
-        if self.labels is not None:
-            self.labels.GetMapper().GetInputConnection(0, 0).GetProducer() \
-                .GetTextProperty().SetOpacity(op)
 
     def apply_visibility(self):
         super().apply_visibility()
