@@ -58,3 +58,34 @@ def bookmarks_from_layer(layer, id_field="id", zh="name_zh", en="name_en") -> li
         out.append(bookmark_for_extent(str(cols[id_field][i]), str(cols.get(zh, [""] * (i + 1))[i]),
                                        str(cols.get(en, [""] * (i + 1))[i]), xmin, ymin, xmax, ymax))
     return out
+
+
+DISTRICT_BOOKMARKS = {
+    # CLI id: (district feature ids, zh, en)
+    "hub": (("hub",), "松江枢纽核心区", "Songjiang Hub core area"),
+    "film-city": (("film-city",), "上海科技影都核心区", "Sci-Tech Film City core"),
+    "old-town": (("old-town",), "老城历史风貌片区", "Old-town historic area"),
+    "industry": (("industry-east", "industry-west"), "产城融合示范片区", "Industry–city integration zone"),
+}
+
+
+def default_bookmarks(layers) -> dict[str, Bookmark]:
+    """new-city plus one per key district, from the embedded district and extent layers."""
+    out: dict[str, Bookmark] = {}
+    extent = next((lyr for lyr in layers if lyr.source.endswith("new_city_extent.geojson")), None)
+    if extent is not None and extent.has_bounds():
+        b = extent.bounds
+        out["new-city"] = bookmark_for_extent("new-city", "松江新城", "Songjiang New City",
+                                              b[0], b[1], b[3], b[4], pitch=55.0)
+    districts = next((lyr for lyr in layers if lyr.source.endswith("districts.geojson")), None)
+    if districts is None:
+        return out
+    ids = [str(v) for v in districts.data.columns.get("id", [])]
+    for bid, (members, zh, en) in DISTRICT_BOOKMARKS.items():
+        geoms = [districts.data.geometries[ids.index(m)] for m in members if m in ids]
+        if geoms:
+            xmin, ymin, xmax, ymax = shapely.total_bounds(np.array(geoms, dtype=object))
+            out[bid] = bookmark_for_extent(bid, zh, en, xmin, ymin, xmax, ymax)
+    return out
+
+
