@@ -321,7 +321,17 @@ def run(args) -> int:
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot)
+    if args.bench_first_frame:
+        window.loader.finished.connect(lambda: QTimer.singleShot(0, lambda: _report_first_frame(window)))
     return app.exec()
+
+
+def _report_first_frame(window):
+    """bench/bench_startup.py: the default scene is loaded; render it once and say so."""
+    window.view.window.Render()
+    sys.stdout.write(f"FIRST_FRAME layers={len(window.project.layers)}\n")
+    sys.stdout.flush()
+    window.close()
 
 
 def _schedule_screenshot(window, path):

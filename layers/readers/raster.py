@@ -56,18 +56,17 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
         progress.update(0.1, f"{path.name}: warping to {project.crs}")
         resampling = Resampling.bilinear if role == "terrain" else Resampling.average
         try:
-            with WarpedVRT(src, crs=project.crs, resampling=resampling, src_crs=src_crs) as vrt:
-                scale = max(vrt.width, vrt.height) / options.max_raster_size
-                out_w = max(1, math.ceil(vrt.width / max(scale, 1)))
-                out_h = max(1, math.ceil(vrt.height / max(scale, 1)))
-                bands = _bands(src.count, role)
-                array = vrt.read(bands, out_shape=(len(bands), out_h, out_w), resampling=resampling)
-                mask = vrt.dataset_mask(out_shape=(out_h, out_w), resampling=Resampling.nearest) > 0
-                t = vrt.transform @ vrt.transform.scale(vrt.width / out_w, vrt.height / out_h)
+            if src_crs == project.crs and src.transform.b == 0 and src.transform.d == 0:
+                # Already a north-up grid in the project CRS: a decimated read, no warp.
+                array, mask, t, full = _read_grid(src, role, options, resampling)
+            else:
+                with WarpedVRT(src, crs=project.crs, resampling=resampling, src_crs=src_crs) as vrt:
+                    array, mask, t, full = _read_grid(vrt, role, options, resampling)
         except (rasterio.errors.RasterioError, ValueError) as exc:
             raise ReadError(path, f"cannot be read or warped: {str(exc).splitlines()[0]}") from exc
-        if scale > 1:
-            warnings.append(f"shown at {out_w}×{out_h} (reduced from {vrt.width}×{vrt.height})")
+        out_h, out_w = mask.shape
+        if full != (out_w, out_h):
+            warnings.append(f"shown at {out_w}×{out_h} (reduced from {full[0]}×{full[1]})")
         nodata = src.nodata
     progress.update(0.8, f"{path.name}: building")
     if role == "terrain":
@@ -84,6 +83,19 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
                                             "size": [out_w, out_h], "nodata": nodata})
     progress.update(1.0, path.name)
     return layer
+
+
+def _read_grid(ds, role, options, resampling):
+    """Read a dataset (or warped VRT) at most max_raster_size a side, using overviews."""
+    from rasterio.enums import Resampling
+    scale = max(1.0, max(ds.width, ds.height) / options.max_raster_size)
+    out_w = max(1, math.ceil(ds.width / scale))
+    out_h = max(1, math.ceil(ds.height / scale))
+    bands = _bands(ds.count, role)
+    array = ds.read(bands, out_shape=(len(bands), out_h, out_w), resampling=resampling)
+    mask = ds.dataset_mask(out_shape=(out_h, out_w), resampling=Resampling.nearest) > 0
+    t = ds.transform @ ds.transform.scale(ds.width / out_w, ds.height / out_h)
+    return array, mask, t, (ds.width, ds.height)
 
 
 def _bands(count: int, role: str) -> list[int]:

@@ -1,0 +1,61 @@
+"""Issue 2: process start → first rendered frame of the default scene, against a bare
+PySide6+VTK cube window measured in the same run; and the app's import time.
+Needs a display (run under xvfb-run)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import emit, median  # noqa: E402
+
+RUNS = 5
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def first_frame(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    for line in proc.stdout:
+        if line.startswith("FIRST_FRAME"):
+            elapsed = time.perf_counter() - t0
+            proc.wait(timeout=60)
+            return elapsed
+    raise RuntimeError(f"{cmd} exited without a first frame (code {proc.wait()})")
+
+
+def import_time(module: str) -> float:
+    code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return float(out.stdout.strip())
+
+
+def main():
+    if not os.environ.get("DISPLAY"):
+        sys.stderr.write("bench_startup needs a display: run under xvfb-run\n")
+        return 1
+    app_cmd = [sys.executable, "-m", "console", "open", "--bench-first-frame", "--lang", "zh"]
+    cube_cmd = [sys.executable, str(ROOT / "bench" / "cube_window.py")]
+    first_frame(cube_cmd)  # warm the file cache for both
+    first_frame(app_cmd)
+    app_s, cube_s = [], []
+    for _ in range(RUNS):
+        cube_s.append(first_frame(cube_cmd))
+        app_s.append(first_frame(app_cmd))
+    app_m, cube_m = median(app_s), median(cube_s)
+    emit("first frame, default Songjiang scene", round(app_m, 3), "s", "≤ 1.5× cube window",
+         app_m <= 1.5 * cube_m)
+    emit("first frame, bare PySide6+VTK cube window", round(cube_m, 3), "s", "baseline", True)
+    emit("first frame ratio app/cube", round(app_m / cube_m, 2), "×", "≤ 1.5", app_m / cube_m <= 1.5)
+    imports = [import_time("console.app") for _ in range(RUNS)]
+    emit("import time of the app (console.app)", round(median(imports), 3), "s", "report", True)
+    vtk_all = [import_time("vtk") for _ in range(3)]
+    emit("import vtk (everything), for comparison", round(median(vtk_all), 3), "s", "report", True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
