@@ -152,9 +152,12 @@ def _build(path, raw: dict, project: ProjectCRS, placement, from_cache: bool) ->
         kernels=dict(Counter(mesh["kernels"])), from_cache=from_cache)
 
 
-def default_processes(path: Path) -> int:
-    # Two processes pay off only when tessellation outweighs a second parse + start-up.
-    return min(2, os.cpu_count() or 1) if path.stat().st_size > 1_000_000 else 1
+def default_processes(path: Path, kernel: str) -> int:
+    # Measured (bench/bench_ifc.py): with the hybrid kernel a second process costs more
+    # (start-up + second parse) than it saves; with OpenCASCADE on MB-sized files it pays.
+    if kernel == "opencascade" and path.stat().st_size > 1_000_000:
+        return min(2, os.cpu_count() or 1)
+    return 1
 
 
 def read_ifc(path, project_crs: ProjectCRS | None = None, progress: Progress = NULL_PROGRESS,
@@ -170,7 +173,7 @@ def read_ifc(path, project_crs: ProjectCRS | None = None, progress: Progress = N
     raw = cache.get(key) if cache else None
     hit = raw is not None
     if raw is None:
-        results = worker.run_job(path, {"kernel": kernel}, processes=processes or default_processes(path),
+        results = worker.run_job(path, {"kernel": kernel}, processes=processes or default_processes(path, kernel),
                                  timeout=timeout, memory_mb=memory_mb, progress=_Scaled(progress, 0.0, 0.9))
         raw = merge_results(results)
         if cache:
