@@ -52,6 +52,11 @@ class MainWindow(QMainWindow):
         self.tree.zoom_requested.connect(self.zoom_to_layer)
         self.tree.remove_requested.connect(self.remove_layer)
         self.loader.finished.connect(self._all_loaded)
+        self.extra_specs: list[dict] = []
+        self.retranslate_hooks: list = []
+        from console.extensions import install_all
+        for message in install_all(self):
+            self.report_error(message)
         self.retranslate()
         self.resize(1600, 950)
 
@@ -131,6 +136,8 @@ class MainWindow(QMainWindow):
         self.tree.retranslate()
         self.inspector.retranslate()
         self._fill_bookmarks()
+        for hook in getattr(self, "retranslate_hooks", []):
+            hook()
 
     def set_language(self, lang: str):
         i18n.set_language(lang)
@@ -318,7 +325,7 @@ def run(args) -> int:
         settings.save_language(args.lang)
     window = MainWindow(start_view=args.view or "new-city")
     window.show()
-    window.load_specs(embedded_specs())
+    window.load_specs(embedded_specs() + window.extra_specs)
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot)

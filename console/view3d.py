@@ -18,6 +18,7 @@ CLICK_SLOP_PX = 4
 
 class View3D(QVTKRenderWindowInteractor):
     picked = Signal(object, object)      # layer, attributes dict (None, None when nothing)
+    hit = Signal(object)                 # the full Hit (layer, feature index, position) or None
     cursor_moved = Signal(float, float, float)  # project-CRS x, y, z
 
     def __init__(self, scene, parent=None):
@@ -101,6 +102,7 @@ class View3D(QVTKRenderWindowInteractor):
     def pick_at(self, x, y):
         dx, dy = self._display_xy(x, y)
         hit = pick(self.scene, dx, dy)
+        self.hit.emit(hit)
         if hit is None:
             self.picked.emit(None, None)
         else:

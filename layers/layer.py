@@ -58,6 +58,7 @@ class Layer:
             "source_crs": self.source_crs, "group": self.group,
             "table": self.meta.get("table"), "role": self.meta.get("role"),
             "name_en": self.meta.get("name_en"), "assume_crs": self.meta.get("assume_crs"),
+            "placement": self.meta.get("placement"),
         }
 
 

@@ -47,7 +47,7 @@ def load_spec(spec: dict, project_crs, progress: Progress = NULL_PROGRESS) -> li
     """Read one project layer entry; may return several layers (GeoPackage tables)."""
     path = resolve_source(spec["source"])
     role = spec.get("role") if spec.get("role") in ("terrain", "imagery") else None
-    options = ReadOptions(assume_crs=spec.get("assume_crs"), role=role)
+    options = ReadOptions(assume_crs=spec.get("assume_crs"), role=role, placement=spec.get("placement"))
     layers = read_path(path, project_crs, options, progress)
     if spec.get("table"):
         layers = [lyr for lyr in layers if lyr.meta.get("table") == spec["table"]] or layers

@@ -15,3 +15,4 @@ class ReadOptions:
     assume_crs: str | None = None
     role: str | None = None
     max_raster_size: int = 2048
+    placement: dict | None = None  # where to put an IFC model that has no georeference
