@@ -245,6 +245,18 @@ class MainWindow(QMainWindow):
         if layer is not None:
             self.project.layers.remove(layer)
 
+    def pick_lonlat(self, lon: float, lat: float):
+        """Click the view where a WGS84 point is drawn (docs, scripted demos)."""
+        import numpy as np
+        x, y = self.project.crs.from_wgs84(lon, lat)
+        z = self.scene.height_at([x], [y])[0] + 2.0
+        r = self.scene.renderer
+        r.SetWorldPoint(*map(float, self.project.crs.to_scene(np.array([[x, y, z]]))[0]), 1.0)
+        r.WorldToDisplay()
+        dx, dy, _ = r.GetDisplayPoint()
+        ratio = self.view.devicePixelRatioF()
+        self.view.pick_at(dx / ratio, self.view.height() - dy / ratio)
+
     def _show_cursor(self, x, y, z):
         lon, lat = transform_xy([x], [y], self.project.crs.crs, WGS84)
         self.cursor_label.setText(tr("status.cursor", lon=float(lon[0]), lat=float(lat[0]),
@@ -328,7 +340,7 @@ def run(args) -> int:
     window.load_specs(embedded_specs() + window.extra_specs)
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
-        _schedule_screenshot(window, args.screenshot)
+        _schedule_screenshot(window, args.screenshot, args.pick)
     if args.bench_first_frame:
         window.loader.finished.connect(lambda: QTimer.singleShot(0, lambda: _report_first_frame(window)))
     return app.exec()
@@ -342,12 +354,14 @@ def _report_first_frame(window):
     window.close()
 
 
-def _schedule_screenshot(window, path):
+def _schedule_screenshot(window, path, pick=None):
     """For docs and tests: grab the whole window once loading is done, then quit."""
     def grab():
         if window.loader.busy() or window._fly is not None and window._fly.running:
             QTimer.singleShot(200, grab)
             return
+        if pick:
+            window.pick_lonlat(*(float(v) for v in pick.split(",")))
         QApplication.processEvents()
         window_image(window).save(path)
         window.close()

@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--lang", choices=("zh", "en"), help="interface language (remembered)")
     op.add_argument("--screenshot", help=argparse.SUPPRESS)
     op.add_argument("--bench-first-frame", action="store_true", help=argparse.SUPPRESS)
+    op.add_argument("--pick", help=argparse.SUPPRESS)  # "lon,lat": click there before --screenshot
     op.set_defaults(func=cmd_open)
 
     sn = sub.add_parser("snapshot", help="render a view to PNG offscreen (no window)")
