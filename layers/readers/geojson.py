@@ -91,7 +91,7 @@ def _geometry(path: Path, i: int, geom):
     try:
         g = shape(geom)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError,
-            shapely.errors.GEOSException) as exc:
+            shapely.errors.ShapelyError) as exc:
         raise ReadError(path, f"feature {i}: malformed geometry ({exc})") from exc
     xy = shapely.get_coordinates(g, include_z=True)
     if len(xy) and not np.all(np.isfinite(np.nan_to_num(xy[:, :2], nan=math.inf))):
@@ -103,7 +103,10 @@ def read_geojson(path: Path, project, options, progress) -> list:
     doc = load_json(path)
     warnings = []
     if isinstance(doc, dict) and doc.get("UTF8Encoding"):
-        doc = decode_echarts(doc)
+        try:
+            doc = decode_echarts(doc)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+            raise ReadError(path, f"malformed ECharts map encoding ({type(exc).__name__}: {exc})") from exc
         warnings.append("ECharts-encoded map decoded; its coordinates are GCJ-02")
         options_crs = options.assume_crs or GCJ02
     elif not options.assume_crs and _says_gcj02(path, doc):

@@ -29,7 +29,10 @@ def gpkg_blob_to_wkb(blob: bytes | None) -> bytes | None:
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path.resolve()}?mode=ro&immutable=1", uri=True)
+    con = sqlite3.connect(f"file:{path.resolve()}?mode=ro&immutable=1", uri=True)
+    # A damaged text cell must not abort the whole table: show replacement characters.
+    con.text_factory = lambda b: b.decode("utf-8", "replace")
+    return con
 
 
 def srs_definition(con: sqlite3.Connection, srs_id: int) -> str | None:
@@ -87,7 +90,7 @@ def read_gpkg(path: Path, project, options, progress) -> list:
 
     try:
         tables, file_warnings = read_gpkg_tables(path)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.Error, ValueError) as exc:
         raise ReadError(path, f"not a readable GeoPackage ({exc})") from exc
     if not tables:
         raise ReadError(path, "GeoPackage has no tables listed in gpkg_contents")
@@ -105,7 +108,7 @@ def read_gpkg(path: Path, project, options, progress) -> list:
                 continue
             try:
                 fids, geoms, attrs = read_table(con, t["name"], t["geometry_column"])
-            except sqlite3.DatabaseError as exc:
+            except (sqlite3.Error, ValueError, shapely.errors.GEOSException) as exc:
                 skipped.append(f"{t['name']} (unreadable: {exc})")
                 continue
             declared = t["crs"]
