@@ -190,3 +190,13 @@ def test_gcj02_option_converts_a_plain_geojson(tmp_path):
     x, y = PROJECT.from_wgs84(121.20483, 31.00767)
     got = layer.data.geometries[0]
     assert np.hypot(got.x - x, got.y - y) < 1.5
+
+
+def test_a_cancelled_read_stops_at_the_next_progress_step(shared_data):
+    from layers.progress import Cancelled, Progress
+    steps = []
+    progress = Progress(lambda f, msg: steps.append(f))
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        read_path(shared_data / "gpkg" / "ngageoint_gdal_sample.gpkg", PROJECT, progress=progress)
+    assert steps == []

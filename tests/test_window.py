@@ -194,3 +194,34 @@ def test_project_saves_and_reopens_layers_styles_and_camera(window, qtbot, tmp_p
     target = window.project.bookmarks["film-city"].focal
     assert abs(focal[0] - target[0]) < 1 and abs(focal[1] - target[1]) < 1
     other.close()
+
+
+def test_dropping_files_on_the_window_loads_them(window, qtbot, shared_data):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(shared_data / "gpkg" / "ngageoint_gdal_sample.gpkg"))])
+    event = QDropEvent(QPointF(200, 200), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: window.project.layers.by_name("ngageoint_gdal_sample:polygon2d") is not None,
+                    timeout=30000)
+    assert len([lyr for lyr in window.project.layers if lyr.name.startswith("ngageoint_gdal_sample:")]) == 16
+
+
+def test_cancel_stops_a_load_without_adding_a_layer(window, qtbot, shared_data):
+    import threading
+
+    from layers.loading import file_spec
+    before = len(window.project.layers)
+    seen = []
+    gate = threading.Event()
+    for _ in range(2):  # occupy both workers so the cancel lands before the read starts
+        window.loader.pool.submit(gate.wait, 30)
+    job = window.loader.submit(file_spec(shared_data / "raster" / "rasterio_RGB.byte.tif"), window.project.crs,
+                               window._loaded, window.report_error)
+    job.signals.cancelled.connect(lambda: seen.append("cancelled"))
+    window.cancel_button.click()
+    gate.set()
+    qtbot.waitUntil(lambda: not window.loader.busy(), timeout=30000)
+    assert seen == ["cancelled"]
+    assert len(window.project.layers) == before and window.errors == []
