@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self.setAcceptDrops(True)
         self.view.picked.connect(self.inspector.show_feature)
+        self.view.hit.connect(lambda hit: self.scene.highlight.show(hit and hit.layer, hit and hit.feature))
         self.view.cursor_moved.connect(self._show_cursor)
         self.tree.zoom_requested.connect(self.zoom_to_layer)
         self.tree.remove_requested.connect(self.remove_layer)

@@ -74,6 +74,7 @@ def test_clicking_a_district_shows_its_chinese_attributes(window, qtbot):
     window.view.pick_at(x, y)
     assert window.inspector.layer is districts
     assert window.inspector.value("name_zh") == "老城历史风貌片区"
+    assert window.scene.highlight.current == (districts.id, i)  # the picked district is outlined
     assert "老城历史风貌片区" in [window.inspector.table.item(r, 1).text()
                                for r in range(window.inspector.table.rowCount())]
 
@@ -86,6 +87,7 @@ def test_clicking_where_no_feature_is_clears_the_inspector(window, qtbot):
     qtbot.wait(50)
     window.view.pick_at(window.view.width() / 2, window.view.height() / 2)  # ground only
     assert window.inspector.layer is None
+    assert window.scene.highlight.current is None
 
 
 def test_unchecking_a_layer_hides_it(window):

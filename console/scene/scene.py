@@ -5,6 +5,7 @@ import logging
 
 import numpy as np
 
+from console.scene.highlight import Highlight
 from console.scene.imagery import ImageryAdapter
 from console.scene.labels import SceneLabels
 from console.scene.overlays import MapOverlays
@@ -36,6 +37,7 @@ class Scene:
         self._render_callback = None
         self.overlays = MapOverlays(self)
         self.labels = SceneLabels(self.renderer)
+        self.highlight = Highlight(self)
         for layer in layers:
             self._add(layer)
         layers.events.inserted.connect(lambda i, layer: self._add(layer))
@@ -96,6 +98,8 @@ class Scene:
         adapter = self.adapters.pop(layer.id, None)
         if adapter is None:
             return
+        if self.highlight.current and self.highlight.current[0] == layer.id:
+            self.highlight.clear()
         for prop in adapter.props:
             self.renderer.RemoveViewProp(prop)
         adapter.close()
