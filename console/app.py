@@ -20,7 +20,7 @@ from console.scene.camera import apply_bookmark, camera_state, restore_camera
 from console.scene.scene import Scene
 from console.view3d import View3D
 from layers.bookmarks import default_bookmarks
-from layers.crs import WGS84, transform_xy
+from layers.crs import WGS84, CRSNotUnderstood, ProjectCRS, transform_xy
 from layers.loading import embedded_specs, file_spec
 from layers.project import Project, ProjectFileError, read_project_file
 from widgets.inspector import Inspector
@@ -288,14 +288,16 @@ class MainWindow(QMainWindow):
     def open_project(self, path):
         try:
             doc = read_project_file(path)
-        except ProjectFileError as exc:
-            self.report_error(str(exc))
+            crs = ProjectCRS.from_dict(doc.get("crs") or {})
+        except (ProjectFileError, CRSNotUnderstood) as exc:
+            self.report_error(f"{path}: {exc}" if isinstance(exc, CRSNotUnderstood) else str(exc))
             return
         for layer in list(self.project.layers):
             self.project.layers.remove(layer)
         from layers.bookmarks import Bookmark
         self.project.bookmarks = {b["id"]: Bookmark.from_dict(b) for b in doc.get("bookmarks", [])}
         self.project.camera = doc.get("camera")
+        self.project.crs = self.scene.project = crs  # layers are re-read into it below
         self.start_view = None
         self._fill_bookmarks()
         self.load_specs([spec for spec in doc.get("layers", []) if spec.get("source")])
@@ -336,7 +338,8 @@ def run(args) -> int:
     i18n.set_language(args.lang or settings.saved_language())
     if args.lang:
         settings.save_language(args.lang)
-    window = MainWindow(start_view=args.view or "new-city")
+    project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
+    window = MainWindow(project=project, start_view=args.view or "new-city")
     window.show()
     window.load_specs(embedded_specs() + window.extra_specs)
     window.load_files(args.files, args.assume_crs)

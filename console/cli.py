@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say (e.g. GCJ-02)")
     op.add_argument("--view", choices=VIEWS, help="bookmark to start on")
     op.add_argument("--lang", choices=("zh", "en"), help="interface language (remembered)")
+    op.add_argument("--project-crs", help="projected CRS the scene works in (default EPSG:4549)")
     op.add_argument("--screenshot", help=argparse.SUPPRESS)
     op.add_argument("--bench-first-frame", action="store_true", help=argparse.SUPPRESS)
     op.add_argument("--pick", help=argparse.SUPPRESS)  # "lon,lat": click there before --screenshot
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     sn.add_argument("--size", type=_size, default=(1600, 900), help="WIDTHxHEIGHT (default 1600x900)")
     sn.add_argument("--out", required=True, help="PNG file to write")
     sn.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say")
+    sn.add_argument("--project-crs", help="projected CRS the scene works in (default EPSG:4549)")
     sn.set_defaults(func=cmd_snapshot)
 
     inf = sub.add_parser("info", help="describe what the console reads in a file (like ogrinfo/gdalinfo)")
@@ -68,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_snapshot(args) -> int:
     from console.snapshot import snapshot
-    out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs)
+    out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs)
     sys.stdout.write(f"{out}\n")
     return 0
 

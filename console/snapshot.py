@@ -10,10 +10,11 @@ from layers.loading import embedded_specs, file_spec, load_spec
 from layers.project import Project
 
 
-def build_project(files=(), assume_crs=None, embedded=True, progress=None) -> Project:
+def build_project(files=(), assume_crs=None, embedded=True, progress=None, project_crs=None) -> Project:
     """Embedded Songjiang layers, then the user's files on top (ReadError propagates)."""
+    from layers.crs import ProjectCRS
     from layers.progress import NULL_PROGRESS
-    project = Project()
+    project = Project(crs=ProjectCRS(project_crs)) if project_crs else Project()
     specs = (embedded_specs() if embedded else []) + [file_spec(f, assume_crs) for f in files]
     for spec in specs:
         project.layers.extend(load_spec(spec, project.crs, progress or NULL_PROGRESS))
@@ -72,8 +73,8 @@ def render_view(project: Project, view: str, width: int, height: int):
     return window, scene
 
 
-def snapshot(view: str, size: tuple[int, int], out, files=(), assume_crs=None) -> Path:
-    project = build_project(files, assume_crs)
+def snapshot(view: str, size: tuple[int, int], out, files=(), assume_crs=None, project_crs=None) -> Path:
+    project = build_project(files, assume_crs, project_crs=project_crs)
     window, _ = render_view(project, view, *size)
     path = write_png(window, out)
     window.Finalize()

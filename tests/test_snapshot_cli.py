@@ -149,3 +149,20 @@ def test_info_refuses_bad_files_in_one_line(tmp_path, content):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(path) in lines[0]
+
+
+def test_project_crs_is_configurable_for_snapshots(tmp_path):
+    project = build_project(project_crs="EPSG:32651")  # WGS 84 / UTM 51N
+    districts = next(lyr for lyr in project.layers if lyr.source.endswith("districts.geojson"))
+    from pyproj import Transformer
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32651", always_xy=True).transform(121.2258, 30.985)
+    assert districts.bounds[0] < x < districts.bounds[3] and districts.bounds[1] < y < districts.bounds[4]
+    result = run_cli("snapshot", "--view", "hub", "--project-crs", "EPSG:32651", "--size", "320x200",
+                     "--out", tmp_path / "utm.png")
+    assert result.returncode == 0, result.stderr
+
+
+def test_geographic_project_crs_is_refused_in_one_line(tmp_path):
+    result = run_cli("snapshot", "--view", "hub", "--project-crs", "EPSG:4326", "--out", tmp_path / "x.png")
+    assert result.returncode == 2 and "projected" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -227,3 +227,25 @@ def test_cancel_stops_a_load_without_adding_a_layer(window, qtbot, shared_data):
     qtbot.waitUntil(lambda: not window.loader.busy(), timeout=30000)
     assert seen == ["cancelled"]
     assert len(window.project.layers) == before and window.errors == []
+
+
+def test_a_project_reopens_in_its_own_crs(window, qtbot, tmp_path):
+    import json
+    path = window.save_project(tmp_path / "utm.sjproj")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["crs"] = {"crs": "EPSG:32651", "origin": [0, 0, 0]}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    window.open_project(path)
+    qtbot.waitUntil(lambda: len(window.project.layers) >= EMBEDDED and not window.loader.busy(), timeout=60000)
+    assert window.project.crs.crs == "EPSG:32651" and window.scene.project is window.project.crs
+    districts = window.project.layers.by_name("四大重点区域")
+    assert districts.source_crs == "EPSG:4326" and 300000 < districts.bounds[0] < 400000  # UTM 51N eastings
+
+
+def test_a_broken_project_file_is_reported(window, tmp_path):
+    bad = tmp_path / "bad.sjproj"
+    bad.write_text("{not json", encoding="utf-8")
+    before = len(window.project.layers)
+    window.open_project(bad)
+    assert any(str(bad) in e for e in window.errors)
+    assert len(window.project.layers) == before
