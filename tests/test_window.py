@@ -221,7 +221,7 @@ def test_cancel_stops_a_load_without_adding_a_layer(window, qtbot, shared_data):
         window.loader.pool.submit(gate.wait, 30)
     job = window.loader.submit(file_spec(shared_data / "raster" / "rasterio_RGB.byte.tif"), window.project.crs,
                                window._loaded, window.report_error)
-    job.signals.cancelled.connect(lambda: seen.append("cancelled"))
+    job.on("cancelled", lambda: seen.append("cancelled"))
     window.cancel_button.click()
     gate.set()
     qtbot.waitUntil(lambda: not window.loader.busy(), timeout=30000)

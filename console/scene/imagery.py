@@ -15,7 +15,7 @@ MESH_SIDE = 256
 
 
 def rgba_image(raster) -> vtkImageData:
-    """(bands, rows, cols) raster → RGBA vtkImageData, bottom row first as VTK expects."""
+    """(bands, rows, cols) raster → RGB(A) vtkImageData, bottom row first as VTK expects."""
     arr = raster.array
     if arr.shape[0] == 1:
         arr = np.repeat(arr, 3, axis=0)
@@ -23,11 +23,13 @@ def rgba_image(raster) -> vtkImageData:
     if rgb.dtype != np.uint8:
         lo, hi = np.nanpercentile(rgb[:, raster.mask], [2, 98]) if raster.mask.any() else (0, 1)
         rgb = np.clip((rgb - lo) / max(hi - lo, 1e-9) * 255, 0, 255).astype(np.uint8)
-    alpha = raster.mask.astype(np.uint8) * 255
-    rgba = np.concatenate([rgb, alpha[None]], axis=0).transpose(1, 2, 0)[::-1]
+    # An alpha channel makes VTK draw the layer in the (slow) translucent pass, so
+    # add one only where the raster really has holes.
+    bands = [rgb] if raster.mask.all() else [rgb, (raster.mask.astype(np.uint8) * 255)[None]]
+    rgba = np.concatenate(bands, axis=0).transpose(1, 2, 0)[::-1]
     img = vtkImageData()
     img.SetDimensions(rgba.shape[1], rgba.shape[0], 1)
-    scalars = numpy_to_vtk(np.ascontiguousarray(rgba.reshape(-1, 4)), deep=True)
+    scalars = numpy_to_vtk(np.ascontiguousarray(rgba.reshape(-1, rgba.shape[2])), deep=True)
     scalars.SetName("rgba")
     img.GetPointData().SetScalars(scalars)
     return img

@@ -7,7 +7,7 @@ from console.scene import polydata
 from console.scene.base import LayerAdapter
 from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyDataMapper
 
-MAX_VERTICES_PER_SIDE = 512
+MAX_VERTICES_PER_SIDE = 256  # 30 m DEM over ~19 km: 256² keeps the hills and costs a quarter of 512²
 
 # Elevation ramp (metres → colour) for a low alluvial plain with a few hills.
 _RAMP_Z = np.array([-5.0, 2.0, 6.0, 20.0, 50.0, 110.0])

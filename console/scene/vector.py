@@ -111,7 +111,7 @@ class VectorAdapter(LayerAdapter):
             p.SetColor(rgb(s.get("fill_colour"), colour))
             p.SetOpacity(op * s.get("fill_opacity", 0.35))
             p.SetAmbient(0.6)
-            self.fill.SetVisibility(self.layer.visible and s.get("fill", True))
+            self.fill.SetVisibility(self._fill_shown())
         if self.line is not None:
             p = self.line.GetProperty()
             p.SetColor(rgb(s.get("line_colour"), colour))
@@ -125,10 +125,16 @@ class VectorAdapter(LayerAdapter):
             p.SetRenderPointsAsSpheres(True)
             p.SetOpacity(op)
 
+    def _fill_shown(self) -> bool:
+        # A fill at opacity 0 is invisible but would still cost a translucent render pass.
+        s = self.layer.style
+        return bool(self.layer.visible and s.get("fill", True)
+                    and s.get("fill_opacity", 0.35) * self.layer.opacity > 0)
+
     def apply_visibility(self):
         super().apply_visibility()
-        if self.fill is not None and not self.layer.style.get("fill", True):
-            self.fill.SetVisibility(False)
+        if self.fill is not None:
+            self.fill.SetVisibility(self._fill_shown())
 
     def pick_feature(self, prop, cell_id):
         if prop not in (self.fill, self.line, self.point) or cell_id < 0:
