@@ -248,13 +248,8 @@ class MainWindow(QMainWindow):
 
     def pick_lonlat(self, lon: float, lat: float):
         """Click the view where a WGS84 point is drawn (docs, scripted demos)."""
-        import numpy as np
-        x, y = self.project.crs.from_wgs84(lon, lat)
-        z = self.scene.height_at([x], [y])[0] + 2.0
-        r = self.scene.renderer
-        r.SetWorldPoint(*map(float, self.project.crs.to_scene(np.array([[x, y, z]]))[0]), 1.0)
-        r.WorldToDisplay()
-        dx, dy, _ = r.GetDisplayPoint()
+        from console.scene.camera import display_of
+        dx, dy = display_of(self.scene, lon, lat)
         ratio = self.view.devicePixelRatioF()
         self.view.pick_at(dx / ratio, self.view.height() - dy / ratio)
 

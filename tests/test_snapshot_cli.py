@@ -42,15 +42,11 @@ def read_png(path) -> np.ndarray:
     return vtk_to_numpy(out.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3].astype(int)
 
 
-def display_of(scene, project, lon, lat, lift=6.0):
-    x, y = project.crs.from_wgs84(lon, lat)
-    z = scene.height_at([x], [y])[0] + lift
-    s = project.crs.to_scene(np.array([[x, y, z]]))[0]
-    r = scene.renderer
-    r.SetWorldPoint(*map(float, s), 1.0)
-    r.WorldToDisplay()
-    dx, dy, _ = r.GetDisplayPoint()
-    h = r.GetRenderWindow().GetSize()[1]
+def pixel_of(scene, lon, lat, lift=6.0):
+    """(row, col) in a top-down image array of a WGS84 point in the view."""
+    from console.scene.camera import display_of
+    dx, dy = display_of(scene, lon, lat, lift)
+    h = scene.renderer.GetRenderWindow().GetSize()[1]
     return h - 1 - int(round(dy)), int(round(dx))
 
 
@@ -73,7 +69,7 @@ def test_snapshot_command_writes_the_old_town_png(tmp_path):
 
 def test_heritage_site_is_drawn_at_its_projected_position(old_town):
     project, window, scene = old_town
-    row, col = display_of(scene, project, *DACANG_BRIDGE)
+    row, col = pixel_of(scene, *DACANG_BRIDGE)
     assert 0 <= row < 600 and 0 <= col < 800, "Dacang Bridge must be in the old-town view"
     heritage = next(lyr for lyr in project.layers if lyr.source.endswith("heritage_sites.geojson"))
     with_sites = frame(window)
@@ -93,7 +89,7 @@ def test_old_town_district_is_tinted_in_its_view(old_town):
     i = districts.data.columns["id"].index("old-town")
     px, py = shapely.get_coordinates(shapely.point_on_surface(districts.data.geometries[i]))[0]
     lon, lat = project.crs.to_wgs84(px, py)
-    row, col = display_of(scene, project, float(lon), float(lat), lift=2.0)
+    row, col = pixel_of(scene, float(lon), float(lat), lift=2.0)
     labels = [a.labels for a in scene.adapters.values() if getattr(a, "labels", None) is not None]
     for actor in labels:
         actor.SetVisibility(False)  # labels may sit on the probe point; the fill is what is checked

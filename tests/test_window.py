@@ -31,15 +31,8 @@ def window(qtbot):
 
 def _screen_pos(win, lon, lat, lift=2.0):
     """Widget coordinates of a WGS84 point in the current view."""
-    import numpy as np
-    scene, crs = win.scene, win.project.crs
-    x, y = crs.from_wgs84(lon, lat)
-    z = scene.height_at([x], [y])[0] + lift
-    s = crs.to_scene(np.array([[x, y, z]]))[0]
-    r = scene.renderer
-    r.SetWorldPoint(*map(float, s), 1.0)
-    r.WorldToDisplay()
-    dx, dy, _ = r.GetDisplayPoint()
+    from console.scene.camera import display_of
+    dx, dy = display_of(win.scene, lon, lat, lift)
     ratio = win.view.devicePixelRatioF()
     return dx / ratio, win.view.height() - dy / ratio
 

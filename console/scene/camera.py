@@ -31,3 +31,15 @@ def camera_state(renderer, project_crs) -> dict:
 def restore_camera(renderer, state: dict, project_crs):
     set_camera(renderer, project_crs.to_scene(np.array([state["position"]]))[0],
                project_crs.to_scene(np.array([state["focal"]]))[0], state["up"])
+
+
+def display_of(scene, lon: float, lat: float, lift: float = 2.0) -> tuple[float, float]:
+    """Display (pixel, origin bottom-left) coordinates of a WGS84 point on the ground."""
+    crs = scene.project
+    x, y = crs.from_wgs84(lon, lat)
+    z = scene.height_at([x], [y])[0] + lift
+    r = scene.renderer
+    r.SetWorldPoint(*map(float, crs.to_scene(np.array([[x, y, z]]))[0]), 1.0)
+    r.WorldToDisplay()
+    dx, dy, _ = r.GetDisplayPoint()
+    return dx, dy
