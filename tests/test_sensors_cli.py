@@ -1,0 +1,84 @@
+"""`simulate` and `record` as a user runs them: subprocesses, a real broker, SIGINT/SIGTERM."""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from console.sensor_cli import add_subcommands
+from mosquitto import mosquitto_broker  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.mqtt
+
+
+def cli(*args, **kw):
+    return subprocess.Popen([sys.executable, "-m", "console.sensor_cli", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def final_json(stdout: str) -> dict:
+    lines = stdout.strip().splitlines()
+    assert len(lines) == 1, stdout  # exactly one JSON line on stdout
+    return json.loads(lines[0])
+
+
+def test_add_subcommands_registers_simulate_and_record():
+    parser = argparse.ArgumentParser()
+    add_subcommands(parser.add_subparsers(dest="command"))
+    a = parser.parse_args(["simulate", "--mqtt", "127.0.0.1:1883", "--count", "5"])
+    assert a.count == 5 and callable(a.func)
+    a = parser.parse_args(["record", "--mqtt", "localhost:1883", "--db", "x.db"])
+    assert a.mqtt == ("localhost", 1883) and callable(a.func)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["simulate", "--mqtt", "nohost", "--count", "1"])
+
+
+@pytest.mark.parametrize("batch", [0, 500])
+def test_simulate_exact_count_is_recorded_once(mosquitto_broker, tmp_path, batch):
+    db = tmp_path / "rec.db"
+    rec = cli("record", "--mqtt", mosquitto_broker.address, "--db", str(db), "--terminals", "2000")
+    time.sleep(2.0)  # registry + subscription
+    sim = cli("simulate", "--mqtt", mosquitto_broker.address, "--count", "3000", "--rate", "0",
+              "--terminals", "2000", "--batch", str(batch))
+    out, err = sim.communicate(timeout=60)
+    assert sim.returncode == 0, err
+    s = final_json(out)
+    assert s["received"] == s["stored"] == 3000 and s["dropped"] == 0
+    end = time.monotonic() + 15
+    while time.monotonic() < end:
+        with sqlite3.connect(db) as c:
+            if c.execute("SELECT count(*) FROM obs").fetchone()[0] >= 3000:
+                break
+        time.sleep(0.1)
+    rec.send_signal(signal.SIGINT)
+    out, err = rec.communicate(timeout=30)
+    assert rec.returncode == 0, err
+    r = final_json(out)
+    assert r["stored"] == 3000 and r["duplicates"] == 0 and r["rejected"] == 0
+    assert set(r) >= {"received", "stored", "duplicates", "rejected", "reconnects"}
+    assert "rate=" in err  # progress lines while running
+
+
+def test_simulate_duration_stops_on_sigterm(mosquitto_broker):
+    sim = cli("simulate", "--mqtt", mosquitto_broker.address, "--rate", "500", "--terminals", "500")
+    time.sleep(2.5)
+    sim.send_signal(signal.SIGTERM)
+    out, err = sim.communicate(timeout=30)
+    assert sim.returncode == 0 and "Traceback" not in err
+    s = final_json(out)
+    assert s["received"] > 0 and s["stored"] == s["received"]
+
+
+def test_record_reports_a_bad_registry_without_traceback(tmp_path):
+    p = cli("record", "--mqtt", "127.0.0.1:1", "--db", str(tmp_path / "x.db"),
+            "--registry", str(tmp_path / "missing.csv"))
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 1 and "missing.csv" in err and "Traceback" not in err

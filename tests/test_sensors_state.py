@@ -1,0 +1,162 @@
+"""Sensor state, alarms lifecycle, health view, simulator, batch codec and the history store."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from layers.sensors import batch as B
+from layers.sensors import kinds as K
+from layers.sensors.alarms import ACKNOWLEDGED, ACTIVE, CLEARED, AlarmBook, health
+from layers.sensors.feed import Deduper
+from layers.sensors.generate import generate
+from layers.sensors.simulator import Simulator
+from layers.sensors.sta import Rejected
+from layers.sensors.state import CRITICAL, NORMAL, OFFLINE, STALE, WARNING, SensorState
+from offline.history import HistoryStore
+
+NOON = 1_760_000_000.0 - (1_760_000_000.0 / 3600 + 8) % 24 * 3600 + 12 * 3600  # 12:00 Shanghai
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return generate(3_000, seed=11)
+
+
+def first(reg, kind):
+    return int(np.flatnonzero(reg.kind == K.BY_NAME[kind].code)[0])
+
+
+def test_ingest_classifies_high_low_and_night_thresholds(reg):
+    st = SensorState(reg)
+    pm, hy, no = first(reg, "pm25"), first(reg, "hydrant_pressure"), first(reg, "noise")
+    v0 = st.version
+    lv = st.ingest([pm, hy, no], [NOON] * 3, [80.0, 0.12, 55.0])
+    assert list(lv) == [CRITICAL, WARNING, NORMAL] and st.version == v0 + 1
+    night = NOON + 11 * 3600  # 23:00: GB 3096 class-2 night limit 50 dB(A)
+    assert st.ingest([no], [night], [55.0])[0] == WARNING
+    assert st.ingest([hy], [NOON + 1], [0.05])[0] == CRITICAL  # low pressure is the bad side
+
+
+def test_older_observations_never_overwrite_newer(reg):
+    st = SensorState(reg)
+    st.ingest([5, 5, 6], [NOON + 10, NOON + 5, NOON], [1.0, 2.0, 3.0])
+    assert st.value[5] == 1.0 and st.time[5] == NOON + 10
+    st.ingest([5], [NOON + 1], [9.0])
+    assert st.value[5] == 1.0
+
+
+def test_stale_and_offline_from_sampling_interval(reg):
+    st = SensorState(reg)
+    pm = first(reg, "pm25")  # 60 s interval
+    st.ingest([pm], [NOON], [10.0])
+    assert st.states(NOON + 60)[pm] == NORMAL
+    assert st.states(NOON + 200)[pm] == STALE
+    assert st.states(NOON + 700)[pm] == OFFLINE
+    snap = st.snapshot(NOON + 200)
+    assert snap.state[pm] == STALE and snap.value[pm] == 10.0
+    assert st.counts(NOON)["offline"] == len(reg) - 1  # never reported = offline
+    h = health(st, NOON + 700)
+    assert h["offline"]["count"] == len(reg) and h["offline"]["by_kind"]["pm25"] > 0
+
+
+def test_alarm_lifecycle_with_who_and_when(reg):
+    st = SensorState(reg)
+    book = AlarmBook(st)
+    pm = first(reg, "pm25")
+
+    def feed(t, v):
+        lv = st.ingest([pm], [t], [v])
+        return book.update([pm], [t], [v], lv)
+
+    (a,) = feed(NOON, 50.0)
+    assert (a.sensor, a.severity, a.status) == (pm, WARNING, ACTIVE)
+    (a2,) = feed(NOON + 60, 90.0)
+    assert a2 is a and a.severity == CRITICAL and len(book.open_alarms()) == 1
+    feed(NOON + 120, 10.0)  # back to normal but nobody has seen it: stays active
+    assert a.status == ACTIVE and a.normal_since == NOON + 120
+    book.acknowledge(a.id, "wang.li", NOON + 130)
+    assert a.status == CLEARED and (a.acked_by, a.acked_at) == ("wang.li", NOON + 130)
+    assert a.cleared_by == "system" and book.open_alarms() == []
+    (b,) = feed(NOON + 200, 80.0)
+    book.acknowledge(b.id, "zhao.m", NOON + 210)
+    assert b.status == ACKNOWLEDGED
+    counts = book.counts_by_district()
+    assert counts[reg.district_of(pm)] == {"active": 0, "acknowledged": 1, "warning": 0, "critical": 1}
+    feed(NOON + 260, 5.0)  # acknowledged + normal → cleared by itself
+    assert b.status == CLEARED and b.cleared_at == NOON + 260
+    with pytest.raises(ValueError, match="already cleared"):
+        book.clear(b.id, "zhao.m", NOON + 300)
+    events = [e[2] for e in book.drain_events()]
+    assert events == ["raised", "escalated", "normal", "acknowledged", "cleared",
+                      "raised", "acknowledged", "normal", "cleared"]
+
+
+def test_simulator_is_deterministic_with_cycles_anomalies_and_silence(reg):
+    a = Simulator(reg, seed=5, t0=NOON, rate=1000.0).batch(30_000)
+    b = Simulator(reg, seed=5, t0=NOON, rate=1000.0).batch(30_000)
+    assert np.array_equal(a.idx, b.idx) and np.array_equal(a.values, b.values)
+    assert len(np.unique(a.idx)) < len(reg)  # some terminals are silent
+    st = SensorState(reg)
+    lv = st.ingest(a.idx, a.times, a.values)
+    assert (lv == CRITICAL).sum() > 0  # injected anomalies
+    assert (lv == NORMAL).mean() > 0.95
+    tf = reg.kind[a.idx] == K.BY_NAME["traffic_flow"].code
+    hour = ((a.times / 3600 + 8) % 24)
+    assert a.values[tf & (hour > 12)].mean() > 0  # daily cycle present and values sane
+    assert np.isfinite(a.values).all()
+
+
+def test_batch_codec_validates_per_record():
+    payload = B.encode([1, 2, 3], [NOON, NOON, 10.0], [1.0, float("nan"), 2.0])
+    ds, t, v, bad = B.decode(payload)
+    assert list(ds) == [1] and list(t) == [NOON] and sorted(bad) == ["nan", "phenomenonTime out of range"]
+    for junk in (b"", b"SJB1", payload[:-1], b"XXXX" + payload[4:], B.MAGIC + (0).to_bytes(4, "little")):
+        with pytest.raises(Rejected, match="bad batch"):
+            B.decode(junk)
+
+
+def test_deduper_forgets_oldest_beyond_capacity():
+    d = Deduper(capacity=4)
+    assert d.fresh(Deduper.keys([1, 1, 2], [5, 5, 5])).tolist() == [True, False, True]
+    assert d.fresh(Deduper.keys([1], [5])).tolist() == [False]
+    for i in range(5):
+        d.fresh(Deduper.keys([9], [i]))
+    assert d.fresh(Deduper.keys([1], [5])).tolist() == [True]  # evicted, the history store still dedupes
+
+
+def test_history_dedupes_replays_and_prunes(tmp_path):
+    db = tmp_path / "h.db"
+    with HistoryStore(db, retention_s=3600) as h:
+        assert h.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert h.append([1, 2, 1], [NOON, NOON, NOON + 60], [1.0, 2.0, 3.0]) == 3
+        assert h.append([1, 1], [NOON, NOON + 120], [1.0, 4.0]) == 1  # QoS 1 redelivery ignored
+        s, t, v = h.at(NOON + 90)
+        assert dict(zip(s.tolist(), v.tolist())) == {1: 3.0, 2: 2.0}
+        s, t, v = h.at(NOON + 30, lookback_s=10)
+        assert len(s) == 0
+        ts, vs = h.series(1, NOON, NOON + 1000)
+        assert ts.tolist() == [NOON, NOON + 60, NOON + 120] and vs.tolist() == [1.0, 3.0, 4.0]
+        h.append_alarm_events([(1, 1, "raised", 2, NOON, "", 80.0),
+                               (1, 1, "acknowledged", 2, NOON + 10, "wang.li", float("nan")),
+                               (2, 2, "raised", 1, NOON + 20, "", 40.0),
+                               (2, 2, "cleared", 1, NOON + 30, "zhao.m", float("nan"))])
+        assert h.alarms_at(NOON + 5) == {1: {"sensor": 1, "severity": 2, "status": "active",
+                                               "raised_at": NOON}}
+        at25 = h.alarms_at(NOON + 25)
+        assert at25[1]["status"] == "acknowledged" and at25[2]["status"] == "active"
+        assert set(h.alarms_at(NOON + 40)) == {1}
+        assert h.prune(NOON + 3600 + 30) == 2 and h.count() == 2
+    st = SensorState(generate(10, seed=1))
+    with HistoryStore(db) as h:  # replay: load the layer state as it was
+        s, t, v = h.at(NOON + 200)
+        st.load(st.registry.index_of_datastreams(s), t, v)
+    assert st.value[0] == 4.0 and st.time[1] == -np.inf
+
+
+def test_history_store_bad_file_is_a_clear_error(tmp_path):
+    from offline.history import HistoryError
+
+    bad = tmp_path / "junk.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(HistoryError, match="junk.db: cannot open history store"):
+        HistoryStore(bad)
