@@ -13,7 +13,7 @@ import logging
 log = logging.getLogger(__name__)
 
 INSTALLERS: list[str] = [
-    # "console.hbim_panel:install",
+    "console.hbim_panel:install",
     # "console.sensor_panel:install",
 ]
 

@@ -29,3 +29,7 @@ VTK_FONT_FILE = 4  # vtkTextProperty font family id for "use SetFontFile"
 def quiet_vtk_logging():
     """Route VTK's own warnings into Python logging instead of stderr pop-ups."""
     vtkLogger.SetStderrVerbosity(vtkLogger.VERBOSITY_ERROR)
+# BIM adapter (console/scene/bim.py): section planes, outline of the selection, condition legend
+from vtkmodules.vtkCommonDataModel import vtkPlane
+from vtkmodules.vtkFiltersCore import vtkFeatureEdges
+from vtkmodules.vtkRenderingAnnotation import vtkLegendBoxActor

@@ -1,0 +1,224 @@
+"""BIM (IFC) layers: one mesh per model, coloured per element, with x-ray, isolate, section and highlight.
+
+Element visibility is a per-element state (hidden / ghost / solid); the solid and
+ghost meshes are rebuilt from numpy masks over the model's triangles, which for
+models of a few thousand triangles is cheaper than any per-cell VTK filter.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from console.fonts import apply_cjk_font
+from console.scene.base import LayerAdapter
+from console.scene.style import rgb
+from console.vtk_imports import (
+    numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkActor, vtkCellArray, vtkFeatureEdges,
+    vtkLegendBoxActor, vtkPlane, vtkPoints, vtkPolyData, vtkPolyDataMapper,
+)
+
+HIDDEN, GHOST, SOLID = 0, 1, 2
+GHOST_OPACITY = 0.15
+NO_DATA = "#b4b4b4"
+GRADE_COLOURS = {1: "#1a9850", 2: "#91cf60", 3: "#fee08b", 4: "#fc8d59", 5: "#d73027"}
+HIGHLIGHT = (0.0, 0.95, 1.0)
+
+
+def _polys(faces: np.ndarray) -> vtkCellArray:
+    cells = vtkCellArray()
+    cells.SetData(numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64), deep=True),
+                  numpy_to_vtkIdTypeArray(np.ascontiguousarray(faces, dtype=np.int64).ravel(), deep=True))
+    return cells
+
+
+def _mapper_actor(offset: float = 0.0) -> vtkActor:
+    mapper = vtkPolyDataMapper()
+    mapper.SetInputData(vtkPolyData())
+    if offset:
+        mapper.SetResolveCoincidentTopologyToPolygonOffset()
+        mapper.SetRelativeCoincidentTopologyLineOffsetParameters(offset, offset)
+    actor = vtkActor()
+    actor.SetMapper(mapper)
+    return actor
+
+
+class BimAdapter(LayerAdapter):
+    def __init__(self, layer, scene):
+        self.state = np.full(len(layer.data.elements), SOLID, np.int8)
+        self.selected: int | None = None
+        self.plane: vtkPlane | None = None
+        super().__init__(layer, scene)
+        scene.layers.events.inserted.connect(self._on_layers)
+        scene.layers.events.removed.connect(self._on_layers)
+
+    # geometry -----------------------------------------------------------------
+    def build(self):
+        model = self.layer.data
+        xyz = np.array(model.points, dtype=float)
+        if len(xyz):
+            xyz[:, 2] += self.ground_shift(xyz)
+        self.points = vtkPoints()
+        self.points.SetData(numpy_to_vtk(np.ascontiguousarray(self.scene.project.to_scene(xyz), np.float32),
+                                         deep=True))
+        self.solid, self.ghost, self.mark = _mapper_actor(), _mapper_actor(), _mapper_actor(-6.0)
+        self.ghost.PickableOff()
+        self.mark.PickableOff()
+        self.props = [self.solid, self.ghost, self.mark]
+        self.apply_style()
+        self._apply_section()
+
+    def ground_shift(self, xyz: np.ndarray) -> float:
+        """Keep the model standing on the drawn (vertically exaggerated) ground, not scaled with it."""
+        cx, cy = (xyz[:, 0].min() + xyz[:, 0].max()) / 2, (xyz[:, 1].min() + xyz[:, 1].max()) / 2
+        drawn = float(self.scene.height_at([cx], [cy])[0])
+        exaggeration = self.scene.exaggeration()
+        return drawn - drawn / exaggeration if exaggeration > 0 else 0.0
+
+    def _subset(self, mask: np.ndarray) -> vtkPolyData:
+        model = self.layer.data
+        pd = vtkPolyData()
+        pd.SetPoints(self.points)
+        pd.SetPolys(_polys(model.triangles[mask]))
+        ids = numpy_to_vtk(np.ascontiguousarray(model.triangle_element[mask], dtype=np.int64), deep=True)
+        ids.SetName("feature")
+        pd.GetCellData().AddArray(ids)
+        colours = numpy_to_vtk(self.element_rgb()[model.triangle_element[mask]], deep=True)
+        colours.SetName("colours")
+        pd.GetCellData().SetScalars(colours)
+        return pd
+
+    def element_rgb(self) -> np.ndarray:
+        """(E,3) uint8 element colours: the model's own, or by condition grade / worst damage."""
+        model = self.layer.data
+        mode = self.layer.style.get("colour_by", "none")
+        provider = getattr(self.scene, "hbim_values", None)
+        if mode in ("condition", "damage") and provider is not None:
+            values = provider(mode)
+            table = np.array([rgb(GRADE_COLOURS.get(int(values.get(e["guid"], 0)), NO_DATA))
+                              for e in model.elements], dtype=float).reshape(-1, 3)
+        else:
+            table = np.asarray(model.element_colours, dtype=float).reshape(-1, 3)
+        return np.clip(np.round(table * 255), 0, 255).astype(np.uint8)
+
+    def _fill(self):
+        tri_state = self.state[self.layer.data.triangle_element]
+        for actor, wanted in ((self.solid, SOLID), (self.ghost, GHOST)):
+            mapper = actor.GetMapper()
+            mapper.SetInputData(self._subset(tri_state == wanted))
+            mapper.SetColorModeToDirectScalars()
+            mapper.SetScalarModeToUseCellData()
+            mapper.ScalarVisibilityOn()
+        self._fill_mark()
+
+    def _fill_mark(self):
+        """The selected element's outline (feature edges), drawn over the surfaces."""
+        pd = vtkPolyData()
+        i = self.selected
+        if i is not None and self.state[i] != HIDDEN:
+            edges = vtkFeatureEdges()
+            edges.SetInputData(self._subset(self.layer.data.triangle_element == i))
+            edges.SetFeatureAngle(25.0)
+            edges.BoundaryEdgesOn()
+            edges.FeatureEdgesOn()
+            edges.ManifoldEdgesOff()
+            edges.NonManifoldEdgesOff()
+            edges.ColoringOff()
+            edges.Update()
+            pd = edges.GetOutput()
+        self.mark.GetMapper().SetInputData(pd)
+        self.mark.GetMapper().ScalarVisibilityOff()
+
+    # what the panel drives ------------------------------------------------------
+    def set_states(self, state: np.ndarray):
+        self.state = np.asarray(state, np.int8)
+        self._fill()
+        self.scene.request_render()
+
+    def set_selected(self, index: int | None):
+        self.selected = index
+        self._fill_mark()
+        self.scene.request_render()
+
+    def set_section(self, on: bool, camera_position=None):
+        """Cut the model by a vertical plane along its long axis, keeping the half away from the camera."""
+        self.plane = None
+        if on and self.points.GetNumberOfPoints():
+            b = self.points.GetBounds()
+            centre = np.array([(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])
+            normal = np.array([1.0, 0.0, 0.0]) if b[3] - b[2] >= b[1] - b[0] else np.array([0.0, 1.0, 0.0])
+            if camera_position is not None and np.dot(normal, centre - np.asarray(camera_position)) < 0:
+                normal = -normal
+            self.plane = vtkPlane()
+            self.plane.SetOrigin(*centre)
+            self.plane.SetNormal(*normal)
+        self._apply_section()
+        self.scene.request_render()
+
+    def _apply_section(self):
+        for actor in self.props:
+            mapper = actor.GetMapper()
+            mapper.RemoveAllClippingPlanes()
+            if self.plane is not None:
+                mapper.AddClippingPlane(self.plane)
+
+    def apply_style(self):
+        self._fill()
+        op = self.layer.opacity
+        self.solid.GetProperty().SetOpacity(op)
+        self.ghost.GetProperty().SetOpacity(op * GHOST_OPACITY)
+        self.ghost.GetProperty().SetAmbient(0.3)
+        p = self.mark.GetProperty()
+        p.SetColor(HIGHLIGHT)
+        p.SetLineWidth(3.0)
+        p.LightingOff()
+
+    def pick_feature(self, prop, cell_id):
+        if prop is not self.solid or cell_id < 0:
+            return None
+        arr = prop.GetMapper().GetInput().GetCellData().GetArray("feature")
+        return int(arr.GetValue(cell_id)) if arr is not None else None
+
+    # terrain may arrive after the model (layers load in parallel) -------------------
+    def _on_layers(self, _index, layer):
+        if layer.kind == "terrain" and layer is not self.layer:
+            self.rebuild()
+            self.scene.request_render()
+
+    def close(self):
+        super().close()
+        self.scene.layers.events.inserted.disconnect(self._on_layers)
+        self.scene.layers.events.removed.disconnect(self._on_layers)
+
+
+def _square() -> vtkPolyData:
+    pd = vtkPolyData()
+    pts = vtkPoints()
+    for xy in ((0, 0), (1, 0), (1, 1), (0, 1)):
+        pts.InsertNextPoint(*xy, 0.0)
+    pd.SetPoints(pts)
+    pd.SetPolys(_polys(np.array([[0, 1, 2], [0, 2, 3]])))
+    return pd
+
+
+def condition_legend(title: str, labels: dict) -> vtkLegendBoxActor:
+    """A small legend box, lower right: the title, then grades 5 → 1 and "no record"."""
+    legend = vtkLegendBoxActor()
+    grades = (5, 4, 3, 2, 1, 0)
+    legend.SetNumberOfEntries(len(grades) + 1)
+    legend.SetEntry(0, vtkPolyData(), title, (1.0, 1.0, 1.0))
+    square = _square()
+    for row, grade in enumerate(grades, 1):
+        legend.SetEntry(row, square, labels.get(grade, str(grade)), rgb(GRADE_COLOURS.get(grade, NO_DATA)))
+    legend.UseBackgroundOn()
+    legend.SetBackgroundColor(0.1, 0.12, 0.16)
+    legend.SetBackgroundOpacity(0.8)
+    legend.BorderOff()
+    legend.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+    legend.GetPositionCoordinate().SetValue(0.86, 0.04)
+    legend.GetPosition2Coordinate().SetValue(0.1, 0.2)  # width, height
+    tp = legend.GetEntryTextProperty()
+    apply_cjk_font(tp)
+    tp.SetColor(1, 1, 1)
+    tp.ShadowOff()
+    tp.BoldOff()
+    tp.ItalicOff()
+    return legend

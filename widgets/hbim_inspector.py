@@ -1,0 +1,166 @@
+"""The picked heritage component: IFC identity and property sets, HBIM records, history, edits.
+
+Edits go through the HbimStore (one undoable step each); the panel listens to
+the store's ``changed`` signal and calls ``refresh``.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+
+from PySide6.QtWidgets import (
+    QLabel, QListWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from console.i18n import tr
+from offline.hbim import Damage, Inspection
+from widgets import hbim_strings  # noqa: F401  (registers the strings)
+from widgets.hbim_forms import RecordForms
+from widgets.inspector import _text
+
+log = logging.getLogger(__name__)
+RECORD_FIELDS = {
+    "component": ("classification", "period", "phase", "material", "structural_role"),
+    "inspections": ("condition_grade", "surveyor", "notes"),
+    "damage": ("type", "severity", "extent", "location", "photos"),
+    "interventions": ("materials", "contractor", "documents"),
+}
+
+
+def _item(parent, key, value="") -> QTreeWidgetItem:
+    item = QTreeWidgetItem(parent, [str(key), _text(value)])
+    item.setToolTip(1, _text(value))
+    return item
+
+
+def timeline(records: dict) -> list[tuple[str, str]]:
+    """(date, text) of every dated record, oldest first."""
+    rows = []
+    for rec in records.get("inspections", []):
+        rows.append((rec.date, f"{tr('hbim.inspections')} · {tr('hbim.field.condition_grade')} "
+                               f"{rec.condition_grade}"))
+    for rec in records.get("damage", []):
+        rows.append((rec.date, f"{tr('hbim.damage')} · {rec.type} ({tr('hbim.field.severity')} {rec.severity})"))
+    for rec in records.get("interventions", []):
+        span = f"{rec.start} – {rec.end}" if rec.end else rec.start
+        rows.append((rec.start, f"{tr('hbim.interventions')} · {rec.type} ({span})"))
+    return sorted(rows, key=lambda r: r[0] or "")
+
+
+class HbimInspector(QWidget):
+    def __init__(self, store_getter, report_error, parent=None):
+        super().__init__(parent)
+        self.store_getter, self.report_error = store_getter, report_error
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.records = QTreeWidget()
+        self.properties = QTreeWidget()
+        self.history = QListWidget()
+        for tree in (self.records, self.properties):
+            tree.setColumnCount(2)
+            tree.setColumnWidth(0, 150)
+        self.tabs.addTab(self.records, "")
+        self.tabs.addTab(self.properties, "")
+        self.tabs.addTab(self.history, "")
+        self.forms = RecordForms()
+        self.forms.grade_set.connect(self.set_grade)
+        self.forms.damage_added.connect(self.add_damage)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(2, 2, 2, 2)
+        box.addWidget(self.title)
+        box.addWidget(self.tabs, 1)
+        box.addWidget(self.forms)
+        self.layer = self.index = None
+        self.retranslate()
+
+    @property
+    def guid(self) -> str | None:
+        return self.element["guid"] if self.element else None
+
+    @property
+    def element(self) -> dict | None:
+        return None if self.layer is None else self.layer.data.elements[self.index]
+
+    def retranslate(self):
+        for tree in (self.records, self.properties):
+            tree.setHeaderLabels([tr("inspector.field"), tr("inspector.value")])
+        for i, key in enumerate(("hbim.records", "hbim.properties", "hbim.timeline")):
+            self.tabs.setTabText(i, tr(key))
+        self.forms.retranslate()
+        self.refresh()
+
+    def show_element(self, layer, index):
+        self.layer, self.index = layer, index
+        self.refresh()
+
+    def clear(self):
+        self.show_element(None, None)
+
+    def refresh(self):
+        for w in (self.records, self.properties, self.history):
+            w.clear()
+        e = self.element
+        self.forms.setEnabled(e is not None)
+        if e is None:
+            self.title.setText(tr("hbim.empty"))
+            return
+        self.title.setText(f"<b>{e.get('name') or e['ifc_class']}</b> · {e['ifc_class']}<br>{e['guid']}")
+        self._fill_properties(e)
+        try:
+            recs = self.store_getter().for_component(e["guid"])
+        except Exception as exc:  # noqa: BLE001 — a broken store must not take the inspector down
+            log.exception("reading HBIM records")
+            _item(self.records, tr("hbim.no_store", error=exc))
+            return
+        self._fill_records(recs)
+        for date, text in timeline(recs):
+            self.history.addItem(f"{date}  {text}")
+        latest = recs["inspections"][-1].condition_grade if recs["inspections"] else 1
+        self.forms.grade.setValue(int(latest))
+
+    def _fill_properties(self, e):
+        for key in ("guid", "class", "name", "type_name", "storey", "materials"):
+            value = e.get("ifc_class" if key == "class" else key)
+            _item(self.properties, tr(f"hbim.{key}"), value)
+        psets = _item(self.properties, tr("hbim.psets"))
+        for name, props in sorted((e.get("psets") or {}).items()):
+            node = _item(psets, name)
+            for k, v in props.items():
+                if k != "id":
+                    _item(node, k, v)
+        self.properties.expandItem(psets)
+
+    def _fill_records(self, recs):
+        comp = recs.get("component")
+        if comp is not None:
+            node = _item(self.records, tr("hbim.component"), tr("hbim.illustrative") if comp.illustrative else "")
+            for f in RECORD_FIELDS["component"]:
+                _item(node, tr(f"hbim.field.{f}"), getattr(comp, f))
+        for table in ("inspections", "damage", "interventions"):
+            group = _item(self.records, tr(f"hbim.{table}"), len(recs.get(table, [])))
+            for rec in recs.get(table, []):
+                when = rec.start if table == "interventions" else rec.date
+                head = rec.type if table != "inspections" else f"{tr('hbim.field.condition_grade')} {rec.condition_grade}"
+                node = _item(group, when or "—", head)
+                for f in RECORD_FIELDS[table]:
+                    _item(node, tr(f"hbim.field.{f}"), getattr(rec, f))
+        self.records.expandAll()
+
+    # edits -------------------------------------------------------------------------
+    def set_grade(self, grade: int):
+        """A new inspection dated today (the history keeps the earlier ones); undo removes it."""
+        self._put(Inspection(self.guid, datetime.date.today().isoformat(), surveyor="console",
+                             condition_grade=int(grade)))
+
+    def add_damage(self, fields: dict):
+        self._put(Damage(self.guid, date=datetime.date.today().isoformat(), **fields))
+
+    def _put(self, rec):
+        if self.guid is None:
+            return
+        try:
+            self.store_getter().put(rec)
+        except Exception as exc:  # noqa: BLE001 — bad input is reported, never fatal
+            log.warning("HBIM edit failed: %s", exc)
+            self.report_error(tr("hbim.edit_failed", error=exc))
