@@ -59,9 +59,11 @@ def aim(scene, adapter, element: int):
     scene.renderer.ResetCameraClippingRange()
     tris = model.triangles[model.triangle_element == element]
     corners = np.array([[adapter.points.GetPoint(int(i)) for i in tri] for tri in tris])
-    normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])  # length = 2·area
-    facing = normals @ (np.array(cam.GetPosition()) - centre) / np.linalg.norm(np.array(cam.GetPosition()) - centre)
-    best = corners[int(np.argmax(facing))]  # the largest triangle turned towards the camera
+    normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+    to_camera = np.array(cam.GetPosition()) - corners.mean(axis=1)
+    facing = np.einsum("ij,ij->i", normals, to_camera) / (
+        np.linalg.norm(normals, axis=1) * np.linalg.norm(to_camera, axis=1) + 1e-12)
+    best = corners[int(np.argmax(facing))]  # the triangle turned most squarely to the camera
     scene.renderer.SetWorldPoint(*best.mean(axis=0), 1.0)
     scene.renderer.WorldToDisplay()
     return scene.renderer.GetDisplayPoint()[:2]

@@ -78,7 +78,7 @@ class HbimPanel(QObject):
         self.window.scene.request_render()
         if guid == self.inspector.guid:
             self.inspector.refresh()
-        self._update_undo()
+        QTimer.singleShot(0, self._update_undo)  # the store files the step on its stack after signalling
 
     # actions and menus (menus are rebuilt on every language switch) ---------------------------
     def _build_actions(self):

@@ -91,8 +91,8 @@ class HbimToolbar(QToolBar):
                 state[:] = bim.SOLID
             elif how == "isolate":
                 state[:] = bim.HIDDEN
-            elif how == "xray":
-                state[state != bim.HIDDEN] = bim.GHOST
+            elif how == "xray":  # everything else as context, also what isolate had hidden
+                state[:] = bim.GHOST
             if mine and how in ("isolate", "xray"):
                 state[index] = bim.SOLID
             elif mine and how == "hide":
