@@ -158,6 +158,8 @@ def bench_mqtt(reg, tmp):
             emit(name, rate, "obs/s" if batch else "msg/s", target)
             lost = [count - c["stored"] for _, c in runs]
             emit(name + "_lost", max(lost), "obs", 0, higher_is_better=False)
+            # of those, dropped by our own bounded queue (the rest never reached the client)
+            emit(name + "_dropped_by_feed", max(c["dropped"] for _, c in runs), "obs", None)
     finally:
         proc.kill()
 

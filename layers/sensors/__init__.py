@@ -1,0 +1,1 @@
+"""Live sensor layers: registry, state, alarms, feeds (simulator, MQTT). Qt-free."""
