@@ -9,6 +9,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+SHARED_IFC = SHARED / "data" / "ifc"
 
 # Error dialogs would block a test; the window still reports through its status bar and .errors.
 os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
@@ -43,3 +44,16 @@ def _isolated_settings(tmp_path_factory, monkeypatch):
 
 def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+@pytest.fixture
+def shared_ifc(tmp_path):
+    """Copy one shared IFC file into tmp (the IFC tests may write caches or records beside it)."""
+    if not SHARED_IFC.is_dir():
+        pytest.skip(f"shared IFC test data not found at {SHARED_IFC}")
+
+    def copy(name):
+        dst = tmp_path / name
+        shutil.copy(SHARED_IFC / name, dst)
+        return dst
+    return copy

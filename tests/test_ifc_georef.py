@@ -1,7 +1,5 @@
 """Georeferencing: compound angles, IfcMapConversion, RefLatitude/RefLongitude, placement."""
 import math
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,19 +8,7 @@ from pyproj import Transformer
 from layers.crs import ProjectCRS
 from layers.ifc.georef import Placement, compound_to_degrees, helmert_matrix, resolve
 
-SHARED_IFC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ifc"
-
-
-@pytest.fixture
-def shared_ifc(tmp_path):
-    if not SHARED_IFC.is_dir():
-        pytest.skip(f"shared IFC test data not found at {SHARED_IFC}")
-
-    def copy(name):
-        dst = tmp_path / name
-        shutil.copy(SHARED_IFC / name, dst)
-        return dst
-    return copy
+from tests.conftest import SHARED_IFC
 
 
 def to_4549(src, x, y):

@@ -1,26 +1,12 @@
 """The info command's report: schema, counts, georeferencing, warnings, exit codes."""
 import io
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
 from layers.ifc.info import ifc_info, info_command
 
-SHARED_IFC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ifc"
-
-
-@pytest.fixture
-def shared_ifc(tmp_path):
-    if not SHARED_IFC.is_dir():
-        pytest.skip(f"shared IFC test data not found at {SHARED_IFC}")
-
-    def copy(name):
-        dst = tmp_path / name
-        shutil.copy(SHARED_IFC / name, dst)
-        return dst
-    return copy
+from tests.conftest import SHARED_IFC
 
 
 def test_info_reports_georeferencing_and_counts(shared_ifc):

@@ -1,6 +1,4 @@
 """read_ifc over every shared IFC file: records equal ifcopenshell's own reading, cache, placement."""
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,20 +6,8 @@ import pytest
 from layers.crs import ProjectCRS
 from layers.ifc import Placement, read_ifc
 
-SHARED_IFC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ifc"
+from tests.conftest import SHARED_IFC
 NAMES = sorted(p.name for p in SHARED_IFC.glob("*.ifc")) if SHARED_IFC.is_dir() else []
-
-
-@pytest.fixture
-def shared_ifc(tmp_path):
-    if not SHARED_IFC.is_dir():
-        pytest.skip(f"shared IFC test data not found at {SHARED_IFC}")
-
-    def copy(name):
-        dst = tmp_path / name
-        shutil.copy(SHARED_IFC / name, dst)
-        return dst
-    return copy
 
 
 @pytest.mark.skipif(not NAMES, reason=f"shared IFC test data not found at {SHARED_IFC}")
