@@ -220,9 +220,12 @@ class HbimPanel(QObject):
         if self.model_layer("dacang_bridge") is None:
             return
         self.window.loader.finished.disconnect(self.demo)
-        for lyr in self.window.project.layers:
-            if lyr.kind == "sensors":
-                lyr.visible = False
+        tree = self.window.tree.tree
+        for row in range(tree.topLevelItemCount()):  # through the tree, so its check boxes agree
+            item = tree.topLevelItem(row)
+            layer = self.window.project.layers.by_id(item.data(0, Qt.UserRole + 1))
+            if layer is not None and layer.kind == "sensors":
+                item.setCheckState(0, Qt.Unchecked)
         for dock in self.window.findChildren(QDockWidget):
             if self.window.dockWidgetArea(dock) == Qt.BottomDockWidgetArea:
                 dock.hide()

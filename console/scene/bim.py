@@ -175,7 +175,8 @@ class BimAdapter(LayerAdapter):
         if prop is not self.solid or cell_id < 0:
             return None
         arr = prop.GetMapper().GetInput().GetCellData().GetArray("feature")
-        return int(arr.GetValue(cell_id)) if arr is not None else None
+        value = int(arr.GetValue(cell_id)) if arr is not None else -1
+        return value if value >= 0 else None  # -1: a mesh whose owner has no element record
 
     # terrain may arrive after the model (layers load in parallel) -------------------
     def _on_layers(self, _index, layer):
