@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 INSTALLERS: list[str] = [
     "console.hbim_panel:install",
-    # "console.sensor_panel:install",
+    "console.sensor_panel:install",
 ]
 
 

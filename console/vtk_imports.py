@@ -33,3 +33,7 @@ def quiet_vtk_logging():
 from vtkmodules.vtkCommonDataModel import vtkPlane
 from vtkmodules.vtkFiltersCore import vtkFeatureEdges
 from vtkmodules.vtkRenderingAnnotation import vtkLegendBoxActor
+# sensors layer (console/scene/sensors.py): LUT-mapped vertex cloud, legend, exact point picking
+from vtkmodules.vtkCommonCore import reference, vtkIdList, vtkLookupTable, vtkVariant
+from vtkmodules.vtkCommonDataModel import vtkStaticPointLocator
+from vtkmodules.vtkRenderingAnnotation import vtkScalarBarActor

@@ -1,0 +1,203 @@
+"""The sensor layer: every terminal as ONE vtkPolyData of vertex cells, coloured through a LUT.
+
+One actor per sensor would cost ~50 µs each per frame (10 s for 200k); one
+cloud costs ~88 ms. Live updates write into numpy arrays that VTK reads
+directly (``numpy_to_vtk(deep=False)``) and call Modified(): no new VTK objects
+per update. Filters rebuild only the vertex cell list; the scalars stay per
+point, so updates never depend on the filter. Style keys (``layer.style``):
+``colour_by`` "state" | "value", ``value_kind`` (kind name), ``kinds`` and
+``districts`` (lists of names, or None for all). Terminals in warning/critical
+are drawn again, larger, by a second actor that shares the points and scalars.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from console.scene import polydata
+from console.scene.base import LayerAdapter
+from console.scene.sensor_legend import Legend, state_lut, value_lut
+from console.scene.sensor_pick import PointPicker
+from console.sensor_strings import kind_label, state_label, tr
+from console.vtk_imports import numpy_to_vtk, vtk_to_numpy, vtkActor, vtkPolyData, vtkPolyDataMapper
+from layers.sensors import kinds as K
+from layers.sensors.generate import GROUND_Z
+from layers.sensors.state import CRITICAL, OFFLINE, WARNING
+
+LIFT = 1.5  # metres above the draped ground, so kerb-side terminals are not z-fighting the roads
+
+
+def point_size(distance: float) -> float:
+    """Pixels per terminal from the camera distance: 2 px over the whole city, ~7 px in a street."""
+    return float(np.clip(2.0 * np.sqrt(9000.0 / max(distance, 1.0)), 2.0, 8.0))
+
+
+class SensorAdapter(LayerAdapter):
+    def build(self):
+        self.model = m = self.layer.data
+        reg = m.registry
+        n = len(reg)
+        self.pd = polydata.vertices(self._draped())
+        self.xyz = vtk_to_numpy(self.pd.GetPoints().GetData())  # float32 view, re-draped in place
+        self.codes = np.full(n, OFFLINE, np.uint8)
+        self.values = np.full(n, np.nan, np.float32)
+        self._arrays = []
+        for name, arr in (("state", self.codes), ("value", self.values)):
+            va = numpy_to_vtk(arr, deep=False)  # VTK reads the numpy memory: updates are in place
+            va.SetName(name)
+            self.pd.GetPointData().AddArray(va)
+            self._arrays.append(va)
+        self.actor, self.mapper = self._actor(self.pd)
+        self.alarm_pd = self._sharing_polydata()   # warning/critical terminals, drawn larger
+        self.alarm_actor, self.alarm_mapper = self._actor(self.alarm_pd)
+        self.hl_pd = self._sharing_polydata()      # selected terminals: a white disc with the
+        self.hl_actor, _ = self._actor(self.hl_pd, scalars=False)  # coloured dot on top of it
+        self.hl_actor.GetProperty().SetColor(1.0, 1.0, 1.0)
+        self.hl_core, self.hl_mapper = self._actor(self.hl_pd)
+        for actor, offset in ((self.hl_actor, -30), (self.hl_core, -60)):  # drawn in front of the cloud
+            actor.GetMapper().SetResolveCoincidentTopologyToPolygonOffset()
+            actor.GetMapper().SetRelativeCoincidentTopologyPointOffsetParameter(offset)
+        self.legend = Legend()
+        self.mask = np.ones(n, bool)
+        self.picker = PointPicker(self.xyz)
+        self.highlighted = np.zeros(0, np.int64)
+        self.props = [self.actor, self.alarm_actor, self.hl_actor, self.hl_core, self.legend.actor]
+        self._style_key = None
+        self._observer = self.scene.renderer.AddObserver("StartEvent", self._before_render)
+        self.scene.layers.events.inserted.connect(self._terrain_changed)
+        self.scene.layers.events.removed.connect(self._terrain_changed)
+        self.apply_style()
+
+    def _sharing_polydata(self) -> vtkPolyData:
+        pd = vtkPolyData()
+        pd.SetPoints(self.pd.GetPoints())
+        for va in self._arrays:
+            pd.GetPointData().AddArray(va)
+        pd.SetVerts(polydata._cells(np.zeros(1), np.zeros(0)))
+        return pd
+
+    def _actor(self, pd, scalars=True):
+        mapper = vtkPolyDataMapper()
+        mapper.SetInputData(pd)
+        mapper.SetScalarVisibility(scalars)
+        mapper.SetScalarModeToUsePointFieldData()
+        mapper.SelectColorArray("state")
+        mapper.SetColorModeToMapScalars()
+        mapper.UseLookupTableScalarRangeOn()
+        actor = vtkActor()
+        actor.SetMapper(mapper)
+        actor.GetProperty().LightingOff()
+        return actor, mapper
+
+    def _draped(self) -> np.ndarray:
+        """Terminals on the drawn (exaggerated) terrain, keeping their height above ground."""
+        xyz = np.array(self.model.registry.xyz, dtype=np.float64)
+        above = np.maximum(xyz[:, 2] - GROUND_Z, 0.0)
+        xyz[:, 2] = self.scene.height_at(xyz[:, 0], xyz[:, 1]) + above + LIFT
+        return self.scene.project.to_scene(xyz)
+
+    def _terrain_changed(self, _index, layer):
+        if layer.kind == "terrain":
+            self.xyz[:] = self._draped()
+            self.pd.GetPoints().Modified()
+            self.picker.invalidate()
+
+    # style: colour mode and filters ---------------------------------------------
+    def apply_style(self):
+        s = self.layer.style
+        reg = self.model.registry
+        mode = s.get("colour_by", "state")
+        vkind = K.BY_NAME.get(s.get("value_kind") or "", K.KINDS[0])
+        key = (mode, vkind.name if mode == "value" else None, tuple(s.get("kinds") or ()),
+               tuple(s.get("districts") or ()))
+        if key != self._style_key:
+            self._style_key = key
+            mask = np.ones(len(reg), bool)
+            if s.get("kinds"):
+                mask &= np.isin(reg.kind, [K.BY_NAME[k].code for k in s["kinds"] if k in K.BY_NAME])
+            if s.get("districts"):
+                codes = [i for i, d in enumerate(reg.district_names) if d in s["districts"]]
+                mask &= np.isin(reg.district, codes)
+            if mode == "value":  # a value ramp only means something for one kind at a time
+                mask &= reg.kind == vkind.code
+            self.mask = mask
+            ids = np.flatnonzero(mask)
+            self.pd.SetVerts(polydata._cells(np.arange(len(ids) + 1), ids))
+            self.picker.set_candidates(ids)
+            lut = state_lut() if mode == "state" else value_lut(vkind)
+            for mapper in (self.mapper, self.alarm_mapper, self.hl_mapper):
+                mapper.SelectColorArray("state" if mode == "state" else "value")
+                mapper.SetLookupTable(lut)
+            self._lut = lut
+            self._update_alarm_cells()
+        for actor in (self.actor, self.alarm_actor):
+            actor.GetProperty().SetOpacity(float(self.layer.opacity))
+        self.retranslate()
+
+    def retranslate(self):
+        mode = self.layer.style.get("colour_by", "state")
+        if mode == "state":
+            counts = np.bincount(self.codes[self.mask], minlength=5)
+            self.legend.show_states(tr("sensors.legend"), [state_label(i) for i in range(5)], counts)
+        else:
+            k = K.BY_NAME.get(self.layer.style.get("value_kind") or "", K.KINDS[0])
+            self.legend.show_values(f"{kind_label(k.name)} ({k.unit})", self._lut)
+
+    def drawn(self) -> int:
+        """Terminals drawn now (vertex cells of the main cloud)."""
+        return int(self.pd.GetNumberOfVerts())
+
+    # live updates ------------------------------------------------------------------
+    def update(self, snapshot) -> bool:
+        """Write one coalesced snapshot into the drawn arrays in place; True if colours changed."""
+        changed = not np.array_equal(self.codes, snapshot.state)
+        if changed:
+            self.codes[:] = snapshot.state
+            self._arrays[0].Modified()
+            self._update_alarm_cells()
+        if self.layer.style.get("colour_by", "state") == "value":
+            np.copyto(self.values, snapshot.value, casting="unsafe")
+            self._arrays[1].Modified()
+            changed = True
+        if changed:
+            self.retranslate()
+        return changed
+
+    def _update_alarm_cells(self):
+        hot = np.flatnonzero(((self.codes == WARNING) | (self.codes == CRITICAL)) & self.mask)
+        hot = hot[np.argsort(self.codes[hot], kind="stable")]  # critical drawn last, on top
+        self.alarm_pd.SetVerts(polydata._cells(np.arange(len(hot) + 1), hot))
+
+    def highlight(self, indices):
+        self.highlighted = np.asarray(list(indices), dtype=np.int64)
+        self.hl_pd.SetVerts(polydata._cells(np.arange(len(self.highlighted) + 1), self.highlighted))
+        self.scene.request_render()
+
+    def _before_render(self, *_):
+        size = point_size(self.scene.renderer.GetActiveCamera().GetDistance())
+        self.actor.GetProperty().SetPointSize(size)
+        self.alarm_actor.GetProperty().SetPointSize(size + 2.0)
+        self.hl_actor.GetProperty().SetPointSize(size + 10.0)
+        self.hl_core.GetProperty().SetPointSize(size + 4.0)
+
+    # picking ---------------------------------------------------------------------
+    def pick_display(self, dx: float, dy: float, tol_px: float = 6.0):
+        if not self.layer.visible:
+            return None
+        return self.picker.pick(self.scene.renderer, dx, dy, tol_px)
+
+    def pick_feature(self, prop, cell_id: int):
+        """The cell picker's cell id on vertex cells is unreliable: redo the pick exactly."""
+        if prop not in (self.actor, self.alarm_actor):
+            return None
+        from console.scene.picking import _cell_picker
+        x, y, _ = _cell_picker().GetSelectionPoint()
+        return self.pick_display(x, y)
+
+    def scene_position(self, i: int) -> np.ndarray:
+        return self.scene.project.from_scene(self.xyz[int(i)][None].astype(np.float64))[0]
+
+    def close(self):
+        self.scene.renderer.RemoveObserver(self._observer)
+        self.scene.layers.events.inserted.disconnect(self._terrain_changed)
+        self.scene.layers.events.removed.disconnect(self._terrain_changed)
+        super().close()

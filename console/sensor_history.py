@@ -1,0 +1,114 @@
+"""History reads for the GUI on their own thread (one SQLite connection, opened there).
+
+``at(t)`` over 200k terminals takes a second or more on a big history, so the
+time slider never calls it on the GUI thread: requests are queued here, a burst
+of slider moves collapses into its latest moment. Results are posted to a queue
+that a GUI-thread timer drains into Qt signals (no signal is emitted from the
+reader thread: see console/loader.py on PySide6 and cross-thread emits).
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import queue
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+log = logging.getLogger(__name__)
+
+
+class HistoryWorker(QObject):
+    replay_ready = Signal(float, object, object, object, object)  # t, datastreams, times, values, alarms
+    series_ready = Signal(int, object, object)                     # terminal index, times, values
+    failed = Signal(str)
+
+    def __init__(self, path=None, parent=None):
+        super().__init__(parent)
+        self.path = Path(path) if path else None
+        self._at = None
+        self._series: collections.deque = collections.deque()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._drain = QTimer(self)
+        self._drain.setInterval(50)
+        self._drain.timeout.connect(self.drain)
+        self._drain.start()
+        self._thread = threading.Thread(target=self._run, name="sensor-history-reader", daemon=True)
+        self._thread.start()
+
+    def set_path(self, path):
+        with self._lock:
+            self.path = Path(path) if path else None
+
+    def request_at(self, t: float):
+        with self._lock:
+            self._at = float(t)
+        self._wake.set()
+
+    def request_series(self, index: int, datastream: int, t0: float, t1: float):
+        with self._lock:
+            self._series.append((int(index), int(datastream), float(t0), float(t1)))
+        self._wake.set()
+
+    def drain(self):
+        """Deliver the reader's results on the GUI thread."""
+        signals = {"series": self.series_ready, "replay": self.replay_ready, "failed": self.failed}
+        while True:
+            try:
+                kind, args = self._results.get_nowait()
+            except queue.Empty:
+                return
+            signals[kind].emit(*args)
+
+    def stop(self):
+        self._drain.stop()
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(2)
+
+    def _run(self):
+        store, opened = None, None
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            with self._lock:
+                path, at, jobs = self.path, self._at, list(self._series)
+                self._at = None
+                self._series.clear()
+            if self._stop.is_set():
+                break
+            if path != opened:
+                if store is not None:
+                    store.close()
+                store, opened = self._open(path), path
+            if store is None:
+                if at is not None:
+                    self._results.put(("failed", (f"{path}: no sensor history to replay",)))
+                continue
+            try:
+                for index, ds, t0, t1 in jobs:
+                    times, values = store.series(ds, t0, t1)
+                    self._results.put(("series", (index, times, values)))
+                if at is not None:
+                    sensors, times, values = store.at(at)
+                    self._results.put(("replay", (at, sensors, times, values, store.alarms_at(at))))
+            except Exception as exc:  # noqa: BLE001 — a damaged history must not kill the reader
+                log.exception("history read failed")
+                self._results.put(("failed", (f"{path}: cannot read sensor history ({exc})",)))
+        if store is not None:
+            store.close()
+
+    @staticmethod
+    def _open(path):
+        from offline.history import HistoryError, HistoryStore
+        if path is None or not Path(path).exists():
+            return None
+        try:
+            return HistoryStore(path)
+        except HistoryError as exc:
+            log.warning("%s", exc)
+            return None

@@ -1,0 +1,141 @@
+"""What a sensor layer holds (``Layer.data``): registry, live state, alarms, feed and replay.
+
+Qt- and VTK-free, so the scene adapter, the docks, the tests and the bench share it.
+The feed runs in a ``Pipeline`` (its own threads); the GUI only reads coalesced
+snapshots. While the time slider is off "live", ``replay`` holds a second
+SensorState loaded from the history at that moment; views read ``view()``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from layers.sensors import kinds as K
+from layers.sensors.alarms import AlarmBook
+from console.sensor_strings import fmt_time
+from layers.sensors.state import STATE_NAMES, SensorState
+
+log = logging.getLogger(__name__)
+DEFAULT_RATE = 2500.0   # obs/s ≈ the sum of 1/interval over the default 200k registry
+HISTORY_RETENTION_S = 1800.0
+
+
+@lru_cache(maxsize=2)
+def default_registry(n: int = 200_000, seed: int = 20221027):
+    """The deterministic default registry, generated once per process (~0.8 s)."""
+    from layers.sensors.generate import generate
+    return generate(n, seed)
+
+
+def default_history_path() -> Path | None:
+    """SONGJIANG_SENSOR_HISTORY overrides ('' disables); else the user cache folder."""
+    env = os.environ.get("SONGJIANG_SENSOR_HISTORY")
+    if env is not None:
+        return Path(env) if env else None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "songjiang-console" / "sensor-history.sqlite"
+
+
+@dataclass
+class Replay:
+    time: float
+    state: SensorState
+    alarms: dict = field(default_factory=dict)  # HistoryStore.alarms_at(time)
+
+
+class SensorModel:
+    def __init__(self, registry, history_path=None):
+        self.registry = registry
+        self.state = SensorState(registry)
+        self.alarms = AlarmBook(self.state)
+        self.history_path = Path(history_path) if history_path else None
+        self.pipeline = None
+        self.replay: Replay | None = None
+
+    def __len__(self):
+        return len(self.registry)
+
+    # live data ------------------------------------------------------------
+    def ingest(self, idx, times, values):
+        """Apply a batch directly (tools and tests; the app's feed goes through a Pipeline)."""
+        levels = self.state.ingest(idx, times, values)
+        self.alarms.update(idx, times, values, levels)
+        return levels
+
+    def prime(self, seed: int = 1, rate: float = DEFAULT_RATE, now: float | None = None):
+        """Simulate the last N/rate seconds so every terminal has a reading at start-up.
+
+        Uses the same model and seed as the live simulator feed that follows, so
+        the terminals that never report are the same ones.
+        """
+        from layers.sensors.simulator import Simulator
+        now = time.time() if now is None else now
+        n = len(self.registry)
+        sim = Simulator(self.registry, seed=seed, t0=now - n / rate, rate=rate)
+        b = sim.batch(n)
+        self.ingest(b.idx, b.times, b.values)
+
+    def start_feed(self, feed, history: bool = True):
+        from layers.sensors.pipeline import Pipeline
+        path = self.history_path if history else None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.pipeline = Pipeline(feed, self.state, self.alarms, history_path=path,
+                                 retention_s=HISTORY_RETENTION_S if path else None, prune_every_s=300)
+        self.pipeline.start()
+        return self.pipeline
+
+    def stop(self):
+        if self.pipeline is not None:
+            self.pipeline.stop(timeout=5)
+            self.pipeline = None
+
+    # what the views show ---------------------------------------------------
+    def view(self, now: float | None = None) -> tuple[SensorState, float]:
+        if self.replay is not None:
+            return self.replay.state, self.replay.time
+        return self.state, time.time() if now is None else now
+
+    def set_replay(self, t: float, datastreams, times, values, alarms: dict | None = None):
+        st = SensorState(self.registry)
+        idx = self.registry.index_of_datastreams(datastreams)
+        ok = idx >= 0
+        st.load(idx[ok], np.asarray(times)[ok], np.asarray(values)[ok])
+        self.replay = Replay(float(t), st, dict(alarms or {}))
+
+    def clear_replay(self):
+        self.replay = None
+
+    def attributes(self, i: int) -> dict:
+        """What the inspector shows for terminal i (at the replay moment when replaying)."""
+        st, now = self.view()
+        reg = self.registry
+        k = K.KINDS[int(reg.kind[i])]
+        row = reg.row(i)
+        t = float(st.time[i])
+        code = _state_of(st, i, now)
+        alarm = self.alarms.for_sensor(i) if self.replay is None else None
+        return {"id": row["id"], "kind": k.name, "label": k.label, "district": row["district"],
+                "value": float(st.value[i]), "unit": k.unit, "state": STATE_NAMES[code],
+                "time": fmt_time(t) if np.isfinite(t) else "", "warn": row["warn"], "crit": row["crit"],
+                "standard": k.standard, "mounted_on": row["mounted_on"],
+                "alarm": alarm.status if alarm else "", "index": int(i),
+                "x": row["x"], "y": row["y"], "z": row["z"]}
+
+
+def _state_of(st: SensorState, i: int, now: float) -> int:
+    """One terminal's state code (without computing all 200k)."""
+    from layers.sensors.state import OFFLINE, OFFLINE_AFTER, STALE, STALE_AFTER
+    age = now - float(st.time[i])
+    interval = float(st.registry.interval_s[i])
+    if age > OFFLINE_AFTER * interval:
+        return OFFLINE
+    if age > STALE_AFTER * interval:
+        return STALE
+    return int(st.level[i])

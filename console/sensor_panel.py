@@ -1,0 +1,274 @@
+"""Sensor panel: the 200k-terminal layer, its live feed, alarm/health dock, chart and time slider.
+
+``install(window)`` is listed in console/extensions.py. The feed (simulator by
+default; SONGJIANG_NO_FEED=1 keeps it quiet) runs on its own threads and only
+enqueues; a 10 Hz QTimer here reads ``SensorState.version`` and touches VTK
+only when it moved. Data-driven renders are paced so they take at most ~1/8 of
+the GUI thread: a frame of the default scene costs ~200 ms on software GL (the
+sensor cloud ~75 ms of it), and the event loop must keep turning under a flood.
+Camera moves still render at once (console/view3d.py).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget
+
+from console.scene.scene import register_adapter
+from console.scene.sensors import SensorAdapter
+from console.sensor_history import HistoryWorker
+from console.sensor_model import DEFAULT_RATE, HISTORY_RETENTION_S
+from console.sensor_source import feed_enabled, hook_loader, sensor_spec
+from console.sensor_strings import kind_label, tr
+from layers.bookmarks import bookmark_for_extent
+from layers.sensors import kinds as K
+from widgets.alarm_dock import AlarmDock
+from widgets.sensor_chart import SensorChart
+from widgets.time_slider import TimeSlider
+
+log = logging.getLogger(__name__)
+TICK_MS = 100
+SLOW_EVERY = 10          # ticks: alarms, health, chart once a second
+DATA_RENDER_S = 0.25     # fastest data-driven redraw ...
+RENDER_DUTY = 8.0        # ... and at least this many frame-times apart
+FLY_HALF_SPAN = 120.0    # metres around a terminal when flying to it
+
+
+def install(window):
+    register_adapter("sensors", SensorAdapter)
+    hook_loader(window.loader)
+    window.extra_specs.append(sensor_spec())
+    window.sensor_panel = SensorPanel(window)
+
+
+class SensorPanel(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.layer = self.model = self.adapter = None
+        self._style = {"colour_by": "state"}
+        # bottom: the time slider across, alarms and chart side by side under it
+        self.time_dock = self._dock("sensor-time", TimeSlider(HISTORY_RETENTION_S))
+        self.alarm_dock = self._dock("sensor-alarms", AlarmDock())
+        self.chart_dock = self._dock("sensor-chart", SensorChart())
+        self.alarms, self.chart, self.slider = (d.widget() for d in (self.alarm_dock, self.chart_dock, self.time_dock))
+        window.splitDockWidget(self.time_dock, self.alarm_dock, Qt.Vertical)
+        window.splitDockWidget(self.alarm_dock, self.chart_dock, Qt.Horizontal)
+        QTimer.singleShot(0, self._size_docks)
+        self.history = HistoryWorker(parent=self)
+        self.history.series_ready.connect(self._series_ready)
+        self.history.replay_ready.connect(self._replay_ready)
+        self.history.failed.connect(lambda msg: window.statusBar().showMessage(msg, 8000))
+        self.alarms.sensor_activated.connect(lambda i: self.select_sensor(i, fly=True))
+        self.slider.time_requested.connect(self._time_requested)
+        self.slider.live_requested.connect(self._go_live)
+        self.chart.cleared.connect(lambda: self.adapter and self.adapter.highlight([]))
+        window.project.layers.events.inserted.connect(self._inserted)
+        window.project.layers.events.removed.connect(self._removed)
+        window.view.hit.connect(self._hit)
+        window.view.picked.connect(self._picked)
+        window.retranslate_hooks.append(self.retranslate)
+        window.installEventFilter(self)
+        self._pending_pick = None
+        self._seen, self._last_full, self._ticks = -1, 0.0, 0
+        self._dirty, self._last_render, self.frame_s = False, 0.0, 0.0
+        rw = window.view.window
+        rw.AddObserver("StartEvent", lambda *_: setattr(self, "_frame_t0", time.perf_counter()))
+        rw.AddObserver("EndEvent", lambda *_: setattr(
+            self, "frame_s", time.perf_counter() - getattr(self, "_frame_t0", time.perf_counter())))
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        from console.sensor_demo import maybe_schedule_demo
+        maybe_schedule_demo(self)
+
+    def _dock(self, name, widget):
+        dock = QDockWidget(self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.window.addDockWidget(Qt.BottomDockWidgetArea, dock)
+        return dock
+
+    def _size_docks(self):
+        w = self.window
+        w.resizeDocks([self.time_dock, self.alarm_dock], [36, 290], Qt.Vertical)
+        w.resizeDocks([self.alarm_dock, self.chart_dock], [int(w.width() * 0.5)] * 2, Qt.Horizontal)
+
+    def retranslate(self):
+        from console.sensor_menus import build_menu
+        self.menu = build_menu(self.window, self)
+        for dock, key in ((self.alarm_dock, "sensors.dock_alarms"), (self.chart_dock, "sensors.dock_chart"),
+                          (self.time_dock, "sensors.dock_time")):
+            dock.setWindowTitle(tr(key))
+        for w in (self.alarms, self.chart, self.slider):
+            w.retranslate()
+        if self.adapter is not None:
+            self.adapter.retranslate()
+
+    # the layer --------------------------------------------------------------------------
+    def _inserted(self, _index, layer):
+        if layer.kind != "sensors" or self.layer is not None:
+            return
+        self.layer, self.model = layer, layer.data
+        self.adapter = self.window.scene.adapters.get(layer.id)
+        layer.style = {**self._style, **layer.style}
+        self.alarms.bind(self.model.alarms, self.model.registry)
+        self.history.set_path(self.model.history_path)
+        if feed_enabled():
+            threading.Thread(target=self._start_feed, name="sensor-feed-start", daemon=True).start()
+        self.force()
+
+    def _start_feed(self):
+        from layers.sensors.simulator import SimulatorFeed
+        try:
+            self.model.start_feed(SimulatorFeed(self.model.registry, rate=DEFAULT_RATE, seed=1))
+        except Exception as exc:  # noqa: BLE001 — e.g. an unwritable history file
+            log.exception("sensor feed did not start")
+            self._feed_error = str(exc)  # reported by the next slow tick (GUI thread)
+
+    def _removed(self, _index, layer):
+        if layer is self.layer:
+            self.model.stop()
+            self.layer = self.model = self.adapter = None
+
+    def style(self) -> dict:
+        return dict(self.layer.style if self.layer is not None else self._style)
+
+    def set_style(self, **changes):
+        self._style = {**self.style(), **changes}
+        if self.layer is not None:
+            self.layer.set_style(**changes)
+        self.force()
+        self.retranslate()
+
+    def toggle_filter(self, key: str, name: str, on: bool):
+        chosen = [n for n in (self.style().get(key) or []) if n != name] + ([name] if on else [])
+        self.set_style(**{key: chosen or None})
+
+    # the 10 Hz tick ---------------------------------------------------------------------------
+    def force(self):
+        self._seen = -1
+
+    def tick(self):
+        if self.model is None:
+            return
+        state, now = self.model.view()
+        wall = time.monotonic()
+        if state.version != self._seen or wall - self._last_full >= 1.0:
+            self._seen, self._last_full = state.version, wall
+            self._dirty |= self.adapter.update(state.snapshot(now))
+        if self._dirty and wall - self._last_render >= max(DATA_RENDER_S, RENDER_DUTY * self.frame_s):
+            self._dirty, self._last_render = False, wall
+            self.window.scene.request_render()
+        self._ticks += 1
+        if self._ticks % SLOW_EVERY == 0:
+            self.slow_tick(state, now)
+
+    def slow_tick(self, state, now):
+        self.slider.tick()
+        if self.model.replay is None:
+            if self.model.alarms.version != getattr(self, "_alarm_version", None):
+                self._alarm_version = self.model.alarms.version
+                self.alarms.refresh()
+            for i in self.chart.sensors():
+                self.chart.append(i, float(state.time[i]), float(state.value[i]))
+        if self._ticks % (5 * SLOW_EVERY) == 0 or self.alarms.tabs.currentIndex() == 1:
+            self.alarms.health.show_health(self.model.registry, state.states(now), state.time)
+        pipe = self.model.pipeline
+        error = getattr(self, "_feed_error", "") or (pipe.error if pipe is not None else "")
+        if error and not getattr(self, "_reported", False):
+            self._reported = True
+            self.window.report_error(tr("sensors.feed_error", msg=error))
+
+    # picking, selecting, flying ---------------------------------------------------------------
+    def _hit(self, hit):
+        self._pending_pick = None
+        if self.adapter is None:
+            return
+        if hit is not None and hit.layer is self.layer:
+            self._pending_pick = hit.feature
+            return
+        from console.scene.picking import _cell_picker
+        x, y, _ = _cell_picker().GetSelectionPoint()
+        self._pending_pick = self.adapter.pick_display(x, y)
+
+    def _picked(self, *_):
+        i, self._pending_pick = self._pending_pick, None
+        if i is not None:
+            self.select_sensor(i, fly=False)
+
+    def select_sensor(self, i: int, fly: bool = False):
+        """Show terminal i in the inspector, highlight it, chart it; optionally fly to it."""
+        if self.model is None:
+            return
+        i = int(i)
+        self.window.inspector.show_feature(self.layer, self.model.attributes(i))
+        reg, state = self.model.registry, self.model.view()[0]
+        self.chart_series(i, [float(state.time[i])], [float(state.value[i])])
+        self.chart.set_cursor(self.model.replay.time if self.model.replay else None)
+        self.adapter.highlight(self.chart.sensors())
+        self.chart_dock.show()
+        now = time.time()
+        self.history.request_series(i, int(reg.datastream[i]), now - HISTORY_RETENTION_S, now)
+        if fly:
+            self.fly_to_sensor(i)
+
+    def chart_series(self, i: int, times, values):
+        reg = self.model.registry
+        k = K.KINDS[int(reg.kind[i])]
+        self.chart.add_series(i, f"{reg.ids[i]} {kind_label(k.name)}", k.unit, float(reg.warn[i]),
+                              float(reg.crit[i]), times, values)
+
+    def _series_ready(self, i, times, values):
+        if self.model is None or not self.chart.has(i) or not len(times):
+            return
+        t_live, v_live = self.chart.data(i)
+        if len(t_live) > len(times) + 1:
+            return  # the chart already holds more (e.g. a demo backfill)
+        keep = t_live > times[-1]
+        self.chart_series(i, list(times) + list(t_live[keep]), list(values) + list(v_live[keep]))
+        self.adapter.highlight(self.chart.sensors())
+
+    def fly_to_sensor(self, i: int):
+        x, y, z = self.adapter.scene_position(i)
+        bm = bookmark_for_extent("_sensor", "", "", x - FLY_HALF_SPAN, y - FLY_HALF_SPAN,
+                                 x + FLY_HALF_SPAN, y + FLY_HALF_SPAN, z=z)
+        self.window.project.bookmarks["_sensor"] = bm
+        self.window.fly_to("_sensor")
+        del self.window.project.bookmarks["_sensor"]
+
+    # time replay ----------------------------------------------------------------------------------
+    def _time_requested(self, t):
+        self.chart.set_cursor(t)
+        self.history.request_at(t)
+
+    def _replay_ready(self, t, datastreams, times, values, alarms):
+        if self.model is None or self.slider.time is None:
+            return  # back to live meanwhile
+        self.model.set_replay(t, datastreams, times, values, alarms)
+        self.alarms.show_replay(t, alarms)
+        self.force()
+
+    def _go_live(self):
+        if self.model is not None:
+            self.model.clear_replay()
+        self.alarms.show_replay(None, {})
+        self.chart.set_cursor(None)
+        self.force()
+
+    # shutdown ---------------------------------------------------------------------------------------
+    def eventFilter(self, obj, ev):
+        if obj is self.window and ev.type() == QEvent.Close:
+            self.shutdown()
+        return False
+
+    def shutdown(self):
+        self.timer.stop()
+        self.slider.play_button.setChecked(False)
+        if self.model is not None:
+            self.model.stop()
+        self.history.stop()

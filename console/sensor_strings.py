@@ -1,0 +1,109 @@
+"""Interface strings of the sensor panel (zh, en), merged into console.i18n at import.
+
+Kind, district and state names are looked up here so every sensor widget shows
+the same words; times are shown in China Standard Time (the console's users).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from console import i18n
+from console.i18n import tr
+
+CST = timezone(timedelta(hours=8))
+
+STRINGS = {
+    "sensors.layer": ("物联感知终端", "IoT sensing terminals"),
+    "sensors.menu": ("感知(&S)", "&Sensors"),
+    "sensors.colour_by": ("着色方式", "Colour by"),
+    "sensors.by_state": ("按状态", "State"),
+    "sensors.by_value": ("按数值：{kind}", "Value: {kind}"),
+    "sensors.filter_kind": ("按类型筛选", "Filter by kind"),
+    "sensors.filter_district": ("按片区筛选", "Filter by district"),
+    "sensors.all": ("全部", "All"),
+    "sensors.legend": ("终端状态", "Terminal state"),
+    "sensors.dock_alarms": ("告警", "Alarms"),
+    "sensors.dock_chart": ("监测曲线", "Sensor chart"),
+    "sensors.dock_time": ("时间回放", "Time replay"),
+    "sensors.tab_alarms": ("告警列表", "Alarms"),
+    "sensors.tab_health": ("终端健康", "Sensor health"),
+    "sensors.ack": ("确认", "Acknowledge"),
+    "sensors.clear": ("解除", "Clear"),
+    "sensors.col_severity": ("级别", "Severity"),
+    "sensors.col_status": ("状态", "Status"),
+    "sensors.col_sensor": ("终端", "Terminal"),
+    "sensors.col_kind": ("类型", "Kind"),
+    "sensors.col_district": ("片区", "District"),
+    "sensors.col_value": ("数值", "Value"),
+    "sensors.col_raised": ("触发时间", "Raised"),
+    "sensors.col_acked": ("确认人/时间", "Acknowledged by/at"),
+    "sensors.col_cleared": ("解除人/时间", "Cleared by/at"),
+    "sensors.col_last": ("最后上报", "Last report"),
+    "sensors.col_state": ("状态", "State"),
+    "sensors.col_active": ("未确认", "Active"),
+    "sensors.col_acknowledged": ("已确认", "Acknowledged"),
+    "sensors.open_alarms": ("未关闭告警 {n} 条（严重 {crit}，预警 {warn}）",
+                            "{n} open alarms ({crit} critical, {warn} warning)"),
+    "sensors.replay_alarms": ("回放 {time}：当时未关闭告警 {n} 条", "Replay at {time}: {n} alarms open then"),
+    "sensors.health_summary": ("数据滞后 {stale} 个，离线 {offline} 个（列出前 {shown} 个）",
+                               "{stale} stale, {offline} offline terminals (first {shown} listed)"),
+    "sensors.status_active": ("未确认", "active"),
+    "sensors.status_acknowledged": ("已确认", "acknowledged"),
+    "sensors.status_cleared": ("已解除", "cleared"),
+    "sensors.chart_empty": ("点击三维视图中的终端或告警，查看其监测曲线",
+                            "Click a terminal or an alarm to chart its readings"),
+    "sensors.chart_clear": ("清除曲线", "Clear chart"),
+    "sensors.warn_line": ("预警 {v:g}", "warning {v:g}"),
+    "sensors.crit_line": ("严重 {v:g}", "critical {v:g}"),
+    "sensors.live": ("实时", "Live"),
+    "sensors.play": ("播放", "Play"),
+    "sensors.pause": ("暂停", "Pause"),
+    "sensors.replaying": ("回放：{time}", "Replay: {time}"),
+    "sensors.live_now": ("实时：{time}", "Live: {time}"),
+    "sensors.no_history": ("无历史记录", "No history store"),
+    "sensors.feed_error": ("传感数据流出错：{msg}", "Sensor feed error: {msg}"),
+    "state.normal": ("正常", "normal"),
+    "state.warning": ("预警", "warning"),
+    "state.critical": ("严重", "critical"),
+    "state.stale": ("数据滞后", "stale"),
+    "state.offline": ("离线", "offline"),
+    "kind.pm25": ("PM2.5", "Air PM2.5"),
+    "kind.aqi": ("空气质量指数", "Air quality index"),
+    "kind.noise": ("环境噪声", "Environmental noise"),
+    "kind.water_nh3n": ("地表水氨氮", "Surface water NH3-N"),
+    "kind.soil_moisture": ("土壤相对湿度", "Soil moisture"),
+    "kind.traffic_flow": ("交通流量", "Traffic flow"),
+    "kind.parking": ("停车占用率", "Parking occupancy"),
+    "kind.hydrant_pressure": ("消火栓水压", "Fire-hydrant pressure"),
+    "kind.camera_status": ("智能摄像头状态", "Smart camera status"),
+    "kind.tilt": ("结构倾斜变化", "Structural tilt change"),
+    "kind.crack_width": ("裂缝宽度变化", "Crack width change"),
+    "district.hub": ("松江枢纽", "Songjiang Hub"),
+    "district.film-city": ("科技影都", "Film City"),
+    "district.old-town": ("老城风貌区", "Old town"),
+    "district.industry-east": ("产城融合（东）", "Industry east"),
+    "district.industry-west": ("产城融合（西）", "Industry west"),
+}
+i18n.STRINGS.update(STRINGS)
+
+STATE_KEYS = ("state.normal", "state.warning", "state.critical", "state.stale", "state.offline")
+
+
+def kind_label(name: str) -> str:
+    return tr(f"kind.{name}")
+
+
+def district_label(name: str) -> str:
+    key = f"district.{name}"
+    return tr(key) if key in i18n.STRINGS else name
+
+
+def state_label(code: int) -> str:
+    return tr(STATE_KEYS[int(code)])
+
+
+def fmt_time(t: float | None, seconds: bool = True) -> str:
+    """Unix seconds → 'YYYY-MM-DD HH:MM:SS' in China Standard Time ('' when unknown)."""
+    if t is None or t != t or t in (float("inf"), float("-inf")):
+        return ""
+    return datetime.fromtimestamp(t, CST).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%m-%d %H:%M")

@@ -1,0 +1,212 @@
+"""The sensor layer as an operator meets it: 200k terminals, alarms, chart, replay (needs a display)."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from tests.conftest import has_display
+
+pytestmark = [pytest.mark.gui,
+              pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]
+
+N = 200_000
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    from console import i18n
+    from console.app import MainWindow
+    from layers.loading import embedded_specs
+    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")  # quiet: each test drives the state itself
+    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
+    i18n.set_language("zh")
+    win = MainWindow(start_view="new-city")
+    qtbot.addWidget(win)
+    win.show()
+    win.load_specs(embedded_specs() + win.extra_specs)
+    qtbot.waitUntil(lambda: not win.loader.busy() and sensor_layer(win) is not None, timeout=60000)
+    qtbot.wait(100)
+    yield win
+    win.close()
+
+
+def sensor_layer(win):
+    return next((lyr for lyr in win.project.layers if lyr.kind == "sensors"), None)
+
+
+def parts(win):
+    layer = sensor_layer(win)
+    return layer, layer.data, win.scene.adapters[layer.id], win.sensor_panel
+
+
+def first(reg, kind, district="hub"):
+    from layers.sensors.kinds import kind_code
+    return int(np.flatnonzero((reg.kind == kind_code(kind)) &
+                              (reg.district == reg.district_names.index(district)))[0])
+
+
+def screen_xy(win, i):
+    """Widget coordinates where terminal i is drawn."""
+    from console.scene.sensor_pick import project
+    adapter = parts(win)[2]
+    disp, _ = project(win.scene.renderer, adapter.xyz[i][None])
+    ratio = win.view.devicePixelRatioF()
+    return disp[0, 0] / ratio, win.view.height() - disp[0, 1] / ratio
+
+
+def test_default_scene_is_one_cloud_of_200k_terminals_coloured_by_state(window, qtbot):
+    from console.scene.sensors import SensorAdapter
+    from console.vtk_imports import vtk_to_numpy
+    layer, model, adapter, _ = parts(window)
+    assert isinstance(adapter, SensorAdapter) and window.errors == []
+    assert adapter.pd.GetNumberOfPoints() == N and adapter.drawn() == N
+    clouds = [p for p in adapter.props if p.IsA("vtkActor") and p.GetMapper().GetInput() is adapter.pd]
+    assert clouds == [adapter.actor]
+    assert window.scene.renderer.GetActors().GetNumberOfItems() < 200  # not one actor per terminal
+    model.prime()  # a reading for every terminal; a few are spikes over the critical threshold
+    qtbot.waitUntil(lambda: (adapter.codes == model.state.states(time.time())).all(), timeout=5000)
+    drawn = vtk_to_numpy(adapter.pd.GetPointData().GetArray("state"))
+    assert np.array_equal(drawn, model.state.states(time.time()))
+    assert {0, 2, 4} <= set(np.unique(drawn).tolist())  # normal, critical and silent terminals
+    assert adapter.mapper.GetArrayName() == "state"
+    assert adapter.mapper.GetLookupTable().GetTableValue(2)[:3] == pytest.approx((0.96, 0.16, 0.16), abs=0.01)
+
+
+def test_over_threshold_reading_raises_an_alarm_and_clicking_it_flies_there(window, qtbot):
+    from PySide6.QtCore import Qt
+    _, model, adapter, panel = parts(window)
+    reg = model.registry
+    i = first(reg, "pm25")
+    model.ingest([i], [time.time()], [reg.crit[i] * 1.5])
+    dock = panel.alarms
+    qtbot.waitUntil(lambda: dock.row_of_sensor(i) >= 0, timeout=5000)
+    row = dock.model.rows[dock.row_of_sensor(i)]
+    assert row[6] == reg.ids[i] and row[4] == "严重"
+    index = dock.model.index(dock.row_of_sensor(i), 2)
+    dock.table.scrollTo(index)
+    qtbot.mouseClick(dock.table.viewport(), Qt.LeftButton, pos=dock.table.visualRect(index).center())
+    qtbot.waitUntil(lambda: window._fly is not None and not window._fly.running, timeout=5000)
+    cam = window.scene.renderer.GetActiveCamera()
+    focal = window.project.crs.from_scene([cam.GetFocalPoint()])[0]
+    assert np.hypot(*(focal[:2] - reg.xyz[i, :2])) < 1.0
+    assert i in adapter.highlighted and window.inspector.value("id") == reg.ids[i]
+
+
+def test_acknowledge_and_clear_record_who_and_when(window, qtbot):
+    from widgets.alarm_dock import who_am_i
+    _, model, _, panel = parts(window)
+    reg = model.registry
+    i = first(reg, "noise", "old-town")
+    model.ingest([i], [time.time()], [95.0])
+    dock = panel.alarms
+    qtbot.waitUntil(lambda: dock.row_of_sensor(i) >= 0, timeout=5000)
+    dock.table.selectRow(dock.row_of_sensor(i))
+    before = time.time()
+    dock.ack_button.click()
+    alarm = model.alarms.for_sensor(i)
+    assert alarm.status == "acknowledged" and alarm.acked_by == who_am_i() and alarm.acked_at >= before
+    assert dock.model.rows[dock.row_of_sensor(i)][5] == "已确认"
+    assert who_am_i() in dock.model.rows[dock.row_of_sensor(i)][11]
+    dock.clear_button.click()
+    assert alarm.status == "cleared" and alarm.cleared_by == who_am_i() and alarm.cleared_at >= before
+    assert model.alarms.for_sensor(i) is None
+    assert dock.model.rows[dock.row_of_sensor(i)][5] == "已解除"
+
+
+def test_filter_by_kind_from_the_menu_reduces_the_drawn_points(window, qtbot):
+    from console.sensor_strings import kind_label, tr
+    _, model, adapter, panel = parts(window)
+    menu = next(a.menu() for a in panel.menu.actions() if a.text() == tr("sensors.filter_kind"))
+    next(a for a in menu.actions() if a.text() == kind_label("hydrant_pressure")).trigger()
+    expected = int((model.registry.kind == 7).sum())
+    assert 0 < adapter.drawn() == expected < N
+    panel.set_style(districts=["hub"])
+    both = int(((model.registry.kind == 7) & (model.registry.district == 0)).sum())
+    assert adapter.drawn() == both
+    panel.set_style(kinds=None, districts=None)
+    assert adapter.drawn() == N
+
+
+def _history(path, rows, alarm_events=()):
+    from offline.history import HistoryStore
+    with HistoryStore(path) as store:
+        store.append(*(np.array(c) for c in zip(*rows)))
+        store.append_alarm_events(list(alarm_events))
+
+
+def test_picking_a_terminal_opens_its_chart_with_its_series(window, qtbot):
+    from console.scene.camera import apply_bookmark
+    from layers.bookmarks import bookmark_for_extent
+    _, model, adapter, panel = parts(window)
+    reg = model.registry
+    i = first(reg, "traffic_flow", "film-city")
+    now = time.time()
+    series = [(int(reg.datastream[i]), now - 600 + 60 * k, 500.0 + 40 * k) for k in range(10)]
+    _history(model.history_path, series)
+    x, y, z = adapter.scene_position(i)
+    bm = bookmark_for_extent("t", "", "", x - 100, y - 100, x + 100, y + 100, z=z)
+    apply_bookmark(window.scene.renderer, bm, window.project.crs)
+    window.view.window.Render()
+    window.view.pick_at(*screen_xy(window, i))
+    assert window.inspector.value("id") == reg.ids[i]
+    assert panel.chart_dock.isVisible() and panel.chart.has(i)
+    qtbot.waitUntil(lambda: len(panel.chart.data(i)[0]) >= 10, timeout=5000)
+    t, v = panel.chart.data(i)
+    assert v[:10] == pytest.approx([500.0 + 40 * k for k in range(10)])
+    assert (reg.warn[i], reg.crit[i]) == (1400.0, 1800.0)
+    assert {("warn", 1400.0), ("crit", 1800.0)} <= set(panel.chart._lines)
+
+
+def test_time_slider_shows_the_value_at_a_past_moment(window, qtbot):
+    from layers.sensors.state import CRITICAL, NORMAL
+    _, model, adapter, panel = parts(window)
+    reg = model.registry
+    i = first(reg, "water_nh3n", "old-town")  # sampled every 15 min
+    now = time.time()
+    ds = int(reg.datastream[i])
+    _history(model.history_path, [(ds, now - 1200, 0.4), (ds, now - 300, 3.1)],
+             [(1, i, "raised", CRITICAL, now - 300, "", 3.1)])
+    model.ingest([i], [now], [0.5])  # live: normal again
+    panel.slider.set_time(now - 900)
+    qtbot.waitUntil(lambda: model.replay is not None, timeout=10000)
+    assert model.attributes(i)["value"] == pytest.approx(0.4)
+    qtbot.waitUntil(lambda: adapter.codes[i] == NORMAL, timeout=3000)
+    assert panel.chart.cursor.isVisible() or not panel.chart.has(i)
+    panel.slider.set_time(now - 200)
+    qtbot.waitUntil(lambda: model.replay is not None and model.replay.time == pytest.approx(now - 200),
+                    timeout=10000)
+    qtbot.waitUntil(lambda: adapter.codes[i] == CRITICAL, timeout=3000)
+    assert model.attributes(i)["value"] == pytest.approx(3.1)
+    assert panel.alarms.row_of_sensor(i) >= 0  # the alarm open at that moment
+    panel.set_style(colour_by="value", value_kind="water_nh3n")
+    qtbot.waitUntil(lambda: adapter.values[i] == pytest.approx(3.1), timeout=3000)
+    panel.slider.live_button.click()
+    assert model.replay is None
+    qtbot.waitUntil(lambda: adapter.values[i] == pytest.approx(0.5), timeout=3000)
+
+
+def test_event_loop_keeps_turning_during_a_flood(window, qtbot):
+    """Issue requirement: a flood feed must not freeze the GUI (the p99 figure is in the bench)."""
+    from PySide6.QtCore import QTimer
+    from layers.sensors.simulator import SimulatorFeed
+    _, model, _, panel = parts(window)
+    version0 = model.state.version
+    model.start_feed(SimulatorFeed(model.registry, rate=300_000, seed=3), history=False)
+    gaps, last = [], [time.monotonic()]
+
+    def tick():
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(20)
+    qtbot.wait(3000)
+    timer.stop()
+    received = model.pipeline.counters["received"]
+    window.close()  # stops the feed cleanly
+    assert model.pipeline is None
+    assert received > 300_000 and model.state.version > version0 + 10
+    assert len(gaps) > 30 and max(gaps) < 0.5, f"max gap {max(gaps):.3f} s"

@@ -1,0 +1,124 @@
+"""Time slider: replay the sensor layer and alarms at a past moment, play/pause/speed, back to live.
+
+The slider spans the last ``span_s`` seconds (the history retention) up to now;
+moving it asks for that moment (``time_requested``), playing advances it at the
+chosen speed and returns to live when it catches up with the present.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+
+from console.sensor_strings import fmt_time, tr
+
+SPEEDS = (1, 10, 60, 300)
+STEP_MS = 500
+
+
+class TimeSlider(QWidget):
+    time_requested = Signal(float)
+    live_requested = Signal()
+
+    def __init__(self, span_s: float = 1800.0, parent=None):
+        super().__init__(parent)
+        self.span = float(span_s)
+        self.end = time.time()
+        self.time: float | None = None  # None = live
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(0, int(self.span))
+        self.slider.setValue(int(self.span))
+        self.slider.valueChanged.connect(self._moved)
+        self.label = QLabel()
+        self.label.setMinimumWidth(190)
+        self.play_button = QPushButton()
+        self.play_button.setCheckable(True)
+        self.play_button.toggled.connect(self._play)
+        self.speed = QComboBox()
+        for s in SPEEDS:
+            self.speed.addItem(f"{s}×", s)
+        self.speed.setCurrentIndex(2)
+        self.live_button = QPushButton()
+        self.live_button.clicked.connect(self.go_live)
+        box = QHBoxLayout(self)
+        box.setContentsMargins(6, 2, 6, 2)
+        for w, stretch in ((self.play_button, 0), (self.speed, 0), (self.slider, 1), (self.label, 0),
+                           (self.live_button, 0)):
+            box.addWidget(w, stretch)
+        self._timer = QTimer(self)
+        self._timer.setInterval(STEP_MS)
+        self._timer.timeout.connect(self._step)
+        self._quiet = False
+        self.retranslate()
+
+    def retranslate(self):
+        self.play_button.setText(tr("sensors.pause") if self.play_button.isChecked() else tr("sensors.play"))
+        self.live_button.setText(tr("sensors.live"))
+        self._show()
+
+    def _show(self):
+        if self.time is None:
+            self.label.setText(tr("sensors.live_now", time=fmt_time(self.end)))
+        else:
+            self.label.setText(tr("sensors.replaying", time=fmt_time(self.time)))
+        self.live_button.setEnabled(self.time is not None)
+
+    def tick(self, now: float | None = None):
+        """While live, keep the right end of the slider at the present."""
+        if self.time is None:
+            self.end = time.time() if now is None else now
+            self._show()
+
+    def set_time(self, t: float):
+        """Replay at Unix time t (the range grows to include it)."""
+        self.end = max(self.end, time.time()) if self.time is None else self.end
+        if t < self.end - self.span:
+            self.span = self.end - t
+            self._set_slider_range()
+        self.time = min(float(t), self.end)
+        self._quiet = True
+        self.slider.setValue(int(round(self.time - (self.end - self.span))))
+        self._quiet = False
+        self._show()
+        self.time_requested.emit(self.time)
+
+    def _set_slider_range(self):
+        self._quiet = True
+        self.slider.setRange(0, int(self.span))
+        self._quiet = False
+
+    def _moved(self, value: int):
+        if self._quiet:
+            return
+        if value >= self.slider.maximum() and self.time is None:
+            return
+        self.set_time(self.end - self.span + value)
+
+    def _play(self, on: bool):
+        self.play_button.setText(tr("sensors.pause") if on else tr("sensors.play"))
+        if on:
+            if self.time is None:  # playing from live starts at the beginning of the window
+                self.set_time(self.end - self.span)
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def _step(self):
+        if self.time is None:
+            return self.play_button.setChecked(False)
+        t = self.time + self.speed.currentData() * STEP_MS / 1000.0
+        if t >= time.time():
+            self.play_button.setChecked(False)
+            return self.go_live()
+        self.set_time(t)
+
+    def go_live(self):
+        self.play_button.setChecked(False)
+        self.time = None
+        self.end = time.time()
+        self._quiet = True
+        self.slider.setValue(self.slider.maximum())
+        self._quiet = False
+        self._show()
+        self.live_requested.emit()
