@@ -17,7 +17,7 @@ from console.i18n import tr
 from console.scene import bim
 from console.scene.scene import register_adapter
 from widgets.hbim_inspector import HbimInspector
-from widgets.hbim_placement import PlacementDialog
+from widgets.hbim_placement import ask_placement
 from widgets.hbim_store import hbim_specs, latest_values, open_store
 from widgets.hbim_toolbar import VISIBILITY, HbimToolbar
 
@@ -186,30 +186,9 @@ class HbimPanel(QObject):
     def ask_placement(self, layer):
         if layer not in self.window.project.layers:
             return
-        dlg = PlacementDialog(layer.name, self.window.project.crs, self._view_centre, self.window)
-        dlg.accepted.connect(lambda: self.place(layer, dlg.placement()))
-        self.placement_dialog = dlg
-        dlg.show()
-
-    def _view_centre(self):
-        view = self.window.view
-        found = view.ground_at(view.width() / 2, view.height() / 2)
-        if found is None:
-            return None
-        x, y, z = found
-        return x, y, z / max(self.window.scene.exaggeration(), 1e-9)  # true ground, not as drawn
-
-    def place(self, layer, placement):
-        """Re-read the model with the placement; the spec (and so the project file) keeps it."""
-        spec = {"source": layer.source, "placement": placement.to_dict(), "name": layer.name,
-                "name_en": layer.meta.get("name_en"), "group": layer.group, "style": dict(layer.style),
-                "visible": layer.visible, "opacity": layer.opacity}
         if self.selection and self.selection[0] is layer:
             self.select(None, None)
-        if layer in self.window.project.layers:
-            self.window.project.layers.remove(layer)
-        self.window.load_specs([spec])
-        self.window.statusBar().showMessage(tr("hbim.placed", name=layer.name), 4000)
+        self.placement_dialog = ask_placement(self.window, layer)
 
     # documentation screenshot --------------------------------------------------------------
     def demo(self):

@@ -37,6 +37,11 @@ def window(qtbot, tmp_path, monkeypatch):
     win.close()
 
 
+def _old_town(win):
+    districts = win.project.layers.by_name("四大重点区域")
+    return districts.data.geometries[districts.data.columns["id"].index("old-town")]
+
+
 def _bridge(win):
     layer = win.hbim.model_layer("dacang_bridge")
     return layer, win.scene.adapters[layer.id]
@@ -87,8 +92,7 @@ def _pick_arch_ring_3(win, qtbot):
 
 def test_five_models_load_as_bim_layers_in_the_old_town(window):
     assert window.errors == []
-    districts = window.project.layers.by_name("四大重点区域")
-    old_town = districts.data.geometries[districts.data.columns["id"].index("old-town")]
+    old_town = _old_town(window)
     for stem in STEMS:
         layer = window.hbim.model_layer(stem)
         assert layer is not None and layer.group == "HBIM" and layer.data.georef["method"] == "map_conversion"
@@ -207,6 +211,8 @@ def test_ifc_without_georeference_is_placed_by_the_assistant(window, qtbot, shar
     qtbot.waitUntil(lambda: window.hbim.placement_dialog is not None, timeout=30000)
     dialog = window.hbim.placement_dialog
     crs = window.project.crs
+    dialog.centre.click()  # "use the view centre": the old town, where the start view looks
+    assert _old_town(window).contains(shapely.Point(dialog.x.value(), dialog.y.value()))
     lon, lat = 121.2060, 31.0080
     dialog.lonlat.setChecked(True)
     dialog.lon.setValue(lon)
