@@ -124,12 +124,12 @@ def run(with_terrain: bool, naive: bool) -> tuple[float, float]:
 def main():
     for terrain in (False, True):
         where = "5 HBIM models" + (" + terrain" if terrain else "")
-        ms, rate, on_model = run(terrain, naive=False)
+        ms, _, on_model = run(terrain, naive=False)
         naive_ms, _, _ = run(terrain, naive=True)
-        # aimed_hit_rate < 1: the aimed-at triangle may be behind another component (then that one is picked)
+        # component_hit_rate: clicks that returned a component of the framed model (the aimed-at
+        # component is often behind another one — a column under its roof — and then that one is picked)
         emit(f"pick a component among {where} (median of {PICKS})", round(ms, 2), "ms",
-             f"≤ {TARGET_MS:.0f} ms", ms <= TARGET_MS, aimed_hit_rate=round(rate, 2),
-             component_hit_rate=round(on_model, 2))
+             f"≤ {TARGET_MS:.0f} ms", ms <= TARGET_MS, component_hit_rate=round(on_model, 2))
         emit(f"naive one-actor-per-element pick, {where}", round(naive_ms, 2), "ms", "report",
              True, ratio=round(naive_ms / ms, 2) if ms else None)
     return 0
