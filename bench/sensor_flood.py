@@ -1,0 +1,51 @@
+"""The real window under a flood feed: gaps between 20 ms QTimer ticks (bench_sensor_scene)."""
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+
+def flood_lags(seconds: float = 5.0, rate: float = 300_000.0) -> dict:
+    os.environ["SONGJIANG_NO_FEED"] = "1"  # the bench starts its own, faster feed
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from console.app import MainWindow
+    from layers.loading import embedded_specs
+    from layers.sensors.simulator import SimulatorFeed
+    app = QApplication.instance() or QApplication([])
+    win = MainWindow(start_view="new-city")
+    win.show()
+    win.load_specs(embedded_specs() + win.extra_specs)
+    while win.loader.busy() or win.sensor_panel.model is None:
+        app.processEvents()
+        time.sleep(0.01)
+    model = win.sensor_panel.model
+    model.prime()
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:  # settle: first frames, docks
+        app.processEvents()
+        time.sleep(0.005)
+    model.start_feed(SimulatorFeed(model.registry, rate=rate, seed=5), history=False)
+    gaps, last = [], [time.monotonic()]
+
+    def tick():
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(20)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < seconds:
+        app.processEvents()
+        time.sleep(0.002)
+    timer.stop()
+    received = model.pipeline.counters["received"]
+    frame = win.sensor_panel.frame_s
+    win.close()
+    g = np.array(gaps)
+    return {"p99": float(np.percentile(g, 99)), "p95": float(np.percentile(g, 95)), "max": float(g.max()), "rate": received / seconds,
+            "frame": frame}
