@@ -48,7 +48,6 @@ class HbimPanel(QObject):
         window.tabifyDockWidget(window.inspector_dock, self.dock)
         self._build_actions()
         window.view.hit.connect(self.on_hit)
-        window.view.picked.connect(self._fill_generic_inspector)
         window.project.layers.events.inserted.connect(self._on_inserted)
         window.retranslate_hooks.append(self.retranslate)
         if os.environ.get(DEMO_ENV) == "hbim":
@@ -158,13 +157,6 @@ class HbimPanel(QObject):
         if layer is not None:
             self.dock.show()
             self.dock.raise_()
-
-    def _fill_generic_inspector(self, layer, _attributes):
-        """IfcModel has no attributes(); give the generic inspector the element's identity."""
-        if self.selection and layer is self.selection[0]:
-            e = self.inspector.element
-            self.window.inspector.show_feature(layer, {k: e.get(k) for k in (
-                "guid", "ifc_class", "name", "type_name", "storey", "materials")})
 
     def select_by_name(self, stem: str, name: str) -> bool:
         layer = self.model_layer(stem)

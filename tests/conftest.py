@@ -40,6 +40,8 @@ def _isolated_settings(tmp_path_factory, monkeypatch):
     home.mkdir(exist_ok=True)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("SONGJIANG_HBIM_DB", str(home / "data" / "hbim-test.sqlite"))
 
 
 def has_display() -> bool:

@@ -91,6 +91,8 @@ def test_unchecking_a_layer_hides_it(window):
     assert layer.visible is False
     adapter = window.scene.adapters[layer.id]
     assert all(not p.GetVisibility() for p in adapter.props)
+    layer.visible = True  # changed elsewhere: the tick box follows
+    assert window.tree.item_for(layer.id).checkState(0) == Qt.Checked
 
 
 def test_opacity_slider_drives_the_selected_layer(window):

@@ -52,6 +52,7 @@ class LayerTree(QWidget):
         self.opacity.valueChanged.connect(self._opacity_changed)
         for signal in (layers.events.inserted, layers.events.removed, layers.events.moved):
             signal.connect(lambda *_: self.refresh())
+        self._watched: list = []
         self.refresh()
         self.retranslate()
 
@@ -59,7 +60,25 @@ class LayerTree(QWidget):
         self.opacity_label.setText(tr("layers.opacity"))
         self.refresh()
 
+    def _watch(self):
+        """Tick boxes follow visibility changed elsewhere (code, projects, panels)."""
+        for layer, fn in self._watched:
+            layer.events.visible.disconnect(fn)
+        self._watched = []
+        for layer in self.layers:
+            fn = (lambda v, *_, lid=layer.id: self._sync_check(lid, v))
+            layer.events.visible.connect(fn)
+            self._watched.append((layer, fn))
+
+    def _sync_check(self, layer_id, visible):
+        item = self.item_for(layer_id)
+        if item is not None and (item.checkState(0) == Qt.Checked) != bool(visible):
+            self.tree.blockSignals(True)
+            item.setCheckState(0, Qt.Checked if visible else Qt.Unchecked)
+            self.tree.blockSignals(False)
+
     def refresh(self):
+        self._watch()
         current = self.current_id()
         self.tree.blockSignals(True)
         self.tree.clear()

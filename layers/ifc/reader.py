@@ -110,6 +110,11 @@ class IfcModel:
     def element(self, guid: str) -> dict:
         return self.elements[self.index_of(guid)]
 
+    def attributes(self, index: int) -> dict:
+        """An element's identity as the generic attribute inspector shows it."""
+        e = self.elements[index]
+        return {k: e.get(k) for k in ("guid", "ifc_class", "name", "type_name", "storey", "materials")}
+
     def _index(self) -> dict:
         if not hasattr(self, "_by_guid"):
             self._by_guid = {e["guid"]: i for i, e in enumerate(self.elements)}
