@@ -21,7 +21,7 @@ from console.scene.scene import register_adapter
 from console.scene.sensors import SensorAdapter
 from console.sensor_history import HistoryWorker
 from console.sensor_model import DEFAULT_RATE, HISTORY_RETENTION_S
-from console.sensor_source import feed_enabled, hook_loader, sensor_spec
+from console.sensor_source import feed_enabled, register, sensor_spec
 from console.sensor_strings import kind_label, tr
 from layers.bookmarks import bookmark_for_extent
 from layers.sensors import kinds as K
@@ -39,7 +39,7 @@ FLY_HALF_SPAN = 120.0    # metres around a terminal when flying to it
 
 def install(window):
     register_adapter("sensors", SensorAdapter)
-    hook_loader(window.loader)
+    register()
     window.extra_specs.append(sensor_spec())
     window.sensor_panel = SensorPanel(window)
 
@@ -191,10 +191,6 @@ class SensorPanel(QObject):
             return
         if hit is not None and hit.layer is self.layer:
             self._pending_pick = hit.feature
-            return
-        from console.scene.picking import _cell_picker
-        x, y, _ = _cell_picker().GetSelectionPoint()
-        self._pending_pick = self.adapter.pick_display(x, y)
 
     def _picked(self, *_):
         i, self._pending_pick = self._pending_pick, None

@@ -1,21 +1,20 @@
 """The sensor layer as a layer spec ("sensors:default") loaded on the window's loader threads.
 
-The loader only knows files, so specs whose source starts with "sensors:" are
-diverted here (a wrapper around ``Loader.submit``; a source-prefix hook in
-layers/loading.py would make it unnecessary). Building the 200k registry (~0.8 s) and priming its state thus
-happen off the GUI thread, the loader's busy/finished signals stay true, and a
-saved project re-opens its sensor layer like any other.
+Specs whose source starts with "sensors:" are built by ``build_layer``, registered
+with layers.loading as a source handler. Building the 200k registry (~0.8 s) and
+priming its state thus happen on the loader's threads, its busy/finished state
+stays true, and a saved project re-opens its sensor layer like any other.
 """
 from __future__ import annotations
 
 import logging
 import os
 
-from console.loader import LoadJob
 from console.sensor_model import SensorModel, default_history_path, default_registry
 from console.sensor_strings import STRINGS
 from layers.crs import transform_xy
 from layers.layer import Layer
+from layers.loading import register_source
 
 log = logging.getLogger(__name__)
 PREFIX = "sensors:"
@@ -58,36 +57,6 @@ def build_layer(spec: dict, project_crs) -> Layer:
     return layer
 
 
-class SensorJob(LoadJob):
-    def run(self):
-        try:
-            layer = build_layer(self.spec, self.project_crs)
-        except Exception as exc:  # noqa: BLE001 — reported like any unreadable source
-            log.exception("cannot build sensor layer %s", self.spec.get("source"))
-            self.events.put((self, "failed", (f"{self.spec.get('source')}: cannot build the sensor layer "
-                                              f"({type(exc).__name__}: {exc})",)))
-        else:
-            self.events.put((self, "loaded", ([layer],)))
-
-
-def hook_loader(loader):
-    """Divert "sensors:" specs from ``loader.submit`` to SensorJob; other specs pass through."""
-    if getattr(loader, "_sensor_hooked", False):
-        return
-    original = loader.submit
-
-    def submit(spec, project_crs, on_loaded, on_failed, on_progress=None):
-        if not str(spec.get("source", "")).startswith(PREFIX):
-            return original(spec, project_crs, on_loaded, on_failed, on_progress)
-        # the same bookkeeping as Loader.submit, with a job that builds instead of reading
-        job = SensorJob(spec, project_crs, loader.events).on("loaded", on_loaded).on("failed", on_failed)
-        if on_progress is not None:
-            job.on("progress", on_progress)
-        loader.jobs.append(job)
-        loader.started.emit(spec.get("source", ""))
-        loader.pool.submit(job.run)
-        loader.timer.start()
-        return job
-
-    loader.submit = submit
-    loader._sensor_hooked = True
+def register():
+    """Let the common loader build "sensors:" specs (on its worker threads, like files)."""
+    register_source(PREFIX, lambda spec, project_crs, progress: [build_layer(spec, project_crs)])

@@ -29,6 +29,14 @@ def embedded_specs() -> list[dict]:
     return specs
 
 
+# Sources that are not files ("sensors:default"…): prefix → fn(spec, project_crs, progress) -> layers.
+SOURCE_HANDLERS: dict = {}
+
+
+def register_source(prefix: str, fn):
+    SOURCE_HANDLERS[prefix] = fn
+
+
 def resolve_source(source: str) -> Path:
     if source.startswith(ASSET_PREFIX):
         import assets
@@ -45,10 +53,13 @@ def prepare(layer: Layer) -> Layer:
 
 def load_spec(spec: dict, project_crs, progress: Progress = NULL_PROGRESS) -> list[Layer]:
     """Read one project layer entry; may return several layers (GeoPackage tables)."""
-    path = resolve_source(spec["source"])
-    role = spec.get("role") if spec.get("role") in ("terrain", "imagery") else None
-    options = ReadOptions(assume_crs=spec.get("assume_crs"), role=role, placement=spec.get("placement"))
-    layers = read_path(path, project_crs, options, progress)
+    handler = next((fn for prefix, fn in SOURCE_HANDLERS.items() if spec["source"].startswith(prefix)), None)
+    if handler is not None:
+        layers = handler(spec, project_crs, progress)
+    else:
+        role = spec.get("role") if spec.get("role") in ("terrain", "imagery") else None
+        options = ReadOptions(assume_crs=spec.get("assume_crs"), role=role, placement=spec.get("placement"))
+        layers = read_path(resolve_source(spec["source"]), project_crs, options, progress)
     if spec.get("table"):
         layers = [lyr for lyr in layers if lyr.meta.get("table") == spec["table"]] or layers
     for lyr in layers:

@@ -34,6 +34,9 @@ class LayerAdapter:
         for p in self.props:
             p.SetVisibility(bool(self.layer.visible))
 
+    def terrain_changed(self):
+        """The ground under this layer moved (terrain added, removed, hidden or re-exaggerated)."""
+
     def pick_feature(self, prop, cell_id: int):
         """Map a picked (prop, cell) to a feature index of this layer, or None."""
         return None

@@ -47,8 +47,6 @@ class BimAdapter(LayerAdapter):
         self.selected: int | None = None
         self.plane: vtkPlane | None = None
         super().__init__(layer, scene)
-        scene.layers.events.inserted.connect(self._on_layers)
-        scene.layers.events.removed.connect(self._on_layers)
 
     # geometry -----------------------------------------------------------------
     def build(self):
@@ -178,16 +176,8 @@ class BimAdapter(LayerAdapter):
         value = int(arr.GetValue(cell_id)) if arr is not None else -1
         return value if value >= 0 else None  # -1: a mesh whose owner has no element record
 
-    # terrain may arrive after the model (layers load in parallel) -------------------
-    def _on_layers(self, _index, layer):
-        if layer.kind == "terrain" and layer is not self.layer:
-            self.rebuild()
-            self.scene.request_render()
-
-    def close(self):
-        super().close()
-        self.scene.layers.events.inserted.disconnect(self._on_layers)
-        self.scene.layers.events.removed.disconnect(self._on_layers)
+    def terrain_changed(self):
+        self.rebuild()  # models stand on the drawn terrain; it may arrive after them
 
 
 def _square() -> vtkPolyData:

@@ -36,17 +36,35 @@ def rgba_image(raster) -> vtkImageData:
 
 
 class ImageryAdapter(LayerAdapter):
-    def build(self):
-        data = self.layer.data
-        xs, ys, *_ = grid_arrays(data, max_side=MESH_SIDE)
-        x0, y1 = data.transform[0], data.transform[3]
-        rows, cols = data.shape
-        width, height = cols * data.transform[1], rows * -data.transform[5]
-        # Stretch the mesh to the raster's outer edges so the texture covers it exactly.
+    def _mesh(self, x0, y1, width, height):
+        """Vertices for the draped image: the terrain's own vertices inside the raster, so the
+        two surfaces coincide (different spacings cross each other between vertices), plus a
+        border on the raster's outer edges so the texture covers exactly its extent."""
+        grid = self.scene.terrain_grid()
+        if grid is not None:
+            tx, ty, tz = grid
+            ci = (tx > x0) & (tx < x0 + width)
+            ri = (ty < y1) & (ty > y1 - height)
+            if ci.sum() >= 2 and ri.sum() >= 2:
+                xs = np.concatenate([[x0], tx[ci], [x0 + width]])
+                ys = np.concatenate([[y1], ty[ri], [y1 - height]])
+                gx, gy = np.meshgrid(xs, ys)
+                z = self.scene.height_at(gx.ravel(), gy.ravel()).reshape(gx.shape) + DRAPE_LIFT
+                z[1:-1, 1:-1] = tz[np.ix_(ri, ci)]
+                return xs, ys, z
+        xs, ys, *_ = grid_arrays(self.layer.data, max_side=MESH_SIDE)
         xs = np.concatenate([[x0], xs, [x0 + width]])
         ys = np.concatenate([[y1], ys, [y1 - height]])
         gx, gy = np.meshgrid(xs, ys)
-        z = self.scene.height_at(gx.ravel(), gy.ravel()).reshape(gx.shape) + DRAPE_LIFT
+        return xs, ys, self.scene.height_at(gx.ravel(), gy.ravel()).reshape(gx.shape) + DRAPE_LIFT
+
+    def build(self):
+        data = self.layer.data
+        x0, y1 = data.transform[0], data.transform[3]
+        rows, cols = data.shape
+        width, height = cols * data.transform[1], rows * -data.transform[5]
+        xs, ys, z = self._mesh(x0, y1, width, height)
+        gx, gy = np.meshgrid(xs, ys)
         o = self.scene.project.origin
         pd = polydata.grid_surface(xs - o[0], ys - o[1], z - o[2])
         tc = np.column_stack([(gx.ravel() - x0) / width, (gy.ravel() - (y1 - height)) / height])
@@ -65,10 +83,14 @@ class ImageryAdapter(LayerAdapter):
         self.actor.SetMapper(mapper)
         self.actor.SetTexture(texture)
         prop = self.actor.GetProperty()
-        prop.SetAmbient(0.45)
-        prop.SetDiffuse(0.6)
+        # Imagery keeps its own colours (it carries its own shading); a little diffuse keeps relief.
+        prop.SetAmbient(0.85)
+        prop.SetDiffuse(0.2)
         self.props = [self.actor]
         self.apply_style()
+
+    def terrain_changed(self):
+        self.rebuild()  # draped geometry samples the terrain when built
 
     def apply_style(self):
         self.actor.GetProperty().SetOpacity(self.layer.opacity)

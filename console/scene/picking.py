@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from console.vtk_imports import vtkCellPicker
 
 
@@ -25,7 +27,25 @@ def _cell_picker() -> vtkCellPicker:
     return _picker
 
 
+def _exact_pick(scene, display_x, display_y) -> Hit | None:
+    """Adapters that can answer a click exactly (e.g. 200k sensor points) go first, top layer first."""
+    for layer in reversed(list(scene.layers)):
+        adapter = scene.adapters.get(layer.id)
+        fn = getattr(adapter, "pick_display", None)
+        if fn is None or not layer.visible:
+            continue
+        feature = fn(display_x, display_y)
+        if feature is not None:
+            pos = adapter.scene_position(feature) if hasattr(adapter, "scene_position") else (np.nan,) * 3
+            attrs = layer.data.attributes(feature) if hasattr(layer.data, "attributes") else {}
+            return Hit(layer, int(feature), attrs, tuple(float(v) for v in pos))
+    return None
+
+
 def pick(scene, display_x: float, display_y: float) -> Hit | None:
+    exact = _exact_pick(scene, display_x, display_y)
+    if exact is not None:
+        return exact
     picker = _cell_picker()
     if not picker.Pick(display_x, display_y, 0, scene.renderer):
         return None

@@ -16,7 +16,6 @@ from console.vtk_imports import vtkRenderer
 log = logging.getLogger(__name__)
 
 ADAPTERS = {"terrain": TerrainAdapter, "imagery": ImageryAdapter, "vector": VectorAdapter}
-DRAPED = ("imagery", "vector")
 
 
 def register_adapter(kind: str, cls):
@@ -61,6 +60,14 @@ class Scene:
     def exaggeration(self, layer=None) -> float:
         terrain = layer or next(iter(self.terrain_layers()), None)
         return float(terrain.style.get("vertical_exaggeration", 1.0)) if terrain else 1.0
+
+    def terrain_grid(self):
+        """(xs, ys, z drawn) of the topmost visible terrain's mesh, or None."""
+        for terrain in reversed(self.terrain_layers()):
+            adapter = self.adapters.get(terrain.id)
+            if adapter is not None and getattr(adapter, "grid", None) is not None:
+                return adapter.grid
+        return None
 
     def height_at(self, x, y) -> np.ndarray:
         """Ground height (exaggerated as drawn) at project-CRS points; 0 where no terrain."""
@@ -112,8 +119,8 @@ class Scene:
 
     def _redrape(self, *_):
         for adapter in self.adapters.values():
-            if adapter.layer.kind in DRAPED:
-                adapter.rebuild()
+            if adapter.layer.kind != "terrain":
+                adapter.terrain_changed()
         self.refresh_labels()
         self.request_render()
 

@@ -63,8 +63,6 @@ class SensorAdapter(LayerAdapter):
         self.props = [self.actor, self.alarm_actor, self.hl_actor, self.hl_core, self.legend.actor]
         self._style_key = None
         self._observer = self.scene.renderer.AddObserver("StartEvent", self._before_render)
-        self.scene.layers.events.inserted.connect(self._terrain_changed)
-        self.scene.layers.events.removed.connect(self._terrain_changed)
         self.apply_style()
 
     def _sharing_polydata(self) -> vtkPolyData:
@@ -95,11 +93,10 @@ class SensorAdapter(LayerAdapter):
         xyz[:, 2] = self.scene.height_at(xyz[:, 0], xyz[:, 1]) + above + LIFT
         return self.scene.project.to_scene(xyz)
 
-    def _terrain_changed(self, _index, layer):
-        if layer.kind == "terrain":
-            self.xyz[:] = self._draped()
-            self.pd.GetPoints().Modified()
-            self.picker.invalidate()
+    def terrain_changed(self):
+        self.xyz[:] = self._draped()
+        self.pd.GetPoints().Modified()
+        self.picker.invalidate()
 
     # style: colour mode and filters ---------------------------------------------
     def apply_style(self):
@@ -186,18 +183,12 @@ class SensorAdapter(LayerAdapter):
         return self.picker.pick(self.scene.renderer, dx, dy, tol_px)
 
     def pick_feature(self, prop, cell_id: int):
-        """The cell picker's cell id on vertex cells is unreliable: redo the pick exactly."""
-        if prop not in (self.actor, self.alarm_actor):
-            return None
-        from console.scene.picking import _cell_picker
-        x, y, _ = _cell_picker().GetSelectionPoint()
-        return self.pick_display(x, y)
+        """Vertex-cell ids from the cell picker are unreliable; picking.py asks pick_display first."""
+        return None
 
     def scene_position(self, i: int) -> np.ndarray:
         return self.scene.project.from_scene(self.xyz[int(i)][None].astype(np.float64))[0]
 
     def close(self):
         self.scene.renderer.RemoveObserver(self._observer)
-        self.scene.layers.events.inserted.disconnect(self._terrain_changed)
-        self.scene.layers.events.removed.disconnect(self._terrain_changed)
         super().close()

@@ -48,8 +48,10 @@ class TerrainAdapter(LayerAdapter):
         fill = float(np.median(z[valid])) if valid.any() else 0.0
         z = np.where(valid, z, fill)
         scene_xyz_origin = self.scene.project.origin
+        drawn = z * self.scene.exaggeration(self.layer)
+        self.grid = (xs, ys, drawn)  # imagery drapes on exactly these vertices
         pd = polydata.grid_surface(xs - scene_xyz_origin[0], ys - scene_xyz_origin[1],
-                                   z * self.scene.exaggeration(self.layer) - scene_xyz_origin[2])
+                                   drawn - scene_xyz_origin[2])
         colours = numpy_to_vtk(elevation_colours(z.ravel()), deep=True)
         colours.SetName("colour")
         pd.GetPointData().SetScalars(colours)
@@ -58,6 +60,10 @@ class TerrainAdapter(LayerAdapter):
         pd.GetPointData().SetNormals(normals)
         mapper = vtkPolyDataMapper()
         mapper.SetInputData(pd)
+        # Imagery draped on a differently spaced mesh crosses this surface between
+        # vertices; pushing the terrain back in depth lets the imagery win.
+        mapper.SetResolveCoincidentTopologyToPolygonOffset()
+        mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(4, 16)
         mapper.SetColorModeToDirectScalars()
         self.actor = vtkActor()
         self.actor.SetMapper(mapper)

@@ -99,6 +99,9 @@ class VectorAdapter(LayerAdapter):
         mapper.SetScalarModeToUseCellData()
         mapper.ScalarVisibilityOn()
 
+    def terrain_changed(self):
+        self.rebuild()  # draped geometry samples the terrain when built
+
     def apply_style(self):
         s, op = self.layer.style, self.layer.opacity
         colour = rgb(s.get("colour"))
