@@ -155,13 +155,16 @@ class MainWindow(QMainWindow):
             act.setToolTip(bid)
 
     # loading -------------------------------------------------------------------
-    def load_specs(self, specs):
+    def load_specs(self, specs) -> list:
         """Load in parallel, but insert in the order asked for (not the order loads finish)."""
+        jobs = []
         for spec in specs:
             self._sequence += 1
             spec = {**spec, "_order": self._sequence}
             self._set_busy(True, tr("status.loading", name=Path(spec["source"]).name))
-            self.loader.submit(spec, self.project.crs, self._loaded, self.report_error, self._progress)
+            jobs.append(self.loader.submit(spec, self.project.crs, self._loaded, self.report_error,
+                                           self._progress))
+        return jobs
 
     def load_files(self, paths, assume_crs=None):
         specs = []
@@ -336,21 +339,36 @@ def run(args) -> int:
     project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
     window = MainWindow(project=project, start_view=args.view or "new-city")
     window.show()
-    window.load_specs(embedded_specs() + window.extra_specs)
+    base_jobs = window.load_specs(embedded_specs())
+    window.load_specs(window.extra_specs)
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot, args.pick)
     if args.bench_first_frame:
-        window.loader.finished.connect(lambda: QTimer.singleShot(0, lambda: _report_first_frame(window)))
+        _report_frames(window, base_jobs)
     return app.exec()
 
 
-def _report_first_frame(window):
-    """bench/bench_startup.py: the default scene is loaded; render it once and say so."""
-    window.view.window.Render()
-    sys.stdout.write(f"FIRST_FRAME layers={len(window.project.layers)}\n")
-    sys.stdout.flush()
-    window.close()
+def _report_frames(window, base_jobs):
+    """bench/bench_startup.py: say when the base map is drawn, and when everything has loaded."""
+    pending = set(map(id, base_jobs))
+
+    def base_done(*_):
+        pending.difference_update({id(j) for j in base_jobs if j not in window.loader.jobs})
+        if not pending and not getattr(window, "_first_frame_reported", False):
+            window._first_frame_reported = True
+            window.view.window.Render()
+            sys.stdout.write(f"FIRST_FRAME layers={len(window.project.layers)}\n")
+            sys.stdout.flush()
+
+    def all_done():
+        window.view.window.Render()
+        sys.stdout.write(f"ALL_LOADED layers={len(window.project.layers)}\n")
+        sys.stdout.flush()
+        window.close()
+    for job in base_jobs:
+        job.on("loaded", base_done).on("failed", base_done)
+    window.loader.finished.connect(lambda: QTimer.singleShot(0, all_done))
 
 
 def _schedule_screenshot(window, path, pick=None):

@@ -67,7 +67,7 @@ STRINGS = {
     "state.critical": ("严重", "critical"),
     "state.stale": ("数据滞后", "stale"),
     "state.offline": ("离线", "offline"),
-    "kind.pm25": ("PM2.5", "Air PM2.5"),
+    "kind.pm25": ("细颗粒物 PM2.5", "Air PM2.5"),
     "kind.aqi": ("空气质量指数", "Air quality index"),
     "kind.noise": ("环境噪声", "Environmental noise"),
     "kind.water_nh3n": ("地表水氨氮", "Surface water NH3-N"),

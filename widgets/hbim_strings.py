@@ -32,7 +32,7 @@ STRINGS = {
     "hbim.properties": ("IFC 属性", "IFC properties"),
     "hbim.records": ("遗产档案", "Heritage records"),
     "hbim.timeline": ("历史记录", "History"),
-    "hbim.guid": ("GlobalId", "GlobalId"),
+    "hbim.guid": ("全局标识 GlobalId", "GlobalId"),
     "hbim.class": ("类型", "Class"),
     "hbim.name": ("名称", "Name"),
     "hbim.type_name": ("构件类型", "Type"),
