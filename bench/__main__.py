@@ -51,9 +51,28 @@ def table(rows: list[dict]) -> str:
     for r in rows:
         v = r["value"]
         value = f"{v:.4g}" if isinstance(v, float) else str(v)
-        out.append(f"| {r['script']} | {r['name']} | {value} | {r['unit']} | {r.get('target', '')} | "
-                   f"{'yes' if r.get('ok') else 'NO'} |")
+        target = r.get("target")
+        report_only = target in (None, "", "None", "report") or str(target).startswith("report")
+        ok = "—" if report_only else ("yes" if r.get("ok") else "NO")
+        out.append(f"| {r['script']} | {r['name']} | {value} | {r['unit']} | "
+                   f"{'report' if target in (None, '', 'None') else target} | {ok} |")
     return "\n".join(out)
+
+
+def previous_rows(table_text: str) -> list[dict]:
+    """Rows of the table written last time (so `python -m bench NAME` updates only NAME)."""
+    rows = []
+    for line in table_text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 6 or cells[0] in ("script", "---") or set(cells[0]) <= {"-"}:
+            continue
+        try:
+            value = float(cells[2])
+        except ValueError:
+            value = cells[2]
+        rows.append({"script": cells[0], "name": cells[1], "value": value, "unit": cells[3],
+                     "target": cells[4], "ok": cells[5] == "yes"})
+    return rows
 
 
 def main(argv=None) -> int:
@@ -68,7 +87,11 @@ def main(argv=None) -> int:
     doc = ROOT / "BENCHMARKS.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
     head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
+    old, _, tail = rest.partition(END)
+    if pattern:  # a partial run keeps the rows of the scripts it did not run
+        rerun = {r["script"] for r in rows}
+        rows = [r for r in previous_rows(old) if r["script"] not in rerun] + rows
+        rows.sort(key=lambda r: r["script"])
     doc.write_text(f"{head}{START}\n{table(rows)}\n{END}{tail}", encoding="utf-8")
     return 0
 

@@ -353,10 +353,9 @@ def _report_frames(window, base_jobs):
     """bench/bench_startup.py: say when the base map is drawn, and when everything has loaded."""
     pending = set(map(id, base_jobs))
 
-    def base_done(*_):
-        pending.difference_update({id(j) for j in base_jobs if j not in window.loader.jobs})
-        if not pending and not getattr(window, "_first_frame_reported", False):
-            window._first_frame_reported = True
+    def base_done(job):
+        pending.discard(id(job))
+        if not pending:
             window.view.window.Render()
             sys.stdout.write(f"FIRST_FRAME layers={len(window.project.layers)}\n")
             sys.stdout.flush()
@@ -367,7 +366,7 @@ def _report_frames(window, base_jobs):
         sys.stdout.flush()
         window.close()
     for job in base_jobs:
-        job.on("loaded", base_done).on("failed", base_done)
+        job.on("loaded", lambda *_, j=job: base_done(j)).on("failed", lambda *_, j=job: base_done(j))
     window.loader.finished.connect(lambda: QTimer.singleShot(0, all_done))
 
 

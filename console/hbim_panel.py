@@ -165,6 +165,18 @@ class HbimPanel(QObject):
             self.select(layer, found[0])
         return bool(found)
 
+    def select_guid(self, guid: str) -> bool:
+        """Select a component by IFC GlobalId in whichever loaded model has it (sensor alarms)."""
+        for layer in self.window.project.layers:
+            if layer.kind == "bim":
+                try:
+                    index = layer.data.index_of(guid)
+                except KeyError:
+                    continue
+                self.select(layer, index)
+                return True
+        return False
+
     def model_layer(self, stem: str):
         return next((lyr for lyr in self.window.project.layers
                      if lyr.kind == "bim" and lyr.source.endswith(f"{stem}.ifc")), None)

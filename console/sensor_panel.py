@@ -210,8 +210,15 @@ class SensorPanel(QObject):
         self.chart_dock.show()
         now = time.time()
         self.history.request_series(i, int(reg.datastream[i]), now - HISTORY_RETENTION_S, now)
+        self._select_mounting(str(reg.mounted_on[i] or ""))
         if fly:
             self.fly_to_sensor(i)
+
+    def _select_mounting(self, mounted_on: str):
+        """A structural monitor on an HBIM component: select the component and open its records."""
+        hbim = getattr(self.window, "hbim", None)
+        if hbim is not None and mounted_on and not mounted_on.startswith("heritage:"):
+            hbim.select_guid(mounted_on)
 
     def chart_series(self, i: int, times, values):
         reg = self.model.registry

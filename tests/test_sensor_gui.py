@@ -210,3 +210,27 @@ def test_event_loop_keeps_turning_during_a_flood(window, qtbot):
     assert model.pipeline is None
     assert received > 300_000 and model.state.version > version0 + 10
     assert len(gaps) > 30 and max(gaps) < 0.5, f"max gap {max(gaps):.3f} s"
+
+
+def test_a_structural_alarm_selects_its_heritage_component_and_its_records(window, qtbot):
+    """A crack monitor on Dacang Bridge's arch ring: its alarm highlights the ring and opens its history."""
+    from PySide6.QtCore import Qt
+    from layers.sensors.kinds import kind_code
+    _, model, _, panel = parts(window)
+    reg = model.registry
+    bridge = next(lyr for lyr in window.project.layers if lyr.kind == "bim" and lyr.source.endswith("dacang_bridge.ifc"))
+    guids = {e["guid"]: e["name"] for e in bridge.data.elements}
+    mounted = [j for j in np.flatnonzero(reg.kind == kind_code("crack_width")) if reg.mounted_on[j] in guids]
+    assert mounted, "crack monitors are mounted on the bridge's components"
+    i = int(mounted[0])
+    model.ingest([i], [time.time()], [reg.crit[i] * 2])
+    dock = panel.alarms
+    qtbot.waitUntil(lambda: dock.row_of_sensor(i) >= 0, timeout=5000)
+    index = dock.model.index(dock.row_of_sensor(i), 2)
+    dock.table.scrollTo(index)
+    qtbot.mouseClick(dock.table.viewport(), Qt.LeftButton, pos=dock.table.visualRect(index).center())
+    hbim = window.hbim
+    qtbot.waitUntil(lambda: hbim.selection is not None, timeout=5000)
+    layer, element = hbim.selection
+    assert layer is bridge and bridge.data.elements[element]["guid"] == reg.mounted_on[i]
+    assert hbim.inspector.guid == reg.mounted_on[i]

@@ -9,12 +9,15 @@ Placement rules (plausible, not surveyed):
 - water-quality probes along watercourses: the old canal (市河) polyline in the
   old town, the Huayang Lake shore in film city, one synthetic canal elsewhere;
 - structural monitoring (tilt, crack width) on the heritage structures of
-  geofacts.md table A, mounted_on = "heritage:<slug>", up to the structure's height.
+  geofacts.md table A: on the five sites with HBIM models, mounted on a structural
+  component (arch ring, pier, wall, column, storey…) with mounted_on = its IFC
+  GlobalId (from assets/hbim/components.json); elsewhere mounted_on = "heritage:<slug>".
 Run ``python -m layers.sensors.generate out.csv`` to write it as a CSV.
 """
 from __future__ import annotations
 
 import json
+import re
 import logging
 import sys
 from pathlib import Path
@@ -49,6 +52,28 @@ HERITAGE = [("dacang-bridge", 31.00767, 121.20483, 8.0), ("xu-pawnshop", 31.0084
 OLD_CANAL = [(31.0077, 121.2030), (31.0077, 121.2048), (31.0080, 121.2090), (31.0081, 121.2134)]
 HUAYANG_LAKE_R = 310.0  # 30 ha ≈ a 310 m radius disc
 PER_HERITAGE = 40
+
+
+HBIM_INDEX = Path(__file__).resolve().parents[2] / "assets" / "hbim" / "components.json"
+HBIM_MODELS = {"dacang-bridge": "dacang_bridge", "xilin-pagoda": "xilin_pagoda", "du-mansion": "du_mansion",
+               "xu-pawnshop": "xu_pawnshop", "guanding-temple": "guanding_hall"}
+STRUCTURAL = re.compile(r"arch ring|pier|abutment|wall|column|storey|platform|beam", re.I)
+
+
+def _hbim_components(project: ProjectCRS, path: Path = HBIM_INDEX) -> dict:
+    """Heritage slug → structural components (GlobalId, centre) of its HBIM model, if shipped."""
+    if not path.exists():
+        return {}
+    index = json.loads(path.read_text(encoding="utf-8"))
+    if index.get("crs") != project.crs:
+        return {}  # centres are in another CRS: fall back to the site points
+    out = {}
+    for slug, stem in HBIM_MODELS.items():
+        comps = [c for c in index["components"] if c["model"] == stem]
+        structural = [c for c in comps if STRUCTURAL.search(c.get("name") or "")]
+        if structural or comps:
+            out[slug] = structural or comps
+    return out
 
 
 def _district_shapes(project: ProjectCRS, path: Path = DISTRICTS_GEOJSON) -> dict:
@@ -145,14 +170,22 @@ def generate(n: int = 200_000, seed: int = 20221027, project: ProjectCRS | None 
                 zz += 3.0 * rng.integers(0, 6, cnt) * (rng.random(cnt) < 0.33)
             xy.append(pts), z.append(zz), kind.append(np.full(cnt, K.BY_NAME[kname].code))
             dist.append(np.full(cnt, di)), mounted.append(np.full(cnt, "", dtype=object))
+    components = _hbim_components(project)
     for j in range(n_her):
         slug, lat, lon, height = HERITAGE[j % len(HERITAGE)]
-        x, y = project.from_wgs84(lon, lat)
-        xy.append(np.array([[x, y]]) + rng.normal(0, 2.0, (1, 2)))
-        z.append(np.array([GROUND_Z + rng.uniform(0.5, height)]))
+        on = components.get(slug)
+        if on:  # a modelled structure: mount on one of its structural components
+            comp = on[(j // len(HERITAGE)) % len(on)]
+            xy.append(np.array([comp["centre"][:2]]))
+            z.append(np.array([GROUND_Z + comp["centre"][2]]))
+            mounted.append(np.array([comp["guid"]], dtype=object))
+        else:
+            x, y = project.from_wgs84(lon, lat)
+            xy.append(np.array([[x, y]]) + rng.normal(0, 2.0, (1, 2)))
+            z.append(np.array([GROUND_Z + rng.uniform(0.5, height)]))
+            mounted.append(np.array([f"heritage:{slug}"], dtype=object))
         kind.append(np.array([K.BY_NAME["tilt" if j % 2 else "crack_width"].code]))
         dist.append(np.array([DISTRICTS.index("old-town")]))
-        mounted.append(np.array([f"heritage:{slug}"], dtype=object))
     kind = np.concatenate(kind).astype(np.uint8)
     names = np.array([k.name.upper().replace("_", "") for k in K.KINDS])
     ids = np.char.add(np.char.add("SJ-", names[kind]),
