@@ -8,33 +8,25 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import emit, median  # noqa: E402
+from bench.common import TickGaps, emit, median  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 TICK_MS = 20
 
 
 def one_run(app, MainWindow, embedded_specs, files) -> list[float]:
-    from PySide6.QtCore import QTimer
     win = MainWindow(start_view=None)
     win.show()
     win.load_specs(embedded_specs())
     while win.loader.busy():
         app.processEvents()
-    gaps, last = [], [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000 - TICK_MS)
-        last[0] = now
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(TICK_MS)
+    ticks = TickGaps(TICK_MS)
+    ticks.start()
     win.load_files(files)
     while win.loader.busy():
         app.processEvents()
         time.sleep(0.001)
-    timer.stop()
+    gaps = [g * 1000 - TICK_MS for g in ticks.stop()]
     win.close()
     return gaps
 

@@ -14,3 +14,31 @@ def emit(name: str, value: float, unit: str, target: str, ok: bool, **extra):
 
 def median(values) -> float:
     return float(statistics.median(values))
+
+
+class TickGaps:
+    """Seconds between ticks of a Qt timer: how long the event loop was away (needs a QApplication)."""
+
+    def __init__(self, interval_ms: int = 20):
+        from PySide6.QtCore import QTimer
+        self.gaps: list[float] = []
+        self._last = None
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self):
+        import time
+        now = time.monotonic()
+        if self._last is not None:
+            self.gaps.append(now - self._last)
+        self._last = now
+
+    def start(self):
+        import time
+        self._last = time.monotonic()
+        self.timer.start()
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        return self.gaps

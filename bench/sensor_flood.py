@@ -6,10 +6,11 @@ import time
 
 import numpy as np
 
+from bench.common import TickGaps
+
 
 def flood_lags(seconds: float = 5.0, rate: float = 300_000.0) -> dict:
     os.environ["SONGJIANG_NO_FEED"] = "1"  # the bench starts its own, faster feed
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from console.app import MainWindow
@@ -29,20 +30,13 @@ def flood_lags(seconds: float = 5.0, rate: float = 300_000.0) -> dict:
         app.processEvents()
         time.sleep(0.005)
     model.start_feed(SimulatorFeed(model.registry, rate=rate, seed=5), history=False)
-    gaps, last = [], [time.monotonic()]
-
-    def tick():
-        now = time.monotonic()
-        gaps.append(now - last[0])
-        last[0] = now
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(20)
+    ticks = TickGaps(20)
+    ticks.start()
     t0 = time.monotonic()
     while time.monotonic() - t0 < seconds:
         app.processEvents()
         time.sleep(0.002)
-    timer.stop()
+    gaps = ticks.stop()
     received = model.pipeline.counters["received"]
     frame = win.sensor_panel.frame_s
     win.close()

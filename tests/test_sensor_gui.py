@@ -189,22 +189,15 @@ def test_time_slider_shows_the_value_at_a_past_moment(window, qtbot):
 
 def test_event_loop_keeps_turning_during_a_flood(window, qtbot):
     """Issue requirement: a flood feed must not freeze the GUI (the p99 figure is in the bench)."""
-    from PySide6.QtCore import QTimer
+    from bench.common import TickGaps
     from layers.sensors.simulator import SimulatorFeed
     _, model, _, panel = parts(window)
     version0 = model.state.version
     model.start_feed(SimulatorFeed(model.registry, rate=300_000, seed=3), history=False)
-    gaps, last = [], [time.monotonic()]
-
-    def tick():
-        now = time.monotonic()
-        gaps.append(now - last[0])
-        last[0] = now
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(20)
+    ticks = TickGaps(20)
+    ticks.start()
     qtbot.wait(3000)
-    timer.stop()
+    gaps = ticks.stop()
     received = model.pipeline.counters["received"]
     window.close()  # stops the feed cleanly
     assert model.pipeline is None

@@ -59,9 +59,18 @@ def test_default_registry_is_200k_deterministic_and_placed_in_songjiang(default_
         assert inside.mean() > 0.999, (d, inside.mean())
     heritage = reg.mounted_on != ""
     assert set(reg.kind_names()[heritage]) == {"tilt", "crack_width"}
-    assert {m.split(":")[1] for m in reg.mounted_on[heritage]} == {h[0] for h in HERITAGE}
-    pagoda = reg.mounted_on == "heritage:xilin-pagoda"
+    # modelled sites: mounted on a component of their HBIM model; the others: on the site
+    import json
+    from layers.sensors.generate import HBIM_INDEX, HBIM_MODELS
+    components = {c["guid"]: c for c in json.loads(HBIM_INDEX.read_text(encoding="utf-8"))["components"]}
+    on_sites = {m.split(":")[1] for m in reg.mounted_on[heritage] if m.startswith("heritage:")}
+    on_models = {components[m]["model"] for m in reg.mounted_on[heritage] if not m.startswith("heritage:")}
+    assert on_sites == {h[0] for h in HERITAGE} - set(HBIM_MODELS)
+    assert on_models == set(HBIM_MODELS.values())
+    pagoda = np.array([components.get(m, {}).get("model") == "xilin_pagoda" for m in reg.mounted_on])
     assert reg.xyz[pagoda, 2].max() > 20  # up the 46.5 m pagoda, not on the ground
+    square = reg.mounted_on == "heritage:square-pagoda"
+    assert reg.xyz[square, 2].max() > 20
 
 
 def test_csv_round_trip_and_clear_errors(tmp_path):
