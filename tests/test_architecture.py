@@ -39,3 +39,14 @@ def test_importing_models_loads_no_gui_toolkit():
             "print(','.join(bad))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_import_linter_contract_is_kept():
+    import shutil
+    exe = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
+    if not Path(exe).exists():
+        import pytest
+        pytest.skip("import-linter not installed (it is in the [test] extra)")
+    out = subprocess.run([exe], capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 0, out.stdout[-2000:]
+    assert "1 kept, 0 broken" in out.stdout
