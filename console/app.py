@@ -48,6 +48,9 @@ class MainWindow(QMainWindow):
         self._build_status()
         self.setAcceptDrops(True)
         self.view.picked.connect(self.inspector.show_feature)
+        # bring the attribute tab forward for everything but BIM components (their panel has its own)
+        self.view.picked.connect(lambda layer, _: layer is not None and layer.kind != "bim"
+                                 and self.inspector_dock.raise_())
         self.view.hit.connect(lambda hit: self.scene.highlight.show(hit and hit.layer, hit and hit.feature))
         self.view.cursor_moved.connect(self._show_cursor)
         self.tree.zoom_requested.connect(self.zoom_to_layer)

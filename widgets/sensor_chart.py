@@ -19,6 +19,9 @@ PENS = ("#4fc3f7", "#ffb74d", "#ba68c8", "#81c784", "#f06292", "#e0e0e0")
 WARN_PEN, CRIT_PEN = "#ffc107", "#f44336"
 
 
+MIN_SPAN_S = 600.0  # show at least ten minutes of time axis
+
+
 class SensorChart(QWidget):
     cleared = Signal()
 
@@ -110,6 +113,10 @@ class SensorChart(QWidget):
         item.setSymbol("o" if len(t) <= 300 else None)  # dots help on short series, cost on long ones
         item.setData(t, v)
         self.empty.setVisible(not self.series)
+        if len(t) and float(np.ptp(t)) < MIN_SPAN_S:
+            # one reading (or a burst) would zoom the time axis to fractions of a second
+            end = float(np.max(t))
+            self.plot.setXRange(end - MIN_SPAN_S, end + MIN_SPAN_S * 0.05, padding=0)
 
     def remove(self, sensor: int):
         s = self.series.pop(sensor, None)

@@ -50,7 +50,7 @@ class Legend:
 
     def __init__(self):
         self.actor = vtkScalarBarActor()
-        self.actor.SetPosition(0.01, 0.04)
+        self.actor.SetPosition(0.01, 0.12)  # above the scale bar in the bottom-left corner
         self.actor.SetWidth(0.16)
         self.actor.SetHeight(0.32)
         self.actor.SetBarRatio(0.18)
