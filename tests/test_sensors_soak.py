@@ -50,3 +50,60 @@ def test_fifty_broker_restarts_under_a_qos1_stream(tmp_path):
         assert len(rows) == len({(s, t) for s, t, _ in rows}) == sent
     finally:
         broker.kill()
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def test_ten_second_flood_keeps_memory_bounded_and_counts_drops(tmp_path):
+    """T8: a publisher as fast as it can go for 10 s; the feed's queue stays bounded, every
+    observation is received, stored or counted as dropped, and the feed still works after."""
+    import subprocess
+    import sys
+
+    from layers.sensors.alarms import AlarmBook
+    from layers.sensors.mqtt_feed import MqttFeed, MqttSettings
+    from layers.sensors.pipeline import Pipeline
+    from layers.sensors.state import SensorState
+    require_mosquitto()
+    registry = generate(20_000, seed=7)
+    broker = Broker(tmp_path).start()
+    try:
+        state = SensorState(registry)
+        feed = MqttFeed(registry, MqttSettings(port=broker.port), queue_size=50_000)
+        pipe = Pipeline(feed, state, AlarmBook(state), history_path=tmp_path / "h.db").start()
+        end = time.monotonic() + 10
+        while not feed.connected and time.monotonic() < end:
+            time.sleep(0.05)
+        assert feed.connected, feed.last_error
+        time.sleep(0.2)
+        baseline = _rss_mib()
+        sim = subprocess.Popen([sys.executable, "-m", "console.sensor_cli", "simulate", "--mqtt", broker.address,
+                                "--rate", "0", "--duration", "10", "--terminals", "20000", "--qos", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        peak = baseline
+        while sim.poll() is None:
+            peak = max(peak, _rss_mib())
+            time.sleep(0.2)
+        published = __import__("json").loads(sim.stdout.read().strip().splitlines()[-1])["received"]
+        assert published > 50_000, "the publisher must really flood"
+        time.sleep(3.0)  # let the pipeline drain
+        c = pipe.counters
+        seen = {k: c[k] for k in ("received", "stored", "duplicates", "rejected", "dropped")}
+        assert c["received"] + c["dropped"] <= published, (published, seen)
+        assert c["stored"] + c["duplicates"] + c["rejected"] + c["dropped"] >= c["received"] * 0.99, seen
+        assert c["received"] > published * 0.5, (published, seen)  # most of the flood got through
+        assert peak - baseline < 400, f"memory grew by {peak - baseline:.0f} MiB"
+        before = c["stored"]
+        pub = publisher(broker.port)  # the feed still takes a reading after the flood
+        pub.publish(sta.observation_topic(1), sta.observation_payload(T0 + 10**7, 1.0), qos=1).wait_for_publish(5)
+        assert pipe.wait(lambda k: k["stored"] > before, 10)
+        pub.loop_stop()
+        pipe.stop()
+    finally:
+        broker.kill()
