@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         for act in self.lang_group.actions():
             act.setChecked(act.data() == lang)
         self.retranslate()
+        self.scene.relabel()
 
     def _fill_bookmarks(self):
         self.bookmark_bar.clear()

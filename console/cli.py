@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sn.add_argument("--out", required=True, help="PNG file to write")
     sn.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say")
     sn.add_argument("--project-crs", help="projected CRS the scene works in (default EPSG:4549)")
+    sn.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the map labels")
     sn.set_defaults(func=cmd_snapshot)
 
     inf = sub.add_parser("info", help="describe what the console reads in a file (like ogrinfo/gdalinfo)")
@@ -69,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_snapshot(args) -> int:
+    from console import i18n
     from console.snapshot import snapshot
+    i18n.set_language(args.lang)
     out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs)
     sys.stdout.write(f"{out}\n")
     return 0

@@ -162,3 +162,17 @@ def test_geographic_project_crs_is_refused_in_one_line(tmp_path):
     result = run_cli("snapshot", "--view", "hub", "--project-crs", "EPSG:4326", "--out", tmp_path / "x.png")
     assert result.returncode == 2 and "projected" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_snapshot_labels_follow_the_language(tmp_path):
+    from console import i18n
+    from console.scene.scene import Scene
+    project = build_project()
+    try:
+        i18n.set_language("en")
+        scene = Scene(project.crs, project.layers)
+        assert "Songjiang Hub core area" in scene.labels.texts and "松江枢纽核心区" not in scene.labels.texts
+    finally:
+        i18n.set_language("zh")
+    result = run_cli("snapshot", "--view", "hub", "--lang", "en", "--size", "320x200", "--out", tmp_path / "en.png")
+    assert result.returncode == 0, result.stderr

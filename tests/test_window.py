@@ -140,7 +140,9 @@ def test_language_switch_is_applied_and_remembered(window):
     assert "Four key districts" in [window.tree.tree.topLevelItem(i).text(0)
                                     for i in range(window.tree.tree.topLevelItemCount())]
     assert settings.saved_language() == "en"
+    assert "Old-town historic area (Zhongshan Road and Cangcheng)" in window.scene.labels.texts  # map labels too
     window.set_language("zh")
+    assert "老城历史风貌片区" in window.scene.labels.texts
     assert window.windowTitle() == "松江新城运行控制台"
     assert settings.saved_language() == "zh"
 

@@ -6,6 +6,8 @@ vertical cursor follows the time slider while replaying.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +30,8 @@ class SensorChart(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=-8 * 3600)})
+        now = time.time()
+        self.plot.setXRange(now - MIN_SPAN_S, now, padding=0)  # an empty chart still shows clock time
         self.plot.setBackground("#1c2129")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setDownsampling(auto=True, mode="peak")

@@ -98,6 +98,14 @@ class Scene:
         self.refresh_labels()
         self.request_render()
 
+    def relabel(self):
+        """Labels in the interface language (after a language switch)."""
+        for adapter in self.adapters.values():
+            if hasattr(adapter, "relabel"):
+                adapter.relabel()
+        self.refresh_labels()
+        self.request_render()
+
     def refresh_labels(self):
         self.labels.collect(self.adapters[lyr.id] for lyr in self.layers if lyr.id in self.adapters)
 

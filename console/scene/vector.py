@@ -69,12 +69,26 @@ class VectorAdapter(LayerAdapter):
         if not field or field not in self.layer.data.columns:
             return
         geoms = self.layer.data.geometries
-        values = self.layer.data.columns[field]
+        values = self._label_values(field)
         ok = ~shapely.is_missing(geoms) & np.array([v not in (None, "") for v in values])
         anchors = shapely.get_coordinates(shapely.point_on_surface(geoms[ok]))
         texts = [str(v) for v, keep in zip(values, ok) if keep]
         z = self.scene.height_at(anchors[:, 0], anchors[:, 1]) + self.layer.style.get("label_lift", 40.0)
         self._labels = (self.scene.project.to_scene(np.column_stack([anchors, z])), texts)
+
+    def _label_values(self, field: str) -> list:
+        """The label field in the interface language: name_en beside name_zh, falling back to zh."""
+        from console.i18n import language
+        columns = self.layer.data.columns
+        values = columns[field]
+        other = field[:-3] + ("_en" if language() == "en" else "_zh") if field[-3:] in ("_zh", "_en") else None
+        if other and other != field and other in columns:
+            values = [o if o not in (None, "") else v for o, v in zip(columns[other], values)]
+        return values
+
+    def relabel(self):
+        self._labels = None
+        self._build_labels()
 
     def label_points(self):
         if self._labels is None or not self.layer.visible:
