@@ -47,7 +47,6 @@ def build_scene(with_terrain: bool):
 
 def aim(scene, adapter, element: int):
     """Frame the element's model and return the display position of one of its triangles."""
-    from console.vtk_imports import vtkCamera  # noqa: F401  (the renderer's camera is used)
     model = adapter.layer.data
     b = adapter.points.GetBounds()
     centre = np.array([(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])

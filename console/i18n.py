@@ -45,7 +45,6 @@ STRINGS = {
                    "Data sources: see assets/README.md."),
 }
 
-LANGUAGES = ("zh", "en")
 _current = ["zh"]
 
 

@@ -36,11 +36,6 @@ class View3D(QVTKRenderWindowInteractor):
         self.SetInteractorStyle(style)
         self._press = None
         self.is_busy = None
-        self.frames = 0
-        scene.renderer.AddObserver("EndEvent", self._count_frame)
-
-    def _count_frame(self, *_):
-        self.frames += 1
 
     def frame_image(self):
         """The current frame as a QImage in widget (logical pixel) size."""

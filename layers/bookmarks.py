@@ -47,19 +47,6 @@ def bookmark_for_extent(bid, name_zh, name_en, xmin, ymin, xmax, ymax, z=0.0, pi
     return Bookmark(bid, name_zh, name_en, focal, distance, 0.0, pitch)
 
 
-def bookmarks_from_layer(layer, id_field="id", zh="name_zh", en="name_en") -> list[Bookmark]:
-    """One bookmark per feature of a polygon layer (the districts)."""
-    cols = layer.data.columns
-    out = []
-    for i, geom in enumerate(layer.data.geometries):
-        if geom is None or id_field not in cols:
-            continue
-        xmin, ymin, xmax, ymax = shapely.bounds(geom)
-        out.append(bookmark_for_extent(str(cols[id_field][i]), str(cols.get(zh, [""] * (i + 1))[i]),
-                                       str(cols.get(en, [""] * (i + 1))[i]), xmin, ymin, xmax, ymax))
-    return out
-
-
 DISTRICT_BOOKMARKS = {
     # CLI id: (district feature ids, zh, en)
     "hub": (("hub",), "松江枢纽核心区", "Songjiang Hub core area"),

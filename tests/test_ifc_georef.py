@@ -8,7 +8,6 @@ from pyproj import Transformer
 from layers.crs import ProjectCRS
 from layers.ifc.georef import Placement, compound_to_degrees, helmert_matrix, resolve
 
-from tests.conftest import SHARED_IFC
 
 
 def to_4549(src, x, y):

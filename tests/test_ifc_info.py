@@ -6,7 +6,6 @@ import pytest
 
 from layers.ifc.info import ifc_info, info_command
 
-from tests.conftest import SHARED_IFC
 
 
 def test_info_reports_georeferencing_and_counts(shared_ifc):

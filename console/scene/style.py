@@ -16,6 +16,3 @@ def rgb(colour, default=(0.8, 0.8, 0.8)) -> tuple[float, float, float]:
 
 PALETTE = ["#e6550d", "#3182bd", "#31a354", "#756bb1", "#de2d26", "#636363", "#fd8d3c", "#6baed6"]
 
-
-def default_colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]

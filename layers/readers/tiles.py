@@ -5,12 +5,11 @@ gpkg_contents' srs can disagree with it, and GDAL then shows a 1×1 raster.
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 
-from layers.crs import normalise_crs, transform_xy
+from layers.crs import normalise_crs
 from layers.data import RasterData
 from layers.layer import Layer
 from layers.readers.errors import ReadError
