@@ -126,16 +126,23 @@ def render_child():
     sys.stdout.write(json.dumps({"cloud": cloud, "actors": per_actor}) + "\n")
 
 
-def bench_render():
+def run_child(flag: str) -> dict | None:
+    """Run this script headless (EGL) with a child flag; its one JSON line, or None on failure."""
     env = {**os.environ, "VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow"}
     env.pop("DISPLAY", None)
-    out = subprocess.run([sys.executable, __file__, "--render-child"], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, __file__, flag], capture_output=True, text=True,
                          env=env, cwd=ROOT, timeout=600)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("{")), None)
     if line is None:
-        sys.stderr.write(f"render child failed: {out.stderr[-2000:]}\n")
+        sys.stderr.write(f"{flag} failed: {out.stderr[-2000:]}\n")
+        return None
+    return json.loads(line)
+
+
+def bench_render():
+    r = run_child("--render-child")
+    if r is None:
         return
-    r = json.loads(line)
     cloud, naive = r["cloud"] * 1000, r["actors"] * 1000 * (N / ACTORS)
     emit("sensor_scene_frame_200k", round(cloud, 1), "ms", "<= 150 ms (EGL, no MSAA, 1920x1080)",
          cloud <= 150, one_actor_per_terminal_ms=round(naive), measured_at_actors=ACTORS,
@@ -157,15 +164,9 @@ def memory_child():
 
 
 def bench_memory():
-    env = {**os.environ, "VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow"}
-    env.pop("DISPLAY", None)
-    out = subprocess.run([sys.executable, __file__, "--memory-child"], capture_output=True, text=True,
-                         env=env, cwd=ROOT, timeout=600)
-    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("{")), None)
-    if line is None:
-        sys.stderr.write(f"memory child failed: {out.stderr[-2000:]}\n")
+    r = run_child("--memory-child")
+    if r is None:
         return
-    r = json.loads(line)
     emit("sensor_rss_200k_live", round(r["total"]), "MiB", "<= 600 MiB", r["total"] <= 600,
          after_imports_mib=round(r["base"]), sensors_mib=round(r["total"] - r["base"]))
 

@@ -1,13 +1,13 @@
 """The VTK view inside Qt: coalesced renders, click-to-pick, cursor position."""
 from __future__ import annotations
 
-import numpy as np
 import vtkmodules.qt
 
 vtkmodules.qt.PyQtImpl = "PySide6"
 from PySide6.QtCore import QTimer, Signal  # noqa: E402
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor  # noqa: E402
 
+from console.scene.camera import view_ray  # noqa: E402
 from console.scene.picking import pick  # noqa: E402
 from console.vtk_imports import vtkInteractorStyleTrackballCamera  # noqa: E402
 
@@ -106,15 +106,9 @@ class View3D(QVTKRenderWindowInteractor):
     def ground_at(self, x, y):
         """Where the view ray meets the ground, in the project CRS (cheap: no picker)."""
         r = self.scene.renderer
-        dx, dy = self._display_xy(x, y)
-        ends = []
-        for depth in (0.0, 1.0):
-            r.SetDisplayPoint(dx, dy, depth)
-            r.DisplayToWorld()
-            w = r.GetWorldPoint()
-            if w[3] == 0:
-                return None
-            ends.append(np.array(w[:3]) / w[3])
+        ends = view_ray(r, *self._display_xy(x, y))
+        if ends is None:
+            return None
         a, b = (self.scene.project.from_scene(e[None])[0] for e in ends)
         z = float(self.scene.height_at([a[0]], [a[1]])[0])
         for _ in range(3):  # refine against the terrain height under the ray

@@ -22,6 +22,13 @@ class VectorData:
     def __len__(self) -> int:
         return len(self.geometries)
 
+    def tessellation(self):
+        """Triangles, polylines and points of every feature, computed once (workers call this early)."""
+        if getattr(self, "_tessellation", None) is None:
+            from layers.tessellate import tessellate
+            self._tessellation = tessellate(self.geometries)
+        return self._tessellation
+
     @property
     def geometry_types(self) -> list[str]:
         kinds = shapely.get_type_id(self.geometries)

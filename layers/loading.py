@@ -11,7 +11,6 @@ from pathlib import Path
 from layers.layer import Layer
 from layers.progress import NULL_PROGRESS, Progress
 from layers.readers import ReadOptions, read_path
-from layers.tessellate import tessellate
 
 log = logging.getLogger(__name__)
 ASSET_PREFIX = "asset:"
@@ -46,8 +45,8 @@ def resolve_source(source: str) -> Path:
 
 def prepare(layer: Layer) -> Layer:
     """Work done off the GUI thread so adding the layer to the scene is quick."""
-    if layer.kind == "vector" and getattr(layer.data, "_tessellation", None) is None:
-        layer.data._tessellation = tessellate(layer.data.geometries)
+    if layer.kind == "vector":
+        layer.data.tessellation()
     return layer
 
 

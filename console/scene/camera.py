@@ -43,3 +43,16 @@ def display_of(scene, lon: float, lat: float, lift: float = 2.0) -> tuple[float,
     r.WorldToDisplay()
     dx, dy, _ = r.GetDisplayPoint()
     return dx, dy
+
+
+def view_ray(renderer, dx: float, dy: float):
+    """Near and far world points (scene coordinates) under a display pixel, or None."""
+    ends = []
+    for depth in (0.0, 1.0):
+        renderer.SetDisplayPoint(dx, dy, depth)
+        renderer.DisplayToWorld()
+        w = renderer.GetWorldPoint()
+        if w[3] == 0:
+            return None
+        ends.append(np.array(w[:3], dtype=float) / w[3])
+    return ends

@@ -14,6 +14,8 @@ import math
 
 import numpy as np
 
+from console.scene.camera import view_ray
+
 from console.vtk_imports import (
     numpy_to_vtk, reference, vtkIdList, vtkPoints, vtkPolyData, vtkStaticPointLocator,
 )
@@ -64,14 +66,10 @@ class PointPicker:
             return None
         if self._locator is None:
             self._build()
-        ends = []
-        for depth in (0.0, 1.0):
-            renderer.SetDisplayPoint(dx, dy, depth)
-            renderer.DisplayToWorld()
-            wp = renderer.GetWorldPoint()
-            if wp[3] == 0:
-                return None
-            ends.append([wp[i] / wp[3] for i in range(3)])
+        ends = view_ray(renderer, dx, dy)
+        if ends is None:
+            return None
+        ends = [e.tolist() for e in ends]
         cam = renderer.GetActiveCamera()
         h = max(renderer.GetSize()[1], 1)
         per_px = 2 * cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle() / 2)) / h

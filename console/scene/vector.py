@@ -8,23 +8,13 @@ from console.scene import polydata
 from console.scene.base import LayerAdapter
 from console.scene.style import PALETTE, rgb
 from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyDataMapper
-from layers.tessellate import tessellate
 
 LIFT = {"fill": 2.0, "line": 3.0, "point": 6.0}
 
 
-def tessellation_of(data):
-    """Tessellate once per data object (workers call this ahead so the GUI never waits)."""
-    tess = getattr(data, "_tessellation", None)
-    if tess is None:
-        tess = tessellate(data.geometries)
-        data._tessellation = tess
-    return tess
-
-
 class VectorAdapter(LayerAdapter):
     def build(self):
-        self.tess = tessellation_of(self.layer.data)
+        self.tess = self.layer.data.tessellation()
         self.fill = self.line = self.point = None
         self._labels = None
         t = self.tess
