@@ -620,7 +620,8 @@ def _paint_water_and_lines(c: Canvas, gk: dict, layers: dict) -> None:
     stations = pick("transport", "metro_station") + pick("transport", "rail_station")
     c.paint([g.buffer(75) for g in stations], "#2a6f97")
     c.paint([g.buffer(50) for g in stations], "#ffffff")
-    c.paint([g.buffer(30) for g in gk["heritage"]], "#8b1a1a")
+    # Heritage sites are not burnt in: they are their own layer, and under the HBIM models a
+    # 60 m dot magnified to street scale reads as a stain on the ground.
 
 
 BASEMAP_NOTE = ("Generated cartographic basemap, not imagery: rendered by tools/build_assets.py from the "
