@@ -23,15 +23,13 @@ TARGET_MS = 50.0
 
 
 def build_scene(with_terrain: bool):
-    from console.scene.bim import BimAdapter
-    from console.scene.scene import Scene, register_adapter
+    from console.scene.scene import Scene
     from console.vtk_imports import quiet_vtk_logging, vtkRenderWindow
     from layers.crs import ProjectCRS
     from layers.layer import LayerList
     from layers.loading import embedded_specs, load_spec
-    from widgets.hbim_store import hbim_specs
+    from layers.hbim import default_specs as hbim_default_specs
     quiet_vtk_logging()
-    register_adapter("bim", BimAdapter)
     crs = ProjectCRS()
     layers = LayerList()
     scene = Scene(crs, layers)
@@ -39,7 +37,7 @@ def build_scene(with_terrain: bool):
     window.SetOffScreenRendering(True)
     window.SetSize(1280, 800)
     window.AddRenderer(scene.renderer)
-    specs = ([s for s in embedded_specs() if s.get("role") == "terrain"] if with_terrain else []) + hbim_specs()
+    specs = ([s for s in embedded_specs() if s.role == "terrain"] if with_terrain else []) + hbim_default_specs()
     for spec in specs:
         layers.extend(load_spec(spec, crs))
     return scene, window

@@ -39,14 +39,12 @@ def rss_mb() -> float:
 def headless_scene(width=1920, height=1080):
     """The sensor layer alone in an offscreen scene, camera on the whole new city."""
     from console.scene.camera import apply_bookmark
-    from console.scene.scene import Scene, register_adapter
-    from console.scene.sensors import SensorAdapter
-    from console.sensor_model import SensorModel, default_registry
+    from console.scene.scene import Scene
+    from layers.sensors.model import SensorModel, default_registry
     from console.snapshot import offscreen_window
     from layers.bookmarks import bookmark_for_extent
     from layers.crs import ProjectCRS
     from layers.layer import Layer, LayerList
-    register_adapter("sensors", SensorAdapter)
     crs, layers = ProjectCRS(), LayerList()
     scene = Scene(crs, layers)
     window = offscreen_window(width, height)
@@ -152,9 +150,10 @@ def bench_render():
 def memory_child():
     base = rss_mb()
     from layers.sensors.simulator import SimulatorFeed
+    from offline.pipeline import start_feed
     scene, window, model, adapter = headless_scene(320, 240)
     model.prime()
-    model.start_feed(SimulatorFeed(model.registry, rate=20_000, seed=1), history=False)
+    start_feed(model, SimulatorFeed(model.registry, rate=20_000, seed=1), history=False)
     time.sleep(3)
     adapter.update(model.state.snapshot(time.time()))
     window.Render()

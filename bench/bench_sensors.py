@@ -2,7 +2,7 @@
 
 Medians of ≥3 runs; naive baselines are measured in the same run. The MQTT
 figures start their own Mosquitto on a free loopback port, publish with
-``python -m console.sensor_cli simulate`` in a separate process and receive in
+``python -m console.cli_sensors simulate`` in a separate process and receive in
 this process through MqttFeed → Pipeline → SensorState (+ AlarmBook).
 Run: python -m bench.bench_sensors  (or python bench/bench_sensors.py)
 """
@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from layers.sensors.alarms import AlarmBook  # noqa: E402
 from layers.sensors.generate import generate  # noqa: E402
-from layers.sensors.mqtt_feed import MqttFeed, MqttSettings  # noqa: E402
-from layers.sensors.pipeline import Pipeline  # noqa: E402
+from console.feeds.mqtt import MqttFeed, MqttSettings  # noqa: E402
+from offline.pipeline import Pipeline  # noqa: E402
 from layers.sensors.simulator import Simulator  # noqa: E402
 from layers.sensors.state import SensorState  # noqa: E402
 from offline.history import HistoryStore  # noqa: E402
@@ -122,7 +122,7 @@ def mqtt_run(reg, port, count, qos, batch):
     while not feed.connected:
         time.sleep(0.01)
     time.sleep(0.2)
-    cmd = [sys.executable, "-m", "console.sensor_cli", "simulate", "--mqtt", f"127.0.0.1:{port}",
+    cmd = [sys.executable, "-m", "console.cli_sensors", "simulate", "--mqtt", f"127.0.0.1:{port}",
            "--rate", "0", "--count", str(count), "--qos", str(qos), "--batch", str(batch),
            "--seed", str(time.time_ns() % 10_000)]
     pub = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

@@ -14,12 +14,13 @@ def flood_lags(seconds: float = 5.0, rate: float = 300_000.0) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from console.app import MainWindow
-    from layers.loading import embedded_specs
+    from layers.loading import default_specs
     from layers.sensors.simulator import SimulatorFeed
+    from offline.pipeline import start_feed
     app = QApplication.instance() or QApplication([])
     win = MainWindow(start_view="new-city")
     win.show()
-    win.load_specs(embedded_specs() + win.extra_specs)
+    win.load_specs(default_specs())
     while win.loader.busy() or win.sensor_panel.model is None:
         app.processEvents()
         time.sleep(0.01)
@@ -29,7 +30,7 @@ def flood_lags(seconds: float = 5.0, rate: float = 300_000.0) -> dict:
     while time.monotonic() < end:  # settle: first frames, docks
         app.processEvents()
         time.sleep(0.005)
-    model.start_feed(SimulatorFeed(model.registry, rate=rate, seed=5), history=False)
+    start_feed(model, SimulatorFeed(model.registry, rate=rate, seed=5), history=False)
     ticks = TickGaps(20)
     ticks.start()
     t0 = time.monotonic()

@@ -13,16 +13,17 @@ from PySide6.QtWidgets import (
     QPushButton, QToolBar,
 )
 
-from console import i18n, settings
-from console.i18n import tr
+from console import settings
+from layers import i18n
+from layers.i18n import tr
 from console.loader import Loader
 from console.scene.camera import apply_bookmark, camera_state, restore_camera
 from console.scene.scene import Scene
 from console.view3d import View3D
 from layers.bookmarks import default_bookmarks
-from layers.crs import WGS84, CRSNotUnderstood, ProjectCRS, transform_xy
-from layers.loading import embedded_specs, file_spec
-from layers.project import Project, ProjectFileError, read_project_file
+from layers.crs import WGS84, ProjectCRS, transform_xy
+from layers.loading import default_specs, file_spec, is_project
+from layers.project import Project, ProjectFileError, open_project
 from widgets.inspector import Inspector
 from widgets.layer_tree import LayerTree
 
@@ -56,9 +57,8 @@ class MainWindow(QMainWindow):
         self.tree.zoom_requested.connect(self.zoom_to_layer)
         self.tree.remove_requested.connect(self.remove_layer)
         self.loader.finished.connect(self._all_loaded)
-        self.extra_specs: list[dict] = []
         self.retranslate_hooks: list = []
-        from console.extensions import install_all
+        from console.panels import install_all
         for message in install_all(self):
             self.report_error(message)
         self.retranslate()
@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
 
     # construction ------------------------------------------------------------
     def _build_docks(self):
-        self.tree = LayerTree(self.project.layers)
+        self.tree = LayerTree(self.project.layers, self.project.undo)
         self.inspector = Inspector()
         self.layers_dock = QDockWidget(self)
         self.layers_dock.setObjectName("layers")
@@ -88,12 +88,17 @@ class MainWindow(QMainWindow):
             ("action.save_image", self.save_image_dialog, None),
             ("action.quit", self.close, QKeySequence.Quit),
             ("action.about", self._about, None),
+            ("action.undo", lambda: self.project.undo.undo(), QKeySequence.Undo),
+            ("action.redo", lambda: self.project.undo.redo(), QKeySequence.Redo),
         ):
             act = QAction(self)
             act.triggered.connect(lambda *_, s=slot: s())
             if shortcut:
                 act.setShortcut(shortcut)
+                self.addAction(act)  # the shortcut works whatever the menubar is doing
             self.actions[key] = act
+        self.actions["action.redo"].setShortcuts([QKeySequence.Redo, QKeySequence("Ctrl+Y")])
+        self.project.undo.changed.connect(self._update_undo)
         self.bookmark_bar = QToolBar(self)
         self.bookmark_bar.setObjectName("bookmarks")
         self.addToolBar(Qt.TopToolBarArea, self.bookmark_bar)
@@ -127,6 +132,8 @@ class MainWindow(QMainWindow):
         for key in ("action.add_layer", "action.add_layer_gcj", None, "action.open_project",
                     "action.save_project", "action.save_image", None, "action.quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(self.actions[key])
+        edit_menu = mb.addMenu(tr("menu.edit"))
+        edit_menu.addActions([self.actions["action.undo"], self.actions["action.redo"]])
         view_menu = mb.addMenu(tr("menu.view"))
         view_menu.addAction(self.layers_dock.toggleViewAction())
         view_menu.addAction(self.inspector_dock.toggleViewAction())
@@ -140,8 +147,18 @@ class MainWindow(QMainWindow):
         self.tree.retranslate()
         self.inspector.retranslate()
         self._fill_bookmarks()
+        self._update_undo()
         for hook in getattr(self, "retranslate_hooks", []):
             hook()
+
+    def _update_undo(self):
+        """Edit › Undo/Redo name the step they would take, and are greyed out when there is none."""
+        stack = self.project.undo
+        for key, can, text in (("action.undo", stack.can_undo, stack.undo_text()),
+                               ("action.redo", stack.can_redo, stack.redo_text())):
+            act = self.actions[key]
+            act.setEnabled(can)
+            act.setText(tr(f"{key}_named", text=text) if can and text else tr(key))
 
     def set_language(self, lang: str):
         i18n.set_language(lang)
@@ -164,8 +181,8 @@ class MainWindow(QMainWindow):
         jobs = []
         for spec in specs:
             self._sequence += 1
-            spec = {**spec, "_order": self._sequence}
-            self._set_busy(True, tr("status.loading", name=Path(spec["source"]).name))
+            spec = spec.with_order(self._sequence)
+            self._set_busy(True, tr("status.loading", name=Path(spec.source).name))
             jobs.append(self.loader.submit(spec, self.project.crs, self._loaded, self.report_error,
                                            self._progress))
         return jobs
@@ -173,7 +190,7 @@ class MainWindow(QMainWindow):
     def load_files(self, paths, assume_crs=None):
         specs = []
         for p in paths:
-            if str(p).endswith(".sjproj"):
+            if is_project(p):
                 self.open_project(p)
             else:
                 specs.append(file_spec(p, assume_crs))
@@ -184,7 +201,13 @@ class MainWindow(QMainWindow):
             order = layer.meta.get("order", 0)
             at = next((i for i, other in enumerate(self.project.layers)
                        if other.meta.get("order", 0) > order), len(self.project.layers))
-            self.project.layers.insert(at, layer)
+            try:
+                self.project.layers.insert(at, layer)
+            except Exception as exc:  # noqa: BLE001 — e.g. a kind whose adapter cannot load
+                cause = getattr(exc, "__cause__", None) or exc
+                self.report_error(f"{layer.source}: cannot show layer {layer.name!r} ({cause})")
+                if layer in self.project.layers:
+                    self.project.layers.remove(layer)
         if any(lyr.source.endswith(("districts.geojson", "new_city_extent.geojson")) for lyr in layers):
             found = default_bookmarks(self.project.layers)
             rest = {k: v for k, v in self.project.bookmarks.items() if k not in found}
@@ -289,20 +312,20 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path):
         try:
-            doc = read_project_file(path)
-            crs = ProjectCRS.from_dict(doc.get("crs") or {})
-        except (ProjectFileError, CRSNotUnderstood) as exc:
-            self.report_error(f"{path}: {exc}" if isinstance(exc, CRSNotUnderstood) else str(exc))
+            opened, specs = open_project(path)
+        except (ProjectFileError, OSError) as exc:
+            self.report_error(str(exc))
             return
         for layer in list(self.project.layers):
             self.project.layers.remove(layer)
-        from layers.bookmarks import Bookmark
-        self.project.bookmarks = {b["id"]: Bookmark.from_dict(b) for b in doc.get("bookmarks", [])}
-        self.project.camera = doc.get("camera")
-        self.project.crs = self.scene.project = crs  # layers are re-read into it below
+        self.project.bookmarks = opened.bookmarks
+        self.project.camera = opened.camera
+        self.project.crs = self.scene.project = opened.crs  # layers are re-read into it below
+        self.project.path = opened.path
+        self.project.undo.clear()
         self.start_view = None
         self._fill_bookmarks()
-        self.load_specs([spec for spec in doc.get("layers", []) if spec.get("source")])
+        self.load_specs(specs)
 
     def save_project_dialog(self):
         path, _ = QFileDialog.getSaveFileName(self, tr("action.save_project"), "songjiang.sjproj",
@@ -343,8 +366,7 @@ def run(args) -> int:
     project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
     window = MainWindow(project=project, start_view=args.view or "new-city")
     window.show()
-    base_jobs = window.load_specs(embedded_specs())
-    window.load_specs(window.extra_specs)
+    base_jobs = window.load_specs(default_specs())
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot, args.pick)

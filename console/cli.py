@@ -27,6 +27,21 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _when(text: str) -> float:
+    from datetime import datetime, timedelta, timezone
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"time must be ISO 8601 or seconds since 1970, not {text!r}") from None
+    if moment.tzinfo is None:  # the console's users read China Standard Time
+        moment = moment.replace(tzinfo=timezone(timedelta(hours=8)))
+    return moment.timestamp()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="songjiang-console",
                                 description="Songjiang New City operations console (松江新城运行控制台)")
@@ -46,8 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     op.set_defaults(func=cmd_open)
 
     sn = sub.add_parser("snapshot", help="render a view to PNG offscreen (no window)")
-    sn.add_argument("files", nargs="*", help="extra files to show on top of the embedded data")
-    sn.add_argument("--view", default="new-city", choices=VIEWS)
+    sn.add_argument("files", nargs="*", help="a saved .sjproj project and/or files to show on top of "
+                    "the default scene (embedded data, HBIM models, sensors)")
+    sn.add_argument("--view", choices=VIEWS, help="bookmark to render (default: a project's saved camera, "
+                    "else new-city)")
+    sn.add_argument("--time", type=_when, help="show the sensor layer as recorded at this moment "
+                    "(ISO 8601, e.g. 2026-11-29T08:30+08:00, or seconds since 1970)")
     sn.add_argument("--size", type=_size, default=(1600, 900), help="WIDTHxHEIGHT (default 1600x900)")
     sn.add_argument("--out", required=True, help="PNG file to write")
     sn.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say")
@@ -56,13 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     sn.set_defaults(func=cmd_snapshot)
 
     inf = sub.add_parser("info", help="describe what the console reads in a file (like ogrinfo/gdalinfo)")
-    inf.add_argument("file")
+    inf.add_argument("file", help="a data file or a saved .sjproj project")
     inf.add_argument("--json", action="store_true", help="print JSON")
     inf.add_argument("--crs", dest="assume_crs", help="CRS of the file when it does not say")
     inf.set_defaults(func=cmd_info)
 
     try:
-        from console.sensor_cli import add_subcommands
+        from console.cli_sensors import add_subcommands
         add_subcommands(sub)
     except ImportError as exc:  # the sensor tools are optional in a partial install
         log.debug("sensor commands unavailable: %s", exc)
@@ -70,10 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_snapshot(args) -> int:
-    from console import i18n
+    from layers import i18n
     from console.snapshot import snapshot
     i18n.set_language(args.lang)
-    out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs)
+    out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs,
+                   at_time=args.time)
     sys.stdout.write(f"{out}\n")
     return 0
 

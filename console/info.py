@@ -20,7 +20,13 @@ def _bounds(layer, project: ProjectCRS) -> dict:
 def _layer_report(layer, project) -> dict:
     entry = {"name": layer.name, "kind": layer.kind, "crs": layer.source_crs,
              "bounds": _bounds(layer, project), "warnings": list(layer.meta.get("warnings", []))}
-    if layer.kind == "vector":
+    if layer.kind == "bim":
+        entry["element_count"] = len(layer.data.elements)
+        entry["schema"] = layer.data.schema
+        entry["view"] = layer.view.to_dict()
+    elif layer.kind == "sensors":
+        entry["terminal_count"] = len(layer.data)
+    elif layer.kind == "vector":
         entry["feature_count"] = len(layer.data)
         entry["geometry_types"] = layer.data.geometry_types
         entry["fields"] = list(layer.data.columns)
@@ -36,8 +42,21 @@ def _layer_report(layer, project) -> dict:
     return entry
 
 
+def describe_project(path) -> dict:
+    """A saved project as the window would open it: its CRS, every layer read, and what could not be."""
+    from layers.loading import load_project
+    errors: list[str] = []
+    project = load_project(path, on_error=errors.append)
+    return {"file": str(path), "format": "Songjiang console project", "project_crs": project.crs.crs,
+            "layers": [_layer_report(lyr, project.crs) for lyr in project.layers],
+            "bookmarks": list(project.bookmarks), "errors": errors}
+
+
 def describe(path, assume_crs: str | None = None) -> dict:
+    from layers.loading import is_project
     path = Path(path)
+    if is_project(path):
+        return describe_project(path)
     project = ProjectCRS()
     kind = sniff(path)
     if kind == "ifc":
@@ -56,7 +75,10 @@ def format_text(report: dict) -> str:
         return "\n".join(lines)
     lines.append(f"project CRS: {report['project_crs']}")
     for lyr in report["layers"]:
-        count = f"{lyr['feature_count']} features" if "feature_count" in lyr else f"{lyr.get('size')} px"
+        count = (f"{lyr['feature_count']} features" if "feature_count" in lyr
+                 else f"{lyr['element_count']} elements" if "element_count" in lyr
+                 else f"{lyr['terminal_count']} terminals" if "terminal_count" in lyr
+                 else f"{lyr.get('size')} px")
         lines.append(f"- {lyr['name']} ({lyr['kind']}, {count}, CRS {lyr['crs']})")
         if lyr.get("geometry_types"):
             lines.append(f"    geometry: {', '.join(lyr['geometry_types'])}")
@@ -64,4 +86,5 @@ def format_text(report: dict) -> str:
             lines.append(f"    WGS84 bounds: {lyr['bounds']['wgs84']}")
             lines.append(f"    project bounds: {lyr['bounds']['project']}")
         lines += [f"    warning: {w}" for w in lyr["warnings"]]
+    lines += [f"error: {e}" for e in report.get("errors", [])]
     return "\n".join(lines)

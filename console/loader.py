@@ -26,7 +26,7 @@ DRAIN_MS = 30
 
 
 class LoadJob:
-    def __init__(self, spec: dict, project_crs, events: queue.SimpleQueue):
+    def __init__(self, spec, project_crs, events: queue.SimpleQueue):
         self.spec = spec
         self.project_crs = project_crs
         self.events = events
@@ -48,8 +48,8 @@ class LoadJob:
         except ReadError as exc:
             self.events.put((self, "failed", (str(exc),)))
         except Exception as exc:  # noqa: BLE001 — any reader bug must reach the user, not kill the app
-            log.exception("unexpected error reading %s", self.spec.get("source"))
-            self.events.put((self, "failed", (f"{self.spec.get('source')}: unexpected error "
+            log.exception("unexpected error reading %s", self.spec.source)
+            self.events.put((self, "failed", (f"{self.spec.source}: unexpected error "
                                               f"({type(exc).__name__}: {exc})",)))
         else:
             self.events.put((self, "loaded", (layers,)))
@@ -75,7 +75,7 @@ class Loader(QObject):
         if on_progress is not None:
             job.on("progress", on_progress)
         self.jobs.append(job)
-        self.started.emit(spec.get("source", ""))
+        self.started.emit(spec.source)
         self.pool.submit(job.run)
         self.timer.start()
         return job

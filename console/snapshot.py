@@ -1,25 +1,88 @@
-"""Headless rendering: the same scene as the window, offscreen, no Qt."""
+"""Headless rendering: the same scene as the window, offscreen, no Qt.
+
+Every layer kind the window shows is drawn here too (the kind registry gives the
+adapters): the embedded data, the HBIM models with their view state, the sensor
+layer in its last known state (or as recorded at ``--time``), and saved projects.
+"""
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import time as _time
 from pathlib import Path
 
 from layers.bookmarks import default_bookmarks
-from layers.loading import embedded_specs, file_spec, load_spec
+from layers.loading import default_specs, file_spec, is_project, load_project, load_spec
+from layers.progress import NULL_PROGRESS
 from layers.project import Project
 
+log = logging.getLogger(__name__)
 
-def build_project(files=(), assume_crs=None, embedded=True, progress=None, project_crs=None) -> Project:
-    """Embedded Songjiang layers, then the user's files on top (ReadError propagates)."""
+
+def build_project(files=(), assume_crs=None, embedded=True, progress=None, project_crs=None,
+                  at_time: float | None = None) -> Project:
+    """A saved project (the first .sjproj given) or the default scene, then the other files on top.
+
+    ReadError propagates: a headless command fails with one line rather than drawing less than asked.
+    """
     from layers.crs import ProjectCRS
-    from layers.progress import NULL_PROGRESS
-    project = Project(crs=ProjectCRS(project_crs)) if project_crs else Project()
-    specs = (embedded_specs() if embedded else []) + [file_spec(f, assume_crs) for f in files]
-    for spec in specs:
-        project.layers.extend(load_spec(spec, project.crs, progress or NULL_PROGRESS))
-    project.bookmarks = default_bookmarks(project.layers)
+    progress = progress or NULL_PROGRESS
+    files = list(files)
+    projects = [f for f in files if is_project(f)]
+    if len(projects) > 1:
+        raise ValueError("give at most one .sjproj project file")
+    if projects:
+        project = load_project(projects[0], progress)
+        files.remove(projects[0])
+    else:
+        project = Project(crs=ProjectCRS(project_crs)) if project_crs else Project()
+        for spec in (default_specs() if embedded else []):
+            project.layers.extend(load_spec(spec, project.crs, progress))
+    for f in files:
+        project.layers.extend(load_spec(file_spec(f, assume_crs), project.crs, progress))
+    found = default_bookmarks(project.layers)
+    project.bookmarks = {**found, **project.bookmarks}
+    prepare_views(project, at_time)
     return project
+
+
+def prepare_views(project: Project, at_time: float | None = None):
+    """What the window's panels supply before a frame: HBIM grades for colour-by, sensor readings."""
+    bim = [lyr for lyr in project.layers if lyr.kind == "bim" and lyr.view.colour_by != "none"]
+    if bim:
+        from offline.hbim_seed import grades, open_store
+        store = open_store()
+        try:
+            table = grades(store)
+        finally:
+            store.close()
+        for layer in bim:
+            layer.view.set_grades(table)
+    for layer in project.layers:
+        if layer.kind == "sensors":
+            replay_history(layer.data, at_time)
+
+
+def replay_history(model, at_time: float | None):
+    """The sensor layer as recorded at ``at_time`` (default: the latest recorded), when there is a history.
+
+    Without a history file the layer keeps what its source primed (the built-in demo feed).
+    """
+    path = model.history_path
+    if path is None or not Path(path).is_file():
+        if at_time is not None:
+            raise ValueError(f"--time needs a sensor history, and {path or 'none'} does not exist")
+        return
+    from offline.history import HistoryStore
+    with HistoryStore(path) as store:
+        t = _time.time() if at_time is None else at_time
+        sensors, times, values = store.at(t)
+        if not len(sensors):
+            if at_time is not None:
+                raise ValueError(f"{path}: no sensor readings at or before the time asked for")
+            return
+        model.set_replay(t, sensors, times, values, store.alarms_at(t))
 
 
 def offscreen_window(width: int, height: int):
@@ -57,24 +120,33 @@ def write_png(window, out: Path) -> Path:
     return out
 
 
-def render_view(project: Project, view: str, width: int, height: int):
-    """Render a bookmark offscreen; returns (window, scene) for callers that probe pixels."""
-    from console.scene.camera import apply_bookmark
+def render_view(project: Project, view: str | None, width: int, height: int):
+    """Render a bookmark (or the project's saved camera when ``view`` is None) offscreen.
+
+    Returns (window, scene) for callers that probe pixels.
+    """
+    from console.scene.camera import apply_bookmark, restore_camera
     from console.scene.scene import Scene
     from console.vtk_imports import quiet_vtk_logging
     quiet_vtk_logging()
-    if view not in project.bookmarks:
+    if view is None and not project.camera:
+        view = "new-city"
+    if view is not None and view not in project.bookmarks:
         raise KeyError(f"unknown view {view!r}; choose from {', '.join(project.bookmarks)}")
     window = offscreen_window(width, height)
     scene = Scene(project.crs, project.layers)
     window.AddRenderer(scene.renderer)
-    apply_bookmark(scene.renderer, project.bookmarks[view], project.crs)
+    if view is not None:
+        apply_bookmark(scene.renderer, project.bookmarks[view], project.crs)
+    else:
+        restore_camera(scene.renderer, project.camera, project.crs)
     window.Render()
     return window, scene
 
 
-def snapshot(view: str, size: tuple[int, int], out, files=(), assume_crs=None, project_crs=None) -> Path:
-    project = build_project(files, assume_crs, project_crs=project_crs)
+def snapshot(view: str | None, size: tuple[int, int], out, files=(), assume_crs=None, project_crs=None,
+             at_time: float | None = None) -> Path:
+    project = build_project(files, assume_crs, project_crs=project_crs, at_time=at_time)
     window, _ = render_view(project, view, *size)
     path = write_png(window, out)
     window.Finalize()

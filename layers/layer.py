@@ -12,10 +12,9 @@ from typing import Any
 from psygnal import evented
 from psygnal.containers import EventedList
 
+from layers import layer_kinds
+
 NO_BOUNDS = (math.nan,) * 6
-
-KINDS = ("vector", "terrain", "imagery", "sensors", "bim")
-
 
 @evented
 @dataclass(eq=False)
@@ -38,11 +37,13 @@ class Layer:
     group: str = ""
     meta: dict = field(default_factory=dict, repr=False)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    view: Any = field(default=None, repr=False)  # the kind's view state (layers/bim_view.py…), if it has one
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown layer kind {self.kind!r}")
+        kind = layer_kinds.get(self.kind)  # unknown kinds fail here, loudly
         self.opacity = min(1.0, max(0.0, float(self.opacity)))
+        if self.view is None:
+            self.view = kind.make_view(self.data)
 
     def set_style(self, **changes):
         self.style = {**self.style, **changes}
@@ -52,14 +53,8 @@ class Layer:
 
     def to_dict(self) -> dict:
         """What a project file keeps: where the data came from and how it is shown."""
-        return {
-            "id": self.id, "name": self.name, "kind": self.kind, "visible": self.visible,
-            "opacity": self.opacity, "style": dict(self.style), "source": self.source,
-            "source_crs": self.source_crs, "group": self.group,
-            "table": self.meta.get("table"), "role": self.meta.get("role"),
-            "name_en": self.meta.get("name_en"), "assume_crs": self.meta.get("assume_crs"),
-            "placement": self.meta.get("placement"),
-        }
+        from layers.spec import LayerSpec
+        return LayerSpec.of_layer(self).to_dict()
 
 
 class LayerList(EventedList):

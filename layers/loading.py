@@ -1,84 +1,78 @@
 """Turning layer specs (embedded assets, project entries, files) into loaded layers.
 
 Used by the window's workers and by the headless commands alike, so both show
-the same scene.
+the same scene: ``default_specs`` is the start-up scene of every path, and
+``load_project`` opens a saved project without a window.
 """
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
+from layers import layer_kinds
 from layers.layer import Layer
 from layers.progress import NULL_PROGRESS, Progress
 from layers.readers import ReadOptions, read_path
+from layers.spec import ASSET_PREFIX, LayerSpec
 
 log = logging.getLogger(__name__)
-ASSET_PREFIX = "asset:"
 
 
-def embedded_specs() -> list[dict]:
-    """The embedded Songjiang layers, as project layer entries."""
+def embedded_specs() -> list[LayerSpec]:
+    """The embedded Songjiang layers (terrain, imagery, vectors)."""
     import assets
-    specs = []
-    for d in assets.DEFAULT_LAYERS:
-        specs.append({"source": ASSET_PREFIX + d["file"], "name": d.get("name_zh") or d["file"],
-                      "name_en": d.get("name_en"), "role": d.get("role"),
-                      "style": d.get("style", {}), "visible": d.get("visible", True),
-                      "opacity": d.get("opacity", 1.0), "group": d.get("group", "")})
-    return specs
+    return [LayerSpec(source=ASSET_PREFIX + d["file"], name=d.get("name_zh") or d["file"],
+                      name_en=d.get("name_en"), role=d.get("role"), style=dict(d.get("style", {})),
+                      visible=d.get("visible", True), opacity=d.get("opacity", 1.0), group=d.get("group", ""))
+            for d in assets.DEFAULT_LAYERS]
 
 
-# Sources that are not files ("sensors:default"…): prefix → fn(spec, project_crs, progress) -> layers.
-SOURCE_HANDLERS: dict = {}
-
-
-def register_source(prefix: str, fn):
-    SOURCE_HANDLERS[prefix] = fn
-
-
-def resolve_source(source: str) -> Path:
-    if source.startswith(ASSET_PREFIX):
-        import assets
-        return Path(assets.path(source[len(ASSET_PREFIX):]))
-    return Path(source)
+def default_specs() -> list[LayerSpec]:
+    """The scene the console opens on: the embedded data, then what each layer kind adds (HBIM, sensors)."""
+    return embedded_specs() + layer_kinds.default_specs()
 
 
 def prepare(layer: Layer) -> Layer:
     """Work done off the GUI thread so adding the layer to the scene is quick."""
+    layer_kinds.check(layer)
     if layer.kind == "vector":
         layer.data.tessellation()
     return layer
 
 
-def load_spec(spec: dict, project_crs, progress: Progress = NULL_PROGRESS) -> list[Layer]:
-    """Read one project layer entry; may return several layers (GeoPackage tables)."""
-    handler = next((fn for prefix, fn in SOURCE_HANDLERS.items() if spec["source"].startswith(prefix)), None)
-    if handler is not None:
-        layers = handler(spec, project_crs, progress)
+def load_spec(spec: LayerSpec, project_crs, progress: Progress = NULL_PROGRESS) -> list[Layer]:
+    """Read one spec; may return several layers (GeoPackage tables)."""
+    kind = layer_kinds.source_for(spec.source)
+    if kind is not None:
+        layers = layer_kinds.resolve(kind.source)(spec, project_crs, progress)
     else:
-        role = spec.get("role") if spec.get("role") in ("terrain", "imagery") else None
-        options = ReadOptions(assume_crs=spec.get("assume_crs"), role=role, placement=spec.get("placement"))
-        layers = read_path(resolve_source(spec["source"]), project_crs, options, progress)
-    if spec.get("table"):
-        layers = [lyr for lyr in layers if lyr.meta.get("table") == spec["table"]] or layers
-    for lyr in layers:
-        lyr.source = spec["source"]
-        if len(layers) == 1 and spec.get("name"):
-            lyr.name = spec["name"]
-        if spec.get("name_en"):
-            lyr.meta["name_en"] = spec["name_en"]
-        if spec.get("assume_crs"):
-            lyr.meta["assume_crs"] = spec["assume_crs"]
-        lyr.style = {**lyr.style, **(spec.get("style") or {})}
-        lyr.visible = spec.get("visible", True)
-        lyr.opacity = spec.get("opacity", 1.0)
-        lyr.group = spec.get("group", "")
-        lyr.meta["order"] = spec.get("_order", 0)
-        if spec.get("id"):
-            lyr.id = spec["id"] if len(layers) == 1 else lyr.id
-        prepare(lyr)
-    return layers
+        role = spec.role if spec.role in ("terrain", "imagery") else None
+        options = ReadOptions(assume_crs=spec.assume_crs, role=role, placement=spec.placement)
+        layers = read_path(spec.resolve(), project_crs, options, progress)
+    return [prepare(lyr) for lyr in spec.apply(layers)]
 
 
-def file_spec(path, assume_crs: str | None = None, role: str | None = None) -> dict:
-    return {"source": str(Path(path).resolve()), "assume_crs": assume_crs, "role": role}
+def file_spec(path, assume_crs: str | None = None, role: str | None = None) -> LayerSpec:
+    return LayerSpec.for_file(path, assume_crs, role)
+
+
+def is_project(path) -> bool:
+    return str(path).lower().endswith(".sjproj")
+
+
+def load_project(path, progress: Progress = NULL_PROGRESS, on_error=None):
+    """A saved project with every layer read (headless: snapshot, info).
+
+    A layer that cannot be read is reported through ``on_error(message)`` and
+    left out, as the window does; without ``on_error`` the first ReadError propagates.
+    """
+    from layers.project import open_project
+    project, specs = open_project(path)
+    for spec in specs:
+        try:
+            project.layers.extend(load_spec(spec, project.crs, progress))
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(str(exc))
+    return project

@@ -15,6 +15,7 @@ from pathlib import Path
 from layers.bookmarks import Bookmark
 from layers.crs import ProjectCRS
 from layers.layer import LayerList
+from layers.undo import UndoStack
 
 FORMAT = "songjiang-console-project"
 VERSION = 1
@@ -27,6 +28,7 @@ class Project:
     bookmarks: dict[str, Bookmark] = field(default_factory=dict)
     camera: dict | None = None
     path: Path | None = None
+    undo: UndoStack = field(default_factory=UndoStack, repr=False)
 
     def to_dict(self) -> dict:
         return {
@@ -69,3 +71,26 @@ def read_project_file(path) -> dict:
     if doc.get("version", 0) > VERSION:
         raise ProjectFileError(f"{path}: made by a newer version (format {doc['version']})")
     return doc
+
+
+def open_project(path):
+    """A saved project, not yet loaded: (Project with CRS, bookmarks and camera, [LayerSpec]).
+
+    The window loads the specs on its workers; ``layers.loading.load_project`` loads them in place.
+    """
+    from layers.bookmarks import Bookmark
+    from layers.crs import CRSNotUnderstood
+    from layers.spec import LayerSpec
+    path = Path(path)
+    doc = read_project_file(path)
+    try:
+        crs = ProjectCRS.from_dict(doc.get("crs") or {})
+    except CRSNotUnderstood as exc:
+        raise ProjectFileError(f"{path}: {exc}") from exc
+    project = Project(crs=crs, camera=doc.get("camera"), path=path)
+    try:
+        project.bookmarks = {b["id"]: Bookmark.from_dict(b) for b in doc.get("bookmarks", [])}
+        specs = [LayerSpec.from_dict(entry) for entry in doc.get("layers", [])]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProjectFileError(f"{path}: damaged project file ({exc})") from exc
+    return project, specs

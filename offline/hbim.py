@@ -5,7 +5,7 @@ its own UUID: ``Component`` (heritage classification, period/phase, material,
 structural role), ``Inspection`` (Pset_Condition-like), ``Damage`` (ICOMOS-ISCS
 stone-deterioration pattern, severity 1-5) and ``Intervention`` (IfcTask-like).
 Field edits: WAL + synchronous=FULL and ``BEGIN IMMEDIATE`` (reliability.md).
-Every edit is one ``_Put`` command (row before → row after) on the undo stack.
+Every edit is one step (rows before → rows after) on the application's undo stack.
 IFC round-trip lives in ``offline/hbim_ifc.py``.
 """
 from __future__ import annotations
@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from psygnal import Signal
+
+from layers.undo import UndoStack
 
 # ICOMOS-ISCS "Illustrated glossary on stone deterioration patterns" (2008): the five
 # families, then the terms under them (British spelling of colonisation accepted too).
@@ -121,8 +123,9 @@ class _Put:
 class HbimStore:
     changed = Signal(str, str)  # table, component GlobalId
 
-    def __init__(self, path):
+    def __init__(self, path, undo_stack: UndoStack | None = None):
         self.path = Path(path)
+        self.undo_stack = undo_stack if undo_stack is not None else UndoStack()
         self.db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # field edits must survive power loss
@@ -133,8 +136,6 @@ class HbimStore:
             self.db.execute(f"CREATE TABLE IF NOT EXISTS hbim_{table} ({cols})")
             if table != "components":
                 self.db.execute(f"CREATE INDEX IF NOT EXISTS hbim_{table}_guid ON hbim_{table} (guid)")
-        self._undo: list[_Put] = []
-        self._redo: list[_Put] = []
 
     def close(self):
         self.db.close()
@@ -206,8 +207,9 @@ class HbimStore:
 
     def _do(self, cmds: list[_Put]):
         self._run(cmds)
-        self._undo.append(cmds)
-        self._redo.clear()
+        first = cmds[0]
+        text = f"{first.table} {(first.after or first.before).get('guid', '')}"
+        self.undo_stack.record(text, lambda: self._run(cmds, undo=True), lambda: self._run(cmds))
 
     def put(self, rec) -> str:
         """Add or replace a record; returns its key (GlobalId for components, UUID otherwise)."""
@@ -236,22 +238,17 @@ class HbimStore:
         else:
             self._run(cmds)
 
+    # undo goes through the application's one stack (layers/undo.py); these are shortcuts to it
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self.undo_stack.can_undo
 
     @property
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self.undo_stack.can_redo
 
     def undo(self):
-        if self._undo:
-            cmds = self._undo.pop()
-            self._run(cmds, undo=True)
-            self._redo.append(cmds)
+        self.undo_stack.undo()
 
     def redo(self):
-        if self._redo:
-            cmds = self._redo.pop()
-            self._run(cmds)
-            self._undo.append(cmds)
+        self.undo_stack.redo()

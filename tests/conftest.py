@@ -3,9 +3,26 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Nothing the suite runs may write into the user's home. HOME points at an empty
+# folder of our own for the whole run (subprocesses inherit it), the XDG folders
+# and the console's own data/cache folders at a sandbox beside it, and
+# ``_home_stays_empty`` fails the test after which anything appeared in that home:
+# a write there means code that ignores the platform's folders (layers/paths.py).
+REAL_HOME = Path(os.path.expanduser("~"))
+_REAL_HOME_BEFORE = sorted(p.name for p in REAL_HOME.iterdir()) if REAL_HOME.is_dir() else []
+TEST_HOME = Path(tempfile.mkdtemp(prefix="songjiang-test-home-"))
+SANDBOX = Path(tempfile.mkdtemp(prefix="songjiang-test-xdg-"))
+os.environ["HOME"] = str(TEST_HOME)
+for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"), ("XDG_DATA_HOME", "data"),
+                   ("XDG_STATE_HOME", "state"), ("SONGJIANG_DATA_DIR", "songjiang-data"),
+                   ("SONGJIANG_CACHE_DIR", "songjiang-cache")):
+    os.environ[_var] = str(SANDBOX / _sub)
+os.environ["MESA_SHADER_CACHE_DISABLE"] = "true"  # llvmpipe's shader cache is not ours to keep
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -34,14 +51,25 @@ def copy_shared(shared_data, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory, monkeypatch):
-    """QSettings and caches go to a temp home, so tests never touch the user's."""
-    home = tmp_path_factory.getbasetemp() / "home"
-    home.mkdir(exist_ok=True)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setenv("SONGJIANG_HBIM_DB", str(home / "data" / "hbim-test.sqlite"))
+def _home_stays_empty(monkeypatch, tmp_path):
+    """Fail the test after which anything was written into the home folder; stores go to tmp."""
+    monkeypatch.setenv("SONGJIANG_HBIM_DB", str(tmp_path / "hbim-test.sqlite"))
+    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "sensor-history.sqlite"))
+    yield
+    written = sorted(str(p.relative_to(TEST_HOME)) for p in TEST_HOME.rglob("*"))
+    if written:
+        for p in list(TEST_HOME.iterdir()):
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+        pytest.fail(f"the test wrote into the home folder: {', '.join(written[:10])}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(TEST_HOME, ignore_errors=True)
+    shutil.rmtree(SANDBOX, ignore_errors=True)
+    after = sorted(p.name for p in REAL_HOME.iterdir()) if REAL_HOME.is_dir() else []
+    if after != _REAL_HOME_BEFORE:
+        session.exitstatus = 1
+        print(f"\nFAILED: the suite changed {REAL_HOME}: {sorted(set(after) ^ set(_REAL_HOME_BEFORE))}")
 
 
 def has_display() -> bool:

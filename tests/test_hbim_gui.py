@@ -18,15 +18,15 @@ STEMS = ("dacang_bridge", "xilin_pagoda", "du_mansion", "xu_pawnshop", "guanding
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("SONGJIANG_HBIM_DB", str(tmp_path / "hbim.sqlite"))  # never the user's store
-    from console import i18n
+    from layers import i18n
     from console.app import MainWindow
-    from layers.loading import embedded_specs
+    from layers.loading import default_specs
     i18n.set_language("zh")
     win = MainWindow(start_view="old-town")
     qtbot.addWidget(win)
     win.resize(1200, 800)
     win.show()
-    win.load_specs(embedded_specs() + win.extra_specs)
+    win.load_specs(default_specs())
     qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
                     and not win.loader.busy(), timeout=60000)
     for lyr in win.project.layers:  # only ground and models between the camera and a component
@@ -83,7 +83,7 @@ def _solid_features(adapter):
 
 def _pick_arch_ring_3(win, qtbot):
     layer, adapter = _bridge(win)
-    win.hbim.tools.fly_to_model("dacang_bridge", animate=False)
+    win.hbim.fly_to_model("dacang_bridge", animate=False)
     qtbot.wait(50)
     i = _index(layer, "Arch ring 3")
     win.view.pick_at(*_screen_pos_of(win, adapter, i))
@@ -111,7 +111,7 @@ def test_picking_a_component_shows_its_globalid_and_record(window, qtbot):
     texts = {(it.child(c).text(0), it.child(c).text(1)) for it in records for c in range(it.childCount())}
     assert ("遗产分类", "arch ring") in texts and ("2023-04-12", "crack") in texts
     assert any("repointing" in inspector.history.item(r).text() for r in range(inspector.history.count()))
-    assert adapter.selected == i and adapter.mark.GetMapper().GetInput().GetNumberOfCells() > 0
+    assert layer.view.selected == guid and adapter.mark.GetMapper().GetInput().GetNumberOfCells() > 0
     assert window.inspector.value("guid") == guid  # the generic attribute table agrees
 
 
@@ -125,17 +125,18 @@ def test_colour_by_condition_colours_cells_per_grade(window):
     assert _cell_rgb(adapter, _index(layer, "Arch ring 3")) == {as_bytes(GRADE_COLOURS[3])} != before
     assert _cell_rgb(adapter, _index(layer, "Arch ring 1")) == {as_bytes(GRADE_COLOURS[4])}
     assert _cell_rgb(adapter, _index(layer, "Pier 2")) == {as_bytes(NO_DATA)}  # damage only, no inspection
-    assert window.hbim.tools.legend is not None
-    assert window.scene.renderer.HasViewProp(window.hbim.tools.legend)
+    legend = window.scene.shared["bim-legend"]
+    assert legend.actor is not None and window.scene.renderer.HasViewProp(legend.actor)
     window.hbim.tools.colour_box.setCurrentIndex(2)  # worst damage
     assert _cell_rgb(adapter, _index(layer, "Pier 2")) == {as_bytes(GRADE_COLOURS[2])}
     window.hbim.tools.colour_box.setCurrentIndex(0)
-    assert _cell_rgb(adapter, _index(layer, "Arch ring 3")) == before and window.hbim.tools.legend is None
+    assert _cell_rgb(adapter, _index(layer, "Arch ring 3")) == before and legend.actor is None
 
 
 def test_isolate_hide_and_xray_the_selection(window, qtbot):
     layer, adapter, i = _pick_arch_ring_3(window, qtbot)
-    tools, others = window.hbim.tools, [a for a in window.hbim.adapters() if a is not adapter]
+    tools = window.hbim.tools
+    others = [window.scene.adapters[lyr.id] for lyr in window.hbim.bim_layers() if lyr is not layer]
     tools.actions_by_key["isolate"].trigger()
     assert _solid_features(adapter) == {i} and all(not _solid_features(a) for a in others)
     tools.actions_by_key["xray"].trigger()
@@ -183,7 +184,7 @@ def test_editing_a_condition_grade_then_undo_restores_it(window, qtbot):
     forms.set_grade.click()
     assert store.for_component(guid)["inspections"][-1].condition_grade == 5
     assert _cell_rgb(adapter, i) == {tuple(int(round(v * 255)) for v in rgb(GRADE_COLOURS[5]))}
-    undo = window.hbim.actions["hbim.undo"]
+    undo = window.actions["action.undo"]
     qtbot.waitUntil(undo.isEnabled, timeout=2000)
     assert "Ctrl+Z" in [s.toString() for s in undo.shortcuts()]
     assert undo in next(m for m in window.menuBar().actions() if m.text() == "编辑(&E)").menu().actions()
@@ -191,7 +192,7 @@ def test_editing_a_condition_grade_then_undo_restores_it(window, qtbot):
     assert store.for_component(guid)["inspections"][-1].condition_grade == 3
     assert _cell_rgb(adapter, i) == {tuple(int(round(v * 255)) for v in rgb(GRADE_COLOURS[3]))}
     assert window.hbim.inspector.forms.grade.value() == 3
-    window.hbim.actions["hbim.redo"].trigger()
+    window.actions["action.redo"].trigger()
     assert store.for_component(guid)["inspections"][-1].condition_grade == 5
 
 

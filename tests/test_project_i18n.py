@@ -7,14 +7,14 @@ import re
 
 import pytest
 
-from console.i18n import STRINGS
+from layers.i18n import STRINGS
 from layers.layer import Layer
 from layers.project import Project, ProjectFileError, read_project_file
 
 
 def test_every_string_exists_in_chinese_and_english():
-    import console.hbim_panel  # noqa: F401 — panels add their strings to the table on import
-    import console.sensor_panel  # noqa: F401
+    import console.panels.hbim  # noqa: F401 — panels add their strings to the table on import
+    import console.panels.sensors  # noqa: F401
     for key, (zh, en) in STRINGS.items():
         assert zh and en, key
         assert re.search(r"[\u4e00-\u9fff]", zh), f"{key} has no Chinese text: {zh!r}"

@@ -16,16 +16,16 @@ N = 200_000
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    from console import i18n
+    from layers import i18n
     from console.app import MainWindow
-    from layers.loading import embedded_specs
+    from layers.loading import default_specs
     monkeypatch.setenv("SONGJIANG_NO_FEED", "1")  # quiet: each test drives the state itself
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     i18n.set_language("zh")
     win = MainWindow(start_view="new-city")
     qtbot.addWidget(win)
     win.show()
-    win.load_specs(embedded_specs() + win.extra_specs)
+    win.load_specs(default_specs())
     qtbot.waitUntil(lambda: not win.loader.busy() and sensor_layer(win) is not None, timeout=60000)
     qtbot.wait(100)
     yield win
@@ -95,7 +95,7 @@ def test_over_threshold_reading_raises_an_alarm_and_clicking_it_flies_there(wind
 
 
 def test_acknowledge_and_clear_record_who_and_when(window, qtbot):
-    from widgets.alarm_dock import who_am_i
+    from widgets.sensors.alarm_dock import who_am_i
     _, model, _, panel = parts(window)
     reg = model.registry
     i = first(reg, "noise", "old-town")
@@ -116,7 +116,7 @@ def test_acknowledge_and_clear_record_who_and_when(window, qtbot):
 
 
 def test_filter_by_kind_from_the_menu_reduces_the_drawn_points(window, qtbot):
-    from console.sensor_strings import kind_label, tr
+    from layers.sensors.strings import kind_label, tr
     _, model, adapter, panel = parts(window)
     menu = next(a.menu() for a in panel.menu.actions() if a.text() == tr("sensors.filter_kind"))
     next(a for a in menu.actions() if a.text() == kind_label("hydrant_pressure")).trigger()
@@ -191,9 +191,10 @@ def test_event_loop_keeps_turning_during_a_flood(window, qtbot):
     """Issue requirement: a flood feed must not freeze the GUI (the p99 figure is in the bench)."""
     from bench.common import TickGaps
     from layers.sensors.simulator import SimulatorFeed
+    from offline.pipeline import start_feed
     _, model, _, panel = parts(window)
     version0 = model.state.version
-    model.start_feed(SimulatorFeed(model.registry, rate=300_000, seed=3), history=False)
+    start_feed(model, SimulatorFeed(model.registry, rate=300_000, seed=3), history=False)
     ticks = TickGaps(20)
     ticks.start()
     qtbot.wait(3000)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from console.sensor_cli import add_subcommands
+from console.cli_sensors import add_subcommands
 from mosquitto import mosquitto_broker  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.mqtt
 
 
 def cli(*args, **kw):
-    return subprocess.Popen([sys.executable, "-m", "console.sensor_cli", *args], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "console.cli_sensors", *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 

@@ -14,8 +14,8 @@ from layers.sensors import batch as B
 from layers.sensors import sta
 from layers.sensors.alarms import AlarmBook
 from layers.sensors.generate import generate
-from layers.sensors.mqtt_feed import MqttFeed, MqttSettings
-from layers.sensors.pipeline import Pipeline
+from console.feeds.mqtt import MqttFeed, MqttSettings
+from offline.pipeline import Pipeline
 from layers.sensors.state import CRITICAL, SensorState
 from mosquitto import Broker, mosquitto_broker, require_mosquitto  # noqa: F401
 
@@ -174,7 +174,7 @@ def test_password_comes_from_keyring(registry, tmp_path):
         assert feed.connected, feed.last_error
         feed.stop()
         MemoryKeyring.store.clear()
-        from layers.sensors.mqtt_feed import FeedError
+        from console.feeds.mqtt import FeedError
         with pytest.raises(FeedError, match="no password for MQTT user 'ops'"):
             MqttFeed(registry, settings).start()
     finally:

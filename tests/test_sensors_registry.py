@@ -11,6 +11,7 @@ import pytest
 
 from layers.crs import ProjectCRS
 from layers.sensors import kinds as K
+from console.feeds import sta_http
 from layers.sensors import loaders, sta
 from layers.sensors.generate import BOXES, HERITAGE, _district_shapes, generate
 from layers.sensors.registry import DISTRICTS, RegistryError
@@ -142,14 +143,14 @@ def test_sensorthings_registry_paged_with_nextlink(tmp_path):
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
-        got = loaders.read_sensorthings(f"http://127.0.0.1:{srv.server_port}/v1.1")
+        got = sta_http.read_sensorthings(f"http://127.0.0.1:{srv.server_port}/v1.1")
     finally:
         srv.shutdown()
     assert len(requests) == 3 and len(got) == 25
     assert list(got.ids) == list(reg.ids) and np.array_equal(got.kind, reg.kind)
     assert np.allclose(got.xyz, reg.xyz, atol=0.01)
     with pytest.raises(RegistryError, match="127.0.0.1:9"):
-        loaders.read_sensorthings("http://127.0.0.1:9/v1.1", timeout=2)
+        sta_http.read_sensorthings("http://127.0.0.1:9/v1.1", timeout=2)
 
 
 def test_shared_sensorthings_payloads_parse():

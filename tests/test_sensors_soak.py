@@ -67,8 +67,8 @@ def test_ten_second_flood_keeps_memory_bounded_and_counts_drops(tmp_path):
     import sys
 
     from layers.sensors.alarms import AlarmBook
-    from layers.sensors.mqtt_feed import MqttFeed, MqttSettings
-    from layers.sensors.pipeline import Pipeline
+    from console.feeds.mqtt import MqttFeed, MqttSettings
+    from offline.pipeline import Pipeline
     from layers.sensors.state import SensorState
     require_mosquitto()
     registry = generate(20_000, seed=7)
@@ -83,7 +83,7 @@ def test_ten_second_flood_keeps_memory_bounded_and_counts_drops(tmp_path):
         assert feed.connected, feed.last_error
         time.sleep(0.2)
         baseline = _rss_mib()
-        sim = subprocess.Popen([sys.executable, "-m", "console.sensor_cli", "simulate", "--mqtt", broker.address,
+        sim = subprocess.Popen([sys.executable, "-m", "console.cli_sensors", "simulate", "--mqtt", broker.address,
                                 "--rate", "0", "--duration", "10", "--terminals", "20000", "--qos", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         peak = baseline

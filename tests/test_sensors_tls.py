@@ -12,7 +12,7 @@ import paho.mqtt.client as mqtt
 import pytest
 
 from layers.sensors.generate import generate
-from layers.sensors.mqtt_feed import MqttFeed, MqttSettings
+from console.feeds.mqtt import MqttFeed, MqttSettings
 from mosquitto import Broker, require_mosquitto
 
 pytestmark = pytest.mark.mqtt

@@ -165,7 +165,7 @@ def test_geographic_project_crs_is_refused_in_one_line(tmp_path):
 
 
 def test_snapshot_labels_follow_the_language(tmp_path):
-    from console import i18n
+    from layers import i18n
     from console.scene.scene import Scene
     project = build_project()
     try:

@@ -14,7 +14,7 @@ EMBEDDED = 8
 
 @pytest.fixture
 def window(qtbot):
-    from console import i18n
+    from layers import i18n
     from console.app import MainWindow
     from layers.loading import embedded_specs
     i18n.set_language("zh")
@@ -50,7 +50,7 @@ def test_window_shows_the_embedded_songjiang_layers(window):
 
 def test_embedded_layers_keep_their_intended_order(window):
     from layers.loading import embedded_specs
-    wanted = [s["name"] for s in embedded_specs()]
+    wanted = [s.name for s in embedded_specs()]
     assert [lyr.name for lyr in window.project.layers] == wanted
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from console.i18n import layer_name, tr
+from layers.i18n import layer_name, tr
 
 
 def _text(value) -> str:

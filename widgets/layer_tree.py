@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from console.i18n import layer_name, tr
+from layers.i18n import layer_name, tr
+from layers.undo import set_layer_property
 
 ID_ROLE = Qt.UserRole + 1
 
@@ -27,9 +28,11 @@ class LayerTree(QWidget):
     zoom_requested = Signal(str)   # layer id
     remove_requested = Signal(str)
 
-    def __init__(self, layers, parent=None):
+    def __init__(self, layers, undo=None, parent=None):
         super().__init__(parent)
         self.layers = layers
+        self.undo = undo  # layers/undo.py UndoStack: check boxes and opacity are undoable steps
+        self._opacity_before = None
         self.tree = _Tree()
         self.tree.setHeaderHidden(True)
         self.tree.setDragDropMode(QAbstractItemView.InternalMove)
@@ -50,6 +53,8 @@ class LayerTree(QWidget):
         self.tree.customContextMenuRequested.connect(self._menu)
         self.tree.reordered.connect(self._apply_order)
         self.opacity.valueChanged.connect(self._opacity_changed)
+        self.opacity.sliderPressed.connect(self._opacity_pressed)
+        self.opacity.sliderReleased.connect(self._opacity_released)
         for signal in (layers.events.inserted, layers.events.removed, layers.events.moved):
             signal.connect(lambda *_: self.refresh())
         self._watched: list = []
@@ -108,8 +113,13 @@ class LayerTree(QWidget):
 
     def _item_changed(self, item, _column):
         layer = self.layers.by_id(item.data(0, ID_ROLE))
-        if layer is not None:
-            layer.visible = item.checkState(0) == Qt.Checked
+        if layer is None:
+            return
+        visible = item.checkState(0) == Qt.Checked
+        if self.undo is not None:
+            set_layer_property(self.undo, layer, "visible", visible, f"{layer_name(layer)}: {tr('layers.visible')}")
+        else:
+            layer.visible = visible
 
     def _sync_slider(self):
         layer = self.layers.by_id(self.current_id() or "")
@@ -121,8 +131,27 @@ class LayerTree(QWidget):
 
     def _opacity_changed(self, value):
         layer = self.layers.by_id(self.current_id() or "")
-        if layer is not None:
-            layer.opacity = value / 100.0
+        if layer is None:
+            return
+        if self.undo is None or self.opacity.isSliderDown():
+            layer.opacity = value / 100.0  # a drag is one step, filed on release
+        else:
+            set_layer_property(self.undo, layer, "opacity", value / 100.0,
+                               f"{layer_name(layer)}: {tr('layers.opacity')}")
+
+    def _opacity_pressed(self):
+        layer = self.layers.by_id(self.current_id() or "")
+        self._opacity_before = (layer, layer.opacity) if layer is not None else None
+
+    def _opacity_released(self):
+        if self._opacity_before is None or self.undo is None:
+            return
+        layer, before = self._opacity_before
+        self._opacity_before = None
+        after = layer.opacity
+        if after != before:
+            self.undo.record(f"{layer_name(layer)}: {tr('layers.opacity')}",
+                             lambda: setattr(layer, "opacity", before), lambda: setattr(layer, "opacity", after))
 
     def _apply_order(self):
         """Make the LayerList follow the order the user dragged the items into."""

@@ -1,8 +1,10 @@
 """BIM (IFC) layers: one mesh per model, coloured per element, with x-ray, isolate, section and highlight.
 
-Element visibility is a per-element state (hidden / ghost / solid); the solid and
-ghost meshes are rebuilt from numpy masks over the model's triangles, which for
-models of a few thousand triangles is cheaper than any per-cell VTK filter.
+The adapter only renders ``layer.view`` (layers/bim_view.py): per-element
+visibility (hidden / ghost / solid), the selection, the section plane and the
+colour mode all live there, so projects, snapshots and undo see them. The solid
+and ghost meshes are rebuilt from numpy masks over the model's triangles, which
+for models of a few thousand triangles is cheaper than any per-cell VTK filter.
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from console.vtk_imports import (
     numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkActor, vtkCellArray, vtkFeatureEdges,
     vtkLegendBoxActor, vtkPlane, vtkPoints, vtkPolyData, vtkPolyDataMapper,
 )
+from layers import hbim_strings  # noqa: F401  (the legend's words)
+from layers.bim_view import HIDDEN, GHOST, SOLID  # noqa: F401  (re-exported for tests and benches)
+from layers.i18n import tr
 
-HIDDEN, GHOST, SOLID = 0, 1, 2
 GHOST_OPACITY = 0.15
 NO_DATA = "#b4b4b4"
 GRADE_COLOURS = {1: "#1a9850", 2: "#91cf60", 3: "#fee08b", 4: "#fc8d59", 5: "#d73027"}
@@ -43,10 +47,13 @@ def _mapper_actor(offset: float = 0.0) -> vtkActor:
 
 class BimAdapter(LayerAdapter):
     def __init__(self, layer, scene):
-        self.state = np.full(len(layer.data.elements), SOLID, np.int8)
-        self.selected: int | None = None
+        self.view = layer.view
+        self.state = self.view.states()
         self.plane: vtkPlane | None = None
         super().__init__(layer, scene)
+        self.view.changed.connect(self._on_view)
+        self.legend = scene.share("bim-legend", BimLegend)
+        self.legend.update()
 
     # geometry -----------------------------------------------------------------
     def build(self):
@@ -87,10 +94,8 @@ class BimAdapter(LayerAdapter):
     def element_rgb(self) -> np.ndarray:
         """(E,3) uint8 element colours: the model's own, or by condition grade / worst damage."""
         model = self.layer.data
-        mode = self.layer.style.get("colour_by", "none")
-        provider = getattr(self.scene, "hbim_values", None)
-        if mode in ("condition", "damage") and provider is not None:
-            values = provider(mode)
+        if self.view.colour_by in ("condition", "damage"):
+            values = self.view.grade_of()
             table = np.array([rgb(GRADE_COLOURS.get(int(values.get(e["guid"], 0)), NO_DATA))
                               for e in model.elements], dtype=float).reshape(-1, 3)
         else:
@@ -110,7 +115,7 @@ class BimAdapter(LayerAdapter):
     def _fill_mark(self):
         """The selected element's outline (feature edges), drawn over the surfaces."""
         pd = vtkPolyData()
-        i = self.selected
+        i = self.view.selected_index()
         if i is not None and self.state[i] != HIDDEN:
             edges = vtkFeatureEdges()
             edges.SetInputData(self._subset(self.layer.data.triangle_element == i))
@@ -125,33 +130,31 @@ class BimAdapter(LayerAdapter):
         self.mark.GetMapper().SetInputData(pd)
         self.mark.GetMapper().ScalarVisibilityOff()
 
-    # what the panel drives ------------------------------------------------------
-    def set_states(self, state: np.ndarray):
-        self.state = np.asarray(state, np.int8)
-        self._fill()
+    # following the view state ----------------------------------------------------
+    def _on_view(self, what: str):
+        if what == "visibility":
+            self.state = self.view.states()
+            self._fill()
+        elif what == "selection":
+            self._fill_mark()
+        elif what == "section":
+            self._apply_section()
+        elif what == "colour":
+            self._fill()
+            self.legend.update()
         self.scene.request_render()
 
-    def set_selected(self, index: int | None):
-        self.selected = index
-        self._fill_mark()
-        self.scene.request_render()
-
-    def set_section(self, on: bool, camera_position=None):
-        """Cut the model by a vertical plane along its long axis, keeping the half away from the camera."""
-        self.plane = None
-        if on and self.points.GetNumberOfPoints():
-            b = self.points.GetBounds()
-            centre = np.array([(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])
-            normal = np.array([1.0, 0.0, 0.0]) if b[3] - b[2] >= b[1] - b[0] else np.array([0.0, 1.0, 0.0])
-            if camera_position is not None and np.dot(normal, centre - np.asarray(camera_position)) < 0:
-                normal = -normal
-            self.plane = vtkPlane()
-            self.plane.SetOrigin(*centre)
-            self.plane.SetNormal(*normal)
-        self._apply_section()
-        self.scene.request_render()
+    def _section_plane(self) -> vtkPlane | None:
+        if self.view.section is None:
+            return None
+        origin = self.scene.project.to_scene(np.array([self.view.section[:3]], float))[0]
+        plane = vtkPlane()
+        plane.SetOrigin(*map(float, origin))
+        plane.SetNormal(*self.view.section[3:])
+        return plane
 
     def _apply_section(self):
+        self.plane = self._section_plane()
         for actor in self.props:
             mapper = actor.GetMapper()
             mapper.RemoveAllClippingPlanes()
@@ -178,6 +181,16 @@ class BimAdapter(LayerAdapter):
 
     def terrain_changed(self):
         self.rebuild()  # models stand on the drawn terrain; it may arrive after them
+
+    def apply_visibility(self):
+        super().apply_visibility()
+        if hasattr(self, "legend"):
+            self.legend.update()
+
+    def close(self):
+        self.view.changed.disconnect(self._on_view)
+        super().close()
+        self.legend.update(leaving=self.layer)
 
 
 def _square() -> vtkPolyData:
@@ -213,3 +226,31 @@ def condition_legend(title: str, labels: dict) -> vtkLegendBoxActor:
     tp.BoldOff()
     tp.ItalicOff()
     return legend
+
+
+class BimLegend:
+    """The one condition/damage legend of a scene, shown while a visible BIM layer is coloured by one."""
+
+    def __init__(self, scene):
+        self.scene = scene
+        self.actor = None
+        self.mode = "none"
+
+    def update(self, leaving=None):
+        modes = [lyr.view.colour_by for lyr in self.scene.layers
+                 if lyr.kind == "bim" and lyr.visible and lyr is not leaving and lyr.view is not None]
+        mode = next((m for m in modes if m != "none"), "none")
+        if mode != self.mode or (self.actor is None) != (mode == "none"):
+            self.mode = mode
+            self.relabel()
+
+    def relabel(self):
+        renderer = self.scene.renderer
+        if self.actor is not None:
+            renderer.RemoveViewProp(self.actor)
+            self.actor = None
+        if self.mode != "none":
+            labels = {g: tr(f"hbim.grade.{g}") for g in range(6)}
+            self.actor = condition_legend(tr(f"hbim.colour.{self.mode}"), labels)
+            renderer.AddViewProp(self.actor)
+        self.scene.request_render()

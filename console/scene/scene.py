@@ -1,4 +1,9 @@
-"""The scene: keeps one adapter per layer in step with the layer list."""
+"""The scene: keeps one adapter per layer in step with the layer list.
+
+Adapters come from the layer-kind registry (layers/layer_kinds.py), the same
+for the window and for headless snapshots; a kind without a loadable adapter
+raises SceneError naming the layer, never an empty view.
+"""
 from __future__ import annotations
 
 import logging
@@ -6,21 +11,16 @@ import logging
 import numpy as np
 
 from console.scene.highlight import Highlight
-from console.scene.imagery import ImageryAdapter
 from console.scene.labels import SceneLabels
 from console.scene.overlays import MapOverlays
-from console.scene.terrain import TerrainAdapter
-from console.scene.vector import VectorAdapter
 from console.vtk_imports import vtkRenderer
+from layers import layer_kinds
 
 log = logging.getLogger(__name__)
 
-ADAPTERS = {"terrain": TerrainAdapter, "imagery": ImageryAdapter, "vector": VectorAdapter}
 
-
-def register_adapter(kind: str, cls):
-    """Later layer kinds (sensors, BIM) plug in their adapter here."""
-    ADAPTERS[kind] = cls
+class SceneError(RuntimeError):
+    pass
 
 
 class Scene:
@@ -33,6 +33,7 @@ class Scene:
         self.renderer.GradientBackgroundOn()
         self.renderer.SetUseFXAA(False)  # MSAA/FXAA cost 3× frame time on software GL
         self.adapters: dict[str, object] = {}
+        self.shared: dict[str, object] = {}  # helpers several adapters of a kind share (a legend)
         self._render_callback = None
         self.overlays = MapOverlays(self)
         self.labels = SceneLabels(self.renderer)
@@ -83,10 +84,10 @@ class Scene:
 
     # layers ----------------------------------------------------------------
     def _add(self, layer):
-        cls = ADAPTERS.get(layer.kind)
-        if cls is None:
-            log.warning("no scene adapter for layer kind %s", layer.kind)
-            return
+        try:
+            cls = layer_kinds.get(layer.kind).adapter_class()
+        except layer_kinds.KindError as exc:
+            raise SceneError(f"no scene adapter for layer {layer.name!r} of kind {layer.kind}: {exc}") from exc
         adapter = cls(layer, self)
         self.adapters[layer.id] = adapter
         for prop in adapter.props:
@@ -98,11 +99,20 @@ class Scene:
         self.refresh_labels()
         self.request_render()
 
+    def share(self, key: str, factory):
+        """One helper object per scene for ``key`` (made on first use), e.g. the BIM legend."""
+        if key not in self.shared:
+            self.shared[key] = factory(self)
+        return self.shared[key]
+
     def relabel(self):
         """Labels in the interface language (after a language switch)."""
         for adapter in self.adapters.values():
             if hasattr(adapter, "relabel"):
                 adapter.relabel()
+        for helper in self.shared.values():
+            if hasattr(helper, "relabel"):
+                helper.relabel()
         self.refresh_labels()
         self.request_render()
 

@@ -17,7 +17,7 @@ from console.scene import polydata
 from console.scene.base import LayerAdapter
 from console.scene.sensor_legend import Legend, state_lut, value_lut
 from console.scene.sensor_pick import PointPicker
-from console.sensor_strings import kind_label, state_label, tr
+from layers.sensors.strings import kind_label, state_label, tr
 from console.vtk_imports import numpy_to_vtk, vtk_to_numpy, vtkActor, vtkPolyData, vtkPolyDataMapper
 from layers.sensors import kinds as K
 from layers.sensors.generate import GROUND_Z
@@ -64,6 +64,8 @@ class SensorAdapter(LayerAdapter):
         self._style_key = None
         self._observer = self.scene.renderer.AddObserver("StartEvent", self._before_render)
         self.apply_style()
+        state, now = self.model.view()
+        self.update(state.snapshot(now))  # drawn as last known from the first frame (snapshots have no tick)
 
     def _sharing_polydata(self) -> vtkPolyData:
         pd = vtkPolyData()

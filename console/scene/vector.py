@@ -68,7 +68,7 @@ class VectorAdapter(LayerAdapter):
 
     def _label_values(self, field: str) -> list:
         """The label field in the interface language: name_en beside name_zh, falling back to zh."""
-        from console.i18n import language
+        from layers.i18n import language
         columns = self.layer.data.columns
         values = columns[field]
         other = field[:-3] + ("_en" if language() == "en" else "_zh") if field[-3:] in ("_zh", "_en") else None

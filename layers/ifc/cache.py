@@ -18,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from layers import paths
+
 log = logging.getLogger(__name__)
 
 FORMAT = "2"
-DEFAULT_DIR = Path.home() / ".cache" / "songjiang-console"
 ARRAYS = ("verts", "faces", "face_owner", "colours")
 
 
@@ -46,7 +47,7 @@ def cache_key(path, kernel: str) -> str:
 
 class TessellationCache:
     def __init__(self, cache_dir=None, max_entries: int = 64):
-        self.path = Path(cache_dir or DEFAULT_DIR) / "ifc-tessellation.sqlite"
+        self.path = Path(cache_dir or paths.cache_dir()) / "ifc-tessellation.sqlite"
         self.max_entries = max_entries
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:

@@ -1,7 +1,7 @@
 """The one error IFC loading raises: a line naming the file and the reason."""
 from __future__ import annotations
 
-from layers.readers.errors import ReadError
+from layers.errors import ReadError
 
 
 class IfcReadError(ReadError):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from layers.crs import ProjectCRS
 from layers.progress import NULL_PROGRESS, Progress
-from layers.readers.errors import ReadError
+from layers.errors import ReadError
 from layers.readers.options import ReadOptions
 
 __all__ = ["ReadError", "ReadOptions", "read_path", "sniff"]

@@ -11,7 +11,7 @@ import shapely
 from shapely.geometry import shape
 
 from layers.crs import GCJ02
-from layers.readers.errors import ReadError
+from layers.errors import ReadError
 from layers.readers.vector import make_vector_layer, resolve_crs
 
 MAX_BYTES = 2 * 1024 ** 3

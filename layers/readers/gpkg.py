@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from layers.readers.gpkg_db import connect_readonly, srs_definition
+
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
@@ -26,27 +28,6 @@ def gpkg_blob_to_wkb(blob: bytes | None) -> bytes | None:
     if envelope is None:
         return None
     return bytes(blob[8 + envelope:])
-
-
-def connect_readonly(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(f"file:{path.resolve()}?mode=ro&immutable=1", uri=True)
-    # A damaged text cell must not abort the whole table: show replacement characters.
-    con.text_factory = lambda b: b.decode("utf-8", "replace")
-    return con
-
-
-def srs_definition(con: sqlite3.Connection, srs_id: int) -> str | None:
-    """The CRS string for a gpkg srs_id; None for the 'undefined' rows 0 and -1."""
-    if srs_id in (0, -1):
-        return None
-    row = con.execute("SELECT organization, organization_coordsys_id, definition "
-                      "FROM gpkg_spatial_ref_sys WHERE srs_id=?", (srs_id,)).fetchone()
-    if row is None:
-        return f"EPSG:{srs_id}"
-    org, code, wkt = row
-    if org and org.upper() == "EPSG" and code and code > 0:
-        return f"EPSG:{code}"
-    return wkt if wkt and wkt.lower() != "undefined" else None
 
 
 def read_table(con: sqlite3.Connection, table: str, geom_col: str):
@@ -85,7 +66,7 @@ def read_gpkg_tables(path: Path) -> tuple[list[dict], list[str]]:
 
 def read_gpkg(path: Path, project, options, progress) -> list:
     """Every table of a GeoPackage: feature tables as vector layers, tile tables as imagery."""
-    from layers.readers.errors import ReadError
+    from layers.errors import ReadError
     from layers.readers.vector import make_vector_layer, resolve_crs
 
     try:

@@ -14,7 +14,7 @@ import numpy as np
 from layers.crs import CRSNotUnderstood, normalise_crs
 from layers.data import RasterData
 from layers.layer import Layer
-from layers.readers.errors import ReadError
+from layers.errors import ReadError
 
 
 def guess_role(count: int, dtype: str, colorinterp: list[str]) -> str:

@@ -12,8 +12,8 @@ import numpy as np
 from layers.crs import normalise_crs
 from layers.data import RasterData
 from layers.layer import Layer
-from layers.readers.errors import ReadError
-from layers.readers.gpkg import connect_readonly, srs_definition
+from layers.errors import ReadError
+from layers.readers.gpkg_db import connect_readonly, srs_definition
 
 
 def _decode(blob: bytes) -> np.ndarray:

@@ -10,7 +10,7 @@ import shapely
 from layers.crs import CRSNotUnderstood, GCJ02, WGS84, ProjectCRS, normalise_crs, transform_xy
 from layers.data import VectorData
 from layers.layer import Layer
-from layers.readers.errors import ReadError
+from layers.errors import ReadError
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,6 @@
-"""Registry readers and writers: CSV, GeoPackage (pyogrio) and a SensorThings server.
+"""Registry readers and writers: CSV, GeoPackage (pyogrio) and SensorThings Things.
+
+The HTTP client that pages a SensorThings server lives in console/feeds/sta_http.py.
 
 Readers reproject to the project CRS at the boundary and raise RegistryError
 naming the source and the reason for anything they cannot use.
@@ -7,9 +9,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -121,48 +120,17 @@ def read_gpkg(path, layer=None, project: ProjectCRS | None = None) -> SensorRegi
         crs=project.crs)
 
 
-def _get_json(url: str, timeout: float):
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            body = resp.read(MAX_PAGE_BYTES + 1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise RegistryError(f"{url}: {exc}") from None
-    try:
-        return sta.loads(body, max_bytes=MAX_PAGE_BYTES)
-    except sta.Rejected as exc:
-        raise RegistryError(f"{url}: {exc}") from None
-
-
-def sta_pages(url: str, timeout: float = 30.0):
-    """Yield the entities of a collection, following @iot.nextLink (relative links allowed)."""
-    seen = set()
-    for _ in range(MAX_PAGES):
-        if url in seen:
-            raise RegistryError(f"{url}: @iot.nextLink loops")
-        seen.add(url)
-        page = _get_json(url, timeout)
-        if not isinstance(page, dict) or not isinstance(page.get("value"), list):
-            raise RegistryError(f"{url}: not a SensorThings collection (no 'value' list)")
-        yield from page["value"]
-        nxt = page.get("@iot.nextLink")
-        if not nxt:
-            return
-        url = urllib.parse.urljoin(url, nxt)
-    raise RegistryError(f"{url}: more than {MAX_PAGES} pages")
-
-
-def read_sensorthings(base_url: str, project: ProjectCRS | None = None,
-                      timeout: float = 30.0) -> SensorRegistry:
+def registry_from_things(things, base_url: str, project: ProjectCRS | None = None) -> SensorRegistry:
     """One terminal per Datastream: Things with their Locations and Datastreams expanded.
 
     The kind comes from Datastream.properties.kind (or Thing.properties.kind), the
     district from Thing.properties.district; thresholds may be overridden in
-    Datastream.properties (warn, crit).
+    Datastream.properties (warn, crit). ``things`` is any iterable of Thing
+    entities (console/feeds/sta_http.py pages them from a server).
     """
     project = project or ProjectCRS()
-    url = base_url.rstrip("/") + "/Things?$expand=Locations,Datastreams"
     rows = []
-    for thing in sta_pages(url, timeout):
+    for thing in things:
         if not isinstance(thing, dict):
             continue
         tprops = thing.get("properties") or {}
@@ -190,6 +158,8 @@ def read_sensorthings(base_url: str, project: ProjectCRS | None = None,
         mounted_on=np.array(mounted, dtype=object), crs=project.crs)
 
 
+
+
 def dumps_thing(reg: SensorRegistry, i: int, project: ProjectCRS) -> dict:
     """A STA Thing with one Location and one Datastream for terminal i (used by tests/tools)."""
     lon, lat = project.to_wgs84(reg.xyz[i, 0], reg.xyz[i, 1])
@@ -202,4 +172,4 @@ def dumps_thing(reg: SensorRegistry, i: int, project: ProjectCRS) -> dict:
                              "properties": {"kind": r["kind"], "terminal": r["id"]}}]}
 
 
-__all__ = ["read_csv", "write_csv", "read_gpkg", "read_sensorthings", "sta_pages", "dumps_thing"]
+__all__ = ["read_csv", "write_csv", "read_gpkg", "registry_from_things", "dumps_thing"]

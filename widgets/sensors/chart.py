@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from console.sensor_strings import tr
+from layers.sensors.strings import tr
 
 MAX_SERIES = 6
 MAX_POINTS = 20_000

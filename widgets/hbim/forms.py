@@ -7,9 +7,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.i18n import tr
+from layers.i18n import tr
 from offline.hbim import ICOMOS_ISCS
-from widgets import hbim_strings  # noqa: F401  (registers the strings)
+from layers import hbim_strings  # noqa: F401  (registers the strings)
 
 # The terms a surveyor meets most on brick, stone and timber, first; the full glossary follows.
 COMMON_DAMAGE = ("crack", "erosion", "black crust", "biological colonization", "efflorescence",

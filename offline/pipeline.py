@@ -15,6 +15,7 @@ import time
 from layers.sensors.alarms import AlarmBook
 from layers.sensors.feed import Feed
 from layers.sensors.state import SensorState
+from offline.history import HistoryStore
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,6 @@ class Pipeline:
         store = None
         try:
             if self.history_path is not None:
-                from offline.history import HistoryStore  # noqa: layers→offline is a service call
                 store = HistoryStore(self.history_path, retention_s=self.retention_s)
         except Exception as exc:  # reported to start(); the GUI shows it
             self.error = str(exc)
@@ -101,3 +101,15 @@ class Pipeline:
                 return True
             time.sleep(0.02)
         return predicate(self.counters.as_dict())
+
+
+def start_feed(model, feed, history: bool = True) -> Pipeline:
+    """Run ``feed`` into a sensor layer's model (state, alarms, and its history file unless told not to)."""
+    from layers.sensors.model import HISTORY_RETENTION_S
+    path = model.history_path if history else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    model.pipeline = Pipeline(feed, model.state, model.alarms, history_path=path,
+                              retention_s=HISTORY_RETENTION_S if path else None, prune_every_s=300)
+    model.pipeline.start()
+    return model.pipeline

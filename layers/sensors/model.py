@@ -8,7 +8,6 @@ SensorState loaded from the history at that moment; views read ``view()``.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +17,7 @@ import numpy as np
 
 from layers.sensors import kinds as K
 from layers.sensors.alarms import AlarmBook
-from console.sensor_strings import fmt_time
+from layers.sensors.strings import fmt_time
 from layers.sensors.state import STATE_NAMES, SensorState
 
 log = logging.getLogger(__name__)
@@ -31,15 +30,6 @@ def default_registry(n: int = 200_000, seed: int = 20221027):
     """The deterministic default registry, generated once per process (~0.8 s)."""
     from layers.sensors.generate import generate
     return generate(n, seed)
-
-
-def default_history_path() -> Path | None:
-    """SONGJIANG_SENSOR_HISTORY overrides ('' disables); else the user cache folder."""
-    env = os.environ.get("SONGJIANG_SENSOR_HISTORY")
-    if env is not None:
-        return Path(env) if env else None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "songjiang-console" / "sensor-history.sqlite"
 
 
 @dataclass
@@ -80,16 +70,6 @@ class SensorModel:
         sim = Simulator(self.registry, seed=seed, t0=now - n / rate, rate=rate)
         b = sim.batch(n)
         self.ingest(b.idx, b.times, b.values)
-
-    def start_feed(self, feed, history: bool = True):
-        from layers.sensors.pipeline import Pipeline
-        path = self.history_path if history else None
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.pipeline = Pipeline(feed, self.state, self.alarms, history_path=path,
-                                 retention_s=HISTORY_RETENTION_S if path else None, prune_every_s=300)
-        self.pipeline.start()
-        return self.pipeline
 
     def stop(self):
         if self.pipeline is not None:

@@ -5,7 +5,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from console.sensor_strings import district_label, fmt_time, kind_label, state_label, tr
+from layers.sensors.strings import district_label, fmt_time, kind_label, state_label, tr
 from layers.sensors import kinds as K
 from layers.sensors.state import OFFLINE, STALE
 

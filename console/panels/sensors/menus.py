@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction, QActionGroup
 
-from console.sensor_strings import district_label, kind_label, tr
+from layers.sensors.strings import district_label, kind_label, tr
 from layers.sensors import kinds as K
 from layers.sensors.registry import DISTRICTS
 

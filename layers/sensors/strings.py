@@ -1,4 +1,4 @@
-"""Interface strings of the sensor panel (zh, en), merged into console.i18n at import.
+"""Interface strings of the sensor panel (zh, en), merged into layers.i18n at import.
 
 Kind, district and state names are looked up here so every sensor widget shows
 the same words; times are shown in China Standard Time (the console's users).
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from console import i18n
-from console.i18n import tr
+from layers import i18n
+from layers.i18n import tr
 
 CST = timezone(timedelta(hours=8))
 

@@ -6,7 +6,7 @@
 Both write a progress line (throughput, drops) to stderr every second and, when
 done or on SIGINT/SIGTERM, exactly one JSON line to stdout:
 {"received":…, "stored":…, "duplicates":…, "rejected":…, "reconnects":…, "dropped":…}.
-``console/cli.py`` calls ``add_subcommands``; ``python -m console.sensor_cli`` works alone.
+``console/cli.py`` calls ``add_subcommands``; ``python -m console.cli_sensors`` works alone.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _hostport(text: str):
 
 
 def _settings(args):
-    from layers.sensors.mqtt_feed import MqttSettings
+    from console.feeds.mqtt import MqttSettings
 
     host, port = args.mqtt
     return MqttSettings(host=host, port=port, username=args.username or "", tls=bool(args.tls_ca),
@@ -45,7 +45,8 @@ def _registry(args):
     if not src:
         return generate(args.terminals)
     if src.startswith(("http://", "https://")):
-        return loaders.read_sensorthings(src)
+        from console.feeds.sta_http import read_sensorthings
+        return read_sensorthings(src)
     return loaders.read_gpkg(src) if src.lower().endswith(".gpkg") else loaders.read_csv(src)
 
 
@@ -72,7 +73,7 @@ def _progress(name: str, counts: dict, rate: float, extra: str = "") -> None:
 
 
 def cmd_simulate(args) -> int:
-    from layers.sensors.publisher import Publisher
+    from console.feeds.publisher import Publisher
     from layers.sensors.simulator import Simulator
 
     stop = _Stopper()
@@ -114,8 +115,8 @@ def cmd_simulate(args) -> int:
 
 def cmd_record(args) -> int:
     from layers.sensors.alarms import AlarmBook
-    from layers.sensors.mqtt_feed import MqttFeed
-    from layers.sensors.pipeline import Pipeline
+    from console.feeds.mqtt import MqttFeed
+    from offline.pipeline import Pipeline
     from layers.sensors.state import SensorState
 
     stop = _Stopper()

@@ -11,7 +11,7 @@ import time
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
-from console.sensor_strings import fmt_time, tr
+from layers.sensors.strings import fmt_time, tr
 
 SPEEDS = (1, 10, 60, 300)
 STEP_MS = 500

@@ -1,3 +1,4 @@
+"""The error every reader raises (files, IFC models, sources): one line naming the file and why."""
 from __future__ import annotations
 
 from pathlib import Path

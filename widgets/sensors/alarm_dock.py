@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from console.sensor_strings import district_label, fmt_time, kind_label, state_label, tr
+from layers.sensors.strings import district_label, fmt_time, kind_label, state_label, tr
 from layers.sensors import kinds as K
 from layers.sensors.alarms import ACKNOWLEDGED, ACTIVE, CLEARED
 from layers.sensors.state import CRITICAL
-from widgets.sensor_health import SensorHealth
+from widgets.sensors.health import SensorHealth
 
 COLUMNS = ("severity", "status", "sensor", "kind", "district", "value", "raised", "acked", "cleared")
 SEVERITY_BG = {CRITICAL: QColor(200, 40, 40), 1: QColor(230, 170, 20)}

@@ -1,13 +1,10 @@
-"""Interface strings of the HBIM panel, merged into console.i18n.STRINGS on import."""
+"""Interface strings of heritage BIM (panel, toolbar, legend), merged into layers.i18n.STRINGS on import."""
 from __future__ import annotations
 
-from console import i18n
+from layers import i18n
 
 STRINGS = {
     "hbim.menu": ("遗产建筑(&B)", "&Heritage BIM"),
-    "hbim.edit_menu": ("编辑(&E)", "&Edit"),
-    "hbim.undo": ("撤销", "Undo"),
-    "hbim.redo": ("重做", "Redo"),
     "hbim.dock": ("遗产构件", "Heritage component"),
     "hbim.toolbar": ("遗产建筑信息模型", "Heritage BIM"),
     "hbim.colour_by": ("着色：", "Colour by:"),

@@ -6,9 +6,9 @@ from PySide6.QtWidgets import (
     QRadioButton, QVBoxLayout,
 )
 
-from console.i18n import tr
+from layers.i18n import tr
 from layers.ifc.georef import Placement
-from widgets import hbim_strings  # noqa: F401  (registers the strings)
+from layers import hbim_strings  # noqa: F401  (registers the strings)
 
 
 def _spin(lo, hi, decimals, value=0.0) -> QDoubleSpinBox:
@@ -83,28 +83,3 @@ class PlacementDialog(QDialog):
         else:
             x, y = self.x.value(), self.y.value()
         return Placement(float(x), float(y), self.elevation.value(), self.rotation.value())
-
-
-def ask_placement(window, layer) -> PlacementDialog:
-    """Open the (non-modal) assistant; on OK the model is re-read with the placement."""
-    def view_centre():
-        found = window.view.ground_at(window.view.width() / 2, window.view.height() / 2)
-        if found is None:
-            return None
-        x, y, z = found
-        return x, y, z / max(window.scene.exaggeration(), 1e-9)  # the true ground, not as drawn
-    dlg = PlacementDialog(layer.name, window.project.crs, view_centre, window)
-    dlg.accepted.connect(lambda: place(window, layer, dlg.placement()))
-    dlg.show()
-    return dlg
-
-
-def place(window, layer, placement: Placement):
-    """Swap the layer for one read with the placement; its spec (and so the project file) keeps it."""
-    spec = {"source": layer.source, "placement": placement.to_dict(), "name": layer.name,
-            "name_en": layer.meta.get("name_en"), "group": layer.group, "style": dict(layer.style),
-            "visible": layer.visible, "opacity": layer.opacity}
-    if layer in window.project.layers:
-        window.project.layers.remove(layer)
-    window.load_specs([spec])
-    window.statusBar().showMessage(tr("hbim.placed", name=layer.name), 4000)

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QLabel, QListWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from console.i18n import tr
+from layers.i18n import tr
 from offline.hbim import Damage, Inspection
-from widgets import hbim_strings  # noqa: F401  (registers the strings)
-from widgets.hbim_forms import RecordForms
+from layers import hbim_strings  # noqa: F401  (registers the strings)
+from widgets.hbim.forms import RecordForms
 from widgets.inspector import _text
 
 log = logging.getLogger(__name__)

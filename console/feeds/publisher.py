@@ -22,7 +22,7 @@ import paho.mqtt.client as mqtt
 
 from layers.sensors import batch as B
 from layers.sensors.feed import Counters
-from layers.sensors.mqtt_feed import MqttSettings, make_client
+from console.feeds.mqtt import MqttSettings, make_client
 
 MAX_OUTSTANDING = 20_000  # observations published but not yet acknowledged
 

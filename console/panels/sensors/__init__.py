@@ -1,6 +1,6 @@
 """Sensor panel: the 200k-terminal layer, its live feed, alarm/health dock, chart and time slider.
 
-``install(window)`` is listed in console/extensions.py. The feed (simulator by
+``install(window)`` is the sensors kind's panel in layers/layer_kinds.py. The feed (simulator by
 default; SONGJIANG_NO_FEED=1 keeps it quiet) runs on its own threads and only
 enqueues; a 10 Hz QTimer here reads ``SensorState.version`` and touches VTK
 only when it moved. Data-driven renders are paced so they take at most ~1/8 of
@@ -17,17 +17,15 @@ import time
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
-from console.scene.scene import register_adapter
-from console.scene.sensors import SensorAdapter
-from console.sensor_history import HistoryWorker
-from console.sensor_model import DEFAULT_RATE, HISTORY_RETENTION_S
-from console.sensor_source import feed_enabled, register, sensor_spec
-from console.sensor_strings import kind_label, tr
+from console.panels.sensors.history import HistoryWorker
+from layers.sensors.model import DEFAULT_RATE, HISTORY_RETENTION_S
+from layers.sensors.source import feed_enabled
+from layers.sensors.strings import kind_label, tr
 from layers.bookmarks import bookmark_for_extent
 from layers.sensors import kinds as K
-from widgets.alarm_dock import AlarmDock
-from widgets.sensor_chart import SensorChart
-from widgets.time_slider import TimeSlider
+from widgets.sensors.alarm_dock import AlarmDock
+from widgets.sensors.chart import SensorChart
+from widgets.sensors.time_slider import TimeSlider
 
 log = logging.getLogger(__name__)
 TICK_MS = 100
@@ -38,9 +36,6 @@ FLY_HALF_SPAN = 120.0    # metres around a terminal when flying to it
 
 
 def install(window):
-    register_adapter("sensors", SensorAdapter)
-    register()
-    window.extra_specs.append(sensor_spec())
     window.sensor_panel = SensorPanel(window)
 
 
@@ -83,7 +78,7 @@ class SensorPanel(QObject):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
-        from console.sensor_demo import maybe_schedule_demo
+        from console.panels.sensors.demo import maybe_schedule_demo
         maybe_schedule_demo(self)
 
     def _dock(self, name, widget):
@@ -99,7 +94,7 @@ class SensorPanel(QObject):
         w.resizeDocks([self.alarm_dock, self.chart_dock], [int(w.width() * 0.5)] * 2, Qt.Horizontal)
 
     def retranslate(self):
-        from console.sensor_menus import build_menu
+        from console.panels.sensors.menus import build_menu
         self.menu = build_menu(self.window, self)
         for dock, key in ((self.alarm_dock, "sensors.dock_alarms"), (self.chart_dock, "sensors.dock_chart"),
                           (self.time_dock, "sensors.dock_time")):
@@ -124,8 +119,9 @@ class SensorPanel(QObject):
 
     def _start_feed(self):
         from layers.sensors.simulator import SimulatorFeed
+        from offline.pipeline import start_feed
         try:
-            self.model.start_feed(SimulatorFeed(self.model.registry, rate=DEFAULT_RATE, seed=1))
+            start_feed(self.model, SimulatorFeed(self.model.registry, rate=DEFAULT_RATE, seed=1))
         except Exception as exc:  # noqa: BLE001 — e.g. an unwritable history file
             log.exception("sensor feed did not start")
             self._feed_error = str(exc)  # reported by the next slow tick (GUI thread)

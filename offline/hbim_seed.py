@@ -1,48 +1,19 @@
-"""Where the HBIM models and the user's record store live, and seeding the store once."""
+"""The user's HBIM record store: opening it, seeding it once from the models, grades for colouring."""
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
+from layers import paths
+from layers.hbim import MODELS, models_dir
 from offline.hbim import HbimStore
 
 log = logging.getLogger(__name__)
-ENV_DB = "SONGJIANG_HBIM_DB"
-MODELS = {  # file stem: (zh, en)
-    "dacang_bridge": ("大仓桥", "Dacang Bridge"),
-    "xilin_pagoda": ("西林塔", "Xilin Pagoda"),
-    "du_mansion": ("杜氏雕花楼", "Du family carved mansion"),
-    "xu_pawnshop": ("徐氏当铺", "Xu family pawnshop"),
-    "guanding_hall": ("灌顶禅院大殿", "Guanding Chan Temple hall"),
-}
-
-
-def models_dir() -> Path:
-    import assets
-    return Path(assets.__file__).parent / "hbim"
-
-
-def hbim_specs() -> list[dict]:
-    """Layer specs of the five heritage models (group "HBIM"), loaded with the embedded data."""
-    return [{"source": str(models_dir() / f"{stem}.ifc"), "name": zh, "name_en": en, "group": "HBIM"}
-            for stem, (zh, en) in MODELS.items()]
-
-
-def store_path() -> Path:
-    """$SONGJIANG_HBIM_DB, else hbim.sqlite in the user's application data folder."""
-    if os.environ.get(ENV_DB):
-        return Path(os.environ[ENV_DB])
-    from PySide6.QtCore import QStandardPaths
-    base = QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or str(Path.home() / ".songjiang")
-    return Path(base) / "hbim.sqlite"
-
-
-def open_store(path: Path | None = None) -> HbimStore:
+def open_store(path: Path | None = None, undo_stack=None) -> HbimStore:
     """Open (creating) the store; an empty one is seeded from the models' HBIM property sets."""
-    path = Path(path or store_path())
+    path = Path(path or paths.hbim_store())
     path.parent.mkdir(parents=True, exist_ok=True)
-    store = HbimStore(path)
+    store = HbimStore(path, undo_stack)
     if not store.records("components"):
         seed(store)
     return store
@@ -74,3 +45,8 @@ def latest_values(store: HbimStore, mode: str) -> dict:
         for rec in store.records("damage"):
             out[rec.guid] = max(out.get(rec.guid, 0), int(rec.severity))
     return out
+
+
+def grades(store: HbimStore) -> dict:
+    """What colour-by needs for every model: {"condition": {GlobalId: grade}, "damage": {…}}."""
+    return {mode: latest_values(store, mode) for mode in ("condition", "damage")}

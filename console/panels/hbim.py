@@ -1,0 +1,255 @@
+"""Heritage BIM in the main window: the record inspector dock, the HBIM toolbar and menu, placement.
+
+The bim kind's registry entry (layers/layer_kinds.py) supplies the adapter and
+the five old-town models; this panel adds the window's parts. Selection and
+view tools act on each layer's ``view`` (layers/bim_view.py); record edits and
+view changes are steps on the application's undo stack (``project.undo``).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget
+
+from layers import hbim_strings  # noqa: F401  (registers the strings)
+from layers.bookmarks import Bookmark
+from layers.i18n import tr
+from layers.spec import LayerSpec
+from offline.hbim_seed import grades, open_store
+from widgets.hbim.inspector import HbimInspector
+from widgets.hbim.placement import PlacementDialog
+from widgets.hbim.toolbar import VISIBILITY, HbimToolbar
+
+log = logging.getLogger(__name__)
+DEMO_ENV = "SONGJIANG_DEMO"  # =hbim: after loading, fly to the bridge, colour by condition, open arch ring 3
+
+
+def install(window):
+    window.hbim = HbimPanel(window)
+
+
+class HbimPanel(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self._store = None
+        self._grades: dict | None = None
+        self.placement_dialog = None
+        self.inspector = HbimInspector(lambda: self.store, window.report_error)
+        self.dock = QDockWidget(window)
+        self.dock.setObjectName("hbim")
+        self.dock.setWidget(self.inspector)
+        window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        window.tabifyDockWidget(window.inspector_dock, self.dock)
+        self.actions: dict[str, QAction] = {}
+        act = QAction(window)
+        act.triggered.connect(lambda *_: self.place_selected())
+        self.actions["hbim.place"] = act
+        self.tools = HbimToolbar(window, self)
+        window.addToolBar(Qt.TopToolBarArea, self.tools)
+        window.view.hit.connect(self.on_hit)
+        window.project.layers.events.inserted.connect(self._on_inserted)
+        window.project.layers.events.removed.connect(self._on_removed)
+        window.retranslate_hooks.append(self.retranslate)
+        if os.environ.get(DEMO_ENV) == "hbim":
+            window.loader.finished.connect(self.demo)
+
+    @property
+    def undo(self):
+        return self.window.project.undo
+
+    # the record store (opened when first needed, so a window without HBIM layers never creates it)
+    @property
+    def store(self):
+        if self._store is None:
+            self._store = open_store(undo_stack=self.undo)
+            self._store.changed.connect(self._on_store_changed)
+        return self._store
+
+    def _supply_grades(self, layers):
+        """Colour-by needs the latest grades; read once per store change, shared by every model."""
+        if self._grades is None:
+            try:
+                self._grades = grades(self.store)
+            except Exception as exc:  # noqa: BLE001 — no store: colour as "no record"
+                log.warning("HBIM grades unavailable: %s", exc)
+                self._grades = {}
+        for layer in layers:
+            layer.view.set_grades(self._grades)
+
+    def _on_store_changed(self, table, guid):
+        self._grades = None
+        coloured = [lyr for lyr in self.bim_layers() if lyr.view.colour_by != "none"]
+        if coloured:
+            self._supply_grades(coloured)
+        if guid == self.inspector.guid:
+            self.inspector.refresh()
+
+    def retranslate(self):
+        for key, act in self.actions.items():
+            act.setText(tr(key))
+        self.dock.setWindowTitle(tr("hbim.dock"))
+        self.tools.retranslate()
+        self.inspector.retranslate()
+        mb = self.window.menuBar()
+        menus = mb.actions()
+        menu = mb.addMenu(tr("hbim.menu"))
+        menu.addAction(self.dock.toggleViewAction())
+        menu.addAction(self.tools.actions_by_key["fly_bridge"])
+        menu.addSeparator()
+        menu.addActions([self.tools.actions_by_key[k] for k in (*VISIBILITY, "section")])
+        menu.addSeparator()
+        menu.addAction(self.actions["hbim.place"])
+        if menus:  # keep Help last
+            mb.insertMenu(menus[-1], menu)
+
+    # layers, picking, selection -----------------------------------------------------------
+    def bim_layers(self):
+        return [lyr for lyr in self.window.project.layers if lyr.kind == "bim"]
+
+    def _on_inserted(self, _index, layer):
+        if layer.kind != "bim":
+            return
+        layer.view.changed.connect(lambda what, lyr=layer: self._view_changed(lyr, what))
+        if layer.view.colour_by != "none":
+            self._supply_grades([layer])
+        self.tools.sync()
+        if layer.meta.get("needs_placement"):
+            QTimer.singleShot(0, lambda: self.ask_placement(layer))
+
+    def _on_removed(self, _index, layer):
+        if layer.kind == "bim" and self.selection and self.selection[0] is layer:
+            self.inspector.show_element(None, None)
+
+    def _view_changed(self, layer, what):
+        if what == "colour" and layer.view.colour_by != "none" and not layer.view.grades:
+            self._supply_grades([layer])
+        if what in ("colour", "section"):
+            self.tools.sync()
+
+    @property
+    def selection(self):
+        """(layer, element index) of the selected component, or None."""
+        for layer in self.bim_layers():
+            index = layer.view.selected_index()
+            if index is not None:
+                return layer, index
+        return None
+
+    def on_hit(self, hit):
+        if hit is not None and hit.layer.kind == "bim":
+            self.select(hit.layer, hit.feature)
+        else:
+            self.select(None, None)
+
+    def select(self, layer, index):
+        guid = layer.data.elements[index]["guid"] if layer is not None else None
+        for lyr in self.bim_layers():
+            lyr.view.select(guid if lyr is layer else None)
+        self.inspector.show_element(layer, index)
+        if layer is not None:
+            self.dock.show()
+            self.dock.raise_()
+
+    def select_by_name(self, stem: str, name: str) -> bool:
+        layer = self.model_layer(stem)
+        found = [i for i, e in enumerate(layer.data.elements) if e.get("name") == name] if layer else []
+        if found:
+            self.select(layer, found[0])
+        return bool(found)
+
+    def select_guid(self, guid: str) -> bool:
+        """Select a component by IFC GlobalId in whichever loaded model has it (sensor alarms)."""
+        for layer in self.bim_layers():
+            try:
+                index = layer.data.index_of(guid)
+            except KeyError:
+                continue
+            self.select(layer, index)
+            return True
+        return False
+
+    def model_layer(self, stem: str):
+        return next((lyr for lyr in self.bim_layers() if lyr.source.endswith(f"{stem}.ifc")), None)
+
+    def camera_position(self):
+        """The camera in the project CRS (where a section keeps the far half)."""
+        scene = self.window.scene
+        position = scene.renderer.GetActiveCamera().GetPosition()
+        return scene.project.from_scene([position])[0]
+
+    def fly_to_model(self, stem: str, animate: bool = True):
+        """A close, low view from the west-south-west: arches and facades face the camera."""
+        import numpy as np
+        layer = self.model_layer(stem)
+        if layer is None or not layer.has_bounds():
+            return
+        b = layer.bounds
+        adapter = self.window.scene.adapters.get(layer.id)
+        shift = adapter.ground_shift(np.asarray(layer.data.points)) if adapter else 0.0
+        span = max(b[3] - b[0], b[4] - b[1], b[5] - b[2])
+        focal = ((b[0] + b[3]) / 2, (b[1] + b[4]) / 2, (b[2] + b[5]) / 2 + shift)
+        bm = Bookmark("_hbim", layer.name, layer.meta.get("name_en") or layer.name, focal, span * 2.0, 70.0, 22.0)
+        self.window.project.bookmarks["_hbim"] = bm
+        try:
+            self.window.fly_to("_hbim", animate=animate)
+        finally:
+            del self.window.project.bookmarks["_hbim"]
+
+    # placement assistant ------------------------------------------------------------------
+    def place_selected(self):
+        layer = self.selection[0] if self.selection else None
+        if layer is not None:
+            self.ask_placement(layer)
+
+    def ask_placement(self, layer):
+        if layer not in self.window.project.layers:
+            return
+        if self.selection and self.selection[0] is layer:
+            self.select(None, None)
+        window = self.window
+
+        def view_centre():
+            found = window.view.ground_at(window.view.width() / 2, window.view.height() / 2)
+            if found is None:
+                return None
+            x, y, z = found
+            return x, y, z / max(window.scene.exaggeration(), 1e-9)  # the true ground, not as drawn
+        dlg = PlacementDialog(layer.name, window.project.crs, view_centre, window)
+        dlg.accepted.connect(lambda: self.place(layer, dlg.placement()))
+        dlg.show()
+        self.placement_dialog = dlg
+
+    def place(self, layer, placement):
+        """Swap the layer for one read with the placement; its spec (and so the project file) keeps it."""
+        spec = replace(LayerSpec.of_layer(layer), placement=placement.to_dict(), id=None)
+        if layer in self.window.project.layers:
+            self.window.project.layers.remove(layer)
+        self.window.load_specs([spec])
+        self.window.statusBar().showMessage(tr("hbim.placed", name=layer.name), 4000)
+
+    # documentation screenshot --------------------------------------------------------------
+    def demo(self):
+        """The README picture: the bridge close up, coloured by condition, arch ring 3 open.
+
+        Other panels' layers and bottom docks are put away so the picture shows HBIM only.
+        """
+        if self.model_layer("dacang_bridge") is None:
+            return
+        self.window.loader.finished.disconnect(self.demo)
+        tree = self.window.tree.tree
+        for row in range(tree.topLevelItemCount()):  # through the tree, so its check boxes agree
+            item = tree.topLevelItem(row)
+            layer = self.window.project.layers.by_id(item.data(0, Qt.UserRole + 1))
+            if layer is not None and layer.kind == "sensors":
+                item.setCheckState(0, Qt.Unchecked)
+        for dock in self.window.findChildren(QDockWidget):
+            if self.window.dockWidgetArea(dock) == Qt.BottomDockWidgetArea:
+                dock.hide()
+        self.tools.set_colour_mode("condition")
+        self.fly_to_model("dacang_bridge", animate=False)
+        self.select_by_name("dacang_bridge", "Arch ring 3")

@@ -1,0 +1,42 @@
+"""Where the console keeps the user's data and caches: one helper for every store.
+
+platformdirs gives each platform's convention (XDG folders on Linux, AppData on
+Windows, ~/Library on macOS). Paths are looked up at call time, never at
+import, so an environment set later (tests, a portable install) is honoured.
+``SONGJIANG_DATA_DIR`` and ``SONGJIANG_CACHE_DIR`` move everything at once;
+the per-store variables below move one store.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "songjiang-console"
+
+
+def data_dir() -> Path:
+    """Records the user made (HBIM records, sensor history): back these up."""
+    env = os.environ.get("SONGJIANG_DATA_DIR")
+    return Path(env) if env else platformdirs.user_data_path(APP, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Anything that can be rebuilt (IFC tessellations): safe to delete."""
+    env = os.environ.get("SONGJIANG_CACHE_DIR")
+    return Path(env) if env else platformdirs.user_cache_path(APP, appauthor=False)
+
+
+def hbim_store() -> Path:
+    """$SONGJIANG_HBIM_DB, else hbim.sqlite in the data folder."""
+    env = os.environ.get("SONGJIANG_HBIM_DB")
+    return Path(env) if env else data_dir() / "hbim.sqlite"
+
+
+def sensor_history() -> Path | None:
+    """$SONGJIANG_SENSOR_HISTORY ('' records nothing), else sensor-history.sqlite in the data folder."""
+    env = os.environ.get("SONGJIANG_SENSOR_HISTORY")
+    if env is not None:
+        return Path(env) if env else None
+    return data_dir() / "sensor-history.sqlite"

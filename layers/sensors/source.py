@@ -1,0 +1,55 @@
+"""The sensor layer's built-in source ("sensors:default"), loaded like any file.
+
+The layer-kind registry (layers/layer_kinds.py) sends specs whose source starts
+with "sensors:" here. Building the 200k registry (~0.8 s) and priming its state
+thus happen on the loader's threads in the window, in-line in ``snapshot``, and
+a saved project re-opens its sensor layer like any other.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import os
+
+from layers import paths
+from layers.crs import transform_xy
+from layers.layer import Layer
+from layers.sensors.model import SensorModel, default_registry
+from layers.sensors.strings import STRINGS
+from layers.spec import LayerSpec
+
+log = logging.getLogger(__name__)
+DEFAULT_SOURCE = "sensors:default"
+
+
+def sensor_spec() -> LayerSpec:
+    zh, en = STRINGS["sensors.layer"]
+    return LayerSpec(source=DEFAULT_SOURCE, name=zh, name_en=en, style={"colour_by": "state"})
+
+
+def default_specs() -> list[LayerSpec]:
+    return [sensor_spec()]
+
+
+def feed_enabled() -> bool:
+    return os.environ.get("SONGJIANG_NO_FEED", "") not in ("1", "true", "yes")
+
+
+def build_layers(spec: LayerSpec, project_crs, progress=None) -> list[Layer]:
+    """Registry + live model for a "sensors:" spec (runs on a loader thread in the window)."""
+    if spec.source != DEFAULT_SOURCE:
+        raise ValueError(f"{spec.source}: unknown sensor source (only '{DEFAULT_SOURCE}' is built in)")
+    reg = default_registry()
+    if reg.crs != project_crs.crs:  # the generator works in EPSG:4549; follow another project CRS
+        reg = copy.copy(reg)
+        x, y = transform_xy(reg.xyz[:, 0], reg.xyz[:, 1], reg.crs, project_crs.crs)
+        reg.xyz = reg.xyz.copy()
+        reg.xyz[:, 0], reg.xyz[:, 1] = x, y
+        reg.crs = project_crs.crs
+    model = SensorModel(reg, history_path=paths.sensor_history())
+    if feed_enabled():
+        model.prime()
+    layer = Layer(name=STRINGS["sensors.layer"][0], kind="sensors", data=model, bounds=reg.bounds(),
+                  source=spec.source)
+    layer.meta["name_en"] = STRINGS["sensors.layer"][1]
+    return [layer]
