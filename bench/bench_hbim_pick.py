@@ -28,7 +28,7 @@ def build_scene(with_terrain: bool):
     from layers.crs import ProjectCRS
     from layers.layer import LayerList
     from layers.loading import embedded_specs, load_spec
-    from layers.hbim import default_specs as hbim_default_specs
+    from layers.bim.heritage import default_specs as hbim_default_specs
     quiet_vtk_logging()
     crs = ProjectCRS()
     layers = LayerList()

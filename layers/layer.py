@@ -37,7 +37,7 @@ class Layer:
     group: str = ""
     meta: dict = field(default_factory=dict, repr=False)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    view: Any = field(default=None, repr=False)  # the kind's view state (layers/bim_view.py…), if it has one
+    view: Any = field(default=None, repr=False)  # the kind's view state (layers/bim/view.py…), if it has one
 
     def __post_init__(self):
         kind = layer_kinds.get(self.kind)  # unknown kinds fail here, loudly

@@ -75,4 +75,6 @@ def load_project(path, progress: Progress = NULL_PROGRESS, on_error=None):
             if on_error is None:
                 raise
             on_error(str(exc))
+    from layers.bookmarks import default_bookmarks
+    project.bookmarks = {**default_bookmarks(project.layers), **project.bookmarks}
     return project

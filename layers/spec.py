@@ -26,7 +26,7 @@ class LayerSpec:
     table: str | None = None         # one GeoPackage table of a file that has many
     assume_crs: str | None = None    # the CRS a file does not state (e.g. "GCJ-02")
     placement: dict | None = None    # where to put an IFC model without georeference
-    view: dict | None = None         # the kind's saved view state (layers/bim_view.py…)
+    view: dict | None = None         # the kind's saved view state (layers/bim/view.py…)
     id: str | None = None
     order: int = 0                   # load order, so parallel loads insert in the order asked
 

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+import sqlite_utils
 from psygnal import Signal
 
 from layers.undo import UndoStack
@@ -92,6 +93,12 @@ class Intervention:
     id: str = field(default_factory=_uid)
 
 
+SEARCHABLE = {  # what "search the records" looks in, per table
+    "components": ["guid", "classification", "period", "material", "structural_role"],
+    "inspections": ["guid", "surveyor", "notes"],
+    "damage": ["guid", "type", "location", "extent"],
+    "interventions": ["guid", "type", "materials", "contractor"],
+}
 KINDS = {"components": Component, "inspections": Inspection, "damage": Damage, "interventions": Intervention}
 TABLE_OF = {cls: name for name, cls in KINDS.items()}
 _LISTS = {"photos", "documents"}
@@ -130,12 +137,28 @@ class HbimStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # field edits must survive power loss
         self.db.execute("PRAGMA busy_timeout=5000")
+        # INSERT OR REPLACE must fire the delete trigger that keeps the full-text index in step
+        self.db.execute("PRAGMA recursive_triggers=ON")
+        self._schema()
+
+    def _schema(self):
+        """Tables, indexes and full-text search, made with sqlite-utils; idempotent.
+
+        A store written by an older version gains the columns newer record types added,
+        so an upgraded console opens a surveyor's existing file instead of failing on it.
+        """
+        db = sqlite_utils.Database(self.db)
         for table, cls in KINDS.items():
-            cols = ", ".join(f"{f.name} TEXT" + (" PRIMARY KEY" if f.name == _key(table) else "")
-                             for f in fields(cls))
-            self.db.execute(f"CREATE TABLE IF NOT EXISTS hbim_{table} ({cols})")
+            t = db.table(f"hbim_{table}")
+            columns = {f.name: str for f in fields(cls)}
+            if not t.exists():
+                t.create(columns, pk=_key(table))
+            for name in columns.keys() - t.columns_dict.keys():
+                t.add_column(name, str)
             if table != "components":
-                self.db.execute(f"CREATE INDEX IF NOT EXISTS hbim_{table}_guid ON hbim_{table} (guid)")
+                t.create_index(["guid"], index_name=f"hbim_{table}_guid", if_not_exists=True)
+            if not t.detect_fts():
+                t.enable_fts(SEARCHABLE[table], create_triggers=True)
 
     def close(self):
         self.db.close()
@@ -171,6 +194,23 @@ class HbimStore:
         cur = self.db.execute(sql, (guid,) if guid else ())
         names = [c[0] for c in cur.description]
         return [self._decode(table, dict(zip(names, r))) for r in cur.fetchall()]
+
+    def search(self, text: str, limit: int = 50) -> list[str]:
+        """GlobalIds of components whose records mention ``text`` (full-text, best match first).
+
+        A GlobalId, or its start, finds its component too, whatever the tokenizer makes of "$" and "_".
+        """
+        text = text.strip()
+        if not text:
+            return []
+        found = [r[0] for r in self.db.execute(
+            "SELECT guid FROM hbim_components WHERE guid LIKE ? ESCAPE '\\' ORDER BY guid LIMIT ?",
+            (text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", limit))]
+        db = sqlite_utils.Database(self.db)
+        for table in KINDS:
+            for row in db.table(f"hbim_{table}").search(text, columns=["guid"], limit=limit, quote=True):
+                found.append(row["guid"])
+        return list(dict.fromkeys(found))[:limit]
 
     def for_component(self, guid: str) -> dict:
         return {"component": self.get("components", guid),

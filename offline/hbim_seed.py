@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 
 from layers import paths
-from layers.hbim import MODELS, models_dir
+from layers.bim.heritage import MODELS, models_dir
 from offline.hbim import HbimStore
 
 log = logging.getLogger(__name__)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from layers.sensors.alarms import AlarmEvent
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS obs (sensor INTEGER NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL,
     PRIMARY KEY (sensor, time)) WITHOUT ROWID;
@@ -30,6 +32,10 @@ _DISTINCT = """WITH RECURSIVE s(sensor) AS (SELECT min(sensor) FROM obs UNION AL
     SELECT (SELECT min(sensor) FROM obs WHERE sensor > s.sensor) FROM s WHERE s.sensor IS NOT NULL)"""
 _AT = _DISTINCT + """ SELECT o.sensor, o.time, o.value FROM s JOIN obs o ON o.sensor = s.sensor
     AND o.time = (SELECT max(time) FROM obs WHERE sensor = s.sensor AND time <= ?1 AND time >= ?2)"""
+
+
+def _as_event(e) -> AlarmEvent:
+    return e if isinstance(e, AlarmEvent) else AlarmEvent(*e)
 
 
 class HistoryError(RuntimeError):
@@ -84,9 +90,9 @@ class HistoryStore:
         return self._write("INSERT OR IGNORE INTO obs VALUES (?, ?, ?)", rows)
 
     def append_alarm_events(self, events) -> int:
-        """Events as AlarmBook.events tuples: (alarm, sensor, event, severity, t, who, value)."""
-        rows = [(a, s, e, sev, int(round(t * 1000)), who, None if v != v else v)
-                for a, s, e, sev, t, who, v in events]
+        """AlarmEvent records (layers/sensors/alarms.py), or tuples in their field order."""
+        rows = [(e.alarm, e.sensor, e.event, e.severity, int(round(e.time * 1000)), e.who,
+                 None if e.value != e.value else e.value) for e in map(_as_event, events)]
         return self._write("INSERT INTO alarm_events VALUES (?, ?, ?, ?, ?, ?, ?)", rows) if rows else 0
 
     def count(self) -> int:

@@ -52,3 +52,13 @@ def test_import_linter_contract_is_kept():
     import tomllib
     contracts = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
     assert f"Contracts: {len(contracts)} kept, 0 broken." in out.stdout
+
+
+def test_no_other_distribution_claims_our_package_names():
+    """Our five top-level names install into the console's own venv; nothing else there may ship them."""
+    from importlib.metadata import packages_distributions
+    owners = packages_distributions()
+    ours = ("console", "layers", "widgets", "offline", "assets", "bench")
+    clashes = {name: owners[name] for name in ours
+               if any(d.lower().replace("_", "-") != "songjiang-console" for d in owners.get(name, []))}
+    assert clashes == {}

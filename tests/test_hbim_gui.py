@@ -233,3 +233,35 @@ def test_ifc_without_georeference_is_placed_by_the_assistant(window, qtbot, shar
     assert sum(lyr.source == str(path.resolve()) for lyr in window.project.layers) == 1  # the unplaced copy is gone
     b = layer.bounds
     assert abs((b[0] + b[3]) / 2 - x) < 30 and abs((b[1] + b[4]) / 2 - y) < 30
+
+
+def test_view_tools_are_undoable_steps(window, qtbot):
+    layer, adapter, i = _pick_arch_ring_3(window, qtbot)
+    meshed = set(np.unique(layer.data.triangle_element).tolist())
+    window.hbim.tools.actions_by_key["isolate"].trigger()
+    assert _solid_features(adapter) == {i}
+    undo = window.actions["action.undo"]
+    assert undo.isEnabled() and "单独显示" in undo.text()  # Edit › Undo names the step
+    undo.trigger()
+    assert _solid_features(adapter) == meshed and layer.view.default == 2
+    window.actions["action.redo"].trigger()
+    assert _solid_features(adapter) == {i}
+
+
+def test_window_project_keeps_the_bim_view_state(window, qtbot, tmp_path):
+    layer, adapter, i = _pick_arch_ring_3(window, qtbot)
+    tools = window.hbim.tools
+    tools.actions_by_key["xray"].trigger()
+    tools.set_colour_mode("condition")
+    tools.actions_by_key["section"].trigger()
+    saved_views = {lyr.source: lyr.view.to_dict() for lyr in window.hbim.bim_layers()}
+    path = window.save_project(tmp_path / "heritage.sjproj")
+    window.open_project(path)
+    qtbot.waitUntil(lambda: len(window.hbim.bim_layers()) == 5 and not window.loader.busy(), timeout=60000)
+    assert window.errors == []
+    assert {lyr.source: lyr.view.to_dict() for lyr in window.hbim.bim_layers()} == saved_views
+    reopened = window.hbim.model_layer("dacang_bridge")
+    again = window.scene.adapters[reopened.id]
+    assert _solid_features(again) == {i} and again.ghost.GetMapper().GetInput().GetNumberOfCells() > 0
+    assert again.solid.GetMapper().GetNumberOfClippingPlanes() == 1
+    assert tools.colour_box.currentIndex() == 1 and tools.actions_by_key["section"].isChecked()

@@ -78,3 +78,38 @@ def test_put_many_is_one_undo_step(store):
     assert len(store.records("damage")) == 1
     store.undo()
     assert store.for_component(GUID) == {"component": None, "inspections": [], "damage": [], "interventions": []}
+
+
+def test_search_finds_components_by_record_text_and_globalid(tmp_path):
+    from offline.hbim import Component, Damage, HbimStore, Inspection
+    store = HbimStore(tmp_path / "s.sqlite")
+    store.put(Component(guid="2O2Fr$t4X7Zf8NOew3FLOH", classification="arch ring", material="granite"))
+    store.put(Component(guid="0aBc_dEf", classification="eave bracket set", material="fir"))
+    store.put(Damage(guid="0aBc_dEf", type="biological colonization", severity=2, location="north face"))
+    store.put(Inspection(guid="2O2Fr$t4X7Zf8NOew3FLOH", date="2026-11-29", notes="新裂缝 near keystone"))
+    assert store.search("granite") == ["2O2Fr$t4X7Zf8NOew3FLOH"]
+    assert store.search("colonization") == ["0aBc_dEf"]
+    assert store.search("2O2Fr$t4") == ["2O2Fr$t4X7Zf8NOew3FLOH"], "a GlobalId prefix, '$' and all"
+    assert store.search("keystone") == ["2O2Fr$t4X7Zf8NOew3FLOH"]
+    store.put(Component(guid="0aBc_dEf", classification="eave bracket set", material="camphor"))
+    assert store.search("fir") == [] and store.search("camphor") == ["0aBc_dEf"], "the index follows edits"
+    store.undo()
+    assert store.search("fir") == ["0aBc_dEf"], "and undo"
+    assert store.search("") == [] and store.search('"unbalanced') == []
+    store.close()
+
+
+def test_a_store_from_an_older_version_gains_new_columns(tmp_path):
+    import sqlite3
+    from offline.hbim import Component, HbimStore
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE hbim_components (guid TEXT PRIMARY KEY, model TEXT, classification TEXT)")
+    con.execute("INSERT INTO hbim_components VALUES ('G1', 'bridge', 'arch ring')")
+    con.commit()
+    con.close()
+    store = HbimStore(path)
+    assert store.get("components", "G1").classification == "arch ring"
+    store.put(Component(guid="G2", material="granite", structural_role="primary"))
+    assert store.get("components", "G2").material == "granite"
+    store.close()

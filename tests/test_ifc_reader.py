@@ -47,7 +47,8 @@ def test_fzk_haus_records_and_mesh(shared_ifc):
     assert any(e["materials"] for e in walls)
     # Every element that has triangles is a real product of the file, and there are many.
     owners = {model.elements[i]["ifc_class"] for i in np.unique(model.triangle_element)}
-    assert {"IfcWallStandardCase", "IfcSlab", "IfcRoof"} <= owners or "IfcWallStandardCase" in owners
+    # FZK-Haus models its roof as slabs (IfcRoof decomposes into IfcSlab), so no IfcRoof owns triangles.
+    assert {"IfcWallStandardCase", "IfcSlab", "IfcWindow", "IfcDoor", "IfcStair"} <= owners
     wall_idx = model.index_of(walls[0]["guid"])
     assert (model.triangle_element == wall_idx).any()
     layer = model.to_layer()
@@ -95,3 +96,25 @@ def test_kernels_agree_on_element_set(shared_ifc, tmp_path):
     lo, hi = np.array(occ.bounds[:3]), np.array(occ.bounds[3:])
     assert np.array(auto.bounds[:3]) == pytest.approx(lo, abs=0.01)
     assert np.array(auto.bounds[3:]) == pytest.approx(hi, abs=0.01)
+
+
+def test_loads_opening_a_new_cache_at_once_all_succeed(tmp_path):
+    """First start on a new machine: the window's loader threads open an empty cache at the same moment."""
+    import threading
+    from layers.ifc.cache import TessellationCache
+    for round_ in range(20):  # the race is won or lost at random: give it chances to show
+        folder, caches, errors = tmp_path / f"c{round_}", [], []
+        gate = threading.Barrier(6)
+
+        def open_cache():
+            gate.wait()
+            try:
+                caches.append(TessellationCache(folder))
+            except Exception as exc:  # noqa: BLE001 — what the loader would have reported
+                errors.append(exc)
+        threads = [threading.Thread(target=open_cache) for _ in range(6)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == [] and all(c.usable for c in caches)

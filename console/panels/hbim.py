@@ -2,7 +2,7 @@
 
 The bim kind's registry entry (layers/layer_kinds.py) supplies the adapter and
 the five old-town models; this panel adds the window's parts. Selection and
-view tools act on each layer's ``view`` (layers/bim_view.py); record edits and
+view tools act on each layer's ``view`` (layers/bim/view.py); record edits and
 view changes are steps on the application's undo stack (``project.undo``).
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
-from layers import hbim_strings  # noqa: F401  (registers the strings)
+from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 from layers.bookmarks import Bookmark
 from layers.i18n import tr
 from layers.spec import LayerSpec

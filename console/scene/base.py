@@ -14,6 +14,7 @@ class LayerAdapter:
         layer.events.visible.connect(self._on_visible)
         layer.events.opacity.connect(self._on_style)
         layer.events.style.connect(self._on_style)
+        layer.events.data.connect(self._on_data)
 
     def build(self):
         raise NotImplementedError
@@ -45,6 +46,13 @@ class LayerAdapter:
         self.layer.events.visible.disconnect(self._on_visible)
         self.layer.events.opacity.disconnect(self._on_style)
         self.layer.events.style.disconnect(self._on_style)
+        self.layer.events.data.disconnect(self._on_data)
+
+    def _on_data(self, *_):
+        """New data on the same layer (an edit, a re-read): rebuild the props in place."""
+        self.rebuild()
+        self.scene.refresh_labels()
+        self.scene.request_render()
 
     def _on_visible(self, *_):
         self.apply_visibility()

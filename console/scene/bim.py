@@ -1,6 +1,6 @@
 """BIM (IFC) layers: one mesh per model, coloured per element, with x-ray, isolate, section and highlight.
 
-The adapter only renders ``layer.view`` (layers/bim_view.py): per-element
+The adapter only renders ``layer.view`` (layers/bim/view.py): per-element
 visibility (hidden / ghost / solid), the selection, the section plane and the
 colour mode all live there, so projects, snapshots and undo see them. The solid
 and ghost meshes are rebuilt from numpy masks over the model's triangles, which
@@ -17,14 +17,17 @@ from console.vtk_imports import (
     numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkActor, vtkCellArray, vtkFeatureEdges,
     vtkLegendBoxActor, vtkPlane, vtkPoints, vtkPolyData, vtkPolyDataMapper,
 )
-from layers import hbim_strings  # noqa: F401  (the legend's words)
-from layers.bim_view import HIDDEN, GHOST, SOLID  # noqa: F401  (re-exported for tests and benches)
+from layers.bim import strings as hbim_strings  # noqa: F401  (the legend's words)
+from layers.bim.view import HIDDEN, GHOST, SOLID  # noqa: F401  (re-exported for tests and benches)
 from layers.i18n import tr
 
 GHOST_OPACITY = 0.15
 NO_DATA = "#b4b4b4"
 GRADE_COLOURS = {1: "#1a9850", 2: "#91cf60", 3: "#fee08b", 4: "#fc8d59", 5: "#d73027"}
 HIGHLIGHT = (0.0, 0.95, 1.0)
+MARKER = "#c8102e"        # heritage red: a model too small to see is shown by this symbol …
+MARKER_BELOW_PX = 4.0     # … while its narrower horizontal side spans fewer pixels than this
+MARKER_PX = 11.0
 
 
 def _polys(faces: np.ndarray) -> vtkCellArray:
@@ -67,9 +70,43 @@ class BimAdapter(LayerAdapter):
         self.solid, self.ghost, self.mark = _mapper_actor(), _mapper_actor(), _mapper_actor(-6.0)
         self.ghost.PickableOff()
         self.mark.PickableOff()
-        self.props = [self.solid, self.ghost, self.mark]
+        self.marker = self._marker(xyz)
+        self.props = [self.solid, self.ghost, self.mark, self.marker]
         self.apply_style()
         self._apply_section()
+        if getattr(self, "_observer", None) is None:
+            self._observer = self.scene.renderer.AddObserver("StartEvent", self._before_render)
+
+    def _marker(self, xyz: np.ndarray) -> vtkActor:
+        """The model as a symbol at district and city scale, where its geometry is under a pixel wide."""
+        from console.scene import polydata
+        top = [[(xyz[:, 0].min() + xyz[:, 0].max()) / 2, (xyz[:, 1].min() + xyz[:, 1].max()) / 2,
+                xyz[:, 2].max()]] if len(xyz) else np.zeros((0, 3))
+        self._span = float(np.ptp(xyz[:, :2], axis=0).min()) if len(xyz) else 0.0
+        actor = _mapper_actor()
+        actor.GetMapper().SetInputData(polydata.vertices(self.scene.project.to_scene(np.asarray(top, float))))
+        actor.GetMapper().SetRelativeCoincidentTopologyPointOffsetParameter(-60)
+        actor.GetMapper().ScalarVisibilityOff()
+        p = actor.GetProperty()
+        p.SetPointSize(MARKER_PX)
+        p.RenderPointsAsSpheresOn()
+        p.LightingOff()
+        actor.PickableOff()
+        actor.SetVisibility(False)
+        return actor
+
+    def _before_render(self, *_):
+        """Show the symbol only while the model itself is too small on screen to be seen."""
+        renderer = self.scene.renderer
+        cam = renderer.GetActiveCamera()
+        height = max(renderer.GetSize()[1], 1)
+        distance = max(cam.GetDistance(), 1.0)
+        if cam.GetParallelProjection():
+            metres_per_px = 2 * cam.GetParallelScale() / height
+        else:
+            metres_per_px = 2 * distance * np.tan(np.radians(cam.GetViewAngle() / 2)) / height
+        small = self._span / max(metres_per_px, 1e-9) < MARKER_BELOW_PX
+        self.marker.SetVisibility(bool(self.layer.visible and small and self.state.any()))
 
     def ground_shift(self, xyz: np.ndarray) -> float:
         """Keep the model standing on the drawn (vertically exaggerated) ground, not scaled with it."""
@@ -141,6 +178,7 @@ class BimAdapter(LayerAdapter):
             self._apply_section()
         elif what == "colour":
             self._fill()
+            self.marker.GetProperty().SetColor(self._marker_colour())
             self.legend.update()
         self.scene.request_render()
 
@@ -167,10 +205,20 @@ class BimAdapter(LayerAdapter):
         self.solid.GetProperty().SetOpacity(op)
         self.ghost.GetProperty().SetOpacity(op * GHOST_OPACITY)
         self.ghost.GetProperty().SetAmbient(0.3)
+        self.marker.GetProperty().SetColor(self._marker_colour())
+        self.marker.GetProperty().SetOpacity(op)
         p = self.mark.GetProperty()
         p.SetColor(HIGHLIGHT)
         p.SetLineWidth(3.0)
         p.LightingOff()
+
+    def _marker_colour(self):
+        """Heritage red, or the worst grade of the model when coloured by condition or damage."""
+        if self.view.colour_by in ("condition", "damage"):
+            values = self.view.grade_of()
+            worst = max((int(values.get(e["guid"], 0)) for e in self.layer.data.elements), default=0)
+            return rgb(GRADE_COLOURS.get(worst, NO_DATA))
+        return rgb(MARKER)
 
     def pick_feature(self, prop, cell_id):
         if prop is not self.solid or cell_id < 0:
@@ -184,10 +232,13 @@ class BimAdapter(LayerAdapter):
 
     def apply_visibility(self):
         super().apply_visibility()
+        if hasattr(self, "marker"):
+            self.marker.SetVisibility(False)  # the next frame decides (_before_render)
         if hasattr(self, "legend"):
             self.legend.update()
 
     def close(self):
+        self.scene.renderer.RemoveObserver(self._observer)
         self.view.changed.disconnect(self._on_view)
         super().close()
         self.legend.update(leaving=self.layer)

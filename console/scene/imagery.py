@@ -77,8 +77,10 @@ class ImageryAdapter(LayerAdapter):
         texture.MipmapOn()
         mapper = vtkPolyDataMapper()
         mapper.SetInputData(pd)
+        # No pull toward the camera: the terrain under it is pushed back instead. A pull scales with
+        # distance and, from 3 km out, buried every 10 m-tall heritage model under the basemap.
         mapper.SetResolveCoincidentTopologyToPolygonOffset()
-        mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(-1, -2)
+        mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(0, 0)
         self.actor = vtkActor()
         self.actor.SetMapper(mapper)
         self.actor.SetTexture(texture)

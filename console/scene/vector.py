@@ -45,9 +45,11 @@ class VectorAdapter(LayerAdapter):
         mapper = vtkPolyDataMapper()
         mapper.SetInputData(pd)
         mapper.ScalarVisibilityOff()
+        # Units only, no slope factor: a factor pull grows with distance and, seen from a few km,
+        # drew district fills over the 10 m-tall heritage models standing on them.
         mapper.SetResolveCoincidentTopologyToPolygonOffset()
-        mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(offset, offset * 2)
-        mapper.SetRelativeCoincidentTopologyLineOffsetParameters(offset, offset * 2)
+        mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(0, offset * 2)
+        mapper.SetRelativeCoincidentTopologyLineOffsetParameters(0, offset * 2)
         mapper.SetRelativeCoincidentTopologyPointOffsetParameter(offset * 2)
         actor = vtkActor()
         actor.SetMapper(mapper)

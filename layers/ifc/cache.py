@@ -49,12 +49,29 @@ class TessellationCache:
     def __init__(self, cache_dir=None, max_entries: int = 64):
         self.path = Path(cache_dir or paths.cache_dir()) / "ifc-tessellation.sqlite"
         self.max_entries = max_entries
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS models (key TEXT PRIMARY KEY, created REAL, meta BLOB)")
-            db.execute("CREATE TABLE IF NOT EXISTS arrays (key TEXT, name TEXT, dtype TEXT, shape TEXT,"
-                       " data BLOB, PRIMARY KEY (key, name))")
+        self.usable = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._create()
+            self.usable = True
+        except (OSError, sqlite3.Error) as exc:  # no cache is slower, never an error
+            log.warning("IFC cache %s unusable (%s); reading without it", self.path, exc)
+
+    def _create(self, attempts: int = 20):
+        """Two loads opening a new cache at once race to switch it to WAL; SQLite answers the
+        loser "database is locked" at once (no busy wait for that switch), so try again."""
+        for attempt in range(attempts):
+            try:
+                with self._connect() as db:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.execute("CREATE TABLE IF NOT EXISTS models (key TEXT PRIMARY KEY, created REAL, meta BLOB)")
+                    db.execute("CREATE TABLE IF NOT EXISTS arrays (key TEXT, name TEXT, dtype TEXT, shape TEXT,"
+                               " data BLOB, PRIMARY KEY (key, name))")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
@@ -63,6 +80,8 @@ class TessellationCache:
         return db
 
     def get(self, key: str) -> dict | None:
+        if not self.usable:
+            return None
         try:
             db = self._connect()
             try:
@@ -84,6 +103,8 @@ class TessellationCache:
         return raw
 
     def put(self, key: str, raw: dict):
+        if not self.usable:
+            return
         mesh = raw.get("mesh", {})
         meta = dict(raw, mesh={k: v for k, v in mesh.items() if k not in ARRAYS})
         blob = zlib.compress(json.dumps(meta).encode("utf-8"), 3)

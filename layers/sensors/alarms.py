@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,6 +21,18 @@ from layers.sensors.state import CRITICAL, NORMAL, OFFLINE, STALE, WARNING, Sens
 ACTIVE, ACKNOWLEDGED, CLEARED = "active", "acknowledged", "cleared"
 MAX_EVENTS = 200_000
 SEVERITY = {WARNING: "warning", CRITICAL: "critical"}
+
+
+class AlarmEvent(NamedTuple):
+    """One change in an alarm's life, as the history store keeps it."""
+
+    alarm: int
+    sensor: int
+    event: str          # raised | escalated | acknowledged | cleared | normal
+    severity: int
+    time: float         # seconds since 1970
+    who: str = ""
+    value: float = float("nan")
 
 
 @dataclass
@@ -44,13 +57,13 @@ class AlarmBook:
         self.registry = state.registry
         self.alarms: dict[int, Alarm] = {}
         self.open_by_sensor: dict[int, int] = {}
-        self.events: list[tuple] = []  # (alarm id, sensor, event, severity, time, who, value)
+        self.events: list[AlarmEvent] = []
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self.version = 0
 
     def _event(self, a: Alarm, event: str, t: float, who: str = "", value: float = float("nan")):
-        self.events.append((a.id, a.sensor, event, a.severity, t, who, value))
+        self.events.append(AlarmEvent(a.id, a.sensor, event, a.severity, t, who, value))
         if len(self.events) > MAX_EVENTS:  # nobody drains (no history store): keep the newest
             del self.events[: MAX_EVENTS // 2]
         self.version += 1
@@ -141,7 +154,7 @@ class AlarmBook:
             c[SEVERITY[a.severity]] += 1
         return out
 
-    def drain_events(self) -> list[tuple]:
+    def drain_events(self) -> list[AlarmEvent]:
         with self._lock:
             ev, self.events = self.events, []
             return ev

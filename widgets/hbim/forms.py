@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 
 from layers.i18n import tr
 from offline.hbim import ICOMOS_ISCS
-from layers import hbim_strings  # noqa: F401  (registers the strings)
+from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 
 # The terms a surveyor meets most on brick, stone and timber, first; the full glossary follows.
 COMMON_DAMAGE = ("crack", "erosion", "black crust", "biological colonization", "efflorescence",

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from layers.i18n import tr
 from offline.hbim import Damage, Inspection
-from layers import hbim_strings  # noqa: F401  (registers the strings)
+from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 from widgets.hbim.forms import RecordForms
 from widgets.inspector import _text
 

@@ -1,6 +1,6 @@
 """The HBIM toolbar: colour by condition/damage, isolate/hide/x-ray, section, fly-to.
 
-Every button changes the BIM layers' view state (layers/bim_view.py) as one
+Every button changes the BIM layers' view state (layers/bim/view.py) as one
 undoable step on the application's undo stack; the scene adapters draw what the
 state says. ``panel`` supplies the BIM layers, the selection, the undo stack,
 the camera position and the flight to a model.
@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
-from layers import hbim_strings  # noqa: F401  (registers the strings)
-from layers.bim_view import COLOUR_MODES, VISIBILITY_ACTIONS, section_plane
+from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
+from layers.bim.view import COLOUR_MODES, VISIBILITY_ACTIONS, section_plane
 from layers.i18n import tr
 from layers.undo import change_views
 
