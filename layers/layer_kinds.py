@@ -29,6 +29,7 @@ class LayerKind:
     name: str
     model: str          # class of Layer.data
     adapter: str        # scene adapter (console/scene/), built for every layer of the kind
+    style: str = ""     # typed style (layers/styles.py): what layer.style's keys mean
     view: str = ""      # view-state model (selection, visibility, colour-by…), saved with projects
     panel: str = ""     # install(window): the kind's docks, menus and tools in the window
     prefix: str = ""    # sources that are not files, e.g. "sensors:" …
@@ -40,6 +41,9 @@ class LayerKind:
 
     def adapter_class(self):
         return resolve(self.adapter)
+
+    def style_class(self):
+        return resolve(self.style) if self.style else None
 
     def make_view(self, data):
         return resolve(self.view)(data) if self.view else None
@@ -87,14 +91,17 @@ def panels() -> list[str]:
 
 
 for _kind in (
-    LayerKind("terrain", "layers.data:RasterData", "console.scene.terrain:TerrainAdapter"),
-    LayerKind("imagery", "layers.data:RasterData", "console.scene.imagery:ImageryAdapter"),
-    LayerKind("vector", "layers.data:VectorData", "console.scene.vector:VectorAdapter"),
-    LayerKind("bim", "layers.ifc.reader:IfcModel", "console.scene.bim:BimAdapter",
+    LayerKind("terrain", "layers.data:RasterData", "console.scene.terrain:TerrainAdapter",
+              style="layers.styles:TerrainStyle"),
+    LayerKind("imagery", "layers.data:RasterData", "console.scene.imagery:ImageryAdapter",
+              style="layers.styles:ImageryStyle"),
+    LayerKind("vector", "layers.data:VectorData", "console.scene.vector:VectorAdapter",
+              style="layers.styles:VectorStyle"),
+    LayerKind("bim", "layers.ifc.reader:IfcModel", "console.scene.bim:BimAdapter", style="layers.styles:BimStyle",
               view="layers.bim.view:BimView", panel="console.panels.hbim:install",
               defaults="layers.bim.heritage:default_specs"),
     LayerKind("sensors", "layers.sensors.model:SensorModel", "console.scene.sensors:SensorAdapter",
-              panel="console.panels.sensors:install", prefix="sensors:",
+              style="layers.styles:SensorStyle", panel="console.panels.sensors:install", prefix="sensors:",
               source="layers.sensors.source:build_layers", defaults="layers.sensors.source:default_specs"),
 ):
     register(_kind)

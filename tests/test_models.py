@@ -125,3 +125,14 @@ def test_kinds_resolve_by_model_class_and_fail_loudly():
         layer_kinds.resolve("layers.nowhere:Thing")
     bim = layer_kinds.get("bim")
     assert bim.view and bim.panel and bim.defaults, "the bim kind declares its view state, panel and models"
+
+
+def test_typed_styles_read_a_hand_edited_project_safely():
+    from layers.styles import SensorStyle, VectorStyle, style_of
+    s = VectorStyle.of({"colour": "#112233", "line_width": "3", "fill_opacity": "lots", "unknown": 1})
+    assert (s.colour, s.line_width, s.fill_opacity, s.label_lift) == ("#112233", 3.0, 0.35, 40.0)
+    sensors = SensorStyle.of({"colour_by": "rainbow", "kinds": ["noise", "pm25"]})
+    assert sensors.colour_by == "state" and sensors.kinds == ("noise", "pm25")
+    layer = Layer(name="t", kind="terrain", style={"vertical_exaggeration": 3})
+    assert style_of(layer).vertical_exaggeration == 3.0
+    assert all(kind.style_class() is not None for kind in layer_kinds.KINDS.values()), "every kind types its style"

@@ -15,6 +15,7 @@ from console.scene.labels import SceneLabels
 from console.scene.overlays import MapOverlays
 from console.vtk_imports import vtkRenderer
 from layers import layer_kinds
+from layers.styles import TerrainStyle
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class Scene:
 
     def exaggeration(self, layer=None) -> float:
         terrain = layer or next(iter(self.terrain_layers()), None)
-        return float(terrain.style.get("vertical_exaggeration", 1.0)) if terrain else 1.0
+        return TerrainStyle.of(terrain.style).vertical_exaggeration if terrain else 1.0
 
     def terrain_grid(self):
         """(xs, ys, z drawn) of the topmost visible terrain's mesh, or None."""

@@ -22,6 +22,7 @@ from console.vtk_imports import numpy_to_vtk, vtk_to_numpy, vtkActor, vtkPolyDat
 from layers.sensors import kinds as K
 from layers.sensors.generate import GROUND_Z
 from layers.sensors.state import CRITICAL, OFFLINE, WARNING
+from layers.styles import SensorStyle
 
 LIFT = 1.5  # metres above the draped ground, so kerb-side terminals are not z-fighting the roads
 
@@ -102,19 +103,18 @@ class SensorAdapter(LayerAdapter):
 
     # style: colour mode and filters ---------------------------------------------
     def apply_style(self):
-        s = self.layer.style
+        s = SensorStyle.of(self.layer.style)
         reg = self.model.registry
-        mode = s.get("colour_by", "state")
-        vkind = K.BY_NAME.get(s.get("value_kind") or "", K.KINDS[0])
-        key = (mode, vkind.name if mode == "value" else None, tuple(s.get("kinds") or ()),
-               tuple(s.get("districts") or ()))
+        mode = s.colour_by
+        vkind = K.BY_NAME.get(s.value_kind or "", K.KINDS[0])
+        key = (mode, vkind.name if mode == "value" else None, s.kinds or (), s.districts or ())
         if key != self._style_key:
             self._style_key = key
             mask = np.ones(len(reg), bool)
-            if s.get("kinds"):
-                mask &= np.isin(reg.kind, [K.BY_NAME[k].code for k in s["kinds"] if k in K.BY_NAME])
-            if s.get("districts"):
-                codes = [i for i, d in enumerate(reg.district_names) if d in s["districts"]]
+            if s.kinds:
+                mask &= np.isin(reg.kind, [K.BY_NAME[k].code for k in s.kinds if k in K.BY_NAME])
+            if s.districts:
+                codes = [i for i, d in enumerate(reg.district_names) if d in s.districts]
                 mask &= np.isin(reg.district, codes)
             if mode == "value":  # a value ramp only means something for one kind at a time
                 mask &= reg.kind == vkind.code
@@ -133,12 +133,12 @@ class SensorAdapter(LayerAdapter):
         self.retranslate()
 
     def retranslate(self):
-        mode = self.layer.style.get("colour_by", "state")
-        if mode == "state":
+        s = SensorStyle.of(self.layer.style)
+        if s.colour_by == "state":
             counts = np.bincount(self.codes[self.mask], minlength=5)
             self.legend.show_states(tr("sensors.legend"), [state_label(i) for i in range(5)], counts)
         else:
-            k = K.BY_NAME.get(self.layer.style.get("value_kind") or "", K.KINDS[0])
+            k = K.BY_NAME.get(s.value_kind or "", K.KINDS[0])
             self.legend.show_values(f"{kind_label(k.name)} ({k.unit})", self._lut)
 
     def drawn(self) -> int:
@@ -153,7 +153,7 @@ class SensorAdapter(LayerAdapter):
             self.codes[:] = snapshot.state
             self._arrays[0].Modified()
             self._update_alarm_cells()
-        if self.layer.style.get("colour_by", "state") == "value":
+        if SensorStyle.of(self.layer.style).colour_by == "value":
             np.copyto(self.values, snapshot.value, casting="unsafe")
             self._arrays[1].Modified()
             changed = True

@@ -7,6 +7,7 @@ import shapely
 from console.scene import polydata
 from console.scene.base import LayerAdapter
 from console.scene.style import PALETTE, rgb
+from layers.styles import VectorStyle
 from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyDataMapper
 
 LIFT = {"fill": 2.0, "line": 3.0, "point": 6.0}
@@ -57,7 +58,7 @@ class VectorAdapter(LayerAdapter):
 
     def _build_labels(self):
         """Anchor points for this layer's labels; the scene places all layers' labels together."""
-        field = self.layer.style.get("label_field")
+        field = VectorStyle.of(self.layer.style).label_field
         if not field or field not in self.layer.data.columns:
             return
         geoms = self.layer.data.geometries
@@ -65,7 +66,7 @@ class VectorAdapter(LayerAdapter):
         ok = ~shapely.is_missing(geoms) & np.array([v not in (None, "") for v in values])
         anchors = shapely.get_coordinates(shapely.point_on_surface(geoms[ok]))
         texts = [str(v) for v, keep in zip(values, ok) if keep]
-        z = self.scene.height_at(anchors[:, 0], anchors[:, 1]) + self.layer.style.get("label_lift", 40.0)
+        z = self.scene.height_at(anchors[:, 0], anchors[:, 1]) + VectorStyle.of(self.layer.style).label_lift
         self._labels = (self.scene.project.to_scene(np.column_stack([anchors, z])), texts)
 
     def _label_values(self, field: str) -> list:
@@ -85,11 +86,11 @@ class VectorAdapter(LayerAdapter):
     def label_points(self):
         if self._labels is None or not self.layer.visible:
             return None
-        return (*self._labels, int(self.layer.style.get("label_priority", 1)))
+        return (*self._labels, VectorStyle.of(self.layer.style).label_priority)
 
     def _categorical(self, actor, feature_of_cell):
         """Colour cells by a field's value (e.g. one colour per district), or clear it."""
-        field = self.layer.style.get("colour_field")
+        field = VectorStyle.of(self.layer.style).colour_field
         mapper = actor.GetMapper()
         values = self.layer.data.columns.get(field) if field else None
         if values is None:
@@ -109,36 +110,35 @@ class VectorAdapter(LayerAdapter):
         self.rebuild()  # draped geometry samples the terrain when built
 
     def apply_style(self):
-        s, op = self.layer.style, self.layer.opacity
-        colour = rgb(s.get("colour"))
+        s, op = VectorStyle.of(self.layer.style), self.layer.opacity
+        colour = rgb(s.colour)
         if self.fill is not None:
             self._categorical(self.fill, self.tess.tri_feature)
         if self.line is not None:
             self._categorical(self.line, self.tess.line_feature)
         if self.fill is not None:
             p = self.fill.GetProperty()
-            p.SetColor(rgb(s.get("fill_colour"), colour))
-            p.SetOpacity(op * s.get("fill_opacity", 0.35))
+            p.SetColor(rgb(s.fill_colour, colour))
+            p.SetOpacity(op * s.fill_opacity)
             p.SetAmbient(0.6)
             self.fill.SetVisibility(self._fill_shown())
         if self.line is not None:
             p = self.line.GetProperty()
-            p.SetColor(rgb(s.get("line_colour"), colour))
-            p.SetLineWidth(s.get("line_width", 2.0))
+            p.SetColor(rgb(s.line_colour, colour))
+            p.SetLineWidth(s.line_width)
             p.SetOpacity(op)
             p.LightingOff()
         if self.point is not None:
             p = self.point.GetProperty()
             p.SetColor(colour)
-            p.SetPointSize(s.get("point_size", 9.0))
+            p.SetPointSize(s.point_size)
             p.SetRenderPointsAsSpheres(True)
             p.SetOpacity(op)
 
     def _fill_shown(self) -> bool:
         # A fill at opacity 0 is invisible but would still cost a translucent render pass.
-        s = self.layer.style
-        return bool(self.layer.visible and s.get("fill", True)
-                    and s.get("fill_opacity", 0.35) * self.layer.opacity > 0)
+        s = VectorStyle.of(self.layer.style)
+        return bool(self.layer.visible and s.fill and s.fill_opacity * self.layer.opacity > 0)
 
     def apply_visibility(self):
         super().apply_visibility()
