@@ -101,7 +101,7 @@ for _kind in (
               view="layers.bim.view:BimView", panel="console.panels.hbim:install",
               defaults="layers.bim.heritage:default_specs"),
     LayerKind("sensors", "layers.sensors.model:SensorModel", "console.scene.sensors:SensorAdapter",
-              style="layers.styles:SensorStyle", panel="console.panels.sensors:install", prefix="sensors:",
+              style="layers.styles:SensorStyle", view="layers.sensors.view:SensorView", panel="console.panels.sensors:install", prefix="sensors:",
               source="layers.sensors.source:build_layers", defaults="layers.sensors.source:default_specs"),
 ):
     register(_kind)

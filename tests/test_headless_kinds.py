@@ -215,3 +215,23 @@ def test_an_adapter_follows_new_data_on_its_layer(scene_old_town):
         assert (np.abs(frame(window) - shown).sum(axis=2) > 30).sum() > 500, "the old-town fill is gone"
     finally:
         districts.data = before
+
+
+def test_selected_terminals_are_view_state_saved_with_the_project(tmp_path, monkeypatch):
+    from layers.loading import load_project
+    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
+    project = build_project()
+    sensors = _layer(project, "sensors")
+    window, scene = render_view(project, "hub", 480, 270)
+    adapter = scene.adapters[sensors.id]
+    sensors.view.select([10, 20, 30])
+    assert adapter.hl_pd.GetNumberOfVerts() == 3, "the adapter draws the selection it finds on the model"
+    sensors.view.select([])
+    assert adapter.hl_pd.GetNumberOfVerts() == 0
+    sensors.view.select([10, 20, 30])
+    window.Finalize()
+    saved = project.save(tmp_path / "chosen.sjproj")
+    ids = [str(sensors.data.registry.ids[i]) for i in (10, 20, 30)]
+    assert json.loads(saved.read_text(encoding="utf-8"))["layers"][-1]["view"] == {"selected": ids}
+    again = _layer(load_project(saved), "sensors")
+    assert again.view.selected == (10, 20, 30)

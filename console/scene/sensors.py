@@ -60,13 +60,18 @@ class SensorAdapter(LayerAdapter):
         self.legend = Legend()
         self.mask = np.ones(n, bool)
         self.picker = PointPicker(self.xyz)
-        self.highlighted = np.zeros(0, np.int64)
         self.props = [self.actor, self.alarm_actor, self.hl_actor, self.hl_core, self.legend.actor]
         self._style_key = None
+        if getattr(self, "_observer", None) is not None:  # a rebuild (new data) keeps one observer
+            self.scene.renderer.RemoveObserver(self._observer)
         self._observer = self.scene.renderer.AddObserver("StartEvent", self._before_render)
         self.apply_style()
         state, now = self.model.view()
         self.update(state.snapshot(now))  # drawn as last known from the first frame (snapshots have no tick)
+        self._draw_selection()
+        if not getattr(self, "_following", False):
+            self.layer.view.changed.connect(self._on_view)
+            self._following = True
 
     def _sharing_polydata(self) -> vtkPolyData:
         pd = vtkPolyData()
@@ -166,10 +171,21 @@ class SensorAdapter(LayerAdapter):
         hot = hot[np.argsort(self.codes[hot], kind="stable")]  # critical drawn last, on top
         self.alarm_pd.SetVerts(polydata._cells(np.arange(len(hot) + 1), hot))
 
+    @property
+    def highlighted(self) -> np.ndarray:
+        return self.layer.view.selected_indices()
+
     def highlight(self, indices):
-        self.highlighted = np.asarray(list(indices), dtype=np.int64)
-        self.hl_pd.SetVerts(polydata._cells(np.arange(len(self.highlighted) + 1), self.highlighted))
+        """Select terminals (the selection is the layer's view state; this adapter draws it)."""
+        self.layer.view.select(indices)
+
+    def _on_view(self, what: str):
+        self._draw_selection()
         self.scene.request_render()
+
+    def _draw_selection(self):
+        chosen = self.layer.view.selected_indices()
+        self.hl_pd.SetVerts(polydata._cells(np.arange(len(chosen) + 1), chosen))
 
     def _before_render(self, *_):
         size = point_size(self.scene.renderer.GetActiveCamera().GetDistance())
@@ -193,4 +209,5 @@ class SensorAdapter(LayerAdapter):
 
     def close(self):
         self.scene.renderer.RemoveObserver(self._observer)
+        self.layer.view.changed.disconnect(self._on_view)
         super().close()

@@ -60,7 +60,7 @@ class SensorPanel(QObject):
         self.alarms.sensor_activated.connect(lambda i: self.select_sensor(i, fly=True))
         self.slider.time_requested.connect(self._time_requested)
         self.slider.live_requested.connect(self._go_live)
-        self.chart.cleared.connect(lambda: self.adapter and self.adapter.highlight([]))
+        self.chart.cleared.connect(lambda: self.layer and self.layer.view.select([]))
         window.project.layers.events.inserted.connect(self._inserted)
         window.project.layers.events.removed.connect(self._removed)
         window.view.hit.connect(self._hit)
@@ -202,7 +202,7 @@ class SensorPanel(QObject):
         reg, state = self.model.registry, self.model.view()[0]
         self.chart_series(i, [float(state.time[i])], [float(state.value[i])])
         self.chart.set_cursor(self.model.replay.time if self.model.replay else None)
-        self.adapter.highlight(self.chart.sensors())
+        self.layer.view.select(self.chart.sensors())
         self.chart_dock.show()
         now = time.time()
         self.history.request_series(i, int(reg.datastream[i]), now - HISTORY_RETENTION_S, now)
@@ -230,7 +230,7 @@ class SensorPanel(QObject):
             return  # the chart already holds more (e.g. a demo backfill)
         keep = t_live > times[-1]
         self.chart_series(i, list(times) + list(t_live[keep]), list(values) + list(v_live[keep]))
-        self.adapter.highlight(self.chart.sensors())
+        self.layer.view.select(self.chart.sensors())
 
     def fly_to_sensor(self, i: int):
         x, y, z = self.adapter.scene_position(i)

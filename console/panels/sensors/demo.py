@@ -56,5 +56,5 @@ def run_demo(panel):
         panel.select_sensor(j, fly=False)
         t, v = series[j]
         panel.chart_series(j, [*t, float(model.state.time[j])], [*v, float(model.state.value[j])])
-    panel.adapter.highlight([i, *near.tolist()])
+    panel.layer.view.select([i, *near.tolist()])
     panel.window.inspector.show_feature(panel.layer, model.attributes(i))
