@@ -22,7 +22,8 @@ from console.scene.scene import Scene
 from console.view3d import View3D
 from layers.bookmarks import default_bookmarks
 from layers.crs import WGS84, ProjectCRS, transform_xy
-from layers.loading import default_specs, file_spec, is_project
+from layers import layer_kinds
+from layers.loading import embedded_specs, file_spec, is_project
 from layers.project import Project, ProjectFileError, open_project
 from widgets.inspector import Inspector
 from widgets.layer_tree import LayerTree
@@ -366,7 +367,8 @@ def run(args) -> int:
     project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
     window = MainWindow(project=project, start_view=args.view or "new-city")
     window.show()
-    base_jobs = window.load_specs(default_specs())
+    base_jobs = window.load_specs(embedded_specs())  # the base map first: its frame is the start-up figure
+    window.load_specs(layer_kinds.default_specs())   # then what the kinds add (HBIM models, sensors)
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot, args.pick)
