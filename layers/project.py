@@ -7,6 +7,7 @@ Embedded layers are saved by asset name so a project opens on any machine.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -66,11 +67,40 @@ def read_project_file(path) -> dict:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProjectFileError(f"{path}: not a readable project file ({exc})") from exc
+    except RecursionError:
+        raise ProjectFileError(f"{path}: not a readable project file (nested too deeply)") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ProjectFileError(f"{path}: not a Songjiang console project")
+    if not isinstance(doc.get("version", 0), int) or isinstance(doc.get("version"), bool):
+        raise ProjectFileError(f"{path}: damaged project file (version is not a number)")
     if doc.get("version", 0) > VERSION:
         raise ProjectFileError(f"{path}: made by a newer version (format {doc['version']})")
     return doc
+
+
+def _numbers(value, n: int) -> bool:
+    return (isinstance(value, (list, tuple)) and len(value) == n
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value))
+
+
+def _check_document(doc: dict):
+    """Every part a window or snapshot relies on, checked before anything is touched (ValueError)."""
+    crs = doc.get("crs") or {}
+    if not isinstance(crs, dict) or not isinstance(crs.get("crs", ""), str) \
+            or ("origin" in crs and not _numbers(crs["origin"], 3)):
+        raise ValueError("crs must be {crs: text, origin: [x, y, z]}")
+    for key in ("layers", "bookmarks"):
+        if not isinstance(doc.get(key, []), list):
+            raise ValueError(f"{key} must be a list")
+    for b in doc.get("bookmarks", []):
+        if not (isinstance(b, dict) and isinstance(b.get("id"), str) and _numbers(b.get("focal"), 3)
+                and _numbers([b.get("distance", 0.0), b.get("heading", 0.0), b.get("pitch", 0.0)], 3)
+                and isinstance(b.get("name_zh", ""), str) and isinstance(b.get("name_en", ""), str)):
+            raise ValueError(f"bookmark {str(b)[:80]} is not {{id, name_zh, name_en, focal[3], distance, heading, pitch}}")
+    camera = doc.get("camera")
+    if camera is not None and not (isinstance(camera, dict)
+                                   and all(_numbers(camera.get(k), 3) for k in ("position", "focal", "up"))):
+        raise ValueError("camera must be {position[3], focal[3], up[3]}")
 
 
 def open_project(path):
@@ -84,13 +114,13 @@ def open_project(path):
     path = Path(path)
     doc = read_project_file(path)
     try:
+        _check_document(doc)
         crs = ProjectCRS.from_dict(doc.get("crs") or {})
+        bookmarks = {b["id"]: Bookmark.from_dict(b) for b in doc.get("bookmarks", [])}
+        specs = [LayerSpec.from_dict(entry) for entry in doc.get("layers", [])]
     except CRSNotUnderstood as exc:
         raise ProjectFileError(f"{path}: {exc}") from exc
-    project = Project(crs=crs, camera=doc.get("camera"), path=path)
-    try:
-        project.bookmarks = {b["id"]: Bookmark.from_dict(b) for b in doc.get("bookmarks", [])}
-        specs = [LayerSpec.from_dict(entry) for entry in doc.get("layers", [])]
     except (KeyError, TypeError, ValueError) as exc:
         raise ProjectFileError(f"{path}: damaged project file ({exc})") from exc
+    project = Project(crs=crs, camera=doc.get("camera"), path=path, bookmarks=bookmarks)
     return project, specs

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ASSET_PREFIX = "asset:"
+_TYPES = {"source": (str,), "name": (str,), "name_en": (str,), "role": (str,), "style": (dict,),
+          "visible": (bool,), "opacity": (int, float), "group": (str,), "table": (str,),
+          "assume_crs": (str,), "placement": (dict,), "view": (dict,), "id": (str,), "order": (int,)}
 
 
 @dataclass
@@ -36,11 +39,22 @@ class LayerSpec:
 
     @classmethod
     def from_dict(cls, entry: dict) -> "LayerSpec":
-        """A saved project entry; unknown keys (a newer version's) are ignored, not fatal."""
+        """A saved project entry, checked field by field (ValueError names the field).
+
+        Unknown keys (a newer version's) are ignored, not fatal; a known key of the wrong
+        type is an error, so a damaged project is refused before anything is loaded.
+        """
         if not isinstance(entry, dict) or not isinstance(entry.get("source"), str) or not entry["source"]:
             raise ValueError(f"layer entry without a source: {entry!r}"[:200])
-        known = {f.name for f in fields(cls)}
+        known = {f.name: f for f in fields(cls)}
         values = {k: v for k, v in entry.items() if k in known and v is not None}
+        for name, value in values.items():
+            wanted = _TYPES.get(name)
+            if wanted and (not isinstance(value, wanted) or isinstance(value, bool) and bool not in wanted):
+                raise ValueError(f"layer {entry['source']!r}: {name} is {type(value).__name__}, "
+                                 f"not {' or '.join(w.__name__ for w in wanted)}")
+        if "opacity" in values and not 0.0 <= float(values["opacity"]) <= 1.0:
+            raise ValueError(f"layer {entry['source']!r}: opacity {values['opacity']} is not between 0 and 1")
         values["style"] = dict(values.get("style") or {})
         return cls(**values)
 

@@ -246,3 +246,58 @@ def test_a_broken_project_file_is_reported(window, tmp_path):
     window.open_project(bad)
     assert any(str(bad) in e for e in window.errors)
     assert len(window.project.layers) == before
+
+
+def _mutants(doc: dict, count: int, seed: int = 7):
+    """Damaged copies of a saved project: truncations and wrong types where the window relies on them."""
+    import copy
+    import json
+    import random
+    rng = random.Random(seed)
+    text = json.dumps(doc, ensure_ascii=False)
+    wrong = ["text", 3, -1.5, True, [], {}, [1, 2], {"x": 1}, "NaN"]  # None would mean "the default"
+    edits = [("crs",), ("crs", "origin"), ("layers",), ("bookmarks",), ("camera",), ("camera", "position"),
+             ("camera", "up"), ("version",), ("format",), ("layers", 0), ("layers", 0, "opacity"),
+             ("layers", 0, "style"), ("layers", 0, "source"), ("layers", 1, "visible"), ("layers", 2, "view"),
+             ("bookmarks", 0), ("bookmarks", 0, "focal"), ("bookmarks", 0, "distance"), ("bookmarks", 0, "id")]
+    out = []
+    for k in range(count):
+        if k % 5 == 0:
+            out.append(text[:rng.randrange(1, len(text) - 1)])
+            continue
+        if k % 5 == 1:
+            out.append("[" * 100_000 + "]" * 100_000 if k % 10 == 1 else '{"format": "songjiang-console-project"')
+            continue
+        mutant = copy.deepcopy(doc)
+        path = edits[k % len(edits)]
+        node = mutant
+        for key in path[:-1]:
+            node = node[key]
+        value = rng.choice(wrong)
+        # a value that keeps the field valid is no mutation: pick again until it breaks the type
+        while (path[-1] in ("layers", "bookmarks") and value == []) or (path[-1] == "camera" and value is None) \
+                or (path[-1] == "visible" and isinstance(value, bool)) \
+                or (path[-1] == "opacity" and isinstance(value, (int, float)) and not isinstance(value, bool)
+                    and 0 <= value <= 1) or (path[-1] in ("style", "view") and isinstance(value, dict)) \
+                or (path[-1] in ("crs",) and value in ({}, None)) or (path[-1] == "view" and value is None) \
+                or (path[-1] == "source" and isinstance(value, str)):  # a missing file is reported per layer
+            value = rng.choice(wrong)
+        node[path[-1]] = value
+        out.append(json.dumps(mutant))
+    return out
+
+
+def test_damaged_projects_leave_the_window_as_it_was(window, tmp_path):
+    import json
+    good = json.loads(window.save_project(tmp_path / "good.sjproj").read_text(encoding="utf-8"))
+    before = [(lyr.id, lyr.name, lyr.visible) for lyr in window.project.layers]
+    crs, bookmarks = window.project.crs, dict(window.project.bookmarks)
+    for n, text in enumerate(_mutants(good, 50)):
+        bad = tmp_path / f"bad{n}.sjproj"
+        bad.write_text(text, encoding="utf-8")
+        errors = len(window.errors)
+        window.open_project(bad)
+        assert len(window.errors) == errors + 1 and str(bad) in window.errors[-1], text[:200]
+        assert [(lyr.id, lyr.name, lyr.visible) for lyr in window.project.layers] == before, text[:200]
+        assert window.project.crs is crs and window.project.bookmarks == bookmarks
+    assert window.isVisible()

@@ -159,6 +159,11 @@ class MqttFeed(Feed):
                 received += topic == B.BATCH_TOPIC  # a bad batch counts as one received message
                 self.counters.reject(str(exc))
                 continue
+            except Exception:  # noqa: BLE001 — a parser bug must cost one message, never the recording
+                log.exception("unparsed message on %s counted as rejected", topic)
+                received += topic == B.BATCH_TOPIC
+                self.counters.reject("malformed")
+                continue
             ds_l.append(d), t_l.append(t), v_l.append(v)
         self.counters.add("received", received)
         if ds_l:

@@ -65,7 +65,10 @@ def format_time(t: float) -> str:
 def parse_result(value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise Rejected("result not a number")
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # a JSON integer of hundreds of digits
+        raise Rejected("result out of range") from None
     if not math.isfinite(v):
         raise Rejected("nan")
     return v
@@ -113,4 +116,8 @@ def location_lonlat(location: dict) -> tuple[float, float, float] | None:
     if not isinstance(c, list) or len(c) < 2 or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in c[:3]):
         return None
-    return float(c[0]), float(c[1]), float(c[2]) if len(c) > 2 else 0.0
+    try:
+        lon, lat, z = float(c[0]), float(c[1]), float(c[2]) if len(c) > 2 else 0.0
+    except OverflowError:
+        return None
+    return (lon, lat, z) if all(math.isfinite(v) for v in (lon, lat, z)) else None
