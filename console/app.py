@@ -236,14 +236,14 @@ class MainWindow(QMainWindow):
         if message:
             self.statusBar().showMessage(message)
 
-    def report_error(self, message: str):
+    def report_error(self, message: str, title_key: str = "error.title"):
         """Every read failure reaches the user as one line naming the file; the window carries on."""
         log.warning("%s", message)
         self.errors.append(message)
         self.statusBar().showMessage(message, 10000)
         if os.environ.get("SONGJIANG_NO_DIALOGS"):
             return
-        box = QMessageBox(QMessageBox.Warning, tr("error.title"), message, QMessageBox.Ok, self)
+        box = QMessageBox(QMessageBox.Warning, tr(title_key), message, QMessageBox.Ok, self)
         box.setModal(False)
         box.show()
 
@@ -305,6 +305,16 @@ class MainWindow(QMainWindow):
             self.load_files(paths)
             ev.acceptProposedAction()
 
+    def save_project_reporting(self, path) -> Path | None:
+        """File › Save project: a failure (read-only folder, full disk) is told, not swallowed."""
+        try:
+            saved = self.save_project(path)
+        except OSError as exc:
+            self.report_error(tr("error.save", msg=str(exc)), "error.save_title")
+            return None
+        self.statusBar().showMessage(tr("status.saved", name=str(saved)), 5000)
+        return saved
+
     def save_project(self, path) -> Path:
         self.project.camera = camera_state(self.scene.renderer, self.project.crs)
         saved = self.project.save(path)
@@ -332,7 +342,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, tr("action.save_project"), "songjiang.sjproj",
                                               tr("filter.project"))
         if path:
-            self.save_project(path)
+            self.save_project_reporting(path)
 
     def open_project_dialog(self):
         path, _ = QFileDialog.getOpenFileName(self, tr("action.open_project"), "", tr("filter.project"))
@@ -342,8 +352,17 @@ class MainWindow(QMainWindow):
     def save_image_dialog(self):
         path, _ = QFileDialog.getSaveFileName(self, tr("action.save_image"), "songjiang.png", "PNG (*.png)")
         if path:
-            from console.snapshot import write_png
-            write_png(self.view.window, Path(path))
+            self.save_image(path)
+
+    def save_image(self, path) -> Path | None:
+        from console.snapshot import write_png
+        try:
+            saved = write_png(self.view.window, Path(path))
+        except OSError as exc:
+            self.report_error(tr("error.save", msg=str(exc)), "error.save_title")
+            return None
+        self.statusBar().showMessage(tr("status.saved", name=str(saved)), 5000)
+        return saved
 
     def _about(self):
         QMessageBox.about(self, tr("app.title"), tr("about.text"))

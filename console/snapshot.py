@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import time as _time
 from pathlib import Path
 
@@ -98,26 +97,22 @@ def offscreen_window(width: int, height: int):
 
 
 def write_png(window, out: Path) -> Path:
-    """Write through a temp file and rename, so a crash never leaves half a PNG."""
+    """Write through a temp file and rename, so a crash never leaves half a PNG (layers/files.py)."""
     from console.vtk_imports import vtkPNGWriter, vtkWindowToImageFilter
+    from layers.files import atomic_write
     grab = vtkWindowToImageFilter()
     grab.SetInput(window)
     grab.ReadFrontBufferOff()
     grab.Update()
-    out = Path(out)
-    fd, tmp = tempfile.mkstemp(suffix=".png", prefix=f".{out.stem}.", dir=out.parent or ".")
-    os.close(fd)
-    try:
+
+    def write(tmp: Path):
         writer = vtkPNGWriter()
         writer.SetInputConnection(grab.GetOutputPort())
-        writer.SetFileName(tmp)
+        writer.SetFileName(str(tmp))
         writer.Write()
         if writer.GetErrorCode():
-            raise OSError(f"{out}: cannot write PNG (VTK error {writer.GetErrorCode()})")
-        os.replace(tmp, out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return out
+            raise OSError(f"VTK PNG writer error {writer.GetErrorCode()}")
+    return atomic_write(out, write)
 
 
 def render_view(project: Project, view: str | None, width: int, height: int):

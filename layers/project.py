@@ -40,19 +40,10 @@ class Project:
         }
 
     def save(self, path) -> Path:
-        """Write atomically: a crash mid-save leaves the previous file intact."""
-        path = Path(path)
+        """Write atomically: a crash mid-save leaves the previous file intact (OSError names the file)."""
+        from layers.files import atomic_write
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        path = atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         self.path = path
         return path
 

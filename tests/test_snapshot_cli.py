@@ -176,3 +176,13 @@ def test_snapshot_labels_follow_the_language(tmp_path):
         i18n.set_language("zh")
     result = run_cli("snapshot", "--view", "hub", "--lang", "en", "--size", "320x200", "--out", tmp_path / "en.png")
     assert result.returncode == 0, result.stderr
+
+
+def test_snapshot_that_cannot_be_written_says_so_in_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    out = blocker / "x.png"  # a path under a file: no one can write it, root included
+    result = run_cli("snapshot", "--view", "hub", "--size", "320x200", "--out", out)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(out) in lines[0] and "Traceback" not in result.stderr

@@ -301,3 +301,33 @@ def test_damaged_projects_leave_the_window_as_it_was(window, tmp_path):
         assert [(lyr.id, lyr.name, lyr.visible) for lyr in window.project.layers] == before, text[:200]
         assert window.project.crs is crs and window.project.bookmarks == bookmarks
     assert window.isVisible()
+
+
+def test_saving_into_a_read_only_folder_is_reported(window, tmp_path):
+    import os
+    import stat
+    if os.geteuid() == 0:  # root writes anywhere: make the "folder" a file's child instead
+        locked = tmp_path / "not-a-folder"
+        locked.write_text("x")
+        target_dir = locked
+    else:
+        target_dir = tmp_path / "ro"
+        target_dir.mkdir()
+        target_dir.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    for save, name in ((window.save_project_reporting, "p.sjproj"), (window.save_image, "v.png")):
+        errors = len(window.errors)
+        assert save(target_dir / name) is None
+        assert len(window.errors) == errors + 1 and str(target_dir / name) in window.errors[-1]
+        assert window.statusBar().currentMessage() == window.errors[-1]
+    assert list(tmp_path.glob("**/.*.part")) == [], "no temporary file is left behind"
+
+
+def test_saved_files_get_normal_permissions(window, tmp_path):
+    import os
+    mask = os.umask(0o022)
+    try:
+        project = window.save_project_reporting(tmp_path / "p.sjproj")
+        image = window.save_image(tmp_path / "v.png")
+    finally:
+        os.umask(mask)
+    assert oct(project.stat().st_mode & 0o777) == oct(0o644) and oct(image.stat().st_mode & 0o777) == oct(0o644)
