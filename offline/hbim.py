@@ -20,6 +20,7 @@ import sqlite_utils
 from psygnal import Signal
 
 from layers.undo import UndoStack
+from offline.guard import StoreRefused, check_store
 
 # ICOMOS-ISCS "Illustrated glossary on stone deterioration patterns" (2008): the five
 # families, then the terms under them (British spelling of colonisation accepted too).
@@ -93,6 +94,7 @@ class Intervention:
     id: str = field(default_factory=_uid)
 
 
+APPLICATION_ID = 0x534A4842  # "SJHB": a Songjiang console HBIM record store
 SEARCHABLE = {  # what "search the records" looks in, per table
     "components": ["guid", "classification", "period", "material", "structural_role"],
     "inspections": ["guid", "surveyor", "notes"],
@@ -133,6 +135,13 @@ class HbimStore:
     def __init__(self, path, undo_stack: UndoStack | None = None):
         self.path = Path(path)
         self.undo_stack = undo_stack if undo_stack is not None else UndoStack()
+        new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"})
+        try:
+            self._open(new)
+        except sqlite3.DatabaseError as exc:
+            raise StoreRefused(f"{self.path}: cannot open HBIM record store ({exc})") from None
+
+    def _open(self, new: bool):
         self.db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # field edits must survive power loss
@@ -140,6 +149,8 @@ class HbimStore:
         # INSERT OR REPLACE must fire the delete trigger that keeps the full-text index in step
         self.db.execute("PRAGMA recursive_triggers=ON")
         self._schema()
+        if new or self.db.execute("PRAGMA application_id").fetchone()[0] == 0:
+            self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
 
     def _schema(self):
         """Tables, indexes and full-text search, made with sqlite-utils; idempotent.

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from layers.sensors.alarms import AlarmEvent
+from offline.guard import StoreRefused, check_store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS obs (sensor INTEGER NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL,
@@ -38,6 +39,9 @@ def _as_event(e) -> AlarmEvent:
     return e if isinstance(e, AlarmEvent) else AlarmEvent(*e)
 
 
+APPLICATION_ID = 0x534A4853  # "SJHS": a Songjiang console sensor history
+
+
 class HistoryError(RuntimeError):
     pass
 
@@ -46,6 +50,10 @@ class HistoryStore:
     def __init__(self, path, retention_s: float | None = None, busy_timeout_s: float = 5.0):
         self.path = Path(path)
         try:
+            new = check_store(self.path, APPLICATION_ID, "sensor history", {"obs", "alarm_events", "meta"})
+        except StoreRefused as exc:
+            raise HistoryError(str(exc)) from None
+        try:
             self.conn = sqlite3.connect(str(self.path), isolation_level=None,
                                         timeout=busy_timeout_s, check_same_thread=True)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -53,6 +61,8 @@ class HistoryStore:
             self.conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
             self.conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: index pages stay hot
             self.conn.executescript(SCHEMA)
+            if new or self.conn.execute("PRAGMA application_id").fetchone()[0] == 0:
+                self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
         except sqlite3.DatabaseError as exc:
             raise HistoryError(f"{self.path}: cannot open history store ({exc})") from None
         if retention_s is not None:

@@ -158,5 +158,6 @@ def test_history_store_bad_file_is_a_clear_error(tmp_path):
 
     bad = tmp_path / "junk.db"
     bad.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(HistoryError, match="junk.db: cannot open history store"):
+    with pytest.raises(HistoryError, match="junk.db: not a sensor history"):
         HistoryStore(bad)
+    assert bad.read_bytes() == b"this is not a database" * 100

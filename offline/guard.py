@@ -1,0 +1,59 @@
+"""Before a store writes to a file: is it ours, and is it whole?
+
+A store opens its file read-only first and checks it; only a missing or empty
+file becomes a new store. Anything else that is not one of ours (a GeoPackage,
+another program's database, the other store) or that SQLite finds damaged is
+refused with one line naming the file, and the file is left byte for byte as
+it was — no WAL switch, no CREATE TABLE, no seeding.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreRefused(RuntimeError):
+    """A file a store will not use; str() is one line naming it and why."""
+
+
+def check_store(path: Path, application_id: int, what: str, own_tables: set[str]) -> bool:
+    """True when ``path`` is to become a new store; False when it is one of ours, whole.
+
+    Stores written before application ids were set have id 0: they pass when their
+    tables are all ours. ``own_tables`` are exact names or prefixes ending in "*".
+    """
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    if path.is_dir():
+        raise StoreRefused(f"{path}: is a folder, not a {what}")
+    with open(path, "rb") as fh:
+        if fh.read(16) != SQLITE_MAGIC:
+            raise StoreRefused(f"{path}: not a {what} (not an SQLite database)")
+    try:
+        con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5.0)
+    except sqlite3.Error as exc:
+        raise StoreRefused(f"{path}: cannot open {what} ({exc})") from None
+    try:
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        ours = app_id == application_id or (app_id == 0 and tables and all(_own(t, own_tables) for t in tables))
+        if not ours:
+            kind = "a GeoPackage" if app_id in (0x47504B47, 0x47503130) else "another program's database"
+            raise StoreRefused(f"{path}: not a {what} ({kind}); choose another file")
+        check = con.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if check != "ok":
+            check = " ".join(check.replace("*** in database main ***", "").split())
+            raise StoreRefused(f"{path}: damaged {what} ({check}); restore it from a backup or move it away")
+    except sqlite3.DatabaseError as exc:
+        raise StoreRefused(f"{path}: damaged {what} ({exc}); restore it from a backup or move it away") from None
+    finally:
+        con.close()
+    return False
+
+
+def _own(table: str, own: set[str]) -> bool:
+    return table.startswith("sqlite_") or any(
+        table.startswith(o[:-1]) if o.endswith("*") else table == o for o in own)
