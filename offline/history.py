@@ -7,7 +7,8 @@
   index for ``series`` and ``at``, and with INSERT OR IGNORE it also drops QoS 1
   redeliveries, so a duplicate is never stored twice (even across restarts).
   Batches are sorted by key before insert so the B-tree is walked left to right.
-- ``sensor`` is the SensorThings Datastream id; ``time`` is Unix milliseconds.
+- ``sensor`` is the SensorThings Datastream id (in ``obs`` and ``alarm_events``); ``time`` is
+  Unix milliseconds. Alarm ids are unique across processes (layers/sensors/alarms.py).
 - One connection per thread: open a HistoryStore in the thread that uses it.
 """
 from __future__ import annotations

@@ -91,7 +91,10 @@ class Pipeline:
         self.counters.add("stored", n)
         self.counters.add("duplicates", len(batch) - n)
         if self.alarms is not None:
-            store.append_alarm_events(self.alarms.drain_events())
+            events = self.alarms.drain_events()
+            if events:  # the history keys terminals by Datastream id, which outlives a registry's row order
+                ds_of = self.state.registry.datastream
+                store.append_alarm_events([e._replace(sensor=int(ds_of[e.sensor])) for e in events])
 
     def wait(self, predicate, timeout: float) -> bool:
         """Poll ``predicate(counters_dict)`` until true (tools and tests)."""

@@ -167,7 +167,7 @@ def test_time_slider_shows_the_value_at_a_past_moment(window, qtbot):
     now = time.time()
     ds = int(reg.datastream[i])
     _history(model.history_path, [(ds, now - 1200, 0.4), (ds, now - 300, 3.1)],
-             [(1, i, "raised", CRITICAL, now - 300, "", 3.1)])
+             [(1, ds, "raised", CRITICAL, now - 300, "", 3.1)])  # the history keys by Datastream id
     model.ingest([i], [now], [0.5])  # live: normal again
     panel.select_sensor(i)  # charted, so the chart shows the replay moment
     panel.slider.set_time(now - 900)

@@ -161,3 +161,43 @@ def test_history_store_bad_file_is_a_clear_error(tmp_path):
     with pytest.raises(HistoryError, match="junk.db: not a sensor history"):
         HistoryStore(bad)
     assert bad.read_bytes() == b"this is not a database" * 100
+
+
+class _ListFeed:
+    """A feed of fixed batches (the pipeline's contract, no threads of its own)."""
+
+    def __new__(cls, registry, batches):
+        from layers.sensors.feed import Batch, Feed
+
+        class ListFeed(Feed):
+            def start(self):
+                for idx, t, v in batches:
+                    self._offer(Batch(np.array(idx), np.array(t, float), np.array(v, float)), len(idx))
+
+            def stop(self):
+                pass
+        return ListFeed(registry)
+
+
+def test_two_runs_with_an_open_alarm_each_replay_as_two(tmp_path):
+    """The console restarts while a terminal is in alarm: the history keeps both alarms apart."""
+    from layers.sensors.alarms import AlarmBook
+    from layers.sensors.model import SensorModel
+    from offline.pipeline import Pipeline
+    reg = generate(2000, seed=5)
+    i = int(np.flatnonzero(np.isfinite(reg.crit) & (reg.crit > 0))[0])
+    j = int(np.flatnonzero(np.isfinite(reg.crit) & (reg.crit > 0))[1])
+    db = tmp_path / "h.sqlite"
+    for run, sensor in enumerate((i, j)):  # two processes, one alarm each
+        state = SensorState(reg)
+        pipe = Pipeline(_ListFeed(reg, [([sensor], [NOON + run], [reg.crit[sensor] * 3])]), state,
+                        AlarmBook(state), history_path=db).start()
+        assert pipe.wait(lambda c: c.get("stored", 0) >= 1, 10)
+        pipe.stop()
+    with HistoryStore(db) as h:
+        recorded = h.alarms_at(NOON + 10)
+    assert len(recorded) == 2
+    assert {a["sensor"] for a in recorded.values()} == {int(reg.datastream[i]), int(reg.datastream[j])}
+    model = SensorModel(reg)
+    model.set_replay(NOON + 10, [], [], [], recorded)
+    assert {a["sensor"] for a in model.replay.alarms.values()} == {i, j}, "replay maps them back to rows"

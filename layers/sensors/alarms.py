@@ -9,6 +9,7 @@ alarm vanishes unseen. Every change is appended to ``events`` for the history st
 from __future__ import annotations
 
 import itertools
+import secrets
 import threading
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -27,7 +28,7 @@ class AlarmEvent(NamedTuple):
     """One change in an alarm's life, as the history store keeps it."""
 
     alarm: int
-    sensor: int
+    sensor: int         # registry row in memory; the history store keeps the Datastream id
     event: str          # raised | escalated | acknowledged | cleared | normal
     severity: int
     time: float         # seconds since 1970
@@ -58,7 +59,8 @@ class AlarmBook:
         self.alarms: dict[int, Alarm] = {}
         self.open_by_sensor: dict[int, int] = {}
         self.events: list[AlarmEvent] = []
-        self._ids = itertools.count(1)
+        # Ids unique across processes: two runs' alarms must stay two alarms in one history file.
+        self._ids = itertools.count(secrets.randbits(40) << 20)
         self._lock = threading.RLock()
         self.version = 0
 

@@ -36,7 +36,7 @@ def default_registry(n: int = 200_000, seed: int = 20221027):
 class Replay:
     time: float
     state: SensorState
-    alarms: dict = field(default_factory=dict)  # HistoryStore.alarms_at(time)
+    alarms: dict = field(default_factory=dict)  # HistoryStore.alarms_at(time), "sensor" as registry rows
 
 
 class SensorModel:
@@ -87,7 +87,16 @@ class SensorModel:
         idx = self.registry.index_of_datastreams(datastreams)
         ok = idx >= 0
         st.load(idx[ok], np.asarray(times)[ok], np.asarray(values)[ok])
-        self.replay = Replay(float(t), st, dict(alarms or {}))
+        self.replay = Replay(float(t), st, self._alarm_rows(alarms or {}))
+
+    def _alarm_rows(self, alarms: dict) -> dict:
+        """Recorded alarms (keyed by Datastream id in the history) with this registry's rows."""
+        out = {}
+        for aid, a in alarms.items():
+            row = self.registry.index_of_datastream(int(a["sensor"]))
+            if row >= 0:
+                out[aid] = {**a, "sensor": int(row)}
+        return out
 
     def clear_replay(self):
         self.replay = None

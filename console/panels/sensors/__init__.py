@@ -249,7 +249,7 @@ class SensorPanel(QObject):
         if self.model is None or self.slider.time is None:
             return  # back to live meanwhile
         self.model.set_replay(t, datastreams, times, values, alarms)
-        self.alarms.show_replay(t, alarms)
+        self.alarms.show_replay(t, self.model.replay.alarms)
         self.force()
 
     def _go_live(self):
