@@ -136,14 +136,20 @@ def cmd_record(args) -> int:
         now = time.monotonic()
         if args.duration is not None and now - start >= args.duration:
             break
+        if pipe.error or not pipe.running:
+            break  # the recording ended itself: say why at once, never carry on storing nothing
         if now - last >= 1.0:
             c = pipe.counters.as_dict()
-            _progress("record", c, (c["stored"] - last_n) / (now - last),
-                      "" if feed.connected else f" DISCONNECTED {feed.last_error}")
+            note = "" if feed.connected else f" DISCONNECTED {feed.last_error}"
+            note += f" STORE RETRYING {pipe.retrying}" if pipe.retrying else ""
+            _progress("record", c, (c["stored"] - last_n) / (now - last), note)
             last, last_n = now, c["stored"]
     pipe.stop()
     _final(pipe.counters.as_dict())
-    return 1 if pipe.error else 0
+    if pipe.error:
+        sys.stderr.write(f"record: {pipe.error}\n")
+        return 2
+    return 0
 
 
 def _common(p):

@@ -83,10 +83,11 @@ class HistoryStore:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             self.conn.executemany(sql, rows)
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a failed COMMIT (disk full) leaves it open: the retry needs it closed
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
         return self.conn.total_changes - before
 
     def append(self, sensors, times, values) -> int:

@@ -9,6 +9,7 @@ rows the store ignored as already present are ``duplicates``.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 
@@ -18,17 +19,20 @@ from layers.sensors.state import SensorState
 from offline.history import HistoryStore
 
 log = logging.getLogger(__name__)
+STORE_RETRY_S = 120.0  # a history locked or full this long ends the recording (one line, non-zero status)
 
 
 class Pipeline:
     def __init__(self, feed: Feed, state: SensorState, alarms: AlarmBook | None = None,
                  history_path=None, retention_s: float | None = None,
-                 prune_every_s: float = 3600.0):
+                 prune_every_s: float = 3600.0, give_up_after_s: float = STORE_RETRY_S):
         self.feed, self.state, self.alarms = feed, state, alarms
         self.history_path, self.retention_s = history_path, retention_s
         self.prune_every_s = prune_every_s
         self.counters = feed.counters
+        self.give_up_after_s = give_up_after_s
         self.error = ""
+        self.retrying = ""  # why the store is being retried right now ("" when it is not)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._opened = threading.Event()
@@ -74,7 +78,8 @@ class Pipeline:
                     last_prune = time.monotonic()
         except Exception as exc:  # keep the app alive; the error is shown and logged
             log.exception("sensor pipeline stopped")
-            self.error = f"sensor pipeline stopped: {exc}"
+            self.error = str(exc) if isinstance(exc, RuntimeError) else f"sensor pipeline stopped: {exc}"
+            self.feed.stop()  # nothing more is taken in that cannot be stored
         finally:
             if store is not None:
                 store.close()
@@ -87,14 +92,41 @@ class Pipeline:
             self.counters.add("stored", len(batch))
             return
         ds = self.state.registry.datastream[batch.idx]
-        n = store.append(ds, batch.times, batch.values)
+        n = self._stored(lambda: store.append(ds, batch.times, batch.values))
         self.counters.add("stored", n)
         self.counters.add("duplicates", len(batch) - n)
         if self.alarms is not None:
             events = self.alarms.drain_events()
             if events:  # the history keys terminals by Datastream id, which outlives a registry's row order
                 ds_of = self.state.registry.datastream
-                store.append_alarm_events([e._replace(sensor=int(ds_of[e.sensor])) for e in events])
+                rows = [e._replace(sensor=int(ds_of[e.sensor])) for e in events]
+                self._stored(lambda: store.append_alarm_events(rows))
+
+    def _stored(self, write):
+        """Run a history write; a locked, busy or full store is retried with back-off, the batch held.
+
+        The feed keeps queuing (bounded, drops counted) meanwhile. A store that stays
+        unwritable for ``give_up_after_s`` ends the recording with one line naming the
+        file and the reason (``error``) instead of a live process that stores nothing.
+        """
+        delay, deadline = 0.05, time.monotonic() + self.give_up_after_s
+        while True:
+            try:
+                result = write()
+                self.retrying = ""
+                return result
+            except sqlite3.OperationalError as exc:
+                if time.monotonic() + delay > deadline:
+                    raise RuntimeError(f"{self.history_path}: cannot store observations ({exc}); "
+                                       "recording stopped") from exc
+                self.retrying = str(exc)
+                log.warning("history %s: %s; retrying in %.1f s", self.history_path, exc, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def wait(self, predicate, timeout: float) -> bool:
         """Poll ``predicate(counters_dict)`` until true (tools and tests)."""

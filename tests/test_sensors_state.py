@@ -1,6 +1,8 @@
 """Sensor state, alarms lifecycle, health view, simulator, batch codec and the history store."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -201,3 +203,44 @@ def test_two_runs_with_an_open_alarm_each_replay_as_two(tmp_path):
     model = SensorModel(reg)
     model.set_replay(NOON + 10, [], [], [], recorded)
     assert {a["sensor"] for a in model.replay.alarms.values()} == {i, j}, "replay maps them back to rows"
+
+
+def _locked(db, seconds):
+    """Another process's writer holding the history for ``seconds`` (an exclusive transaction)."""
+    import sqlite3
+    import threading
+    con = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    con.execute("BEGIN EXCLUSIVE")
+    threading.Timer(seconds, lambda: (con.execute("COMMIT"), con.close())).start()
+
+
+def test_a_7_second_lock_on_the_history_loses_nothing(tmp_path):
+    from offline.pipeline import Pipeline
+    reg = generate(2000, seed=5)
+    db = tmp_path / "h.sqlite"
+    HistoryStore(db).close()
+    batches = [(np.arange(k * 100, k * 100 + 100), np.full(100, NOON + k), np.full(100, 1.0)) for k in range(10)]
+    state = SensorState(reg)
+    _locked(db, 7.0)
+    pipe = Pipeline(_ListFeed(reg, batches), state, AlarmBook(state), history_path=db).start()
+    assert pipe.wait(lambda c: c.get("stored", 0) >= 1000, 30), pipe.counters.as_dict()
+    pipe.stop()
+    assert pipe.error == "" and pipe.retrying == ""
+    with HistoryStore(db) as h:
+        assert h.count() == 1000
+
+
+def test_a_history_that_stays_unwritable_ends_the_recording_with_its_reason(tmp_path):
+    from offline.pipeline import Pipeline
+    reg = generate(2000, seed=5)
+    db = tmp_path / "h.sqlite"
+    HistoryStore(db).close()
+    state = SensorState(reg)
+    _locked(db, 8.0)
+    pipe = Pipeline(_ListFeed(reg, [([1, 2], [NOON, NOON], [1.0, 2.0])]), state, None, history_path=db,
+                    give_up_after_s=1.0).start()
+    deadline = time.monotonic() + 30
+    while pipe.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pipe.running, "the recording ends instead of living on without storing"
+    assert str(db) in pipe.error and "locked" in pipe.error and "recording stopped" in pipe.error
