@@ -34,7 +34,7 @@ def _settings(args):
     host, port = args.mqtt
     return MqttSettings(host=host, port=port, username=args.username or "", tls=bool(args.tls_ca),
                         ca_certs=args.tls_ca or "", client_id=getattr(args, "client_id", "") or "",
-                        qos=args.qos)
+                        qos=args.qos, allow_insecure=args.allow_insecure)
 
 
 def _registry(args):
@@ -136,7 +136,7 @@ def cmd_record(args) -> int:
         now = time.monotonic()
         if args.duration is not None and now - start >= args.duration:
             break
-        if pipe.error or not pipe.running:
+        if pipe.error or not pipe.running or feed.fatal:
             break  # the recording ended itself: say why at once, never carry on storing nothing
         if now - last >= 1.0:
             c = pipe.counters.as_dict()
@@ -146,8 +146,8 @@ def cmd_record(args) -> int:
             last, last_n = now, c["stored"]
     pipe.stop()
     _final(pipe.counters.as_dict())
-    if pipe.error:
-        sys.stderr.write(f"record: {pipe.error}\n")
+    if pipe.error or feed.fatal:
+        sys.stderr.write(f"record: {pipe.error or feed.fatal}\n")
         return 2
     return 0
 
@@ -156,6 +156,8 @@ def _common(p):
     p.add_argument("--mqtt", required=True, type=_hostport, metavar="HOST:PORT")
     p.add_argument("--username", help="MQTT user; the password is read from the OS keyring")
     p.add_argument("--tls-ca", metavar="FILE", help="CA bundle; enables TLS")
+    p.add_argument("--allow-insecure", action="store_true",
+                   help="send the MQTT password without TLS (only on a network you trust)")
     p.add_argument("--qos", type=int, choices=(0, 1), default=1)
     p.add_argument("--registry", help="CSV, GeoPackage or SensorThings URL (default: built-in)")
     p.add_argument("--terminals", type=int, default=200_000, help="size of the built-in registry")

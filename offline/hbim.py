@@ -243,16 +243,20 @@ class HbimStore:
                             f"({', '.join('?' * len(cols))})", [row[c] for c in cols])
 
     def _run(self, cmds: list[_Put], undo: bool = False):
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            for c in (reversed(cmds) if undo else cmds):
-                row = c.before if undo else c.after
-                key = (c.before or c.after)[_key(c.table)]
-                self._apply(c.table, row, key)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for c in (reversed(cmds) if undo else cmds):
+                    row = c.before if undo else c.after
+                    key = (c.before or c.after)[_key(c.table)]
+                    self._apply(c.table, row, key)
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:  # nothing was saved; the message says where and why
+            raise StoreRefused(f"{self.path}: the record was not saved ({exc})") from exc
         for c in cmds:
             self.changed.emit(c.table, (c.before or c.after)["guid"])
 

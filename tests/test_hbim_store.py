@@ -113,3 +113,20 @@ def test_a_store_from_an_older_version_gains_new_columns(tmp_path):
     store.put(Component(guid="G2", material="granite", structural_role="primary"))
     assert store.get("components", "G2").material == "granite"
     store.close()
+
+
+def test_a_failed_save_names_the_store_and_keeps_nothing_half_done(tmp_path):
+    import sqlite3
+    from offline.guard import StoreRefused
+    from offline.hbim import HbimStore, Inspection
+    store = HbimStore(tmp_path / "s.sqlite")
+    other = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the file
+    store.db.execute("PRAGMA busy_timeout=200")
+    with pytest.raises(StoreRefused, match=r"s\.sqlite: the record was not saved \(database is locked\)"):
+        store.put(Inspection(guid="G1", date="2026-11-29", condition_grade=2))
+    other.execute("ROLLBACK")
+    assert store.records("inspections") == [] and not store.can_undo
+    store.put(Inspection(guid="G1", date="2026-11-29", condition_grade=2))
+    assert len(store.records("inspections")) == 1
+    store.close()

@@ -164,7 +164,10 @@ def test_password_comes_from_keyring(registry, tmp_path):
     old = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     try:
-        settings = MqttSettings(port=broker.port, username="ops")
+        from console.feeds.mqtt import FeedError
+        with pytest.raises(FeedError, match="unencrypted"):
+            MqttFeed(registry, MqttSettings(port=broker.port, username="ops")).start()
+        settings = MqttSettings(port=broker.port, username="ops", allow_insecure=True)  # loopback: trusted
         assert "s3cret" not in repr(settings)
         feed = MqttFeed(registry, settings)
         feed.start()
@@ -173,8 +176,15 @@ def test_password_comes_from_keyring(registry, tmp_path):
             time.sleep(0.05)
         assert feed.connected, feed.last_error
         feed.stop()
+        MemoryKeyring.store[("songjiang-console/mqtt", "ops")] = "wrong"
+        wrong = MqttFeed(registry, settings)
+        wrong.start()
+        end = time.monotonic() + 10
+        while not wrong.fatal and time.monotonic() < end:
+            time.sleep(0.05)
+        wrong.stop()
+        assert "refused the login of 'ops'" in wrong.fatal and not wrong.connected
         MemoryKeyring.store.clear()
-        from console.feeds.mqtt import FeedError
         with pytest.raises(FeedError, match="no password for MQTT user 'ops'"):
             MqttFeed(registry, settings).start()
     finally:

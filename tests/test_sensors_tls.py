@@ -88,8 +88,31 @@ def test_feed_refuses_a_broker_it_cannot_verify(tls_broker, tmp_path):
     feed.start()
     try:
         assert not wait_connected(feed, 3.0)
+        assert "TLS failed, the broker's certificate is not trusted" in feed.fatal, feed.fatal
     finally:
         feed.stop()
+
+
+def test_record_ends_at_once_with_the_tls_reason(tls_broker, tmp_path):
+    import sys
+    broker, _ = tls_broker
+    other = tmp_path / "other"
+    other.mkdir()
+    wrong_ca = make_certs(other)
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "console", "record", "--mqtt", broker.address,
+                             "--tls-ca", str(wrong_ca), "--terminals", "100", "--db", str(tmp_path / "h.sqlite"),
+                             "--duration", "60"], capture_output=True, text=True, timeout=90)
+    assert result.returncode == 2 and time.monotonic() - started < 30
+    assert "TLS failed" in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_password_without_tls_is_refused_unless_allowed(tmp_path):
+    import sys
+    result = subprocess.run([sys.executable, "-m", "console", "record", "--mqtt", "127.0.0.1:1", "--username",
+                             "ops", "--terminals", "100", "--db", str(tmp_path / "h.sqlite")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "unencrypted" in result.stderr and "--allow-insecure" in result.stderr
 
 
 def test_plain_clients_cannot_talk_to_the_tls_listener(tls_broker):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
+import ssl
+import sys
 import time
 from dataclasses import dataclass
 
@@ -29,6 +31,7 @@ MAX_BATCH_OBS = 50_000  # per pipeline step: keeps each history transaction ~0.1
 POLL_S = 0.02  # worker poll period when few messages are queued (GUI redraws at 10-20 Hz anyway)
 POLL_MIN_MESSAGES = 2_000
 STA_SUBSCRIPTION = "v1.1/+/Observations"  # matches v1.1/Datastreams(<id>)/Observations
+LOGIN_REFUSED = {"bad user name or password", "not authorized"}
 
 
 class FeedError(RuntimeError):
@@ -48,6 +51,7 @@ class MqttSettings:
     client_id: str = ""  # set one to keep a persistent session (clean_session=False)
     qos: int = 1
     keepalive: int = 15
+    allow_insecure: bool = False  # a password over plain TCP only when the user says so
 
 
 def password_from_keyring(settings: MqttSettings) -> str:
@@ -69,6 +73,10 @@ def make_client(settings: MqttSettings, client_id: str = "") -> mqtt.Client:
     c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=cid or f"sj-{os.getpid()}-{time.time_ns()}",
                     clean_session=not cid, protocol=mqtt.MQTTv311)
     c.reconnect_delay_set(1, 4)
+    if settings.username and not settings.tls and not settings.allow_insecure:
+        raise FeedError(f"refusing to send the password of MQTT user {settings.username!r} unencrypted to "
+                        f"{settings.host}:{settings.port}; give a CA file for TLS, or allow it explicitly "
+                        "(--allow-insecure) on a network you trust")
     if settings.username:
         c.username_pw_set(settings.username, password_from_keyring(settings))
     if settings.tls:
@@ -85,6 +93,7 @@ class MqttFeed(Feed):
         self.dedupe = Deduper(dedupe_capacity)
         self._connects = 0
         self._connected = False
+        self.fatal = ""  # a failure that retrying will not mend (login refused, certificate not trusted)
         self.client: mqtt.Client | None = None
 
     @property
@@ -94,6 +103,7 @@ class MqttFeed(Feed):
     def start(self):
         self.client = c = make_client(self.settings)
         c.on_connect, c.on_disconnect, c.on_message = self._on_connect, self._on_disconnect, self._on_message
+        c.on_connect_fail = self._on_connect_fail
         c.connect_async(self.settings.host, int(self.settings.port), keepalive=self.settings.keepalive)
         c.loop_start()
 
@@ -106,6 +116,9 @@ class MqttFeed(Feed):
         if reason_code.is_failure:
             self.last_error = f"broker refused connection: {reason_code}"
             log.warning("%s:%s %s", self.settings.host, self.settings.port, self.last_error)
+            if str(reason_code).lower() in LOGIN_REFUSED:
+                self.fatal = f"{self.settings.host}:{self.settings.port} refused the login of " \
+                             f"{self.settings.username or 'an anonymous client'!r}: {reason_code}"
             return
         self._connects += 1
         if self._connects > 1:
@@ -114,6 +127,16 @@ class MqttFeed(Feed):
         self.last_error = ""
         q = self.settings.qos
         client.subscribe([(STA_SUBSCRIPTION, q), (B.BATCH_TOPIC, q)])
+
+    def _on_connect_fail(self, client, userdata):
+        """Called by paho inside its ``except OSError``: the exception says why."""
+        exc = sys.exc_info()[1]
+        where = f"{self.settings.host}:{self.settings.port}"
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            self.fatal = f"{where}: TLS failed, the broker's certificate is not trusted ({exc.verify_message})"
+        elif isinstance(exc, ssl.SSLError):
+            self.fatal = f"{where}: TLS failed ({exc})"
+        self.last_error = f"{where}: {exc or 'connection failed'}"
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self._connected = False
