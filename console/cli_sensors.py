@@ -60,8 +60,11 @@ class _Stopper:
 
 
 def _final(counts: dict) -> None:
-    keys = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped")
-    sys.stdout.write(json.dumps({k: int(counts.get(k, 0)) for k in keys}) + "\n")
+    keys = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped", "dropped_at_stop")
+    out = {k: int(counts.get(k, 0)) for k in keys}
+    if counts.get("reasons"):
+        out["rejected_reasons"] = counts["reasons"]
+    sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
 
@@ -144,8 +147,8 @@ def cmd_record(args) -> int:
             note += f" STORE RETRYING {pipe.retrying}" if pipe.retrying else ""
             _progress("record", c, (c["stored"] - last_n) / (now - last), note)
             last, last_n = now, c["stored"]
-    pipe.stop()
-    _final(pipe.counters.as_dict())
+    pipe.stop(timeout=args.stop_timeout)
+    _final(pipe.counters.as_dict(with_reasons=True))
     if pipe.error or feed.fatal:
         sys.stderr.write(f"record: {pipe.error or feed.fatal}\n")
         return 2
@@ -180,6 +183,8 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--duration", type=float, metavar="S")
     p.add_argument("--retention-days", type=float)
     p.add_argument("--client-id", help="persistent MQTT session id (broker queues while away)")
+    p.add_argument("--stop-timeout", type=float, default=60.0, metavar="S",
+                   help="on Ctrl+C/SIGTERM, seconds to store what is queued (the rest is counted as dropped_at_stop)")
     p.set_defaults(func=cmd_record)
 
 

@@ -36,6 +36,7 @@ class Pipeline:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._opened = threading.Event()
+        self._abandon = threading.Event()
 
     def start(self) -> "Pipeline":
         self._thread = threading.Thread(target=self._run, name="sensor-pipeline", daemon=True)
@@ -46,12 +47,24 @@ class Pipeline:
         self.feed.start()
         return self
 
-    def stop(self, timeout: float = 10.0):
-        """Stop the feed, store what it already queued, then end the worker."""
+    def stop(self, timeout: float = 60.0) -> int:
+        """Stop the feed, store everything it already queued, then end the worker.
+
+        What is still queued after ``timeout`` is not silently lost: it is counted as
+        ``dropped_at_stop`` (and returned), so the final report says so.
+        """
         self.feed.stop()
         self._stop.set()
+        left = 0
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                self._abandon.set()
+                self._thread.join(10.0)
+                left = self.feed.pending_observations()
+                self.counters.add("dropped_at_stop", left)
+                log.warning("stopping: %d queued observations not stored (%.0f s were not enough)", left, timeout)
+        return left
 
     def _run(self):
         store = None
@@ -66,7 +79,7 @@ class Pipeline:
             return
         last_prune = time.monotonic()
         try:
-            while True:
+            while not self._abandon.is_set():
                 batch = self.feed.next_batch(timeout=0.05)
                 if batch is None:
                     if self._stop.is_set() and not self.feed.pending():

@@ -244,3 +244,24 @@ def test_a_history_that_stays_unwritable_ends_the_recording_with_its_reason(tmp_
         time.sleep(0.05)
     assert not pipe.running, "the recording ends instead of living on without storing"
     assert str(db) in pipe.error and "locked" in pipe.error and "recording stopped" in pipe.error
+
+
+def test_stopping_stores_the_backlog_or_counts_what_it_could_not(tmp_path):
+    from offline.pipeline import Pipeline
+    reg = generate(2000, seed=5)
+    total = 0
+    batches = []
+    for k in range(60):
+        n = 20_000
+        batches.append((np.arange(n) % 2000, NOON + k * 30 + np.arange(n) / n * 29, np.ones(n)))
+        total += n
+    for timeout, all_stored in ((60.0, True), (0.01, False)):
+        db = tmp_path / f"h{timeout}.sqlite"
+        state = SensorState(reg)
+        pipe = Pipeline(_ListFeed(reg, batches), state, None, history_path=db).start()
+        left = pipe.stop(timeout=timeout)  # straight away: the whole backlog is still queued
+        c = pipe.counters.as_dict()
+        with HistoryStore(db) as h:
+            kept = h.count()
+        assert c["stored"] == kept and kept + c["dropped_at_stop"] == total and left == c["dropped_at_stop"]
+        assert (c["dropped_at_stop"] == 0) == all_stored

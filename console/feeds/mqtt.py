@@ -149,6 +149,10 @@ class MqttFeed(Feed):
         q.append((msg.topic, msg.payload))  # no Event.set(): waking the worker per message
         # makes the two threads trade the GIL 20,000 times a second; it polls instead
 
+    def pending_observations(self) -> int:
+        return sum(1 if topic != B.BATCH_TOPIC else max(1, len(payload) // B.RECORD.itemsize)
+                   for topic, payload in list(self._queue))
+
     def _take_obs(self, max_obs: int, timeout: float) -> list:
         """Queued messages worth about max_obs observations (a batch message counts its records)."""
         if len(self._queue) < POLL_MIN_MESSAGES:

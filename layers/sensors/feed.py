@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-COUNTER_NAMES = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped")
+# dropped: the queue was full when it arrived; dropped_at_stop: still queued when stopping ran out of time
+COUNTER_NAMES = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped", "dropped_at_stop")
 
 
 @dataclass
@@ -117,6 +118,10 @@ class Feed(ABC):
     def pending(self) -> int:
         """Items queued but not yet handed out."""
         return len(self._queue)
+
+    def pending_observations(self) -> int:
+        """Observations in the queue (items are Batches unless a feed says otherwise)."""
+        return sum(len(item) if hasattr(item, "__len__") else 1 for item in list(self._queue))
 
     def _offer(self, item, n_obs: int) -> bool:
         """Enqueue without blocking; count the drop if the queue is full."""
