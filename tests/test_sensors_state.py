@@ -178,6 +178,10 @@ class _ListFeed:
 
             def stop(self):
                 pass
+
+            def next_batch(self, timeout=0.1):  # one batch per step, as a busy broker hands them out
+                items = self._take(1, timeout)
+                return items[0] if items else None
         return ListFeed(registry)
 
 
