@@ -269,3 +269,40 @@ def test_stopping_stores_the_backlog_or_counts_what_it_could_not(tmp_path):
             kept = h.count()
         assert c["stored"] == kept and kept + c["dropped_at_stop"] == total and left == c["dropped_at_stop"]
         assert (c["dropped_at_stop"] == 0) == all_stored
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """An 8 MiB tmpfs: a disk that really fills (needs root, as CI has; skipped otherwise)."""
+    import os
+    import subprocess
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_a_full_disk_holds_the_batch_until_there_is_room_again(small_disk):
+    import threading
+    from offline.pipeline import Pipeline
+    reg = generate(2000, seed=5)
+    db = small_disk / "h.sqlite"
+    HistoryStore(db).close()
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * (7 * 2 ** 20 + 600 * 2 ** 10))  # all but a few hundred KiB
+    batches = [(np.arange(2000), NOON + k + np.zeros(2000), np.full(2000, float(k))) for k in range(40)]
+    state = SensorState(reg)
+    pipe = Pipeline(_ListFeed(reg, batches), state, None, history_path=db).start()
+    time.sleep(3.0)  # let it run into the full disk
+    assert "full" in pipe.retrying, f"the store should be retrying a full disk, not: {pipe.retrying!r}"
+    threading.Thread(target=filler.unlink).start()  # the operator frees space
+    assert pipe.wait(lambda c: c.get("stored", 0) >= 80_000, 60), pipe.counters.as_dict()
+    pipe.stop()
+    assert pipe.error == ""
+    with HistoryStore(db) as h:
+        assert h.count() == 80_000, "nothing was lost while the disk was full"

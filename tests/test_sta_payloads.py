@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,3 +62,15 @@ def test_the_feed_counts_every_message_it_takes(payload, topic):
     c = feed.counters.as_dict()
     assert c["received"] >= 1
     assert (len(batch) if batch is not None else 0) + c.get("rejected", 0) + c.get("duplicates", 0) >= 1
+
+
+@pytest.mark.slow
+@settings(max_examples=20_000, deadline=None, database=None)
+@given(payload=st.binary(max_size=400) | JSON.map(lambda v: json.dumps(v).encode())
+       | OBSERVATION.map(lambda o: json.dumps(o, default=str).encode()))
+def test_long_fuzz_of_the_feed_parser(payload):
+    """`bash tools/test.sh -m slow`: 20,000 payloads through the feed, none escapes as an exception."""
+    feed = _feed()
+    feed._queue.append((sta.observation_topic(7), payload))
+    feed.next_batch(timeout=0)
+    assert feed.counters.as_dict()["received"] == 1

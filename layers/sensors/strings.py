@@ -62,6 +62,8 @@ STRINGS = {
     "sensors.live_now": ("实时：{time}", "Live: {time}"),
     "sensors.no_history": ("无历史记录", "No history store"),
     "sensors.feed_error": ("传感数据流出错：{msg}", "Sensor feed error: {msg}"),
+    "sensors.store_retrying": ("历史库暂不可写，正在重试（数据保留在内存中）：{msg}",
+                               "Sensor history not writable, retrying (readings held in memory): {msg}"),
     "state.normal": ("正常", "normal"),
     "state.warning": ("预警", "warning"),
     "state.critical": ("严重", "critical"),

@@ -175,6 +175,8 @@ class SensorPanel(QObject):
         if self._ticks % (5 * SLOW_EVERY) == 0 or self.alarms.tabs.currentIndex() == 1:
             self.alarms.health.show_health(self.model.registry, state.states(now), state.time)
         pipe = self.model.pipeline
+        if pipe is not None and pipe.retrying:
+            self.window.statusBar().showMessage(tr("sensors.store_retrying", msg=pipe.retrying), 2000)
         error = getattr(self, "_feed_error", "") or (pipe.error if pipe is not None else "")
         if error and not getattr(self, "_reported", False):
             self._reported = True
