@@ -19,7 +19,21 @@ from layers.layer import LayerList
 from layers.undo import UndoStack
 
 FORMAT = "songjiang-console-project"
-VERSION = 1
+VERSION = 2
+
+
+def _v1_to_v2(doc: dict) -> dict:
+    """Version 1 kept a BIM model's colour-by in its style; version 2 keeps it in the view state."""
+    for entry in doc.get("layers") or []:
+        style = entry.get("style") if isinstance(entry, dict) else None
+        if isinstance(style, dict) and str(entry.get("source", "")).lower().endswith(".ifc") and "colour_by" in style:
+            mode = style.pop("colour_by")
+            if mode in ("condition", "damage") and not entry.get("view"):
+                entry["view"] = {"colour_by": mode}
+    return doc
+
+
+MIGRATIONS = {1: _v1_to_v2}  # version → function to the next version; a file is brought up step by step
 
 
 @dataclass
@@ -66,6 +80,11 @@ def read_project_file(path) -> dict:
         raise ProjectFileError(f"{path}: damaged project file (version is not a number)")
     if doc.get("version", 0) > VERSION:
         raise ProjectFileError(f"{path}: made by a newer version (format {doc['version']})")
+    version = max(1, doc.get("version", 1))
+    while version < VERSION:
+        doc = MIGRATIONS[version](doc)
+        version += 1
+    doc["version"] = VERSION
     return doc
 
 

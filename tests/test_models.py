@@ -136,3 +136,17 @@ def test_typed_styles_read_a_hand_edited_project_safely():
     layer = Layer(name="t", kind="terrain", style={"vertical_exaggeration": 3})
     assert style_of(layer).vertical_exaggeration == 3.0
     assert all(kind.style_class() is not None for kind in layer_kinds.KINDS.values()), "every kind types its style"
+
+
+def test_a_version_1_project_keeps_its_bim_colouring(tmp_path):
+    from layers.project import VERSION, open_project
+    old = {"format": "songjiang-console-project", "version": 1, "crs": {"crs": "EPSG:4549"},
+           "layers": [{"source": "/m/dacang_bridge.ifc", "name": "桥", "style": {"colour_by": "condition"}},
+                      {"source": "/m/roads.geojson", "style": {"colour_by": "state", "colour": "#fff"}}],
+           "bookmarks": [], "camera": None}
+    path = tmp_path / "old.sjproj"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    _, specs = open_project(path)
+    assert VERSION == 2
+    assert specs[0].view == {"colour_by": "condition"} and "colour_by" not in specs[0].style
+    assert specs[1].style == {"colour_by": "state", "colour": "#fff"} and specs[1].view is None
