@@ -383,8 +383,18 @@ def run(args) -> int:
     i18n.set_language(args.lang or settings.saved_language())
     if args.lang:
         settings.save_language(args.lang)
+    if getattr(args, "history", None):  # read by the sensor source on the loader threads
+        os.environ["SONGJIANG_SENSOR_HISTORY"] = str(Path(args.history).resolve())
     project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
     window = MainWindow(project=project, start_view=args.view or "new-city")
+    if getattr(args, "mqtt", None) and hasattr(window, "sensor_panel"):
+        from console.feeds.mqtt import MqttSettings
+        host, port = args.mqtt
+        window.sensor_panel.feed_settings = MqttSettings(
+            host=host, port=port, username=args.username or "", tls=bool(args.tls_ca), ca_certs=args.tls_ca or "",
+            client_id=args.client_id or "", allow_insecure=args.allow_insecure)
+    if getattr(args, "exit_after", None):
+        QTimer.singleShot(int(args.exit_after * 1000), window.close)  # closing commits the history
     window.show()
     base_jobs = window.load_specs(embedded_specs())  # the base map first: its frame is the start-up figure
     window.load_specs(layer_kinds.default_specs())   # then what the kinds add (HBIM models, sensors)

@@ -27,6 +27,11 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _hostport(text: str) -> tuple[str, int]:
+    from console.cli_sensors import _hostport as parse
+    return parse(text)
+
+
 def _when(text: str) -> float:
     from datetime import datetime, timedelta, timezone
     try:
@@ -55,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--view", choices=VIEWS, help="bookmark to start on")
     op.add_argument("--lang", choices=("zh", "en"), help="interface language (remembered)")
     op.add_argument("--project-crs", help="projected CRS the scene works in (default EPSG:4549)")
+    op.add_argument("--mqtt", type=_hostport, metavar="HOST:PORT",
+                    help="listen to this MQTT broker (SensorThings and batch topics) instead of the demo simulator")
+    op.add_argument("--tls-ca", metavar="FILE", help="CA bundle of the broker; enables TLS")
+    op.add_argument("--username", help="MQTT user; the password is read from the OS keyring")
+    op.add_argument("--allow-insecure", action="store_true", help="send the MQTT password without TLS")
+    op.add_argument("--client-id", help="persistent MQTT session id (the broker keeps readings while away)")
+    op.add_argument("--history", metavar="FILE", help="sensor history to record into and replay from "
+                    "(default: sensor-history.sqlite in the user data folder)")
+    op.add_argument("--exit-after", type=float, metavar="S", help="close the window cleanly after S seconds")
     op.add_argument("--screenshot", help=argparse.SUPPRESS)
     op.add_argument("--bench-first-frame", action="store_true", help=argparse.SUPPRESS)
     op.add_argument("--pick", help=argparse.SUPPRESS)  # "lon,lat": click there before --screenshot

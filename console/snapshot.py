@@ -66,7 +66,7 @@ def prepare_views(project: Project, at_time: float | None = None):
 def replay_history(model, at_time: float | None):
     """The sensor layer as recorded at ``at_time`` (default: the latest recorded), when there is a history.
 
-    Without a history file the layer keeps what its source primed (the built-in demo feed).
+    Without a history file every terminal shows as offline: nothing is known of it.
     """
     path = model.history_path
     if path is None or not Path(path).is_file():

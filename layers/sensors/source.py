@@ -31,7 +31,8 @@ def default_specs() -> list[LayerSpec]:
     return [sensor_spec()]
 
 
-def feed_enabled() -> bool:
+def demo_feed_enabled() -> bool:
+    """The window runs the built-in simulator when no broker is given (SONGJIANG_NO_FEED=1: neither)."""
     return os.environ.get("SONGJIANG_NO_FEED", "") not in ("1", "true", "yes")
 
 
@@ -46,9 +47,8 @@ def build_layers(spec: LayerSpec, project_crs, progress=None) -> list[Layer]:
         reg.xyz = reg.xyz.copy()
         reg.xyz[:, 0], reg.xyz[:, 1] = x, y
         reg.crs = project_crs.crs
+    # No readings yet: a terminal is "offline" until its feed or its history says otherwise.
     model = SensorModel(reg, history_path=paths.sensor_history())
-    if feed_enabled():
-        model.prime()
     layer = Layer(name=STRINGS["sensors.layer"][0], kind="sensors", data=model, bounds=reg.bounds(),
                   source=spec.source)
     layer.meta["name_en"] = STRINGS["sensors.layer"][1]

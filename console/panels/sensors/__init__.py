@@ -15,11 +15,11 @@ import threading
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QLabel
 
 from console.panels.sensors.history import HistoryWorker
 from layers.sensors.model import DEFAULT_RATE, HISTORY_RETENTION_S
-from layers.sensors.source import feed_enabled
+from layers.sensors.source import demo_feed_enabled
 from layers.sensors.strings import kind_label, tr
 from layers.bookmarks import bookmark_for_extent
 from layers.sensors import kinds as K
@@ -44,6 +44,7 @@ class SensorPanel(QObject):
         super().__init__(window)
         self.window = window
         self.layer = self.model = self.adapter = None
+        self.feed_settings = None  # MqttSettings of the broker to listen to; None: the demo simulator
         self._style = {"colour_by": "state"}
         # bottom: the time slider across, alarms and chart side by side under it
         self.time_dock = self._dock("sensor-time", TimeSlider(HISTORY_RETENTION_S))
@@ -53,6 +54,9 @@ class SensorPanel(QObject):
         window.splitDockWidget(self.time_dock, self.alarm_dock, Qt.Vertical)
         window.splitDockWidget(self.alarm_dock, self.chart_dock, Qt.Horizontal)
         QTimer.singleShot(0, self._size_docks)
+        self.feed_label = QLabel()
+        self.feed_label.setObjectName("sensor-feed-status")
+        window.statusBar().addPermanentWidget(self.feed_label)
         self.history = HistoryWorker(parent=self)
         self.history.series_ready.connect(self._series_ready)
         self.history.replay_ready.connect(self._replay_ready)
@@ -113,16 +117,23 @@ class SensorPanel(QObject):
         layer.style = {**self._style, **layer.style}
         self.alarms.bind(self.model.alarms, self.model.registry)
         self.history.set_path(self.model.history_path)
-        if feed_enabled():
+        if self.feed_settings is not None or demo_feed_enabled():
             threading.Thread(target=self._start_feed, name="sensor-feed-start", daemon=True).start()
         self.force()
 
     def _start_feed(self):
-        from layers.sensors.simulator import SimulatorFeed
+        """A broker when one is given, else the simulator as a labelled demo (own thread: priming takes ~0.3 s)."""
         from offline.pipeline import start_feed
         try:
-            start_feed(self.model, SimulatorFeed(self.model.registry, rate=DEFAULT_RATE, seed=1))
-        except Exception as exc:  # noqa: BLE001 — e.g. an unwritable history file
+            if self.feed_settings is not None:
+                from console.feeds.mqtt import MqttFeed
+                feed = MqttFeed(self.model.registry, self.feed_settings)
+            else:
+                from layers.sensors.simulator import SimulatorFeed
+                self.model.prime()  # the demo's last half-minute, so the city is not all "offline"
+                feed = SimulatorFeed(self.model.registry, rate=DEFAULT_RATE, seed=1)
+            start_feed(self.model, feed)
+        except Exception as exc:  # noqa: BLE001 — e.g. an unwritable history file, no keyring password
             log.exception("sensor feed did not start")
             self._feed_error = str(exc)  # reported by the next slow tick (GUI thread)
 
@@ -174,6 +185,7 @@ class SensorPanel(QObject):
                 self.chart.append(i, float(state.time[i]), float(state.value[i]))
         if self._ticks % (5 * SLOW_EVERY) == 0 or self.alarms.tabs.currentIndex() == 1:
             self.alarms.health.show_health(self.model.registry, state.states(now), state.time)
+        self._show_feed_status()
         pipe = self.model.pipeline
         if pipe is not None and pipe.retrying:
             self.window.statusBar().showMessage(tr("sensors.store_retrying", msg=pipe.retrying), 2000)
@@ -181,6 +193,31 @@ class SensorPanel(QObject):
         if error and not getattr(self, "_reported", False):
             self._reported = True
             self.window.report_error(tr("sensors.feed_error", msg=error))
+
+    def _show_feed_status(self):
+        """The permanent status-bar word on where readings come from, and how they are flowing."""
+        pipe = self.model.pipeline if self.model is not None else None
+        counts = pipe.counters.as_dict() if pipe is not None else {}
+        wall = time.monotonic()
+        received = counts.get("received", 0)
+        last_t, last_n = getattr(self, "_rate_mark", (wall, received))
+        rate = (received - last_n) / (wall - last_t) if wall > last_t else 0.0
+        self._rate_mark = (wall, received)
+        s = self.feed_settings
+        if pipe is None:
+            text = tr("sensors.feed_none")
+        elif s is None:
+            text = tr("sensors.feed_simulated", rate=rate)
+        else:
+            broker, feed = f"{s.host}:{s.port}", pipe.feed
+            if feed.fatal or pipe.error:
+                text = tr("sensors.feed_failed", broker=broker, why=feed.fatal or pipe.error)
+            elif feed.connected:
+                text = tr("sensors.feed_connected", broker=broker, rate=rate,
+                          dropped=counts.get("dropped", 0) + counts.get("dropped_at_stop", 0))
+            else:
+                text = tr("sensors.feed_reconnecting", broker=broker, why=feed.last_error or "…")
+        self.feed_label.setText(text)
 
     # picking, selecting, flying ---------------------------------------------------------------
     def _hit(self, hit):

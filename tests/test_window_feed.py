@@ -1,0 +1,109 @@
+"""The window on a real broker (issue 8's first acceptance): readings recorded, terminals come alive.
+
+Runs the console as a user would: `songjiang-console open --mqtt … --history H --exit-after S` in
+its own process under the test's X display, fed by `songjiang-console simulate` through a real
+Mosquitto on loopback.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from mosquitto import mosquitto_broker  # noqa: F401
+from tests.conftest import REPO, has_display
+
+pytestmark = [pytest.mark.mqtt, pytest.mark.gui,
+              pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]
+
+
+def _console(*args, **kw):
+    env = {**os.environ, "SONGJIANG_NO_DIALOGS": "1"}
+    return subprocess.Popen([sys.executable, "-m", "console", *map(str, args)], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def test_the_window_records_a_real_feed_and_its_terminals_come_alive(mosquitto_broker, tmp_path):
+    history = tmp_path / "H.sqlite"
+    window = _console("open", "--mqtt", mosquitto_broker.address, "--history", history, "--exit-after", 40,
+                      "--lang", "en")
+    end = time.monotonic() + 30
+    while not history.exists() and time.monotonic() < end and window.poll() is None:
+        time.sleep(0.2)  # the history opens just before the feed subscribes
+    assert history.exists(), window.stderr.read() if window.poll() is not None else "no history file"
+    time.sleep(3.0)
+    sim = _console("simulate", "--mqtt", mosquitto_broker.address, "--count", 20000, "--rate", 0, "--batch", 0)
+    out, err = sim.communicate(timeout=120)
+    assert sim.returncode == 0, err
+    assert json.loads(out.strip().splitlines()[-1])["stored"] == 20000  # the broker took every reading
+    _, err = window.communicate(timeout=120)
+    assert window.returncode == 0, err[-2000:]
+    with sqlite3.connect(history) as db:
+        rows = db.execute("SELECT sensor, time FROM obs").fetchall()
+    assert len(rows) == 20000, "every observation is in the window's history"
+    # the terminals they name are not offline: replay the history the way the window's layer does
+    from layers.sensors.model import SensorModel, default_registry
+    from layers.sensors.state import OFFLINE
+    model = SensorModel(default_registry())
+    ds = np.array([r[0] for r in rows])
+    t = np.array([r[1] for r in rows]) / 1000.0
+    model.set_replay(float(t.max()), ds, t, np.ones(len(ds)))
+    named = model.registry.index_of_datastreams(np.unique(ds))
+    states = model.replay.state.states(float(t.max()))
+    assert (named >= 0).all() and (states[named] != OFFLINE).all()
+    assert (states == OFFLINE).sum() >= len(model.registry) - len(named), "the others stay offline: no demo data"
+
+
+def test_in_the_window_the_layer_state_follows_the_broker(mosquitto_broker, qtbot, tmp_path, monkeypatch):
+    from console.app import MainWindow
+    from console.feeds.mqtt import MqttSettings
+    from layers import i18n
+    from layers.loading import default_specs
+    from layers.sensors.state import OFFLINE
+    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
+    i18n.set_language("en")
+    win = MainWindow(start_view="new-city")
+    qtbot.addWidget(win)
+    host, port = mosquitto_broker.address.split(":")
+    win.sensor_panel.feed_settings = MqttSettings(host=host, port=int(port))
+    win.show()
+    win.load_specs(default_specs())
+    panel = win.sensor_panel
+    qtbot.waitUntil(lambda: panel.model is not None and panel.model.pipeline is not None
+                    and panel.model.pipeline.feed.connected, timeout=60000)
+    model = panel.model
+    assert (model.state.states(time.time()) == OFFLINE).all(), "a real feed starts with nothing known: no demo"
+    qtbot.waitUntil(lambda: "connected" in panel.feed_label.text(), timeout=5000)
+    sim = _console("simulate", "--mqtt", mosquitto_broker.address, "--count", 5000, "--rate", 0)
+    qtbot.waitUntil(lambda: sim.poll() is not None, timeout=60000)
+    qtbot.waitUntil(lambda: model.pipeline.counters["stored"] >= 5000, timeout=30000)
+    alive = model.state.states(time.time()) != OFFLINE
+    assert 4000 <= alive.sum() <= 5000  # every reading names a terminal; a few terminals report twice
+    adapter = win.scene.adapters[panel.layer.id]
+    qtbot.waitUntil(lambda: (adapter.codes != OFFLINE).sum() == alive.sum(), timeout=5000)
+    assert "SIMULATED" not in panel.feed_label.text() and mosquitto_broker.address in panel.feed_label.text()
+    win.close()
+
+
+def test_the_demo_simulator_is_labelled_simulated(qtbot, tmp_path, monkeypatch):
+    from console.app import MainWindow
+    from layers import i18n
+    from layers.loading import default_specs
+    monkeypatch.delenv("SONGJIANG_NO_FEED", raising=False)
+    i18n.set_language("en")
+    win = MainWindow(start_view="new-city")
+    qtbot.addWidget(win)
+    win.show()
+    win.load_specs(default_specs())
+    panel = win.sensor_panel
+    qtbot.waitUntil(lambda: panel.model is not None and panel.model.pipeline is not None, timeout=60000)
+    qtbot.waitUntil(lambda: "SIMULATED" in panel.feed_label.text(), timeout=5000)
+    i18n.set_language("zh")
+    qtbot.waitUntil(lambda: "模拟" in panel.feed_label.text(), timeout=5000)
+    win.close()
