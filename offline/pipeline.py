@@ -103,6 +103,7 @@ class Pipeline:
             self.alarms.update(batch.idx, batch.times, batch.values, levels)
         if store is None:
             self.counters.add("stored", len(batch))
+            self.feed.commit(batch)
             return
         ds = self.state.registry.datastream[batch.idx]
         n = self._stored(lambda: store.append(ds, batch.times, batch.values))
@@ -114,6 +115,7 @@ class Pipeline:
                 ds_of = self.state.registry.datastream
                 rows = [e._replace(sensor=int(ds_of[e.sensor])) for e in events]
                 self._stored(lambda: store.append_alarm_events(rows))
+        self.feed.commit(batch)  # acknowledged to the source only now that it is on disk
 
     def _stored(self, write):
         """Run a history write; a locked, busy or full store is retried with back-off, the batch held.

@@ -103,3 +103,37 @@ def test_sigterm_under_a_backlog_stores_what_was_received(mosquitto_broker, tmp_
         kept = c.execute("SELECT count(*) FROM obs").fetchone()[0]
     assert r["stored"] == kept and r["dropped"] == 0 and r["dropped_at_stop"] == 0
     assert kept + r["duplicates"] == r["received"] and kept > 0
+
+
+def test_twenty_kills_of_record_lose_no_acknowledged_reading(mosquitto_broker, tmp_path):
+    """kill -9 at random moments under a QoS 1 stream, persistent session: every reading ends up stored once."""
+    import random
+    rng = random.Random(20)
+    db = tmp_path / "rec.db"
+    args = ("record", "--mqtt", mosquitto_broker.address, "--db", str(db), "--terminals", "2000",
+            "--client-id", "ops-centre-recorder")
+    rec = cli(*args)
+    time.sleep(2.0)  # the session exists at the broker from here on, so it queues while we are down
+    sim = cli("simulate", "--mqtt", mosquitto_broker.address, "--count", "20000", "--rate", "2500",
+              "--terminals", "2000", "--qos", "1")
+    for _ in range(20):
+        time.sleep(rng.uniform(0.4, 1.2))
+        rec.kill()
+        rec.wait(10)
+        rec = cli(*args)
+    out, err = sim.communicate(timeout=120)
+    assert sim.returncode == 0, err
+    assert final_json(out)["stored"] == 20000, "the broker acknowledged every reading to the publisher"
+    end = time.monotonic() + 60
+    count = 0
+    while time.monotonic() < end and count < 20000:
+        time.sleep(0.5)
+        with sqlite3.connect(db) as c:
+            count = c.execute("SELECT count(*) FROM obs").fetchone()[0]
+    rec.send_signal(signal.SIGINT)
+    rec.communicate(timeout=60)
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert c.execute("SELECT count(*) FROM obs").fetchone()[0] == 20000, "nothing acknowledged was lost"
+        assert c.execute("SELECT count(*) FROM (SELECT 1 FROM obs GROUP BY sensor, time HAVING count(*) > 1)"
+                         ).fetchone()[0] == 0

@@ -70,8 +70,10 @@ def password_from_keyring(settings: MqttSettings) -> str:
 
 def make_client(settings: MqttSettings, client_id: str = "") -> mqtt.Client:
     cid = client_id or settings.client_id
+    # manual_ack: a QoS 1 reading is acknowledged to the broker only once it is stored (MqttFeed.commit),
+    # so a crash leaves it with the broker (a persistent session redelivers it) instead of losing it
     c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=cid or f"sj-{os.getpid()}-{time.time_ns()}",
-                    clean_session=not cid, protocol=mqtt.MQTTv311)
+                    clean_session=not cid, protocol=mqtt.MQTTv311, manual_ack=True)
     c.reconnect_delay_set(1, 4)
     if settings.username and not settings.tls and not settings.allow_insecure:
         raise FeedError(f"refusing to send the password of MQTT user {settings.username!r} unencrypted to "
@@ -143,15 +145,15 @@ class MqttFeed(Feed):
 
     def _on_message(self, client, userdata, msg):
         q = self._queue  # network thread: enqueue only
-        if len(q) >= self.queue_size:
-            self.counters.add("dropped")
-            return
-        q.append((msg.topic, msg.payload))  # no Event.set(): waking the worker per message
+        if msg.qos == 0 and len(q) >= self.queue_size:
+            self.counters.add("dropped")  # QoS 0 promises nothing; QoS 1 is bounded by the broker's
+            return                         # in-flight window, since nothing unstored is acknowledged
+        q.append((msg.topic, msg.payload, msg.mid, msg.qos))  # no Event.set(): waking the worker per message
         # makes the two threads trade the GIL 20,000 times a second; it polls instead
 
     def pending_observations(self) -> int:
         return sum(1 if topic != B.BATCH_TOPIC else max(1, len(payload) // B.RECORD.itemsize)
-                   for topic, payload in list(self._queue))
+                   for topic, payload, *_ in list(self._queue))
 
     def _take_obs(self, max_obs: int, timeout: float) -> list:
         """Queued messages worth about max_obs observations (a batch message counts its records)."""
@@ -170,7 +172,8 @@ class MqttFeed(Feed):
             return None
         ds_l, t_l, v_l, arrays = [], [], [], []
         received = 0
-        for topic, payload in msgs:
+        acks = [(m[2], m[3]) for m in msgs if len(m) > 2 and m[3] > 0]
+        for topic, payload, *_ in msgs:
             try:
                 if topic == B.BATCH_TOPIC:
                     ds, t, v, bad = B.decode(payload)
@@ -196,6 +199,7 @@ class MqttFeed(Feed):
         if ds_l:
             arrays.append((np.array(ds_l, np.int64), np.array(t_l), np.array(v_l)))
         if not arrays:
+            self._ack(acks)  # all rejected: nothing to store, nothing to redeliver
             return None
         ds, t, v = (np.concatenate(a) for a in zip(*arrays))
         idx = self.registry.index_of_datastreams(ds)
@@ -204,4 +208,17 @@ class MqttFeed(Feed):
         ds, t, v, idx = ds[known], t[known], v[known], idx[known]
         fresh = self.dedupe.fresh(Deduper.keys(ds, np.round(t * 1000).astype(np.int64)))
         self.counters.add("duplicates", int((~fresh).sum()))
-        return Batch(idx[fresh], t[fresh], v[fresh]) if fresh.any() else None
+        if not fresh.any():
+            self._ack(acks)
+            return None
+        return Batch(idx[fresh], t[fresh], v[fresh], acks)
+
+    def commit(self, batch: Batch) -> None:
+        self._ack(batch.acks)
+
+    def _ack(self, acks):
+        client = self.client
+        if client is None:
+            return
+        for mid, qos in acks:
+            client.ack(mid, qos)  # after a disconnect this sends nothing: the broker redelivers

@@ -10,7 +10,7 @@ from __future__ import annotations
 import collections
 import threading
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,6 +23,7 @@ class Batch:
     idx: np.ndarray     # terminal indices into the registry
     times: np.ndarray   # Unix seconds (UTC)
     values: np.ndarray
+    acks: list = field(default_factory=list, repr=False)  # what to acknowledge once this batch is stored
 
     def __len__(self):
         return len(self.idx)
@@ -114,6 +115,9 @@ class Feed(ABC):
     @property
     def connected(self) -> bool:
         return True
+
+    def commit(self, batch: Batch) -> None:
+        """The batch is stored (or applied, without a store): a feed may now acknowledge it to its source."""
 
     def pending(self) -> int:
         """Items queued but not yet handed out."""
