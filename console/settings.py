@@ -22,3 +22,28 @@ def save_language(lang: str):
     s = settings()
     s.setValue("ui/language", lang)
     s.sync()
+
+
+def mqtt_profiles() -> dict:
+    """Saved broker profiles: name → connection fields (never a password; that is in the OS keyring)."""
+    import json
+    raw = settings().value("sensors/mqtt_profiles", "")
+    try:
+        profiles = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    return profiles if isinstance(profiles, dict) else {}
+
+
+def save_mqtt_profile(name: str, fields: dict):
+    import json
+    profiles = mqtt_profiles()
+    profiles[name] = {k: v for k, v in fields.items() if k != "password"}
+    s = settings()
+    s.setValue("sensors/mqtt_profiles", json.dumps(profiles, ensure_ascii=False))
+    s.setValue("sensors/mqtt_last", name)
+    s.sync()
+
+
+def last_mqtt_profile() -> str:
+    return str(settings().value("sensors/mqtt_last", "") or "")

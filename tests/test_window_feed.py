@@ -7,6 +7,7 @@ Mosquitto on loopback.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import os
 import sqlite3
 import subprocess
@@ -107,3 +108,77 @@ def test_the_demo_simulator_is_labelled_simulated(qtbot, tmp_path, monkeypatch):
     i18n.set_language("zh")
     qtbot.waitUntil(lambda: "模拟" in panel.feed_label.text(), timeout=5000)
     win.close()
+
+
+def test_a_tls_profile_with_a_password_connects_and_the_password_stays_in_the_keyring(
+        qtbot, tmp_path, monkeypatch, caplog):
+    """Sensors › Connect… against a TLS Mosquitto that wants a password (sentinel: found only in the keyring)."""
+    import logging
+    import shutil
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from console.app import MainWindow
+    from layers import i18n
+    from layers.loading import default_specs
+    from mosquitto import Broker, require_mosquitto
+    from test_sensors_tls import make_certs
+    require_mosquitto()
+    if shutil.which("mosquitto_passwd") is None:
+        pytest.skip("mosquitto_passwd not installed")
+    sentinel = "Sentinel-7f3a-密码"
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+        store: dict = {}
+
+        def get_password(self, service, user):
+            return self.store.get((service, user))
+
+        def set_password(self, service, user, pw):
+            self.store[(service, user)] = pw
+
+        def delete_password(self, service, user):
+            self.store.pop((service, user), None)
+
+    ca = make_certs(tmp_path)
+    pwfile = tmp_path / "passwd"
+    subprocess.run(["mosquitto_passwd", "-c", "-b", str(pwfile), "ops", sentinel], check=True)
+    pwfile.chmod(0o600)
+    broker = Broker(tmp_path, extra_conf=f"allow_anonymous false\npassword_file {pwfile}\ncafile {ca}\n"
+                                         f"certfile {tmp_path / 'server.crt'}\nkeyfile {tmp_path / 'server.key'}\n").start()
+    old = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
+    try:
+        i18n.set_language("en")
+        win = MainWindow(start_view="new-city")
+        qtbot.addWidget(win)
+        win.show()
+        win.load_specs(default_specs())
+        panel = win.sensor_panel
+        qtbot.waitUntil(lambda: panel.model is not None, timeout=60000)
+        dialog = panel.connect_dialog()
+        dialog.profile.setCurrentText("centre TLS")
+        dialog.host.setText("127.0.0.1")
+        dialog.port.setValue(broker.port)
+        dialog.username.setText("ops")
+        assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled(), "no TLS yet: refused"
+        dialog.ca_certs.setText(str(ca))
+        assert dialog.tls.isChecked() and dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+        dialog.password.setText(sentinel)
+        dialog.accept()
+        qtbot.waitUntil(lambda: panel.model.pipeline is not None and panel.model.pipeline.feed.connected,
+                        timeout=30000)
+        assert MemoryKeyring.store == {("songjiang-console/mqtt", "ops"): sentinel}
+        win.close()
+    finally:
+        keyring.set_keyring(old)
+        broker.kill()
+    config = Path(os.environ["XDG_CONFIG_HOME"])
+    saved = [f for f in config.rglob("*") if f.is_file()]
+    assert any("centre TLS" in f.read_text(errors="replace") for f in saved), "the profile was saved"
+    assert not any(sentinel in f.read_text(errors="replace") for f in saved), "but not its password"
+    assert sentinel not in caplog.text

@@ -68,6 +68,16 @@ def password_from_keyring(settings: MqttSettings) -> str:
     return pw
 
 
+def save_password(username: str, password: str) -> None:
+    """Into the OS keyring, where password_from_keyring finds it; FeedError when there is no keyring."""
+    import keyring
+    from keyring.errors import KeyringError
+    try:
+        keyring.set_password(KEYRING_SERVICE, username, password)
+    except KeyringError as exc:
+        raise FeedError(f"cannot keep the password of MQTT user {username!r}: no usable OS keyring ({exc})") from None
+
+
 def make_client(settings: MqttSettings, client_id: str = "") -> mqtt.Client:
     cid = client_id or settings.client_id
     # manual_ack: a QoS 1 reading is acknowledged to the broker only once it is stored (MqttFeed.commit),

@@ -137,6 +137,42 @@ class SensorPanel(QObject):
             log.exception("sensor feed did not start")
             self._feed_error = str(exc)  # reported by the next slow tick (GUI thread)
 
+    # choosing the source -----------------------------------------------------------------------
+    def connect_dialog(self):
+        """Sensors › Connect…: pick or edit a broker profile; the password goes to the OS keyring."""
+        from console import settings
+        from widgets.sensors.connect import ConnectDialog
+        dialog = ConnectDialog(settings.mqtt_profiles(), settings.last_mqtt_profile(), self.window)
+        dialog.accepted.connect(lambda: self._connect_from(dialog))
+        dialog.show()
+        self.dialog = dialog
+        return dialog
+
+    def _connect_from(self, dialog):
+        from console import settings
+        from console.feeds.mqtt import FeedError, MqttSettings, save_password
+        fields = dialog.values()
+        try:
+            if dialog.typed_password():
+                save_password(fields["username"], dialog.typed_password())
+        except FeedError as exc:
+            self.window.report_error(str(exc))
+            return
+        settings.save_mqtt_profile(dialog.profile_name(), fields)
+        self.switch_feed(MqttSettings(**fields))
+
+    def use_demo(self):
+        self.switch_feed(None)
+
+    def switch_feed(self, feed_settings):
+        """Stop the current feed (its readings stay as last known) and start the chosen one."""
+        self.feed_settings = feed_settings
+        self._feed_error, self._reported = "", False
+        if self.model is None:
+            return
+        self.model.stop()
+        threading.Thread(target=self._start_feed, name="sensor-feed-start", daemon=True).start()
+
     def _removed(self, _index, layer):
         if layer is self.layer:
             self.model.stop()

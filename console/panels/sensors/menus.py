@@ -30,6 +30,10 @@ def build_menu(window, panel):
         mb.insertMenu(help_action, menu)
     menu.setObjectName("sensors-menu")
     style = panel.style()
+    connect = menu.addAction(tr("sensors.connect"), panel.connect_dialog)
+    connect.setObjectName("sensors-connect")
+    menu.addAction(tr("sensors.use_demo"), panel.use_demo)
+    menu.addSeparator()
 
     colour = menu.addMenu(tr("sensors.colour_by"))
     group = QActionGroup(colour)
