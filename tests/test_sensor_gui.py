@@ -79,7 +79,8 @@ def test_over_threshold_reading_raises_an_alarm_and_clicking_it_flies_there(wind
     _, model, adapter, panel = parts(window)
     reg = model.registry
     i = first(reg, "pm25")
-    model.ingest([i], [time.time()], [reg.crit[i] * 1.5])
+    now = time.time()
+    model.ingest([i, i], [now - 60, now], [reg.crit[i] * 1.5] * 2)  # confirmed by a second reading
     dock = panel.alarms
     qtbot.waitUntil(lambda: dock.row_of_sensor(i) >= 0, timeout=5000)
     row = dock.model.rows[dock.row_of_sensor(i)]
@@ -99,7 +100,8 @@ def test_acknowledge_and_clear_record_who_and_when(window, qtbot):
     _, model, _, panel = parts(window)
     reg = model.registry
     i = first(reg, "noise", "old-town")
-    model.ingest([i], [time.time()], [95.0])
+    now = time.time()
+    model.ingest([i, i], [now - 60, now], [95.0, 95.0])
     dock = panel.alarms
     qtbot.waitUntil(lambda: dock.row_of_sensor(i) >= 0, timeout=5000)
     dock.table.selectRow(dock.row_of_sensor(i))

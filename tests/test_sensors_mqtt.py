@@ -60,7 +60,7 @@ def test_observations_reach_state_history_and_alarms(registry, mosquitto_broker,
     pm = int(np.flatnonzero(registry.kind == 0)[0])  # a PM2.5 terminal (crit 75 µg/m³)
     ds = int(registry.datastream[pm])
     pub = publisher(mosquitto_broker.port)
-    pub.publish(sta.observation_topic(ds), sta.observation_payload(T0, 20.0), qos=1).wait_for_publish()
+    pub.publish(sta.observation_topic(ds), sta.observation_payload(T0, 90.0), qos=1).wait_for_publish()
     # and one with mosquitto_pub, the way a field gateway would
     subprocess.run(["mosquitto_pub", "-p", str(mosquitto_broker.port), "-q", "1", "-t",
                     sta.observation_topic(ds), "-m",
@@ -69,8 +69,8 @@ def test_observations_reach_state_history_and_alarms(registry, mosquitto_broker,
     pipe.stop()
     pub.loop_stop()
     assert state.value[pm] == 120.0 and state.level[pm] == CRITICAL
-    assert stored_rows(db) == [(ds, int(T0 * 1000), 20.0), (ds, int((T0 + 60) * 1000), 120.0)]
-    (alarm,) = alarms.open_alarms()
+    assert stored_rows(db) == [(ds, int(T0 * 1000), 90.0), (ds, int((T0 + 60) * 1000), 120.0)]
+    (alarm,) = alarms.open_alarms()  # raised once the second reading confirmed the excursion
     assert alarm.sensor == pm and alarm.severity == CRITICAL and alarm.value == 120.0
 
 

@@ -50,12 +50,17 @@ class Alarm:
     cleared_by: str = ""
     cleared_at: float | None = None
     normal_since: float | None = None
+    occurrences: int = 1          # excursions while it was open
+    escalated: bool = False       # left unacknowledged past its rule's escalation time
 
 
 class AlarmBook:
-    def __init__(self, state: SensorState):
+    def __init__(self, state: SensorState, rules: dict | None = None):
+        from layers.sensors.alarm_rules import rule_columns
         self.state = state
         self.registry = state.registry
+        self.rules = rule_columns(self.registry, rules)
+        self.streak = np.zeros(len(self.registry), np.int16)  # consecutive readings over a threshold
         self.alarms: dict[int, Alarm] = {}
         self.open_by_sensor: dict[int, int] = {}
         self.events: list[AlarmEvent] = []
@@ -72,14 +77,20 @@ class AlarmBook:
 
     def update(self, idx, times, values, levels) -> list[Alarm]:
         """Feed the levels ``SensorState.ingest`` returned; returns alarms raised or escalated."""
-        idx, levels = np.asarray(idx), np.asarray(levels)
-        hot = np.flatnonzero(levels >= WARNING)
+        idx, levels = np.asarray(idx, dtype=np.intp), np.asarray(levels)
+        times, values = np.asarray(times, dtype=np.float64), np.asarray(values, dtype=np.float64)
+        hot_mask = levels >= WARNING
         changed = []
         with self._lock:
-            for j in hot.tolist():  # few: only over-threshold readings get here
+            self.streak[idx[~hot_mask]] = 0
+            clear = self.state.clear_of(idx, times, values, self.rules["deadband"][idx])
+            for j in np.flatnonzero(hot_mask).tolist():  # few: only over-threshold readings get here
                 s, lv, t, v = int(idx[j]), int(levels[j]), float(times[j]), float(values[j])
+                self.streak[s] = min(self.streak[s] + 1, 10_000)
                 aid = self.open_by_sensor.get(s)
                 if aid is None:
+                    if self.streak[s] < self.rules["confirm"][s]:
+                        continue  # one spike is not an alarm
                     a = Alarm(next(self._ids), s, lv, t, v, peak=v)
                     self.alarms[a.id] = a
                     self.open_by_sensor[s] = a.id
@@ -87,27 +98,37 @@ class AlarmBook:
                     changed.append(a)
                     continue
                 a = self.alarms[aid]
-                a.normal_since = None
+                if a.normal_since is not None:  # a new excursion of the same alarm
+                    a.normal_since = None
+                    a.occurrences += 1
                 a.peak = v if abs(v) > abs(a.peak) else a.peak
                 if lv > a.severity:
                     a.severity = lv
                     self._event(a, "escalated", t, value=v)
                     changed.append(a)
-            self._return_to_normal()
+            for j in np.flatnonzero(clear).tolist():
+                aid = self.open_by_sensor.get(int(idx[j]))
+                if aid is not None and self.alarms[aid].normal_since is None:
+                    a = self.alarms[aid]
+                    a.normal_since = float(times[j])
+                    self._event(a, "normal", a.normal_since, value=float(values[j]))
+            self._settle(float(times.max()) if len(times) else None)
         return changed
 
-    def _return_to_normal(self):
-        if not self.open_by_sensor:
+    def _settle(self, now: float | None):
+        """Clear what has been back in range long enough; remind about what nobody acknowledged."""
+        if now is None or not self.open_by_sensor:
             return
-        sensors = np.fromiter(self.open_by_sensor, dtype=np.intp, count=len(self.open_by_sensor))
-        back = sensors[self.state.level[sensors] == NORMAL]
-        for s in back.tolist():
-            a = self.alarms[self.open_by_sensor[s]]
-            if a.normal_since is None:
-                a.normal_since = float(self.state.time[s])
-                self._event(a, "normal", a.normal_since, value=float(self.state.value[s]))
-            if a.status == ACKNOWLEDGED:
-                self._close(a, "system", a.normal_since)
+        for aid in list(self.open_by_sensor.values()):
+            a = self.alarms[aid]
+            s = a.sensor
+            if a.normal_since is not None and (a.status == ACKNOWLEDGED
+                                               or now - a.normal_since >= self.rules["clear_after_s"][s]):
+                self._close(a, "system", a.normal_since if a.status == ACKNOWLEDGED
+                            else a.normal_since + float(self.rules["clear_after_s"][s]))
+            elif a.status == ACTIVE and not a.escalated and now - a.raised_at >= self.rules["escalate_after_s"][s]:
+                a.escalated = True
+                self._event(a, "unacknowledged", now, value=a.peak)
 
     def _close(self, a: Alarm, who: str, when: float):
         a.status, a.cleared_by, a.cleared_at = CLEARED, who, when

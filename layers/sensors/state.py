@@ -60,6 +60,14 @@ class SensorState:
             sw, sc = sw - d, sc - d
         return np.where(sv >= sc, CRITICAL, np.where(sv >= sw, WARNING, NORMAL)).astype(np.uint8)
 
+    def clear_of(self, idx, times, values, deadband: np.ndarray) -> np.ndarray:
+        """True where a reading is back in range by more than the deadband (hysteresis), per terminal."""
+        sv = self._sign[idx] * np.asarray(values, dtype=np.float64)
+        sw = self._sw[idx]
+        if self._has_night:
+            sw = sw - self._night_delta[idx] * is_night(np.asarray(times, dtype=np.float64))
+        return sv < sw - deadband
+
     def ingest(self, idx, times, values) -> np.ndarray:
         """Apply a batch; observations older than what a terminal already shows are ignored.
 
@@ -68,10 +76,11 @@ class SensorState:
         idx = np.asarray(idx, dtype=np.intp)
         times = np.asarray(times, dtype=np.float64)
         values = np.asarray(values, dtype=np.float64)
+        levels = self.classify(idx, times, values)  # in the caller's order: alarms pair them with its arrays
+        result = levels
         if len(times) > 1 and not (times[1:] >= times[:-1]).all():
             order = np.argsort(times, kind="stable")  # so the newest of duplicates wins below
-            idx, times, values = idx[order], times[order], values[order]
-        levels = self.classify(idx, times, values)
+            idx, times, values, levels = idx[order], times[order], values[order], levels[order]
         with self._lock:
             newer = times > self.time[idx]
             if not newer.all():
@@ -83,7 +92,7 @@ class SensorState:
             self.time[idx] = times
             self.level[idx] = lv
             self.version += 1
-        return levels
+        return result
 
     def states(self, now: float) -> np.ndarray:
         """State code per terminal at wall time ``now`` (staleness overrides the value level)."""
