@@ -47,3 +47,15 @@ def save_mqtt_profile(name: str, fields: dict):
 
 def last_mqtt_profile() -> str:
     return str(settings().value("sensors/mqtt_last", "") or "")
+
+
+def operator_name() -> str:
+    """Who acknowledges and clears alarms: the "sensors/operator" setting, else the OS user."""
+    value = str(settings().value("sensors/operator", "") or "")
+    if value:
+        return value
+    import getpass
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"

@@ -83,9 +83,9 @@ def test_over_threshold_reading_raises_an_alarm_and_clicking_it_flies_there(wind
     model.ingest([i, i], [now - 60, now], [reg.crit[i] * 1.5] * 2)  # confirmed by a second reading
     dock = panel.alarms
     qtbot.waitUntil(lambda: dock.row_of_sensor(i) >= 0, timeout=5000)
-    row = dock.model.rows[dock.row_of_sensor(i)]
-    assert row[6] == reg.ids[i] and row[4] == "严重"
-    index = dock.model.index(dock.row_of_sensor(i), 2)
+    r = dock.row_of_sensor(i)
+    assert dock.cell(r, "sensor") == reg.ids[i] and dock.cell(r, "severity") == "严重"
+    index = dock.proxy.index(dock.row_of_sensor(i), 2)
     dock.table.scrollTo(index)
     qtbot.mouseClick(dock.table.viewport(), Qt.LeftButton, pos=dock.table.visualRect(index).center())
     qtbot.waitUntil(lambda: window._fly is not None and not window._fly.running, timeout=5000)
@@ -109,12 +109,12 @@ def test_acknowledge_and_clear_record_who_and_when(window, qtbot):
     dock.ack_button.click()
     alarm = model.alarms.for_sensor(i)
     assert alarm.status == "acknowledged" and alarm.acked_by == who_am_i() and alarm.acked_at >= before
-    assert dock.model.rows[dock.row_of_sensor(i)][5] == "已确认"
-    assert who_am_i() in dock.model.rows[dock.row_of_sensor(i)][11]
+    assert dock.cell(dock.row_of_sensor(i), "status") == "已确认"
+    assert who_am_i() in dock.cell(dock.row_of_sensor(i), "acked")
     dock.clear_button.click()
     assert alarm.status == "cleared" and alarm.cleared_by == who_am_i() and alarm.cleared_at >= before
     assert model.alarms.for_sensor(i) is None
-    assert dock.model.rows[dock.row_of_sensor(i)][5] == "已解除"
+    assert dock.cell(dock.row_of_sensor(i), "status") == "已解除"
 
 
 def test_filter_by_kind_from_the_menu_reduces_the_drawn_points(window, qtbot):
@@ -183,6 +183,8 @@ def test_time_slider_shows_the_value_at_a_past_moment(window, qtbot):
     qtbot.waitUntil(lambda: adapter.codes[i] == CRITICAL, timeout=3000)
     assert model.attributes(i)["value"] == pytest.approx(3.1)
     assert panel.alarms.row_of_sensor(i) >= 0  # the alarm open at that moment
+    counts = panel.alarms.district_counts[reg.district_of(i)]
+    assert counts["critical"] == 1 and counts["active"] == 1, "the district counts agree with the replayed rows"
     panel.set_style(colour_by="value", value_kind="water_nh3n")
     qtbot.waitUntil(lambda: adapter.values[i] == pytest.approx(3.1), timeout=3000)
     panel.slider.live_button.click()
@@ -227,7 +229,7 @@ def test_a_structural_alarm_selects_its_heritage_component_and_its_records(windo
     model.ingest([i], [time.time()], [reg.crit[i] * 2])
     dock = panel.alarms
     qtbot.waitUntil(lambda: dock.row_of_sensor(i) >= 0, timeout=5000)
-    index = dock.model.index(dock.row_of_sensor(i), 2)
+    index = dock.proxy.index(dock.row_of_sensor(i), 2)
     dock.table.scrollTo(index)
     qtbot.mouseClick(dock.table.viewport(), Qt.LeftButton, pos=dock.table.visualRect(index).center())
     hbim = window.hbim
@@ -235,3 +237,32 @@ def test_a_structural_alarm_selects_its_heritage_component_and_its_records(windo
     layer, element = hbim.selection
     assert layer is bridge and bridge.data.elements[element]["guid"] == reg.mounted_on[i]
     assert hbim.inspector.guid == reg.mounted_on[i]
+
+
+def test_ten_thousand_alarms_are_filtered_searched_and_acknowledged_in_one_action(window, qtbot):
+    from layers.sensors.kinds import kind_code
+    _, model, _, panel = parts(window)
+    reg, dock = model.registry, panel.alarms
+    noisy = np.flatnonzero(reg.kind == kind_code("noise"))[:10_000]
+    assert len(noisy) == 10_000
+    now = time.time()
+    idx = np.concatenate([noisy, noisy])
+    model.ingest(idx, np.repeat([now - 60, now], len(noisy)), np.full(len(idx), 95.0))
+    qtbot.waitUntil(lambda: dock.proxy.rowCount() == 10_000, timeout=10_000)
+    dock.set_filter(district="old-town")
+    in_old_town = int(sum(reg.district_of(int(s)) == "old-town" for s in noisy))
+    assert 0 < dock.proxy.rowCount() == in_old_town < 10_000
+    from layers.sensors.strings import district_label
+    shown = {dock.cell(r, "district") for r in range(dock.proxy.rowCount())}
+    assert shown == {district_label("old-town")}
+    dock.set_filter(district=None)
+    wanted = str(reg.ids[noisy[1234]])
+    dock.search.setText(wanted)
+    assert dock.proxy.rowCount() == 1 and dock.cell(0, "sensor") == wanted
+    dock.search.clear()
+    dock.table.selectAll()
+    dock.note.setText("噪声超标：施工许可已核实")
+    assert dock.acknowledge_selected(who="ops.wang") == 10_000
+    open_ = model.alarms.open_alarms()
+    assert len(open_) == 10_000 and all(a.status == "acknowledged" and a.acked_by == "ops.wang"
+                                        and a.note == "噪声超标：施工许可已核实" for a in open_)

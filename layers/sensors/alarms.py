@@ -51,6 +51,7 @@ class Alarm:
     cleared_at: float | None = None
     normal_since: float | None = None
     occurrences: int = 1          # excursions while it was open
+    note: str = ""                # what the operator wrote when acknowledging or clearing
     escalated: bool = False       # left unacknowledged past its rule's escalation time
 
 
@@ -135,9 +136,10 @@ class AlarmBook:
         self.open_by_sensor.pop(a.sensor, None)
         self._event(a, "cleared", when, who)
 
-    def acknowledge(self, alarm_id: int, who: str, when: float) -> Alarm:
+    def acknowledge(self, alarm_id: int, who: str, when: float, note: str = "") -> Alarm:
         with self._lock:
             a = self.alarms[alarm_id]
+            a.note = note or a.note
             if a.status != ACTIVE:
                 raise ValueError(f"alarm {alarm_id} is {a.status}, not active")
             a.status, a.acked_by, a.acked_at = ACKNOWLEDGED, who, when
@@ -146,10 +148,11 @@ class AlarmBook:
                 self._close(a, "system", when)
             return a
 
-    def clear(self, alarm_id: int, who: str, when: float) -> Alarm:
+    def clear(self, alarm_id: int, who: str, when: float, note: str = "") -> Alarm:
         """Operator clears (e.g. a known fault); an active alarm is acknowledged first."""
         with self._lock:
             a = self.alarms[alarm_id]
+            a.note = note or a.note
             if a.status == CLEARED:
                 raise ValueError(f"alarm {alarm_id} is already cleared")
             if a.status == ACTIVE:
@@ -168,19 +171,24 @@ class AlarmBook:
 
     def counts_by_district(self) -> dict:
         """{district: {"active", "acknowledged", "warning", "critical"}} over open alarms."""
-        names = self.registry.district_names
-        out = {d: {ACTIVE: 0, ACKNOWLEDGED: 0, "warning": 0, "critical": 0} for d in names}
-        for a in self.open_alarms():
-            d = self.registry.district_of(a.sensor) or "unknown"
-            c = out.setdefault(d, {ACTIVE: 0, ACKNOWLEDGED: 0, "warning": 0, "critical": 0})
-            c[a.status] += 1
-            c[SEVERITY[a.severity]] += 1
-        return out
+        return district_counts(self.registry, ((a.sensor, a.severity, a.status) for a in self.open_alarms()))
 
     def drain_events(self) -> list[AlarmEvent]:
         with self._lock:
             ev, self.events = self.events, []
             return ev
+
+
+def district_counts(registry, open_alarms) -> dict:
+    """Counts per district of (sensor row, severity, status) triples: the live book and a replay alike."""
+    out = {d: {ACTIVE: 0, ACKNOWLEDGED: 0, "warning": 0, "critical": 0} for d in registry.district_names}
+    for sensor, severity, status in open_alarms:
+        d = registry.district_of(int(sensor)) or "unknown"
+        c = out.setdefault(d, {ACTIVE: 0, ACKNOWLEDGED: 0, "warning": 0, "critical": 0})
+        if status in (ACTIVE, ACKNOWLEDGED):
+            c[status] += 1
+        c[SEVERITY.get(int(severity), "warning")] += 1
+    return out
 
 
 def health(state: SensorState, now: float) -> dict:

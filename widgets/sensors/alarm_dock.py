@@ -1,28 +1,35 @@
-"""Alarm dock: open alarms (severity, then newest first), per-district counts, acknowledge/clear.
+"""Alarm dock: the alarm table operators triage, per-district counts, acknowledge/clear.
 
 Bound to an AlarmBook; the panel calls ``refresh`` at most once a second and
-only when the book's version moved. Acknowledge/clear record the OS user and
-the time. In replay the table shows the alarms open at that moment (read-only).
+only when the book's version moved. The table sorts by any column and filters
+by district, kind, severity, state and terminal id (a proxy over the rows, so
+thousands of alarms stay quick); several rows are acknowledged or cleared in
+one action, with a note. Actions record the operator (a setting, by default the
+OS user) and the time. In replay the table shows the alarms open at that
+moment, read-only, with their per-district counts.
 """
 from __future__ import annotations
 
 import getpass
 import time
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QTableWidget,
-    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+    QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from layers.sensors.strings import district_label, fmt_time, kind_label, state_label, tr
 from layers.sensors import kinds as K
-from layers.sensors.alarms import ACKNOWLEDGED, ACTIVE, CLEARED
-from layers.sensors.state import CRITICAL
+from layers.sensors.alarms import ACKNOWLEDGED, ACTIVE, CLEARED, district_counts
+from layers.sensors.state import CRITICAL, WARNING
 from widgets.sensors.health import SensorHealth
 
 COLUMNS = ("severity", "status", "sensor", "kind", "district", "value", "raised", "acked", "cleared")
+# a row: (alarm id, sensor row, severity, status, raised time, value, kind, district, *texts per column)
+TEXT0 = 8
+SORT_ROLE = Qt.UserRole + 1
 SEVERITY_BG = {CRITICAL: QColor(200, 40, 40), 1: QColor(230, 170, 20)}
 KEEP_CLEARED = 200  # cleared alarms stay listed (who/when) until this many newer ones
 
@@ -37,7 +44,7 @@ def who_am_i() -> str:
 class AlarmTable(QAbstractTableModel):
     def __init__(self):
         super().__init__()
-        self.rows: list[tuple] = []  # (alarm id, sensor, severity, status, *texts)
+        self.rows: list[tuple] = []
 
     def set_rows(self, rows):
         self.beginResetModel()
@@ -58,12 +65,50 @@ class AlarmTable(QAbstractTableModel):
     def data(self, index, role=Qt.DisplayRole):
         row = self.rows[index.row()]
         if role == Qt.DisplayRole:
-            return row[4 + index.column()]
+            return row[TEXT0 + index.column()]
+        if role == SORT_ROLE:  # numbers sort as numbers, times as times
+            raw = {0: row[2], 1: row[3], 5: row[5], 6: row[4]}.get(index.column())
+            return raw if raw is not None and raw == raw else row[TEXT0 + index.column()]
         if role == Qt.BackgroundRole and index.column() == 0 and row[3] != CLEARED:
             return SEVERITY_BG.get(row[2])
         if role == Qt.ForegroundRole and row[3] == CLEARED:
             return QColor(140, 140, 140)
         return None
+
+
+class AlarmFilter(QSortFilterProxyModel):
+    """What the operator asked to see: district, kind, severity, state, and a terminal id search."""
+
+    def __init__(self):
+        super().__init__()
+        self.want: dict = {}
+        self.search = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, **want):
+        self._refilter(lambda: setattr(self, "want", {k: v for k, v in {**self.want, **want}.items()
+                                                      if v not in (None, "")}))
+
+    def set_search(self, text: str):
+        self._refilter(lambda: setattr(self, "search", text.strip().lower()))
+
+    def _refilter(self, change):
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row, source_parent):
+        row = self.sourceModel().rows[source_row]
+        w = self.want
+        return ((w.get("district") is None or row[7] == w["district"])
+                and (w.get("kind") is None or row[6] == w["kind"])
+                and (w.get("severity") is None or row[2] == w["severity"])
+                and (w.get("status") is None or row[3] == w["status"])
+                and (not self.search or self.search in row[TEXT0 + 2].lower()))
 
 
 class AlarmDock(QWidget):
@@ -81,10 +126,24 @@ class AlarmDock(QWidget):
         self.districts.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.districts.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.model = AlarmTable()
+        self.proxy = AlarmFilter()
+        self.proxy.setSourceModel(self.model)
         self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.operator = who_am_i()  # the panel sets the configured operator name
+        self.filters = {key: QComboBox() for key in ("district", "kind", "severity", "status")}
+        for key, box in self.filters.items():
+            box.setObjectName(f"alarm-filter-{key}")
+            box.currentIndexChanged.connect(lambda _i, k=key: self.proxy.set_filter(**{k: self.filters[k].currentData()}))
+        self.search = QLineEdit()
+        self.search.setObjectName("alarm-search")
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.note = QLineEdit()
+        self.note.setObjectName("alarm-note")
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         # ResizeToContents would ask data() for every row of every refresh (200k calls for
@@ -102,9 +161,14 @@ class AlarmDock(QWidget):
         box.setContentsMargins(2, 2, 2, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.note, 1)
         buttons.addWidget(self.ack_button)
         buttons.addWidget(self.clear_button)
         box.addLayout(buttons)
+        filters = QHBoxLayout()
+        for w in (*self.filters.values(), self.search):
+            filters.addWidget(w, 1)
+        box.addLayout(filters)
         box.addWidget(self.table, 1)
         box.addWidget(self.districts)
         self.health = SensorHealth()
@@ -119,6 +183,7 @@ class AlarmDock(QWidget):
 
     def bind(self, book, registry):
         self.book, self.registry = book, registry
+        self._fill_filters()
         self.refresh()
 
     def retranslate(self):
@@ -126,6 +191,9 @@ class AlarmDock(QWidget):
         self.tabs.setTabText(1, tr("sensors.tab_health"))
         self.ack_button.setText(tr("sensors.ack"))
         self.clear_button.setText(tr("sensors.clear"))
+        self.search.setPlaceholderText(tr("sensors.search_terminal"))
+        self.note.setPlaceholderText(tr("sensors.action_note"))
+        self._fill_filters()
         self.districts.setVerticalHeaderLabels([f"{state_label(2)} / {state_label(1)}",
                                                 f"{tr('sensors.col_active')} / {tr('sensors.col_acknowledged')}"])
         self.health.retranslate()
@@ -135,8 +203,10 @@ class AlarmDock(QWidget):
     def _row(self, aid, sensor, severity, status, raised, value, acked="", cleared=""):
         reg = self.registry
         k = K.KINDS[int(reg.kind[sensor])]
-        return (aid, sensor, severity, status, state_label(severity), tr(f"sensors.status_{status}"),
-                str(reg.ids[sensor]), kind_label(k.name), district_label(reg.district_of(sensor)),
+        district = reg.district_of(sensor)
+        return (aid, sensor, severity, status, raised, value, k.name, district,
+                state_label(severity), tr(f"sensors.status_{status}"),
+                str(reg.ids[sensor]), kind_label(k.name), district_label(district),
                 "" if value != value else f"{value:.4g} {k.unit}", fmt_time(raised), acked, cleared)
 
     def refresh(self):
@@ -172,10 +242,10 @@ class AlarmDock(QWidget):
         rows = [self._row(aid, int(a["sensor"]), int(a["severity"]), a["status"], a["raised_at"],
                           float("nan"), a.get("acked_by", "")) for aid, a in alarms.items()
                 if 0 <= a["sensor"] < len(self.registry)]
-        rows.sort(key=lambda r: r[10], reverse=True)  # newest first ...
-        rows.sort(key=lambda r: -r[2])                  # ... within severity (stable sort)
         self.model.set_rows(rows)
         self.summary.setText(tr("sensors.replay_alarms", time=fmt_time(t), n=len(rows)))
+        # the counts agree with the rows: both come from the alarms open at that moment
+        self._fill_districts(district_counts(self.registry, ((r[1], r[2], r[3]) for r in rows)))
 
     def _fill_districts(self, counts: dict):
         self.district_counts = counts
@@ -188,32 +258,83 @@ class AlarmDock(QWidget):
                 item.setTextAlignment(Qt.AlignCenter)
                 self.districts.setItem(row, col, item)
 
+    def _fill_filters(self):
+        """Choices in the interface language; the data behind them are the codes the rows hold."""
+        choices = {
+            "district": [(district_label(d), d) for d in (self.registry.district_names if self.registry else ())],
+            "kind": [(kind_label(k.name), k.name) for k in K.KINDS],
+            "severity": [(state_label(CRITICAL), CRITICAL), (state_label(WARNING), WARNING)],
+            "status": [(tr(f"sensors.status_{s}"), s) for s in (ACTIVE, ACKNOWLEDGED, CLEARED)],
+        }
+        for key, box in self.filters.items():
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(tr(f"sensors.filter_all_{key}"), None)
+            for label, value in choices[key]:
+                box.addItem(label, value)
+            box.setCurrentIndex(max(0, box.findData(current)) if current is not None else 0)
+            box.blockSignals(False)
+
+    def set_filter(self, **want):
+        """Choose filter values by code (tests, and the district counts' click-through)."""
+        for key, value in want.items():
+            box = self.filters[key]
+            box.setCurrentIndex(max(0, box.findData(value)) if value is not None else 0)
+
     # selection and actions ------------------------------------------------------------
+    def _source_rows(self) -> list[int]:
+        return sorted({self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
+
     def selected_alarm(self):
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()][0] if rows else None
+        rows = self._source_rows()
+        return self.model.rows[rows[0]][0] if rows else None
+
+    def selected_alarms(self) -> list:
+        return [self.model.rows[r][0] for r in self._source_rows()]
 
     def _select(self, alarm_id):
         for r, row in enumerate(self.model.rows):
             if row[0] == alarm_id:
-                self.table.selectRow(r)
-                self.table.scrollTo(self.model.index(r, 0))
+                index = self.proxy.mapFromSource(self.model.index(r, 0))
+                if index.isValid():
+                    self.table.selectRow(index.row())
+                    self.table.scrollTo(index)
                 return
 
     def row_of_sensor(self, sensor: int) -> int:
-        return next((r for r, row in enumerate(self.model.rows) if row[1] == sensor), -1)
+        """The table row (as shown: sorted and filtered) of a terminal's alarm, or -1."""
+        for r, row in enumerate(self.model.rows):
+            if row[1] == sensor:
+                index = self.proxy.mapFromSource(self.model.index(r, 0))
+                return index.row() if index.isValid() else -1
+        return -1
+
+    def cell(self, table_row: int, column: str) -> str:
+        """What the table shows in a row and column (by name), as the operator reads it."""
+        return self.proxy.index(table_row, COLUMNS.index(column)).data()
 
     def _clicked(self, index):
-        self.sensor_activated.emit(int(self.model.rows[index.row()][1]))
+        self.sensor_activated.emit(int(self.model.rows[self.proxy.mapToSource(index).row()][1]))
 
-    def acknowledge_selected(self, who: str | None = None):
-        aid = self.selected_alarm()
-        if aid is not None and self.book.alarms[aid].status == ACTIVE:
-            self.book.acknowledge(aid, who or who_am_i(), time.time())
-            self.refresh()
+    def acknowledge_selected(self, who: str | None = None) -> int:
+        """Acknowledge every selected active alarm in one action (with the note, if any)."""
+        ids = [a for a in self.selected_alarms() if self.book.alarms[a].status == ACTIVE]
+        when, who = time.time(), who or self.operator
+        for aid in ids:
+            self.book.acknowledge(aid, who, when, self.note.text().strip())
+        self._after_action(ids)
+        return len(ids)
 
-    def clear_selected(self, who: str | None = None):
-        aid = self.selected_alarm()
-        if aid is not None and self.book.alarms[aid].status != CLEARED:
-            self.book.clear(aid, who or who_am_i(), time.time())
+    def clear_selected(self, who: str | None = None) -> int:
+        ids = [a for a in self.selected_alarms() if self.book.alarms[a].status != CLEARED]
+        when, who = time.time(), who or self.operator
+        for aid in ids:
+            self.book.clear(aid, who, when, self.note.text().strip())
+        self._after_action(ids)
+        return len(ids)
+
+    def _after_action(self, ids):
+        if ids:
+            self.note.clear()
             self.refresh()

@@ -115,6 +115,8 @@ class SensorPanel(QObject):
         self.layer, self.model = layer, layer.data
         self.adapter = self.window.scene.adapters.get(layer.id)
         layer.style = {**self._style, **layer.style}
+        from console import settings
+        self.alarms.operator = settings.operator_name()
         self.alarms.bind(self.model.alarms, self.model.registry)
         self.history.set_path(self.model.history_path)
         if self.feed_settings is not None or demo_feed_enabled():
