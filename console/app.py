@@ -430,7 +430,9 @@ def _report_frames(window, base_jobs):
 def _schedule_screenshot(window, path, pick=None):
     """For docs and tests: grab the whole window once loading is done, then quit."""
     def grab():
-        if window.loader.busy() or window._fly is not None and window._fly.running:
+        panel = getattr(window, "sensor_panel", None)
+        if window.loader.busy() or window._fly is not None and window._fly.running \
+                or panel is not None and not panel.settled() or getattr(panel, "_demo_pending", False):
             QTimer.singleShot(200, grab)
             return
         if pick:

@@ -58,15 +58,17 @@ class SensorModel:
         self.alarms.update(idx, times, values, levels)
         return levels
 
-    def prime(self, seed: int = 1, rate: float = DEFAULT_RATE, now: float | None = None):
-        """Simulate the last N/rate seconds so every terminal has a reading at start-up.
+    def prime(self, seed: int = 1, rate: float = DEFAULT_RATE, now: float | None = None, rounds: int = 2):
+        """Simulate the last rounds·N/rate seconds so every terminal has readings at start-up.
 
+        Two rounds, so the demo opens as a running system would look: excursions that
+        lasted are already confirmed alarms (alarm_rules ``confirm``), spikes are not.
         Uses the same model and seed as the live simulator feed that follows, so
         the terminals that never report are the same ones.
         """
         from layers.sensors.simulator import Simulator
         now = time.time() if now is None else now
-        n = len(self.registry)
+        n = len(self.registry) * rounds
         sim = Simulator(self.registry, seed=seed, t0=now - n / rate, rate=rate)
         b = sim.batch(n)
         self.ingest(b.idx, b.times, b.values)

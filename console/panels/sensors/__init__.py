@@ -232,6 +232,13 @@ class SensorPanel(QObject):
             self._reported = True
             self.window.report_error(tr("sensors.feed_error", msg=error))
 
+    def settled(self) -> bool:
+        """The feed has started (or failed) and the docks and status bar have shown it once."""
+        if self.model is None or (self.feed_settings is None and not demo_feed_enabled()):
+            return True
+        started = self.model.pipeline is not None or bool(getattr(self, "_feed_error", ""))
+        return started and getattr(self, "_shown_since_start", False)
+
     def _show_feed_status(self):
         """The permanent status-bar word on where readings come from, and how they are flowing."""
         pipe = self.model.pipeline if self.model is not None else None
@@ -256,6 +263,7 @@ class SensorPanel(QObject):
             else:
                 text = tr("sensors.feed_reconnecting", broker=broker, why=feed.last_error or "…")
         self.feed_label.setText(text)
+        self._shown_since_start = pipe is not None or bool(getattr(self, "_feed_error", ""))
 
     # picking, selecting, flying ---------------------------------------------------------------
     def _hit(self, hit):

@@ -17,6 +17,7 @@ from layers.sensors.state import CRITICAL
 
 def maybe_schedule_demo(panel):
     if os.environ.get("SONGJIANG_DEMO") == "sensors":
+        panel._demo_pending = True  # a --screenshot waits for it
         panel.window.loader.finished.connect(lambda: run_demo(panel))
 
 
@@ -37,7 +38,12 @@ def _backfill(model, indices, hours=1.0, now=None):
 def run_demo(panel):
     if panel.model is None or getattr(panel, "_demo_done", False):
         return
+    if not panel.settled():  # the demo feed primes on its own thread: wait for it and one status tick
+        from PySide6.QtCore import QTimer
+        QTimer.singleShot(200, lambda: run_demo(panel))
+        return
     panel._demo_done = True
+    panel._demo_pending = False
     model, reg = panel.model, panel.model.registry
     alarms = [a for a in model.alarms.open_alarms() if a.severity == CRITICAL]
     if not alarms:
