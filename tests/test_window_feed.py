@@ -182,3 +182,22 @@ def test_a_tls_profile_with_a_password_connects_and_the_password_stays_in_the_ke
     assert any("centre TLS" in f.read_text(errors="replace") for f in saved), "the profile was saved"
     assert not any(sentinel in f.read_text(errors="replace") for f in saved), "but not its password"
     assert sentinel not in caplog.text
+
+
+def test_closing_while_the_feed_starts_leaves_no_pipeline_running(qtbot, monkeypatch):
+    """A window closed during start-up (the demo is still priming) must not start its feed afterwards."""
+    import threading
+
+    from console.app import MainWindow
+    from layers.loading import default_specs
+    monkeypatch.delenv("SONGJIANG_NO_FEED", raising=False)
+    before = {t.ident for t in threading.enumerate() if t.name == "sensor-pipeline"}
+    win = MainWindow(start_view="new-city")
+    qtbot.addWidget(win)
+    win.show()
+    win.load_specs(default_specs())
+    qtbot.waitUntil(lambda: win.sensor_panel.model is not None, timeout=60000)
+    win.close()  # the feed-start thread is priming the demo right now
+    qtbot.wait(3000)
+    leaked = [t for t in threading.enumerate() if t.name == "sensor-pipeline" and t.ident not in before]
+    assert leaked == []

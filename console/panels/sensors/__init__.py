@@ -45,6 +45,8 @@ class SensorPanel(QObject):
         self.window = window
         self.layer = self.model = self.adapter = None
         self.feed_settings = None  # MqttSettings of the broker to listen to; None: the demo simulator
+        self._feed_lock = threading.Lock()
+        self._generation, self._closed = 0, False
         self._style = {"colour_by": "state"}
         # bottom: the time slider across, alarms and chart side by side under it
         self.time_dock = self._dock("sensor-time", TimeSlider(HISTORY_RETENTION_S))
@@ -120,21 +122,35 @@ class SensorPanel(QObject):
         self.alarms.bind(self.model.alarms, self.model.registry)
         self.history.set_path(self.model.history_path)
         if self.feed_settings is not None or demo_feed_enabled():
-            threading.Thread(target=self._start_feed, name="sensor-feed-start", daemon=True).start()
+            self._launch_feed()
         self.force()
 
+    def _launch_feed(self):
+        with self._feed_lock:
+            self._generation += 1
+        threading.Thread(target=self._start_feed, name="sensor-feed-start", daemon=True).start()
+
     def _start_feed(self):
-        """A broker when one is given, else the simulator as a labelled demo (own thread: priming takes ~0.3 s)."""
+        """A broker when one is given, else the simulator as a labelled demo (own thread: priming takes ~0.5 s).
+
+        The window may close, or the user switch source, while this runs: only the
+        newest request may start a pipeline, and never after shutdown (a pipeline
+        started then would run on, unseen, until the process ends).
+        """
         from offline.pipeline import start_feed
+        generation, model, settings = self._generation, self.model, self.feed_settings
         try:
-            if self.feed_settings is not None:
+            if settings is not None:
                 from console.feeds.mqtt import MqttFeed
-                feed = MqttFeed(self.model.registry, self.feed_settings)
+                feed = MqttFeed(model.registry, settings)
             else:
                 from layers.sensors.simulator import SimulatorFeed
-                self.model.prime()  # the demo's last half-minute, so the city is not all "offline"
-                feed = SimulatorFeed(self.model.registry, rate=DEFAULT_RATE, seed=1)
-            start_feed(self.model, feed)
+                model.prime()  # the demo's last minutes, so the city is not all "offline"
+                feed = SimulatorFeed(model.registry, rate=DEFAULT_RATE, seed=1)
+            with self._feed_lock:
+                if self._closed or generation != self._generation or model is not self.model:
+                    return
+                start_feed(model, feed)
         except Exception as exc:  # noqa: BLE001 — e.g. an unwritable history file, no keyring password
             log.exception("sensor feed did not start")
             self._feed_error = str(exc)  # reported by the next slow tick (GUI thread)
@@ -172,13 +188,15 @@ class SensorPanel(QObject):
         self._feed_error, self._reported = "", False
         if self.model is None:
             return
-        self.model.stop()
-        threading.Thread(target=self._start_feed, name="sensor-feed-start", daemon=True).start()
+        with self._feed_lock:
+            self.model.stop()
+        self._launch_feed()
 
     def _removed(self, _index, layer):
         if layer is self.layer:
-            self.model.stop()
-            self.layer = self.model = self.adapter = None
+            with self._feed_lock:
+                self.model.stop()
+                self.layer = self.model = self.adapter = None
 
     def style(self) -> dict:
         return dict(self.layer.style if self.layer is not None else self._style)
@@ -353,6 +371,8 @@ class SensorPanel(QObject):
     def shutdown(self):
         self.timer.stop()
         self.slider.play_button.setChecked(False)
-        if self.model is not None:
-            self.model.stop()
+        with self._feed_lock:
+            self._closed = True
+            if self.model is not None:
+                self.model.stop()
         self.history.stop()
