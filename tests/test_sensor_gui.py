@@ -158,7 +158,7 @@ def test_picking_a_terminal_opens_its_chart_with_its_series(window, qtbot):
     t, v = panel.chart.data(i)
     assert v[:10] == pytest.approx([500.0 + 40 * k for k in range(10)])
     assert (reg.warn[i], reg.crit[i]) == (1400.0, 1800.0)
-    assert {("warn", 1400.0), ("crit", 1800.0)} <= set(panel.chart._lines)
+    assert {("veh/h/lane", "warn", 1400.0), ("veh/h/lane", "crit", 1800.0)} <= set(panel.chart._lines)
 
 
 def test_time_slider_shows_the_value_at_a_past_moment(window, qtbot):
@@ -266,3 +266,31 @@ def test_ten_thousand_alarms_are_filtered_searched_and_acknowledged_in_one_actio
     open_ = model.alarms.open_alarms()
     assert len(open_) == 10_000 and all(a.status == "acknowledged" and a.acked_by == "ops.wang"
                                         and a.note == "噪声超标：施工许可已核实" for a in open_)
+
+
+def test_the_chart_gives_each_unit_its_own_axis_and_follows_the_language(window, qtbot):
+    from layers import i18n
+    _, model, _, panel = parts(window)
+    reg = model.registry
+    picks = [first(reg, "pm25"), first(reg, "pm25", "film-city"), first(reg, "noise"), first(reg, "hydrant_pressure")]
+    now = time.time()
+    model.ingest(picks, [now] * 4, [20.0, 22.0, 55.0, 0.3])
+    for i in picks:
+        panel.select_sensor(i)
+    chart = panel.chart
+    assert chart.units() == ["µg/m³", "dB(A)", "MPa"], "mg, dB and MPa never share a y-axis"
+    assert {u for (u, _k, _v) in chart._lines} == {"µg/m³", "dB(A)", "MPa"}
+    from layers.sensors.strings import kind_label
+    zh = {i: kind_label(reg.kind_names()[i]) for i in picks}
+    assert all(zh[i] in chart.series[i]["label"] for i in picks) and any(
+        "\u4e00" <= ch <= "\u9fff" for i in picks for ch in zh[i])
+    window.set_language("en")
+    try:
+        assert any("Environmental noise" in chart.series[i]["label"] for i in picks), "names follow the language"
+        assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in chart.series[i]["label"]) for i in picks)
+    finally:
+        window.set_language("zh")
+    chart.remove(picks[2])
+    assert chart.units() == ["µg/m³", "MPa"]
+    chart.clear()
+    assert chart.units() == [] and chart.cursor is not None

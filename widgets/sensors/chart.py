@@ -1,5 +1,7 @@
-"""Chart dock: live time series of the picked terminals, overlaid, with their threshold lines.
+"""Chart dock: live time series of the picked terminals, one plot per unit, sharing the time axis.
 
+Readings in different units never share a y-axis: each unit gets its own plot,
+stacked, with its own threshold lines, and all plots follow one time axis.
 pyqtgraph with automatic downsampling and clip-to-view, so hours of 1 Hz data
 stay cheap to redraw. Times are Unix seconds shown in China Standard Time; a
 vertical cursor follows the time slider while replaying.
@@ -19,8 +21,6 @@ MAX_SERIES = 6
 MAX_POINTS = 20_000
 PENS = ("#4fc3f7", "#ffb74d", "#ba68c8", "#81c784", "#f06292", "#e0e0e0")
 WARN_PEN, CRIT_PEN = "#ffc107", "#f44336"
-
-
 MIN_SPAN_S = 600.0  # show at least ten minutes of time axis
 
 
@@ -29,17 +29,12 @@ class SensorChart(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=-8 * 3600)})
-        now = time.time()
-        self.plot.setXRange(now - MIN_SPAN_S, now, padding=0)  # an empty chart still shows clock time
-        self.plot.setBackground("#1c2129")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.setDownsampling(auto=True, mode="peak")
-        self.plot.setClipToView(True)
-        self.legend = self.plot.addLegend(offset=(8, 8))
-        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#ffffff", width=1, style=Qt.DashLine))
-        self.cursor.setVisible(False)
-        self.plot.addItem(self.cursor, ignoreBounds=True)
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("#1c2129")
+        self.plots: dict[str, pg.PlotItem] = {}   # unit → its plot, top to bottom in the order added
+        self._cursors: dict[str, pg.InfiniteLine] = {}
+        self._cursor_t: float | None = None
+        self._placeholder()
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignCenter)
         self.clear_button = QPushButton()
@@ -50,17 +45,74 @@ class SensorChart(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(2, 2, 2, 2)
         box.addLayout(top)
-        box.addWidget(self.plot, 1)
+        box.addWidget(self.view, 1)
         self.series: dict[int, dict] = {}
-        self._lines: dict[tuple, pg.InfiniteLine] = {}
+        self._lines: dict[tuple, pg.InfiniteLine] = {}  # (kind, value) in the plot of its unit
         self.retranslate()
+
+    # plots -----------------------------------------------------------------------------
+    def _new_plot(self, unit: str) -> pg.PlotItem:
+        plot = pg.PlotItem(axisItems={"bottom": pg.DateAxisItem(utcOffset=-8 * 3600)})
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.setClipToView(True)
+        plot.addLegend(offset=(8, 8))
+        plot.setLabel("left", unit)
+        first = next(iter(self.plots.values()), None)
+        if first is not None:
+            plot.setXLink(first)
+        cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#ffffff", width=1, style=Qt.DashLine))
+        cursor.setVisible(self._cursor_t is not None)
+        if self._cursor_t is not None:
+            cursor.setValue(self._cursor_t)
+        plot.addItem(cursor, ignoreBounds=True)
+        self.plots[unit] = plot
+        self._cursors[unit] = cursor
+        self._relayout()
+        return plot
+
+    def _placeholder(self):
+        """An empty chart still shows clock time (a plot with no unit, replaced by the first series)."""
+        plot = self._new_plot("")
+        now = time.time()
+        plot.setXRange(now - MIN_SPAN_S, now, padding=0)
+
+    def _relayout(self):
+        self.view.ci.clear()
+        for row, plot in enumerate(self.plots.values()):
+            self.view.ci.addItem(plot, row=row, col=0)
+
+    def _plot_for(self, unit: str) -> pg.PlotItem:
+        if unit in self.plots:
+            return self.plots[unit]
+        if list(self.plots) == [""]:  # the placeholder gives way to the first real unit
+            self._drop_plot("")
+        return self._new_plot(unit)
+
+    def _drop_plot(self, unit: str):
+        plot = self.plots.pop(unit)
+        self._cursors.pop(unit)
+        for key in [k for k in self._lines if k[0] == unit]:
+            self._lines.pop(key)
+        self.view.ci.removeItem(plot)
+        if self.plots:
+            first = next(iter(self.plots.values()))
+            first.setXLink(None)
+            for other in list(self.plots.values())[1:]:
+                other.setXLink(first)
+        self._relayout()
+
+    @property
+    def cursor(self) -> pg.InfiniteLine:
+        return next(iter(self._cursors.values()))
 
     def retranslate(self):
         self.empty.setText(tr("sensors.chart_empty"))
         self.clear_button.setText(tr("sensors.chart_clear"))
-        for (kind, v), line in self._lines.items():
+        for (_unit, kind, v), line in self._lines.items():
             line.label.setFormat(tr(f"sensors.{kind}_line", v=v))
 
+    # series ------------------------------------------------------------------------------
     def sensors(self) -> list[int]:
         return list(self.series)
 
@@ -68,34 +120,38 @@ class SensorChart(QWidget):
         return sensor in self.series
 
     def add_series(self, sensor: int, label: str, unit: str, warn: float, crit: float, times, values):
-        """Chart one terminal (replacing its old curve); the oldest curve goes beyond MAX_SERIES."""
+        """Chart one terminal in the plot of its unit (replacing its old curve); the oldest goes beyond MAX_SERIES."""
         if sensor in self.series:
             self.remove(sensor)
         while len(self.series) >= MAX_SERIES:
             self.remove(next(iter(self.series)))
+        plot = self._plot_for(unit)
         pen = pg.mkPen(self._free_pen(), width=2)
-        item = self.plot.plot([], [], pen=pen, name=label, symbol="o", symbolSize=4,
-                              symbolBrush=pen.color(), symbolPen=None)
+        item = plot.plot([], [], pen=pen, name=label, symbol="o", symbolSize=4,
+                         symbolBrush=pen.color(), symbolPen=None)
         keep = [(float(t), float(v)) for t, v in zip(times, values) if np.isfinite(t) and np.isfinite(v)]
         self.series[sensor] = {"item": item, "t": [t for t, _ in keep], "v": [v for _, v in keep],
-                               "unit": unit, "pen": pen.color().name()}
-        self._threshold("warn", warn, WARN_PEN)
-        self._threshold("crit", crit, CRIT_PEN)
-        self.plot.setLabel("left", unit)
+                               "unit": unit, "pen": pen.color().name(), "label": label}
+        self._threshold(unit, "warn", warn, WARN_PEN)
+        self._threshold(unit, "crit", crit, CRIT_PEN)
         self._redraw(sensor)
+
+    def units(self) -> list[str]:
+        """The y-axes shown, top to bottom (one per unit of the charted terminals)."""
+        return [u for u in self.plots if u]
 
     def _free_pen(self) -> str:
         used = {s["pen"] for s in self.series.values()}
         return next((p for p in PENS if p not in used), PENS[0])
 
-    def _threshold(self, kind: str, v: float, colour: str):
-        if (kind, v) in self._lines:
+    def _threshold(self, unit: str, kind: str, v: float, colour: str):
+        if not np.isfinite(v) or (unit, kind, v) in self._lines:
             return
         line = pg.InfiniteLine(pos=v, angle=0, movable=False, pen=pg.mkPen(colour, width=1, style=Qt.DashLine),
                                label=tr(f"sensors.{kind}_line", v=v),
                                labelOpts={"position": 0.4, "color": colour, "movable": False})
-        self.plot.addItem(line)
-        self._lines[(kind, v)] = line
+        self.plots[unit].addItem(line)
+        self._lines[(unit, kind, v)] = line
 
     def append(self, sensor: int, t: float, v: float):
         s = self.series.get(sensor)
@@ -113,31 +169,38 @@ class SensorChart(QWidget):
 
     def _redraw(self, sensor):
         t, v = self.data(sensor)
-        item = self.series[sensor]["item"]
+        s = self.series[sensor]
+        item = s["item"]
         item.setSymbol("o" if len(t) <= 300 else None)  # dots help on short series, cost on long ones
         item.setData(t, v)
         self.empty.setVisible(not self.series)
         if len(t) and float(np.ptp(t)) < MIN_SPAN_S:
             # one reading (or a burst) would zoom the time axis to fractions of a second
             end = float(np.max(t))
-            self.plot.setXRange(end - MIN_SPAN_S, end + MIN_SPAN_S * 0.05, padding=0)
+            self.plots[s["unit"]].setXRange(end - MIN_SPAN_S, end + MIN_SPAN_S * 0.05, padding=0)
 
     def remove(self, sensor: int):
         s = self.series.pop(sensor, None)
-        if s is not None:
-            self.plot.removeItem(s["item"])
-            self.legend.removeItem(s["item"])
+        if s is None:
+            return
+        plot = self.plots[s["unit"]]
+        plot.removeItem(s["item"])
+        if plot.legend is not None:
+            plot.legend.removeItem(s["item"])
+        if not any(o["unit"] == s["unit"] for o in self.series.values()):
+            self._drop_plot(s["unit"])
+            if not self.plots:
+                self._placeholder()
 
     def clear(self):
         for sensor in list(self.series):
             self.remove(sensor)
-        for line in self._lines.values():
-            self.plot.removeItem(line)
-        self._lines.clear()
         self.empty.setVisible(True)
         self.cleared.emit()
 
     def set_cursor(self, t: float | None):
-        self.cursor.setVisible(t is not None)
-        if t is not None:
-            self.cursor.setValue(float(t))
+        self._cursor_t = None if t is None else float(t)
+        for cursor in self._cursors.values():
+            cursor.setVisible(t is not None)
+            if t is not None:
+                cursor.setValue(float(t))

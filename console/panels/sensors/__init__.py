@@ -107,6 +107,10 @@ class SensorPanel(QObject):
             dock.setWindowTitle(tr(key))
         for w in (self.alarms, self.chart, self.slider):
             w.retranslate()
+        if self.model is not None:  # series names in the new language, their readings kept
+            for i in self.chart.sensors():
+                times, values = self.chart.data(i)
+                self.chart_series(i, list(times), list(values))
         if self.adapter is not None:
             self.adapter.retranslate()
 
