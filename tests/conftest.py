@@ -87,3 +87,30 @@ def shared_ifc(tmp_path):
         shutil.copy(SHARED_IFC / name, dst)
         return dst
     return copy
+
+
+@pytest.fixture
+def memory_keyring():
+    """An in-memory OS keyring for the test (the real one is the user's): yields its dict."""
+    import keyring
+    from keyring.backend import KeyringBackend
+    store: dict = {}
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service, user):
+            return store.get((service, user))
+
+        def set_password(self, service, user, pw):
+            store[(service, user)] = pw
+
+        def delete_password(self, service, user):
+            store.pop((service, user), None)
+
+    old = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        yield store
+    finally:
+        keyring.set_keyring(old)

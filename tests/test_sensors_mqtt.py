@@ -137,32 +137,15 @@ def test_broker_restart_reconnects_within_5s_without_double_storage(registry, tm
         broker.kill()
 
 
-def test_password_comes_from_keyring(registry, tmp_path):
+def test_password_comes_from_keyring(registry, tmp_path, memory_keyring):
     require_mosquitto()
     if shutil.which("mosquitto_passwd") is None:
         pytest.skip("mosquitto_passwd not installed")
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    class MemoryKeyring(KeyringBackend):
-        priority = 1
-        store = {("songjiang-console/mqtt", "ops"): "s3cret-Sentinel"}
-
-        def get_password(self, service, user):
-            return self.store.get((service, user))
-
-        def set_password(self, service, user, pw):
-            self.store[(service, user)] = pw
-
-        def delete_password(self, service, user):
-            self.store.pop((service, user), None)
-
+    memory_keyring[("songjiang-console/mqtt", "ops")] = "s3cret-Sentinel"
     pwfile = tmp_path / "passwd"
     subprocess.run(["mosquitto_passwd", "-c", "-b", str(pwfile), "ops", "s3cret-Sentinel"], check=True)
     pwfile.chmod(0o600)
     broker = Broker(tmp_path, extra_conf=f"allow_anonymous false\npassword_file {pwfile}\n").start()
-    old = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
     try:
         from console.feeds.mqtt import FeedError
         with pytest.raises(FeedError, match="unencrypted"):
@@ -176,7 +159,7 @@ def test_password_comes_from_keyring(registry, tmp_path):
             time.sleep(0.05)
         assert feed.connected, feed.last_error
         feed.stop()
-        MemoryKeyring.store[("songjiang-console/mqtt", "ops")] = "wrong"
+        memory_keyring[("songjiang-console/mqtt", "ops")] = "wrong"
         wrong = MqttFeed(registry, settings)
         wrong.start()
         end = time.monotonic() + 10
@@ -184,9 +167,8 @@ def test_password_comes_from_keyring(registry, tmp_path):
             time.sleep(0.05)
         wrong.stop()
         assert "refused the login of 'ops'" in wrong.fatal and not wrong.connected
-        MemoryKeyring.store.clear()
+        memory_keyring.clear()
         with pytest.raises(FeedError, match="no password for MQTT user 'ops'"):
             MqttFeed(registry, settings).start()
     finally:
-        keyring.set_keyring(old)
         broker.kill()

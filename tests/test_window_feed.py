@@ -30,6 +30,20 @@ def _console(*args, **kw):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
+def _window(qtbot, lang="en", feed_settings=None):
+    """The main window on the default scene, as opened from the desktop."""
+    from console.app import MainWindow
+    from layers import i18n
+    from layers.loading import default_specs
+    i18n.set_language(lang)
+    win = MainWindow(start_view="new-city")
+    qtbot.addWidget(win)
+    win.sensor_panel.feed_settings = feed_settings
+    win.show()
+    win.load_specs(default_specs())
+    return win
+
+
 def test_the_window_records_a_real_feed_and_its_terminals_come_alive(mosquitto_broker, tmp_path):
     history = tmp_path / "H.sqlite"
     window = _console("open", "--mqtt", mosquitto_broker.address, "--history", history, "--exit-after", 40,
@@ -62,19 +76,11 @@ def test_the_window_records_a_real_feed_and_its_terminals_come_alive(mosquitto_b
 
 
 def test_in_the_window_the_layer_state_follows_the_broker(mosquitto_broker, qtbot, tmp_path, monkeypatch):
-    from console.app import MainWindow
     from console.feeds.mqtt import MqttSettings
-    from layers import i18n
-    from layers.loading import default_specs
     from layers.sensors.state import OFFLINE
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
-    i18n.set_language("en")
-    win = MainWindow(start_view="new-city")
-    qtbot.addWidget(win)
     host, port = mosquitto_broker.address.split(":")
-    win.sensor_panel.feed_settings = MqttSettings(host=host, port=int(port))
-    win.show()
-    win.load_specs(default_specs())
+    win = _window(qtbot, "en", MqttSettings(host=host, port=int(port)))
     panel = win.sensor_panel
     qtbot.waitUntil(lambda: panel.model is not None and panel.model.pipeline is not None
                     and panel.model.pipeline.feed.connected, timeout=60000)
@@ -93,15 +99,9 @@ def test_in_the_window_the_layer_state_follows_the_broker(mosquitto_broker, qtbo
 
 
 def test_the_demo_simulator_is_labelled_simulated(qtbot, tmp_path, monkeypatch):
-    from console.app import MainWindow
     from layers import i18n
-    from layers.loading import default_specs
     monkeypatch.delenv("SONGJIANG_NO_FEED", raising=False)
-    i18n.set_language("en")
-    win = MainWindow(start_view="new-city")
-    qtbot.addWidget(win)
-    win.show()
-    win.load_specs(default_specs())
+    win = _window(qtbot, "en")
     panel = win.sensor_panel
     qtbot.waitUntil(lambda: panel.model is not None and panel.model.pipeline is not None, timeout=60000)
     qtbot.waitUntil(lambda: "SIMULATED" in panel.feed_label.text(), timeout=5000)
@@ -111,53 +111,27 @@ def test_the_demo_simulator_is_labelled_simulated(qtbot, tmp_path, monkeypatch):
 
 
 def test_a_tls_profile_with_a_password_connects_and_the_password_stays_in_the_keyring(
-        qtbot, tmp_path, monkeypatch, caplog):
+        qtbot, tmp_path, monkeypatch, caplog, memory_keyring):
     """Sensors › Connect… against a TLS Mosquitto that wants a password (sentinel: found only in the keyring)."""
     import logging
     import shutil
 
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    from console.app import MainWindow
-    from layers import i18n
-    from layers.loading import default_specs
     from mosquitto import Broker, require_mosquitto
     from test_sensors_tls import make_certs
     require_mosquitto()
     if shutil.which("mosquitto_passwd") is None:
         pytest.skip("mosquitto_passwd not installed")
     sentinel = "Sentinel-7f3a-密码"
-
-    class MemoryKeyring(KeyringBackend):
-        priority = 1
-        store: dict = {}
-
-        def get_password(self, service, user):
-            return self.store.get((service, user))
-
-        def set_password(self, service, user, pw):
-            self.store[(service, user)] = pw
-
-        def delete_password(self, service, user):
-            self.store.pop((service, user), None)
-
     ca = make_certs(tmp_path)
     pwfile = tmp_path / "passwd"
     subprocess.run(["mosquitto_passwd", "-c", "-b", str(pwfile), "ops", sentinel], check=True)
     pwfile.chmod(0o600)
     broker = Broker(tmp_path, extra_conf=f"allow_anonymous false\npassword_file {pwfile}\ncafile {ca}\n"
                                          f"certfile {tmp_path / 'server.crt'}\nkeyfile {tmp_path / 'server.key'}\n").start()
-    old = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
     try:
-        i18n.set_language("en")
-        win = MainWindow(start_view="new-city")
-        qtbot.addWidget(win)
-        win.show()
-        win.load_specs(default_specs())
+        win = _window(qtbot, "en")
         panel = win.sensor_panel
         qtbot.waitUntil(lambda: panel.model is not None, timeout=60000)
         dialog = panel.connect_dialog()
@@ -172,10 +146,9 @@ def test_a_tls_profile_with_a_password_connects_and_the_password_stays_in_the_ke
         dialog.accept()
         qtbot.waitUntil(lambda: panel.model.pipeline is not None and panel.model.pipeline.feed.connected,
                         timeout=30000)
-        assert MemoryKeyring.store == {("songjiang-console/mqtt", "ops"): sentinel}
+        assert memory_keyring == {("songjiang-console/mqtt", "ops"): sentinel}
         win.close()
     finally:
-        keyring.set_keyring(old)
         broker.kill()
     config = Path(os.environ["XDG_CONFIG_HOME"])
     saved = [f for f in config.rglob("*") if f.is_file()]
@@ -188,14 +161,9 @@ def test_closing_while_the_feed_starts_leaves_no_pipeline_running(qtbot, monkeyp
     """A window closed during start-up (the demo is still priming) must not start its feed afterwards."""
     import threading
 
-    from console.app import MainWindow
-    from layers.loading import default_specs
     monkeypatch.delenv("SONGJIANG_NO_FEED", raising=False)
     before = {t.ident for t in threading.enumerate() if t.name == "sensor-pipeline"}
-    win = MainWindow(start_view="new-city")
-    qtbot.addWidget(win)
-    win.show()
-    win.load_specs(default_specs())
+    win = _window(qtbot, "zh")
     qtbot.waitUntil(lambda: win.sensor_panel.model is not None, timeout=60000)
     win.close()  # the feed-start thread is priming the demo right now
     qtbot.wait(3000)
