@@ -294,3 +294,19 @@ def test_the_chart_gives_each_unit_its_own_axis_and_follows_the_language(window,
     assert chart.units() == ["µg/m³", "MPa"]
     chart.clear()
     assert chart.units() == [] and chart.cursor is not None
+
+
+def test_city_vital_signs_dock_shows_districts_and_selects_the_terminals_behind_an_indicator(window, qtbot):
+    _, model, adapter, panel = parts(window)
+    model.prime()
+    panel.refresh_vitals()
+    vitals = panel.vitals
+    assert vitals.columns[-1] == "all" and set(vitals.columns[:-1]) == set(model.registry.district_names)
+    online, total = (int(x.replace(",", "")) for x in vitals.cell("all", "online").split(" / "))
+    assert total == 200_000 and 0 < online <= total
+    assert "200,000" in vitals.target.text()
+    col = vitals.columns.index("film-city")
+    vitals.table.cellDoubleClicked.emit(3, col)  # mean PM2.5 in the film city
+    chosen = model.registry.kind[adapter.highlighted]
+    assert len(adapter.highlighted) > 0 and (chosen == model.registry.kind[first(model.registry, "pm25")]).all()
+    qtbot.waitUntil(lambda: window._fly is not None and not window._fly.running, timeout=5000)

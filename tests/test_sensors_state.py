@@ -364,3 +364,27 @@ def test_a_full_disk_holds_the_batch_until_there_is_room_again(small_disk):
     assert pipe.error == ""
     with HistoryStore(db) as h:
         assert h.count() == 80_000, "nothing was lost while the disk was full"
+
+
+def test_vital_signs_agree_with_the_state_they_summarise(reg):
+    from layers.sensors.model import SensorModel
+    from layers.sensors.vitals import terminals_behind, vital_signs, water_class
+    model = SensorModel(reg)
+    sim = Simulator(reg, seed=3, t0=NOON - 3600, rate=len(reg) / 60)
+    for _ in range(60):
+        b = sim.batch(len(reg))
+        model.ingest(b.idx, b.times, b.values)
+    now = float(model.state.time[np.isfinite(model.state.time)].max())
+    v = vital_signs(model, now)
+    assert set(v) == set(reg.district_names) | {"all"}
+    assert sum(v[d]["online"][1] for d in reg.district_names) == len(reg) == v["all"]["online"][1]
+    live = model.state.states(now) < 3
+    assert v["all"]["online"][0] == int(live.sum())
+    pm = (reg.kind == K.BY_NAME["pm25"].code) & live & (reg.district == reg.district_names.index("hub"))
+    assert v["hub"]["pm25"] == pytest.approx(float(model.state.value[pm].mean()))
+    crit = sum(a.severity == 2 for a in model.alarms.open_alarms())
+    assert v["all"]["alarms"][0] == crit
+    assert [water_class(x) for x in (0.1, 0.5, 0.9, 1.2, 1.9, 3.0)] == [1, 2, 3, 4, 5, 6]
+    assert v["all"]["target"] == 200_000
+    behind = terminals_behind(model, "hub", "pm25", now)
+    assert len(behind) and (reg.kind[behind] == K.BY_NAME["pm25"].code).all()

@@ -26,6 +26,7 @@ from layers.sensors import kinds as K
 from widgets.sensors.alarm_dock import AlarmDock
 from widgets.sensors.chart import SensorChart
 from widgets.sensors.time_slider import TimeSlider
+from widgets.sensors.vitals import VitalSigns
 
 log = logging.getLogger(__name__)
 TICK_MS = 100
@@ -33,6 +34,7 @@ SLOW_EVERY = 10          # ticks: alarms, health, chart once a second
 DATA_RENDER_S = 0.25     # fastest data-driven redraw ...
 RENDER_DUTY = 8.0        # ... and at least this many frame-times apart
 FLY_HALF_SPAN = 120.0    # metres around a terminal when flying to it
+MAX_SELECTED = 5000      # terminals a vital sign selects at most (the ring is drawn for each)
 
 
 def install(window):
@@ -52,9 +54,14 @@ class SensorPanel(QObject):
         self.time_dock = self._dock("sensor-time", TimeSlider(HISTORY_RETENTION_S))
         self.alarm_dock = self._dock("sensor-alarms", AlarmDock())
         self.chart_dock = self._dock("sensor-chart", SensorChart())
+        self.vitals_dock = self._dock("sensor-vitals", VitalSigns())
         self.alarms, self.chart, self.slider = (d.widget() for d in (self.alarm_dock, self.chart_dock, self.time_dock))
+        self.vitals = self.vitals_dock.widget()
         window.splitDockWidget(self.time_dock, self.alarm_dock, Qt.Vertical)
         window.splitDockWidget(self.alarm_dock, self.chart_dock, Qt.Horizontal)
+        window.tabifyDockWidget(self.chart_dock, self.vitals_dock)
+        self.chart_dock.raise_()
+        self.vitals.indicator_activated.connect(self.select_indicator)
         QTimer.singleShot(0, self._size_docks)
         self.feed_label = QLabel()
         self.feed_label.setObjectName("sensor-feed-status")
@@ -103,9 +110,9 @@ class SensorPanel(QObject):
         from console.panels.sensors.menus import build_menu
         self.menu = build_menu(self.window, self)
         for dock, key in ((self.alarm_dock, "sensors.dock_alarms"), (self.chart_dock, "sensors.dock_chart"),
-                          (self.time_dock, "sensors.dock_time")):
+                          (self.time_dock, "sensors.dock_time"), (self.vitals_dock, "sensors.dock_vitals")):
             dock.setWindowTitle(tr(key))
-        for w in (self.alarms, self.chart, self.slider):
+        for w in (self.alarms, self.chart, self.slider, self.vitals):
             w.retranslate()
         if self.model is not None:  # series names in the new language, their readings kept
             for i in self.chart.sensors():
@@ -246,6 +253,8 @@ class SensorPanel(QObject):
         if self._ticks % (5 * SLOW_EVERY) == 0 or self.alarms.tabs.currentIndex() == 1:
             self.alarms.health.show_health(self.model.registry, state.states(now), state.time)
         self._show_feed_status()
+        if self._ticks % (5 * SLOW_EVERY) == 0 or not self.vitals.values:
+            self.refresh_vitals(now)
         pipe = self.model.pipeline
         if pipe is not None and pipe.retrying:
             self.window.statusBar().showMessage(tr("sensors.store_retrying", msg=pipe.retrying), 2000)
@@ -253,6 +262,23 @@ class SensorPanel(QObject):
         if error and not getattr(self, "_reported", False):
             self._reported = True
             self.window.report_error(tr("sensors.feed_error", msg=error))
+
+    def refresh_vitals(self, now: float | None = None):
+        from layers.sensors.vitals import vital_signs
+        if self.model is not None:
+            self.vitals.show(vital_signs(self.model, time.time() if now is None else now))
+
+    def select_indicator(self, district: str, key: str):
+        """A vital sign double-clicked: select the terminals behind it and fly to its district."""
+        from layers.sensors.vitals import terminals_behind
+        if self.model is None:
+            return
+        rows = terminals_behind(self.model, district, key, self.model.view()[1])
+        self.layer.view.select(rows[:MAX_SELECTED].tolist())
+        bookmark = "new-city" if district == "all" else district.split("-")[0] if district.startswith(
+            "industry") else district
+        if bookmark in self.window.project.bookmarks:
+            self.window.fly_to(bookmark)
 
     def settled(self) -> bool:
         """The feed has started (or failed) and the docks and status bar have shown it once."""

@@ -59,6 +59,6 @@ def build_menu(window, panel):
         _check(districts, district_label(d), d in chosen, lambda on, n=d: panel.toggle_filter("districts", n, on))
 
     menu.addSeparator()
-    for dock in (panel.alarm_dock, panel.chart_dock, panel.time_dock):
+    for dock in (panel.alarm_dock, panel.chart_dock, panel.vitals_dock, panel.time_dock):
         menu.addAction(dock.toggleViewAction())
     return menu

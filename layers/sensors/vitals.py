@@ -1,0 +1,91 @@
+"""City vital signs: the plan's live indicators per district, computed from the sensor layer.
+
+The plan calls for a "city vital-signs indicator library" and sets a 2025 target of at
+least 200,000 sensing terminals. Each indicator here is one vectorised reduction over the
+current state (200,000 terminals: a few milliseconds), so the dock can refresh every few
+seconds. Values are NaN where a district has no reporting terminal of that kind.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from layers.sensors import kinds as K
+from layers.sensors.state import CRITICAL, OFFLINE, STALE, WARNING
+
+TERMINAL_TARGET = 200_000  # the plan's 2025 target for sensing terminals
+# GB 3838-2002 ammonia-nitrogen class limits (mg/L): I ≤0.15, II ≤0.5, III ≤1.0, IV ≤1.5, V ≤2.0
+NH3N_CLASSES = (0.15, 0.5, 1.0, 1.5, 2.0)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    kind: str | None   # the sensor kind behind it (what a click selects), None: all terminals
+    unit: str
+
+
+INDICATORS = (
+    Indicator("online", None, ""),
+    Indicator("alarms", None, ""),
+    Indicator("aqi", "aqi", "AQI"),
+    Indicator("pm25", "pm25", "µg/m³"),
+    Indicator("noise_over", "noise", ""),
+    Indicator("water_class", "water_nh3n", ""),
+    Indicator("parking", "parking", "%"),
+    Indicator("traffic", "traffic_flow", "veh/h/lane"),
+)
+
+
+def water_class(nh3n: float) -> int:
+    """GB 3838-2002 class (1-5, 6 = worse than V) of an ammonia-nitrogen reading."""
+    return int(np.searchsorted(NH3N_CLASSES, nh3n, side="left")) + 1
+
+
+def vital_signs(model, now: float) -> dict:
+    """{district or "all": {indicator key: value}} from the layer's current (or replayed) state."""
+    state, _ = model.view(now)
+    reg = model.registry
+    codes = state.states(now)
+    live = (codes != OFFLINE) & (codes != STALE)
+    groups = {name: reg.district == d for d, name in enumerate(reg.district_names)}
+    groups["all"] = np.ones(len(reg), bool)
+    open_alarms = model.alarms.open_alarms() if model.replay is None else []
+    alarm_rows = np.array([a.sensor for a in open_alarms], dtype=np.int64)
+    alarm_sev = np.array([a.severity for a in open_alarms], dtype=np.int64)
+    out = {}
+    for name, inside in groups.items():
+        row = {"online": (int((live & inside).sum()), int(inside.sum()))}
+        mine = inside[alarm_rows] if len(alarm_rows) else np.zeros(0, bool)
+        row["alarms"] = (int((alarm_sev[mine] == CRITICAL).sum()), int((alarm_sev[mine] == WARNING).sum()))
+        for ind in INDICATORS[2:]:
+            sel = inside & live & (reg.kind == K.BY_NAME[ind.kind].code)
+            values = state.value[sel]
+            values = values[np.isfinite(values)]
+            if ind.key == "noise_over":
+                row[ind.key] = (int((state.level[sel] >= WARNING).sum()), int(sel.sum()))
+            elif ind.key == "water_class":
+                row[ind.key] = water_class(float(values.max())) if len(values) else None
+            else:
+                row[ind.key] = float(values.mean()) if len(values) else float("nan")
+        out[name] = row
+    out["all"]["target"] = TERMINAL_TARGET
+    return out
+
+
+def terminals_behind(model, district: str, key: str, now: float) -> np.ndarray:
+    """Rows of the terminals an indicator is computed from (what clicking it selects)."""
+    reg = model.registry
+    inside = np.ones(len(reg), bool) if district == "all" else (
+        reg.district == reg.district_names.index(district))
+    ind = next(i for i in INDICATORS if i.key == key)
+    if key == "alarms":
+        rows = np.array([a.sensor for a in model.alarms.open_alarms()], dtype=np.int64)
+        return rows[inside[rows]] if len(rows) else rows
+    if key == "noise_over":
+        state, _ = model.view(now)
+        return np.flatnonzero(inside & (reg.kind == K.BY_NAME["noise"].code) & (state.level >= WARNING))
+    if ind.kind is None:
+        return np.flatnonzero(inside)
+    return np.flatnonzero(inside & (reg.kind == K.BY_NAME[ind.kind].code))
