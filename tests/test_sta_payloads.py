@@ -74,3 +74,22 @@ def test_long_fuzz_of_the_feed_parser(payload):
     feed._queue.append((sta.observation_topic(7), payload))
     feed.next_batch(timeout=0)
     assert feed.counters.as_dict()["received"] == 1
+
+
+def test_a_qos0_batch_flood_is_bounded_by_observations_not_messages():
+    """100 batch messages of 10,000 records at QoS 0 with room for 300,000: the rest is dropped and counted."""
+    from types import SimpleNamespace
+
+    from console.feeds import mqtt as feed_module
+    from layers.sensors import batch as B
+    feed = _feed()
+    payload = B.encode(np.full(10_000, 7), np.full(10_000, 1_764_403_200.0), np.ones(10_000))
+    old = feed_module.MAX_QUEUED_OBS
+    feed_module.MAX_QUEUED_OBS = 300_000
+    try:
+        for mid in range(100):
+            feed._on_message(None, None, SimpleNamespace(topic=B.BATCH_TOPIC, payload=payload, mid=mid, qos=0))
+    finally:
+        feed_module.MAX_QUEUED_OBS = old
+    assert feed.pending_observations() == 300_000
+    assert feed.counters.as_dict()["dropped"] == 700_000

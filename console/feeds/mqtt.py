@@ -34,8 +34,15 @@ STA_SUBSCRIPTION = "v1.1/+/Observations"  # matches v1.1/Datastreams(<id>)/Obser
 LOGIN_REFUSED = {"bad user name or password", "not authorized"}
 
 
+MAX_QUEUED_OBS = 4_000_000  # ~80 MB of batch records: a QoS 0 flood beyond it is dropped and counted
+
+
 class FeedError(RuntimeError):
     pass
+
+
+def _observations(topic: str, payload: bytes) -> int:
+    return 1 if topic != B.BATCH_TOPIC else max(1, len(payload) // B.RECORD.itemsize)
 
 
 @dataclass
@@ -106,6 +113,7 @@ class MqttFeed(Feed):
         self._connects = 0
         self._connected = False
         self.fatal = ""  # a failure that retrying will not mend (login refused, certificate not trusted)
+        self._queued_obs = 0
         self.client: mqtt.Client | None = None
 
     @property
@@ -155,15 +163,16 @@ class MqttFeed(Feed):
 
     def _on_message(self, client, userdata, msg):
         q = self._queue  # network thread: enqueue only
-        if msg.qos == 0 and len(q) >= self.queue_size:
-            self.counters.add("dropped")  # QoS 0 promises nothing; QoS 1 is bounded by the broker's
-            return                         # in-flight window, since nothing unstored is acknowledged
+        n = _observations(msg.topic, msg.payload)
+        if msg.qos == 0 and (len(q) >= self.queue_size or self._queued_obs + n > MAX_QUEUED_OBS):
+            self.counters.add("dropped", n)  # QoS 0 promises nothing; QoS 1 is bounded by the broker's
+            return                            # in-flight window, since nothing unstored is acknowledged
+        self._queued_obs += n  # approximate across the two threads; it only bounds memory
         q.append((msg.topic, msg.payload, msg.mid, msg.qos))  # no Event.set(): waking the worker per message
         # makes the two threads trade the GIL 20,000 times a second; it polls instead
 
     def pending_observations(self) -> int:
-        return sum(1 if topic != B.BATCH_TOPIC else max(1, len(payload) // B.RECORD.itemsize)
-                   for topic, payload, *_ in list(self._queue))
+        return sum(_observations(topic, payload) for topic, payload, *_ in list(self._queue))
 
     def _take_obs(self, max_obs: int, timeout: float) -> list:
         """Queued messages worth about max_obs observations (a batch message counts its records)."""
@@ -173,7 +182,8 @@ class MqttFeed(Feed):
         while q and n < max_obs:
             item = q.popleft()
             out.append(item)
-            n += 1 if item[0] != B.BATCH_TOPIC else max(1, len(item[1]) // B.RECORD.itemsize)
+            n += _observations(item[0], item[1])
+        self._queued_obs = max(0, self._queued_obs - n)
         return out
 
     def next_batch(self, timeout: float = 0.1) -> Batch | None:
