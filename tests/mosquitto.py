@@ -32,7 +32,7 @@ def _accepting(port: int) -> bool:
 
 
 class Broker:
-    def __init__(self, workdir: Path, port: int | None = None, extra_conf: str = ""):
+    def __init__(self, workdir: Path, port: int | None = None, extra_conf: str = "", persistent: bool = False):
         self.workdir = Path(workdir)
         self.port = port or free_port()
         self.conf = self.workdir / f"mosquitto-{self.port}.conf"
@@ -41,7 +41,9 @@ class Broker:
             f"{'allow_anonymous true' if 'password_file' not in extra_conf else ''}\n"
             # as root mosquitto would switch to user "mosquitto", who cannot read pytest's tmp dirs
             + ("user root\n" if os.geteuid() == 0 else "")
-            + "persistence false\nmax_queued_messages 200000\nmax_inflight_messages 1000\n"
+            + (f"persistence true\npersistence_location {self.workdir}/\nautosave_interval 1\n" if persistent
+               else "persistence false\n")
+            + "max_queued_messages 200000\nmax_inflight_messages 1000\n"
             + extra_conf)
         self.proc: subprocess.Popen | None = None
 
@@ -61,6 +63,12 @@ class Broker:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(5)
+
+    def stop(self):
+        """A clean shutdown (SIGTERM): a persistent broker saves its sessions and queued messages."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
 
     def restart(self):
         self.kill()

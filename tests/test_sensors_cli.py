@@ -137,3 +137,38 @@ def test_twenty_kills_of_record_lose_no_acknowledged_reading(mosquitto_broker, t
         assert c.execute("SELECT count(*) FROM obs").fetchone()[0] == 20000, "nothing acknowledged was lost"
         assert c.execute("SELECT count(*) FROM (SELECT 1 FROM obs GROUP BY sensor, time HAVING count(*) > 1)"
                          ).fetchone()[0] == 0
+
+
+def test_twenty_broker_restarts_under_a_persistent_session_lose_nothing(tmp_path):
+    """The broker is restarted 20 times while readings stream in: each one ends up stored, once."""
+    from mosquitto import Broker, require_mosquitto
+    require_mosquitto()
+    broker = Broker(tmp_path, persistent=True).start()
+    db = tmp_path / "rec.db"
+    try:
+        rec = cli("record", "--mqtt", broker.address, "--db", str(db), "--terminals", "2000",
+                  "--client-id", "ops-centre-recorder")
+        time.sleep(2.0)
+        sim = cli("simulate", "--mqtt", broker.address, "--count", "20000", "--rate", "1500",
+                  "--terminals", "2000", "--qos", "1")
+        for _ in range(20):
+            time.sleep(0.5)
+            broker.stop()
+            broker.start()
+        out, err = sim.communicate(timeout=180)
+        assert sim.returncode == 0, err
+        published = final_json(out)["stored"]
+        assert published == 20000, "the broker acknowledged every reading to the publisher"
+        end = time.monotonic() + 90
+        count = 0
+        while time.monotonic() < end and count < published:
+            time.sleep(0.5)
+            with sqlite3.connect(db) as c:
+                count = c.execute("SELECT count(*) FROM obs").fetchone()[0]
+        rec.send_signal(signal.SIGINT)
+        rec.communicate(timeout=60)
+        with sqlite3.connect(db) as c:
+            assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert c.execute("SELECT count(*) FROM obs").fetchone()[0] == published
+    finally:
+        broker.kill()
