@@ -50,6 +50,7 @@ class TimeSlider(QWidget):
         self._timer.setInterval(STEP_MS)
         self._timer.timeout.connect(self._step)
         self._quiet = False
+        self._fixed_end = False  # True while an opened history file, not the present, ends the range
         self.retranslate()
 
     def retranslate(self):
@@ -72,7 +73,8 @@ class TimeSlider(QWidget):
 
     def set_time(self, t: float):
         """Replay at Unix time t (the range grows to include it)."""
-        self.end = max(self.end, time.time()) if self.time is None else self.end
+        if self.time is None and not self._fixed_end:
+            self.end = max(self.end, time.time())
         if t < self.end - self.span:
             self.span = self.end - t
             self._set_slider_range()
@@ -108,13 +110,24 @@ class TimeSlider(QWidget):
         if self.time is None:
             return self.play_button.setChecked(False)
         t = self.time + self.speed.currentData() * STEP_MS / 1000.0
-        if t >= time.time():
+        if t >= (self.end if self._fixed_end else time.time()):
             self.play_button.setChecked(False)
-            return self.go_live()
+            return self.set_time(self.end) if self._fixed_end else self.go_live()
         self.set_time(t)
+
+    def show_range(self, t0: float, t1: float):
+        """Replay a recorded span (an opened history file): the slider covers it, ending at its last reading."""
+        self.play_button.setChecked(False)
+        self._fixed_end = True
+        self.end = float(t1)
+        self.span = max(float(t1) - float(t0), 1.0)
+        self._set_slider_range()
+        self.time = None  # so set_time keeps this end instead of the present
+        self.set_time(float(t1))
 
     def go_live(self):
         self.play_button.setChecked(False)
+        self._fixed_end = False
         self.time = None
         self.end = time.time()
         self._quiet = True

@@ -11,8 +11,10 @@ Camera moves still render at once (console/view3d.py).
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel
@@ -385,7 +387,32 @@ class SensorPanel(QObject):
         self.alarms.show_replay(t, self.model.replay.alarms)
         self.force()
 
+    def open_history(self, path) -> bool:
+        """Replay a recorded sensor history file (another day, another workstation's recording)."""
+        from offline.guard import StoreRefused, check_store
+        from offline.history import APPLICATION_ID
+        path = Path(path)
+        try:
+            if check_store(path, APPLICATION_ID, "sensor history", {"obs", "alarm_events", "meta"}):
+                raise StoreRefused(f"{path}: no such sensor history")
+            with sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True) as db:
+                t0, t1 = db.execute("SELECT min(time), max(time) FROM obs").fetchone()
+        except (StoreRefused, sqlite3.Error) as exc:
+            self.window.report_error(str(exc))
+            return False
+        if t0 is None:
+            self.window.report_error(tr("sensors.history_empty", path=str(path)))
+            return False
+        self.replay_path = path
+        self.history.set_path(path)
+        self.slider.show_range(t0 / 1000.0, t1 / 1000.0)
+        self.window.statusBar().showMessage(tr("sensors.history_opened", path=str(path)), 8000)
+        return True
+
     def _go_live(self):
+        if getattr(self, "replay_path", None) is not None and self.model is not None:
+            self.replay_path = None
+            self.history.set_path(self.model.history_path)  # back to the history this window records
         if self.model is not None:
             self.model.clear_replay()
         self.alarms.show_replay(None, {})

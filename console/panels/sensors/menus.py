@@ -22,6 +22,13 @@ def _check(menu, text, checked, slot, group=None) -> QAction:
     return act
 
 
+def _open_history(window, panel):
+    from PySide6.QtWidgets import QFileDialog
+    path, _ = QFileDialog.getOpenFileName(window, tr("sensors.open_history"), "", tr("sensors.history_filter"))
+    if path:
+        panel.open_history(path)
+
+
 def build_menu(window, panel):
     mb = window.menuBar()
     help_action = mb.actions()[-1] if mb.actions() else None
@@ -33,6 +40,7 @@ def build_menu(window, panel):
     connect = menu.addAction(tr("sensors.connect"), panel.connect_dialog)
     connect.setObjectName("sensors-connect")
     menu.addAction(tr("sensors.use_demo"), panel.use_demo)
+    menu.addAction(tr("sensors.open_history"), lambda: _open_history(window, panel))
     menu.addSeparator()
 
     colour = menu.addMenu(tr("sensors.colour_by"))
