@@ -40,6 +40,8 @@ class MainWindow(QMainWindow):
         self.scene = Scene(self.project.crs, self.project.layers)
         self.view = View3D(self.scene, self)
         self.setCentralWidget(self.view)
+        from console.gc_guard import GuiThreadGC
+        self.gc_guard = GuiThreadGC(self)  # before any worker thread starts: see console/gc_guard.py
         self.loader = Loader(self)
         self.view.is_busy = self.loader.busy
         self.errors: list[str] = []
@@ -371,6 +373,7 @@ class MainWindow(QMainWindow):
         self.loader.shutdown()
         self.view.shutdown()
         super().closeEvent(ev)
+        self.gc_guard.stop()
 
 
 def run(args) -> int:

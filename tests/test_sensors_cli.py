@@ -30,6 +30,18 @@ def final_json(stdout: str) -> dict:
     return json.loads(lines[0])
 
 
+def _stop_when_stored(rec, db, n: int, seconds: float):
+    """Let `record` catch up (at most ``seconds``) until ``n`` rows are in its history, then Ctrl+C it."""
+    end = time.monotonic() + seconds
+    count = 0
+    while time.monotonic() < end and count < n:
+        time.sleep(0.5)
+        with sqlite3.connect(db) as c:
+            count = c.execute("SELECT count(*) FROM obs").fetchone()[0]
+    rec.send_signal(signal.SIGINT)
+    rec.communicate(timeout=60)
+
+
 def test_add_subcommands_registers_simulate_and_record():
     parser = argparse.ArgumentParser()
     add_subcommands(parser.add_subparsers(dest="command"))
@@ -124,14 +136,7 @@ def test_twenty_kills_of_record_lose_no_acknowledged_reading(mosquitto_broker, t
     out, err = sim.communicate(timeout=120)
     assert sim.returncode == 0, err
     assert final_json(out)["stored"] == 20000, "the broker acknowledged every reading to the publisher"
-    end = time.monotonic() + 60
-    count = 0
-    while time.monotonic() < end and count < 20000:
-        time.sleep(0.5)
-        with sqlite3.connect(db) as c:
-            count = c.execute("SELECT count(*) FROM obs").fetchone()[0]
-    rec.send_signal(signal.SIGINT)
-    rec.communicate(timeout=60)
+    _stop_when_stored(rec, db, 20000, 60)
     with sqlite3.connect(db) as c:
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert c.execute("SELECT count(*) FROM obs").fetchone()[0] == 20000, "nothing acknowledged was lost"
@@ -159,14 +164,7 @@ def test_twenty_broker_restarts_under_a_persistent_session_lose_nothing(tmp_path
         assert sim.returncode == 0, err
         published = final_json(out)["stored"]
         assert published == 20000, "the broker acknowledged every reading to the publisher"
-        end = time.monotonic() + 90
-        count = 0
-        while time.monotonic() < end and count < published:
-            time.sleep(0.5)
-            with sqlite3.connect(db) as c:
-                count = c.execute("SELECT count(*) FROM obs").fetchone()[0]
-        rec.send_signal(signal.SIGINT)
-        rec.communicate(timeout=60)
+        _stop_when_stored(rec, db, published, 90)
         with sqlite3.connect(db) as c:
             assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert c.execute("SELECT count(*) FROM obs").fetchone()[0] == published

@@ -86,9 +86,10 @@ class SensorPanel(QObject):
         self._seen, self._last_full, self._ticks = -1, 0.0, 0
         self._dirty, self._last_render, self.frame_s = False, 0.0, 0.0
         rw = window.view.window
-        rw.AddObserver("StartEvent", lambda *_: setattr(self, "_frame_t0", time.perf_counter()))
-        rw.AddObserver("EndEvent", lambda *_: setattr(
-            self, "frame_s", time.perf_counter() - getattr(self, "_frame_t0", time.perf_counter())))
+        self._rw_observers = [  # removed at shutdown: they hold this QObject (console/gc_guard.py)
+            rw.AddObserver("StartEvent", lambda *_: setattr(self, "_frame_t0", time.perf_counter())),
+            rw.AddObserver("EndEvent", lambda *_: setattr(
+                self, "frame_s", time.perf_counter() - getattr(self, "_frame_t0", time.perf_counter())))]
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
@@ -427,6 +428,10 @@ class SensorPanel(QObject):
 
     def shutdown(self):
         self.timer.stop()
+        rw = self.window.view.window
+        for tag in self._rw_observers:
+            rw.RemoveObserver(tag)
+        self._rw_observers = []
         self.slider.play_button.setChecked(False)
         with self._feed_lock:
             self._closed = True
