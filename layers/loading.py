@@ -7,7 +7,6 @@ the same scene: ``default_specs`` is the start-up scene of every path, and
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from layers import layer_kinds
 from layers.layer import Layer

@@ -32,15 +32,13 @@ class UndoStack:
 
     def push(self, command: Command) -> Command:
         command.redo()
-        self._done.append(command)
-        del self._done[:-self.limit]
-        self._undone.clear()
-        self.changed.emit()
-        return command
+        return self._file(command)
 
     def record(self, text: str, undo: Callable[[], None], redo: Callable[[], None]) -> Command:
         """File a step that has already been done (e.g. a store that applies edits itself)."""
-        command = Command(text, redo, undo)
+        return self._file(Command(text, redo, undo))
+
+    def _file(self, command: Command) -> Command:
         self._done.append(command)
         del self._done[:-self.limit]
         self._undone.clear()

@@ -47,11 +47,16 @@ class HistoryError(RuntimeError):
     pass
 
 
+def check_history(path) -> bool:
+    """True when ``path`` would be a new history; StoreRefused when it is damaged or not a history."""
+    return check_store(path, APPLICATION_ID, "sensor history", {"obs", "alarm_events", "meta"})
+
+
 class HistoryStore:
     def __init__(self, path, retention_s: float | None = None, busy_timeout_s: float = 5.0):
         self.path = Path(path)
         try:
-            new = check_store(self.path, APPLICATION_ID, "sensor history", {"obs", "alarm_events", "meta"})
+            new = check_history(self.path)
         except StoreRefused as exc:
             raise HistoryError(str(exc)) from None
         try:

@@ -269,7 +269,6 @@ def test_ten_thousand_alarms_are_filtered_searched_and_acknowledged_in_one_actio
 
 
 def test_the_chart_gives_each_unit_its_own_axis_and_follows_the_language(window, qtbot):
-    from layers import i18n
     _, model, _, panel = parts(window)
     reg = model.registry
     picks = [first(reg, "pm25"), first(reg, "pm25", "film-city"), first(reg, "noise"), first(reg, "hydrant_pressure")]

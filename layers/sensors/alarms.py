@@ -17,11 +17,12 @@ from typing import NamedTuple
 import numpy as np
 
 from layers.sensors import kinds as K
-from layers.sensors.state import CRITICAL, NORMAL, OFFLINE, STALE, WARNING, SensorState
+from layers.sensors.state import CRITICAL, OFFLINE, STALE, WARNING, SensorState
 
 ACTIVE, ACKNOWLEDGED, CLEARED = "active", "acknowledged", "cleared"
 MAX_EVENTS = 200_000
 SEVERITY = {WARNING: "warning", CRITICAL: "critical"}
+SETTLE_EVERY_S = 1.0
 
 
 class AlarmEvent(NamedTuple):
@@ -62,6 +63,7 @@ class AlarmBook:
         self.registry = state.registry
         self.rules = rule_columns(self.registry, rules)
         self.streak = np.zeros(len(self.registry), np.int16)  # consecutive readings over a threshold
+        self._settled_at = float("-inf")
         self.alarms: dict[int, Alarm] = {}
         self.open_by_sensor: dict[int, int] = {}
         self.events: list[AlarmEvent] = []
@@ -117,9 +119,13 @@ class AlarmBook:
         return changed
 
     def _settle(self, now: float | None):
-        """Clear what has been back in range long enough; remind about what nobody acknowledged."""
-        if now is None or not self.open_by_sensor:
+        """Clear what has been back in range long enough; remind about what nobody acknowledged.
+
+        A walk over every open alarm: at most once a second of data time, not per batch.
+        """
+        if now is None or not self.open_by_sensor or now - self._settled_at < SETTLE_EVERY_S:
             return
+        self._settled_at = now
         for aid in list(self.open_by_sensor.values()):
             a = self.alarms[aid]
             s = a.sensor

@@ -390,11 +390,11 @@ class SensorPanel(QObject):
 
     def open_history(self, path) -> bool:
         """Replay a recorded sensor history file (another day, another workstation's recording)."""
-        from offline.guard import StoreRefused, check_store
-        from offline.history import APPLICATION_ID
+        from offline.guard import StoreRefused
+        from offline.history import check_history
         path = Path(path)
         try:
-            if check_store(path, APPLICATION_ID, "sensor history", {"obs", "alarm_events", "meta"}):
+            if check_history(path):
                 raise StoreRefused(f"{path}: no such sensor history")
             with sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True) as db:
                 t0, t1 = db.execute("SELECT min(time), max(time) FROM obs").fetchone()
