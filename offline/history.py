@@ -141,6 +141,8 @@ class HistoryStore:
                               "raised_at": tm / 1000.0}
             elif alarm in out and event == "escalated":
                 out[alarm]["severity"] = sev
+            elif alarm in out and event == "flapping":
+                out[alarm]["flapping"] = True
             elif alarm in out and event == "acknowledged":
                 out[alarm].update(status="acknowledged", acked_by=who)
             elif event == "cleared":

@@ -85,7 +85,7 @@ def test_over_threshold_reading_raises_an_alarm_and_clicking_it_flies_there(wind
     qtbot.waitUntil(lambda: dock.row_of_sensor(i) >= 0, timeout=5000)
     r = dock.row_of_sensor(i)
     assert dock.cell(r, "sensor") == reg.ids[i] and dock.cell(r, "severity") == "严重"
-    index = dock.proxy.index(dock.row_of_sensor(i), 2)
+    index = dock.model.index(dock.row_of_sensor(i), 2)
     dock.table.scrollTo(index)
     qtbot.mouseClick(dock.table.viewport(), Qt.LeftButton, pos=dock.table.visualRect(index).center())
     qtbot.waitUntil(lambda: window._fly is not None and not window._fly.running, timeout=5000)
@@ -229,7 +229,7 @@ def test_a_structural_alarm_selects_its_heritage_component_and_its_records(windo
     model.ingest([i], [time.time()], [reg.crit[i] * 2])
     dock = panel.alarms
     qtbot.waitUntil(lambda: dock.row_of_sensor(i) >= 0, timeout=5000)
-    index = dock.proxy.index(dock.row_of_sensor(i), 2)
+    index = dock.model.index(dock.row_of_sensor(i), 2)
     dock.table.scrollTo(index)
     qtbot.mouseClick(dock.table.viewport(), Qt.LeftButton, pos=dock.table.visualRect(index).center())
     hbim = window.hbim
@@ -240,6 +240,7 @@ def test_a_structural_alarm_selects_its_heritage_component_and_its_records(windo
 
 
 def test_ten_thousand_alarms_are_filtered_searched_and_acknowledged_in_one_action(window, qtbot):
+    from PySide6.QtCore import QPoint, Qt
     from layers.sensors.kinds import kind_code
     _, model, _, panel = parts(window)
     reg, dock = model.registry, panel.alarms
@@ -248,24 +249,39 @@ def test_ten_thousand_alarms_are_filtered_searched_and_acknowledged_in_one_actio
     now = time.time()
     idx = np.concatenate([noisy, noisy])
     model.ingest(idx, np.repeat([now - 60, now], len(noisy)), np.full(len(idx), 95.0))
-    qtbot.waitUntil(lambda: dock.proxy.rowCount() == 10_000, timeout=10_000)
+    qtbot.waitUntil(lambda: dock.rows() == 10_000, timeout=10_000)
     dock.set_filter(district="old-town")
     in_old_town = int(sum(reg.district_of(int(s)) == "old-town" for s in noisy))
-    assert 0 < dock.proxy.rowCount() == in_old_town < 10_000
+    assert 0 < dock.rows() == in_old_town < 10_000
     from layers.sensors.strings import district_label
-    shown = {dock.cell(r, "district") for r in range(dock.proxy.rowCount())}
+    shown = {dock.cell(r, "district") for r in range(dock.rows())}
     assert shown == {district_label("old-town")}
     dock.set_filter(district=None)
     wanted = str(reg.ids[noisy[1234]])
     dock.search.setText(wanted)
-    assert dock.proxy.rowCount() == 1 and dock.cell(0, "sensor") == wanted
+    assert dock.rows() == 1 and dock.cell(0, "sensor") == wanted
     dock.search.clear()
+    header = dock.table.horizontalHeader()
+    from widgets.sensors.alarm_table import COLUMNS
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=header.sectionViewportPosition(
+        COLUMNS.index("sensor")) * QPoint(1, 0) + QPoint(10, header.height() // 2))
+    ids = [dock.cell(r, "sensor") for r in range(dock.rows())]
+    assert ids in (sorted(ids), sorted(ids, reverse=True)), "a header click sorts by terminal id"
+    dock.group.setCurrentIndex(dock.group.findData("district"))
+    groups = [dock.cell(r, "district") for r in range(dock.rows())]
+    assert len(set(groups)) == sum(1 for a, b in zip(groups, groups[1:]) if a != b) + 1, "one run per district"
     dock.table.selectAll()
+    hot = np.flatnonzero(reg.kind == kind_code("hydrant_pressure"))[0]
+    model.ingest([hot], [now], [0.01])  # a new alarm arrives while the operator has 10,000 selected
+    qtbot.waitUntil(lambda: dock.rows() == 10_001, timeout=5000)
+    assert len(dock.selected_alarms()) == 10_000, "the selection survives the table's refresh"
     dock.note.setText("噪声超标：施工许可已核实")
     assert dock.acknowledge_selected(who="ops.wang") == 10_000
     open_ = model.alarms.open_alarms()
-    assert len(open_) == 10_000 and all(a.status == "acknowledged" and a.acked_by == "ops.wang"
-                                        and a.note == "噪声超标：施工许可已核实" for a in open_)
+    acked = [a for a in open_ if a.sensor != hot]
+    assert len(acked) == 10_000 and all(a.status == "acknowledged" and a.acked_by == "ops.wang"
+                                        and a.note == "噪声超标：施工许可已核实" for a in acked)
+    assert model.alarms.for_sensor(int(hot)).status == "active", "the one that came after stays for the operator"
 
 
 def test_the_chart_gives_each_unit_its_own_axis_and_follows_the_language(window, qtbot):

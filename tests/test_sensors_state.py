@@ -10,6 +10,7 @@ from layers.sensors import batch as B
 from layers.sensors import kinds as K
 from layers.sensors.alarms import ACKNOWLEDGED, ACTIVE, CLEARED, AlarmBook, health
 from layers.sensors.feed import Deduper
+from layers.sensors.kinds import kind_code
 from layers.sensors.generate import generate
 from layers.sensors.simulator import Simulator
 from layers.sensors.sta import Rejected
@@ -107,6 +108,27 @@ def test_a_value_oscillating_around_a_threshold_raises_one_alarm(reg):
     assert len(raised) == 1 and len(book.alarms) == 1, "one alarm, not one per crossing"
     (a,) = book.alarms.values()
     assert a.status == ACTIVE and a.occurrences > 5, "repeats are counted on the open alarm"
+    events = [e.event for e in book.drain_events()]
+    assert a.flapping and events.count("flapping") == 1, "marked flapping once"
+    from layers.sensors.alarm_rules import rule_of
+    assert events.count("normal") == rule_of("pm25").flap_count, "after it is marked flapping, its returns are no longer logged one by one"
+
+
+def test_a_long_shift_keeps_a_bounded_number_of_cleared_alarms_in_memory(reg, monkeypatch):
+    from layers.sensors import alarms
+    KEEP_CLEARED = 100
+    monkeypatch.setattr(alarms, "KEEP_CLEARED", KEEP_CLEARED)  # 5,000 in use: this registry is smaller
+    st = SensorState(reg)
+    book = AlarmBook(st)
+    hydrants = np.flatnonzero(reg.kind == kind_code("hydrant_pressure"))[:KEEP_CLEARED + 50]
+    assert len(hydrants) == KEEP_CLEARED + 50
+    book.update(hydrants, np.full(len(hydrants), NOON), np.full(len(hydrants), 0.01),
+                st.ingest(hydrants, np.full(len(hydrants), NOON), np.full(len(hydrants), 0.01)))
+    for aid in [a.id for a in book.open_alarms()]:
+        book.clear(aid, "ops.li", NOON + 5)
+    assert len(book.alarms) == KEEP_CLEARED and not book.open_alarms()
+    newest = book.recently_cleared(3)
+    assert [a.status for a in newest] == ["cleared"] * 3 and newest[0].id == max(book.alarms)
 
 
 def test_back_in_range_long_enough_clears_by_system_and_ignored_alarms_are_escalated(reg):

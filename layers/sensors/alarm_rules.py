@@ -9,6 +9,9 @@ Per sensor kind:
 - ``clear_after_s``: back in range for this long and the alarm is cleared by "system",
   acknowledged or not. It stays in the log, and nothing is left open forever.
 - ``escalate_after_s``: active and unacknowledged for this long gives an "escalated" event once.
+- ``flap_count`` / ``flap_window_s``: an alarm that comes back this many times within the
+  window is "flapping" (ISA-18.2 chattering): marked once, and its further returns to normal
+  are no longer logged one by one (the occurrences are still counted).
 
 One alarm is open per terminal (a terminal measures one kind). A new excursion while it is
 open counts an occurrence instead of opening another.
@@ -28,6 +31,8 @@ class AlarmRule:
     deadband: float = 0.1
     clear_after_s: float = 600.0
     escalate_after_s: float = 1800.0
+    flap_count: int = 3
+    flap_window_s: float = 600.0
 
 
 DEFAULT = AlarmRule()
@@ -53,4 +58,6 @@ def rule_columns(registry, overrides: dict | None = None) -> dict[str, np.ndarra
         "deadband": np.nan_to_num(np.array([r.deadband for r in per_kind])[code] * span),
         "clear_after_s": np.array([r.clear_after_s for r in per_kind])[code],
         "escalate_after_s": np.array([r.escalate_after_s for r in per_kind])[code],
+        "flap_count": np.array([r.flap_count for r in per_kind], np.int32)[code],
+        "flap_window_s": np.array([r.flap_window_s for r in per_kind])[code],
     }

@@ -8,10 +8,12 @@ alarm vanishes unseen. Every change is appended to ``events`` for the history st
 """
 from __future__ import annotations
 
+import collections
 import itertools
+from operator import attrgetter
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -21,6 +23,7 @@ from layers.sensors.state import CRITICAL, OFFLINE, STALE, WARNING, SensorState
 
 ACTIVE, ACKNOWLEDGED, CLEARED = "active", "acknowledged", "cleared"
 MAX_EVENTS = 200_000
+KEEP_CLEARED = 5_000  # cleared alarms kept in memory (the history store keeps them all)
 SEVERITY = {WARNING: "warning", CRITICAL: "critical"}
 SETTLE_EVERY_S = 1.0
 
@@ -30,7 +33,7 @@ class AlarmEvent(NamedTuple):
 
     alarm: int
     sensor: int         # registry row in memory; the history store keeps the Datastream id
-    event: str          # raised | escalated | acknowledged | cleared | normal
+    event: str          # raised | escalated | acknowledged | cleared | normal | unacknowledged | flapping
     severity: int
     time: float         # seconds since 1970
     who: str = ""
@@ -54,6 +57,8 @@ class Alarm:
     occurrences: int = 1          # excursions while it was open
     note: str = ""                # what the operator wrote when acknowledging or clearing
     escalated: bool = False       # left unacknowledged past its rule's escalation time
+    flapping: bool = False        # came back flap_count times within flap_window_s
+    returns: list = field(default_factory=list)  # times of the latest excursions (flapping test)
 
 
 class AlarmBook:
@@ -66,6 +71,7 @@ class AlarmBook:
         self._settled_at = float("-inf")
         self.alarms: dict[int, Alarm] = {}
         self.open_by_sensor: dict[int, int] = {}
+        self._cleared: collections.deque[int] = collections.deque()  # oldest first
         self.events: list[AlarmEvent] = []
         # Ids unique across processes: two runs' alarms must stay two alarms in one history file.
         self._ids = itertools.count(secrets.randbits(40) << 20)
@@ -104,6 +110,7 @@ class AlarmBook:
                 if a.normal_since is not None:  # a new excursion of the same alarm
                     a.normal_since = None
                     a.occurrences += 1
+                    self._count_return(a, t)
                 a.peak = v if abs(v) > abs(a.peak) else a.peak
                 if lv > a.severity:
                     a.severity = lv
@@ -114,9 +121,17 @@ class AlarmBook:
                 if aid is not None and self.alarms[aid].normal_since is None:
                     a = self.alarms[aid]
                     a.normal_since = float(times[j])
-                    self._event(a, "normal", a.normal_since, value=float(values[j]))
+                    if not a.flapping:  # a chattering alarm's every return would flood the log
+                        self._event(a, "normal", a.normal_since, value=float(values[j]))
             self._settle(float(times.max()) if len(times) else None)
         return changed
+
+    def _count_return(self, a: Alarm, t: float):
+        window, count = float(self.rules["flap_window_s"][a.sensor]), int(self.rules["flap_count"][a.sensor])
+        a.returns = [r for r in a.returns if t - r <= window][-(count - 1):] + [t]
+        if not a.flapping and len(a.returns) >= count:
+            a.flapping = True
+            self._event(a, "flapping", t, value=a.peak)
 
     def _settle(self, now: float | None):
         """Clear what has been back in range long enough; remind about what nobody acknowledged.
@@ -141,6 +156,9 @@ class AlarmBook:
         a.status, a.cleared_by, a.cleared_at = CLEARED, who, when
         self.open_by_sensor.pop(a.sensor, None)
         self._event(a, "cleared", when, who)
+        self._cleared.append(a.id)
+        while len(self._cleared) > KEEP_CLEARED:  # a long shift must not grow without bound
+            self.alarms.pop(self._cleared.popleft(), None)
 
     def acknowledge(self, alarm_id: int, who: str, when: float, note: str = "") -> Alarm:
         with self._lock:
@@ -171,6 +189,11 @@ class AlarmBook:
         with self._lock:
             return [self.alarms[i] for i in self.open_by_sensor.values()]
 
+    def recently_cleared(self, n: int) -> list[Alarm]:
+        """The last n alarms cleared, newest first."""
+        with self._lock:
+            return [self.alarms[i] for i in itertools.islice(reversed(self._cleared), n)]
+
     def for_sensor(self, sensor: int) -> Alarm | None:
         aid = self.open_by_sensor.get(sensor)
         return None if aid is None else self.alarms[aid]
@@ -183,6 +206,37 @@ class AlarmBook:
         with self._lock:
             ev, self.events = self.events, []
             return ev
+
+
+STATUSES = (ACTIVE, ACKNOWLEDGED, CLEARED)  # the status codes of alarm_columns()
+
+
+def alarm_columns(alarms) -> dict[str, np.ndarray]:
+    """Alarms as columns, so a table of 100,000 sorts, filters and selects with numpy."""
+    al = list(alarms)
+    n = len(al)
+
+    def col(name, dtype):
+        return np.fromiter(map(attrgetter(name), al), dtype, n)
+
+    def opt(name):
+        return np.array([np.nan if v is None else v for v in map(attrgetter(name), al)], np.float64)
+
+    code = {s: i for i, s in enumerate(STATUSES)}
+    return {"id": col("id", np.int64), "sensor": col("sensor", np.int64), "severity": col("severity", np.int8),
+            "status": np.fromiter((code[a.status] for a in al), np.int8, n),
+            "raised": col("raised_at", np.float64), "value": col("value", np.float64),
+            "acked_at": opt("acked_at"), "cleared_at": opt("cleared_at"),
+            "acked_by": np.array([a.acked_by for a in al], object),
+            "cleared_by": np.array([a.cleared_by for a in al], object),
+            "occurrences": col("occurrences", np.int32), "flapping": col("flapping", bool)}
+
+
+def replayed_alarms(alarms: dict) -> list[Alarm]:
+    """HistoryStore.alarms_at() records (sensor as registry rows) as Alarm objects."""
+    return [Alarm(int(aid), int(a["sensor"]), int(a["severity"]), float(a["raised_at"]), float("nan"),
+                  status=a["status"], acked_by=a.get("acked_by") or "", flapping=bool(a.get("flapping")))
+            for aid, a in alarms.items()]
 
 
 def district_counts(registry, open_alarms) -> dict:
