@@ -28,6 +28,8 @@ CREATE TABLE IF NOT EXISTS alarm_events (alarm INTEGER NOT NULL, sensor INTEGER 
     event TEXT NOT NULL, severity INTEGER NOT NULL, time INTEGER NOT NULL, who TEXT, value REAL);
 CREATE INDEX IF NOT EXISTS alarm_events_time ON alarm_events (time);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS vitals (district TEXT NOT NULL, key TEXT NOT NULL, time INTEGER NOT NULL,
+    value REAL, PRIMARY KEY (district, key, time)) WITHOUT ROWID;
 """
 # distinct sensors by index seeks (a skip-scan), then each one's last row at or before ?1
 _DISTINCT = """WITH RECURSIVE s(sensor) AS (SELECT min(sensor) FROM obs UNION ALL
@@ -40,6 +42,7 @@ def _as_event(e) -> AlarmEvent:
     return e if isinstance(e, AlarmEvent) else AlarmEvent(*e)
 
 
+VITALS_KEEP_S = 24 * 3600.0  # vital-sign samples outlive the raw readings: a day of sparklines
 APPLICATION_ID = 0x534A4853  # "SJHS": a Songjiang console sensor history
 
 
@@ -112,6 +115,23 @@ class HistoryStore:
                  None if e.value != e.value else e.value) for e in map(_as_event, events)]
         return self._write("INSERT INTO alarm_events VALUES (?, ?, ?, ?, ?, ?, ?)", rows) if rows else 0
 
+    def append_vitals(self, t: float, rows) -> int:
+        """(district, indicator, value) samples of the city vital signs at time t (sparklines)."""
+        ms = int(round(t * 1000))
+        return self._write("INSERT OR REPLACE INTO vitals VALUES (?, ?, ?, ?)",
+                           [(d, k, ms, None if v != v else v) for d, k, v in rows])
+
+    def vitals_series(self, t0: float, t1: float) -> dict:
+        """{(district, indicator): (times s, values)} in [t0, t1], oldest first."""
+        out: dict = {}
+        for d, k, tm, v in self.conn.execute(
+                "SELECT district, key, time, value FROM vitals WHERE time BETWEEN ? AND ? ORDER BY district, key, time",
+                (int(t0 * 1000), int(t1 * 1000))):
+            times, values = out.setdefault((d, k), ([], []))
+            times.append(tm / 1000.0)
+            values.append(float("nan") if v is None else v)
+        return {key: (np.array(t), np.array(v)) for key, (t, v) in out.items()}
+
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM obs").fetchone()[0]
 
@@ -167,4 +187,5 @@ class HistoryStore:
         sql = _DISTINCT + " DELETE FROM obs WHERE sensor IN (SELECT sensor FROM s) AND time < ?"
         n = self._write(sql, [(cutoff,)])
         self._write("DELETE FROM alarm_events WHERE time < ?", [(cutoff,)])
+        self._write("DELETE FROM vitals WHERE time < ?", [(int((now - max(keep, VITALS_KEEP_S)) * 1000),)])
         return n

@@ -2,6 +2,7 @@
 
     feed (own threads) → next_batch → SensorState.ingest → AlarmBook.update
                                     → HistoryStore.append (own connection, this thread)
+    every minute: the city vital signs → HistoryStore.append_vitals (the dock's sparklines)
 
 ``stored`` counts rows the history accepted (or state updates without a store);
 rows the store ignored as already present are ``duplicates``.
@@ -19,6 +20,7 @@ from layers.sensors.state import SensorState
 from offline.history import HistoryStore
 
 log = logging.getLogger(__name__)
+VITALS_EVERY_S = 60.0  # one vital-signs sample a minute: a day of sparklines is ~12k rows
 STORE_RETRY_S = 120.0  # a history locked or full this long ends the recording (one line, non-zero status)
 
 
@@ -78,8 +80,12 @@ class Pipeline:
         if self.error:
             return
         last_prune = time.monotonic()
+        last_vitals = float("-inf")
         try:
             while not self._abandon.is_set():
+                if store is not None and time.monotonic() - last_vitals >= VITALS_EVERY_S:
+                    last_vitals = time.monotonic()
+                    self._store_vitals(store)
                 batch = self.feed.next_batch(timeout=0.05)
                 if batch is None:
                     if self._stop.is_set() and not self.feed.pending():
@@ -116,6 +122,13 @@ class Pipeline:
                 rows = [e._replace(sensor=int(ds_of[e.sensor])) for e in events]
                 self._stored(lambda: store.append_alarm_events(rows))
         self.feed.commit(batch)  # acknowledged to the source only now that it is on disk
+
+    def _store_vitals(self, store):
+        from layers.sensors.vitals import samples, vital_signs_of
+        now = time.time()
+        alarms = self.alarms.open_alarms() if self.alarms is not None else []
+        rows = samples(vital_signs_of(self.state, alarms, now))
+        self._stored(lambda: store.append_vitals(now, rows))
 
     def _stored(self, write):
         """Run a history write; a locked, busy or full store is retried with back-off, the batch held.

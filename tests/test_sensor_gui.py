@@ -337,9 +337,17 @@ def test_a_recorded_history_file_is_opened_and_replayed(window, qtbot, tmp_path,
     other = tmp_path / "yesterday.sqlite"
     _history(other, [(ds, yesterday, 30.0), (ds, yesterday + 600, 120.0)],
              [(77, ds, "raised", CRITICAL, yesterday + 600, "", 120.0)])
+    from offline.history import HistoryStore
+    with HistoryStore(other) as h:  # what the recorder sampled each minute, for the sparklines
+        for k in range(30):
+            h.append_vitals(yesterday - 1200 + 60 * k, [("film-city", "aqi", 50.0 + k)])
     assert panel.open_history(other)
     qtbot.waitUntil(lambda: model.replay is not None, timeout=10000)
     assert model.replay.time == pytest.approx(yesterday + 600, abs=1)
+    qtbot.waitUntil(lambda: panel.vitals.trend("film-city", "aqi") is not None, timeout=5000)
+    times, values = panel.vitals.trend("film-city", "aqi")
+    assert times[-1] <= yesterday + 600 + 1 and values.tolist() == [50.0 + k for k in range(len(values))]
+    assert len(values) == 30, "the recorded hours up to the replayed moment"
     assert model.attributes(i)["value"] == pytest.approx(120.0)
     qtbot.waitUntil(lambda: panel.alarms.row_of_sensor(i) >= 0, timeout=5000)
     assert panel.alarms.district_counts["film-city"]["critical"] == 1

@@ -410,3 +410,24 @@ def test_vital_signs_agree_with_the_state_they_summarise(reg):
     assert v["all"]["target"] == 200_000
     behind = terminals_behind(model, "hub", "pm25", now)
     assert len(behind) and (reg.kind[behind] == K.BY_NAME["pm25"].code).all()
+
+
+def test_recording_keeps_vital_signs_samples_for_the_sparklines(tmp_path, monkeypatch):
+    from offline import pipeline as P
+    from layers.sensors.simulator import SimulatorFeed
+    from layers.sensors.vitals import INDICATORS
+    monkeypatch.setattr(P, "VITALS_EVERY_S", 0.25)  # a minute in use
+    reg = generate(3000, seed=3)
+    state = SensorState(reg)
+    db = tmp_path / "h.sqlite"
+    pipe = P.Pipeline(SimulatorFeed(reg, rate=3000, seed=1), state, AlarmBook(state), history_path=db).start()
+    assert pipe.wait(lambda c: c.get("stored", 0) >= 3000, 10)
+    time.sleep(0.6)
+    pipe.stop()
+    with HistoryStore(db) as h:
+        series = h.vitals_series(time.time() - 60, time.time() + 1)
+    assert {d for d, _ in series} == set(reg.district_names) | {"all"}
+    assert {k for _, k in series} == {i.key for i in INDICATORS}
+    times, online = series[("all", "online")]
+    assert len(times) >= 3 and (np.diff(times) > 0).all()
+    assert online[0] < online[-1] <= len(reg), "terminals come online as the feed reports them"

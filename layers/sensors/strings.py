@@ -27,6 +27,7 @@ STRINGS = {
     "sensors.dock_time": ("时间回放", "Time replay"),
     "sensors.tab_alarms": ("告警列表", "Alarms"),
     "sensors.tab_health": ("终端健康", "Sensor health"),
+    "sensors.tab_districts": ("按片区统计", "By district"),
     "sensors.ack": ("确认", "Acknowledge"),
     "sensors.clear": ("解除", "Clear"),
     "sensors.col_severity": ("级别", "Severity"),

@@ -46,12 +46,21 @@ def water_class(nh3n: float) -> int:
 def vital_signs(model, now: float) -> dict:
     """{district or "all": {indicator key: value}} from the layer's current (or replayed) state."""
     state, _ = model.view(now)
-    reg = model.registry
+    if model.replay is None:
+        open_alarms = model.alarms.open_alarms()
+    else:
+        from layers.sensors.alarms import replayed_alarms
+        open_alarms = replayed_alarms(model.replay.alarms)
+    return vital_signs_of(state, open_alarms, now)
+
+
+def vital_signs_of(state, open_alarms, now: float) -> dict:
+    """vital_signs() from a SensorState and its open alarms (the recorder has no layer model)."""
+    reg = state.registry
     codes = state.states(now)
     live = (codes != OFFLINE) & (codes != STALE)
     groups = {name: reg.district == d for d, name in enumerate(reg.district_names)}
     groups["all"] = np.ones(len(reg), bool)
-    open_alarms = model.alarms.open_alarms() if model.replay is None else []
     alarm_rows = np.array([a.sensor for a in open_alarms], dtype=np.int64)
     alarm_sev = np.array([a.severity for a in open_alarms], dtype=np.int64)
     out = {}
@@ -71,6 +80,43 @@ def vital_signs(model, now: float) -> dict:
                 row[ind.key] = float(values.mean()) if len(values) else float("nan")
         out[name] = row
     out["all"]["target"] = TERMINAL_TARGET
+    return out
+
+
+def scalar(key: str, value) -> float:
+    """One number per indicator, for a sparkline (pairs: their first figure)."""
+    if value is None:
+        return float("nan")
+    if isinstance(value, tuple):
+        return float(sum(value)) if key == "alarms" else float(value[0])
+    return float(value)
+
+
+def samples(values: dict) -> list[tuple[str, str, float]]:
+    """(district, indicator, number) rows of a vital_signs() result, as the history keeps them."""
+    return [(district, ind.key, scalar(ind.key, row.get(ind.key)))
+            for district, row in values.items() for ind in INDICATORS]
+
+
+def simulated_trends(registry, sim, t1: float, hours: float = 3.0, step_s: float = 300.0):
+    """The demo's past hours of vital signs: (time, samples rows) every ``step_s`` before t1.
+
+    Only for the built-in simulator, so a demo window's sparklines are not empty for its
+    first hours. Past alarms are estimated as the terminals over a threshold then.
+    """
+    from layers.sensors.state import SensorState
+    everyone = np.arange(len(registry))
+    rng = np.random.default_rng(11)
+    out = []
+    for t in np.arange(t1 - hours * 3600.0, t1, step_s):
+        st = SensorState(registry)
+        live = everyone[sim.silent_after > t]
+        st.load(live, np.full(len(live), t), sim.values(live, np.full(len(live), t), rng))
+        values = vital_signs_of(st, [], float(t))
+        for name, row in values.items():
+            inside = everyone if name == "all" else everyone[registry.district == registry.district_names.index(name)]
+            row["alarms"] = (int((st.level[inside] >= WARNING).sum()), 0)
+        out.append((float(t), samples(values)))
     return out
 
 

@@ -45,11 +45,13 @@ class AlarmDock(QWidget):
         self.replay_time = None
         self.district_counts: dict = {}
         self.summary = QLabel()
-        self.districts = QTableWidget(2, 0)  # districts across, two count rows: compact under the list
+        # districts across, two count rows; a tab of its own so the alarm list keeps the height
+        # (the vital-signs dock shows the same counts beside the other indicators)
+        self.districts = QTableWidget(2, 0)
         self.districts.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.districts.setMaximumHeight(84)
         self.districts.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.districts.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.districts.cellDoubleClicked.connect(self._district_chosen)
         self.model = AlarmTableModel()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -99,11 +101,11 @@ class AlarmDock(QWidget):
             filters.addWidget(w, 1)
         box.addLayout(filters)
         box.addWidget(self.table, 1)
-        box.addWidget(self.districts)
         self.health = SensorHealth()
         self.health.sensor_activated.connect(self.sensor_activated)
         self.tabs = QTabWidget()
         self.tabs.addTab(page, "")
+        self.tabs.addTab(self.districts, "")
         self.tabs.addTab(self.health, "")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -117,7 +119,8 @@ class AlarmDock(QWidget):
 
     def retranslate(self):
         self.tabs.setTabText(0, tr("sensors.tab_alarms"))
-        self.tabs.setTabText(1, tr("sensors.tab_health"))
+        self.tabs.setTabText(1, tr("sensors.tab_districts"))
+        self.tabs.setTabText(2, tr("sensors.tab_health"))
         self.ack_button.setText(tr("sensors.ack"))
         self.clear_button.setText(tr("sensors.clear"))
         self.search.setPlaceholderText(tr("sensors.search_terminal"))
@@ -174,6 +177,14 @@ class AlarmDock(QWidget):
                 item.setTextAlignment(Qt.AlignCenter)
                 self.districts.setItem(row, col, item)
 
+    def _district_chosen(self, _row: int, col: int):
+        """A district's counts double-clicked: its alarms in the list."""
+        self.set_filter(district=list(self.district_counts)[col])
+        self.tabs.setCurrentIndex(0)
+
+    def health_shown(self) -> bool:
+        return self.tabs.currentWidget() is self.health
+
     def _fill_filters(self):
         """Choices in the interface language; the data behind them are the codes the rows hold."""
         choices = {
@@ -206,6 +217,15 @@ class AlarmDock(QWidget):
     def _restore_selection(self):
         if self._kept:
             self.table.selectionModel().select(self.model.selection_of(self._kept), QItemSelectionModel.Select)
+
+    def select_alarms(self, alarm_ids):
+        """Select these alarms' rows (and show the first)."""
+        sm = self.table.selectionModel()
+        sm.clear()
+        sm.select(self.model.selection_of(alarm_ids), QItemSelectionModel.Select)
+        rows = self.model.rows_of(sm.selection())
+        if len(rows):
+            self.table.scrollTo(self.model.index(int(rows[0]), 0))
 
     def selected_alarm(self):
         ids = self.selected_alarms()

@@ -1,19 +1,62 @@
 """City vital signs dock: the plan's live indicators, districts across, indicators down.
 
-``show(values)`` takes layers.sensors.vitals.vital_signs(); a double-click on a
-cell asks (``indicator_activated``) for the terminals behind it to be selected.
+``show(values)`` takes layers.sensors.vitals.vital_signs(); ``show_trends(series)`` the
+samples the history keeps (HistoryStore.vitals_series), drawn as a sparkline under
+each figure. A double-click on a cell asks (``indicator_activated``) for the
+terminals behind it to be selected.
 """
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+import numpy as np
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QHeaderView, QLabel, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
 
 from layers.sensors.strings import district_label, tr
 from layers.sensors.vitals import INDICATORS
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
+TREND_HOURS = 3.0
+ROW_HEIGHT = 34
+
+
+class Sparkline(QStyledItemDelegate):
+    """The figure on top, the last hours underneath (gaps where nothing was recorded)."""
+
+    def __init__(self, owner):
+        super().__init__(owner.table)
+        self.owner = owner
+
+    def paint(self, painter, option, index):
+        super().paint(painter, option, index)
+        trend = self.owner.trend_at(index.row(), index.column())
+        if trend is None:
+            return
+        times, values = trend
+        ok = np.isfinite(values)
+        if ok.sum() < 2:
+            return
+        r = option.rect.adjusted(6, option.rect.height() * 0.55, -6, -3)
+        t1 = float(times[-1])
+        t0 = t1 - TREND_HOURS * 3600.0
+        lo, hi = float(values[ok].min()), float(values[ok].max())
+        span = hi - lo or 1.0
+        x = r.left() + (times - t0) / (t1 - t0) * r.width()
+        y = r.bottom() - (values - lo) / span * r.height()
+        painter.save()
+        painter.setRenderHint(painter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(40, 110, 200), 1.4))
+        # a gap in the recording (window closed, feed down) is a gap in the line
+        breaks = np.flatnonzero(~ok | np.r_[False, np.diff(times) > 300.0])
+        for seg in np.split(np.arange(len(times)), breaks):
+            seg = seg[ok[seg]]
+            if len(seg) >= 2:
+                painter.drawPolyline(QPolygonF([QPointF(float(x[i]), float(y[i])) for i in seg]))
+        painter.restore()
 
 
 def cell_text(key: str, value) -> str:
@@ -35,6 +78,9 @@ class VitalSigns(QWidget):
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.cellDoubleClicked.connect(self._activated)
+        self.table.setItemDelegate(Sparkline(self))
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.target = QLabel()
         box = QVBoxLayout(self)
         box.setContentsMargins(2, 2, 2, 2)
@@ -42,6 +88,7 @@ class VitalSigns(QWidget):
         box.addWidget(self.target)
         self.columns: list[str] = []
         self.values: dict = {}
+        self.trends: dict = {}
         self.retranslate()
 
     def retranslate(self):
@@ -57,12 +104,26 @@ class VitalSigns(QWidget):
         for col, district in enumerate(self.columns):
             for row, ind in enumerate(INDICATORS):
                 item = QTableWidgetItem(cell_text(ind.key, values[district].get(ind.key)))
-                item.setTextAlignment(Qt.AlignCenter)
+                item.setTextAlignment(Qt.AlignHCenter | Qt.AlignTop)
                 self.table.setItem(row, col, item)
         if "all" in values:
             total = values["all"]["online"][1]
             self.target.setText(tr("sensors.vital_target", n=values["all"]["target"])
                                 + (" ✓" if total >= values["all"]["target"] else f" ({total:,})"))
+
+    def show_trends(self, series: dict):
+        """{(district, indicator): (times, values)} of the last hours, from the history."""
+        self.trends = series
+        self.table.viewport().update()
+
+    def trend(self, district: str, key: str):
+        """The sparkline's (times, values) under a cell, or None."""
+        return self.trends.get((district, key))
+
+    def trend_at(self, row: int, col: int):
+        if col >= len(self.columns) or row >= len(INDICATORS):
+            return None
+        return self.trends.get((self.columns[col], INDICATORS[row].key))
 
     def cell(self, district: str, key: str) -> str:
         col = self.columns.index(district)

@@ -43,6 +43,21 @@ def install(window):
     window.sensor_panel = SensorPanel(window)
 
 
+def _backfill_trends(model, sim):
+    """The demo's sparklines start with its simulated past hours (only where the history has none)."""
+    from layers.sensors.vitals import simulated_trends
+    from offline.history import HistoryStore
+    if model.history_path is None:
+        return
+    model.history_path.parent.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    with HistoryStore(model.history_path) as store:
+        if store.vitals_series(now - 3 * 3600, now):
+            return
+        for t, rows in simulated_trends(model.registry, sim, now):
+            store.append_vitals(t, rows)
+
+
 class SensorPanel(QObject):
     def __init__(self, window):
         super().__init__(window)
@@ -71,6 +86,7 @@ class SensorPanel(QObject):
         self.history = HistoryWorker(parent=self)
         self.history.series_ready.connect(self._series_ready)
         self.history.replay_ready.connect(self._replay_ready)
+        self.history.vitals_ready.connect(self.vitals.show_trends)
         self.history.failed.connect(lambda msg: window.statusBar().showMessage(msg, 8000))
         self.alarms.sensor_activated.connect(lambda i: self.select_sensor(i, fly=True))
         self.slider.time_requested.connect(self._time_requested)
@@ -161,6 +177,7 @@ class SensorPanel(QObject):
                 from layers.sensors.simulator import SimulatorFeed
                 model.prime()  # the demo's last minutes, so the city is not all "offline"
                 feed = SimulatorFeed(model.registry, rate=DEFAULT_RATE, seed=1)
+                _backfill_trends(model, feed.sim)
             with self._feed_lock:
                 if self._closed or generation != self._generation or model is not self.model:
                     return
@@ -253,11 +270,13 @@ class SensorPanel(QObject):
                 self.alarms.refresh()
             for i in self.chart.sensors():
                 self.chart.append(i, float(state.time[i]), float(state.value[i]))
-        if self._ticks % (5 * SLOW_EVERY) == 0 or self.alarms.tabs.currentIndex() == 1:
+        if self._ticks % (5 * SLOW_EVERY) == 0 or self.alarms.health_shown():
             self.alarms.health.show_health(self.model.registry, state.states(now), state.time)
         self._show_feed_status()
         if self._ticks % (5 * SLOW_EVERY) == 0 or not self.vitals.values:
             self.refresh_vitals(now)
+        if self._ticks % (30 * SLOW_EVERY) == SLOW_EVERY:  # at start, then every 30 s
+            self.request_trends()
         pipe = self.model.pipeline
         if pipe is not None and pipe.retrying:
             self.window.statusBar().showMessage(tr("sensors.store_retrying", msg=pipe.retrying), 2000)
@@ -270,6 +289,12 @@ class SensorPanel(QObject):
         from layers.sensors.vitals import vital_signs
         if self.model is not None:
             self.vitals.show(vital_signs(self.model, time.time() if now is None else now))
+
+    def request_trends(self):
+        """The vital signs' last hours from the history (the reader thread answers)."""
+        from widgets.sensors.vitals import TREND_HOURS
+        t1 = self.model.replay.time if self.model is not None and self.model.replay else time.time()
+        self.history.request_vitals(t1 - TREND_HOURS * 3600.0, t1)
 
     def select_indicator(self, district: str, key: str):
         """A vital sign double-clicked: select the terminals behind it and fly to its district."""
@@ -386,6 +411,8 @@ class SensorPanel(QObject):
             return  # back to live meanwhile
         self.model.set_replay(t, datastreams, times, values, alarms)
         self.alarms.show_replay(t, self.model.replay.alarms)
+        self.refresh_vitals(t)
+        self.request_trends()
         self.force()
 
     def open_history(self, path) -> bool:
@@ -418,6 +445,8 @@ class SensorPanel(QObject):
             self.model.clear_replay()
         self.alarms.show_replay(None, {})
         self.chart.set_cursor(None)
+        self.refresh_vitals()
+        self.request_trends()
         self.force()
 
     # shutdown ---------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def run_demo(panel):
     near = same[np.argsort(np.hypot(*(reg.xyz[same, :2] - reg.xyz[i, :2]).T))][1:3]
     series = _backfill(model, [i, *near.tolist()])
     panel.alarms.refresh()
-    panel.alarms._select(pick.id)
+    panel.alarms.select_alarms([pick.id])
     panel.window.inspector_dock.raise_()
     for j in [*near.tolist(), i]:
         panel.select_sensor(j, fly=False)

@@ -22,12 +22,13 @@ log = logging.getLogger(__name__)
 class HistoryWorker(QObject):
     replay_ready = Signal(float, object, object, object, object)  # t, datastreams, times, values, alarms
     series_ready = Signal(int, object, object)                     # terminal index, times, values
+    vitals_ready = Signal(object)                                   # {(district, indicator): (times, values)}
     failed = Signal(str)
 
     def __init__(self, path=None, parent=None):
         super().__init__(parent)
         self.path = Path(path) if path else None
-        self._at = None
+        self._at = self._vitals = None
         self._series: collections.deque = collections.deque()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -54,9 +55,15 @@ class HistoryWorker(QObject):
             self._series.append((int(index), int(datastream), float(t0), float(t1)))
         self._wake.set()
 
+    def request_vitals(self, t0: float, t1: float):
+        with self._lock:
+            self._vitals = (float(t0), float(t1))
+        self._wake.set()
+
     def drain(self):
         """Deliver the reader's results on the GUI thread."""
-        signals = {"series": self.series_ready, "replay": self.replay_ready, "failed": self.failed}
+        signals = {"series": self.series_ready, "replay": self.replay_ready, "failed": self.failed,
+                   "vitals": self.vitals_ready}
         while True:
             try:
                 kind, args = self._results.get_nowait()
@@ -76,8 +83,8 @@ class HistoryWorker(QObject):
             self._wake.wait()
             self._wake.clear()
             with self._lock:
-                path, at, jobs = self.path, self._at, list(self._series)
-                self._at = None
+                path, at, jobs, vitals = self.path, self._at, list(self._series), self._vitals
+                self._at = self._vitals = None
                 self._series.clear()
             if self._stop.is_set():
                 break
@@ -93,6 +100,8 @@ class HistoryWorker(QObject):
                 for index, ds, t0, t1 in jobs:
                     times, values = store.series(ds, t0, t1)
                     self._results.put(("series", (index, times, values)))
+                if vitals is not None:
+                    self._results.put(("vitals", (store.vitals_series(*vitals),)))
                 if at is not None:
                     sensors, times, values = store.at(at)
                     self._results.put(("replay", (at, sensors, times, values, store.alarms_at(at))))
