@@ -400,13 +400,22 @@ def run(args) -> int:
         QTimer.singleShot(int(args.exit_after * 1000), window.close)  # closing commits the history
     window.show()
     base_jobs = window.load_specs(embedded_specs())  # the base map first: its frame is the start-up figure
-    window.load_specs(layer_kinds.default_specs())   # then what the kinds add (HBIM models, sensors)
+    window.load_specs(_kind_specs(args))              # then what the kinds add (HBIM models, sensors)
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot, args.pick)
     if args.bench_first_frame:
         _report_frames(window, base_jobs)
     return app.exec()
+
+
+def _kind_specs(args):
+    """The kinds' start-up layers; ``--sta URL`` takes the terminals from a SensorThings server."""
+    specs = layer_kinds.default_specs()
+    if not getattr(args, "sta", None):
+        return specs
+    from layers.sensors.source import DEFAULT_SOURCE, sta_spec
+    return [sta_spec(args.sta) if s.source == DEFAULT_SOURCE else s for s in specs]
 
 
 def _report_frames(window, base_jobs):

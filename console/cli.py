@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--client-id", help="persistent MQTT session id (the broker keeps readings while away)")
     op.add_argument("--history", metavar="FILE", help="sensor history to record into and replay from "
                     "(default: sensor-history.sqlite in the user data folder)")
+    op.add_argument("--sta", metavar="URL", help="SensorThings server (…/v1.1) whose Things are the terminals "
+                    "(instead of the built-in 200,000)")
     op.add_argument("--exit-after", type=float, metavar="S", help="close the window cleanly after S seconds")
     op.add_argument("--screenshot", help=argparse.SUPPRESS)
     op.add_argument("--bench-first-frame", action="store_true", help=argparse.SUPPRESS)

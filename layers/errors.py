@@ -8,6 +8,6 @@ class ReadError(Exception):
     """A file the console cannot read; ``str()`` is one line naming the file and why."""
 
     def __init__(self, path, reason: str):
-        self.path = Path(path)
+        self.path = path if isinstance(path, str) and "://" in path else Path(path)  # URLs stay URLs
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")

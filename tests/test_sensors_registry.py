@@ -1,9 +1,6 @@
 """Sensor registry: kinds/thresholds, the generated 200k default, CSV/GeoPackage/SensorThings loaders."""
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +9,7 @@ import pytest
 from layers.crs import ProjectCRS
 from layers.sensors import kinds as K
 from console.feeds import sta_http
+from tests.sta_server import sta_server
 from layers.sensors import loaders, sta
 from layers.sensors.generate import BOXES, HERITAGE, _district_shapes, generate
 from layers.sensors.registry import DISTRICTS, RegistryError
@@ -120,32 +118,8 @@ def test_sensorthings_registry_paged_with_nextlink(tmp_path):
     reg = generate(25, seed=9)
     project = ProjectCRS()
     things = [loaders.dumps_thing(reg, i, project) for i in range(len(reg))]
-    requests = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server API)
-            requests.append(self.path)
-            skip = int(self.path.split("$skip=")[1]) if "$skip=" in self.path else 0
-            page = {"value": things[skip:skip + 10]}
-            if skip + 10 < len(things):  # relative and absolute links both occur in the wild
-                page["@iot.nextLink"] = (f"Things?$expand=Locations,Datastreams&$skip={skip + 10}"
-                                         if skip == 0 else
-                                         f"http://127.0.0.1:{self.server.server_port}/v1.1/Things?$skip={skip + 10}")
-            body = json.dumps(page).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        got = sta_http.read_sensorthings(f"http://127.0.0.1:{srv.server_port}/v1.1")
-    finally:
-        srv.shutdown()
+    with sta_server(things) as (url, requests):
+        got = sta_http.read_sensorthings(url)
     assert len(requests) == 3 and len(got) == 25
     assert list(got.ids) == list(reg.ids) and np.array_equal(got.kind, reg.kind)
     assert np.allclose(got.xyz, reg.xyz, atol=0.01)
@@ -167,3 +141,17 @@ def test_shared_sensorthings_payloads_parse():
     assert ds["unitOfMeasurement"]["symbol"] == "°C" and sta.entity_id(ds["Thing"]) == 999
     for name in ("Thing", "Sensor", "ObservedProperty"):
         assert isinstance(sta.loads((SHARED_STA / f"frost_example_{name}.json").read_bytes()), dict)
+
+
+def test_a_project_layer_from_a_sensorthings_server_loads_or_says_why(tmp_path):
+    from layers.errors import ReadError
+    from layers.loading import load_spec
+    from layers.sensors.source import sta_spec
+    reg = generate(12, seed=4)
+    things = [loaders.dumps_thing(reg, i, ProjectCRS()) for i in range(len(reg))]
+    with sta_server(things) as (url, _):
+        (layer,) = load_spec(sta_spec(url), ProjectCRS())
+    assert layer.kind == "sensors" and list(layer.data.registry.ids) == list(reg.ids)
+    assert layer.source == sta_spec(url).source, "a saved project reopens from the same server"
+    with pytest.raises(ReadError, match=r"http://127\.0\.0\.1:9/v1\.1: cannot list the SensorThings terminals"):
+        load_spec(sta_spec("http://127.0.0.1:9/v1.1"), ProjectCRS())

@@ -169,3 +169,35 @@ def test_closing_while_the_feed_starts_leaves_no_pipeline_running(qtbot, monkeyp
     qtbot.wait(3000)
     leaked = [t for t in threading.enumerate() if t.name == "sensor-pipeline" and t.ident not in before]
     assert leaked == []
+
+
+def test_the_window_takes_its_terminals_from_a_sensorthings_server(mosquitto_broker, tmp_path):
+    """`open --sta URL`: the registry pages in from the server; readings for its Datastreams are kept."""
+    from layers.crs import ProjectCRS
+    from layers.sensors import loaders
+    from layers.sensors.generate import generate
+    from tests.sta_server import sta_server
+    reg = generate(25, seed=9)
+    things = [loaders.dumps_thing(reg, i, ProjectCRS()) for i in range(len(reg))]
+    for t in things:  # ids the built-in registry does not have: only the server's list can place them
+        t["Datastreams"][0]["@iot.id"] += 50_000_000
+    history = tmp_path / "H.sqlite"
+    with sta_server(things) as (url, requests):
+        window = _console("open", "--sta", url, "--mqtt", mosquitto_broker.address, "--history", history,
+                          "--exit-after", 30, "--lang", "en")
+        end = time.monotonic() + 25
+        while not history.exists() and time.monotonic() < end and window.poll() is None:
+            time.sleep(0.2)
+        assert history.exists(), window.stderr.read() if window.poll() is not None else "no history file"
+        assert len(requests) == 3, "three pages, following @iot.nextLink"
+        time.sleep(2.0)
+        sim = _console("simulate", "--mqtt", mosquitto_broker.address, "--registry", url, "--count", 500,
+                       "--rate", 2000, "--batch", 0)  # each terminal every 12.5 ms: distinct times
+        out, err = sim.communicate(timeout=60)
+        assert sim.returncode == 0, err
+    _, err = window.communicate(timeout=60)
+    assert window.returncode == 0, err[-2000:]
+    with sqlite3.connect(history) as db:
+        stored = {r[0] for r in db.execute("SELECT DISTINCT sensor FROM obs")}
+        n = db.execute("SELECT count(*) FROM obs").fetchone()[0]
+    assert n == 500 and stored == {t["Datastreams"][0]["@iot.id"] for t in things}

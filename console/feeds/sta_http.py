@@ -46,3 +46,4 @@ def read_sensorthings(base_url: str, project: ProjectCRS | None = None,
     """The registry of a SensorThings server: Things with Locations and Datastreams expanded."""
     url = base_url.rstrip("/") + "/Things?$expand=Locations,Datastreams"
     return registry_from_things(sta_pages(url, timeout), base_url, project)
+

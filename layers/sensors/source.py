@@ -20,6 +20,16 @@ from layers.spec import LayerSpec
 
 log = logging.getLogger(__name__)
 DEFAULT_SOURCE = "sensors:default"
+STA_PREFIX = "sensors:sta:"  # + a SensorThings base URL: the terminals that server lists
+# Network clients live in console/feeds: named here, resolved when a project asks for one
+# (the way layers/layer_kinds.py names adapters), so this module imports none of them.
+STA_READER = "console.feeds.sta_http:read_sensorthings"
+
+
+def sta_spec(url: str) -> LayerSpec:
+    spec = sensor_spec()
+    spec.source = STA_PREFIX + url
+    return spec
 
 
 def sensor_spec() -> LayerSpec:
@@ -36,11 +46,28 @@ def demo_feed_enabled() -> bool:
     return os.environ.get("SONGJIANG_NO_FEED", "") not in ("1", "true", "yes")
 
 
+def _read_sta(url: str, project_crs):
+    from layers.errors import ReadError
+    from layers.layer_kinds import KindError, resolve
+    from layers.sensors.registry import RegistryError
+    try:
+        read = resolve(STA_READER)
+    except KindError as exc:
+        raise ReadError(url, f"no SensorThings client in this installation ({exc})") from None
+    try:
+        return read(url, project_crs)
+    except RegistryError as exc:
+        raise ReadError(url, f"cannot list the SensorThings terminals ({exc})") from None
+
+
 def build_layers(spec: LayerSpec, project_crs, progress=None) -> list[Layer]:
     """Registry + live model for a "sensors:" spec (runs on a loader thread in the window)."""
-    if spec.source != DEFAULT_SOURCE:
-        raise ValueError(f"{spec.source}: unknown sensor source (only '{DEFAULT_SOURCE}' is built in)")
-    reg = default_registry()
+    if spec.source.startswith(STA_PREFIX):
+        reg = _read_sta(spec.source[len(STA_PREFIX):], project_crs)
+    elif spec.source != DEFAULT_SOURCE:
+        raise ValueError(f"{spec.source}: unknown sensor source ('{DEFAULT_SOURCE}' or '{STA_PREFIX}URL')")
+    else:
+        reg = default_registry()
     if reg.crs != project_crs.crs:  # the generator works in EPSG:4549; follow another project CRS
         reg = copy.copy(reg)
         x, y = transform_xy(reg.xyz[:, 0], reg.xyz[:, 1], reg.crs, project_crs.crs)
