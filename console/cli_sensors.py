@@ -60,7 +60,7 @@ class _Stopper:
 
 
 def _final(counts: dict) -> None:
-    keys = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped", "dropped_at_stop")
+    keys = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped", "dropped_at_stop", "held_back")
     out = {k: int(counts.get(k, 0)) for k in keys}
     if counts.get("reasons"):
         out["rejected_reasons"] = counts["reasons"]

@@ -172,3 +172,34 @@ def test_password_comes_from_keyring(registry, tmp_path, memory_keyring):
             MqttFeed(registry, settings).start()
     finally:
         broker.kill()
+
+
+def test_a_qos1_flood_is_held_back_not_queued_without_bound_and_nothing_is_lost(registry, mosquitto_broker,
+                                                                                 tmp_path, monkeypatch):
+    """Brokers may send far more unacknowledged QoS 1 messages than a client can store (Mosquitto 2
+    sent 18,000 batches of 2,000 records): the feed stops reading at its bound instead of growing."""
+    import threading
+    from console.feeds import mqtt as feed_module
+    bound = 4_000
+    monkeypatch.setattr(feed_module, "MAX_QUEUED_OBS", bound)
+    db = tmp_path / "h.db"
+    pipe, state, _ = run_pipeline(registry, mosquitto_broker, db)
+    lock = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    lock.execute("BEGIN EXCLUSIVE")  # the writer waits: another process holds the history for 3 s
+    threading.Timer(3.0, lambda: (lock.execute("COMMIT"), lock.close())).start()
+    pub = publisher(mosquitto_broker.port)
+    ds = registry.datastream
+    for k in range(20):  # 20 batches of 1,000 observations, distinct (terminal, time) keys
+        rows = np.arange(1000) + 1000 * (k % 2)
+        pub.publish(B.BATCH_TOPIC, B.encode(ds[rows], np.full(1000, T0 + k), np.full(1000, 1.0)), qos=1)
+    peak, end = 0, time.monotonic() + 3.0
+    while time.monotonic() < end:
+        peak = max(peak, pipe.feed._queued_obs)
+        time.sleep(0.005)
+    assert pipe.wait(lambda c: c["stored"] >= 20_000, 30), pipe.counters.as_dict()
+    pipe.stop()
+    pub.loop_stop()
+    c = pipe.counters.as_dict()
+    assert peak <= bound + 1000, f"{peak} observations queued (bound {bound}, one message may straddle it)"
+    assert c["held_back"] > 0 and c["dropped"] == 0 and c["stored"] == 20_000
+    assert len(stored_rows(db)) == 20_000

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # dropped: the queue was full when it arrived; dropped_at_stop: still queued when stopping ran out of time
-COUNTER_NAMES = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped", "dropped_at_stop")
+COUNTER_NAMES = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped", "dropped_at_stop",
+                 "held_back")  # held_back: times a QoS 1 feed stopped reading at its memory bound
 
 
 @dataclass
