@@ -9,12 +9,20 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 
 from layers.readers import ReadError
 
 log = logging.getLogger("songjiang-console")
 
 VIEWS = ("new-city", "hub", "film-city", "old-town", "industry")
+
+
+def _views(text: str) -> list[str]:
+    views = [v.strip() for v in text.split(",") if v.strip()]
+    if not views:
+        raise argparse.ArgumentTypeError("give bookmark names separated by commas")
+    return views
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -76,15 +84,28 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--pick", help=argparse.SUPPRESS)  # "lon,lat": click there before --screenshot
     op.set_defaults(func=cmd_open)
 
-    sn = sub.add_parser("snapshot", help="render a view to PNG offscreen (no window)")
+    sn = sub.add_parser("snapshot", help="export a view as PNG, PDF or GeoTIFF offscreen (no window)")
     sn.add_argument("files", nargs="*", help="a saved .sjproj project and/or files to show on top of "
                     "the default scene (embedded data, HBIM models, sensors)")
     sn.add_argument("--view", choices=VIEWS, help="bookmark to render (default: a project's saved camera, "
                     "else new-city)")
+    sn.add_argument("--views", type=_views, metavar="A,B,…", help="several bookmarks: one file each in "
+                    "--out-dir, or one page each of a PDF --out")
     sn.add_argument("--time", type=_when, help="show the sensor layer as recorded at this moment "
                     "(ISO 8601, e.g. 2026-11-29T08:30+08:00, or seconds since 1970)")
-    sn.add_argument("--size", type=_size, default=(1600, 900), help="WIDTHxHEIGHT (default 1600x900)")
-    sn.add_argument("--out", required=True, help="PNG file to write")
+    sn.add_argument("--size", type=_size, default=(1600, 900), help="PNG/GeoTIFF WIDTHxHEIGHT (default 1600x900, "
+                    "up to 7680x4320)")
+    where = sn.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", help="file to write: .png, .pdf (A4/A3 page) or .tif (georeferenced, top-down)")
+    where.add_argument("--out-dir", help="folder for one file per --views entry")
+    sn.add_argument("--format", choices=("png", "pdf", "tif"), default="png", help="with --out-dir (default png)")
+    sn.add_argument("--paper", choices=("A4", "A3"), default="A4", help="PDF paper (default A4)")
+    sn.add_argument("--portrait", action="store_true", help="PDF in portrait (default landscape)")
+    sn.add_argument("--dpi", type=int, default=300, help="PDF resolution of the map (default 300)")
+    sn.add_argument("--title", default="", help="title on the map (default: the view's name)")
+    sn.add_argument("--subtitle", default="")
+    sn.add_argument("--author", default="", help="who made the map (footer and metadata)")
+    sn.add_argument("--bare", action="store_true", help="PNG of the 3D view only: no title, legend or footer")
     sn.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say")
     sn.add_argument("--project-crs", help="projected CRS the scene works in (default EPSG:4549)")
     sn.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the map labels")
@@ -106,11 +127,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_snapshot(args) -> int:
     from layers import i18n
-    from console.snapshot import snapshot
     i18n.set_language(args.lang)
-    out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs,
-                   at_time=args.time)
-    sys.stdout.write(f"{out}\n")
+    views = args.views or [args.view]
+    if args.bare:
+        from console.snapshot import snapshot
+        if len(views) != 1 or args.out_dir:
+            raise ValueError("--bare writes one PNG: give --view and --out")
+        out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs,
+                       at_time=args.time)
+        sys.stdout.write(f"{out}\n")
+        return 0
+    from console.export import ExportRequest, export, export_views
+    from console.snapshot import build_project
+    project = build_project(args.files, args.assume_crs, project_crs=args.project_crs, at_time=args.time)
+    common = dict(size=args.size, paper=args.paper, landscape=not args.portrait, dpi=args.dpi, title=args.title,
+                  subtitle=args.subtitle, author=args.author, lang=args.lang)
+    for v in views:
+        if v is not None and v not in project.bookmarks:
+            raise KeyError(f"unknown view {v!r}; choose from {', '.join(project.bookmarks)}")
+    if args.out_dir:
+        outs = export_views(project, views, Path(args.out_dir), args.format, **common)
+    else:
+        outs = [export(project, ExportRequest(out=Path(args.out), views=views, **common))]
+    sys.stdout.write("".join(f"{o}\n" for o in outs))
     return 0
 
 

@@ -82,6 +82,7 @@ def replay_history(model, at_time: float | None):
                 raise ValueError(f"{path}: no sensor readings at or before the time asked for")
             return
         model.set_replay(t, sensors, times, values, store.alarms_at(t))
+        model.feed_label = store.meta("feed") or ""
 
 
 def offscreen_window(width: int, height: int):

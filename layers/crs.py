@@ -45,6 +45,15 @@ def normalise_crs(crs: str | int | None) -> str:
     return f"{auth[0]}:{auth[1]}" if auth else parsed.to_wkt()
 
 
+@lru_cache(maxsize=16)
+def crs_label(crs: str) -> str:
+    """'CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549)': what a map's footer names."""
+    try:
+        return f"{CRS.from_user_input(crs).name} ({crs})"
+    except CRSError:
+        return str(crs)
+
+
 def is_geographic(crs: str) -> bool:
     return crs == GCJ02 or CRS.from_user_input(crs).is_geographic
 

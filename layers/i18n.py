@@ -5,6 +5,8 @@ both languages are complete, and the headless tools share them.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 STRINGS = {
     "app.title": ("松江新城运行控制台", "Songjiang New City Operations Console"),
     "menu.file": ("文件(&F)", "&File"),
@@ -63,6 +65,17 @@ def set_language(lang: str):
 
 def language() -> str:
     return _current[0]
+
+
+@contextmanager
+def using(lang: str):
+    """Words in ``lang`` for a while (an export in English from a Chinese window)."""
+    before = _current[0]
+    set_language(lang)
+    try:
+        yield
+    finally:
+        _current[0] = before
 
 
 def tr(key: str, **fields) -> str:

@@ -132,6 +132,13 @@ class HistoryStore:
             values.append(float("nan") if v is None else v)
         return {key: (np.array(t), np.array(v)) for key, (t, v) in out.items()}
 
+    def set_meta(self, key: str, value: str):
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(key, value)])
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM obs").fetchone()[0]
 

@@ -82,6 +82,8 @@ class Pipeline:
         last_prune = time.monotonic()
         last_vitals = float("-inf")
         try:
+            if store is not None and self.feed.label:  # replays and exports say where readings came from
+                self._stored(lambda: store.set_meta("feed", self.feed.label))
             while not self._abandon.is_set():
                 if store is not None and time.monotonic() - last_vitals >= VITALS_EVERY_S:
                     last_vitals = time.monotonic()
@@ -172,6 +174,7 @@ def start_feed(model, feed, history: bool = True) -> Pipeline:
     path = model.history_path if history else None
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    model.feed_label = feed.label
     model.pipeline = Pipeline(feed, model.state, model.alarms, history_path=path,
                               retention_s=HISTORY_RETENTION_S if path else None, prune_every_s=300)
     model.pipeline.start()

@@ -118,6 +118,10 @@ class MqttFeed(Feed):
         self.client: mqtt.Client | None = None
 
     @property
+    def label(self) -> str:
+        return f"MQTT {self.settings.host}:{self.settings.port}"
+
+    @property
     def connected(self) -> bool:
         return self._connected
 

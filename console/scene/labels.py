@@ -52,6 +52,8 @@ class SceneLabels:
         pd.GetPointData().AddArray(parr)
         self.hierarchy.SetInputData(pd)
         self.texts = list(texts)
+        self.xyz = np.asarray(xyz, dtype=float).reshape(-1, 3)     # exports draw them as vector text
+        self.priority = np.asarray(priority, dtype=int)
 
     def collect(self, adapters):
         """Gather (xyz, text, priority) from every visible adapter that labels."""

@@ -99,6 +99,8 @@ class Deduper:
 class Feed(ABC):
     """start/stop, bounded queue, counters. Subclasses fill the queue from their threads."""
 
+    label = ""  # where readings come from, as exports and the history say it ("simulated", "MQTT host:port")
+
     def __init__(self, registry, queue_size: int = 256):
         self.registry = registry
         self.counters = Counters()

@@ -47,6 +47,7 @@ class SensorModel:
         self.history_path = Path(history_path) if history_path else None
         self.pipeline = None
         self.replay: Replay | None = None
+        self.feed_label = ""  # "simulated", "MQTT host:port": what exports say of the readings shown
 
     def __len__(self):
         return len(self.registry)

@@ -73,6 +73,8 @@ class Simulator:
 class SimulatorFeed(Feed):
     """Runs a Simulator in real time (``rate`` obs/s of wall time) on its own thread."""
 
+    label = "simulated"
+
     def __init__(self, registry, rate: float = 10_000.0, seed: int = 1, t0: float | None = None,
                  tick_s: float = 0.05, queue_size: int = 64, **kw):
         super().__init__(registry, queue_size)

@@ -1,0 +1,77 @@
+"""The words of an export's legend and footer, in the language asked."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from layers.styles import VectorStyle
+
+BIM_SWATCH = "#c8b48c"
+STATE_HEX = ("#2ecc70", "#ffc208", "#f52929", "#9e8cf2", "#85858f")  # console/scene/sensor_legend.py
+
+
+def layer_title(layer, lang: str) -> str:
+    return (layer.meta.get("name_en") or layer.name) if lang == "en" else layer.name
+
+
+def legend_rows(project, lang: str) -> list[tuple[str, str | None]]:
+    """Visible layers, top first, with the colour they are drawn in; sensors by state."""
+    from layers.sensors.strings import state_label
+    from layers import i18n
+    rows = []
+    for layer in reversed(list(project.layers)):
+        if not layer.visible or layer.kind in ("terrain", "imagery"):
+            continue
+        if layer.kind == "sensors":
+            with i18n.using(lang):
+                rows += [(f"{layer_title(layer, lang)} · {state_label(i)}", STATE_HEX[i]) for i in range(5)]
+        elif layer.kind == "bim":
+            rows.append((layer_title(layer, lang), BIM_SWATCH))
+        else:
+            s = VectorStyle.of(layer.style)
+            rows.append((layer_title(layer, lang), s.fill_colour or s.colour or s.line_colour or "#999999"))
+    return rows
+
+
+def _sources(project, lang: str) -> str:
+    names = []
+    for layer in project.layers:
+        src = layer.source or ""
+        if src.startswith("asset:"):
+            name = ("松江新城内置数据（OpenStreetMap 贡献者 ODbL；生成的近似数据见 assets/README.md）" if lang == "zh"
+                    else "Songjiang embedded data (© OpenStreetMap contributors, ODbL; generated approximations: "
+                         "assets/README.md)")
+        elif src.startswith("sensors:"):
+            name = "物联感知历史" if lang == "zh" else "IoT sensor history"
+        else:
+            name = Path(src).name
+        if name and name not in names:
+            names.append(name)
+    return "; ".join(names)
+
+
+def sensor_feed_label(project, lang: str) -> str | None:
+    """Where the sensor readings shown came from; a simulated feed is said to be one."""
+    for layer in project.layers:
+        if layer.kind == "sensors" and layer.visible:
+            feed = getattr(layer.data, "feed_label", "") or ""
+            if feed == "simulated":
+                return "感知数据：模拟（演示）" if lang == "zh" else "Sensor data: SIMULATED (demo)"
+            if feed:
+                return ("感知数据：" if lang == "zh" else "Sensor data: ") + feed
+    return None
+
+
+def footer_lines(project, req, shown_at: float) -> list[str]:
+    from layers.crs import crs_label
+    from layers.sensors.strings import fmt_time
+    zh = req.lang == "zh"
+    now = fmt_time(time.time())
+    lines = [(f"数据时间 {fmt_time(shown_at)}（北京时间） · 坐标系 {crs_label(project.crs.crs)}" if zh else
+              f"Data time {fmt_time(shown_at)} (UTC+8) · CRS {crs_label(project.crs.crs)}"),
+             (f"制图 {req.author or '—'} · 导出 {now}" if zh else f"Author {req.author or '—'} · exported {now}"),
+             ("数据来源：" if zh else "Sources: ") + _sources(project, req.lang)]
+    feed = sensor_feed_label(project, req.lang)
+    if feed:
+        lines.insert(1, feed)
+    return lines

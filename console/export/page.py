@@ -1,0 +1,204 @@
+"""What an exported map says around the picture: title, legend, scale bar, north arrow, footer.
+
+One layout for PNG and PDF, drawn with QPainter in points and millimetres converted with the
+output's dpi, so an A3 page at 300 dpi reads like the screen and a 7680×4320 PNG is not
+furnished with specks. Text stays text in a PDF (Qt embeds the CJK font's subset).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QImage, QPainter, QPen, QPolygonF
+
+from console.scene.overlays import format_length
+
+PREFERRED_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
+                   "PingFang SC")
+
+
+@dataclass
+class PageText:
+    title: str
+    subtitle: str = ""
+    legend: list = field(default_factory=list)   # (label, "#rrggbb" or None)
+    footer: list = field(default_factory=list)   # lines: data time, CRS, author, sources
+    north_angle: float = 0.0
+    metres_per_px: float = float("nan")          # of the map image
+    scale_bar: bool = True                       # orthographic or near top-down views only
+    labels: list = field(default_factory=list)   # (x, y px of the map image, text, priority)
+    image_size: tuple = (0, 0)                   # the map image's pixels (labels are placed in them)
+
+
+def cjk_family() -> str:
+    """A font family with Simplified Chinese glyphs (Qt finds installed fonts through fontconfig)."""
+    families = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    for name in PREFERRED_FONTS:
+        if name in families:
+            return name
+    return families[0] if families else QFont().family()
+
+
+class Page:
+    def __init__(self, painter: QPainter, dpi: float):
+        self.p, self.dpi = painter, dpi
+        self.family = cjk_family()
+
+    def mm(self, v: float) -> float:
+        return v * self.dpi / 25.4
+
+    def font(self, pt: float, bold: bool = False) -> QFont:
+        f = QFont(self.family)
+        f.setPixelSize(max(1, int(round(pt * self.dpi / 72.0))))
+        f.setBold(bold)
+        return f
+
+    def panel(self, rect: QRectF):
+        self.p.setPen(Qt.NoPen)
+        self.p.setBrush(QColor(255, 255, 255, 225))
+        self.p.drawRoundedRect(rect, self.mm(1.2), self.mm(1.2))
+
+    def text_size(self, font: QFont, text: str) -> tuple[float, float]:
+        self.p.setFont(font)
+        r = self.p.fontMetrics().boundingRect(text)
+        return r.width(), self.p.fontMetrics().height()
+
+
+def draw(painter: QPainter, rect: QRectF, dpi: float, image: QImage | None, text: PageText):
+    """The map image filling ``rect`` (None: already there, e.g. a PNG), with its furniture on top."""
+    page = Page(painter, dpi)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    image_w = rect.width()
+    if image is not None:
+        painter.drawImage(rect, image)
+        image_w = image.width()
+    _labels(page, rect, text)
+    _title(page, rect, text)
+    _legend(page, rect, text)
+    _north(page, rect, text.north_angle)
+    if text.scale_bar and math.isfinite(text.metres_per_px):
+        _scale_bar(page, rect, text.metres_per_px * image_w / rect.width())
+    _footer(page, rect, text.footer)
+
+
+def _labels(page: Page, rect: QRectF, text: PageText):
+    """Place names as text: higher priority first, none overlapping, none said twice nearby."""
+    if not text.labels or not text.image_size[0]:
+        return
+    sx, sy = rect.width() / text.image_size[0], rect.height() / text.image_size[1]
+    font = page.font(9, True)
+    page.p.setFont(font)
+    metrics = page.p.fontMetrics()
+    pad, near = page.mm(0.8), rect.width() * 0.12
+    placed: list[QRectF] = []
+    said: dict[str, list[QPointF]] = {}
+    for x, y, label, _prio in sorted(text.labels, key=lambda lab: (-lab[3], lab[1])):
+        at = QPointF(rect.left() + x * sx, rect.top() + y * sy)
+        if any(abs(at.x() - q.x()) + abs(at.y() - q.y()) < near for q in said.get(label, [])):
+            continue
+        w, h = metrics.horizontalAdvance(label) + 2 * pad, metrics.height() + pad
+        box = QRectF(at.x() - w / 2, at.y() - h - page.mm(1), w, h)
+        if not rect.contains(box) or any(box.intersects(b) for b in placed):
+            continue
+        placed.append(box)
+        said.setdefault(label, []).append(at)
+        page.p.setPen(Qt.NoPen)
+        page.p.setBrush(QColor(26, 26, 31, 170))
+        page.p.drawRoundedRect(box, page.mm(0.8), page.mm(0.8))
+        page.p.setPen(QColor(255, 255, 255))
+        page.p.drawText(box, Qt.AlignCenter, label)
+
+
+def _title(page: Page, rect: QRectF, text: PageText):
+    title_font, sub_font = page.font(16, True), page.font(9)
+    tw, th = page.text_size(title_font, text.title)
+    sw, sh = page.text_size(sub_font, text.subtitle) if text.subtitle else (0, 0)
+    pad = page.mm(3)
+    box = QRectF(rect.left() + pad, rect.top() + pad, max(tw, sw) + 2 * pad, th + sh + 2 * pad)
+    page.panel(box)
+    p = page.p
+    p.setPen(QColor(20, 24, 32))
+    p.setFont(title_font)
+    p.drawText(QRectF(box.left() + pad, box.top() + pad, tw + 2, th), Qt.AlignLeft | Qt.AlignVCenter, text.title)
+    if text.subtitle:
+        p.setFont(sub_font)
+        p.setPen(QColor(60, 66, 78))
+        p.drawText(QRectF(box.left() + pad, box.top() + pad + th, sw + 2, sh), Qt.AlignLeft | Qt.AlignVCenter,
+                   text.subtitle)
+
+
+def _legend(page: Page, rect: QRectF, text: PageText):
+    if not text.legend:
+        return
+    font = page.font(8)
+    rows = [(label, colour) for label, colour in text.legend]
+    widths = [page.text_size(font, label)[0] for label, _ in rows]
+    line_h = page.text_size(font, "国")[1] * 1.25
+    swatch, pad = page.mm(3.2), page.mm(2.5)
+    w = max(widths) + swatch + 3 * pad
+    h = line_h * len(rows) + 2 * pad
+    box = QRectF(rect.right() - w - page.mm(3), rect.bottom() - h - page.mm(12), w, h)
+    page.panel(box)
+    p = page.p
+    p.setFont(font)
+    for i, (label, colour) in enumerate(rows):
+        y = box.top() + pad + i * line_h
+        if colour:
+            p.setPen(QPen(QColor(40, 40, 40), max(1.0, page.mm(0.15))))
+            p.setBrush(QColor(colour))
+            p.drawRect(QRectF(box.left() + pad, y + (line_h - swatch) / 2, swatch, swatch))
+        p.setPen(QColor(20, 24, 32))
+        p.drawText(QRectF(box.left() + 2 * pad + swatch, y, w, line_h), Qt.AlignLeft | Qt.AlignVCenter, label)
+
+
+def _north(page: Page, rect: QRectF, angle: float):
+    size = page.mm(7)
+    cx, cy = rect.right() - page.mm(10), rect.top() + page.mm(13)
+    c, s = math.cos(angle), math.sin(angle)
+    shape = [(0, -1.0), (-0.42, 0.55), (0, 0.25), (0.42, 0.55)]
+    pts = [QPointF(cx + (x * c - y * s) * size, cy + (x * s + y * c) * size) for x, y in shape]
+    p = page.p
+    p.setPen(QPen(QColor(255, 255, 255), page.mm(0.4)))
+    p.setBrush(QColor(200, 50, 40))
+    p.drawPolygon(QPolygonF(pts))
+    p.setFont(page.font(9, True))
+    p.setPen(QColor(20, 24, 32))
+    tip = QPointF(cx + s * size * 1.55, cy - c * size * 1.55)
+    p.drawText(QRectF(tip.x() - size, tip.y() - size / 2, 2 * size, size), Qt.AlignCenter, "N")
+
+
+def _scale_bar(page: Page, rect: QRectF, metres_per_page_px: float):
+    from console.scene.overlays import nice_length
+    length = nice_length(metres_per_page_px, target_px=page.mm(35))
+    px = length / metres_per_page_px
+    x0, y0 = rect.left() + page.mm(6), rect.bottom() - page.mm(14)
+    box = QRectF(x0 - page.mm(2), y0 - page.mm(6), px + page.mm(4), page.mm(9))
+    page.panel(box)
+    p = page.p
+    h = page.mm(1.4)
+    for i in range(4):  # alternating quarters, as on printed maps
+        p.setPen(QPen(QColor(20, 24, 32), page.mm(0.2)))
+        p.setBrush(QBrush(QColor(20, 24, 32) if i % 2 == 0 else QColor(255, 255, 255)))
+        p.drawRect(QRectF(x0 + i * px / 4, y0, px / 4, h))
+    p.setFont(page.font(7))
+    p.setPen(QColor(20, 24, 32))
+    p.drawText(QRectF(x0, y0 - page.mm(5), px, page.mm(4.5)), Qt.AlignCenter, format_length(length))
+
+
+def _footer(page: Page, rect: QRectF, lines: list):
+    if not lines:
+        return
+    font = page.font(6.5)
+    line_h = page.text_size(font, "国")[1]
+    h = line_h * len(lines) + page.mm(1.5)
+    box = QRectF(rect.left(), rect.bottom() - h, rect.width(), h)
+    page.p.setPen(Qt.NoPen)
+    page.p.setBrush(QColor(255, 255, 255, 200))
+    page.p.drawRect(box)
+    page.p.setFont(font)
+    page.p.setPen(QColor(40, 44, 52))
+    for i, line in enumerate(lines):
+        page.p.drawText(QRectF(box.left() + page.mm(3), box.top() + page.mm(0.75) + i * line_h,
+                               box.width() - page.mm(6), line_h), Qt.AlignLeft | Qt.AlignVCenter, line)

@@ -1,0 +1,127 @@
+"""The map part of an export: the scene rendered offscreen at the output's own pixel size.
+
+Never upscaled: a 7680×4320 PNG or an A3 page at 300 dpi is rendered at that size. Things
+sized in screen pixels (labels, points, lines) are scaled by ``print_scale`` so a page reads
+like the screen; the on-screen north arrow, scale bar and sensor legend are hidden, the page
+draws its own (console/export/page.py). ``ortho=True`` looks straight down with a parallel
+projection, grid north up, for a georeferenced GeoTIFF.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from console.scene.camera import VIEW_ANGLE, apply_bookmark, restore_camera
+
+
+@dataclass
+class MapImage:
+    rgb: np.ndarray                  # (H, W, 3) uint8, row 0 at the top
+    metres_per_px: float             # at the focal point
+    north_angle: float               # radians, grid north's direction on the image (0: up)
+    transform: tuple | None = None   # GDAL geotransform (x0, dx, 0, y0, 0, -dy) when ortho
+    camera: dict | None = None       # the camera in project CRS (provenance)
+    labels: list = None              # (x px, y px from the top, text, priority) of the scene's labels
+
+
+class PrintScale:
+    """Points and lines ``k`` times their screen size on every frame (adapters may reset them)."""
+
+    def __init__(self, renderer, k: float):
+        self.k, self.renderer, self._set = k, renderer, {}
+        renderer.AddObserver("StartEvent", self._scale, -10.0)  # after the adapters' own observers
+
+    def _scale(self, *_):
+        actors = self.renderer.GetActors()
+        actors.InitTraversal()
+        for _ in range(actors.GetNumberOfItems()):
+            prop = actors.GetNextActor().GetProperty()
+            for get, put in ((prop.GetPointSize, prop.SetPointSize), (prop.GetLineWidth, prop.SetLineWidth)):
+                key = (id(prop), get.__name__)
+                base, mine = self._set.get(key, (None, None))
+                now = get()
+                if now != mine:      # set by an adapter since: that is the new screen size
+                    base = now
+                put(base * self.k)
+                self._set[key] = (base, base * self.k)
+
+
+def ortho_half_height(bookmark) -> float:
+    """Ground half-height a top-down view shows for a bookmark (what its perspective view frames)."""
+    return max(bookmark.distance * math.tan(math.radians(VIEW_ANGLE / 2)), 10.0)
+
+
+def render_map(project, view: str | None, width: int, height: int, print_scale: float = 1.0,
+               ortho: bool = False, offscreen_window=None) -> MapImage:
+    from console.scene.camera import camera_state
+    from console.scene.scene import Scene
+    from console.snapshot import offscreen_window as make_window
+    from console.vtk_imports import quiet_vtk_logging, vtkWindowToImageFilter, vtk_to_numpy
+    quiet_vtk_logging()
+    if view is None and not project.camera:
+        view = "new-city"
+    if view is not None and view not in project.bookmarks:
+        raise KeyError(f"unknown view {view!r}; choose from {', '.join(project.bookmarks)}")
+    window = (offscreen_window or make_window)(width, height)
+    scene = Scene(project.crs, project.layers)
+    window.AddRenderer(scene.renderer)
+    _hide_screen_furniture(scene)
+    scene.labels.actor.SetVisibility(False)  # drawn by the page as text (searchable, crisp in a PDF)
+    if print_scale != 1.0:
+        PrintScale(scene.renderer, print_scale)
+    cam = scene.renderer.GetActiveCamera()
+    transform = None
+    if ortho:
+        bm = project.bookmarks[view or "new-city"]
+        half = ortho_half_height(bm)
+        fx, fy, fz = bm.focal
+        focal = project.crs.to_scene(np.array([[fx, fy, fz]]))[0]
+        cam.ParallelProjectionOn()
+        cam.SetFocalPoint(*map(float, focal))
+        cam.SetPosition(float(focal[0]), float(focal[1]), float(focal[2]) + max(bm.distance, 2 * half))
+        cam.SetViewUp(0.0, 1.0, 0.0)
+        cam.SetParallelScale(half)
+        scene.renderer.ResetCameraClippingRange()
+        res = 2.0 * half / height
+        transform = (fx - width / 2 * res, res, 0.0, fy + height / 2 * res, 0.0, -res)
+    elif view is not None:
+        apply_bookmark(scene.renderer, project.bookmarks[view], project.crs)
+    else:
+        restore_camera(scene.renderer, project.camera, project.crs)
+    window.Render()
+    grab = vtkWindowToImageFilter()
+    grab.SetInput(window)
+    grab.ReadFrontBufferOff()
+    grab.Update()
+    img = grab.GetOutput()
+    w, h, _ = img.GetDimensions()
+    rgb = vtk_to_numpy(img.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3].copy()
+    scene.overlays.update()
+    out = MapImage(rgb, transform[1] if transform else scene.overlays.metres_per_px,
+                   0.0 if ortho else scene.overlays.north_angle, transform,
+                   camera_state(scene.renderer, project.crs), _label_pixels(scene, w, h))
+    window.Finalize()
+    return out
+
+
+def _label_pixels(scene, w: int, h: int) -> list:
+    r, out = scene.renderer, []
+    for (x, y, z), text, prio in zip(scene.labels.xyz, scene.labels.texts, scene.labels.priority):
+        r.SetWorldPoint(float(x), float(y), float(z), 1.0)
+        r.WorldToDisplay()
+        dx, dy, depth = r.GetDisplayPoint()
+        if 0 <= dx < w and 0 <= dy < h and 0.0 <= depth <= 1.0:
+            out.append((dx, h - dy, text, int(prio)))
+    return out
+
+
+def _hide_screen_furniture(scene):
+    overlays = scene.overlays
+    for actor in (overlays.arrow, overlays.north, overlays.bar, overlays.bar_text):
+        actor.SetVisibility(False)
+    for adapter in scene.adapters.values():
+        legend = getattr(adapter, "legend", None)
+        if getattr(legend, "actor", None) is not None:
+            legend.actor.SetVisibility(False)

@@ -1,0 +1,125 @@
+"""The three writers: PNG and PDF (furnished pages), GeoTIFF (georeferenced data)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from console.export import PAPER_MM, ExportRequest, data_time, ensure_gui, provenance, provenance_json
+from console.export.render import render_map
+from layers.files import atomic_write
+
+SCREEN_DPI = 96.0
+SCREEN_SIZE = (1600, 900)   # what the window's view is about: furniture sizes are set for it
+
+
+def _qimage(rgb: np.ndarray):
+    from PySide6.QtGui import QImage
+    h, w, _ = rgb.shape
+    return QImage(np.ascontiguousarray(rgb).data, w, h, 3 * w, QImage.Format_RGB888).copy()
+
+
+def _scale_for(width: int, height: int) -> float:
+    return max(1.0, min(width / SCREEN_SIZE[0], height / SCREEN_SIZE[1]))
+
+
+def page_text(project, view, image, req: ExportRequest):
+    from console.export.legend import footer_lines, legend_rows
+    from console.export.page import PageText
+    bm = project.bookmarks.get(view) if view else None
+    place = bm.name(req.lang) if bm else ("当前视图" if req.lang == "zh" else "Current view")
+    title = req.title or (f"松江新城 · {place}" if req.lang == "zh" else f"Songjiang New City · {place}")
+    near_top_down = image.transform is not None or (bm is not None and bm.pitch >= 60)
+    return PageText(title=title, subtitle=req.subtitle, legend=legend_rows(project, req.lang),
+                    footer=footer_lines(project, req, data_time(project)), north_angle=image.north_angle,
+                    metres_per_px=image.metres_per_px, scale_bar=near_top_down, labels=image.labels or [],
+                    image_size=(image.rgb.shape[1], image.rgb.shape[0]))
+
+
+def write_png(project, req: ExportRequest, view) -> Path:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImageWriter, QPainter
+    ensure_gui()
+    w, h = req.size
+    k = _scale_for(w, h)
+    image = render_map(project, view, w, h, print_scale=k)
+    qimg = _qimage(image.rgb)
+    text = page_text(project, view, image, req)
+    painter = QPainter(qimg)
+    from console.export.page import draw
+    draw(painter, QRectF(0, 0, w, h), SCREEN_DPI * k, None, text)  # the map is already the image
+    painter.end()
+    prov = provenance(project, view, image.camera, req)
+    for key, value in (("Title", text.title), ("Author", req.author), ("Software", prov["software"]),
+                       ("Source", "; ".join(text.footer)), ("songjiang:provenance", provenance_json(prov))):
+        qimg.setText(key, value)
+
+    def write(tmp: Path):
+        writer = QImageWriter(str(tmp), b"png")
+        if not writer.write(qimg):
+            raise OSError(writer.errorString())
+    return atomic_write(req.out, write)
+
+
+def write_pdf(project, req: ExportRequest) -> Path:
+    """One page per view, in the paper size and orientation asked."""
+    from PySide6.QtCore import QByteArray, QMarginsF, QRectF, QSizeF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+    from console.export.page import draw
+    ensure_gui()
+    paper_w, paper_h = PAPER_MM[req.paper]
+    if req.landscape:
+        paper_w, paper_h = paper_h, paper_w
+    margin = 10.0
+    px = lambda mm: int(round(mm * req.dpi / 25.4))  # noqa: E731
+    map_w, map_h = px(paper_w - 2 * margin), px(paper_h - 2 * margin)
+    pages = []
+    for view in req.views:
+        image = render_map(project, view, map_w, map_h, print_scale=req.dpi / SCREEN_DPI * 0.75)
+        pages.append((view, image, page_text(project, view, image, req)))
+
+    def write(tmp: Path):
+        pdf = QPdfWriter(str(tmp))
+        pdf.setResolution(req.dpi)
+        pdf.setPageLayout(QPageLayout(QPageSize(QSizeF(paper_w, paper_h), QPageSize.Unit.Millimeter),
+                                      QPageLayout.Orientation.Portrait, QMarginsF(margin, margin, margin, margin),
+                                      QPageLayout.Unit.Millimeter))
+        pdf.setTitle(pages[0][2].title)
+        pdf.setAuthor(req.author)
+        pdf.setCreator("songjiang-console")
+        prov = [provenance(project, v, img.camera, req) for v, img, _ in pages]
+        pdf.addFileAttachment("provenance.json", QByteArray(provenance_json({"pages": prov}).encode()),
+                              "application/json")
+        painter = QPainter()
+        if not painter.begin(pdf):
+            raise OSError("cannot start the PDF")
+        try:
+            for i, (_view, image, text) in enumerate(pages):
+                if i:
+                    pdf.newPage()
+                area = QRectF(0, 0, map_w, map_h)
+                draw(painter, area, req.dpi, _qimage(image.rgb), text)
+        finally:
+            painter.end()
+    return atomic_write(req.out, write)
+
+
+def write_geotiff(project, req: ExportRequest, view) -> Path:
+    """Top-down, orthographic, grid north up, in the project CRS: overlays exactly in QGIS."""
+    import rasterio
+    from rasterio.transform import Affine
+    w, h = req.size
+    image = render_map(project, view, w, h, print_scale=_scale_for(w, h), ortho=True)
+    x0, dx, _, y0, _, dy = image.transform
+    prov = provenance(project, view, image.camera, req)
+
+    def write(tmp: Path):
+        profile = {"driver": "GTiff", "width": w, "height": h, "count": 3, "dtype": "uint8",
+                   "crs": project.crs.crs, "transform": Affine(dx, 0.0, x0, 0.0, dy, y0),
+                   "photometric": "RGB", "compress": "deflate", "tiled": True}
+        with rasterio.open(tmp, "w", **profile) as dst:
+            dst.write(np.moveaxis(image.rgb, 2, 0))
+            dst.update_tags(TIFFTAG_SOFTWARE=prov["software"], TIFFTAG_ARTIST=req.author,
+                            TIFFTAG_DOCUMENTNAME=req.title or (view or ""),
+                            SONGJIANG_PROVENANCE=provenance_json(prov))
+    return atomic_write(req.out, write)
