@@ -111,6 +111,19 @@ def build_parser() -> argparse.ArgumentParser:
     sn.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the map labels")
     sn.set_defaults(func=cmd_snapshot)
 
+    rp = sub.add_parser("report", help="the daily report: a PDF page per key district with its vital signs "
+                        "and open alarms (for a cron job or systemd timer)")
+    rp.add_argument("files", nargs="*", help="a saved .sjproj project (default: the default scene)")
+    rp.add_argument("--out", required=True, help="PDF file to write")
+    rp.add_argument("--time", type=_when, help="the moment reported (default: the latest recorded)")
+    rp.add_argument("--paper", choices=("A4", "A3"), default="A4")
+    rp.add_argument("--portrait", action="store_true")
+    rp.add_argument("--dpi", type=int, default=200)
+    rp.add_argument("--title", default="")
+    rp.add_argument("--author", default="", help="who the report is from (footer and metadata)")
+    rp.add_argument("--lang", choices=("zh", "en"), default="zh")
+    rp.set_defaults(func=cmd_report)
+
     inf = sub.add_parser("info", help="describe what the console reads in a file (like ogrinfo/gdalinfo)")
     inf.add_argument("file", help="a data file or a saved .sjproj project")
     inf.add_argument("--json", action="store_true", help="print JSON")
@@ -153,6 +166,20 @@ def cmd_snapshot(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from layers import i18n
+    from console.export import ExportRequest
+    from console.export.report import write_daily_report
+    from console.snapshot import build_project
+    i18n.set_language(args.lang)
+    project = build_project(args.files, at_time=args.time)
+    out = write_daily_report(project, ExportRequest(out=Path(args.out), paper=args.paper, landscape=not args.portrait,
+                                                    dpi=args.dpi, title=args.title, author=args.author,
+                                                    lang=args.lang))
+    sys.stdout.write(f"{out}\n")
+    return 0
+
+
 def cmd_info(args) -> int:
     from console.info import describe, format_text
     report = describe(args.file, args.assume_crs)
@@ -169,7 +196,7 @@ def cmd_open(args) -> int:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = {"open", "snapshot", "info", "simulate", "record", "-h", "--help", "--version"}
+    commands = {"open", "snapshot", "report", "info", "simulate", "record", "-h", "--help", "--version"}
     if not argv or argv[0] not in commands:
         argv = ["open", *argv]
     args = parser.parse_args(argv)

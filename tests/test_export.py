@@ -127,3 +127,34 @@ def test_killing_an_export_leaves_no_file_or_the_previous_one(tmp_path):
         assert out.exists() and _png_complete(out), "the previous export, or the new one whole"
         if out.read_bytes() != previous:
             previous = out.read_bytes()  # this run finished before the kill: the new one is whole
+
+
+def test_the_daily_report_has_a_page_per_district_with_its_vital_signs_and_open_alarms(tmp_path, monkeypatch):
+    needs("pdftotext")
+    from layers.sensors.kinds import kind_code
+    from layers.sensors.model import default_registry
+    from layers.sensors.state import CRITICAL
+    from offline.history import HistoryStore
+    reg = default_registry()
+    t0 = 1_764_400_000.0
+    noise = np.flatnonzero((reg.kind == kind_code("noise")) & (reg.district == reg.district_names.index("old-town")))
+    i = int(noise[0])
+    history = tmp_path / "history.sqlite"
+    with HistoryStore(history) as store:  # the whole city reported; one old-town noise terminal alarmed
+        store.append(reg.datastream, np.full(len(reg), t0), np.where(np.isfinite(reg.warn), reg.warn * 0.5, 0.0))
+        store.append([reg.datastream[i]], [t0 + 5], [reg.crit[i] + 10])
+        store.append_alarm_events([(7, int(reg.datastream[i]), "raised", CRITICAL, t0 + 5, "", reg.crit[i] + 10)])
+        store.set_meta("feed", "simulated")
+    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(history))
+    pdf = tmp_path / "daily.pdf"
+    out = subprocess.run([sys.executable, "-m", "console", "report", "--out", pdf, "--time", str(t0 + 60),
+                          "--dpi", "100"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    pages = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) == 5
+    old_town = next(p for p in pages if "松江新城 · 老城历史风貌片区" in p)
+    assert "未关闭告警 1 条" in old_town and str(reg.ids[i]) in old_town, "its one open alarm, by terminal id"
+    assert "在线终端 / 总数" in old_town and "感知数据：模拟（演示）" in old_town, "a simulated feed says so"
+    hub = next(p for p in pages if "松江新城 · 松江枢纽" in p)
+    assert "未关闭告警 0 条" in hub and str(reg.ids[i]) not in hub
