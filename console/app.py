@@ -48,6 +48,8 @@ class MainWindow(QMainWindow):
         self._sequence = 0
         self._fly = None
         self._build_docks()
+        from console.export.window import WindowExport
+        self.exporter = WindowExport(self)
         self._build_actions()
         self._build_status()
         self.setAcceptDrops(True)
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
             ("action.open_project", self.open_project_dialog, None),
             ("action.save_project", self.save_project_dialog, QKeySequence.Save),
             ("action.save_image", self.save_image_dialog, None),
+            ("action.export_map", lambda: self.exporter.dialog(), QKeySequence("Ctrl+E")),
             ("action.quit", self.close, QKeySequence.Quit),
             ("action.about", self._about, None),
             ("action.undo", lambda: self.project.undo.undo(), QKeySequence.Undo),
@@ -133,7 +136,7 @@ class MainWindow(QMainWindow):
         mb.clear()
         file_menu = mb.addMenu(tr("menu.file"))
         for key in ("action.add_layer", "action.add_layer_gcj", None, "action.open_project",
-                    "action.save_project", "action.save_image", None, "action.quit"):
+                    "action.save_project", "action.save_image", "action.export_map", None, "action.quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(self.actions[key])
         edit_menu = mb.addMenu(tr("menu.edit"))
         edit_menu.addActions([self.actions["action.undo"], self.actions["action.redo"]])

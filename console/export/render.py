@@ -74,7 +74,7 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
     cam = scene.renderer.GetActiveCamera()
     transform = None
     if ortho:
-        bm = project.bookmarks[view or "new-city"]
+        bm = project.bookmarks[view] if view is not None else _camera_bookmark(project.camera)
         half = ortho_half_height(bm)
         fx, fy, fz = bm.focal
         focal = project.crs.to_scene(np.array([[fx, fy, fz]]))[0]
@@ -104,6 +104,13 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
                    camera_state(scene.renderer, project.crs), _label_pixels(scene, w, h))
     window.Finalize()
     return out
+
+
+def _camera_bookmark(camera: dict):
+    """A saved camera as a bookmark: a top-down export of what the window looked at."""
+    from layers.bookmarks import Bookmark
+    focal, position = np.asarray(camera["focal"], float), np.asarray(camera["position"], float)
+    return Bookmark("_camera", "", "", tuple(focal), float(np.linalg.norm(position - focal)), 0.0, 90.0)
 
 
 def _label_pixels(scene, w: int, h: int) -> list:
