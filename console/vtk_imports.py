@@ -30,3 +30,8 @@ VTK_FONT_FILE = 4  # vtkTextProperty font family id for "use SetFontFile"
 def quiet_vtk_logging():
     """Keep VTK's warnings off stderr in headless runs (its errors still print)."""
     vtkLogger.SetStderrVerbosity(vtkLogger.VERBOSITY_ERROR)
+
+# annotations (console/scene/annotations.py)
+from vtkmodules.vtkFiltersCore import vtkTriangleFilter
+from vtkmodules.vtkFiltersSources import vtkConeSource
+from vtkmodules.vtkRenderingCore import vtkBillboardTextActor3D

@@ -3,7 +3,8 @@
 One constructor (``LayerSpec``), one reader of saved entries (``from_dict``), one
 writer (``to_dict``), one place that applies a spec to loaded layers (``apply``).
 Data is never in a spec: ``source`` names a file, an embedded asset
-("asset:…") or a built-in source ("sensors:default").
+("asset:…") or a built-in source ("sensors:default") — except a project's own
+annotations ("annotations:project"), which are project content and live in ``data``.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 ASSET_PREFIX = "asset:"
 _TYPES = {"source": (str,), "name": (str,), "name_en": (str,), "role": (str,), "style": (dict,),
           "visible": (bool,), "opacity": (int, float), "group": (str,), "table": (str,),
-          "assume_crs": (str,), "placement": (dict,), "view": (dict,), "id": (str,), "order": (int,)}
+          "assume_crs": (str,), "placement": (dict,), "view": (dict,), "id": (str,), "order": (int,), "data": (list,)}
 
 
 @dataclass
@@ -31,6 +32,7 @@ class LayerSpec:
     placement: dict | None = None    # where to put an IFC model without georeference
     view: dict | None = None         # the kind's saved view state (layers/bim/view.py…)
     id: str | None = None
+    data: list | None = None         # only a project's annotations (layers/annotations.py)
     order: int = 0                   # load order, so parallel loads insert in the order asked
 
     @classmethod
@@ -66,7 +68,8 @@ class LayerSpec:
                    role=layer.meta.get("role"), style=dict(layer.style), visible=layer.visible,
                    opacity=layer.opacity, group=layer.group, table=layer.meta.get("table"),
                    assume_crs=layer.meta.get("assume_crs"), placement=layer.meta.get("placement"),
-                   view=view.to_dict() if view is not None else None, id=layer.id)
+                   view=view.to_dict() if view is not None else None, id=layer.id,
+                   data=layer.data.to_list() if layer.kind == "annotations" else None)
 
     def to_dict(self) -> dict:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "order"}

@@ -50,7 +50,7 @@ def ensure_gui():
     app = QGuiApplication.instance()
     if app is None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"  # whatever was asked for, no display means no xcb
         app = QGuiApplication(sys.argv[:1])
     return app
 
