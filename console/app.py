@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
 
     def retranslate(self):
         self.setWindowTitle(tr("app.title"))
+        if getattr(self, "_cursor", None) is not None:
+            self._show_cursor(*self._cursor)
         for key, act in self.actions.items():
             act.setText(tr(key))
         mb = self.menuBar()
@@ -167,7 +169,9 @@ class MainWindow(QMainWindow):
             act.setText(tr(f"{key}_named", text=text) if can and text else tr(key))
 
     def set_language(self, lang: str):
+        from console import qt_translations
         i18n.set_language(lang)
+        qt_translations.apply(i18n.language())
         settings.save_language(lang)
         for act in self.lang_group.actions():
             act.setChecked(act.data() == lang)
@@ -290,6 +294,7 @@ class MainWindow(QMainWindow):
         self.view.pick_at(dx / ratio, self.view.height() - dy / ratio)
 
     def _show_cursor(self, x, y, z):
+        self._cursor = (x, y, z)  # said again in the new language after a switch
         lon, lat = transform_xy([x], [y], self.project.crs.crs, WGS84)
         self.cursor_label.setText(tr("status.cursor", lon=float(lon[0]), lat=float(lat[0]),
                                      crs=self.project.crs.crs, x=x, y=y, z=z))
@@ -387,6 +392,8 @@ def run(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("songjiang-console")
     i18n.set_language(args.lang or settings.saved_language())
+    from console import qt_translations
+    qt_translations.apply(i18n.language())
     if args.lang:
         settings.save_language(args.lang)
     if getattr(args, "history", None):  # read by the sensor source on the loader threads

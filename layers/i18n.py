@@ -118,6 +118,22 @@ def using(lang: str):
         _current[0] = before
 
 
+def pinyin(text: str) -> str:
+    """Hanyu pinyin of a Chinese name, syllables capitalised ("云间粮仓" → "Yun Jian Liang Cang").
+
+    Brackets and Latin text are kept; used where a place has no English name, so the English
+    interface never shows Chinese-only labels.
+    """
+    from pypinyin import Style, lazy_pinyin
+    out = []
+    for part in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s]):
+        out.append(part.capitalize() if part.isascii() and part.isalpha() else part)
+    text = " ".join(out)
+    for a, b in (("（", " ("), ("）", ")"), ("、", ", "), ("·", " · ")):
+        text = text.replace(a, b)
+    return " ".join(text.split()).replace("( ", "(").replace(" )", ")").replace(" ,", ",")
+
+
 def tr(key: str, **fields) -> str:
     zh, en = STRINGS.get(key, (key, key))
     text = zh if _current[0] == "zh" else en

@@ -104,7 +104,7 @@ for _kind in (
               style="layers.styles:SensorStyle", view="layers.sensors.view:SensorView", panel="console.panels.sensors:install", prefix="sensors:",
               source="layers.sensors.source:build_layers", defaults="layers.sensors.source:default_specs"),
     LayerKind("annotations", "layers.annotations:AnnotationSet", "console.scene.annotations:AnnotationAdapter",
-              view="layers.annotations:AnnotationView", panel="console.panels.annotations:install",
+              style="layers.styles:AnnotationStyle", view="layers.annotations:AnnotationView", panel="console.panels.annotations:install",
               prefix="annotations:", source="layers.annotations:source_layers"),
 ):
     register(_kind)

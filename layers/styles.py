@@ -94,6 +94,15 @@ class BimStyle:
         return _coerce(cls, style)
 
 
+@dataclass(frozen=True)
+class AnnotationStyle:
+    """Each annotation carries its own colour, width and font size (layers/annotations.py)."""
+
+    @classmethod
+    def of(cls, style: dict) -> "AnnotationStyle":
+        return _coerce(cls, style)
+
+
 def style_of(layer):
     """The layer's style as its kind's dataclass (the kind registry names the class)."""
     from layers import layer_kinds

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from layers import i18n
 from layers.i18n import layer_name, tr
 
 
@@ -47,7 +48,8 @@ class Inspector(QWidget):
         rows = [(k, _text(v)) for k, v in self.attributes.items()]
         self.table.setRowCount(len(rows))
         for r, (k, v) in enumerate(rows):
-            self.table.setItem(r, 0, QTableWidgetItem(str(k)))
+            label = tr(f"field.{k}") if f"field.{k}" in i18n.STRINGS else str(k)  # data fields keep their names
+            self.table.setItem(r, 0, QTableWidgetItem(label))
             item = QTableWidgetItem(v)
             item.setToolTip(v)
             self.table.setItem(r, 1, item)

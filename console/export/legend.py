@@ -11,7 +11,10 @@ STATE_HEX = ("#2ecc70", "#ffc208", "#f52929", "#9e8cf2", "#85858f")  # console/s
 
 
 def layer_title(layer, lang: str) -> str:
-    return (layer.meta.get("name_en") or layer.name) if lang == "en" else layer.name
+    if lang != "en":
+        return layer.name
+    from layers.i18n import pinyin
+    return layer.meta.get("name_en") or (layer.name if layer.name.isascii() else pinyin(layer.name))
 
 
 def legend_rows(project, lang: str) -> list[tuple[str, str | None]]:
@@ -27,6 +30,10 @@ def legend_rows(project, lang: str) -> list[tuple[str, str | None]]:
                 rows += [(f"{layer_title(layer, lang)} · {state_label(i)}", STATE_HEX[i]) for i in range(5)]
         elif layer.kind == "bim":
             rows.append((layer_title(layer, lang), BIM_SWATCH))
+        elif layer.kind == "annotations":
+            colours = [a.colour for a in layer.data]
+            if colours:
+                rows.append((layer_title(layer, lang), max(set(colours), key=colours.count)))
         else:
             s = VectorStyle.of(layer.style)
             rows.append((layer_title(layer, lang), s.fill_colour or s.colour or s.line_colour or "#999999"))

@@ -70,13 +70,16 @@ class VectorAdapter(LayerAdapter):
         self._labels = (self.scene.project.to_scene(np.column_stack([anchors, z])), texts)
 
     def _label_values(self, field: str) -> list:
-        """The label field in the interface language: name_en beside name_zh, falling back to zh."""
-        from layers.i18n import language
+        """The label field in the interface language: name_en beside name_zh; in English a place
+        with no English name reads in pinyin, never in Chinese."""
+        from layers.i18n import language, pinyin
         columns = self.layer.data.columns
         values = columns[field]
         other = field[:-3] + ("_en" if language() == "en" else "_zh") if field[-3:] in ("_zh", "_en") else None
         if other and other != field and other in columns:
             values = [o if o not in (None, "") else v for o, v in zip(columns[other], values)]
+        if language() == "en":
+            values = [pinyin(v) if isinstance(v, str) and not v.isascii() else v for v in values]
         return values
 
     def relabel(self):

@@ -18,7 +18,7 @@ import numpy as np
 from layers.sensors import kinds as K
 from layers.sensors.alarms import AlarmBook
 from layers.sensors.strings import fmt_time
-from layers.sensors.state import STATE_NAMES, SensorState
+from layers.sensors.state import SensorState
 
 log = logging.getLogger(__name__)
 DEFAULT_RATE = 2500.0   # obs/s ≈ the sum of 1/interval over the default 200k registry
@@ -113,11 +113,14 @@ class SensorModel:
         t = float(st.time[i])
         code = _state_of(st, i, now)
         alarm = self.alarms.for_sensor(i) if self.replay is None else None
-        return {"id": row["id"], "kind": k.name, "label": k.label, "district": row["district"],
-                "value": float(st.value[i]), "unit": k.unit, "state": STATE_NAMES[code],
+        from layers.i18n import tr
+        from layers.sensors.strings import district_label, kind_label, state_label, unit_label
+        # what the inspector shows, in the interface language; codes stay in the registry
+        return {"id": row["id"], "kind": kind_label(k.name), "district": district_label(row["district"]),
+                "value": float(st.value[i]), "unit": unit_label(k.unit), "state": state_label(code),
                 "time": fmt_time(t) if np.isfinite(t) else "", "warn": row["warn"], "crit": row["crit"],
-                "standard": k.standard, "mounted_on": row["mounted_on"],
-                "alarm": alarm.status if alarm else "", "index": int(i),
+                "standard": tr(f"standard.{k.name}"), "mounted_on": row["mounted_on"],
+                "alarm": tr(f"sensors.status_{alarm.status}") if alarm else "", "index": int(i),
                 "x": row["x"], "y": row["y"], "z": row["z"]}
 
 

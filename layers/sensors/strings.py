@@ -135,6 +135,46 @@ STRINGS = {
     "kind.camera_status": ("智能摄像头状态", "Smart camera status"),
     "kind.tilt": ("结构倾斜变化", "Structural tilt change"),
     "kind.crack_width": ("裂缝宽度变化", "Crack width change"),
+    "standard.pm25": ("GB 3095-2012 24小时平均：一级 35、二级 75 µg/m³",
+                      "GB 3095-2012 24-h mean: Grade I 35, Grade II 75 µg/m³"),
+    "standard.aqi": ("HJ 633-2012：>100 轻度污染，>200 重度污染", "HJ 633-2012: >100 light pollution, >200 heavy pollution"),
+    "standard.noise": ("GB 3096-2008 等效声级，2类区昼/夜 60/50 dB(A)；严重 = 4a类昼间限值 70",
+                       "GB 3096-2008 Leq, class 2 zone 60/50 dB(A) day/night; critical = class 4a day limit 70"),
+    "standard.water_nh3n": ("GB 3838-2002 氨氮：III类 1.0、V类 2.0 mg/L",
+                            "GB 3838-2002 ammonia nitrogen: class III 1.0, class V 2.0 mg/L"),
+    "standard.soil_moisture": ("参照 GB/T 32136-2015 农业干旱等级（土壤相对湿度 <50% 中旱，<40% 重旱）",
+                               "after GB/T 32136-2015 agricultural drought grades (relative soil moisture: <50 % "
+                               "moderate, <40 % severe drought)"),
+    "standard.traffic_flow": ("项目设定：1,800 辆/时/车道 ≈ 城市主干路车道通行能力（CJJ 37-2012 量级）",
+                              "project setting: 1,800 veh/h/lane ≈ urban arterial lane capacity (CJJ 37-2012 order)"),
+    "standard.parking": ("项目设定（运营指导阈值）", "project setting (operator guidance threshold)"),
+    "standard.hydrant_pressure": ("GB 50974-2014：市政消火栓压力平时 ≥ 0.14 MPa，任何时候不低于 0.10 MPa",
+                                  "GB 50974-2014: municipal hydrant pressure >= 0.14 MPa normally, never < 0.10 MPa"),
+    "standard.camera_status": ("项目设定：0 正常，1 降级，2 故障", "project setting: 0 ok, 1 degraded, 2 fault"),
+    "standard.tilt": ("遗产结构项目设定（相对基线的变化；需结构工程师确认，参照 GB 50292-2015 可靠性等级）",
+                      "project setting for heritage structures (change from baseline; to be confirmed by the "
+                      "structural engineer, cf. GB 50292-2015 reliability grades)"),
+    "standard.crack_width": ("项目设定；0.2 mm 参照 GB 50010-2010 钢筋混凝土裂缝宽度限值，砌体需工程师复核",
+                             "project setting; 0.2 mm echoes the GB 50010-2010 crack-width limit for RC, masonry "
+                             "needs engineer review"),
+    "unit.code": ("状态码", "code"),
+    "unit.veh/h/lane": ("辆/时/车道", "veh/h/lane"),
+    "field.id": ("终端编号", "Terminal id"),
+    "field.kind": ("类型", "Kind"),
+    "field.district": ("片区", "District"),
+    "field.value": ("数值", "Value"),
+    "field.unit": ("单位", "Unit"),
+    "field.state": ("状态", "State"),
+    "field.time": ("上报时间", "Reported at"),
+    "field.warn": ("预警阈值", "Warning threshold"),
+    "field.crit": ("严重阈值", "Critical threshold"),
+    "field.standard": ("依据", "Standard"),
+    "field.mounted_on": ("安装于", "Mounted on"),
+    "field.alarm": ("告警", "Alarm"),
+    "field.index": ("序号", "Index"),
+    "field.x": ("X（米）", "X (m)"),
+    "field.y": ("Y（米）", "Y (m)"),
+    "field.z": ("高程（米）", "Elevation (m)"),
     "district.hub": ("松江枢纽", "Songjiang Hub"),
     "district.film-city": ("科技影都", "Film City"),
     "district.old-town": ("老城风貌区", "Old town"),
@@ -148,6 +188,12 @@ STATE_KEYS = ("state.normal", "state.warning", "state.critical", "state.stale", 
 
 def kind_label(name: str) -> str:
     return tr(f"kind.{name}")
+
+
+def unit_label(unit: str) -> str:
+    """Units are symbols (µg/m³, dB(A), MPa) except the few that are words."""
+    key = f"unit.{unit}"
+    return tr(key) if key in i18n.STRINGS else unit
 
 
 def district_label(name: str) -> str:

@@ -139,6 +139,9 @@ class SensorPanel(QObject):
                 self.chart_series(i, list(times), list(values))
         if self.adapter is not None:
             self.adapter.retranslate()
+        shown = self.window.inspector
+        if self.layer is not None and shown.layer is self.layer and "index" in shown.attributes:
+            shown.show_feature(self.layer, self.model.attributes(int(shown.attributes["index"])))
 
     # the layer --------------------------------------------------------------------------
     def _inserted(self, _index, layer):
