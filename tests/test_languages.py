@@ -95,3 +95,22 @@ def test_the_status_bar_follows_a_language_switch(window):
     assert "高程" in window.cursor_label.text()
     window.set_language("en")
     assert "高程" not in window.cursor_label.text() and "Z" in window.cursor_label.text()
+
+
+def test_the_hbim_vocabulary_has_its_chinese_terms():
+    import json
+    from layers.bim.glossary import term
+    from offline.hbim import CONDITION_GRADES, ICOMOS_ISCS
+    missing = [t for t in ICOMOS_ISCS + tuple(CONDITION_GRADES.values()) if not CJK.search(term(t, "zh"))]
+    assert not missing, f"no Chinese term for {missing}"
+    assert (term("crack", "zh"), term("biological colonization", "zh"), term("bluestone", "zh")) == \
+        ("裂隙", "生物病害", "青石")
+    assert term("crack", "en") == "crack" and term("a surveyor's own words", "zh") == "a surveyor's own words"
+    from tests.conftest import REPO
+    names = {c["name"] for c in json.loads((REPO / "assets/hbim/components.json").read_text())["components"]}
+    untranslated = sorted(n for n in names if not CJK.search(term(n, "zh")) or re_english(term(n, "zh")))
+    assert not untranslated, f"component names without Chinese: {untranslated[:10]}"
+
+
+def re_english(text: str) -> bool:
+    return bool(re.search(r"[A-Za-z]{3,}", text))

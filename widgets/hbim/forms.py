@@ -33,7 +33,7 @@ class RecordForms(QWidget):
 
         self.damage_box = QGroupBox()
         self.damage_type = QComboBox()
-        self.damage_type.addItems(list(COMMON_DAMAGE) + [t for t in ICOMOS_ISCS if t not in COMMON_DAMAGE])
+        self._fill_damage_types()
         self.severity = QSpinBox()
         self.severity.setRange(1, 5)
         self.extent = QLineEdit()
@@ -53,7 +53,7 @@ class RecordForms(QWidget):
         self.retranslate()
 
     def _emit_damage(self):
-        self.damage_added.emit({"type": self.damage_type.currentText(), "severity": self.severity.value(),
+        self.damage_added.emit({"type": self.damage_type.currentData() or self.damage_type.currentText(), "severity": self.severity.value(),
                                 "extent": self.extent.text().strip(), "location": self.location.text().strip()})
         self.extent.clear()
         self.location.clear()
@@ -65,3 +65,13 @@ class RecordForms(QWidget):
         self.add_damage.setText(tr("hbim.add_damage"))
         for key, label in self.labels.items():
             label.setText(tr(f"hbim.field.{key}"))
+        self._fill_damage_types()
+
+    def _fill_damage_types(self):
+        """The glossary's terms in the interface language; the record keeps the ICOMOS-ISCS English term."""
+        from layers.bim.glossary import term
+        current = self.damage_type.currentData()
+        self.damage_type.clear()
+        for t in list(COMMON_DAMAGE) + [t for t in ICOMOS_ISCS if t not in COMMON_DAMAGE]:
+            self.damage_type.addItem(term(t) if term(t) == t else f"{term(t)}（{t}）", t)
+        self.damage_type.setCurrentIndex(max(0, self.damage_type.findData(current)))

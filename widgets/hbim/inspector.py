@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel, QListWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
+from layers.bim.glossary import term
 from layers.i18n import tr
 from offline.hbim import Damage, Inspection
 from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
@@ -27,7 +28,12 @@ RECORD_FIELDS = {
 }
 
 
-def _item(parent, key, value="") -> QTreeWidgetItem:
+VOCABULARY = {"type", "classification", "material", "structural_role", "materials", "name"}  # glossary.term()
+
+
+def _item(parent, key, value="", vocabulary: bool = False) -> QTreeWidgetItem:
+    if vocabulary:
+        value = term(value)
     item = QTreeWidgetItem(parent, [str(key), _text(value)])
     item.setToolTip(1, _text(value))
     return item
@@ -40,10 +46,10 @@ def timeline(records: dict) -> list[tuple[str, str]]:
         rows.append((rec.date, f"{tr('hbim.inspections')} · {tr('hbim.field.condition_grade')} "
                                f"{rec.condition_grade}"))
     for rec in records.get("damage", []):
-        rows.append((rec.date, f"{tr('hbim.damage')} · {rec.type} ({tr('hbim.field.severity')} {rec.severity})"))
+        rows.append((rec.date, f"{tr('hbim.damage')} · {term(rec.type)} ({tr('hbim.field.severity')} {rec.severity})"))
     for rec in records.get("interventions", []):
         span = f"{rec.start} – {rec.end}" if rec.end else rec.start
-        rows.append((rec.start, f"{tr('hbim.interventions')} · {rec.type} ({span})"))
+        rows.append((rec.start, f"{tr('hbim.interventions')} · {term(rec.type)} ({span})"))
     return sorted(rows, key=lambda r: r[0] or "")
 
 
@@ -105,7 +111,7 @@ class HbimInspector(QWidget):
         if e is None:
             self.title.setText(tr("hbim.empty"))
             return
-        self.title.setText(f"<b>{e.get('name') or e['ifc_class']}</b> · {e['ifc_class']}<br>{e['guid']}")
+        self.title.setText(f"<b>{term(e.get('name')) or e['ifc_class']}</b> · {e['ifc_class']}<br>{e['guid']}")
         self._fill_properties(e)
         try:
             recs = self.store_getter().for_component(e["guid"])
@@ -122,13 +128,14 @@ class HbimInspector(QWidget):
     def _fill_properties(self, e):
         for key in ("guid", "class", "name", "type_name", "storey", "materials"):
             value = e.get("ifc_class" if key == "class" else key)
-            _item(self.properties, tr(f"hbim.{key}"), value)
+            _item(self.properties, tr(f"hbim.{key}"), value, vocabulary=key in VOCABULARY)
         psets = _item(self.properties, tr("hbim.psets"))
         for name, props in sorted((e.get("psets") or {}).items()):
             node = _item(psets, name)
             for k, v in props.items():
                 if k != "id":
-                    _item(node, k, v)
+                    _item(node, k, v, vocabulary=k in ("HeritageClassification", "Material", "StructuralRole",
+                                                       "DamageType", "InterventionType"))
         self.properties.expandItem(psets)
 
     def _fill_records(self, recs):
@@ -136,15 +143,16 @@ class HbimInspector(QWidget):
         if comp is not None:
             node = _item(self.records, tr("hbim.component"), tr("hbim.illustrative") if comp.illustrative else "")
             for f in RECORD_FIELDS["component"]:
-                _item(node, tr(f"hbim.field.{f}"), getattr(comp, f))
+                _item(node, tr(f"hbim.field.{f}"), getattr(comp, f), vocabulary=f in VOCABULARY)
         for table in ("inspections", "damage", "interventions"):
             group = _item(self.records, tr(f"hbim.{table}"), len(recs.get(table, [])))
             for rec in recs.get(table, []):
                 when = rec.start if table == "interventions" else rec.date
-                head = rec.type if table != "inspections" else f"{tr('hbim.field.condition_grade')} {rec.condition_grade}"
+                head = term(rec.type) if table != "inspections" else \
+                    f"{tr('hbim.field.condition_grade')} {rec.condition_grade}"
                 node = _item(group, when or "—", head)
                 for f in RECORD_FIELDS[table]:
-                    _item(node, tr(f"hbim.field.{f}"), getattr(rec, f))
+                    _item(node, tr(f"hbim.field.{f}"), getattr(rec, f), vocabulary=f in VOCABULARY)
         self.records.expandAll()
 
     # edits -------------------------------------------------------------------------
