@@ -110,7 +110,7 @@ def test_picking_a_component_shows_its_globalid_and_record(window, qtbot):
     records = [inspector.records.topLevelItem(r) for r in range(inspector.records.topLevelItemCount())]
     texts = {(it.child(c).text(0), it.child(c).text(1)) for it in records for c in range(it.childCount())}
     assert ("遗产分类", "拱券") in texts and ("2023-04-12", "裂隙") in texts, "vocabulary in the interface language"
-    assert any("repointing" in inspector.history.item(r).text() for r in range(inspector.history.count()))
+    assert any("勾缝修补" in inspector.history.item(r).text() for r in range(inspector.history.count()))
     assert layer.view.selected == guid and adapter.mark.GetMapper().GetInput().GetNumberOfCells() > 0
     assert window.inspector.value("guid") == guid  # the generic attribute table agrees
 
