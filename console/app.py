@@ -217,6 +217,11 @@ class MainWindow(QMainWindow):
             self.project.bookmarks = {**found, **rest}
             self._fill_bookmarks()
         self.statusBar().showMessage(tr("status.loaded", name=", ".join(i18n.layer_name(x) for x in layers)), 4000)
+        far = [i18n.layer_name(x) for x in layers if x.meta.get("outside_area")]
+        if far:  # loaded and listed, but the camera stays on the project area (console/scene/clipping.py)
+            message = tr("status.outside_area", name=", ".join(far), crs=self.project.crs.crs)
+            log.warning("%s", message)
+            self.statusBar().showMessage(message, 15000)
 
     def _progress(self, fraction, message):
         self.progress.setValue(int(fraction * 100))

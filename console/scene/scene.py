@@ -10,6 +10,7 @@ import logging
 
 import numpy as np
 
+from console.scene.clipping import ClippingFit
 from console.scene.highlight import Highlight
 from console.scene.labels import SceneLabels
 from console.scene.overlays import MapOverlays
@@ -39,6 +40,7 @@ class Scene:
         self.overlays = MapOverlays(self)
         self.labels = SceneLabels(self.renderer)
         self.highlight = Highlight(self)
+        self.clipping = ClippingFit(self)  # near/far from what is in view, before every frame
         for layer in layers:
             self._add(layer)
         layers.events.inserted.connect(lambda i, layer: self._add(layer))
