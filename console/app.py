@@ -55,7 +55,9 @@ class MainWindow(QMainWindow):
         # bring the attribute tab forward for everything but BIM components (their panel has its own)
         self.view.picked.connect(lambda layer, _: layer is not None and layer.kind != "bim"
                                  and self.inspector_dock.raise_())
-        self.view.hit.connect(lambda hit: self.scene.highlight.show(hit and hit.layer, hit and hit.feature))
+        self.view.hit.connect(lambda hit: self.scene.highlight.show(hit and hit.layer, hit and hit.feature,
+                                                                    add=bool(hit and hit.add)))
+        self.view.hovered.connect(lambda hit: self.scene.hover.show(hit and hit.layer, hit and hit.feature))
         self.view.cursor_moved.connect(self._show_cursor)
         self.tree.zoom_requested.connect(self.zoom_to_layer)
         self.tree.remove_requested.connect(self.remove_layer)

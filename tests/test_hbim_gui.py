@@ -29,9 +29,7 @@ def window(qtbot, tmp_path, monkeypatch):
     win.load_specs(default_specs())
     qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
                     and not win.loader.busy(), timeout=60000)
-    for lyr in win.project.layers:  # only ground and models between the camera and a component
-        if lyr.kind not in ("bim", "terrain", "imagery"):
-            lyr.visible = False
+    assert all(lyr.visible for lyr in win.project.layers)  # every default layer on, as a user has it
     qtbot.wait(50)
     yield win
     win.close()

@@ -33,6 +33,7 @@ class Hit:
     feature: int
     attributes: dict
     position: tuple   # project CRS
+    add: bool = False  # Ctrl+click: add to (or take from) the selection instead of replacing it
 
 
 _picker = None

@@ -11,7 +11,7 @@ import logging
 import numpy as np
 
 from console.scene.clipping import ClippingFit
-from console.scene.highlight import Highlight
+from console.scene.highlight import HOVER_COLOUR, Highlight
 from console.scene.labels import SceneLabels
 from console.scene.overlays import MapOverlays
 from console.vtk_imports import vtkRenderer
@@ -40,6 +40,7 @@ class Scene:
         self.overlays = MapOverlays(self)
         self.labels = SceneLabels(self.renderer)
         self.highlight = Highlight(self)
+        self.hover = Highlight(self, HOVER_COLOUR, 2.0, hover=True)
         self.clipping = ClippingFit(self)  # near/far from what is in view, before every frame
         for layer in layers:
             self._add(layer)
@@ -126,8 +127,8 @@ class Scene:
         adapter = self.adapters.pop(layer.id, None)
         if adapter is None:
             return
-        if self.highlight.current and self.highlight.current[0] == layer.id:
-            self.highlight.clear()
+        self.highlight.forget(layer.id)
+        self.hover.forget(layer.id)
         for prop in adapter.props:
             self.renderer.RemoveViewProp(prop)
         adapter.close()
