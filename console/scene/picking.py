@@ -65,14 +65,13 @@ def _groups(scene):
     return groups
 
 
-def _cell_hit(scene, adapters, dx, dy, eye, tolerance):
+def _cell_hit(scene, props, dx, dy, eye, tolerance):
     picker = _cell_picker()
     picker.SetTolerance(tolerance)
     picker.InitializePickList()
-    for adapter in adapters:
-        for prop in adapter.props:
-            if prop.GetVisibility() and prop.GetPickable():
-                picker.AddPickList(prop)
+    for prop in props:
+        if prop.GetVisibility() and prop.GetPickable():
+            picker.AddPickList(prop)
     if not picker.Pick(dx, dy, 0, scene.renderer):
         return None
     adapter = scene.adapter_for_prop(picker.GetActor())
@@ -109,17 +108,30 @@ def candidates(scene, display_x: float, display_y: float) -> list[tuple[int, flo
     found = _exact_hits(scene, display_x, display_y, eye)
     groups = _groups(scene)
     for rank in sorted(r for r in groups if r < GROUND_RANK):
-        hit = _cell_hit(scene, groups[rank], display_x, display_y, eye, SURFACE_TOLERANCE)
+        props = [p for adapter in groups[rank] for p in adapter.props]
+        hit = _cell_hit(scene, props, display_x, display_y, eye, SURFACE_TOLERANCE)
         if hit is not None:
             found.append((rank, *hit))
     standing = [c for c in found if c[0] < GROUND_RANK]
     if standing:
         return standing
     for rank in sorted(r for r in groups if r >= GROUND_RANK):
-        hit = _cell_hit(scene, groups[rank], display_x, display_y, eye, LINE_TOLERANCE)
+        hit = _ground_hit(scene, groups[rank], display_x, display_y, eye)
         if hit is not None:
             return found + [(rank, *hit)]
     return found
+
+
+def _ground_hit(scene, adapters, dx, dy, eye):
+    """Draped layers lie at nearly one height, so the nearest along the ray is not what shows:
+    points, then lines, then fills (``pick_tiers``), each tier top layer first."""
+    tiers = [adapter.pick_tiers() for adapter in adapters]
+    for level in range(max((len(t) for t in tiers), default=0)):
+        for props in (t[level] for t in tiers if level < len(t) and t[level]):
+            hit = _cell_hit(scene, props, dx, dy, eye, LINE_TOLERANCE)
+            if hit is not None:
+                return hit
+    return None
 
 
 def choose(found: list[tuple[int, float, Hit]]) -> Hit | None:
