@@ -85,11 +85,22 @@ class View3D(QVTKRenderWindowInteractor):
         super().mousePressEvent(ev)
 
     def mouseReleaseEvent(self, ev):
-        super().mouseReleaseEvent(ev)
         pos = ev.position().toPoint()
-        if self._press is not None and (pos - self._press).manhattanLength() <= CLICK_SLOP_PX:
-            self.pick_at(pos.x(), pos.y(), add=bool(ev.modifiers() & Qt.ControlModifier))
+        click = self._press is not None and (pos - self._press).manhattanLength() <= CLICK_SLOP_PX
         self._press = None
+        if not click:
+            super().mouseReleaseEvent(ev)
+            return
+        self.pick_at(pos.x(), pos.y(), add=bool(ev.modifiers() & Qt.ControlModifier))
+        # The interactor style ends its (unmoved) rotation with a full render of its own; the one
+        # render scheduler draws the selection instead, without making the click wait for a frame.
+        interactor = self.window.GetInteractor()
+        interactor.EnableRenderOff()
+        try:
+            super().mouseReleaseEvent(ev)
+        finally:
+            interactor.EnableRenderOn()
+        self.request_render()
 
     def mouseMoveEvent(self, ev):
         super().mouseMoveEvent(ev)
