@@ -112,7 +112,7 @@ class ProjectCRS:
 
     def outside_area(self, bounds) -> str | None:
         """Why a layer with these project-CRS bounds lies wholly outside this CRS's area of use
-        (drawn there it would be far away and distorted), or None when it overlaps it."""
+        (its coordinates are distorted there, and often far from the project), or None when it overlaps it."""
         area = area_of_use(self.crs)
         if area is None or any(not np.isfinite(v) for v in bounds):
             return None
@@ -123,7 +123,7 @@ class ProjectCRS:
         if ok.any() and (lon[ok].max() >= west and lon[ok].min() <= east
                          and lat[ok].max() >= south and lat[ok].min() <= north):
             return None
-        return f"the layer lies outside {area_text(self.crs)}; it is drawn far from the project area"
+        return f"the layer lies outside {area_text(self.crs)}; its coordinates are distorted there"
 
     def to_scene(self, xyz: np.ndarray) -> np.ndarray:
         """Project-CRS (N,3) float64 → float32 scene coordinates about the origin."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import has_display
+from tests.conftest import has_display, open_default_window
 from tests.view_probe import footprint, frame, visible_element_pixels
 
 pytestmark = [pytest.mark.gui,
@@ -21,20 +21,7 @@ STRAY_PIXELS = 30     # changed pixels allowed outside the footprint (anti-alias
 @pytest.fixture
 def window(qtbot, monkeypatch):
     monkeypatch.setenv("SONGJIANG_NO_FEED", "1")  # sensor colours stay put between frames
-    from layers import i18n
-    from console.app import MainWindow
-    from layers.loading import default_specs
-    i18n.set_language("zh")
-    win = MainWindow(start_view="old-town")
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    win.load_specs(default_specs())
-    qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
-                    and any(lyr.kind == "sensors" for lyr in win.project.layers)
-                    and not win.loader.busy(), timeout=90000)
-    qtbot.wait(200)
-    assert all(lyr.visible for lyr in win.project.layers)
+    win = open_default_window(qtbot)
     yield win
     win.close()
 
@@ -117,14 +104,19 @@ def test_far_away_layers_are_badged_and_never_cut_the_bridge_away(window, qtbot,
     assert (np.abs(again - before).sum(axis=2) > CHANGED).mean() < 0.02, "the saved project reopens differently"
 
 
+def _bridge_pixels(win, qtbot, n, seed):
+    """The Dacang Bridge close up, and n pixels where one of its components is what is seen."""
+    win.hbim.fly_to_model("dacang_bridge", animate=False)
+    qtbot.wait(50)
+    layer = win.hbim.model_layer("dacang_bridge")
+    return layer, visible_element_pixels(win, win.scene.adapters[layer.id], n, seed=seed)
+
+
 def test_forty_clicks_on_the_bridge_select_the_component_clicked(window, qtbot):
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
     win = window
-    win.hbim.fly_to_model("dacang_bridge", animate=False)
-    qtbot.wait(50)
-    layer = win.hbim.model_layer("dacang_bridge")
-    targets = visible_element_pixels(win, win.scene.adapters[layer.id], 40, seed=9)
+    layer, targets = _bridge_pixels(win, qtbot, 40, seed=9)
     assert len(targets) == 40
     selected = 0
     for x, y, element in targets:
@@ -138,10 +130,7 @@ def test_ctrl_click_adds_components_and_hover_outlines_them(window, qtbot):
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
     win = window
-    win.hbim.fly_to_model("dacang_bridge", animate=False)
-    qtbot.wait(50)
-    layer = win.hbim.model_layer("dacang_bridge")
-    targets = visible_element_pixels(win, win.scene.adapters[layer.id], 12, seed=3)
+    layer, targets = _bridge_pixels(win, qtbot, 12, seed=3)
     first = targets[0]
     second = next(t for t in targets if t[2] != first[2])
     QTest.mouseClick(win.view, Qt.LeftButton, Qt.NoModifier, QPoint(first[0], first[1]))
