@@ -18,7 +18,10 @@ import numpy as np
 NEAR_MIN = 0.2          # metres: closer than this nothing in a city scene needs to be drawn
 DEPTH_RATIO = 1e4       # far/near a 24-bit depth buffer still resolves at city scale
 SOLID_KINDS = ("bim",)  # kinds whose geometry fills its box; others lie on or near the ground
-_TRIPLES = np.array(list(combinations(range(11), 3)))
+# plane triples that can meet in a point: never both faces of a box along one axis
+_TRIPLES = np.array([t for t in combinations(range(11), 3)
+                     if not any({5 + 2 * a, 6 + 2 * a} <= set(t) for a in range(3))])
+_CORNERS = np.array([[i, 2 + j, 4 + k] for i in (0, 1) for j in (0, 1) for k in (0, 1)])
 
 
 def _half_spaces(camera, aspect: float, boxes: np.ndarray):
@@ -51,6 +54,22 @@ def depth_ranges(camera, aspect: float, boxes: np.ndarray) -> np.ndarray:
     if not len(boxes):
         return out
     normals, offsets, eye, ahead = _half_spaces(camera, aspect, boxes)
+    corners = boxes[:, _CORNERS]                                   # (N,8,3)
+    side = corners @ normals[0, :5].T + offsets[0, :5]             # (N,8,5)
+    outside = (side < 0).all(axis=1).any(axis=1)                   # all corners beyond one plane
+    inside = (side >= 0).all(axis=(1, 2))                          # wholly in view: corners decide
+    dist = (corners - eye) @ ahead
+    out[inside, 0] = dist[inside].min(axis=1)
+    out[inside, 1] = dist[inside].max(axis=1)
+    straddle = ~outside & ~inside
+    if straddle.any():
+        out[straddle] = _frustum_part(normals[straddle], offsets[straddle], eye, ahead)
+    return out
+
+
+def _frustum_part(normals, offsets, eye, ahead) -> np.ndarray:
+    """Depth range of frustum ∩ box: the extreme vertices of the polytope (all plane triples)."""
+    out = np.full((len(normals), 2), np.nan)
     m = normals[:, _TRIPLES]                       # (N,T,3,3)
     rhs = -offsets[:, _TRIPLES]                    # (N,T,3)
     det = np.linalg.det(m)
@@ -59,10 +78,10 @@ def depth_ranges(camera, aspect: float, boxes: np.ndarray) -> np.ndarray:
     vertices = np.linalg.solve(m, rhs[..., None])[..., 0]  # (N,T,3)
     slack = np.einsum("ntk,npk->ntp", vertices, normals) + offsets[:, None, :]
     scale = 1e-6 * (1.0 + np.abs(vertices).max(axis=2, keepdims=True))
-    inside = ok & (slack >= -scale).all(axis=2)
+    feasible = ok & (slack >= -scale).all(axis=2)
     dist = (vertices - eye) @ ahead
-    near = np.where(inside, dist, np.inf).min(axis=1)
-    far = np.where(inside, dist, -np.inf).max(axis=1)
+    near = np.where(feasible, dist, np.inf).min(axis=1)
+    far = np.where(feasible, dist, -np.inf).max(axis=1)
     hit = np.isfinite(near)
     out[hit, 0] = np.maximum(near[hit], 0.0)
     out[hit, 1] = far[hit]
@@ -100,6 +119,7 @@ class ClippingFit:
     def __init__(self, scene):
         self.scene = scene
         self._busy = False
+        self._last = (None, None)  # (what the planes were fitted to, the planes): feed redraws reuse them
         scene.renderer.AddObserver("StartEvent", self.fit)
         scene.renderer.AddObserver("ResetCameraClippingRangeEvent", self.fit)
 
@@ -126,9 +146,13 @@ class ClippingFit:
                 boxes.append(b)
                 solid.append(adapter.layer.kind in SOLID_KINDS)
                 distant.append(bool(adapter.layer.meta.get("outside_area")))
-        eye = self.scene.project.from_scene(np.array([camera.GetPosition()]))[0]
-        clearance = float(eye[2] - self.scene.height_at([eye[0]], [eye[1]])[0])
-        fitted = clipping_range(camera, renderer.GetTiledAspectRatio(), np.array(boxes).reshape(-1, 6),
-                                solid, clearance, distant)
-        if fitted is not None:
-            camera.SetClippingRange(*fitted)
+        aspect = renderer.GetTiledAspectRatio()
+        key = (camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp(), camera.GetViewAngle(),
+               aspect, tuple(map(tuple, boxes)), tuple(solid), tuple(distant))
+        if key != self._last[0]:
+            eye = self.scene.project.from_scene(np.array([camera.GetPosition()]))[0]
+            clearance = float(eye[2] - self.scene.height_at([eye[0]], [eye[1]])[0])
+            self._last = (key, clipping_range(camera, aspect, np.array(boxes).reshape(-1, 6),
+                                              solid, clearance, distant))
+        if self._last[1] is not None and camera.GetClippingRange() != self._last[1]:
+            camera.SetClippingRange(*self._last[1])
