@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 100)
         self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.loader.cancel_all)
-        self.statusBar().addPermanentWidget(self.cursor_label, 1)
+        self.statusBar().addWidget(self.cursor_label, 1)  # a normal widget: messages show over it, not behind
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self._set_busy(False)

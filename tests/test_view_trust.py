@@ -26,6 +26,14 @@ def window(qtbot, monkeypatch):
     win.close()
 
 
+def _dark_pixels(widget) -> int:
+    """Text-dark pixels in the left half of a widget as it is drawn."""
+    from PySide6.QtGui import QImage
+    image = widget.grab().toImage().convertToFormat(QImage.Format_Grayscale8)
+    rows = np.array(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return int((rows[:, :image.width() // 2] < 100).sum())
+
+
 def _shared_files(shared_data):
     return sorted(p for p in shared_data.rglob("*") if p.is_file() and p.suffix.lower() != ".md")
 
@@ -81,7 +89,8 @@ def test_far_away_layers_are_badged_and_never_cut_the_bridge_away(window, qtbot,
     assert {lyr.name for lyr in far} == {"webifc_AC20-FZK-Haus", "rasterio_RGB.byte"}
     win.hbim.fly_to_model("dacang_bridge", animate=False)  # the bridge bookmark again, as in the issue
     qtbot.wait(50)
-    assert "rasterio_RGB.byte" in win.statusBar().currentMessage()  # the last far layer is announced
+    assert "rasterio_RGB.byte" in win.statusBar().currentMessage()  # the last far layer is announced …
+    assert _dark_pixels(win.statusBar()) > 300  # … where it can be read, not behind the cursor read-out
     for layer in far:
         assert not win.tree.item_for(layer.id).icon(0).isNull()  # the badge in the layer tree
     bridge = win.hbim.model_layer("dacang_bridge")

@@ -40,7 +40,7 @@ class Scene:
         self.overlays = MapOverlays(self)
         self.labels = SceneLabels(self.renderer)
         self.highlight = Highlight(self)
-        self.hover = Highlight(self, HOVER_COLOUR, 2.0, hover=True)
+        self.hover = Highlight(self, HOVER_COLOUR, 3.0, hover=True)
         self.clipping = ClippingFit(self)  # near/far from what is in view, before every frame
         for layer in layers:
             self._add(layer)
