@@ -11,6 +11,7 @@ range is too wide for the depth buffer, the far plane gives way, never the near 
 """
 from __future__ import annotations
 
+import math
 from itertools import combinations
 
 import numpy as np
@@ -141,11 +142,12 @@ class ClippingFit:
         for adapter in self.scene.adapters.values():
             for prop in adapter.props:
                 b = prop.GetBounds() if prop.GetVisibility() else None
-                if b is None or b[0] > b[1] or not np.isfinite(b).all():
-                    continue
-                boxes.append(b)
-                solid.append(adapter.layer.kind in SOLID_KINDS)
-                distant.append(bool(adapter.layer.meta.get("outside_area")))
+                if b is not None:
+                    boxes.append(b)
+                    solid.append(adapter.layer.kind in SOLID_KINDS)
+                    distant.append(bool(adapter.layer.meta.get("outside_area")))
+        valid = [b[0] <= b[1] and math.isfinite(sum(b)) for b in boxes]  # empty props report (1, -1, …)
+        boxes, solid, distant = ([x for x, ok in zip(v, valid) if ok] for v in (boxes, solid, distant))
         aspect = renderer.GetTiledAspectRatio()
         key = (camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp(), camera.GetViewAngle(),
                aspect, tuple(map(tuple, boxes)), tuple(solid), tuple(distant))
