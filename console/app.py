@@ -57,7 +57,9 @@ class MainWindow(QMainWindow):
         # bring the attribute tab forward for everything but BIM components (their panel has its own)
         self.view.picked.connect(lambda layer, _: layer is not None and layer.kind != "bim"
                                  and self.inspector_dock.raise_())
-        self.view.hit.connect(lambda hit: self.scene.highlight.show(hit and hit.layer, hit and hit.feature))
+        self.view.hit.connect(lambda hit: self.scene.highlight.show(hit and hit.layer, hit and hit.feature,
+                                                                    add=bool(hit and hit.add)))
+        self.view.hovered.connect(lambda hit: self.scene.hover.show(hit and hit.layer, hit and hit.feature))
         self.view.cursor_moved.connect(self._show_cursor)
         self.tree.zoom_requested.connect(self.zoom_to_layer)
         self.tree.remove_requested.connect(self.remove_layer)
@@ -123,7 +125,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 100)
         self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.loader.cancel_all)
-        self.statusBar().addPermanentWidget(self.cursor_label, 1)
+        self.statusBar().addWidget(self.cursor_label, 1)  # a normal widget: messages show over it, not behind
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self._set_busy(False)
@@ -224,6 +226,11 @@ class MainWindow(QMainWindow):
             self.project.bookmarks = {**found, **rest}
             self._fill_bookmarks()
         self.statusBar().showMessage(tr("status.loaded", name=", ".join(i18n.layer_name(x) for x in layers)), 4000)
+        far = [i18n.layer_name(x) for x in layers if x.meta.get("outside_area")]
+        if far:  # loaded and listed, but the camera stays on the project area (console/scene/clipping.py)
+            message = tr("status.outside_area", name=", ".join(far), crs=self.project.crs.crs)
+            log.warning("%s", message)
+            self.statusBar().showMessage(message, 15000)
 
     def _progress(self, fraction, message):
         self.progress.setValue(int(fraction * 100))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import vtkmodules.qt
 
 vtkmodules.qt.PyQtImpl = "PySide6"
-from PySide6.QtCore import QTimer, Signal  # noqa: E402
+from PySide6.QtCore import Qt, QTimer, Signal  # noqa: E402
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor  # noqa: E402
 
 from console.scene.camera import view_ray  # noqa: E402
@@ -14,11 +14,13 @@ from console.vtk_imports import vtkInteractorStyleTrackballCamera  # noqa: E402
 RENDER_INTERVAL_MS = 16
 BUSY_RENDER_INTERVAL_MS = 250  # while layers stream in, show progress without re-rendering per layer
 CLICK_SLOP_PX = 4
+HOVER_MS = 80  # pick under a resting mouse at most this often (a pick costs ~10 ms)
 
 
 class View3D(QVTKRenderWindowInteractor):
     picked = Signal(object, object)      # layer, attributes dict (None, None when nothing)
     hit = Signal(object)                 # the full Hit (layer, feature index, position) or None
+    hovered = Signal(object)             # the Hit under the resting mouse, or None
     cursor_moved = Signal(float, float, float)  # project-CRS x, y, z
 
     def __init__(self, scene, parent=None):
@@ -36,6 +38,11 @@ class View3D(QVTKRenderWindowInteractor):
         self.SetInteractorStyle(style)
         self._press = None
         self.is_busy = None
+        self._hover_at = None
+        self._hover = QTimer(self)
+        self._hover.setSingleShot(True)
+        self._hover.setInterval(HOVER_MS)
+        self._hover.timeout.connect(self._pick_hover)
 
     def frame_image(self):
         """The current frame as a QImage in widget (logical pixel) size."""
@@ -58,6 +65,7 @@ class View3D(QVTKRenderWindowInteractor):
         """Stop rendering before the GL window goes: a queued render after Finalize() crashes."""
         self._closed = True
         self._timer.stop()
+        self._hover.stop()
         self.scene.set_render_callback(None)
         self.Finalize()
 
@@ -77,15 +85,30 @@ class View3D(QVTKRenderWindowInteractor):
         super().mousePressEvent(ev)
 
     def mouseReleaseEvent(self, ev):
-        super().mouseReleaseEvent(ev)
         pos = ev.position().toPoint()
-        if self._press is not None and (pos - self._press).manhattanLength() <= CLICK_SLOP_PX:
-            self.pick_at(pos.x(), pos.y())
+        click = self._press is not None and (pos - self._press).manhattanLength() <= CLICK_SLOP_PX
         self._press = None
+        if not click:
+            super().mouseReleaseEvent(ev)
+            return
+        self.pick_at(pos.x(), pos.y(), add=bool(ev.modifiers() & Qt.ControlModifier))
+        # The interactor style ends its (unmoved) rotation with a full render of its own; the one
+        # render scheduler draws the selection instead, without making the click wait for a frame.
+        interactor = self.window.GetInteractor()
+        interactor.EnableRenderOff()
+        try:
+            super().mouseReleaseEvent(ev)
+        finally:
+            interactor.EnableRenderOn()
+        self.request_render()
 
     def mouseMoveEvent(self, ev):
         super().mouseMoveEvent(ev)
         p = ev.position()
+        if ev.buttons() == Qt.NoButton:  # not while dragging the camera
+            self._hover_at = (p.x(), p.y())
+            if not self._hover.isActive():
+                self._hover.start()
         xyz = self.ground_at(p.x(), p.y())
         if xyz is not None:
             self.cursor_moved.emit(*xyz)
@@ -94,9 +117,25 @@ class View3D(QVTKRenderWindowInteractor):
         ratio = self.devicePixelRatioF()
         return x * ratio, (self.height() - y) * ratio
 
-    def pick_at(self, x, y):
+    def leaveEvent(self, ev):
+        self._hover_at = None
+        self.hovered.emit(None)
+        super().leaveEvent(ev)
+
+    def _pick_hover(self):
+        if self._hover_at is None or getattr(self, "_closed", False):
+            return
+        self.hovered.emit(pick(self.scene, *self._display_xy(*self._hover_at)))
+
+    def pick_at(self, x, y, add: bool = False):
+        """Select what is under widget position (x, y); ``add`` (Ctrl) adds to the selection,
+        and a Ctrl+click on nothing keeps it."""
         dx, dy = self._display_xy(x, y)
         hit = pick(self.scene, dx, dy)
+        if add:
+            if hit is None:
+                return
+            hit.add = True
         self.hit.emit(hit)
         if hit is None:
             self.picked.emit(None, None)

@@ -8,7 +8,7 @@ import vtkmodules.vtkRenderingFreeType  # text rendering
 import vtkmodules.vtkRenderingOpenGL2  # the OpenGL backend (EGL offscreen, GLX under X)
 from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
 from vtkmodules.vtkCommonCore import (
-    reference, vtkCommand, vtkIdList, vtkLogger, vtkLookupTable, vtkPoints, vtkStringArray,
+    reference, vtkCommand, vtkFloatArray, vtkIdList, vtkLogger, vtkLookupTable, vtkPoints, vtkStringArray,
     vtkUnsignedCharArray, vtkVariant,
 )
 from vtkmodules.vtkCommonDataModel import (

@@ -79,6 +79,20 @@ def transform_xy(x, y, src: str, dst: str, z=None):
     return out if z is None else (out[0], out[1], np.asarray(z, dtype=float))
 
 
+def area_of_use(crs: str):
+    """(west, south, east, north) in degrees where a CRS is meant to be used, or None (PROJ strings)."""
+    try:
+        area = CRS.from_user_input(crs).area_of_use
+    except (CRSError, TypeError):
+        return None
+    return None if area is None else (area.west, area.south, area.east, area.north)
+
+
+def area_text(crs: str) -> str:
+    west, south, east, north = area_of_use(crs)
+    return f"the area of use of {crs} ({west}..{east}°E, {south}..{north}°N)"
+
+
 @dataclass
 class ProjectCRS:
     """The CRS every layer is reprojected into, plus the scene's local origin."""
@@ -104,6 +118,21 @@ class ProjectCRS:
 
     def to_wgs84(self, x, y):
         return transform_xy(x, y, self.crs, WGS84)
+
+    def outside_area(self, bounds) -> str | None:
+        """Why a layer with these project-CRS bounds lies wholly outside this CRS's area of use
+        (its coordinates are distorted there, and often far from the project), or None when it overlaps it."""
+        area = area_of_use(self.crs)
+        if area is None or any(not np.isfinite(v) for v in bounds):
+            return None
+        xs, ys = np.meshgrid(np.linspace(bounds[0], bounds[3], 5), np.linspace(bounds[1], bounds[4], 5))
+        lon, lat = self.to_wgs84(xs.ravel(), ys.ravel())
+        west, south, east, north = area
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        if ok.any() and (lon[ok].max() >= west and lon[ok].min() <= east
+                         and lat[ok].max() >= south and lat[ok].min() <= north):
+            return None
+        return f"the layer lies outside {area_text(self.crs)}; its coordinates are distorted there"
 
     def to_scene(self, xyz: np.ndarray) -> np.ndarray:
         """Project-CRS (N,3) float64 → float32 scene coordinates about the origin."""

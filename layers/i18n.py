@@ -79,6 +79,9 @@ STRINGS = {
     "status.ready": ("就绪", "Ready"),
     "status.loading": ("正在加载 {name}…", "Loading {name}…"),
     "status.loaded": ("已加载 {name}", "Loaded {name}"),
+    "status.outside_area": ("注意：{name} 位于项目坐标系 {crs} 的适用范围之外（坐标在该处有变形，视图不随之移动）",
+                            "Note: {name} lies outside the area of use of the project CRS {crs} "
+                            "(its coordinates are distorted there; the view stays where it is)"),
     "status.cancelled": ("已取消加载 {name}", "Cancelled loading {name}"),
     "status.cancel": ("取消", "Cancel"),
     "status.cursor": ("WGS84 {lon:.6f}°E {lat:.6f}°N | {crs} X {x:.1f} Y {y:.1f} | 高程/Z {z:.1f} m",

@@ -35,6 +35,10 @@ class LayerKind:
     prefix: str = ""    # sources that are not files, e.g. "sensors:" …
     source: str = ""    # … built by fn(spec, project_crs, progress) -> [Layer]
     defaults: str = ""  # fn() -> [LayerSpec]: this kind's layers in the default scene
+    # Which hit a click selects when several are under it, lowest first: 0 BIM/HBIM component,
+    # 1 sensor, 2 building, 3 annotation, 4 vector, 5 terrain/imagery. GROUND_RANK and above are
+    # draped on the ground and never shadow a 3D object standing over them (console/scene/picking.py).
+    pick_rank: int = 4
 
     def model_class(self):
         return resolve(self.model)
@@ -50,6 +54,9 @@ class LayerKind:
 
 
 KINDS: dict[str, LayerKind] = {}
+
+
+GROUND_RANK = 4
 
 
 def register(kind: LayerKind) -> LayerKind:
@@ -92,19 +99,21 @@ def panels() -> list[str]:
 
 for _kind in (
     LayerKind("terrain", "layers.data:RasterData", "console.scene.terrain:TerrainAdapter",
-              style="layers.styles:TerrainStyle"),
+              style="layers.styles:TerrainStyle", pick_rank=5),
     LayerKind("imagery", "layers.data:RasterData", "console.scene.imagery:ImageryAdapter",
-              style="layers.styles:ImageryStyle"),
+              style="layers.styles:ImageryStyle", pick_rank=5),
     LayerKind("vector", "layers.data:VectorData", "console.scene.vector:VectorAdapter",
               style="layers.styles:VectorStyle"),
     LayerKind("bim", "layers.ifc.reader:IfcModel", "console.scene.bim:BimAdapter", style="layers.styles:BimStyle",
               view="layers.bim.view:BimView", panel="console.panels.hbim:install",
-              defaults="layers.bim.heritage:default_specs"),
+              defaults="layers.bim.heritage:default_specs", pick_rank=0),
     LayerKind("sensors", "layers.sensors.model:SensorModel", "console.scene.sensors:SensorAdapter",
               style="layers.styles:SensorStyle", view="layers.sensors.view:SensorView", panel="console.panels.sensors:install", prefix="sensors:",
-              source="layers.sensors.source:build_layers", defaults="layers.sensors.source:default_specs"),
+              source="layers.sensors.source:build_layers", defaults="layers.sensors.source:default_specs",
+              pick_rank=1),
     LayerKind("annotations", "layers.annotations:AnnotationSet", "console.scene.annotations:AnnotationAdapter",
-              style="layers.styles:AnnotationStyle", view="layers.annotations:AnnotationView", panel="console.panels.annotations:install",
-              prefix="annotations:", source="layers.annotations:source_layers"),
+              style="layers.styles:AnnotationStyle", view="layers.annotations:AnnotationView",
+              panel="console.panels.annotations:install", prefix="annotations:",
+              source="layers.annotations:source_layers", pick_rank=3),
 ):
     register(_kind)

@@ -31,9 +31,15 @@ def default_specs() -> list[LayerSpec]:
     return embedded_specs() + layer_kinds.default_specs()
 
 
-def prepare(layer: Layer) -> Layer:
+def prepare(layer: Layer, project_crs=None) -> Layer:
     """Work done off the GUI thread so adding the layer to the scene is quick."""
     layer_kinds.check(layer)
+    far = project_crs.outside_area(layer.bounds) if project_crs is not None else None
+    if far:  # the window badges it and the clipping planes never follow it (console/scene/clipping.py)
+        layer.meta["outside_area"] = True
+        warnings = layer.meta.setdefault("warnings", [])
+        if not any("area of use" in w for w in warnings):  # an IFC origin already says so
+            warnings.append(far)
     if layer.kind == "vector":
         layer.data.tessellation()
     return layer
@@ -48,7 +54,7 @@ def load_spec(spec: LayerSpec, project_crs, progress: Progress = NULL_PROGRESS) 
         role = spec.role if spec.role in ("terrain", "imagery") else None
         options = ReadOptions(assume_crs=spec.assume_crs, role=role, placement=spec.placement)
         layers = read_path(spec.resolve(), project_crs, options, progress)
-    return [prepare(lyr) for lyr in spec.apply(layers)]
+    return [prepare(lyr, project_crs) for lyr in spec.apply(layers)]
 
 
 def file_spec(path, assume_crs: str | None = None, role: str | None = None) -> LayerSpec:

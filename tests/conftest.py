@@ -76,6 +76,25 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000):
+    """The window as a user opens it on ``view``: every default layer loaded, and on."""
+    from layers import i18n
+    from console.app import MainWindow
+    from layers.loading import default_specs
+    i18n.set_language("zh")
+    win = MainWindow(start_view=view)
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    win.load_specs(default_specs())
+    qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
+                    and any(lyr.kind == "sensors" for lyr in win.project.layers)
+                    and not win.loader.busy(), timeout=timeout)
+    assert all(lyr.visible for lyr in win.project.layers)  # every default layer on, as a user has it
+    qtbot.wait(100)
+    return win
+
+
 @pytest.fixture
 def shared_ifc(tmp_path):
     """Copy one shared IFC file into tmp (the IFC tests may write caches or records beside it)."""

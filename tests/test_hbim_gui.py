@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
-from tests.conftest import has_display
+from tests.conftest import has_display, open_default_window
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]
@@ -18,21 +18,7 @@ STEMS = ("dacang_bridge", "xilin_pagoda", "du_mansion", "xu_pawnshop", "guanding
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("SONGJIANG_HBIM_DB", str(tmp_path / "hbim.sqlite"))  # never the user's store
-    from layers import i18n
-    from console.app import MainWindow
-    from layers.loading import default_specs
-    i18n.set_language("zh")
-    win = MainWindow(start_view="old-town")
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    win.load_specs(default_specs())
-    qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
-                    and not win.loader.busy(), timeout=60000)
-    for lyr in win.project.layers:  # only ground and models between the camera and a component
-        if lyr.kind not in ("bim", "terrain", "imagery"):
-            lyr.visible = False
-    qtbot.wait(50)
+    win = open_default_window(qtbot)
     yield win
     win.close()
 

@@ -54,14 +54,35 @@ def test_embedded_layers_keep_their_intended_order(window):
     assert [lyr.name for lyr in window.project.layers] == wanted
 
 
+def _drawn(lyr, fills=True):
+    """What a vector layer draws: its polygons where the fill shows (and ``fills``), else their outlines."""
+    from layers.styles import VectorStyle
+    geoms = [g for g in lyr.data.geometries if g is not None]
+    filled = fills and VectorStyle.of(lyr.style).fill_opacity * lyr.opacity > 0
+    return geoms if filled else [shapely.boundary(g) if g.geom_type.endswith("Polygon") else g for g in geoms]
+
+
+def _clear_of(win, layer, area, margin=250.0):
+    """Project-CRS points (a 60 m grid over ``area``) where nothing another vector layer draws lies
+    within ``margin`` metres: a click there can only meet ``layer`` (or, with None, the ground).
+    Fills of layers below ``layer`` are drawn under its fill; their outlines, lines and points over it."""
+    import numpy as np
+    vectors = [lyr for lyr in win.project.layers if lyr.kind == "vector"]
+    below = vectors[:vectors.index(layer)] if layer is not None else []
+    others = [g for lyr in vectors if lyr is not layer for g in _drawn(lyr, fills=lyr not in below)]
+    shadow = shapely.buffer(shapely.union_all(others), margin)
+    xmin, ymin, xmax, ymax = area.bounds
+    xs, ys = np.meshgrid(np.arange(xmin, xmax, 60.0), np.arange(ymin, ymax, 60.0))
+    return [p for p in shapely.points(xs.ravel(), ys.ravel()) if area.contains(p) and not shadow.contains(p)]
+
+
 def test_clicking_a_district_shows_its_chinese_attributes(window, qtbot):
     districts = next(lyr for lyr in window.project.layers if lyr.source.endswith("districts.geojson"))
-    for lyr in window.project.layers:  # nothing drawn above the district fill at the click
-        if lyr is not districts and lyr.kind == "vector":
-            lyr.visible = False
+    assert all(lyr.visible for lyr in window.project.layers)  # every layer on: the click finds the fill
     i = districts.data.columns["id"].index("old-town")
-    px, py = shapely.get_coordinates(shapely.point_on_surface(districts.data.geometries[i]))[0]
-    lon, lat = window.project.crs.to_wgs84(px, py)
+    spots = _clear_of(window, districts, districts.data.geometries[i])
+    assert spots, "no spot of the old-town district clear of roads, water and heritage sites"
+    lon, lat = window.project.crs.to_wgs84(spots[len(spots) // 2].x, spots[len(spots) // 2].y)
     qtbot.wait(50)
     x, y = _screen_pos(window, float(lon), float(lat))
     window.view.pick_at(x, y)
@@ -74,11 +95,15 @@ def test_clicking_a_district_shows_its_chinese_attributes(window, qtbot):
 
 def test_clicking_where_no_feature_is_clears_the_inspector(window, qtbot):
     window.inspector.show_feature(window.project.layers[0], {"a": 1})
-    for lyr in window.project.layers:
-        if lyr.kind == "vector":
-            lyr.visible = False
+    window.fly_to("new-city", animate=False)
     qtbot.wait(50)
-    window.view.pick_at(window.view.width() / 2, window.view.height() / 2)  # ground only
+    assert all(lyr.visible for lyr in window.project.layers)
+    seen = shapely.box(*window.view.ground_at(0.3 * window.view.width(), 0.9 * window.view.height())[:2],
+                       *window.view.ground_at(0.7 * window.view.width(), 0.3 * window.view.height())[:2])
+    spots = _clear_of(window, None, seen)
+    assert spots, "no ground in view clear of every drawn feature"
+    lon, lat = window.project.crs.to_wgs84(spots[0].x, spots[0].y)
+    window.view.pick_at(*_screen_pos(window, float(lon), float(lat)))  # ground only
     assert window.inspector.layer is None
     assert window.scene.highlight.current is None
 

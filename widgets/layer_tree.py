@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QMenu, QSlider, QTreeWidget, QTreeWidgetItem,
+    QAbstractItemView, QHBoxLayout, QLabel, QMenu, QSlider, QStyle, QTreeWidget, QTreeWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -93,7 +93,9 @@ class LayerTree(QWidget):
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable | Qt.ItemIsDragEnabled)
             item.setFlags(item.flags() & ~Qt.ItemIsDropEnabled)
             item.setCheckState(0, Qt.Checked if layer.visible else Qt.Unchecked)
-            item.setToolTip(0, f"{layer.source}\n{layer.source_crs}")
+            item.setToolTip(0, "\n".join([layer.source, layer.source_crs, *layer.meta.get("warnings", [])]))
+            if layer.meta.get("outside_area"):  # the badge: far from the project area, maybe off screen
+                item.setIcon(0, self.style().standardIcon(QStyle.SP_MessageBoxWarning))
             self.tree.addTopLevelItem(item)
             if layer.id == current:
                 self.tree.setCurrentItem(item)

@@ -142,14 +142,18 @@ class HbimPanel(QObject):
 
     def on_hit(self, hit):
         if hit is not None and hit.layer.kind == "bim":
-            self.select(hit.layer, hit.feature)
-        else:
+            self.select(hit.layer, hit.feature, add=hit.add)
+        elif hit is None or not hit.add:  # Ctrl+click on something else keeps the components
             self.select(None, None)
 
-    def select(self, layer, index):
+    def select(self, layer, index, add: bool = False):
+        """Select one component (None: none); ``add`` toggles it in the selection (Ctrl+click)."""
         guid = layer.data.elements[index]["guid"] if layer is not None else None
         for lyr in self.bim_layers():
-            lyr.view.select(guid if lyr is layer else None)
+            if not add:
+                lyr.view.select(guid if lyr is layer else None)
+            elif lyr is layer:
+                lyr.view.select(guid, add=True)
         self.inspector.show_element(layer, index)
         if layer is not None:
             self.dock.show()

@@ -38,6 +38,11 @@ class LayerAdapter:
     def terrain_changed(self):
         """The ground under this layer moved (terrain added, removed, hidden or re-exaggerated)."""
 
+    def pick_tiers(self) -> list[list]:
+        """This layer's props from the one drawn on top to the one drawn under (draped layers draw
+        points over lines over fills, whatever their height): picking tries them in this order."""
+        return [self.props]
+
     def pick_feature(self, prop, cell_id: int):
         """Map a picked (prop, cell) to a feature index of this layer, or None."""
         return None

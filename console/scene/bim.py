@@ -150,22 +150,25 @@ class BimAdapter(LayerAdapter):
         self._fill_mark()
 
     def _fill_mark(self):
-        """The selected element's outline (feature edges), drawn over the surfaces."""
-        pd = vtkPolyData()
-        i = self.view.selected_index()
-        if i is not None and self.state[i] != HIDDEN:
-            edges = vtkFeatureEdges()
-            edges.SetInputData(self._subset(self.layer.data.triangle_element == i))
-            edges.SetFeatureAngle(25.0)
-            edges.BoundaryEdgesOn()
-            edges.FeatureEdgesOn()
-            edges.ManifoldEdgesOff()
-            edges.NonManifoldEdgesOff()
-            edges.ColoringOff()
-            edges.Update()
-            pd = edges.GetOutput()
-        self.mark.GetMapper().SetInputData(pd)
+        """The selected elements' outlines (feature edges), drawn over the surfaces."""
+        shown = [i for i in self.view.selected_indices() if self.state[i] != HIDDEN]
+        self.mark.GetMapper().SetInputData(self.outline(shown))
         self.mark.GetMapper().ScalarVisibilityOff()
+
+    def outline(self, indices) -> vtkPolyData:
+        """Feature edges of these elements (the selection mark, the hover highlight)."""
+        if not len(indices):
+            return vtkPolyData()
+        edges = vtkFeatureEdges()
+        edges.SetInputData(self._subset(np.isin(self.layer.data.triangle_element, list(indices))))
+        edges.SetFeatureAngle(25.0)
+        edges.BoundaryEdgesOn()
+        edges.FeatureEdgesOn()
+        edges.ManifoldEdgesOff()
+        edges.NonManifoldEdgesOff()
+        edges.ColoringOff()
+        edges.Update()
+        return edges.GetOutput()
 
     # following the view state ----------------------------------------------------
     def _on_view(self, what: str):

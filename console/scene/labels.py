@@ -65,4 +65,17 @@ class SceneLabels:
         xyz = np.concatenate([p[0] for p in parts])
         texts = [t for p in parts for t in p[1]]
         priority = np.concatenate([np.full(len(p[1]), p[2]) for p in parts])
-        self.set_labels(xyz, texts, priority)
+        keep = _first_of_each(texts, priority)
+        self.set_labels(xyz[keep], [texts[i] for i in keep], priority[keep])
+
+
+def _first_of_each(texts: list[str], priority: np.ndarray) -> np.ndarray:
+    """One label per name (a river drawn as several features is named once): the highest-priority
+    occurrence, the first one among equals; indices in their original order."""
+    seen: set[str] = set()
+    keep = []
+    for i in np.lexsort((np.arange(len(texts)), -np.asarray(priority))):
+        if texts[i] not in seen:
+            seen.add(texts[i])
+            keep.append(int(i))
+    return np.array(sorted(keep), dtype=np.int64)

@@ -10,7 +10,8 @@ import logging
 
 import numpy as np
 
-from console.scene.highlight import Highlight
+from console.scene.clipping import ClippingFit
+from console.scene.highlight import HOVER_COLOUR, Highlight
 from console.scene.labels import SceneLabels
 from console.scene.overlays import MapOverlays
 from console.vtk_imports import vtkRenderer
@@ -39,6 +40,8 @@ class Scene:
         self.overlays = MapOverlays(self)
         self.labels = SceneLabels(self.renderer)
         self.highlight = Highlight(self)
+        self.hover = Highlight(self, HOVER_COLOUR, 3.0, hover=True)
+        self.clipping = ClippingFit(self)  # near/far from what is in view, before every frame
         for layer in layers:
             self._add(layer)
         layers.events.inserted.connect(lambda i, layer: self._add(layer))
@@ -124,8 +127,8 @@ class Scene:
         adapter = self.adapters.pop(layer.id, None)
         if adapter is None:
             return
-        if self.highlight.current and self.highlight.current[0] == layer.id:
-            self.highlight.clear()
+        self.highlight.forget(layer.id)
+        self.hover.forget(layer.id)
         for prop in adapter.props:
             self.renderer.RemoveViewProp(prop)
         adapter.close()

@@ -1,12 +1,13 @@
 """Exact picking among 200k drawn points.
 
 vtkCellPicker on vertex cells misses most clicks (performance-notes.md: 2/10).
-Here: a vtkStaticPointLocator over the drawn points (built lazily, ~22 ms, again
-only after a filter or re-drape), one ray query per click (~30 µs) with a world
-tolerance of a few pixels at the focal distance, the answer checked on screen;
-if the ray misses (points far behind the focal point subtend fewer metres per
-pixel than the tolerance assumes), every drawn point is projected with numpy
-(~15 ms, still exact).
+Here the click's view ray is clipped to the height band the points occupy; its
+ground track, widened by the pick tolerance in metres at the far end (metres per
+pixel grow with distance), selects the cells of a 2D grid over the points (built
+lazily, again after a filter or re-drape); only those candidates are projected
+and the nearest on screen, then front-most, wins. A click away from any sensor
+costs a few hundred candidates, not a projection of all 200k points (~90 ms in
+the busy window).
 """
 from __future__ import annotations
 
@@ -16,9 +17,7 @@ import numpy as np
 
 from console.scene.camera import view_ray
 
-from console.vtk_imports import (
-    numpy_to_vtk, reference, vtkIdList, vtkPoints, vtkPolyData, vtkStaticPointLocator,
-)
+CELL_M = 100.0  # grid cell: ~ a few pixels at district scale, a few hundred points in dense areas
 
 
 def project(renderer, xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -40,50 +39,55 @@ class PointPicker:
     def __init__(self, xyz_view: np.ndarray):
         self.xyz = xyz_view          # the drawn points (float32 view of the vtkPoints)
         self.ids = np.arange(len(xyz_view))
-        self._locator = None
-        self._pd = None
+        self._grid = None
 
     def set_candidates(self, ids: np.ndarray):
         self.ids = np.asarray(ids)
         self.invalidate()
 
     def invalidate(self):
-        self._locator = None
+        self._grid = None
 
     def _build(self):
-        pts = vtkPoints()
-        pts.SetData(numpy_to_vtk(np.ascontiguousarray(self.xyz[self.ids], np.float32), deep=True))
-        self._pd = vtkPolyData()
-        self._pd.SetPoints(pts)
-        loc = vtkStaticPointLocator()
-        loc.SetDataSet(self._pd)
-        loc.BuildLocator()
-        self._locator = loc
+        xyz = np.asarray(self.xyz[self.ids], np.float64)
+        lo = xyz[:, :2].min(axis=0)
+        cols = int((xyz[:, 0].max() - lo[0]) // CELL_M) + 1
+        cell = ((xyz[:, 1] - lo[1]) // CELL_M).astype(np.int64) * cols + ((xyz[:, 0] - lo[0]) // CELL_M).astype(np.int64)
+        order = np.argsort(cell, kind="stable")
+        rows = int((xyz[:, 1].max() - lo[1]) // CELL_M) + 1
+        self._grid = (lo, cols, rows, cell[order], order, float(xyz[:, 2].min()), float(xyz[:, 2].max()))
+
+    def _near_track(self, p0: np.ndarray, p1: np.ndarray, radius: float) -> np.ndarray:
+        """Positions (into self.ids) of points in grid cells within ``radius`` of the segment's box."""
+        lo, cols, rows, keys, order, _, _ = self._grid
+        c0, r0 = np.floor((np.minimum(p0[:2], p1[:2]) - radius - lo) / CELL_M).astype(int)
+        c1, r1 = np.floor((np.maximum(p0[:2], p1[:2]) + radius - lo) / CELL_M).astype(int)
+        c0, c1 = max(c0, 0), min(c1, cols - 1)
+        row = np.arange(max(r0, 0), min(r1, rows - 1) + 1)
+        if c0 > c1 or not len(row):
+            return np.zeros(0, np.int64)
+        start = np.searchsorted(keys, row * cols + c0, "left")
+        stop = np.searchsorted(keys, row * cols + c1, "right")
+        return np.concatenate([order[a:b] for a, b in zip(start, stop)] or [np.zeros(0, np.int64)])
 
     def pick(self, renderer, dx: float, dy: float, tol_px: float = 6.0) -> int | None:
         """Index of the drawn point under display pixel (dx, dy), or None."""
         if not len(self.ids):
             return None
-        if self._locator is None:
+        if self._grid is None:
             self._build()
         ends = view_ray(renderer, dx, dy)
         if ends is None:
             return None
-        ends = [e.tolist() for e in ends]
+        segment = _clip_to_band(*ends, self._grid[5], self._grid[6])
+        if segment is None:
+            return None
         cam = renderer.GetActiveCamera()
-        h = max(renderer.GetSize()[1], 1)
-        per_px = 2 * cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle() / 2)) / h
-        t, line_x, pt_x, pid = reference(0.0), [0.0] * 3, [0.0] * 3, reference(0)
-        tol = tol_px * per_px
-        if self._locator.IntersectWithLine(ends[0], ends[1], tol, t, line_x, pt_x, pid):
-            # the first point along the ray within tol; its neighbours may sit nearer the click
-            near = vtkIdList()
-            self._locator.FindPointsWithinRadius(2 * tol, line_x, near)
-            local = np.array([near.GetId(k) for k in range(near.GetNumberOfIds())] or [int(pid)])
-            hit = self._nearest(renderer, local, dx, dy, tol_px)
-            if hit is not None:
-                return hit
-        return self._nearest(renderer, np.arange(len(self.ids)), dx, dy, tol_px)
+        eye = np.array(cam.GetPosition())
+        far = max(np.linalg.norm(segment[0] - eye), np.linalg.norm(segment[1] - eye))
+        per_px = 2 * far * math.tan(math.radians(cam.GetViewAngle() / 2)) / max(renderer.GetSize()[1], 1)
+        local = self._near_track(*segment, (tol_px + 2) * per_px)
+        return self._nearest(renderer, local, dx, dy, tol_px) if len(local) else None
 
     def _nearest(self, renderer, local: np.ndarray, dx, dy, tol_px) -> int | None:
         """Among candidates (positions in self.ids): nearest on screen, then front-most."""
@@ -95,3 +99,15 @@ class PointPicker:
         cand = np.flatnonzero(ok)
         best = cand[np.lexsort((depth[cand], np.round(d[cand])))[0]]  # nearest pixel, then front-most
         return int(self.ids[local[best]])
+
+
+def _clip_to_band(a: np.ndarray, b: np.ndarray, zmin: float, zmax: float):
+    """The part of segment a→b between heights zmin and zmax (scene coordinates), or None."""
+    dz = b[2] - a[2]
+    if abs(dz) < 1e-9:
+        return (a, b) if zmin <= a[2] <= zmax else None
+    t0, t1 = sorted(((zmin - a[2]) / dz, (zmax - a[2]) / dz))
+    t0, t1 = max(t0, 0.0), min(t1, 1.0)
+    if t0 > t1:
+        return None
+    return a + t0 * (b - a), a + t1 * (b - a)

@@ -148,6 +148,9 @@ class VectorAdapter(LayerAdapter):
         if self.fill is not None:
             self.fill.SetVisibility(self._fill_shown())
 
+    def pick_tiers(self) -> list[list]:
+        return [[a] if a is not None else [] for a in (self.point, self.line, self.fill)]
+
     def pick_feature(self, prop, cell_id):
         if prop not in (self.fill, self.line, self.point) or cell_id < 0:
             return None

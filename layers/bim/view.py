@@ -27,6 +27,7 @@ class BimView:
         self.default = SOLID
         self.exceptions: dict[str, int] = {}
         self.selected: str | None = None
+        self.also: tuple[str, ...] = ()      # more components picked with Ctrl, besides ``selected``
         self.section: tuple | None = None   # plane (ox, oy, oz, nx, ny, nz), project CRS; keeps the +normal side
         self.colour_by = "none"
         self.grades: dict[str, dict] = {}   # mode → {GlobalId: grade}, from the record store (not saved)
@@ -50,6 +51,16 @@ class BimView:
             return self.model.index_of(self.selected)
         except KeyError:
             return None
+
+    def selected_indices(self) -> list[int]:
+        """Every selected element (the main one first), skipping GlobalIds the model lacks."""
+        out = []
+        for guid in ([self.selected] if self.selected else []) + list(self.also):
+            try:
+                out.append(self.model.index_of(guid))
+            except (KeyError, AttributeError):
+                continue
+        return out
 
     def grade_of(self) -> dict:
         return self.grades.get(self.colour_by, {})
@@ -77,9 +88,17 @@ class BimView:
         elif how == "hide" and guid:
             self.set_visibility(self.default, {**self.exceptions, guid: HIDDEN})
 
-    def select(self, guid: str | None):
-        if guid != self.selected:
-            self.selected = guid
+    def select(self, guid: str | None, add: bool = False):
+        """Select one component; with ``add`` (Ctrl+click) toggle it in the selection instead."""
+        selected, also = guid, ()
+        if add and guid is not None:
+            chosen = [g for g in ([self.selected] if self.selected else []) + list(self.also)]
+            chosen = [g for g in chosen if g != guid] if guid in chosen else chosen + [guid]
+            selected, also = (chosen[0], tuple(chosen[1:])) if chosen else (None, ())
+        elif add:
+            return
+        if (selected, also) != (self.selected, self.also):
+            self.selected, self.also = selected, also
             self.changed.emit("selection")
 
     def set_section(self, plane):
@@ -103,7 +122,7 @@ class BimView:
     def to_dict(self) -> dict:
         names = {v: k for k, v in STATE_NAMES.items()}
         return {"default": names[self.default], "exceptions": {g: names[s] for g, s in self.exceptions.items()},
-                "selected": self.selected, "section": list(self.section) if self.section else None,
+                "selected": self.selected, "also": list(self.also), "section": list(self.section) if self.section else None,
                 "colour_by": self.colour_by}
 
     def update_from_dict(self, d: dict):
@@ -116,6 +135,8 @@ class BimView:
         self.set_section(section if isinstance(section, (list, tuple)) and len(section) == 6 else None)
         self.set_colour_by(d.get("colour_by") or "none")
         self.select(d.get("selected"))
+        for guid in d.get("also") or []:
+            self.select(str(guid), add=True)
 
 
 def section_plane(bounds, camera_position=None) -> tuple:

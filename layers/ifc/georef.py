@@ -21,9 +21,8 @@ import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from pyproj import CRS
 
-from layers.crs import WGS84, normalise_crs, transform_xy
+from layers.crs import WGS84, area_of_use, area_text, normalise_crs, transform_xy
 
 
 def compound_to_degrees(parts) -> float | None:
@@ -127,16 +126,10 @@ class Georef:
 
 
 def _area_warning(crs: str, lon: float, lat: float) -> str | None:
-    try:
-        area = CRS.from_user_input(crs).area_of_use
-    except Exception:  # proj strings (aeqd) have no area; nothing to warn about
+    area = area_of_use(crs)  # proj strings (aeqd) have no area; nothing to warn about
+    if area is None or (area[0] <= lon <= area[2] and area[1] <= lat <= area[3]):
         return None
-    if area is None:
-        return None
-    if area.west <= lon <= area.east and area.south <= lat <= area.north:
-        return None
-    return (f"model origin ({lon:.4f}, {lat:.4f}) is outside the area of use of {crs} "
-            f"({area.west}..{area.east}°E, {area.south}..{area.north}°N); "
+    return (f"model origin ({lon:.4f}, {lat:.4f}) is outside {area_text(crs)}; "
             "coordinates are computed but distorted")
 
 
