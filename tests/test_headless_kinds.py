@@ -246,8 +246,9 @@ def test_kinds_the_user_adds_draw_headless_too():
     window, scene = render_view(project, "old-town", *SIZE)
     before = frame(window)
     layer = new_layer()
-    layer.data.add(Annotation("polygon", [[fx - 900, fy - 600, fz], [fx + 900, fy - 600, fz], [fx, fy + 900, fz]],
-                              colour="#00ffff"))
+    corners = np.array([[fx - 900, fy - 600], [fx + 900, fy - 600], [fx, fy + 900]])
+    ground = scene.height_at(corners[:, 0], corners[:, 1])  # where a click would put them
+    layer.data.add(Annotation("polygon", np.column_stack([corners, ground]).tolist(), colour="#00ffff"))
     project.layers.append(layer)
     window.Render()
     changed = (np.abs(frame(window) - before).sum(axis=2) > 30).sum()
