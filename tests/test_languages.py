@@ -17,7 +17,9 @@ ALLOWED = re.compile(r"^[\s\d.,:;+\-−/×()%°'\"#_A-Za-z]*(µg/m³|dB\(A\)|mg/
 
 
 def _is_code_or_number(text: str) -> bool:
-    """Ids, codes, numbers, units and times need no translation."""
+    """Ids, codes, numbers, units, times and symbols (…, ✓) need no translation."""
+    if not re.search(r"[^\W\d_]", text):
+        return True
     return bool(re.fullmatch(r"[\w\-.:/ ]*\d[\w\-.:/ ]*", text)) or text in ("", "—") or bool(ALLOWED.match(text)) \
         and not re.search(r"[a-z]{4,}", text)
 
@@ -114,3 +116,91 @@ def test_the_hbim_vocabulary_has_its_chinese_terms():
 
 def re_english(text: str) -> bool:
     return bool(re.search(r"[A-Za-z]{3,}", text))
+
+
+TECH = re.compile(r"^(MQTT|TLS|CA|ID|WGS84|EPSG:\d+|GeoTIFF|PNG|PDF|A3|A4|IFC|HBIM|BIM|GlobalId|N|X|Y|Z|OK|"
+                  r"PM2\.5|AQI|NH3-N|[A-Z]{2,6}|#[0-9a-fA-F]{6}|\d+x\d+|[\w.\-]+\.(sqlite|sjproj|pdf|png|tif))$")
+
+
+def visible_texts(root) -> list[tuple[str, str]]:
+    """Every string the user can read in a widget tree: (where, text)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton, QAbstractItemView, QComboBox, QDockWidget, QGroupBox, QLabel, QLineEdit, QTableView,
+        QTabWidget,
+    )
+    out = []
+    widgets = [root] + root.findChildren(QWidget_())
+    for w in widgets:
+        if not w.isVisibleTo(root) and w is not root:
+            continue
+        name = type(w).__name__
+        if isinstance(w, QLabel):
+            out.append((name, w.text()))
+        if isinstance(w, QAbstractButton):
+            out.append((name, w.text()))
+        if isinstance(w, QGroupBox):
+            out.append((name, w.title()))
+        if isinstance(w, QDockWidget):
+            out.append((name, w.windowTitle()))
+        if isinstance(w, QTabWidget):
+            out += [(name, w.tabText(i)) for i in range(w.count())]
+        if isinstance(w, QComboBox):
+            out += [(name, w.itemText(i)) for i in range(w.count())]
+        if isinstance(w, QLineEdit):
+            out.append((name + ".placeholder", w.placeholderText()))
+        if isinstance(w, QAbstractItemView) and w.model() is not None:
+            m = w.model()
+            try:
+                columns = m.columnCount()
+            except TypeError:  # list models take a parent argument
+                columns = 1
+            out += [(name + ".header", str(m.headerData(c, Qt.Horizontal) or "")) for c in range(columns)]
+            if isinstance(w, QTableView):  # the cells of tables (alarms, vital signs, inspector)
+                out += [(name + ".cell", str(m.index(r, c).data() or "")) for r in range(min(m.rowCount(), 30))
+                        for c in range(columns)]
+    return [(where, re.sub(r"<[^>]+>|&(?=\w)", "", t).strip()) for where, t in out if t and t.strip()]
+
+
+def QWidget_():
+    from PySide6.QtWidgets import QWidget
+    return QWidget
+
+
+def _wrong_language(texts, lang: str) -> list:
+    bad = []
+    for where, text in texts:
+        if lang == "en":
+            if CJK.search(text):
+                bad.append((where, text))
+        elif not CJK.search(text) and not _is_code_or_number(text) and not TECH.match(text):
+            bad.append((where, text))
+    return bad
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang):
+    """Default scene, a picked terminal in alarm, a picked HBIM component, and each dialog open."""
+    import time
+    from layers.sensors.kinds import kind_code
+    window.set_language(lang)
+    panel = window.sensor_panel
+    reg = panel.model.registry
+    i = int(np.flatnonzero(reg.kind == kind_code("noise"))[0])
+    now = time.time()
+    panel.model.ingest([i, i], [now - 60, now], [95.0, 96.0])
+    panel.alarms.refresh()
+    panel.select_sensor(i)
+    window.hbim.inspector.show_element(*_first_component(window))
+    bad = _wrong_language(visible_texts(window), lang)
+    dialogs = [panel.connect_dialog(), window.exporter.dialog()]
+    for d in dialogs:
+        qtbot.waitExposed(d)
+        bad += [(f"{type(d).__name__}/{w}", t) for w, t in _wrong_language(visible_texts(d), lang)]
+        d.reject()
+    assert not bad, f"{len(bad)} strings not in {lang}: {bad[:25]}"
+
+
+def _first_component(window):
+    layer = next(lyr for lyr in window.project.layers if lyr.kind == "bim" and "dacang" in lyr.source)
+    return layer, 0

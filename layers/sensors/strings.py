@@ -206,7 +206,12 @@ def state_label(code: int) -> str:
 
 
 def fmt_time(t: float | None, seconds: bool = True) -> str:
-    """Unix seconds → 'YYYY-MM-DD HH:MM:SS' in China Standard Time ('' when unknown)."""
+    """Unix seconds in China Standard Time, 24-hour ('' when unknown): 2026年11月29日 14:08:26 in
+    Chinese, 2026-11-29 14:08:26 in English (ISO 8601 order)."""
     if t is None or t != t or t in (float("inf"), float("-inf")):
         return ""
-    return datetime.fromtimestamp(t, CST).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%m-%d %H:%M")
+    d = datetime.fromtimestamp(t, CST)
+    clock = d.strftime("%H:%M:%S" if seconds else "%H:%M")
+    if i18n.language() == "zh":
+        return f"{d.year}年{d.month}月{d.day}日 {clock}" if seconds else f"{d.month}月{d.day}日 {clock}"
+    return f"{d:%Y-%m-%d} {clock}" if seconds else f"{d:%m-%d} {clock}"
