@@ -10,8 +10,8 @@ from layers.i18n import layer_name, tr
 def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
-        return f"{value:.6g}"
+    if isinstance(value, float):  # projected coordinates in metres, not 3.43296e+06
+        return f"{value:.1f}" if abs(value) >= 1e5 else f"{value:.6g}"
     if isinstance(value, (list, tuple)):
         return ", ".join(_text(v) for v in value)
     return str(value)
