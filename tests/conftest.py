@@ -96,6 +96,19 @@ def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000):
 
 
 @pytest.fixture
+def default_window(qtbot, monkeypatch):
+    """open_default_window on old-town with no live feed and no modal dialogs; closed afterwards."""
+    if not has_display():
+        pytest.skip("needs a display; the test command runs xvfb-run")
+    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
+    monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
+    win = open_default_window(qtbot)
+    yield win
+    win.set_language("zh")
+    win.close()
+
+
+@pytest.fixture
 def shared_ifc(tmp_path):
     """Copy one shared IFC file into tmp (the IFC tests may write caches or records beside it)."""
     if not SHARED_IFC.is_dir():

@@ -10,7 +10,7 @@ import pytest
 
 from layers.annotations import Annotation, AnnotationCommand, AnnotationSet
 from layers.undo import UndoStack
-from tests.conftest import REPO, has_display
+from tests.conftest import REPO
 
 MAGENTA = "#ff00ff"
 
@@ -123,23 +123,9 @@ def test_a_pin_is_drawn_where_its_coordinates_project_from_two_cameras(tmp_path)
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    if not has_display():
-        pytest.skip("needs a display; the test command runs xvfb-run")
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
-    monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
-    from console.app import MainWindow
-    from layers import i18n
-    from layers.loading import default_specs
-    i18n.set_language("zh")
-    win = MainWindow(start_view="old-town")
-    qtbot.addWidget(win)
-    win.resize(1600, 950)
-    win.show()
-    win.load_specs(default_specs())
-    qtbot.waitUntil(lambda: not win.loader.busy(), timeout=60_000)
-    yield win
-    win.close()
+def window(default_window):
+    default_window.resize(1600, 950)
+    return default_window
 
 
 def _click(qtbot, view, x, y):

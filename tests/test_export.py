@@ -160,19 +160,8 @@ def test_the_daily_report_has_a_page_per_district_with_its_vital_signs_and_open_
     assert "未关闭告警 0 条" in hub and str(reg.ids[i]) not in hub
 
 
-def test_export_from_the_window_runs_the_headless_command_on_the_current_view(qtbot, tmp_path, monkeypatch):
-    from tests.conftest import has_display
-    if not has_display():
-        pytest.skip("needs a display; the test command runs xvfb-run")
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
-    monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
-    from console.app import MainWindow
-    from layers.loading import default_specs
-    win = MainWindow(start_view="old-town")
-    qtbot.addWidget(win)
-    win.show()
-    win.load_specs(default_specs())
-    qtbot.waitUntil(lambda: not win.loader.busy(), timeout=60_000)
+def test_export_from_the_window_runs_the_headless_command_on_the_current_view(default_window, qtbot, tmp_path):
+    win = default_window
     dialog = win.exporter.dialog()
     out = tmp_path / "窗口导出.pdf"
     dialog.path.setText(str(out))
@@ -186,4 +175,3 @@ def test_export_from_the_window_runs_the_headless_command_on_the_current_view(qt
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", out, "-"], capture_output=True, text=True, check=True).stdout
         assert "老城 现场核查底图" in text and "老城历史风貌片区" in text
-    win.close()

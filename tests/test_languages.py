@@ -10,7 +10,6 @@ import re
 import numpy as np
 import pytest
 
-from tests.conftest import has_display
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 ALLOWED = re.compile(r"^[\s\d.,:;+\-−/×()%°'\"#_A-Za-z]*(µg/m³|dB\(A\)|mg/L|veh/h/lane|MPa|mrad|mm|AQI|%|m)?$")
@@ -32,22 +31,9 @@ def test_place_names_without_an_english_name_read_in_pinyin():
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    if not has_display():
-        pytest.skip("needs a display; the test command runs xvfb-run")
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
-    monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
-    from console.app import MainWindow
-    from layers.loading import default_specs
-    win = MainWindow(start_view="old-town")
-    qtbot.addWidget(win)
-    win.show()
-    win.load_specs(default_specs())
-    qtbot.waitUntil(lambda: not win.loader.busy() and win.sensor_panel.model is not None, timeout=60_000)
-    win.set_language("zh")
-    yield win
-    win.set_language("zh")
-    win.close()
+def window(default_window):
+    default_window.set_language("zh")
+    return default_window
 
 
 def _inspector_rows(win) -> list[tuple[str, str]]:

@@ -8,25 +8,15 @@ The annotations are placed by the same clicks a user makes.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("SONGJIANG_DATA_DIR", tempfile.mkdtemp(prefix="songjiang-docs-"))
-os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
-os.environ.setdefault("SONGJIANG_NO_FEED", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docs_common import ROOT, open_window, pump, quiet_environment  # noqa: E402
 
-
-def pump(app, seconds):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
+quiet_environment()
 
 
 def click(app, view, x, y):
@@ -37,19 +27,8 @@ def click(app, view, x, y):
 
 
 def main() -> int:
-    from PySide6.QtWidgets import QApplication
-    from console.app import MainWindow, window_image
-    from layers import i18n
-    from layers.loading import default_specs
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    i18n.set_language("zh")
-    win = MainWindow(start_view="old-town")
-    win.resize(1600, 950)
-    win.show()
-    win.load_specs(default_specs())
-    end = time.monotonic() + 120
-    while time.monotonic() < end and win.loader.busy():
-        pump(app, 0.05)
+    from console.app import window_image
+    app, win = open_window("zh")
     win.hbim.fly_to_model("dacang_bridge", animate=False)
     pump(app, 1.0)
     panel, view = win.annotations, win.view

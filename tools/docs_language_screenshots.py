@@ -7,39 +7,20 @@ docs/hbim-zh.png, docs/hbim-en.png (the Dacang Bridge's arch ring 3 with its rec
 """
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("SONGJIANG_DATA_DIR", tempfile.mkdtemp(prefix="songjiang-docs-"))
-os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
-os.environ.setdefault("SONGJIANG_NO_FEED", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docs_common import ROOT, open_window, pump, quiet_environment  # noqa: E402
 
-
-def pump(app, seconds):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
+quiet_environment()
 
 
 def main() -> int:
     import numpy as np
-    from PySide6.QtWidgets import QApplication
-    from console.app import MainWindow
-    from layers.loading import default_specs
     from layers.sensors.kinds import kind_code
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    win = MainWindow(start_view="old-town")
-    win.resize(1600, 950)
-    win.show()
-    win.load_specs(default_specs())
-    while win.loader.busy() or win.sensor_panel.model is None:
-        pump(app, 0.05)
+    app, win = open_window("zh")
     panel = win.sensor_panel
     reg = panel.model.registry
     i = int(np.flatnonzero((reg.kind == kind_code("noise")) & (reg.district == reg.district_names.index("old-town")))[0])

@@ -1,6 +1,7 @@
 """The three writers: PNG and PDF (furnished pages), GeoTIFF (georeferenced data)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -61,46 +62,62 @@ def write_png(project, req: ExportRequest, view) -> Path:
     return atomic_write(req.out, write)
 
 
+MARGIN_MM = 10.0
+PDF_PRINT_SCALE = 0.75 / SCREEN_DPI  # × dpi: labels on paper a little smaller than on screen
+
+
+def page_pixels(req: ExportRequest) -> tuple[int, int]:
+    """The printable area of the page in device pixels at the PDF's dpi."""
+    w, h = PAPER_MM[req.paper]
+    if req.landscape:
+        w, h = h, w
+    return tuple(int(round((mm - 2 * MARGIN_MM) * req.dpi / 25.4)) for mm in (w, h))
+
+
+@contextmanager
+def pdf_document(tmp: Path, req: ExportRequest, title: str, provenance_pages: list):
+    """A QPdfWriter on ``tmp`` with the paper, metadata and attached provenance; yields (pdf, painter)."""
+    from PySide6.QtCore import QByteArray, QMarginsF, QSizeF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+    w, h = PAPER_MM[req.paper]
+    if req.landscape:
+        w, h = h, w
+    pdf = QPdfWriter(str(tmp))
+    pdf.setResolution(req.dpi)
+    pdf.setPageLayout(QPageLayout(QPageSize(QSizeF(w, h), QPageSize.Unit.Millimeter), QPageLayout.Orientation.Portrait,
+                                  QMarginsF(*[MARGIN_MM] * 4), QPageLayout.Unit.Millimeter))
+    pdf.setTitle(title)
+    pdf.setAuthor(req.author)
+    pdf.setCreator("songjiang-console")
+    pdf.addFileAttachment("provenance.json",
+                          QByteArray(provenance_json({"pages": provenance_pages}).encode()), "application/json")
+    painter = QPainter()
+    if not painter.begin(pdf):
+        raise OSError("cannot start the PDF")
+    try:
+        yield pdf, painter
+    finally:
+        painter.end()
+
+
 def write_pdf(project, req: ExportRequest) -> Path:
     """One page per view, in the paper size and orientation asked."""
-    from PySide6.QtCore import QByteArray, QMarginsF, QRectF, QSizeF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+    from PySide6.QtCore import QRectF
     from console.export.page import draw
     ensure_gui()
-    paper_w, paper_h = PAPER_MM[req.paper]
-    if req.landscape:
-        paper_w, paper_h = paper_h, paper_w
-    margin = 10.0
-    px = lambda mm: int(round(mm * req.dpi / 25.4))  # noqa: E731
-    map_w, map_h = px(paper_w - 2 * margin), px(paper_h - 2 * margin)
+    map_w, map_h = page_pixels(req)
     pages = []
     for view in req.views:
-        image = render_map(project, view, map_w, map_h, print_scale=req.dpi / SCREEN_DPI * 0.75)
+        image = render_map(project, view, map_w, map_h, print_scale=req.dpi * PDF_PRINT_SCALE)
         pages.append((view, image, page_text(project, view, image, req)))
 
     def write(tmp: Path):
-        pdf = QPdfWriter(str(tmp))
-        pdf.setResolution(req.dpi)
-        pdf.setPageLayout(QPageLayout(QPageSize(QSizeF(paper_w, paper_h), QPageSize.Unit.Millimeter),
-                                      QPageLayout.Orientation.Portrait, QMarginsF(margin, margin, margin, margin),
-                                      QPageLayout.Unit.Millimeter))
-        pdf.setTitle(pages[0][2].title)
-        pdf.setAuthor(req.author)
-        pdf.setCreator("songjiang-console")
         prov = [provenance(project, v, img.camera, req) for v, img, _ in pages]
-        pdf.addFileAttachment("provenance.json", QByteArray(provenance_json({"pages": prov}).encode()),
-                              "application/json")
-        painter = QPainter()
-        if not painter.begin(pdf):
-            raise OSError("cannot start the PDF")
-        try:
+        with pdf_document(tmp, req, pages[0][2].title, prov) as (pdf, painter):
             for i, (_view, image, text) in enumerate(pages):
                 if i:
                     pdf.newPage()
-                area = QRectF(0, 0, map_w, map_h)
-                draw(painter, area, req.dpi, _qimage(image.rgb), text)
-        finally:
-            painter.end()
+                draw(painter, QRectF(0, 0, map_w, map_h), req.dpi, _qimage(image.rgb), text)
     return atomic_write(req.out, write)
 
 

@@ -1,0 +1,45 @@
+"""What the docs picture tools share: a private data folder, no modal dialogs, an event pump."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def quiet_environment(feed: bool = False):
+    """Pictures never touch the user's data or wait on a dialog; no feed unless asked."""
+    os.environ.setdefault("SONGJIANG_DATA_DIR", tempfile.mkdtemp(prefix="songjiang-docs-"))
+    os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
+    if not feed:
+        os.environ.setdefault("SONGJIANG_NO_FEED", "1")
+
+
+def pump(app, seconds: float):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def open_window(lang: str, view: str = "old-town"):
+    """(app, window) on the default scene, every layer loaded."""
+    from PySide6.QtWidgets import QApplication
+    from console.app import MainWindow
+    from layers import i18n
+    from layers.loading import default_specs
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.set_language(lang)
+    win = MainWindow(start_view=view)
+    win.resize(1600, 950)
+    win.show()
+    win.load_specs(default_specs())
+    end = time.monotonic() + 120
+    while time.monotonic() < end and (win.loader.busy() or getattr(win, "sensor_panel", None) is not None
+                                      and win.sensor_panel.model is None):
+        pump(app, 0.05)
+    return app, win
