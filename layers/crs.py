@@ -15,6 +15,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from layers import gcj02
+from layers.datum import DatumShift
 
 DEFAULT_PROJECT_CRS = "EPSG:4549"  # CGCS2000 / 3-degree Gauss-Kruger CM 120E
 WGS84 = "EPSG:4326"
@@ -76,6 +77,7 @@ class ProjectCRS:
 
     crs: str = DEFAULT_PROJECT_CRS
     origin: tuple[float, float, float] = field(default=(0.0, 0.0, 0.0))
+    datum_shift: DatumShift | None = None  # the user's own Helmert set, used instead of PROJ's choice
 
     def __post_init__(self):
         self.crs = normalise_crs(self.crs)
@@ -104,8 +106,13 @@ class ProjectCRS:
         return np.asarray(xyz, dtype=np.float64) + np.asarray(self.origin)
 
     def to_dict(self) -> dict:
-        return {"crs": self.crs, "origin": list(self.origin)}
+        d = {"crs": self.crs, "origin": list(self.origin)}
+        if self.datum_shift is not None:
+            d["datum_shift"] = self.datum_shift.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "ProjectCRS":
-        return cls(crs=d.get("crs", DEFAULT_PROJECT_CRS), origin=tuple(d.get("origin", (0, 0, 0))))
+        shift = d.get("datum_shift")
+        return cls(crs=d.get("crs", DEFAULT_PROJECT_CRS), origin=tuple(d.get("origin", (0, 0, 0))),
+                   datum_shift=DatumShift.from_dict(shift) if isinstance(shift, dict) else None)

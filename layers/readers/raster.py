@@ -11,7 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from layers.crs import CRSNotUnderstood, normalise_crs
+from layers.crs import WGS84, CRSNotUnderstood, normalise_crs
+from layers.datum import best_route
+from layers.extent import wgs84_bounds
 from layers.data import RasterData
 from layers.layer import Layer
 from layers.errors import ReadError
@@ -38,36 +40,70 @@ def _open(path: Path, subdataset: str | None):
         raise ReadError(path, msg) from exc
 
 
+def _georeference(path: Path, src, options) -> tuple[str, dict, list]:
+    """The source CRS and how GDAL should place the pixels: geotransform, or ground control points."""
+    gcps, gcp_crs = src.gcps if not src.crs else ([], None)
+    crs = options.assume_crs or (src.crs.to_string() if src.crs else None)
+    place: dict = {}
+    if gcps and (gcp_crs or options.assume_crs):
+        crs = options.assume_crs or gcp_crs.to_string()
+        place = {"src_gcps": gcps}
+    elif src.transform.is_identity and not gcps and not options.assume_crs:
+        raise ReadError(path, "raster is not georeferenced (no geotransform, no ground control points); "
+                              "pass the CRS and place it explicitly")
+    if not crs:
+        raise ReadError(path, "raster has no CRS (not georeferenced); pass the CRS explicitly")
+    try:
+        return normalise_crs(crs), place, ([] if not place else [f"placed through {len(gcps)} ground control points"])
+    except CRSNotUnderstood as exc:
+        raise ReadError(path, str(exc)) from exc
+
+
+def _source_extent(src, src_crs: str, place: dict):
+    """(bounds in the source CRS, WGS84 bounds) as gdalinfo would report them."""
+    from rasterio.warp import calculate_default_transform
+    if place:
+        t, w, h = calculate_default_transform(src_crs, WGS84, src.width, src.height, gcps=place["src_gcps"])
+        return None, [t.c, t.f + h * t.e, t.c + w * t.a, t.f]
+    b = src.bounds
+    bounds = [min(b.left, b.right), min(b.bottom, b.top), max(b.left, b.right), max(b.bottom, b.top)]
+    return bounds, wgs84_bounds(bounds, src_crs)
+
+
 def read_raster(path: Path, project, options, progress, subdataset: str | None = None) -> Layer:
     import rasterio
+    from rasterio._err import CPLE_BaseError
     from rasterio.enums import Resampling
-    from rasterio.vrt import WarpedVRT
 
     warnings: list[str] = []
     with _open(path, subdataset) as src:
-        crs = options.assume_crs or (src.crs.to_string() if src.crs else None)
-        if not crs:
-            raise ReadError(path, "raster has no CRS (not georeferenced); pass the CRS explicitly")
-        try:
-            src_crs = normalise_crs(crs)
-        except CRSNotUnderstood as exc:
-            raise ReadError(path, str(exc)) from exc
+        src_crs, place, notes = _georeference(path, src, options)
+        warnings += notes
         role = options.role or guess_role(src.count, src.dtypes[0], [c.name for c in src.colorinterp])
+        try:
+            source_bounds, box = _source_extent(src, src_crs, place)
+        except (rasterio.errors.RasterioError, ValueError) as exc:
+            raise ReadError(path, f"PROJ cannot convert {src_crs} to WGS84 ({str(exc).splitlines()[0]})") from exc
+        route = best_route(src_crs, project.crs, box, project.datum_shift)
+        if route is None:
+            raise ReadError(path, f"PROJ cannot convert {src_crs} to {project.crs}")
+        if route.warning():
+            warnings.append(route.warning())
         progress.update(0.1, f"{path.name}: warping to {project.crs}")
         resampling = Resampling.bilinear if role == "terrain" else Resampling.average
         try:
-            if src_crs == project.crs and src.transform.b == 0 and src.transform.d == 0:
+            if src_crs == project.crs and not place and src.transform.b == 0 and src.transform.d == 0:
                 # Already a north-up grid in the project CRS: a decimated read, no warp.
                 array, mask, t, full = _read_grid(src, role, options, resampling)
             else:
-                with WarpedVRT(src, crs=project.crs, resampling=resampling, src_crs=src_crs) as vrt:
-                    array, mask, t, full = _read_grid(vrt, role, options, resampling)
-        except (rasterio.errors.RasterioError, ValueError) as exc:
-            raise ReadError(path, f"cannot be read or warped: {str(exc).splitlines()[0]}") from exc
+                array, mask, t, full = _warped(src, src_crs, place, route, project, role, options, resampling)
+        except (rasterio.errors.RasterioError, CPLE_BaseError, ValueError) as exc:
+            raise ReadError(path, f"cannot be read or warped into {project.crs}: {str(exc).splitlines()[0]}") from exc
         out_h, out_w = mask.shape
         if full != (out_w, out_h):
             warnings.append(f"shown at {out_w}×{out_h} (reduced from {full[0]}×{full[1]})")
         nodata = src.nodata
+        size, count = [src.width, src.height], src.count
     progress.update(0.8, f"{path.name}: building")
     if role == "terrain":
         array = array.astype(np.float32)
@@ -79,10 +115,45 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
                       band_names=[f"band {b}" for b in _bands(array.shape[0], role)])
     name = path.stem if subdataset is None else subdataset.rsplit(":", 1)[-1]
     layer = Layer(name=name, kind=role, data=data, bounds=data.bounds(), source=str(path),
-                  source_crs=src_crs, meta={"warnings": warnings, "role": role,
-                                            "size": [out_w, out_h], "nodata": nodata})
+                  source_crs=src_crs, meta={"warnings": warnings, "role": role, "size": size,
+                                            "band_count": count, "shown_size": [out_w, out_h],
+                                            "nodata": nodata, "source_bounds": source_bounds,
+                                            "wgs84_bounds": box, "datum": route.describe()})
     progress.update(1.0, path.name)
     return layer
+
+
+def _warped(src, src_crs, place, route, project, role, options, resampling):
+    """Warp onto the project grid along the route the vectors take (GDAL would take the ballpark)."""
+    from contextlib import ExitStack
+
+    from rasterio.crs import CRS as RioCRS
+    from rasterio.vrt import WarpedVRT
+    crs, extra = src_crs, dict(place)
+    if route.towgs84:
+        crs = RioCRS.from_proj4(_proj4(src_crs) + " +towgs84=" + ",".join(repr(v) for v in route.towgs84))
+    if route.plane:
+        extra["src_transform"] = _plane_affine(route.plane) * src.transform
+        crs = route.via or project.crs
+    with ExitStack() as stack:
+        ds = src
+        if route.via and not route.plane:
+            ds = stack.enter_context(WarpedVRT(ds, crs=route.via, resampling=resampling, src_crs=crs, **extra))
+            crs, extra = route.via, {}
+        vrt = stack.enter_context(WarpedVRT(ds, crs=project.crs, resampling=resampling, src_crs=crs, **extra))
+        return _read_grid(vrt, role, options, resampling)
+
+
+def _proj4(crs: str) -> str:
+    from pyproj import CRS
+    return " ".join(w for w in CRS.from_user_input(crs).to_proj4().split() if not w.startswith("+towgs84"))
+
+
+def _plane_affine(plane):
+    from affine import Affine
+    dx, dy, theta, scale = plane
+    c, s = scale * math.cos(theta), scale * math.sin(theta)
+    return Affine(c, s, dx, -s, c, dy)  # PROJ's 2D Helmert: x' = dx + s(x cos θ + y sin θ)
 
 
 def _read_grid(ds, role, options, resampling):
