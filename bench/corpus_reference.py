@@ -1,0 +1,94 @@
+"""What GDAL (Debian's python3-gdal, as ogrinfo/gdalinfo see it) reads in each file: one JSON line per file.
+
+Run with the system Python that has ``osgeo``: /usr/bin/python3 bench/corpus_reference.py FILE...
+Per file: {"file", "refused": reason or null, "layers": [{"name", "count", "wgs84"}],
+"rasters": [{"name", "size", "bands", "wgs84"}]}. WGS84 bounds are GDAL's own:
+OCTTransformBounds (21 points an edge) for vector extents, the suggested warp output
+(GDALSuggestedWarpOutput, via AutoCreateWarpedVRT) for rasters, GCP-placed ones too.
+"""
+import json
+import sys
+
+from osgeo import gdal, ogr, osr
+
+gdal.UseExceptions()
+gdal.PushErrorHandler("CPLQuietErrorHandler")
+WGS84 = osr.SpatialReference()
+WGS84.ImportFromEPSG(4326)
+WGS84.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+
+
+def _extent(layer):
+    """The extent of the geometries GDAL reads (a GeoPackage's stored extent can be stale or the world)."""
+    box = None
+    layer.ResetReading()
+    for feature in layer:
+        geom = feature.GetGeometryRef()
+        if geom is None or geom.IsEmpty():
+            continue
+        e = geom.GetEnvelope()
+        box = e if box is None else (min(box[0], e[0]), max(box[1], e[1]), min(box[2], e[2]), max(box[3], e[3]))
+    return box
+
+
+def _vector_bounds(layer):
+    srs = layer.GetSpatialRef()
+    box = _extent(layer)
+    if box is None:
+        return None
+    minx, maxx, miny, maxy = box
+    if srs is None:
+        return [minx, miny, maxx, maxy]
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    try:
+        ct = osr.CoordinateTransformation(srs, WGS84)
+        return list(ct.TransformBounds(minx, miny, maxx, maxy, 21))
+    except Exception:
+        return None
+
+
+def _raster(ds, name):
+    entry = {"name": name, "size": [ds.RasterXSize, ds.RasterYSize], "bands": ds.RasterCount, "wgs84": None}
+    has_crs = ds.GetSpatialRef() is not None or ds.GetGCPSpatialRef() is not None
+    if has_crs:
+        try:
+            vrt = gdal.AutoCreateWarpedVRT(ds, None, WGS84.ExportToWkt())
+            gt = vrt.GetGeoTransform()
+            entry["wgs84"] = [gt[0], gt[3] + vrt.RasterYSize * gt[5], gt[0] + vrt.RasterXSize * gt[1], gt[3]]
+        except Exception as exc:
+            entry["refused"] = str(exc).splitlines()[0] if str(exc) else "cannot warp to WGS84"
+    else:
+        entry["refused"] = "not georeferenced"
+    return entry
+
+
+def describe(path):
+    out = {"file": path, "refused": None, "layers": [], "rasters": []}
+    try:
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_RASTER)
+    except Exception as exc:
+        out["refused"] = str(exc).splitlines()[0] if str(exc) else "GDAL cannot open it"
+        return out
+    for i in range(ds.GetLayerCount()):
+        layer = ds.GetLayer(i)
+        if layer.GetGeomType() == ogr.wkbNone:
+            continue
+        out["layers"].append({"name": layer.GetName(), "count": layer.GetFeatureCount(force=1),
+                              "wgs84": _vector_bounds(layer)})
+    subdatasets = [v for k, v in (ds.GetMetadata("SUBDATASETS") or {}).items() if k.endswith("_NAME")]
+    if ds.RasterCount and not subdatasets:
+        out["rasters"].append(_raster(ds, None))
+    for sub in subdatasets:
+        try:
+            out["rasters"].append(_raster(gdal.Open(sub), sub.rsplit(":", 1)[-1]))
+        except Exception as exc:
+            out["rasters"].append({"name": sub.rsplit(":", 1)[-1], "refused": str(exc).splitlines()[0]})
+    if not out["layers"] and not out["rasters"]:
+        out["refused"] = "no layers"
+    return out
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        sys.stdout.write(json.dumps(describe(arg)) + "\n")
+        sys.stdout.flush()
