@@ -48,9 +48,10 @@ def _georeference(path: Path, src, options) -> tuple[str, dict, list]:
     if gcps and (gcp_crs or options.assume_crs):
         crs = options.assume_crs or gcp_crs.to_string()
         place = {"src_gcps": gcps}
-    elif src.transform.is_identity and not gcps and not options.assume_crs:
-        raise ReadError(path, "raster is not georeferenced (no geotransform, no ground control points); "
-                              "pass the CRS and place it explicitly")
+    elif src.transform.is_identity and not gcps:
+        # A CRS alone cannot help: without a geotransform or GCPs the pixels have no position.
+        raise ReadError(path, "raster has no CRS and no georeferencing (no geotransform, no ground control "
+                              "points): it cannot be placed on the map")
     if not crs:
         raise ReadError(path, "raster has no CRS (not georeferenced); pass the CRS explicitly")
     try:
