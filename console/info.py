@@ -6,7 +6,7 @@ from pathlib import Path
 
 from layers.crs import ProjectCRS
 from layers.extent import area_of_use, describe_area, inside, wgs84_bounds
-from layers.readers import ReadOptions, read_path, sniff
+from layers.readers import ReadError, ReadOptions, read_path, sniff
 
 
 def _bounds(layer, project: ProjectCRS) -> tuple[dict, list[str]]:
@@ -63,7 +63,9 @@ def describe_project(path) -> dict:
     from layers.loading import load_project
     errors: list[str] = []
     project = load_project(path, on_error=errors.append)
+    shift = project.crs.datum_shift
     return {"file": str(path), "format": "Songjiang console project", "project_crs": project.crs.crs,
+            "datum_shift": shift.to_dict() if shift else None,
             "layers": [_layer_report(lyr, project.crs) for lyr in project.layers],
             "bookmarks": list(project.bookmarks), "errors": errors}
 
@@ -72,7 +74,13 @@ def describe(path, assume_crs: str | None = None, project: ProjectCRS | None = N
     """What the console reads in a file; Python warnings raised while reading become report warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        report = _describe(Path(path), assume_crs, project or ProjectCRS())
+        try:
+            report = _describe(Path(path), assume_crs, project or ProjectCRS())
+        except (ReadError, ValueError, OSError):
+            raise
+        except Exception as exc:  # a library's surprise is one line naming the file, not a traceback
+            first = (str(exc).strip().splitlines() or [""])[0]
+            raise ReadError(path, f"cannot be read ({type(exc).__name__}: {first})") from exc
     notes = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     if notes:
         report.setdefault("warnings", []).extend(notes)
@@ -84,9 +92,13 @@ def _describe(path: Path, assume_crs: str | None, project: ProjectCRS) -> dict:
     if is_project(path):
         return describe_project(path)
     kind = sniff(path)
-    if kind == "ifc":
+    if kind in ("ifc", "ifczip"):
         from layers.ifc.info import ifc_info
-        return {"file": str(path), "format": "IFC", **ifc_info(path, project)}
+        inner = path
+        if kind == "ifczip":
+            from layers.ifc.ifczip import extract
+            inner = extract(path)
+        return {**ifc_info(inner, project), "file": str(path), "format": "IFC", "size_bytes": path.stat().st_size}
     layers = read_path(path, project, ReadOptions(assume_crs=assume_crs))
     formats = {"raster": "GeoTIFF", "gpkg": "GeoPackage", "json": "GeoJSON"}
     return {"file": str(path), "format": formats[kind], "project_crs": project.crs,

@@ -196,7 +196,11 @@ def resolve(params: dict, project_crs: str, placement: Placement | None = None,
             notes.append(f"IfcMapConversion ignored: {exc}")
     site = params.get("site")
     if geo is None and site and site.get("lat") and site.get("lon"):
-        geo = _from_site(site, params.get("true_north"), unit_scale, project_crs)
+        if compound_to_degrees(site["lat"]) == 0.0 and compound_to_degrees(site["lon"]) == 0.0:
+            # Exporters write (0, 0) when nobody set a location: that is "unknown", not the Gulf of Guinea.
+            notes.append("IfcSite RefLatitude/RefLongitude are (0, 0): taken as no location")
+        else:
+            geo = _from_site(site, params.get("true_north"), unit_scale, project_crs)
     if geo is None:
         notes.append("no georeference in the file: placement needed")
         geo = Georef("none", project_crs, project_crs, _translation(*fallback_origin), 0.0, unit_scale)

@@ -21,7 +21,7 @@ _TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 
 
 def sniff(path: Path) -> str:
-    """Return 'raster', 'gpkg', 'json', 'ifc' or raise ReadError."""
+    """Return 'raster', 'gpkg', 'json', 'ifc', 'ifczip' or raise ReadError."""
     if not path.exists():
         raise ReadError(path, "file not found")
     if path.is_dir():
@@ -35,6 +35,8 @@ def sniff(path: Path) -> str:
         return "raster"
     if head.startswith(b"SQLite format 3\x00"):
         return "gpkg"
+    if head.startswith(b"PK\x03\x04") and path.suffix.lower() == ".ifczip":
+        return "ifczip"
     if head.lstrip().upper().startswith(b"ISO-10303-21"):
         return "ifc"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -42,7 +44,7 @@ def sniff(path: Path) -> str:
         return "json"
     suffix = path.suffix.lower()
     known = {".tif": "GeoTIFF", ".tiff": "GeoTIFF", ".gpkg": "GeoPackage", ".geojson": "GeoJSON",
-             ".json": "GeoJSON", ".ifc": "IFC"}
+             ".json": "GeoJSON", ".ifc": "IFC", ".ifczip": "IFC (zip)"}
     if suffix in known:
         raise ReadError(path, f"does not look like a {known[suffix]} file (unexpected content at start)")
     raise ReadError(path, "unsupported file type (expected GeoJSON, GeoPackage, GeoTIFF or IFC)")
@@ -98,4 +100,9 @@ def _read(path: Path, project: ProjectCRS, options: ReadOptions, progress: Progr
         from layers.readers.geojson import read_geojson
         return read_geojson(path, project, options, progress)
     from layers.readers.ifc import read_ifc_layer
+    if kind == "ifczip":
+        from layers.ifc.ifczip import extract
+        layer = read_ifc_layer(extract(path), project, options, progress)
+        layer.source = str(path)  # a saved project reopens the archive, not the cache
+        return [layer]
     return [read_ifc_layer(path, project, options, progress)]

@@ -130,7 +130,7 @@ def _warped(src, src_crs, place, route, project, role, options, resampling):
 
     from rasterio.crs import CRS as RioCRS
     from rasterio.vrt import WarpedVRT
-    crs, extra = src_crs, dict(place)
+    crs, extra = src_crs, {}  # GDAL warps a GCP-placed raster through its GCPs by itself
     if route.towgs84:
         crs = RioCRS.from_proj4(_proj4(src_crs) + " +towgs84=" + ",".join(repr(v) for v in route.towgs84))
     if route.plane:
