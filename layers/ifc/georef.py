@@ -24,6 +24,8 @@ import numpy as np
 from pyproj import CRS
 
 from layers.crs import WGS84, normalise_crs, transform_xy
+from layers.datum import best_route
+from layers.extent import wgs84_bounds
 
 
 def compound_to_degrees(parts) -> float | None:
@@ -101,8 +103,21 @@ class Georef:
         """(N,3) model metres → (N,3) float64 project-CRS coordinates."""
         p = np.asarray(points, dtype=np.float64).reshape(-1, 3)
         src = p @ self.matrix[:3, :3].T + self.matrix[:3, 3]
-        x, y = transform_xy(src[:, 0], src[:, 1], self.source_crs, self.project_crs)
+        route = self.route()
+        if route is None:
+            x, y = transform_xy(src[:, 0], src[:, 1], self.source_crs, self.project_crs)
+        else:
+            x, y = route.transformer().transform(src[:, 0], src[:, 1])
         return np.column_stack([x, y, src[:, 2]])
+
+    def route(self):
+        """The datum route for the model's area (a German GK model: DHDN → WGS 84, not PROJ's ballpark)."""
+        if self.source_crs == self.project_crs:
+            return None
+        ox, oy = self.matrix[0, 3], self.matrix[1, 3]
+        box = wgs84_bounds((ox, oy, ox, oy), self.source_crs)
+        area = None if box is None else (box[0] - 0.05, box[1] - 0.05, box[0] + 0.05, box[1] + 0.05)
+        return best_route(self.source_crs, self.project_crs, area)
 
     @property
     def project_matrix(self) -> np.ndarray:
@@ -122,7 +137,8 @@ class Georef:
             "origin_wgs84": [float(lon), float(lat), float(origin[2])],
             "origin_project": [float(v) for v in origin],
             "rotation_deg": self.rotation_deg, "unit_scale": self.unit_scale, "scale": self.scale,
-            "warnings": list(self.warnings),
+            "datum_transformation": route.describe() if (route := self.route()) else None,
+            "warnings": list(self.warnings) + ([route.warning()] if route and route.warning() else []),
         }
 
 

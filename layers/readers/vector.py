@@ -62,6 +62,17 @@ def _clip_to_holdable(geoms: np.ndarray, src: str, project: ProjectCRS, warnings
     return clipped
 
 
+def _straddles(box, area) -> bool:
+    """Whether data reach both inside and beyond the box the project CRS can hold."""
+    if box is None:
+        return False
+    w, s, e, n = box
+    if w > e:  # over the antimeridian
+        return True
+    overlaps = w < area[2] and e > area[0] and s < area[3] and n > area[1]
+    return overlaps and not (area[0] <= w and e <= area[2] and area[1] <= s and n <= area[3])
+
+
 def _finite(geoms: np.ndarray) -> bool:
     xy = shapely.get_coordinates(geoms)
     return bool(np.all(np.isfinite(xy)))
@@ -110,7 +121,7 @@ def make_vector_layer(path: Path, name: str, geoms: np.ndarray, columns: dict, s
     if src_crs != GCJ02 and route is None:
         raise ReadError(path, f"table {name!r}: PROJ cannot convert {src_crs} to {project.crs}")
     projected = reproject(geoms, src_crs, project.crs, _route_transform(route) if route else None)
-    if not _finite(projected) and route is not None:
+    if route is not None and (not _finite(projected) or _straddles(box, holdable(project.crs))):
         clipped = _clip_to_holdable(geoms, src_crs, project, warnings)
         route = best_route(WGS84, project.crs, None, project.datum_shift)
         projected = reproject(clipped, WGS84, project.crs, _route_transform(route))
