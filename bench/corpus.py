@@ -44,6 +44,18 @@ PACKAGES = [
      ["ifcfast/data/*.ifc"]),
     ("npm", "geojson-fixtures@1.0.0", "54cda4d8f772757c12f7ba9ee26927735e18aefd3267f19bf26daad46a64e88b",
      ["package/data/*/*.geojson"]),
+    ("npm", "geojson-rewind@0.3.1", "26cb0f60735eb673b08c84b2be5dc01e34459b69e295e96b940cb40eb490335e",
+     ["package/test/fixture/*.geojson"]),
+    ("npm", "@mapbox/geojson-normalize@0.0.1", "aa18a1930c3ab511869c78075587d788016af1d7cc24c3e6dea15382b20a39cd",
+     ["package/test/data/*.geojson"]),
+    ("npm", "turf-buffer@1.0.1", "f787e85b00f0826f8661d618dc5b21a63588ce476d029e61da5fe5c11d8f8401",
+     ["package/geojson/*.geojson"]),
+    ("npm", "turf-isolines@1.0.0", "e052da26ff1e697958dae96d9e2efd7137ccfd36900f1ff29f3892f84be4e62d",
+     ["package/geojson/*.geojson"]),
+    ("npm", "turf-tin@1.0.0", "9e1c93ebedc98d0de3b09b635e8316b43a2b28a9d4fae1c18a6c92537d5ff652",
+     ["package/geojson/*.geojson"]),
+    ("npm", "turf-union@1.0.0", "30397a25586502f2027bdb2c0a6b0a2c18aacd5538641605e768427e69e5e484",
+     ["package/test/fixtures/*/*.json"]),
 ]
 # Test fixtures that installed dependencies ship inside their wheels.
 INSTALLED = [("pyogrio", ["tests/fixtures/*.gpkg"]),
@@ -95,7 +107,7 @@ def _safe_name(source: str, member: str) -> str:
 
 
 def fetch_package(client: str, spec: str, sha: str, patterns: list[str], out: Path) -> int:
-    done = out / f".{spec}.done"
+    done = out / f".{spec.replace('/', '_')}.done"
     if done.exists():
         return int(done.read_text())
     with tempfile.TemporaryDirectory() as tmp:

@@ -90,7 +90,7 @@ def compare_gdal(path: Path, ref: dict, result: dict) -> str | None:
             return bad
         if ref["refused"]:
             return None
-        return f"console refuses what GDAL reads: {result['stderr'].strip()[len(str(path)) + 20:][:160]}"
+        return f"console refuses what GDAL reads: {result['stderr'].strip().split(f'{path}: ', 1)[-1][:160]}"
     if ref["refused"]:
         return f"console reads what GDAL refuses ({ref['refused'][:80]})"
     layers = result["report"]["layers"]
