@@ -79,9 +79,15 @@ def _download(client: str, spec: str, into: Path) -> Path:
     if client == "npm":
         cmd = ["npm", "pack", "--silent", spec, "--pack-destination", str(into)]
     else:
-        binary = ["--no-binary", ":all:"] if client == "pip-sdist" else ["--only-binary", ":all:"]
+        name = spec.split("==")[0]  # only the package itself from source: its build tools come as wheels
+        binary = ["--no-binary", name] if client == "pip-sdist" else ["--only-binary", ":all:"]
         cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", *binary, spec, "-d", str(into)]
-    subprocess.run(cmd, check=True, capture_output=True, timeout=600)
+    # The clients' own caches and dot-folders (npm, pip, even rustup) go beside the corpus, not into HOME.
+    home = cache_dir() / "client-home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "HOME": str(home), "npm_config_cache": str(home / "npm-cache"),
+           "npm_config_update_notifier": "false", "PIP_CACHE_DIR": str(home / "pip-cache")}
+    subprocess.run(cmd, check=True, capture_output=True, timeout=600, env=env)
     found = [p for p in into.iterdir() if p.is_file()]
     if len(found) != 1:
         raise RuntimeError(f"{spec}: expected one archive, got {[p.name for p in found]}")
