@@ -93,7 +93,7 @@ class LayerTree(QWidget):
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable | Qt.ItemIsDragEnabled)
             item.setFlags(item.flags() & ~Qt.ItemIsDropEnabled)
             item.setCheckState(0, Qt.Checked if layer.visible else Qt.Unchecked)
-            item.setToolTip(0, f"{layer.source}\n{layer.source_crs}")
+            item.setToolTip(0, _tooltip(layer))
             self.tree.addTopLevelItem(item)
             if layer.id == current:
                 self.tree.setCurrentItem(item)
@@ -172,3 +172,15 @@ class LayerTree(QWidget):
         menu.addAction(tr("layers.zoom_to"), lambda: self.zoom_requested.emit(layer_id))
         menu.addAction(tr("layers.remove"), lambda: self.remove_requested.emit(layer_id))
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+
+def _tooltip(layer) -> str:
+    """Source, CRS and the datum route the layer took (an unknown-accuracy route says so)."""
+    lines = [layer.source, layer.source_crs]
+    route = layer.meta.get("datum")
+    if route:
+        accuracy = "accuracy unknown" if route.get("accuracy_m") is None else f"accuracy {route['accuracy_m']:g} m"
+        lines.append(f"→ {route['operation']} ({accuracy})")
+        if route.get("ballpark"):
+            lines.append("ballpark: datum shift ignored, may be off by 100 m or more")
+    return "\n".join(str(v) for v in lines)
