@@ -85,6 +85,8 @@ def describe(path):
             out["rasters"].append({"name": sub.rsplit(":", 1)[-1], "refused": str(exc).splitlines()[0]})
     if not out["layers"] and not out["rasters"]:
         out["refused"] = "no layers"
+    elif not out["layers"] and all(r.get("refused") for r in out["rasters"]):
+        out["refused"] = out["rasters"][0]["refused"]  # read, but GDAL cannot say where on Earth
     return out
 
 

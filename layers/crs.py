@@ -46,6 +46,16 @@ def normalise_crs(crs: str | int | None) -> str:
     return f"{auth[0]}:{auth[1]}" if auth else parsed.to_wkt()
 
 
+def label(crs: str) -> str:
+    """A CRS for a one-line message: its code, or its name rather than a page of WKT."""
+    if len(crs) <= 40:
+        return crs
+    try:
+        return repr(CRS.from_user_input(crs).name)
+    except CRSError:
+        return crs[:40] + "…"
+
+
 def is_geographic(crs: str) -> bool:
     return crs == GCJ02 or CRS.from_user_input(crs).is_geographic
 

@@ -251,3 +251,33 @@ def test_a_broken_tile_names_the_file(shared_data, tmp_path):
     with pytest.raises(ReadError) as err:
         describe(path)
     assert str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("crs", ["IAU_2015:49900", 'LOCAL_CS["Site grid",UNIT["metre",1],AXIS["Easting",EAST],'
+                                                   'AXIS["Northing",NORTH]]'])
+def test_rasters_in_crss_proj_cannot_convert_are_one_line(tmp_path, capsys, crs):
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from console.cli import main
+    path = tmp_path / "elsewhere.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=8, height=8, count=1, dtype="uint8",
+                       crs=rasterio.crs.CRS.from_user_input(crs), transform=from_origin(10, 20, 1, 1)) as dst:
+        dst.write(np.ones((1, 8, 8), np.uint8))
+    assert main(["info", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(path) in err[0] and "cannot convert" in err[0] and len(err[0]) < 300
+
+
+def test_crs_option_on_a_raster_without_georeferencing_is_one_line(tmp_path, capsys):
+    import numpy as np
+    import rasterio
+
+    from console.cli import main
+    path = tmp_path / "byte_nogeoref.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=8, height=8, count=1, dtype="uint8") as dst:
+        dst.write(np.ones((1, 8, 8), np.uint8))
+    assert main(["info", str(path), "--crs", "EPSG:26711"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(path) in err[0] and "cannot be placed" in err[0]

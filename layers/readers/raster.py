@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from layers.crs import WGS84, CRSNotUnderstood, normalise_crs
+from layers.crs import WGS84, CRSNotUnderstood, label, normalise_crs
 from layers.datum import best_route
 from layers.extent import wgs84_bounds
 from layers.data import RasterData
@@ -84,10 +84,10 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
         try:
             source_bounds, box = _source_extent(src, src_crs, place)
         except (rasterio.errors.RasterioError, ValueError) as exc:
-            raise ReadError(path, f"PROJ cannot convert {src_crs} to WGS84 ({str(exc).splitlines()[0]})") from exc
+            raise ReadError(path, f"PROJ cannot convert {label(src_crs)} to WGS84 ({str(exc).splitlines()[0]})") from exc
         route = best_route(src_crs, project.crs, box, project.datum_shift)
         if route is None:
-            raise ReadError(path, f"PROJ cannot convert {src_crs} to {project.crs}")
+            raise ReadError(path, f"PROJ cannot convert {label(src_crs)} to {project.crs}")
         if route.warning():
             warnings.append(route.warning())
         progress.update(0.1, f"{path.name}: warping to {project.crs}")

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from layers.crs import CRSNotUnderstood, GCJ02, WGS84, ProjectCRS, is_geographic, normalise_crs, transform_xy
+from layers.crs import (CRSNotUnderstood, GCJ02, WGS84, ProjectCRS, is_geographic, label, normalise_crs,
+                        transform_xy)
 from layers.data import VectorData
 from layers.datum import best_route
 from layers.extent import describe_area, holdable, wgs84_bounds
@@ -119,7 +120,7 @@ def make_vector_layer(path: Path, name: str, geoms: np.ndarray, columns: dict, s
     box = wgs84_bounds(source_bounds, src_crs) if source_bounds else None
     route = None if src_crs == GCJ02 else best_route(src_crs, project.crs, box, project.datum_shift)
     if src_crs != GCJ02 and route is None:
-        raise ReadError(path, f"table {name!r}: PROJ cannot convert {src_crs} to {project.crs}")
+        raise ReadError(path, f"table {name!r}: PROJ cannot convert {label(src_crs)} to {project.crs}")
     projected = reproject(geoms, src_crs, project.crs, _route_transform(route) if route else None)
     if route is not None and (not _finite(projected) or _straddles(box, holdable(project.crs))):
         clipped = _clip_to_holdable(geoms, src_crs, project, warnings)
