@@ -281,3 +281,21 @@ def test_crs_option_on_a_raster_without_georeferencing_is_one_line(tmp_path, cap
     assert main(["info", str(path), "--crs", "EPSG:26711"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(path) in err[0] and "cannot be placed" in err[0]
+
+
+def test_ifc_on_german_gauss_kruger_lands_within_a_centimetre_of_the_best_route(shared_data, tmp_path):
+    """buildingSMART's geographic-referencing-gk case: an IfcMapConversion onto DHDN / GK zone 3."""
+    e, n = 3458305.0, 5437903.0
+
+    def edit(f):
+        f.by_type("IfcProjectedCRS")[0].Name = "EPSG:31467"
+        conv = f.by_type("IfcMapConversion")[0]
+        conv.Eastings, conv.Northings = e, n
+
+    path = _edit_ifc(shared_data / "ifc" / "bsi_IFC4_geographic-referencing.ifc", tmp_path / "gk.ifc", edit)
+    geo = describe(path)["georeferencing"]
+    assert "DHDN to WGS 84" in geo["datum_transformation"]["operation"]
+    aoi = AreaOfInterest(8.3, 49.0, 8.5, 49.2)
+    best = TransformerGroup("EPSG:31467", "EPSG:4326", always_xy=True, area_of_interest=aoi).transformers[0]
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:4549", always_xy=True).transform(*best.transform(e, n))
+    assert math.hypot(geo["origin_project"][0] - x, geo["origin_project"][1] - y) < 0.01
