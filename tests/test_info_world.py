@@ -299,3 +299,27 @@ def test_ifc_on_german_gauss_kruger_lands_within_a_centimetre_of_the_best_route(
     best = TransformerGroup("EPSG:31467", "EPSG:4326", always_xy=True, area_of_interest=aoi).transformers[0]
     x, y = Transformer.from_crs("EPSG:4326", "EPSG:4549", always_xy=True).transform(*best.transform(e, n))
     assert math.hypot(geo["origin_project"][0] - x, geo["origin_project"][1] - y) < 0.01
+
+
+def _world_raster(path, west, south, east, north, size=(72, 36)):
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_bounds
+    with rasterio.open(path, "w", driver="GTiff", width=size[0], height=size[1], count=3, dtype="uint8",
+                       crs="EPSG:4326", transform=from_bounds(west, south, east, north, *size)) as dst:
+        dst.write(np.full((3, size[1], size[0]), 120, np.uint8))
+    return path
+
+
+def test_a_world_raster_is_drawn_where_the_project_crs_holds_it(tmp_path):
+    layer = one_layer(describe(_world_raster(tmp_path / "world.tif", -180, -90, 180, 90)))
+    assert layer["bounds"]["wgs84"] == pytest.approx([-180, -90, 180, 90])
+    assert layer["size"] == [72, 36]
+    assert any("only the part inside" in w for w in layer["warnings"])
+
+
+def test_a_raster_where_the_projection_fails_is_reported_not_refused(tmp_path):
+    # 120° from the Gauss-Kruger zone's meridian the projection has no answer at all.
+    layer = one_layer(describe(_world_raster(tmp_path / "gulf_of_guinea.tif", -1.5, -1.5, 1.5, 1.5, (6, 6))))
+    assert layer["bounds"]["wgs84"] == pytest.approx([-1.5, -1.5, 1.5, 1.5])
+    assert any("nothing drawn" in w for w in layer["warnings"])

@@ -13,7 +13,7 @@ import numpy as np
 
 from layers.crs import WGS84, CRSNotUnderstood, label, normalise_crs
 from layers.datum import best_route
-from layers.readers.raster_extent import clip_grid, source_extent
+from layers.readers.raster_extent import beyond_warning, clip_grid, source_extent
 from layers.data import RasterData
 from layers.layer import Layer
 from layers.errors import ReadError
@@ -83,15 +83,18 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
         resampling = Resampling.bilinear if role == "terrain" else Resampling.average
         grid = clip_grid(src, src_crs, box, project.crs, warnings)
         try:
-            if grid == "outside":
-                array, mask, t, full = _nothing(src, role)
-            elif src_crs == project.crs and not place and src.transform.b == 0 and src.transform.d == 0:
+            if src_crs == project.crs and not place and src.transform.b == 0 and src.transform.d == 0:
                 # Already a north-up grid in the project CRS: a decimated read, no warp.
                 array, mask, t, full = _read_grid(src, role, options, resampling)
             else:
-                array, mask, t, full = _warped(src, src_crs, route, project, role, options, resampling, grid)
+                array, mask, t, full = _warped(src, src_crs, route, project, role, options, resampling,
+                                               None if grid == "outside" else grid)
         except (rasterio.errors.RasterioError, CPLE_BaseError, ValueError) as exc:
-            raise ReadError(path, f"cannot be read or warped into {project.crs}: {str(exc).splitlines()[0]}") from exc
+            if grid != "outside":
+                raise ReadError(path, f"cannot be read or warped into {project.crs}: "
+                                      f"{str(exc).splitlines()[0]}") from exc
+            warnings.append(beyond_warning(project.crs))  # the projection fails out there
+            array, mask, t, full = _nothing(src, role)
         out_h, out_w = mask.shape
         if full != (out_w, out_h):
             warnings.append(f"shown at {out_w}×{out_h} (reduced from {full[0]}×{full[1]})")
@@ -102,7 +105,7 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
         array = array.astype(np.float32)
         if nodata is not None:
             mask &= array[0] != nodata
-        if not mask.any() and grid != "outside":
+        if not mask.any() and not np.isnan(t.c):
             raise ReadError(path, "raster has no valid pixels")
     data = RasterData(array=array, transform=(t.c, t.a, t.b, t.f, t.d, t.e), mask=mask,
                       band_names=[f"band {b}" for b in _bands(array.shape[0], role)])

@@ -48,15 +48,14 @@ def source_extent(src, src_crs: str, gcps) -> tuple[list | None, list | None]:
 
 
 def clip_grid(src, src_crs: str, box, project_crs: str, warnings: list):
-    """None (warp it all), "outside" (nothing to warp), or the WarpedVRT grid of the part that fits."""
+    """None (warp it all), "outside" (no part fits), or the WarpedVRT grid of the part that fits."""
     from rasterio.warp import calculate_default_transform, transform_bounds
     from rasterio.windows import from_bounds
     area = holdable(project_crs)
     if box is None or inside(box, area):
         return None
     w, s, e, n = max(box[0], area[0]), max(box[1], area[1]), min(box[2], area[2]), min(box[3], area[3])
-    if w >= e or s >= n:
-        warnings.append(f"lies wholly beyond what {project_crs} can hold ({describe_area(area)}); nothing drawn")
+    if w >= e or s >= n:  # wholly beyond: warped as it is if the maths holds (the caller tries)
         return "outside"
     left, bottom, right, top = transform_bounds(WGS84, src_crs, w, s, e, n, densify_pts=EDGE_POINTS)
     window = from_bounds(left, bottom, right, top, src.transform).round_offsets().round_lengths()
@@ -69,3 +68,7 @@ def clip_grid(src, src_crs: str, box, project_crs: str, warnings: list):
     warnings.append(f"reaches beyond what {project_crs} can hold ({describe_area(area)}); "
                     "only the part inside is drawn")
     return {"transform": t, "width": dw, "height": dh}
+
+
+def beyond_warning(project_crs: str) -> str:
+    return f"lies wholly beyond what {project_crs} can hold ({describe_area(holdable(project_crs))}); nothing drawn"
