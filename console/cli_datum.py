@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from layers.datum import DatumShift
+from layers.helmert import DatumShift
 
 CONVENTIONS = ("coordinate_frame", "position_vector")
 

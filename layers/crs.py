@@ -15,7 +15,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from layers import gcj02
-from layers.datum import DatumShift
+from layers.helmert import DatumShift
 
 DEFAULT_PROJECT_CRS = "EPSG:4549"  # CGCS2000 / 3-degree Gauss-Kruger CM 120E
 WGS84 = "EPSG:4326"

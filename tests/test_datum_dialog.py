@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from layers.crs import ProjectCRS
-from layers.datum import DatumShift
+from layers.helmert import DatumShift
 from layers.project import Project, open_project
 
 pytestmark = pytest.mark.gui

@@ -19,7 +19,7 @@ from pyproj.transformer import TransformerGroup
 
 from console.info import describe
 from layers.crs import ProjectCRS
-from layers.datum import DatumShift
+from layers.helmert import DatumShift
 from layers.readers import ReadError
 
 needs_gdal = pytest.mark.skipif(shutil.which("gdalinfo") is None, reason="gdal-bin (gdalinfo) is not installed")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout)
 
-from layers.datum import DatumShift
+from layers.helmert import DatumShift
 from layers.i18n import tr
 
 CONVENTIONS = ("coordinate_frame", "position_vector")
