@@ -23,6 +23,8 @@ def wgs84_bounds(bounds, crs: str) -> list[float] | None:
     if bounds is None or crs is None or not all(math.isfinite(v) for v in bounds):
         return None
     minx, miny, maxx, maxy = (float(v) for v in bounds)
+    if crs in (WGS84, "OGC:CRS84"):
+        return [minx, miny, maxx, maxy]
     if crs == GCJ02:
         xs = np.array([minx, maxx, minx, maxx])
         ys = np.array([miny, miny, maxy, maxy])
