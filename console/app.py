@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
             ("action.save_project", self.save_project_dialog, QKeySequence.Save),
             ("action.save_image", self.save_image_dialog, None),
             ("action.export_map", lambda: self.exporter.dialog(), QKeySequence("Ctrl+E")),
+            ("action.datum", self.datum_dialog, None),
             ("action.quit", self.close, QKeySequence.Quit),
             ("action.about", self._about, None),
             ("action.undo", lambda: self.project.undo.undo(), QKeySequence.Undo),
@@ -140,7 +141,8 @@ class MainWindow(QMainWindow):
         mb.clear()
         file_menu = mb.addMenu(tr("menu.file"))
         for key in ("action.add_layer", "action.add_layer_gcj", None, "action.open_project",
-                    "action.save_project", "action.save_image", "action.export_map", None, "action.quit"):
+                    "action.save_project", "action.save_image", "action.export_map", "action.datum", None,
+                    "action.quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(self.actions[key])
         edit_menu = mb.addMenu(tr("menu.edit"))
         edit_menu.addActions([self.actions["action.undo"], self.actions["action.redo"]])
@@ -365,6 +367,18 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, tr("action.open_project"), "", tr("filter.project"))
         if path:
             self.open_project(path)
+
+    def datum_dialog(self):
+        from widgets.datum_dialog import DatumDialog
+        dialog = DatumDialog(self.project.crs.datum_shift, self)
+        if dialog.exec():
+            self.set_datum_shift(dialog.shift)
+
+    def set_datum_shift(self, shift):
+        """The project's Helmert set: saved with the project, used by layers read from now on."""
+        self.project.crs.datum_shift = shift
+        text = "—" if shift is None else f"{shift.kind} {shift.source}"
+        self.statusBar().showMessage(tr("status.datum_set", text=text), 8000)
 
     def save_image_dialog(self):
         path, _ = QFileDialog.getSaveFileName(self, tr("action.save_image"), "songjiang.png", "PNG (*.png)")

@@ -128,7 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("file", help="a data file or a saved .sjproj project")
     inf.add_argument("--json", action="store_true", help="print JSON")
     inf.add_argument("--crs", dest="assume_crs", help="CRS of the file when it does not say")
+    from console.cli_datum import add_arguments, add_subcommand
+    add_arguments(inf)
     inf.set_defaults(func=cmd_info)
+    add_subcommand(sub)
 
     try:
         from console.cli_sensors import add_subcommands
@@ -181,8 +184,10 @@ def cmd_report(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from console.cli_datum import shift_from_args
     from console.info import describe, format_text
-    report = describe(args.file, args.assume_crs)
+    from layers.crs import ProjectCRS
+    report = describe(args.file, args.assume_crs, ProjectCRS(datum_shift=shift_from_args(args)))
     text = json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_text(report)
     sys.stdout.write(text + "\n")
     return 0
@@ -196,7 +201,7 @@ def cmd_open(args) -> int:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = {"open", "snapshot", "report", "info", "simulate", "record", "-h", "--help", "--version"}
+    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "-h", "--help", "--version"}
     if not argv or argv[0] not in commands:
         argv = ["open", *argv]
     args = parser.parse_args(argv)

@@ -1,25 +1,39 @@
 """`songjiang-console info FILE`: what the console reads in a file, like ogrinfo/gdalinfo."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
-from layers.crs import ProjectCRS, transform_xy
-from layers.readers import ReadOptions, read_path, sniff
+from layers.crs import ProjectCRS
+from layers.extent import area_of_use, describe_area, inside, wgs84_bounds
+from layers.readers import ReadError, ReadOptions, read_path, sniff
 
 
-def _bounds(layer, project: ProjectCRS) -> dict:
-    if not layer.has_bounds():
-        return {}
+def _bounds(layer, project: ProjectCRS) -> tuple[dict, list[str]]:
+    """WGS84 bounds from the layer's own CRS; project bounds only where the project CRS is valid."""
+    box = layer.meta.get("wgs84_bounds")
+    if box is None and layer.meta.get("source_bounds"):
+        box = wgs84_bounds(layer.meta["source_bounds"], layer.source_crs)
+    if not layer.has_bounds():  # nothing left in the project CRS (e.g. all of it clipped away)
+        return ({"wgs84": [round(float(v), 7) for v in box]} if box else {}), []
     b = layer.bounds
-    xs, ys = [b[0], b[3], b[0], b[3]], [b[1], b[1], b[4], b[4]]
-    lon, lat = transform_xy(xs, ys, project.crs, "EPSG:4326")
-    return {"project": [round(v, 3) for v in (b[0], b[1], b[3], b[4])],
-            "wgs84": [round(float(v), 7) for v in (min(lon), min(lat), max(lon), max(lat))]}
+    if box is None:  # placed models (IFC): their footprint in the project CRS is what they have
+        box = wgs84_bounds((b[0], b[1], b[3], b[4]), project.crs)
+    out = {"wgs84": [round(float(v), 7) for v in box]} if box else {}
+    area = area_of_use(project.crs)
+    if box and area and not inside(box, area):
+        return out, [f"data lies outside the area of use of {project.crs} ({describe_area(area)}); "
+                     "project coordinates not reported (they would be distorted)"]
+    out["project"] = [round(v, 3) for v in (b[0], b[1], b[3], b[4])]
+    return out, []
 
 
 def _layer_report(layer, project) -> dict:
-    entry = {"name": layer.name, "kind": layer.kind, "crs": layer.source_crs,
-             "bounds": _bounds(layer, project), "warnings": list(layer.meta.get("warnings", []))}
+    bounds, notes = _bounds(layer, project)
+    entry = {"name": layer.name, "kind": layer.kind, "crs": layer.source_crs, "bounds": bounds,
+             "warnings": list(layer.meta.get("warnings", [])) + notes}
+    if layer.meta.get("datum"):
+        entry["datum_transformation"] = layer.meta["datum"]
     if layer.kind == "bim":
         entry["element_count"] = len(layer.data.elements)
         entry["schema"] = layer.data.schema
@@ -34,8 +48,10 @@ def _layer_report(layer, project) -> dict:
             entry["table"] = layer.meta["table"]
     else:
         entry["size"] = layer.meta.get("size")
-        entry["bands"] = int(layer.data.array.shape[0])
+        entry["bands"] = int(layer.meta.get("band_count") or layer.data.array.shape[0])
         entry["role"] = layer.meta.get("role")
+        if layer.meta.get("table"):
+            entry["table"] = layer.meta["table"]
         if layer.kind == "terrain" and layer.data.mask.any():
             valid = layer.data.array[0][layer.data.mask]
             entry["elevation"] = [round(float(valid.min()), 3), round(float(valid.max()), 3)]
@@ -47,21 +63,42 @@ def describe_project(path) -> dict:
     from layers.loading import load_project
     errors: list[str] = []
     project = load_project(path, on_error=errors.append)
+    shift = project.crs.datum_shift
     return {"file": str(path), "format": "Songjiang console project", "project_crs": project.crs.crs,
+            "datum_shift": shift.to_dict() if shift else None,
             "layers": [_layer_report(lyr, project.crs) for lyr in project.layers],
             "bookmarks": list(project.bookmarks), "errors": errors}
 
 
-def describe(path, assume_crs: str | None = None) -> dict:
+def describe(path, assume_crs: str | None = None, project: ProjectCRS | None = None) -> dict:
+    """What the console reads in a file; Python warnings raised while reading become report warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            report = _describe(Path(path), assume_crs, project or ProjectCRS())
+        except (ReadError, ValueError, OSError):
+            raise
+        except Exception as exc:  # a library's surprise is one line naming the file, not a traceback
+            first = (str(exc).strip().splitlines() or [""])[0]
+            raise ReadError(path, f"cannot be read ({type(exc).__name__}: {first})") from exc
+    notes = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+    if notes:
+        report.setdefault("warnings", []).extend(notes)
+    return report
+
+
+def _describe(path: Path, assume_crs: str | None, project: ProjectCRS) -> dict:
     from layers.loading import is_project
-    path = Path(path)
     if is_project(path):
         return describe_project(path)
-    project = ProjectCRS()
     kind = sniff(path)
-    if kind == "ifc":
+    if kind in ("ifc", "ifczip"):
         from layers.ifc.info import ifc_info
-        return {"file": str(path), "format": "IFC", **ifc_info(path, project)}
+        inner = path
+        if kind == "ifczip":
+            from layers.ifc.ifczip import extract
+            inner = extract(path)
+        return {**ifc_info(inner, project), "file": str(path), "format": "IFC", "size_bytes": path.stat().st_size}
     layers = read_path(path, project, ReadOptions(assume_crs=assume_crs))
     formats = {"raster": "GeoTIFF", "gpkg": "GeoPackage", "json": "GeoJSON"}
     return {"file": str(path), "format": formats[kind], "project_crs": project.crs,
@@ -82,9 +119,15 @@ def format_text(report: dict) -> str:
         lines.append(f"- {lyr['name']} ({lyr['kind']}, {count}, CRS {lyr['crs']})")
         if lyr.get("geometry_types"):
             lines.append(f"    geometry: {', '.join(lyr['geometry_types'])}")
-        if lyr["bounds"]:
+        if lyr["bounds"].get("wgs84"):
             lines.append(f"    WGS84 bounds: {lyr['bounds']['wgs84']}")
+        if lyr["bounds"].get("project"):
             lines.append(f"    project bounds: {lyr['bounds']['project']}")
+        if lyr.get("datum_transformation"):
+            d = lyr["datum_transformation"]
+            accuracy = "unknown" if d["accuracy_m"] is None else f"{d['accuracy_m']:g} m"
+            lines.append(f"    to {report['project_crs']}: {d['operation']} (accuracy {accuracy})")
         lines += [f"    warning: {w}" for w in lyr["warnings"]]
+    lines += [f"warning: {w}" for w in report.get("warnings", [])]
     lines += [f"error: {e}" for e in report.get("errors", [])]
     return "\n".join(lines)

@@ -44,6 +44,8 @@ class VectorData:
         if len(valid) == 0:
             return (np.nan,) * 6
         xyz = shapely.get_coordinates(valid, include_z=True)
+        if len(xyz) == 0:  # only empty geometries
+            return (np.nan,) * 6
         z = xyz[:, 2]
         z = z[np.isfinite(z)]
         zmin, zmax = (float(z.min()), float(z.max())) if len(z) else (0.0, 0.0)

@@ -59,6 +59,18 @@ STRINGS = {
     "export.failed": ("导出 {name} 失败：{why}", "Export of {name} failed: {why}"),
     "export.busy": ("上一次导出尚未完成", "The previous export is still running"),
     "action.quit": ("退出", "Quit"),
+    "action.datum": ("坐标转换参数…", "Datum transformation…"),
+    "datum.title": ("项目坐标转换参数", "Project datum transformation"),
+    "datum.help": ("七参数（布尔莎）或四参数转换，用于北京54、西安80或城市坐标系数据转到项目坐标系；"
+                   "对之后添加或重新打开的图层生效。",
+                   "A 7-parameter (Bursa-Wolf) or 4-parameter set for Beijing 1954, Xian 1980 or city-grid "
+                   "data into the project CRS; it applies to layers added or reopened from now on."),
+    "datum.source": ("源坐标系", "From CRS"),
+    "datum.params": ("参数", "Parameters"),
+    "datum.convention": ("旋转约定", "Rotation convention"),
+    "datum.target": ("四参数目标坐标系", "4-parameter target CRS"),
+    "datum.clear": ("清除", "Clear"),
+    "status.datum_set": ("坐标转换参数已设置：{text}", "Datum transformation set: {text}"),
     "action.about": ("关于", "About"),
     "dock.layers": ("图层", "Layers"),
     "dock.inspector": ("属性", "Attributes"),

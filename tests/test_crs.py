@@ -86,3 +86,9 @@ def test_unknown_crs_is_refused_clearly():
         normalise_crs("EPSG:99999999")
     with pytest.raises(CRSNotUnderstood, match="projected"):
         ProjectCRS("EPSG:4326")
+
+
+def test_the_default_origin_is_songjiang_centre_to_the_kilometre():
+    from layers.crs import DEFAULT_ORIGIN, DEFAULT_PROJECT_CRS, transform_xy
+    x, y = transform_xy(121.23, 31.02, "EPSG:4326", DEFAULT_PROJECT_CRS)
+    assert DEFAULT_ORIGIN == (round(float(x), -3), round(float(y), -3), 0.0)

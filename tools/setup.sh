@@ -12,7 +12,8 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   pkgs=(libgl1 libegl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
         libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libdbus-1-3
         libfontconfig1 fonts-wqy-microhei fonts-noto-cjk)
-  [ -n "$extras" ] && pkgs+=(xvfb xauth mosquitto mosquitto-clients gdal-bin poppler-utils)
+  # python3-gdal: the reference the public-corpus test compares `info` with (tests/test_corpus.py)
+  [ -n "$extras" ] && pkgs+=(xvfb xauth mosquitto mosquitto-clients gdal-bin python3-gdal poppler-utils)
   missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then

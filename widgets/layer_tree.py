@@ -93,7 +93,7 @@ class LayerTree(QWidget):
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable | Qt.ItemIsDragEnabled)
             item.setFlags(item.flags() & ~Qt.ItemIsDropEnabled)
             item.setCheckState(0, Qt.Checked if layer.visible else Qt.Unchecked)
-            item.setToolTip(0, "\n".join([layer.source, layer.source_crs, *layer.meta.get("warnings", [])]))
+            item.setToolTip(0, "\n".join([_tooltip(layer), *layer.meta.get("warnings", [])]))
             if layer.meta.get("outside_area"):  # the badge: far from the project area, maybe off screen
                 item.setIcon(0, self.style().standardIcon(QStyle.SP_MessageBoxWarning))
             self.tree.addTopLevelItem(item)
@@ -174,3 +174,15 @@ class LayerTree(QWidget):
         menu.addAction(tr("layers.zoom_to"), lambda: self.zoom_requested.emit(layer_id))
         menu.addAction(tr("layers.remove"), lambda: self.remove_requested.emit(layer_id))
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+
+def _tooltip(layer) -> str:
+    """Source, CRS and the datum route the layer took (an unknown-accuracy route says so)."""
+    lines = [layer.source, layer.source_crs]
+    route = layer.meta.get("datum")
+    if route:
+        accuracy = "accuracy unknown" if route.get("accuracy_m") is None else f"accuracy {route['accuracy_m']:g} m"
+        lines.append(f"→ {route['operation']} ({accuracy})")
+        if route.get("ballpark"):
+            lines.append("ballpark: datum shift ignored, may be off by 100 m or more")
+    return "\n".join(str(v) for v in lines)

@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from layers.crs import WGS84, area_of_use, area_text, normalise_crs, transform_xy
+from layers.datum import best_route
+from layers.extent import wgs84_bounds
 
 
 def compound_to_degrees(parts) -> float | None:
@@ -100,8 +102,21 @@ class Georef:
         """(N,3) model metres → (N,3) float64 project-CRS coordinates."""
         p = np.asarray(points, dtype=np.float64).reshape(-1, 3)
         src = p @ self.matrix[:3, :3].T + self.matrix[:3, 3]
-        x, y = transform_xy(src[:, 0], src[:, 1], self.source_crs, self.project_crs)
+        route = self.route()
+        if route is None:
+            x, y = transform_xy(src[:, 0], src[:, 1], self.source_crs, self.project_crs)
+        else:
+            x, y = route.transformer().transform(src[:, 0], src[:, 1])
         return np.column_stack([x, y, src[:, 2]])
+
+    def route(self):
+        """The datum route for the model's area (a German GK model: DHDN → WGS 84, not PROJ's ballpark)."""
+        if self.source_crs == self.project_crs:
+            return None
+        ox, oy = self.matrix[0, 3], self.matrix[1, 3]
+        box = wgs84_bounds((ox, oy, ox, oy), self.source_crs)
+        area = None if box is None else (box[0] - 0.05, box[1] - 0.05, box[0] + 0.05, box[1] + 0.05)
+        return best_route(self.source_crs, self.project_crs, area)
 
     @property
     def project_matrix(self) -> np.ndarray:
@@ -121,7 +136,8 @@ class Georef:
             "origin_wgs84": [float(lon), float(lat), float(origin[2])],
             "origin_project": [float(v) for v in origin],
             "rotation_deg": self.rotation_deg, "unit_scale": self.unit_scale, "scale": self.scale,
-            "warnings": list(self.warnings),
+            "datum_transformation": route.describe() if (route := self.route()) else None,
+            "warnings": list(self.warnings) + ([route.warning()] if route and route.warning() else []),
         }
 
 
@@ -189,7 +205,11 @@ def resolve(params: dict, project_crs: str, placement: Placement | None = None,
             notes.append(f"IfcMapConversion ignored: {exc}")
     site = params.get("site")
     if geo is None and site and site.get("lat") and site.get("lon"):
-        geo = _from_site(site, params.get("true_north"), unit_scale, project_crs)
+        if compound_to_degrees(site["lat"]) == 0.0 and compound_to_degrees(site["lon"]) == 0.0:
+            # Exporters write (0, 0) when nobody set a location: that is "unknown", not the Gulf of Guinea.
+            notes.append("IfcSite RefLatitude/RefLongitude are (0, 0): taken as no location")
+        else:
+            geo = _from_site(site, params.get("true_north"), unit_scale, project_crs)
     if geo is None:
         notes.append("no georeference in the file: placement needed")
         geo = Georef("none", project_crs, project_crs, _translation(*fallback_origin), 0.0, unit_scale)

@@ -50,22 +50,29 @@ def _ifc4_map_conversion(f) -> dict | None:
     }
 
 
-def _ifc2x3_map_conversion(f) -> dict | None:
-    # The buildingSMART georeferencing guide's property sets on IfcProject.
-    projects = f.by_type("IfcProject")
-    if not projects:
-        return None
-    conv = uel.get_pset(projects[0], "ePSet_MapConversion")
-    crs = uel.get_pset(projects[0], "ePSet_ProjectedCRS") or {}
-    if not conv:
-        return None
-    return {
-        "source": "ePSet_MapConversion", "eastings": float(conv.get("Eastings") or 0.0),
-        "northings": float(conv.get("Northings") or 0.0), "height": float(conv.get("OrthogonalHeight") or 0.0),
-        "xaa": float(conv.get("XAxisAbscissa") or 1.0), "xao": float(conv.get("XAxisOrdinate") or 0.0),
-        "scale": float(conv["Scale"]) if conv.get("Scale") is not None else None,
-        "crs_name": crs.get("Name"), "map_unit_scale": None,
-    }
+def _pset_map_conversion(f) -> dict | None:
+    """The buildingSMART guide's property sets, on IfcProject or (as many exporters put them) IfcSite."""
+    for owner in f.by_type("IfcProject") + f.by_type("IfcSite"):
+        conv = uel.get_pset(owner, "ePSet_MapConversion")
+        if not conv:
+            continue
+        crs = uel.get_pset(owner, "ePSet_ProjectedCRS") or {}
+        if not crs:  # the CRS set may sit on the other entity
+            crs = next((c for o in f.by_type("IfcProject") + f.by_type("IfcSite")
+                        for c in [uel.get_pset(o, "ePSet_ProjectedCRS")] if c), {})
+        return {
+            "source": f"ePSet_MapConversion on {owner.is_a()}", "eastings": float(conv.get("Eastings") or 0.0),
+            "northings": float(conv.get("Northings") or 0.0), "height": float(conv.get("OrthogonalHeight") or 0.0),
+            "xaa": float(conv.get("XAxisAbscissa") or 1.0), "xao": float(conv.get("XAxisOrdinate") or 0.0),
+            "scale": float(conv["Scale"]) if conv.get("Scale") is not None else None,
+            "crs_name": crs.get("Name") or _epsg_name(crs), "map_unit_scale": None,
+        }
+    return None
+
+
+def _epsg_name(crs: dict) -> str | None:
+    code = crs.get("EPSGCode") or crs.get("EPSG")
+    return f"EPSG:{int(code)}" if isinstance(code, (int, float)) else None
 
 
 def _site(f, unit_scale: float) -> dict | None:
@@ -99,7 +106,7 @@ def read_params(f) -> dict:
     warnings = []
     mc = None
     try:
-        mc = _ifc2x3_map_conversion(f) if f.schema == "IFC2X3" else _ifc4_map_conversion(f)
+        mc = _pset_map_conversion(f) if f.schema == "IFC2X3" else _ifc4_map_conversion(f) or _pset_map_conversion(f)
     except Exception as exc:  # a malformed conversion must not stop the import
         warnings.append(f"map conversion unreadable: {exc}")
     return {"unit_scale": unit_scale, "map_conversion": mc, "site": _site(f, unit_scale),

@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from layers.crs import GCJ02
+from layers.crs import GCJ02, WGS84
 from layers.errors import ReadError
 from layers.readers.vector import make_vector_layer, resolve_crs
 
@@ -89,7 +89,10 @@ def _geometry(path: Path, i: int, geom):
     if geom is None:
         return None
     try:
-        g = shape(geom)
+        try:
+            g = shape(geom)
+        except ValueError:  # positions of mixed 2D/3D in one part: GDAL reads missing Z as 0
+            g = shape(_pad_z(geom))
     except (TypeError, ValueError, KeyError, IndexError, AttributeError,
             shapely.errors.ShapelyError) as exc:
         raise ReadError(path, f"feature {i}: malformed geometry ({exc})") from exc
@@ -97,6 +100,20 @@ def _geometry(path: Path, i: int, geom):
     if len(xy) and not np.all(np.isfinite(np.nan_to_num(xy[:, :2], nan=math.inf))):
         raise ReadError(path, f"feature {i}: non-finite coordinates")
     return g
+
+
+def _pad_z(geom):
+    """A copy of a GeoJSON geometry whose 2D positions get Z = 0."""
+    def pad(c):
+        if isinstance(c, list) and c and all(isinstance(v, (int, float)) for v in c):
+            return list(c) + [0.0] * (3 - len(c)) if len(c) == 2 else c
+        return [pad(v) for v in c] if isinstance(c, list) else c
+    out = dict(geom)
+    if "coordinates" in out:
+        out["coordinates"] = pad(out["coordinates"])
+    if isinstance(out.get("geometries"), list):
+        out["geometries"] = [_pad_z(g) if isinstance(g, dict) else g for g in out["geometries"]]
+    return out
 
 
 def read_geojson(path: Path, project, options, progress) -> list:
@@ -126,7 +143,7 @@ def read_geojson(path: Path, project, options, progress) -> list:
     names = list(dict.fromkeys(k for p in props for k in p))
     columns = {n: [p.get(n) for p in props] for n in names}
     declared = _declared_crs(doc)
-    src = resolve_crs(path, declared or "EPSG:4326", options_crs, geoms, warnings)
+    src = resolve_crs(path, declared, options_crs, geoms, warnings, implied=None if declared else WGS84)
     progress.update(0.7, f"{path.name}: reprojecting")
     layer = make_vector_layer(path, path.stem, geoms, columns, src, project, warnings)
     progress.update(1.0, path.name)

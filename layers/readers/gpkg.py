@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from layers.readers.curves import STEP_DEG, from_wkb_linear
 from layers.readers.gpkg_db import connect_readonly, srs_definition
 
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
@@ -37,12 +38,10 @@ def read_table(con: sqlite3.Connection, table: str, geom_col: str):
     rows = con.execute(f'SELECT * FROM "{table}"').fetchall()
     gi = cols.index(geom_col)
     wkb = [gpkg_blob_to_wkb(r[gi]) for r in rows]
-    geoms = np.empty(len(rows), dtype=object)
-    if rows:
-        geoms[:] = shapely.from_wkb(wkb, on_invalid="ignore")
+    geoms, curved = from_wkb_linear(wkb)
     attrs = {c: [r[i] for r in rows] for i, c in enumerate(cols) if c not in (geom_col, pk)}
     fids = np.array([r[cols.index(pk)] for r in rows]) if pk else np.arange(len(rows))
-    return fids, geoms, attrs
+    return fids, geoms, attrs, curved
 
 
 def read_gpkg_tables(path: Path) -> tuple[list[dict], list[str]]:
@@ -84,14 +83,19 @@ def read_gpkg(path: Path, project, options, progress) -> list:
             if t["data_type"] == "tiles":
                 layers.append(_read_tiles(path, t, project, options, progress))
                 continue
+            if t["name"] == "ogr_empty_table":  # GDAL's placeholder in a GeoPackage of attribute tables
+                continue
             if t["data_type"] != "features" or not t["geometry_column"]:
                 skipped.append(f"{t['name']} ({t['data_type']}, no geometry)")
                 continue
             try:
-                fids, geoms, attrs = read_table(con, t["name"], t["geometry_column"])
+                fids, geoms, attrs, curved = read_table(con, t["name"], t["geometry_column"])
             except (sqlite3.Error, ValueError, shapely.errors.GEOSException) as exc:
                 skipped.append(f"{t['name']} (unreadable: {exc})")
                 continue
+            if curved:
+                warnings.append(f"{curved} curved geometr{'y' if curved == 1 else 'ies'} linearised "
+                                f"(arcs cut every {STEP_DEG:g}°, as GDAL does)")
             declared = t["crs"]
             if t["srs_id"] == 0 and not options.assume_crs:
                 warnings.append("undefined geographic CRS (srs_id 0); read as WGS84")

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from layers.crs import CRSNotUnderstood, normalise_crs
+from layers.crs import WGS84, CRSNotUnderstood, label, normalise_crs
+from layers.datum import best_route
+from layers.readers.raster_extent import beyond_warning, clip_grid, source_extent
 from layers.data import RasterData
 from layers.layer import Layer
 from layers.errors import ReadError
@@ -38,51 +40,126 @@ def _open(path: Path, subdataset: str | None):
         raise ReadError(path, msg) from exc
 
 
+def _georeference(path: Path, src, options) -> tuple[str, dict, list]:
+    """The source CRS and how GDAL should place the pixels: geotransform, or ground control points."""
+    gcps, gcp_crs = src.gcps if not src.crs else ([], None)
+    crs = options.assume_crs or (src.crs.to_string() if src.crs else None)
+    place: dict = {}
+    if gcps and (gcp_crs or options.assume_crs):
+        crs = options.assume_crs or gcp_crs.to_string()
+        place = {"src_gcps": gcps}
+    elif src.transform.is_identity and not gcps:
+        # A CRS alone cannot help: without a geotransform or GCPs the pixels have no position.
+        raise ReadError(path, "raster has no CRS and no georeferencing (no geotransform, no ground control "
+                              "points): it cannot be placed on the map")
+    if not crs:
+        raise ReadError(path, "raster has no CRS (not georeferenced); pass the CRS explicitly")
+    try:
+        return normalise_crs(crs), place, ([] if not place else [f"placed through {len(gcps)} ground control points"])
+    except CRSNotUnderstood as exc:
+        raise ReadError(path, str(exc)) from exc
+
+
 def read_raster(path: Path, project, options, progress, subdataset: str | None = None) -> Layer:
     import rasterio
+    from rasterio._err import CPLE_BaseError
     from rasterio.enums import Resampling
-    from rasterio.vrt import WarpedVRT
 
     warnings: list[str] = []
     with _open(path, subdataset) as src:
-        crs = options.assume_crs or (src.crs.to_string() if src.crs else None)
-        if not crs:
-            raise ReadError(path, "raster has no CRS (not georeferenced); pass the CRS explicitly")
-        try:
-            src_crs = normalise_crs(crs)
-        except CRSNotUnderstood as exc:
-            raise ReadError(path, str(exc)) from exc
+        src_crs, place, notes = _georeference(path, src, options)
+        warnings += notes
         role = options.role or guess_role(src.count, src.dtypes[0], [c.name for c in src.colorinterp])
+        try:
+            source_bounds, box = source_extent(src, src_crs, place.get("src_gcps"))
+        except (rasterio.errors.RasterioError, ValueError) as exc:
+            raise ReadError(path, f"PROJ cannot convert {label(src_crs)} to WGS84 ({str(exc).splitlines()[0]})") from exc
+        route = best_route(src_crs, project.crs, box, project.datum_shift)
+        if route is None:
+            raise ReadError(path, f"PROJ cannot convert {label(src_crs)} to {project.crs}")
+        if route.warning():
+            warnings.append(route.warning())
         progress.update(0.1, f"{path.name}: warping to {project.crs}")
         resampling = Resampling.bilinear if role == "terrain" else Resampling.average
+        grid = clip_grid(src, src_crs, box, project.crs, warnings)
         try:
-            if src_crs == project.crs and src.transform.b == 0 and src.transform.d == 0:
+            if src_crs == project.crs and not place and src.transform.b == 0 and src.transform.d == 0:
                 # Already a north-up grid in the project CRS: a decimated read, no warp.
                 array, mask, t, full = _read_grid(src, role, options, resampling)
             else:
-                with WarpedVRT(src, crs=project.crs, resampling=resampling, src_crs=src_crs) as vrt:
-                    array, mask, t, full = _read_grid(vrt, role, options, resampling)
-        except (rasterio.errors.RasterioError, ValueError) as exc:
-            raise ReadError(path, f"cannot be read or warped: {str(exc).splitlines()[0]}") from exc
+                array, mask, t, full = _warped(src, src_crs, route, project, role, options, resampling,
+                                               None if grid == "outside" else grid)
+        except (rasterio.errors.RasterioError, CPLE_BaseError, ValueError) as exc:
+            if grid != "outside":
+                raise ReadError(path, f"cannot be read or warped into {project.crs}: "
+                                      f"{str(exc).splitlines()[0]}") from exc
+            warnings.append(beyond_warning(project.crs))  # the projection fails out there
+            array, mask, t, full = _nothing(src, role)
         out_h, out_w = mask.shape
         if full != (out_w, out_h):
             warnings.append(f"shown at {out_w}×{out_h} (reduced from {full[0]}×{full[1]})")
         nodata = src.nodata
+        size, count = [src.width, src.height], src.count
     progress.update(0.8, f"{path.name}: building")
     if role == "terrain":
         array = array.astype(np.float32)
         if nodata is not None:
             mask &= array[0] != nodata
-        if not mask.any():
+        if not mask.any() and not np.isnan(t.c):
             raise ReadError(path, "raster has no valid pixels")
     data = RasterData(array=array, transform=(t.c, t.a, t.b, t.f, t.d, t.e), mask=mask,
                       band_names=[f"band {b}" for b in _bands(array.shape[0], role)])
     name = path.stem if subdataset is None else subdataset.rsplit(":", 1)[-1]
     layer = Layer(name=name, kind=role, data=data, bounds=data.bounds(), source=str(path),
-                  source_crs=src_crs, meta={"warnings": warnings, "role": role,
-                                            "size": [out_w, out_h], "nodata": nodata})
+                  source_crs=src_crs, meta={"warnings": warnings, "role": role, "size": size,
+                                            "band_count": count, "shown_size": [out_w, out_h],
+                                            "nodata": nodata, "source_bounds": source_bounds,
+                                            "wgs84_bounds": box, "datum": route.describe()})
     progress.update(1.0, path.name)
     return layer
+
+
+def _nothing(src, role):
+    """An empty grid for a raster wholly beyond the project CRS (its bounds are NaN: nothing to draw)."""
+    from affine import Affine
+    bands = len(_bands(src.count, role))
+    nan = float("nan")
+    return (np.zeros((bands, 1, 1), src.dtypes[0]), np.zeros((1, 1), bool), Affine(nan, 0, nan, 0, nan, nan),
+            (src.width, src.height))
+
+
+def _warped(src, src_crs, route, project, role, options, resampling, grid):
+    """Warp onto the project grid along the route the vectors take (GDAL would take the ballpark)."""
+    from contextlib import ExitStack
+
+    from rasterio.crs import CRS as RioCRS
+    from rasterio.vrt import WarpedVRT
+    crs, extra = src_crs, {}  # GDAL warps a GCP-placed raster through its GCPs by itself
+    if route.towgs84:
+        crs = RioCRS.from_proj4(_proj4(src_crs) + " +towgs84=" + ",".join(repr(v) for v in route.towgs84))
+    if route.plane:
+        extra["src_transform"] = _plane_affine(route.plane) * src.transform
+        crs = route.via or project.crs
+    with ExitStack() as stack:
+        ds = src
+        if route.via and not route.plane:
+            ds = stack.enter_context(WarpedVRT(ds, crs=route.via, resampling=resampling, src_crs=crs, **extra))
+            crs, extra = route.via, {}
+        vrt = stack.enter_context(WarpedVRT(ds, crs=project.crs, resampling=resampling, src_crs=crs,
+                                            **extra, **(grid or {})))
+        return _read_grid(vrt, role, options, resampling)
+
+
+def _proj4(crs: str) -> str:
+    from pyproj import CRS
+    return " ".join(w for w in CRS.from_user_input(crs).to_proj4().split() if not w.startswith("+towgs84"))
+
+
+def _plane_affine(plane):
+    from affine import Affine
+    dx, dy, theta, scale = plane
+    c, s = scale * math.cos(theta), scale * math.sin(theta)
+    return Affine(c, s, dx, -s, c, dy)  # PROJ's 2D Helmert: x' = dx + s(x cos θ + y sin θ)
 
 
 def _read_grid(ds, role, options, resampling):

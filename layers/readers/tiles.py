@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from layers.crs import normalise_crs
+from layers.extent import wgs84_bounds
 from layers.data import RasterData
 from layers.layer import Layer
 from layers.errors import ReadError
@@ -17,6 +18,7 @@ from layers.readers.gpkg_db import connect_readonly, srs_definition
 
 
 def _decode(blob: bytes) -> np.ndarray:
+    """A PNG/JPEG/WebP tile → RGBA (4, h, w): grey, grey+alpha, palette, RGB and RGBA alike."""
     import warnings
 
     from rasterio.errors import NotGeoreferencedWarning
@@ -25,10 +27,28 @@ def _decode(blob: bytes) -> np.ndarray:
         warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a tile has no georeference by design
         with MemoryFile(blob) as mem, mem.open() as ds:
             arr = ds.read()
-    if arr.shape[0] == 1:
-        arr = np.repeat(arr, 3, axis=0)
-    alpha = arr[3] > 0 if arr.shape[0] == 4 else np.ones(arr.shape[1:], bool)
-    return np.concatenate([arr[:3], alpha[None].astype(np.uint8) * 255])
+            palette = _palette(ds) if ds.count == 1 else None
+    if palette is not None:
+        arr = np.moveaxis(palette[arr[0]], -1, 0)  # (4, h, w) from the colour table
+    bands = arr.shape[0]
+    colour = arr[:3] if bands >= 3 else np.repeat(arr[:1], 3, axis=0)
+    if palette is not None or bands in (2, 4):
+        alpha = arr[-1] > 0
+    else:
+        alpha = np.ones(arr.shape[1:], bool)
+    return np.concatenate([colour.astype(np.uint8), alpha[None].astype(np.uint8) * 255])
+
+
+def _palette(ds):
+    try:
+        cmap = ds.colormap(1)
+    except ValueError:  # no colour table
+        return None
+    table = np.zeros((256, 4), np.uint8)
+    for i, rgba in cmap.items():
+        if 0 <= i < 256:
+            table[i] = rgba
+    return table
 
 
 def pick_zoom(levels: list[tuple], max_px: int) -> tuple:
@@ -73,10 +93,11 @@ def mosaic_tiles(path: Path, table: dict, project, options, progress) -> Layer:
         progress.update(0.1 + 0.6 * i / len(rows), f"{path.name}: tile {i + 1}/{len(rows)}")
         try:
             tile = _decode(bytes(blob))
-        except Exception as exc:  # a corrupt tile must not lose the others
-            raise ReadError(path, f"tile z{zoom}/{col}/{row} cannot be decoded ({exc})") from exc
+        except Exception as exc:  # a corrupt tile names itself and the file, not a traceback
+            raise ReadError(path, f"table {name!r}: tile z{zoom}/{col}/{row} cannot be decoded ({exc})") from exc
         y, x = (row - r0) * th, (col - c0) * tw
-        rgba[:, y:y + tile.shape[1], x:x + tile.shape[2]] = tile[:, :th, :tw]
+        tile = tile[:, :th, :tw]
+        rgba[:, y:y + tile.shape[1], x:x + tile.shape[2]] = tile
     src_transform = (minx + c0 * tw * psx, psx, 0.0, maxy - r0 * th * psy, 0.0, -psy)
     return _warp(path, name, rgba, src_transform, crs, project, table, zoom)
 
@@ -100,6 +121,9 @@ def _warp(path, name, rgba, src_t, crs, project, table, zoom) -> Layer:
                         "tiles placed by the tile matrix set")
     data = RasterData(array=out[:3], transform=(dst_aff.c, dst_aff.a, 0.0, dst_aff.f, 0.0, dst_aff.e),
                       mask=out[3] > 0, band_names=["red", "green", "blue"])
+    source_bounds = [left, bottom, right, top]
     return Layer(name=f"{path.stem}:{name}", kind="imagery", data=data, bounds=data.bounds(),
                  source=str(path), source_crs=crs,
-                 meta={"warnings": warnings, "role": "imagery", "table": name, "zoom": zoom})
+                 meta={"warnings": warnings, "role": "imagery", "table": name, "zoom": zoom,
+                       "size": [w, h], "band_count": 4, "source_bounds": source_bounds,
+                       "wgs84_bounds": wgs84_bounds(source_bounds, crs)})
