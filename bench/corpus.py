@@ -57,6 +57,21 @@ PACKAGES = [
      ["package/geojson/*.geojson"]),
     ("npm", "turf-union@1.0.0", "30397a25586502f2027bdb2c0a6b0a2c18aacd5538641605e768427e69e5e484",
      ["package/test/fixtures/*/*.json"]),
+    # GeoJSON that other converters wrote (KML/GPX → GeoJSON), validators' good and bad files
+    ("npm", "togeojson@0.9.0", "dd75e4c513626f8dbcec3eba4a9d0e237b8d217a08e3c89185afb1e26c3f1f4b",
+     ["package/test/data/*"]),
+    ("npm", "geojsonhint@0.3.4", "fd1ffb64d0b9584598157081185d8d74d781ec448600d21311496ff5a44a7662",
+     ["package/test/data/good/*", "package/test/data/bad/*"]),
+    ("npm", "tokml@0.4.0", "46004063e467d57b1d0cfa5ae87011a41ab4bb8d8827aae36645a29f5493f4ba",
+     ["package/test/data/*"]),
+    ("npm", "geojson-vt@2.1.0", "c42412de745c68ea237bb6d5086ed0772ce7c43d78381e196ce2f0921d883344",
+     ["package/test/fixtures/*", "package/debug/data/*"]),
+    ("npm", "osmtogeojson@2.2.12", "da1020c0feb8d079e39f255bf06aad07bdc623edd0633a67cf92cd1294606bd2",
+     ["package/test-cli/data/*"]),
+    ("npm", "wellknown@0.5.0", "fd7d8b4055057f2239c3df324d6ca1d9ec24245bb588ac43036fd6d5debb7025",
+     ["package/test/data/*"]),
+    ("npm", "geojson-normalize@0.0.0", "265b6b84c736ccd3850a103a6d38be3b1e0275c0372d828afc1d1685bb9d131b",
+     ["package/test/data/*"]),
 ]
 # R packages in Debian ship the example data of sf, stars, terra, rgdal, spData, ncdfgeom, spatstat.
 PACKAGES += [

@@ -9,5 +9,5 @@ class ReadError(Exception):
 
     def __init__(self, path, reason: str):
         self.path = path if isinstance(path, str) and "://" in path else Path(path)  # URLs stay URLs
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        self.reason = " ".join(str(reason).split())  # one line, whatever a library's message held
+        super().__init__(f"{self.path}: {self.reason}")

@@ -16,7 +16,7 @@ import pytest
 from bench.corpus import ROOT, fetch
 from bench.corpus_compare import compare_all, gdal_available
 
-AGREEMENT_FLOOR = 0.96  # measured 155/160 (96.9 %); the issue asks 97 % — docs/corpus.md says what is left
+AGREEMENT_FLOOR = 0.97  # the issue's target; measured 303/311 (97.4 %), the rest explained in docs/corpus.md
 
 
 @pytest.fixture(scope="module")
@@ -44,5 +44,5 @@ def test_every_disagreement_is_explained_in_the_docs(rows):
 
 def test_agreement_with_gdal_and_ifcopenshell(rows):
     agree = sum(r["reason"] is None for r in rows)
-    assert len(rows) >= 150
+    assert len(rows) >= 300
     assert agree / len(rows) >= AGREEMENT_FLOOR, [r["reason"] for r in rows if r["reason"]]

@@ -200,3 +200,40 @@ def test_a_cancelled_read_stops_at_the_next_progress_step(shared_data):
     with pytest.raises(Cancelled):
         read_path(shared_data / "gpkg" / "ngageoint_gdal_sample.gpkg", PROJECT, progress=progress)
     assert steps == []
+
+
+def _geojson(tmp_path, features, name="f.geojson"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return path
+
+
+def _feature(geometry, **props):
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+def test_geojson_as_gdal_reads_it_where_that_loses_nothing(tmp_path):
+    """Learned from the corpus (docs/corpus.md): validators' and converters' odd but real files."""
+    (empty,) = read_path(_geojson(tmp_path, [], "empty.geojson"), PROJECT)
+    assert len(empty.data) == 0 and any("no features" in w for w in empty.meta.get("warnings", []))
+    (table,) = read_path(_geojson(tmp_path, [_feature(None, name="仓库 A")], "rows.geojson"), PROJECT)
+    assert len(table.data) == 1 and table.data.columns["name"] == ["仓库 A"]
+    pt = {"type": "Point", "coordinates": [121.2, 31.0]}
+    mixed = [_feature(pt, id=1), _feature({"type": "Polygon", "coordinates": [5]}, id=2),
+             _feature({"type": "Blob", "coordinates": [1, 2]}, id=3), None, {"type": "Nope"},
+             _feature({"type": "LineString", "coordinates": [[121.2, 31.0]]}, id=4)]
+    (layer,) = read_path(_geojson(tmp_path, mixed, "mixed.geojson"), PROJECT)
+    assert layer.data.columns["id"] == [1, 2, 3, 4], "broken features kept as rows, non-features skipped"
+    warnings = " ".join(layer.meta.get("warnings", []))
+    assert "1 malformed geometry kept" in warnings and "2 entries of 'features' are not GeoJSON Features" in warnings
+    wrapped = [_feature({"type": "LineString", "coordinates": [[179.0, 60.0], [190.0, 62.0]]})]
+    (dateline,) = read_path(_geojson(tmp_path, wrapped, "dateline.geojson"), PROJECT)
+    assert len(dateline.data) == 1, "longitudes past 180 are degrees (an antimeridian crossing)"
+
+
+def test_geojson_whose_every_geometry_is_malformed_is_refused_in_one_line(tmp_path):
+    path = _geojson(tmp_path, [_feature({"type": "Point", "coordinates": [2]})], "broken.geojson")
+    with pytest.raises(ReadError) as info:
+        read_path(path, PROJECT)
+    assert str(path) in str(info.value) and "malformed geometry" in str(info.value)
+    assert "\n" not in str(info.value)

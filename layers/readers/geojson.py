@@ -76,30 +76,50 @@ def _features(path: Path, doc) -> list:
         feats = doc.get("features")
         if not isinstance(feats, list):
             raise ReadError(path, "FeatureCollection without a 'features' list")
-        return feats
+        # entries that are not Feature objects are not features (GDAL skips them too)
+        return [f for f in feats if isinstance(f, dict) and f.get("type") == "Feature"]
     if kind == "Feature":
         return [doc]
-    if kind in ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
-                "GeometryCollection"):
+    if kind in GEOMETRY_TYPES:
         return [{"type": "Feature", "geometry": doc, "properties": {}}]
     raise ReadError(path, "JSON has no GeoJSON 'type' (not a geographic file)")
 
 
-def _geometry(path: Path, i: int, geom):
+def _geometry(path: Path, i: int, geom, bad: list):
+    """The feature's shapely geometry; a malformed one is kept as no geometry (and listed in ``bad``),
+    as GDAL keeps the feature: one broken polygon does not cost the file's other features."""
     if geom is None:
         return None
+    if isinstance(geom, dict) and geom.get("type") not in GEOMETRY_TYPES:
+        return None  # a type GeoJSON does not define: a feature without geometry, as GDAL reads it
     try:
         try:
             g = shape(geom)
-        except ValueError:  # positions of mixed 2D/3D in one part: GDAL reads missing Z as 0
-            g = shape(_pad_z(geom))
+        except (ValueError, shapely.errors.ShapelyError):  # mixed 2D/3D positions, or a one-position line
+            g = shape(_one_point_lines(_pad_z(geom)))
     except (TypeError, ValueError, KeyError, IndexError, AttributeError,
             shapely.errors.ShapelyError) as exc:
-        raise ReadError(path, f"feature {i}: malformed geometry ({exc})") from exc
+        bad.append(f"feature {i}: {' '.join(str(exc).split())}")
+        return None
     xy = shapely.get_coordinates(g, include_z=True)
     if len(xy) and not np.all(np.isfinite(np.nan_to_num(xy[:, :2], nan=math.inf))):
         raise ReadError(path, f"feature {i}: non-finite coordinates")
     return g
+
+
+GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+                  "GeometryCollection")
+
+
+def _one_point_lines(geom):
+    """A line of one position as a zero-length line (GDAL keeps it; GEOS needs two positions)."""
+    out = dict(geom)
+    coords = out.get("coordinates")
+    if out.get("type") == "LineString" and isinstance(coords, list) and len(coords) == 1:
+        out["coordinates"] = coords * 2
+    elif out.get("type") == "MultiLineString" and isinstance(coords, list):
+        out["coordinates"] = [c * 2 if isinstance(c, list) and len(c) == 1 else c for c in coords]
+    return out
 
 
 def _pad_z(geom):
@@ -132,13 +152,22 @@ def read_geojson(path: Path, project, options, progress) -> list:
     else:
         options_crs = options.assume_crs
     feats = _features(path, doc)
-    if not feats:
-        raise ReadError(path, "GeoJSON has no features")
+    listed = doc.get("features") if isinstance(doc, dict) and isinstance(doc.get("features"), list) else feats
+    if len(listed) > len(feats):
+        warnings.append(f"{len(listed) - len(feats)} entries of 'features' are not GeoJSON Features: skipped")
+    if not feats:  # GDAL opens it as an empty layer too
+        warnings.append("the file holds no features")
     progress.update(0.3, f"{path.name}: {len(feats)} features")
     geoms = np.empty(len(feats), dtype=object)
-    geoms[:] = [_geometry(path, i, (f or {}).get("geometry")) for i, f in enumerate(feats)]
-    if shapely.is_missing(geoms).all():
-        raise ReadError(path, "no feature has a geometry")
+    bad: list[str] = []
+    geoms[:] = [_geometry(path, i, (f or {}).get("geometry"), bad) for i, f in enumerate(feats)]
+    if bad and shapely.is_missing(geoms).all():  # not one geometry could be read: the file is broken
+        raise ReadError(path, f"malformed geometry ({bad[0]})")
+    if bad:
+        warnings.append(f"{len(bad)} malformed geometr{'y' if len(bad) == 1 else 'ies'} kept as features "
+                        f"without geometry ({bad[0]}{'; …' if len(bad) > 1 else ''})")
+    if feats and shapely.is_missing(geoms).all():
+        warnings.append("no feature has a geometry: attributes only, nothing to draw")
     props = [(f or {}).get("properties") or {} for f in feats]
     names = list(dict.fromkeys(k for p in props for k in p))
     columns = {n: [p.get(n) for p in props] for n in names}

@@ -24,7 +24,8 @@ def looks_like_lonlat(geoms: np.ndarray) -> bool:
         return True
     xy = xy[np.all(np.isfinite(xy), axis=1)]
     slack = 1e-6  # Natural Earth's Antarctica reaches -90.00000000000003
-    return bool(np.all(np.abs(xy[:, 0]) <= 180.0 + slack) and np.all(np.abs(xy[:, 1]) <= 90.0 + slack))
+    # longitudes past ±180 are how some writers cross the antimeridian (GDAL reads them as degrees)
+    return bool(np.all(np.abs(xy[:, 0]) <= 360.0 + slack) and np.all(np.abs(xy[:, 1]) <= 90.0 + slack))
 
 
 def reproject(geoms: np.ndarray, src: str, dst: str, transform=None) -> np.ndarray:
