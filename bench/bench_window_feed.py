@@ -118,13 +118,13 @@ def main():
     try:
         alone = statistics.median(mqtt_run(default_registry(), port, SINGLE, 1, 0)[0] for _ in range(RUNS))
         app, win = open_window(port, tmp / "window-history.sqlite")
+        quiet = live(app, win, port, None)  # first: later runs leave thousands of terminals going stale
+        fed = [live(app, win, port, LIVE_RATE) for _ in range(RUNS)]
         rates = [single_rate(app, win, port) for _ in range(RUNS)]
         rate = statistics.median(rates)
         emit("single STA messages at QoS 1 into the window's history (full default scene)", round(rate),
              "msg/s", "≥ 20,000", rate >= 20_000)
         emit("same, the pipeline without a window (same run)", round(alone), "msg/s", "report", True)
-        quiet = live(app, win, port, None)
-        fed = [live(app, win, port, LIVE_RATE) for _ in range(RUNS)]
         p99 = statistics.median(f["p99"] for f in fed)
         cpu = statistics.median(f["cpu"] for f in fed)
         emit("event-loop lag p99 in the window, 5,000 obs/s MQTT feed", round(p99, 1), "ms", "≤ 100 ms", p99 <= 100)
