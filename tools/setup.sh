@@ -16,6 +16,8 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   [ -n "$extras" ] && pkgs+=(xvfb xauth mosquitto mosquitto-clients gdal-bin python3-gdal poppler-utils)
   missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  # npm packs the corpus's npm sources (tests/test_corpus.py); any npm on PATH will do
+  [ -n "$extras" ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
