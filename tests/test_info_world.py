@@ -284,13 +284,15 @@ def test_crs_option_on_a_raster_without_georeferencing_is_one_line(tmp_path, cap
 
 
 def test_ifc_on_german_gauss_kruger_lands_within_a_centimetre_of_the_best_route(shared_data, tmp_path):
-    """buildingSMART's geographic-referencing-gk case: an IfcMapConversion onto DHDN / GK zone 3."""
-    e, n = 3458305.0, 5437903.0
+    """buildingSMART's geographic-referencing-gk.ifc (IFC4.3 sample models; on GitHub only, so its
+    IfcProjectedCRS and IfcMapConversion are set on the shared IFC4 sample): DHDN / GK zone 3."""
+    e, n = 3458715.92, 5439966.65  # the sample's IfcMapConversion, with its height and x-axis
 
     def edit(f):
         f.by_type("IfcProjectedCRS")[0].Name = "EPSG:31467"
         conv = f.by_type("IfcMapConversion")[0]
-        conv.Eastings, conv.Northings = e, n
+        conv.Eastings, conv.Northings, conv.OrthogonalHeight = e, n, 113.7
+        conv.XAxisAbscissa, conv.XAxisOrdinate = 0.270600445976, 0.962691746426
 
     path = _edit_ifc(shared_data / "ifc" / "bsi_IFC4_geographic-referencing.ifc", tmp_path / "gk.ifc", edit)
     geo = describe(path)["georeferencing"]
