@@ -19,7 +19,7 @@ def test_dialog_refuses_bad_numbers_and_keeps_a_good_set(qtbot):
     dialog.accept()
     assert dialog.shift is None and "7" in dialog.error.text()
     dialog.params.setText("-15.2,150.4,49.8,0.11,-0.24,0.31,1.52")
-    dialog.convention.setCurrentText("position_vector")
+    dialog.convention.setCurrentIndex(dialog.convention.findData("position_vector"))
     dialog.accept()
     assert dialog.shift.kind == "helmert7" and dialog.shift.convention == "position_vector"
     assert dialog.shift.params["dx"] == -15.2

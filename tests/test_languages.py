@@ -179,7 +179,9 @@ def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang)
     panel.select_sensor(i)
     window.hbim.inspector.show_element(*_first_component(window))
     bad = _wrong_language(visible_texts(window), lang)
-    dialogs = [panel.connect_dialog(), window.exporter.dialog()]
+    from widgets.datum_dialog import DatumDialog
+    dialogs = [panel.connect_dialog(), window.exporter.dialog(), DatumDialog(window.project.crs.datum_shift, window)]
+    dialogs[-1].show()
     for d in dialogs:
         qtbot.waitExposed(d)
         bad += [(f"{type(d).__name__}/{w}", t) for w, t in _wrong_language(visible_texts(d), lang)]

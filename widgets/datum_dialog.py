@@ -23,11 +23,12 @@ class DatumDialog(QDialog):
         self.source = QLineEdit(shift.source if shift else "")
         self.source.setPlaceholderText("EPSG:2437")
         self.params = QLineEdit(",".join(f"{v:g}" for v in shift.params.values()) if shift else "")
-        self.params.setPlaceholderText("dx,dy,dz,rx,ry,rz,ds  |  dx,dy,rotation,ds")
+        self.params.setPlaceholderText(tr("datum.params_hint"))
         self.convention = QComboBox()
-        self.convention.addItems(CONVENTIONS)
+        for code in CONVENTIONS:  # PROJ's names stay the data; the operator reads them in words
+            self.convention.addItem(tr(f"datum.{code}"), code)
         if shift:
-            self.convention.setCurrentText(shift.convention)
+            self.convention.setCurrentIndex(max(0, self.convention.findData(shift.convention)))
         self.target = QLineEdit(shift.target if shift else "")
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -55,7 +56,7 @@ class DatumDialog(QDialog):
     def accept(self):
         try:
             self.shift = DatumShift.parse(self.source.text().strip(), self.params.text(),
-                                          convention=self.convention.currentText(),
+                                          convention=self.convention.currentData(),
                                           target=self.target.text().strip())
         except Exception as exc:  # an unknown CRS or malformed numbers: say so, keep the dialog open
             self.error.setText(str(exc))
