@@ -180,8 +180,11 @@ def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang)
     window.hbim.inspector.show_element(*_first_component(window))
     bad = _wrong_language(visible_texts(window), lang)
     from widgets.datum_dialog import DatumDialog
-    dialogs = [panel.connect_dialog(), window.exporter.dialog(), DatumDialog(window.project.crs.datum_shift, window)]
-    dialogs[-1].show()
+    from widgets.hbim.placement import PlacementDialog
+    dialogs = [panel.connect_dialog(), window.exporter.dialog(), DatumDialog(window.project.crs.datum_shift, window),
+               PlacementDialog("FZK-Haus", window.project.crs, None, window)]
+    for d in dialogs[2:]:
+        d.show()
     for d in dialogs:
         qtbot.waitExposed(d)
         bad += [(f"{type(d).__name__}/{w}", t) for w, t in _wrong_language(visible_texts(d), lang)]
