@@ -256,8 +256,10 @@ class MainWindow(QMainWindow):
 
     def report_error(self, message: str, title_key: str = "error.title"):
         """Every read failure reaches the user as one line naming the file; the window carries on."""
+        from layers.messages import localize
         log.warning("%s", message)
-        self.errors.append(message)
+        self.errors.append(message)  # as raised (English); the user reads it in the interface language
+        message = localize(message)
         self.statusBar().showMessage(message, 10000)
         if os.environ.get("SONGJIANG_NO_DIALOGS"):
             return

@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     sn.add_argument("--bare", action="store_true", help="PNG of the 3D view only: no title, legend or footer")
     sn.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say")
     sn.add_argument("--project-crs", help="projected CRS the scene works in (default EPSG:4549)")
-    sn.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the map labels")
+    sn.add_argument("--lang", choices=("zh", "en"), help="language of the map and of errors (default: zh "
+                    "for the map, the system locale for errors)")
     sn.set_defaults(func=cmd_snapshot)
 
     rp = sub.add_parser("report", help="the daily report: a PDF page per key district with its vital signs "
@@ -121,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--dpi", type=int, default=200)
     rp.add_argument("--title", default="")
     rp.add_argument("--author", default="", help="who the report is from (footer and metadata)")
-    rp.add_argument("--lang", choices=("zh", "en"), default="zh")
+    rp.add_argument("--lang", choices=("zh", "en"), help="default: zh for the report, the system locale for errors")
     rp.set_defaults(func=cmd_report)
 
     inf = sub.add_parser("info", help="describe what the console reads in a file (like ogrinfo/gdalinfo)")
@@ -143,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_snapshot(args) -> int:
     from layers import i18n
+    args.lang = args.lang or "zh"  # the map's language; errors follow an explicit --lang or the locale
     i18n.set_language(args.lang)
     views = args.views or [args.view]
     if args.bare:
@@ -174,6 +176,7 @@ def cmd_report(args) -> int:
     from console.export import ExportRequest
     from console.export.report import write_daily_report
     from console.snapshot import build_project
+    args.lang = args.lang or "zh"
     i18n.set_language(args.lang)
     project = build_project(args.files, at_time=args.time)
     out = write_daily_report(project, ExportRequest(out=Path(args.out), paper=args.paper, landscape=not args.portrait,
@@ -205,16 +208,18 @@ def main(argv=None) -> int:
     if not argv or argv[0] not in commands:
         argv = ["open", *argv]
     args = parser.parse_args(argv)
+    from layers.messages import localize, system_language
+    error_lang = getattr(args, "lang", None) or system_language()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args) or 0)
     except ReadError as exc:
-        sys.stderr.write(f"songjiang-console: {exc}\n")
+        sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
         return 2
     except (KeyError, ValueError, OSError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        sys.stderr.write(f"songjiang-console: {msg}\n")
+        sys.stderr.write(f"songjiang-console: {localize(str(msg), error_lang)}\n")
         return 2
     except KeyboardInterrupt:
         return 130

@@ -195,3 +195,54 @@ def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang)
 def _first_component(window):
     layer = next(lyr for lyr in window.project.layers if lyr.kind == "bim" and "dacang" in lyr.source)
     return layer, 0
+
+
+def _raised_reasons() -> list[str]:
+    """The reason of every ReadError(path, "…") the code raises, f-string parts as X."""
+    import ast
+    from tests.conftest import REPO
+    reasons = []
+    for path in list((REPO / "layers").rglob("*.py")) + list((REPO / "console").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ReadError" and len(node.args) == 2:
+                arg = node.args[1]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    reasons.append(arg.value)
+                elif isinstance(arg, ast.JoinedStr):
+                    reasons.append("".join(v.value if isinstance(v, ast.Constant) else "X" for v in arg.values))
+    return reasons
+
+
+def test_every_reader_error_has_its_chinese_words():
+    from layers.messages import localize_reason
+    reasons = _raised_reasons()
+    assert len(reasons) > 30
+    missing = [r for r in reasons if not CJK.search(localize_reason(r, "zh"))]
+    assert not missing, f"no Chinese for: {missing}"
+
+
+def test_command_line_errors_follow_lang_or_the_system_locale(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from tests.conftest import REPO
+    missing = tmp_path / "没有这个文件.geojson"
+
+    def run(*args, **env):
+        out = subprocess.run([sys.executable, "-m", "console", *map(str, args)], cwd=REPO, capture_output=True,
+                             text=True, env={**os.environ, "LC_ALL": "", "LC_MESSAGES": "", **env}, timeout=120)
+        assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+        return out.stderr
+    assert "文件不存在" in run("info", missing, LANG="zh_CN.UTF-8")
+    assert "file not found" in run("info", missing, LANG="en_GB.UTF-8")
+    assert "file not found" in run("snapshot", missing, "--out", tmp_path / "x.png", "--lang", "en",
+                                   LANG="zh_CN.UTF-8")
+    assert "文件不存在" in run("snapshot", missing, "--out", tmp_path / "x.png", "--lang", "zh", LANG="C.UTF-8")
+
+
+def test_the_window_tells_a_reader_error_in_the_interface_language(window):
+    window.report_error("/data/道路.geojson: file is empty (0 bytes)")
+    assert window.statusBar().currentMessage() == "/data/道路.geojson：文件为空（0 字节）"
+    window.set_language("en")
+    window.report_error("/data/roads.geojson: file is empty (0 bytes)")
+    assert window.statusBar().currentMessage() == "/data/roads.geojson: file is empty (0 bytes)"

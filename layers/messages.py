@@ -1,0 +1,109 @@
+"""The one-line errors of readers, stores and feeds in Chinese (gettext-style: the English text is the key).
+
+Messages are written in English where they are raised (logs, tests and bug reports read one
+language); ``localize(message)`` gives the user's language at the edge — the window's error
+reports and the command line's one-line errors. Each entry is a pattern over the English
+reason with named parts; the parts (file names, CRS codes, numbers, a library's own words) are
+carried over as they are. A message with no entry stays English: ``tests/test_languages.py``
+checks that every reason the readers raise has one.
+"""
+from __future__ import annotations
+
+import re
+
+# (English pattern, Chinese template); {name} takes the pattern's group of that name
+CATALOGUE = [
+    (r"file not found", "文件不存在"),
+    (r"is not a file", "不是普通文件"),
+    (r"is a folder, not a file", "是文件夹，不是文件"),
+    (r"file is empty \(0 bytes\)", "文件为空（0 字节）"),
+    (r"file larger than 2 GiB", "文件超过 2 GiB"),
+    (r"unsupported file type \(expected GeoJSON, GeoPackage, GeoTIFF or IFC\)",
+     "不支持的文件类型（应为 GeoJSON、GeoPackage、GeoTIFF 或 IFC）"),
+    (r"does not look like a (?P<kind>.+?) file \(unexpected content at start\)", "看起来不是 {kind} 文件（开头内容不符）"),
+    (r"not UTF-8 text \((?P<why>.+)\)", "不是 UTF-8 文本（{why}）"),
+    (r"invalid JSON at line (?P<line>\S+) column (?P<col>\S+): (?P<why>.+)", "JSON 格式错误：第 {line} 行第 {col} 列：{why}"),
+    (r"JSON nested too deeply", "JSON 嵌套层数过多"),
+    (r"JSON is not a GeoJSON object", "JSON 不是 GeoJSON 对象"),
+    (r"FeatureCollection without a 'features' list", "FeatureCollection 缺少 features 列表"),
+    (r"JSON has no GeoJSON 'type' \(not a geographic file\)", "JSON 没有 GeoJSON 的 type（不是地理数据文件）"),
+    (r"malformed geometry \((?P<why>.+)\)", "几何格式错误（{why}）"),
+    (r"feature (?P<i>\S+): non-finite coordinates", "要素 {i}：坐标不是有限数值"),
+    (r"malformed ECharts map encoding \((?P<why>.+)\)", "ECharts 地图编码错误（{why}）"),
+    (r"no CRS declared and coordinates are not longitude/latitude; pass the CRS explicitly",
+     "文件未声明坐标系，且坐标不是经纬度；请用 --crs 指定坐标系"),
+    (r"the file says (?P<crs>\S+) but its coordinates are not longitude/latitude; pass the CRS explicitly",
+     "文件声明为 {crs}，但坐标不是经纬度；请用 --crs 指定坐标系"),
+    (r"(?P<why>.+); pass the CRS explicitly", "{why}；请用 --crs 指定坐标系"),
+    (r"raster has no CRS \(not georeferenced\); pass the CRS explicitly", "栅格没有坐标系（未地理配准）；请用 --crs 指定坐标系"),
+    (r"raster has no CRS and no georeferencing (?P<rest>.*)", "栅格既无坐标系也无地理配准 {rest}"),
+    (r"raster has no valid pixels", "栅格没有有效像元"),
+    (r"cannot be read or warped into (?P<crs>\S+): (?P<why>.+)", "无法读取或重投影到 {crs}：{why}"),
+    (r"cannot be read \((?P<why>.+)\)", "无法读取（{why}）"),
+    (r"PROJ cannot convert (?P<a>.+?) to (?P<b>\S+?)(?: \((?P<why>.+)\))?", "PROJ 无法将 {a} 转换为 {b}"),
+    (r"not a readable GeoPackage \((?P<why>.+)\)", "不是可读的 GeoPackage（{why}）"),
+    (r"GeoPackage has no tables listed in gpkg_contents", "GeoPackage 的 gpkg_contents 中没有登记任何表"),
+    (r"no readable table: (?P<why>.+)", "没有可读的表：{why}"),
+    (r"table (?P<t>.+?): coordinates fall outside what (?P<crs>\S+) can project", "表 {t}：坐标超出 {crs} 可投影的范围"),
+    (r"table (?P<t>.+?): PROJ cannot convert (?P<a>.+?) to (?P<b>\S+)", "表 {t}：PROJ 无法将 {a} 转换为 {b}"),
+    (r"tile table (?P<t>.+?) has no tile matrix set", "瓦片表 {t} 没有瓦片矩阵集"),
+    (r"tile table (?P<t>.+?) holds no tiles", "瓦片表 {t} 中没有瓦片"),
+    (r"table (?P<t>.+?): tile (?P<tile>\S+) cannot be decoded \((?P<why>.+)\)", "表 {t}：瓦片 {tile} 无法解码（{why}）"),
+    (r"not an IFC file \(no ISO-10303-21 STEP header\)", "不是 IFC 文件（没有 ISO-10303-21 STEP 文件头）"),
+    (r"IFC header has no FILE_SCHEMA", "IFC 文件头缺少 FILE_SCHEMA"),
+    (r"file is truncated \(no END-ISO-10303-21; at the end\)", "文件被截断（结尾缺少 END-ISO-10303-21;）"),
+    (r"unsupported IFC schema (?P<s>\S+) \(supported: IFC2X3, IFC4, IFC4X3\)", "不支持的 IFC 版本 {s}（支持 IFC2X3、IFC4、IFC4X3）"),
+    (r"not a readable \.ifczip \((?P<why>.+)\)", "不是可读的 .ifczip（{why}）"),
+    (r"an \.ifczip must hold exactly one \.ifc file, this one holds (?P<n>\d+)", ".ifczip 必须只含一个 .ifc 文件，此文件含 {n} 个"),
+    (r"(?P<name>\S+) unpacks to (?P<n>\d+) bytes; refused as unsafe", "{name} 解压后为 {n} 字节，出于安全拒绝"),
+    (r"cannot unpack \((?P<why>.+)\)", "无法解压（{why}）"),
+    (r"reading took longer than (?P<s>\S+) s and was stopped", "读取超过 {s} 秒，已停止"),
+    (r"unknown view (?P<v>'[^']*'); choose from (?P<list>.+)", "未知视图 {v}；可选：{list}"),
+    (r"cannot write here \((?P<why>.+)\)", "无法在此写入（{why}）"),
+    (r"cannot write \((?P<why>.+)\)", "无法写入（{why}）"),
+    (r"(?P<what>.+): no such sensor history", "{what}：不存在该感知历史记录"),
+    (r"no SensorThings client in this installation \((?P<why>.+)\)", "本安装缺少 SensorThings 客户端（{why}）"),
+    (r"cannot list the SensorThings terminals \((?P<why>.+)\)", "无法获取 SensorThings 终端列表（{why}）"),
+]
+_COMPILED = [(re.compile(p + r"$"), t) for p, t in CATALOGUE]
+# "<file or URL>: <reason>" — the shape every one-line error has
+_LINE = re.compile(r"^(?P<where>.+?): (?P<reason>.+)$")
+
+
+def localize_reason(reason: str, lang: str) -> str:
+    if lang != "zh":
+        return reason
+    for pattern, template in _COMPILED:
+        m = pattern.match(reason)
+        if m:
+            return template.format(**{k: v or "" for k, v in m.groupdict().items()})
+    return reason
+
+
+def localize(message: str, lang: str | None = None) -> str:
+    """A one-line error ("FILE: reason", or a bare reason) in ``lang`` (default: the interface's)."""
+    from layers import i18n
+    lang = lang or i18n.language()
+    if lang != "zh":
+        return message
+    whole = localize_reason(message, lang)
+    if whole != message:
+        return whole
+    m = _LINE.match(message)
+    while m:  # the path itself may hold ": " (URLs): try each split from the left
+        reason = localize_reason(m.group("reason"), lang)
+        if reason != m.group("reason"):
+            return f"{m.group('where')}：{reason}"
+        m = _LINE.match(m.group("reason")) and re.match(
+            rf"^(?P<where>{re.escape(m.group('where'))}: .+?): (?P<reason>.+)$", message)
+    return message
+
+
+def system_language() -> str:
+    """zh when the system locale is Chinese (LANG/LC_ALL/LC_MESSAGES), else en."""
+    import os
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
