@@ -62,10 +62,34 @@ CATALOGUE = [
     (r"cannot write here \((?P<why>.+)\)", "无法在此写入（{why}）"),
     (r"cannot write \((?P<why>.+)\)", "无法写入（{why}）"),
     (r"(?P<what>.+): no such sensor history", "{what}：不存在该感知历史记录"),
+    # stores (offline/guard.py, hbim.py, history.py, pipeline.py)
+    (r"not a (?P<what>.+?) \(not an SQLite database\)", "不是{what}（不是 SQLite 数据库）"),
+    (r"cannot open (?P<what>.+?) \((?P<why>.+)\)", "无法打开{what}（{why}）"),
+    (r"not a (?P<what>.+?) \((?P<kind>.+)\); choose another file", "不是{what}（{kind}）；请选择其他文件"),
+    (r"damaged (?P<what>.+?) \((?P<why>.+)\); restore it from a backup or move it away",
+     "{what}已损坏（{why}）；请从备份恢复或将其移走"),
+    (r"the record was not saved \((?P<why>.+)\)", "记录未保存（{why}）"),
+    (r"cannot store observations \((?P<why>.+)\); recording stopped", "无法保存观测数据（{why}）；记录已停止"),
+    # feeds (console/feeds/mqtt.py)
+    (r"broker refused connection: (?P<why>.+)", "服务器拒绝连接：{why}"),
+    (r"(?P<who>\S+) refused the login of (?P<user>.+?): (?P<why>.+)", "{who} 拒绝了 {user} 的登录：{why}"),
+    (r"TLS failed, the broker's certificate is not trusted \((?P<why>.+)\)", "TLS 失败：服务器证书不受信任（{why}）"),
+    (r"TLS failed \((?P<why>.+)\)", "TLS 失败（{why}）"),
+    (r"OS keyring unavailable for MQTT user (?P<u>.+?): (?P<why>.+)", "MQTT 用户 {u} 无法使用系统密钥环：{why}"),
+    (r"no password for MQTT user (?P<u>.+?) in the OS keyring \(service (?P<s>.+)\)",
+     "系统密钥环中没有 MQTT 用户 {u} 的密码（服务 {s}）"),
+    (r"cannot keep the password of MQTT user (?P<u>.+?): no usable OS keyring \((?P<why>.+)\)",
+     "无法保存 MQTT 用户 {u} 的密码：没有可用的系统密钥环（{why}）"),
+    (r"refusing to send the password of MQTT user (?P<u>.+?) unencrypted to (?P<b>\S+?); (?P<rest>.+)",
+     "拒绝以明文向 {b} 发送 MQTT 用户 {u} 的密码；请提供 CA 文件启用 TLS，或明确允许"),
     (r"no SensorThings client in this installation \((?P<why>.+)\)", "本安装缺少 SensorThings 客户端（{why}）"),
     (r"cannot list the SensorThings terminals \((?P<why>.+)\)", "无法获取 SensorThings 终端列表（{why}）"),
 ]
 _COMPILED = [(re.compile(p + r"$"), t) for p, t in CATALOGUE]
+# the stores' names, where a message says which store it is (guard.check_store's "what" and "kind")
+NOUNS = {"sensor history": "感知历史记录", "HBIM record store": "遗产档案库", "history store": "历史库",
+         "an HBIM record store": "遗产档案库", "a sensor history": "感知历史记录", "a GeoPackage": "GeoPackage",
+         "another program's database": "其他程序的数据库"}
 # "<file or URL>: <reason>" — the shape every one-line error has
 _LINE = re.compile(r"^(?P<where>.+?): (?P<reason>.+)$")
 
@@ -76,7 +100,8 @@ def localize_reason(reason: str, lang: str) -> str:
     for pattern, template in _COMPILED:
         m = pattern.match(reason)
         if m:
-            return template.format(**{k: v or "" for k, v in m.groupdict().items()})
+            parts = {k: NOUNS.get(v, v) if k in ("what", "kind") else (v or "") for k, v in m.groupdict().items()}
+            return template.format(**parts)
     return reason
 
 

@@ -246,3 +246,21 @@ def test_the_window_tells_a_reader_error_in_the_interface_language(window):
     window.set_language("en")
     window.report_error("/data/roads.geojson: file is empty (0 bytes)")
     assert window.statusBar().currentMessage() == "/data/roads.geojson: file is empty (0 bytes)"
+
+
+def test_store_and_feed_errors_have_their_chinese_words(tmp_path):
+    import sqlite3
+    from layers.messages import localize
+    from offline.guard import StoreRefused
+    from offline.history import check_history
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE t (x)")
+    with pytest.raises(StoreRefused) as info:
+        check_history(other)
+    assert localize(str(info.value), "zh") == f"{other}：不是感知历史记录（其他程序的数据库）；请选择其他文件"
+    for message in ("127.0.0.1:8883: TLS failed, the broker's certificate is not trusted (self-signed certificate)",
+                    "mqtt.ops:1883 refused the login of 'ops': Not authorized",
+                    "no password for MQTT user 'ops' in the OS keyring (service 'songjiang-console/mqtt')",
+                    "/h.sqlite: cannot store observations (database or disk is full); recording stopped"):
+        assert CJK.search(localize(message, "zh")) and localize(message, "en") == message, message
