@@ -59,6 +59,12 @@ class _Stopper:
             signal.signal(sig, lambda *_: self.event.set())
 
 
+def _said(error) -> str:
+    """One line in the system locale's language (the English text is the catalogue key)."""
+    from layers.messages import localize, system_language
+    return localize(" ".join(str(error).split()), system_language())
+
+
 def _final(counts: dict) -> None:
     keys = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped", "dropped_at_stop", "held_back")
     out = {k: int(counts.get(k, 0)) for k in keys}
@@ -84,7 +90,7 @@ def cmd_simulate(args) -> int:
         reg = _registry(args)
         pub = Publisher(_settings(args), batch=args.batch)
     except Exception as exc:  # bad registry, no keyring password: one clear line, no traceback
-        sys.stderr.write(f"simulate: {exc}\n")
+        sys.stderr.write(f"simulate: {_said(exc)}\n")
         return 1
     sim = Simulator(reg, seed=args.seed, rate=args.rate or 100_000.0)
     pub.start()
@@ -131,7 +137,7 @@ def cmd_record(args) -> int:
         pipe = Pipeline(feed, state, AlarmBook(state), history_path=args.db,
                         retention_s=retention).start()
     except Exception as exc:
-        sys.stderr.write(f"record: {exc}\n")
+        sys.stderr.write(f"record: {_said(exc)}\n")
         return 1
     start = last = time.monotonic()
     last_n = 0
@@ -150,7 +156,7 @@ def cmd_record(args) -> int:
     pipe.stop(timeout=args.stop_timeout)
     _final(pipe.counters.as_dict(with_reasons=True))
     if pipe.error or feed.fatal:
-        sys.stderr.write(f"record: {pipe.error or feed.fatal}\n")
+        sys.stderr.write(f"record: {_said(pipe.error or feed.fatal)}\n")
         return 2
     return 0
 

@@ -286,7 +286,8 @@ class SensorPanel(QObject):
         error = getattr(self, "_feed_error", "") or (pipe.error if pipe is not None else "")
         if error and not getattr(self, "_reported", False):
             self._reported = True
-            self.window.report_error(tr("sensors.feed_error", msg=error))
+            from layers.messages import localize
+            self.window.report_error(tr("sensors.feed_error", msg=localize(error)))
 
     def refresh_vitals(self, now: float | None = None):
         from layers.sensors.vitals import vital_signs
@@ -334,13 +335,14 @@ class SensorPanel(QObject):
             text = tr("sensors.feed_simulated", rate=rate)
         else:
             broker, feed = f"{s.host}:{s.port}", pipe.feed
+            from layers.messages import localize
             if feed.fatal or pipe.error:
-                text = tr("sensors.feed_failed", broker=broker, why=feed.fatal or pipe.error)
+                text = tr("sensors.feed_failed", broker=broker, why=localize(feed.fatal or pipe.error))
             elif feed.connected:
                 text = tr("sensors.feed_connected", broker=broker, rate=rate,
                           dropped=counts.get("dropped", 0) + counts.get("dropped_at_stop", 0))
             else:
-                text = tr("sensors.feed_reconnecting", broker=broker, why=feed.last_error or "…")
+                text = tr("sensors.feed_reconnecting", broker=broker, why=localize(feed.last_error) or "…")
         self.feed_label.setText(text)
         self._shown_since_start = pipe is not None or bool(getattr(self, "_feed_error", ""))
 
