@@ -343,7 +343,8 @@ def test_saving_into_a_read_only_folder_is_reported(window, tmp_path):
         errors = len(window.errors)
         assert save(target_dir / name) is None
         assert len(window.errors) == errors + 1 and str(target_dir / name) in window.errors[-1]
-        assert window.statusBar().currentMessage() == window.errors[-1]
+        from layers.messages import localize
+        assert window.statusBar().currentMessage() == localize(window.errors[-1]), "told in the interface language"
     assert list(tmp_path.glob("**/.*.part")) == [], "no temporary file is left behind"
 
 
