@@ -97,14 +97,37 @@ def offscreen_window(width: int, height: int):
     return window
 
 
-def write_png(window, out: Path) -> Path:
-    """Write through a temp file and rename, so a crash never leaves half a PNG (layers/files.py)."""
-    from console.vtk_imports import vtkPNGWriter, vtkWindowToImageFilter
-    from layers.files import atomic_write
+def _grab(window):
+    from console.vtk_imports import vtkWindowToImageFilter
     grab = vtkWindowToImageFilter()
     grab.SetInput(window)
     grab.ReadFrontBufferOff()
     grab.Update()
+    return grab
+
+
+def frame_rgb(window):
+    """The last rendered frame as an (H, W, 3) uint8 array, row 0 at the top."""
+    from console.vtk_imports import vtk_to_numpy
+    img = _grab(window).GetOutput()
+    w, h, _ = img.GetDimensions()
+    return vtk_to_numpy(img.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3].copy()
+
+
+def check_view(project, view: str | None) -> str | None:
+    """The bookmark to render: ``view``, else the project's saved camera (None), else new-city."""
+    if view is None and not project.camera:
+        view = "new-city"
+    if view is not None and view not in project.bookmarks:
+        raise KeyError(f"unknown view {view!r}; choose from {', '.join(project.bookmarks)}")
+    return view
+
+
+def write_png(window, out: Path) -> Path:
+    """Write through a temp file and rename, so a crash never leaves half a PNG (layers/files.py)."""
+    from console.vtk_imports import vtkPNGWriter
+    from layers.files import atomic_write
+    grab = _grab(window)
 
     def write(tmp: Path):
         writer = vtkPNGWriter()
@@ -125,10 +148,7 @@ def render_view(project: Project, view: str | None, width: int, height: int):
     from console.scene.scene import Scene
     from console.vtk_imports import quiet_vtk_logging
     quiet_vtk_logging()
-    if view is None and not project.camera:
-        view = "new-city"
-    if view is not None and view not in project.bookmarks:
-        raise KeyError(f"unknown view {view!r}; choose from {', '.join(project.bookmarks)}")
+    view = check_view(project, view)
     window = offscreen_window(width, height)
     scene = Scene(project.crs, project.layers)
     window.AddRenderer(scene.renderer)

@@ -90,8 +90,6 @@ _COMPILED = [(re.compile(p + r"$"), t) for p, t in CATALOGUE]
 NOUNS = {"sensor history": "感知历史记录", "HBIM record store": "遗产档案库", "history store": "历史库",
          "an HBIM record store": "遗产档案库", "a sensor history": "感知历史记录", "a GeoPackage": "GeoPackage",
          "another program's database": "其他程序的数据库"}
-# "<file or URL>: <reason>" — the shape every one-line error has
-_LINE = re.compile(r"^(?P<where>.+?): (?P<reason>.+)$")
 
 
 def localize_reason(reason: str, lang: str) -> str:
@@ -114,13 +112,12 @@ def localize(message: str, lang: str | None = None) -> str:
     whole = localize_reason(message, lang)
     if whole != message:
         return whole
-    m = _LINE.match(message)
-    while m:  # the path itself may hold ": " (URLs): try each split from the left
-        reason = localize_reason(m.group("reason"), lang)
-        if reason != m.group("reason"):
-            return f"{m.group('where')}：{reason}"
-        m = _LINE.match(m.group("reason")) and re.match(
-            rf"^(?P<where>{re.escape(m.group('where'))}: .+?): (?P<reason>.+)$", message)
+    at = message.find(": ")
+    while at >= 0:  # "WHERE: reason"; WHERE may itself hold ": " (a URL, a tr() prefix)
+        reason = localize_reason(message[at + 2:], lang)
+        if reason != message[at + 2:]:
+            return f"{message[:at]}：{reason}"
+        at = message.find(": ", at + 2)
     return message
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from layers.styles import VectorStyle
 
 BIM_SWATCH = "#c8b48c"
-STATE_HEX = ("#2ecc70", "#ffc208", "#f52929", "#9e8cf2", "#85858f")  # console/scene/sensor_legend.py
 
 
 def layer_title(layer, lang: str) -> str:
@@ -19,15 +18,17 @@ def layer_title(layer, lang: str) -> str:
 
 def legend_rows(project, lang: str) -> list[tuple[str, str | None]]:
     """Visible layers, top first, with the colour they are drawn in; sensors by state."""
+    from console.scene.sensor_legend import STATE_RGB
     from layers.sensors.strings import state_label
     from layers import i18n
+    state_hex = ["#%02x%02x%02x" % tuple(round(c * 255) for c in rgb) for rgb in STATE_RGB]
     rows = []
     for layer in reversed(list(project.layers)):
         if not layer.visible or layer.kind in ("terrain", "imagery"):
             continue
         if layer.kind == "sensors":
             with i18n.using(lang):
-                rows += [(f"{layer_title(layer, lang)} · {state_label(i)}", STATE_HEX[i]) for i in range(5)]
+                rows += [(f"{layer_title(layer, lang)} · {state_label(i)}", state_hex[i]) for i in range(5)]
         elif layer.kind == "bim":
             rows.append((layer_title(layer, lang), BIM_SWATCH))
         elif layer.kind == "annotations":

@@ -57,13 +57,11 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
                ortho: bool = False, offscreen_window=None) -> MapImage:
     from console.scene.camera import camera_state
     from console.scene.scene import Scene
+    from console.snapshot import check_view, frame_rgb
     from console.snapshot import offscreen_window as make_window
-    from console.vtk_imports import quiet_vtk_logging, vtkWindowToImageFilter, vtk_to_numpy
+    from console.vtk_imports import quiet_vtk_logging
     quiet_vtk_logging()
-    if view is None and not project.camera:
-        view = "new-city"
-    if view is not None and view not in project.bookmarks:
-        raise KeyError(f"unknown view {view!r}; choose from {', '.join(project.bookmarks)}")
+    view = check_view(project, view)
     window = (offscreen_window or make_window)(width, height)
     scene = Scene(project.crs, project.layers)
     window.AddRenderer(scene.renderer)
@@ -94,13 +92,8 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
     else:
         restore_camera(scene.renderer, project.camera, project.crs)
     window.Render()
-    grab = vtkWindowToImageFilter()
-    grab.SetInput(window)
-    grab.ReadFrontBufferOff()
-    grab.Update()
-    img = grab.GetOutput()
-    w, h, _ = img.GetDimensions()
-    rgb = vtk_to_numpy(img.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3].copy()
+    rgb = frame_rgb(window)
+    h, w, _ = rgb.shape
     scene.overlays.update()
     out = MapImage(rgb, transform[1] if transform else scene.overlays.metres_per_px,
                    0.0 if ortho else scene.overlays.north_angle, transform,

@@ -8,6 +8,7 @@ window's own history.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -52,9 +53,10 @@ class WindowExport:
         self.last_out = out
         proc = QProcess(self.window)
         proc.setProgram(sys.executable)
-        proc.setArguments(["-m", "console", "snapshot", str(self.project_file()), *options,
-                           "--lang", i18n.language()])
-        proc.finished.connect(lambda code, _status: self._finished(proc, code, out))
+        project = self.project_file()
+        proc.setArguments(["-m", "console", "snapshot", str(project), *options, "--lang", i18n.language()])
+        proc.finished.connect(lambda code, _status: (shutil.rmtree(project.parent, ignore_errors=True),
+                                                     self._finished(proc, code, out)))
         self.process = proc
         self.window.statusBar().showMessage(tr("export.running", name=str(out)))
         proc.start()

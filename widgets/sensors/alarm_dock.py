@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from layers.sensors.strings import district_label, fmt_time, kind_label, state_label, tr
 from layers.sensors import kinds as K
-from layers.sensors.alarms import ACKNOWLEDGED, ACTIVE, CLEARED, alarm_columns, district_counts, replayed_alarms
+from layers.sensors.alarms import (
+    ACKNOWLEDGED, ACTIVE, CLEARED, STATUSES, alarm_columns, district_counts, replayed_alarms,
+)
 from layers.sensors.state import CRITICAL, WARNING
 from widgets.sensors.alarm_table import AlarmTableModel
 from widgets.sensors.health import SensorHealth
@@ -144,12 +146,13 @@ class AlarmDock(QWidget):
         if self.book is None or self.replay_time is not None:
             return
         shown = self.book.open_alarms() + self.book.recently_cleared(KEEP_CLEARED)
-        self.model.set_alarms(self.registry, alarm_columns(shown))
+        cols = alarm_columns(shown)
+        self.model.set_alarms(self.registry, cols)
         if not self._sized and len(shown):
             self.table.resizeColumnsToContents()
             self._sized = True
-        crit = sum(a.severity == CRITICAL for a in shown if a.status != CLEARED)
-        n_open = sum(a.status != CLEARED for a in shown)
+        is_open = cols["status"] != STATUSES.index(CLEARED)  # from the columns: no second walk of the alarms
+        n_open, crit = int(is_open.sum()), int((is_open & (cols["severity"] == CRITICAL)).sum())
         self.summary.setText(tr("sensors.open_alarms", n=n_open, crit=crit, warn=n_open - crit))
         self._fill_districts(self.book.counts_by_district())
 
