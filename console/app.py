@@ -70,6 +70,14 @@ class MainWindow(QMainWindow):
             self.report_error(message)
         self.retranslate()
         self.resize(1600, 950)
+        from console import layout
+        layout.arrange(self)
+        self._layout_restored = layout.restore(self)
+        self._legend_timer = QTimer(self)
+        self._legend_timer.setInterval(1000)
+        self._legend_timer.timeout.connect(self.refresh_legend)
+        self._legend_timer.start()
+        self.set_theme(settings.saved_theme(), remember=False)
 
     # construction ------------------------------------------------------------
     def _build_docks(self):
@@ -77,7 +85,17 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector()
         self.layers_dock = QDockWidget(self)
         self.layers_dock.setObjectName("layers")
-        self.layers_dock.setWidget(self.tree)
+        from PySide6.QtWidgets import QSplitter
+
+        from widgets.legend import LegendPanel
+        self.legend = LegendPanel()
+        column = QSplitter(Qt.Vertical)
+        column.addWidget(self.tree)
+        column.addWidget(self.legend)
+        column.setStretchFactor(0, 3)
+        column.setStretchFactor(1, 1)
+        column.setChildrenCollapsible(False)
+        self.layers_dock.setWidget(column)
         self.inspector_dock = QDockWidget(self)
         self.inspector_dock.setObjectName("inspector")
         self.inspector_dock.setWidget(self.inspector)
@@ -96,6 +114,7 @@ class MainWindow(QMainWindow):
             ("action.export_map", lambda: self.exporter.dialog(), QKeySequence("Ctrl+E")),
             ("action.datum", self.datum_dialog, None),
             ("action.quit", self.close, QKeySequence.Quit),
+            ("action.reset_layout", self.reset_layout, None),
             ("action.about", self._about, None),
             ("action.undo", lambda: self.project.undo.undo(), QKeySequence.Undo),
             ("action.redo", lambda: self.project.undo.redo(), QKeySequence.Redo),
@@ -118,6 +137,12 @@ class MainWindow(QMainWindow):
             act.setChecked(i18n.language() == lang)
             self.lang_group.addAction(act)
         self.lang_group.triggered.connect(lambda act: self.set_language(act.data()))
+        self.theme_group = QActionGroup(self)
+        for name in ("light", "wall"):
+            act = QAction(self, checkable=True)
+            act.setData(name)
+            self.theme_group.addAction(act)
+        self.theme_group.triggered.connect(lambda act: self.set_theme(act.data()))
 
     def _build_status(self):
         self.cursor_label = QLabel()
@@ -151,6 +176,11 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.inspector_dock.toggleViewAction())
         lang_menu = view_menu.addMenu(tr("menu.language"))
         lang_menu.addActions(self.lang_group.actions())
+        theme_menu = view_menu.addMenu(tr("menu.theme"))
+        for act in self.theme_group.actions():
+            act.setText(tr(f"theme.{act.data()}"))
+        theme_menu.addActions(self.theme_group.actions())
+        view_menu.addAction(self.actions["action.reset_layout"])
         mb.addMenu(tr("menu.help")).addAction(self.actions["action.about"])
         self.layers_dock.setWindowTitle(tr("dock.layers"))
         self.inspector_dock.setWindowTitle(tr("dock.inspector"))
@@ -181,6 +211,35 @@ class MainWindow(QMainWindow):
             act.setChecked(act.data() == lang)
         self.retranslate()
         self.scene.relabel()
+
+    def set_theme(self, name: str, remember: bool = True):
+        """Light or dark "wall" look: the map (sky, ground, base map, labels) and the window."""
+        from console.theme_qt import apply_palette
+        self.scene.set_theme(name)
+        apply_palette(self.scene.theme)
+        for act in self.theme_group.actions():
+            act.setChecked(act.data() == self.scene.theme.name)
+        if remember:
+            settings.save_theme(self.scene.theme.name)
+
+    def reset_layout(self):
+        from console import layout
+        layout.forget()
+        layout.arrange(self)
+        self._layout_restored = False
+
+    def refresh_legend(self):
+        """The legend panel from what the scene draws now (sensor states, BIM condition colours)."""
+        sections = [getattr(a, "legend_section", None) for a in self.scene.adapters.values() if a.layer.visible]
+        bim = self.scene.shared.get("bim-legend")
+        sections.append(getattr(bim, "legend_section", None))
+        self.legend.show_sections([s for s in sections if s])
+
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        if not getattr(self, "_layout_restored", True):  # proportional columns until a saved layout rules
+            from console import layout
+            QTimer.singleShot(0, lambda: layout.size(self))
 
     def _fill_bookmarks(self):
         self.bookmark_bar.clear()
@@ -401,6 +460,9 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, tr("app.title"), tr("about.text"))
 
     def closeEvent(self, ev):
+        from console import layout
+        layout.remember(self)
+        self._legend_timer.stop()
         self.loader.shutdown()
         self.view.shutdown()
         super().closeEvent(ev)

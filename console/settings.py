@@ -24,6 +24,17 @@ def save_language(lang: str):
     s.sync()
 
 
+def saved_theme() -> str:
+    value = settings().value("ui/theme", "light")
+    return value if value in ("light", "wall") else "light"
+
+
+def save_theme(name: str):
+    s = settings()
+    s.setValue("ui/theme", name)
+    s.sync()
+
+
 def mqtt_profiles() -> dict:
     """Saved broker profiles: name → connection fields (never a password; that is in the OS keyring)."""
     import json

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from console.fonts import apply_cjk_font
 from console.scene.base import LayerAdapter
 from console.scene.style import rgb
 from console.vtk_imports import (
     numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkActor, vtkCellArray, vtkFeatureEdges,
-    vtkLegendBoxActor, vtkPlane, vtkPoints, vtkPolyData, vtkPolyDataMapper,
+    vtkPlane, vtkPoints, vtkPolyData, vtkPolyDataMapper,
 )
 from layers.bim import strings as hbim_strings  # noqa: F401  (the legend's words)
 from layers.bim.view import HIDDEN, GHOST, SOLID  # noqa: F401  (re-exported for tests and benches)
@@ -247,64 +246,31 @@ class BimAdapter(LayerAdapter):
         self.legend.update(leaving=self.layer)
 
 
-def _square() -> vtkPolyData:
-    pd = vtkPolyData()
-    pts = vtkPoints()
-    for xy in ((0, 0), (1, 0), (1, 1), (0, 1)):
-        pts.InsertNextPoint(*xy, 0.0)
-    pd.SetPoints(pts)
-    pd.SetPolys(_polys(np.array([[0, 1, 2], [0, 2, 3]])))
-    return pd
-
-
-def condition_legend(title: str, labels: dict) -> vtkLegendBoxActor:
-    """A small legend box, lower right: the title, then grades 5 → 1 and "no record"."""
-    legend = vtkLegendBoxActor()
-    grades = (5, 4, 3, 2, 1, 0)
-    legend.SetNumberOfEntries(len(grades) + 1)
-    legend.SetEntry(0, vtkPolyData(), title, (1.0, 1.0, 1.0))
-    square = _square()
-    for row, grade in enumerate(grades, 1):
-        legend.SetEntry(row, square, labels.get(grade, str(grade)), rgb(GRADE_COLOURS.get(grade, NO_DATA)))
-    legend.UseBackgroundOn()
-    legend.SetBackgroundColor(0.1, 0.12, 0.16)
-    legend.SetBackgroundOpacity(0.8)
-    legend.BorderOff()
-    legend.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-    legend.GetPositionCoordinate().SetValue(0.86, 0.04)
-    legend.GetPosition2Coordinate().SetValue(0.1, 0.2)  # width, height
-    tp = legend.GetEntryTextProperty()
-    apply_cjk_font(tp)
-    tp.SetColor(1, 1, 1)
-    tp.ShadowOff()
-    tp.BoldOff()
-    tp.ItalicOff()
-    return legend
+def condition_rows(labels: dict) -> list[tuple[str, tuple]]:
+    """The legend rows of a condition/damage colouring: grades 5 → 1, then "no record"."""
+    return [(labels.get(g, str(g)), tuple(rgb(GRADE_COLOURS.get(g, NO_DATA)))) for g in (5, 4, 3, 2, 1, 0)]
 
 
 class BimLegend:
-    """The one condition/damage legend of a scene, shown while a visible BIM layer is coloured by one."""
+    """The one condition/damage legend of a scene, while a visible BIM layer is coloured by one.
+    The window's legend panel shows ``legend_section``; nothing is drawn over the map."""
 
     def __init__(self, scene):
         self.scene = scene
-        self.actor = None
         self.mode = "none"
+        self.legend_section = None
 
     def update(self, leaving=None):
         modes = [lyr.view.colour_by for lyr in self.scene.layers
                  if lyr.kind == "bim" and lyr.visible and lyr is not leaving and lyr.view is not None]
         mode = next((m for m in modes if m != "none"), "none")
-        if mode != self.mode or (self.actor is None) != (mode == "none"):
+        if mode != self.mode or (self.legend_section is None) != (mode == "none"):
             self.mode = mode
             self.relabel()
 
     def relabel(self):
-        renderer = self.scene.renderer
-        if self.actor is not None:
-            renderer.RemoveViewProp(self.actor)
-            self.actor = None
+        self.legend_section = None
         if self.mode != "none":
             labels = {g: tr(f"hbim.grade.{g}") for g in range(6)}
-            self.actor = condition_legend(tr(f"hbim.colour.{self.mode}"), labels)
-            renderer.AddViewProp(self.actor)
+            self.legend_section = (tr(f"hbim.colour.{self.mode}"), condition_rows(labels))
         self.scene.request_render()

@@ -114,6 +114,16 @@ def clipping_range(camera, aspect: float, boxes, solid, clearance: float,
     return near, far
 
 
+def reach(camera, aspect: float, planes: tuple[float, float], box) -> tuple[float, float]:
+    """Planes pushed out so the ground beyond the data reaches the horizon, as far as the depth
+    buffer allows: the backdrop never moves the near plane."""
+    near, far = planes
+    ranges = depth_ranges(camera, aspect, np.array([box]))
+    if np.isnan(ranges[0, 1]):
+        return planes
+    return near, max(far, min(float(ranges[0, 1]), near * DEPTH_RATIO))
+
+
 class ClippingFit:
     """Refits the planes before every frame and whenever VTK resets them (interaction, flights)."""
 
@@ -156,5 +166,8 @@ class ClippingFit:
             clearance = float(eye[2] - self.scene.height_at([eye[0]], [eye[1]])[0])
             self._last = (key, clipping_range(camera, aspect, np.array(boxes).reshape(-1, 6),
                                               solid, clearance, distant))
+            backdrop = self.scene.backdrop.depth_box() if hasattr(self.scene, "backdrop") else None
+            if self._last[1] is not None and backdrop is not None:
+                self._last = (key, reach(camera, aspect, self._last[1], backdrop))
         if self._last[1] is not None and camera.GetClippingRange() != self._last[1]:
             camera.SetClippingRange(*self._last[1])

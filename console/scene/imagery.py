@@ -14,8 +14,9 @@ DRAPE_LIFT = 0.5  # metres above the terrain surface, so imagery wins the depth 
 MESH_SIDE = 256
 
 
-def rgba_image(raster) -> vtkImageData:
-    """(bands, rows, cols) raster → RGB(A) vtkImageData, bottom row first as VTK expects."""
+def rgba_image(raster, theme=None) -> vtkImageData:
+    """(bands, rows, cols) raster → RGB(A) vtkImageData, bottom row first as VTK expects,
+    in the theme's tone (the wall theme darkens a light base map)."""
     arr = raster.array
     if arr.shape[0] == 1:
         arr = np.repeat(arr, 3, axis=0)
@@ -25,6 +26,8 @@ def rgba_image(raster) -> vtkImageData:
         rgb = np.clip((rgb - lo) / max(hi - lo, 1e-9) * 255, 0, 255).astype(np.uint8)
     # An alpha channel makes VTK draw the layer in the (slow) translucent pass, so
     # add one only where the raster really has holes.
+    if theme is not None and theme.dark:
+        rgb = theme.imagery_rgb(rgb.transpose(1, 2, 0)).transpose(2, 0, 1)
     bands = [rgb] if raster.mask.all() else [rgb, (raster.mask.astype(np.uint8) * 255)[None]]
     rgba = np.concatenate(bands, axis=0).transpose(1, 2, 0)[::-1]
     img = vtkImageData()
@@ -72,7 +75,8 @@ class ImageryAdapter(LayerAdapter):
         tcoords.SetName("tcoords")
         pd.GetPointData().SetTCoords(tcoords)
         texture = vtkTexture()
-        texture.SetInputData(rgba_image(data))
+        texture.SetInputData(rgba_image(data, self.scene.theme))
+        self.texture = texture
         texture.InterpolateOn()
         texture.MipmapOn()
         mapper = vtkPolyDataMapper()
@@ -90,6 +94,9 @@ class ImageryAdapter(LayerAdapter):
         prop.SetDiffuse(0.2)
         self.props = [self.actor]
         self.apply_style()
+
+    def theme_changed(self):
+        self.texture.SetInputData(rgba_image(self.layer.data, self.scene.theme))
 
     def terrain_changed(self):
         self.rebuild()  # draped geometry samples the terrain when built

@@ -34,11 +34,18 @@ class SceneLabels:
         mapper.SetBackgroundOpacity(0.6)
         mapper.SetMargin(3)
         mapper.UseDepthBufferOff()
+        self.mapper = mapper
         self.actor = vtkActor2D()
         self.actor.SetMapper(mapper)
         self.texts: list[str] = []
         self.set_labels(np.zeros((0, 3)), [], np.zeros(0, int))
         renderer.AddViewProp(self.actor)
+
+    def set_theme(self, theme):
+        self.hierarchy.GetTextProperty().SetColor(*theme.label_text)
+        self.mapper.SetBackgroundColor(*theme.label_bg)
+        self.mapper.SetBackgroundOpacity(0.72 if theme.dark else 0.6)
+        self.hierarchy.Modified()
 
     def set_labels(self, xyz: np.ndarray, texts: list[str], priority: np.ndarray):
         pd = polydata.vertices(np.asarray(xyz, dtype=float).reshape(-1, 3))

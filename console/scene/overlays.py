@@ -74,6 +74,14 @@ class MapOverlays:
             scene.renderer.AddViewProp(a)
         scene.renderer.AddObserver(vtkCommand.StartEvent, lambda *_: self.update())
 
+    def set_theme(self, theme):
+        """Dark ink on the light map, light ink on the wall's dark one."""
+        self.bar.GetProperty().SetColor(*theme.overlay)
+        for t in (self.north, self.bar_text):
+            tp = t.GetTextProperty()
+            tp.SetColor(*theme.overlay)
+            tp.SetShadow(theme.dark)
+
     def _display(self, world) -> np.ndarray:
         r = self.scene.renderer
         r.SetWorldPoint(*world, 1.0)

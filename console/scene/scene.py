@@ -10,6 +10,7 @@ import logging
 
 import numpy as np
 
+from console.scene.backdrop import Backdrop
 from console.scene.clipping import ClippingFit
 from console.scene.highlight import HOVER_COLOUR, Highlight
 from console.scene.labels import SceneLabels
@@ -17,6 +18,7 @@ from console.scene.overlays import MapOverlays
 from console.vtk_imports import vtkRenderer
 from layers import layer_kinds
 from layers.styles import TerrainStyle
+from layers.theme import theme as theme_named
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +32,9 @@ class Scene:
         self.project = project
         self.layers = layers
         self.renderer = renderer or vtkRenderer()
-        self.renderer.SetBackground(0.11, 0.13, 0.17)
-        self.renderer.SetBackground2(0.32, 0.4, 0.5)
-        self.renderer.GradientBackgroundOn()
-        self.renderer.SetUseFXAA(False)  # MSAA/FXAA cost 3× frame time on software GL
+        self.renderer.SetUseFXAA(False)  # on for still frames only (console/render_scheduler.py)
+        self.theme = theme_named(None)
+        self.backdrop = Backdrop(self)
         self.adapters: dict[str, object] = {}
         self.shared: dict[str, object] = {}  # helpers several adapters of a kind share (a legend)
         self._render_callback = None
@@ -42,8 +43,11 @@ class Scene:
         self.highlight = Highlight(self)
         self.hover = Highlight(self, HOVER_COLOUR, 3.0, hover=True)
         self.clipping = ClippingFit(self)  # near/far from what is in view, before every frame
+        self.labels.set_theme(self.theme)
+        self.overlays.set_theme(self.theme)
         for layer in layers:
             self._add(layer)
+        self.backdrop.rebuild(self.theme)
         layers.events.inserted.connect(lambda i, layer: self._add(layer))
         layers.events.removed.connect(lambda i, layer: self._remove(layer))
         layers.events.moved.connect(lambda *_: self.request_render())
@@ -57,6 +61,17 @@ class Scene:
     def request_render(self):
         if self._render_callback is not None:
             self._render_callback()
+
+    def set_theme(self, name: str):
+        """Light or wall (dark): sky, ground, base-map tone, labels and overlays."""
+        self.theme = theme_named(name)
+        for adapter in self.adapters.values():
+            if hasattr(adapter, "theme_changed"):
+                adapter.theme_changed()
+        self.labels.set_theme(self.theme)
+        self.overlays.set_theme(self.theme)
+        self.backdrop.rebuild(self.theme)
+        self.request_render()
 
     # terrain --------------------------------------------------------------
     def terrain_layers(self):
@@ -100,6 +115,9 @@ class Scene:
             layer.events.visible.connect(self._redrape)
             layer.events.style.connect(self._redrape)
             self._redrape()
+        if layer.kind in ("terrain", "imagery"):
+            layer.events.visible.connect(self._reground)
+            self._reground()
         self.refresh_labels()
         self.request_render()
 
@@ -136,10 +154,18 @@ class Scene:
             layer.events.visible.disconnect(self._redrape)
             layer.events.style.disconnect(self._redrape)
             self._redrape()
+        if layer.kind in ("terrain", "imagery"):
+            layer.events.visible.disconnect(self._reground)
+            self._reground()
         self.refresh_labels()
         self.request_render()
 
+    def _reground(self, *_):
+        if hasattr(self, "backdrop"):
+            self.backdrop.rebuild(self.theme)
+
     def _redrape(self, *_):
+        self._reground()
         for adapter in self.adapters.values():
             if adapter.layer.kind != "terrain":
                 adapter.terrain_changed()

@@ -15,7 +15,9 @@ import numpy as np
 
 from console.scene import polydata
 from console.scene.base import LayerAdapter
-from console.scene.sensor_legend import Legend, state_lut, value_lut
+from console.scene.sensor_legend import STATE_RGB, Legend, state_lut, value_lut
+from console.scene.camera import view_ray
+from console.scene.sensor_bins import BINS_FROM_M, DENSITY_RGB, SensorBins, density_labels
 from console.scene.sensor_pick import PointPicker
 from layers.sensors.strings import kind_label, state_label, tr
 from console.vtk_imports import numpy_to_vtk, vtk_to_numpy, vtkActor, vtkPolyData, vtkPolyDataMapper
@@ -24,7 +26,10 @@ from layers.sensors.generate import GROUND_Z
 from layers.sensors.state import CRITICAL, OFFLINE, WARNING
 from layers.styles import SensorStyle
 
+LABEL_PRIORITY = 0  # below every place name: counts give way where they collide
+
 LIFT = 1.5  # metres above the draped ground, so kerb-side terminals are not z-fighting the roads
+LOD_STRIDE = 8  # while the camera moves, one normal terminal in 8 is drawn (alarms all)
 
 
 def point_size(distance: float) -> float:
@@ -57,10 +62,15 @@ class SensorAdapter(LayerAdapter):
         for actor, offset in ((self.hl_actor, -30), (self.hl_core, -60)):  # drawn in front of the cloud
             actor.GetMapper().SetResolveCoincidentTopologyToPolygonOffset()
             actor.GetMapper().SetRelativeCoincidentTopologyPointOffsetParameter(offset)
-        self.legend = Legend()
+        self.legend = Legend()  # the export's legend reads it; the window shows legend_section in a panel
+        self.legend_section = ("", [])
         self.mask = np.ones(n, bool)
         self.picker = PointPicker(self.xyz)
-        self.props = [self.actor, self.alarm_actor, self.hl_actor, self.hl_core, self.legend.actor]
+        self.hexes = SensorBins(self, np.asarray(reg.xyz, float)[:, :2])
+        self.binned = False
+        self._cells_full = self._cells_lod = None
+        self._drawn_cells = None
+        self.props = [self.actor, self.alarm_actor, self.hl_actor, self.hl_core, self.hexes.actor]
         self._style_key = None
         if getattr(self, "_observer", None) is not None:  # a rebuild (new data) keeps one observer
             self.scene.renderer.RemoveObserver(self._observer)
@@ -125,7 +135,12 @@ class SensorAdapter(LayerAdapter):
                 mask &= reg.kind == vkind.code
             self.mask = mask
             ids = np.flatnonzero(mask)
-            self.pd.SetVerts(polydata._cells(np.arange(len(ids) + 1), ids))
+            self._cells_full = polydata._cells(np.arange(len(ids) + 1), ids)
+            lod = ids[::LOD_STRIDE]
+            self._cells_lod = polydata._cells(np.arange(len(lod) + 1), lod)
+            self._drawn_cells = None
+            self._use_cells(self._cells_full)
+            self.hexes.update(self.codes, self.mask)
             self.picker.set_candidates(ids)
             lut = state_lut() if mode == "state" else value_lut(vkind)
             for mapper in (self.mapper, self.alarm_mapper, self.hl_mapper):
@@ -135,6 +150,7 @@ class SensorAdapter(LayerAdapter):
             self._update_alarm_cells()
         for actor in (self.actor, self.alarm_actor):
             actor.GetProperty().SetOpacity(float(self.layer.opacity))
+        self.hexes.actor.GetProperty().SetOpacity(0.82 * float(self.layer.opacity))
         self.retranslate()
 
     def retranslate(self):
@@ -142,9 +158,16 @@ class SensorAdapter(LayerAdapter):
         if s.colour_by == "state":
             counts = np.bincount(self.codes[self.mask], minlength=5)
             self.legend.show_states(tr("sensors.legend"), [state_label(i) for i in range(5)], counts)
+            self.legend_section = (tr("sensors.legend"), [
+                (f"{state_label(i)}  {int(counts[i]):,}", STATE_RGB[i]) for i in range(5)])
+            if self.binned:
+                self.legend_section = (tr("sensors.legend_bins"), list(zip(density_labels(tr), DENSITY_RGB)))
         else:
             k = K.BY_NAME.get(s.value_kind or "", K.KINDS[0])
             self.legend.show_values(f"{kind_label(k.name)} ({k.unit})", self._lut)
+            lo, hi = self._lut.GetTableRange()
+            self.legend_section = (f"{kind_label(k.name)} ({k.unit})", [
+                (f"{v:.3g}", tuple(self._lut.GetColor(v))) for v in np.linspace(hi, lo, 5)])
 
     def drawn(self) -> int:
         """Terminals drawn now (vertex cells of the main cloud)."""
@@ -158,6 +181,9 @@ class SensorAdapter(LayerAdapter):
             self.codes[:] = snapshot.state
             self._arrays[0].Modified()
             self._update_alarm_cells()
+            self.hexes.update(self.codes, self.mask)
+            if self.binned:
+                self.scene.refresh_labels()
         if SensorStyle.of(self.layer.style).colour_by == "value":
             np.copyto(self.values, snapshot.value, casting="unsafe")
             self._arrays[1].Modified()
@@ -187,8 +213,37 @@ class SensorAdapter(LayerAdapter):
         chosen = self.layer.view.selected_indices()
         self.hl_pd.SetVerts(polydata._cells(np.arange(len(chosen) + 1), chosen))
 
+    def _use_cells(self, cells):
+        if cells is not None and cells is not self._drawn_cells:
+            self._drawn_cells = cells
+            self.pd.SetVerts(cells)
+
+    def apply_visibility(self):
+        on = bool(self.layer.visible)
+        for p in self.props:
+            p.SetVisibility(on)
+        if on:  # dots or bins, never both
+            for p in (self.actor, self.alarm_actor):
+                p.SetVisibility(not self.binned)
+            self.hexes.actor.SetVisibility(self.binned)
+
+    def label_points(self):
+        """Alarm counts on the worst bins, only while the city-scale bins are drawn."""
+        if not self.binned or not self.layer.visible:
+            return None
+        xyz, texts = self.hexes.labels()
+        return self.scene.project.to_scene(xyz), texts, LABEL_PRIORITY
+
     def _before_render(self, *_):
-        size = point_size(self.scene.renderer.GetActiveCamera().GetDistance())
+        distance = self.scene.renderer.GetActiveCamera().GetDistance()
+        binned = distance >= BINS_FROM_M
+        if binned != self.binned:
+            self.binned = binned
+            self.apply_visibility()
+            self.retranslate()
+            self.scene.refresh_labels()
+        self._use_cells(self._cells_lod if getattr(self.scene, "interactive", False) else self._cells_full)
+        size = point_size(distance)
         self.actor.GetProperty().SetPointSize(size)
         self.alarm_actor.GetProperty().SetPointSize(size + 2.0)
         self.hl_actor.GetProperty().SetPointSize(size + 10.0)
@@ -198,7 +253,22 @@ class SensorAdapter(LayerAdapter):
     def pick_display(self, dx: float, dy: float, tol_px: float = 6.0):
         if not self.layer.visible:
             return None
+        if self.binned:  # what is drawn is a bin: a click selects its worst terminal
+            ground = self._ground_under(dx, dy)
+            return None if ground is None else self.hexes.pick(*ground, self.codes, self.mask)
         return self.picker.pick(self.scene.renderer, dx, dy, tol_px)
+
+    def _ground_under(self, dx, dy):
+        """Project-CRS (x, y) where the view ray meets the bins' plane (they lie at the ground)."""
+        ends = view_ray(self.scene.renderer, dx, dy)
+        if ends is None:
+            return None
+        a, b = (self.scene.project.from_scene(e[None])[0] for e in ends)
+        z = float(np.median(self.hexes.centres_xyz[:, 2]))
+        if abs(b[2] - a[2]) < 1e-9:
+            return None
+        t = (z - a[2]) / (b[2] - a[2])
+        return None if not 0 <= t <= 1 else tuple((a + t * (b - a))[:2])
 
     def pick_feature(self, prop, cell_id: int):
         """Vertex-cell ids from the cell picker are unreliable; picking.py asks pick_display first."""

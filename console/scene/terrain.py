@@ -52,7 +52,7 @@ class TerrainAdapter(LayerAdapter):
         self.grid = (xs, ys, drawn)  # imagery drapes on exactly these vertices
         pd = polydata.grid_surface(xs - scene_xyz_origin[0], ys - scene_xyz_origin[1],
                                    drawn - scene_xyz_origin[2])
-        colours = numpy_to_vtk(elevation_colours(z.ravel()), deep=True)
+        colours = numpy_to_vtk(self.scene.theme.imagery_rgb(elevation_colours(z.ravel())), deep=True)
         colours.SetName("colour")
         pd.GetPointData().SetScalars(colours)
         normals = numpy_to_vtk(grid_normals(xs, ys, z * self.scene.exaggeration(self.layer)), deep=True)
@@ -71,6 +71,9 @@ class TerrainAdapter(LayerAdapter):
         self.actor.GetProperty().SetDiffuse(0.75)
         self.props = [self.actor]
         self.apply_style()
+
+    def theme_changed(self):
+        self.rebuild()
 
     def apply_style(self):
         if getattr(self, "_built_exaggeration", None) not in (None, self.scene.exaggeration(self.layer)):

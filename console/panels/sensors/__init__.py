@@ -74,12 +74,8 @@ class SensorPanel(QObject):
         self.vitals_dock = self._dock("sensor-vitals", VitalSigns())
         self.alarms, self.chart, self.slider = (d.widget() for d in (self.alarm_dock, self.chart_dock, self.time_dock))
         self.vitals = self.vitals_dock.widget()
-        window.splitDockWidget(self.time_dock, self.alarm_dock, Qt.Vertical)
-        window.splitDockWidget(self.alarm_dock, self.chart_dock, Qt.Horizontal)
-        window.tabifyDockWidget(self.chart_dock, self.vitals_dock)
-        self.chart_dock.raise_()
+        # where the docks go: console/layout.py (one arrangement for every panel)
         self.vitals.indicator_activated.connect(self.select_indicator)
-        QTimer.singleShot(0, self._size_docks)
         self.feed_label = QLabel()
         self.feed_label.setObjectName("sensor-feed-status")
         window.statusBar().addPermanentWidget(self.feed_label)
@@ -119,11 +115,6 @@ class SensorPanel(QObject):
         dock.setWidget(widget)
         self.window.addDockWidget(Qt.BottomDockWidgetArea, dock)
         return dock
-
-    def _size_docks(self):
-        w = self.window
-        w.resizeDocks([self.time_dock, self.alarm_dock], [36, 290], Qt.Vertical)
-        w.resizeDocks([self.alarm_dock, self.chart_dock], [int(w.width() * 0.5)] * 2, Qt.Horizontal)
 
     def retranslate(self):
         from console.panels.sensors.menus import build_menu

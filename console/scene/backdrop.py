@@ -1,0 +1,101 @@
+"""Ground to the horizon and a sky: the map no longer floats as a rectangle in a void.
+
+Rings of flat ground around the base map's extent, out to 150 km, fade from the
+colour of the map's own border into the theme's horizon haze, and the sky is the
+renderer's background gradient. One actor, vertex colours, no lighting, never
+pickable and not part of the layer list: it takes no clicks and no legend entry.
+The clipping fit lets the far plane reach it as far as the depth buffer allows.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from console.scene import polydata
+from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyDataMapper
+from layers.theme import Theme
+
+RINGS_M = (0.0, 1500.0, 6000.0, 20000.0, 60000.0, 150000.0)  # outward from the map's edge
+HAZE = (0.0, 0.18, 0.5, 0.8, 0.95, 1.0)                      # share of horizon colour per ring
+SINK_M = 1.0  # under the map's edge: the draped base map always wins the depth test
+NO_MAP_GROUND = {False: (236, 233, 224), True: (24, 27, 33)}
+
+
+def ring_mesh(extent, z: float):
+    """(points, triangles, ring index per point) of rectangles around ``extent`` (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = extent
+    pts, ring = [], []
+    for i, d in enumerate(RINGS_M):
+        pts += [(x0 - d, y0 - d), (x1 + d, y0 - d), (x1 + d, y1 + d), (x0 - d, y1 + d)]
+        ring += [i] * 4
+    faces = []
+    for i in range(len(RINGS_M) - 1):
+        a, b = 4 * i, 4 * (i + 1)
+        for k in range(4):
+            k1 = (k + 1) % 4
+            faces += [(a + k, a + k1, b + k1), (a + k, b + k1, b + k)]
+    xyz = np.column_stack([np.array(pts, float), np.full(len(pts), z)])
+    return xyz, np.array(faces), np.array(ring)
+
+
+class Backdrop:
+    def __init__(self, scene):
+        self.scene = scene
+        self.actor = vtkActor()
+        self.actor.PickableOff()
+        self.actor.GetProperty().LightingOff()
+        self.mapper = vtkPolyDataMapper()
+        self.mapper.SetColorModeToDirectScalars()
+        self.actor.SetMapper(self.mapper)
+        self.actor.SetVisibility(False)
+        scene.renderer.AddViewProp(self.actor)
+
+    def _ground(self):
+        """(extent, border colour or None, height) of the topmost visible base map or terrain."""
+        for kind in ("imagery", "terrain"):
+            for layer in reversed(list(self.scene.layers)):
+                if layer.kind != kind or not layer.visible or layer.meta.get("outside_area"):
+                    continue
+                data = layer.data
+                x0, dx, _, y1, _, dy = data.transform
+                rows, cols = data.shape
+                extent = (x0, y1 + rows * dy, x0 + cols * dx, y1)
+                colour = border_colour(data.array) if kind == "imagery" else None
+                edge_x = np.array([extent[0], extent[2], extent[0], extent[2]])
+                edge_y = np.array([extent[1], extent[1], extent[3], extent[3]])
+                # outside the terrain, draped layers lie at height 0: the ground stays under them too
+                z = min(float(np.median(self.scene.height_at(edge_x, edge_y))), 0.0) - SINK_M
+                return extent, colour, z
+        return None
+
+    def rebuild(self, theme: Theme):
+        bg = self.scene.renderer
+        bg.SetBackground(*theme.sky_horizon)   # Background is the bottom of the gradient
+        bg.SetBackground2(*theme.sky_top)
+        bg.GradientBackgroundOn()
+        ground = self._ground()
+        if ground is None:
+            self.actor.SetVisibility(False)
+            return
+        extent, colour, z = ground
+        inner = np.array(theme.imagery_rgb(colour) if colour is not None else NO_MAP_GROUND[theme.dark], float)
+        haze = np.array(theme.sky_horizon) * 255
+        xyz, faces, ring = ring_mesh(extent, z)
+        t = np.array(HAZE)[ring][:, None]
+        rgb = ((1 - t) * inner + t * haze).astype(np.uint8)
+        pd = polydata.mesh(self.scene.project.to_scene(xyz), faces)
+        colours = numpy_to_vtk(rgb, deep=True)
+        colours.SetName("colour")
+        pd.GetPointData().SetScalars(colours)
+        self.mapper.SetInputData(pd)
+        self.actor.SetVisibility(True)
+
+    def depth_box(self):
+        """Bounds for the far plane, or None when hidden."""
+        return self.actor.GetBounds() if self.actor.GetVisibility() else None
+
+
+def border_colour(array: np.ndarray) -> np.ndarray:
+    """Median colour of a (bands, rows, cols) raster's outermost pixels: what the ground continues."""
+    rgb = array[:3] if array.shape[0] >= 3 else np.repeat(array[:1], 3, axis=0)
+    edge = np.concatenate([rgb[:, 0, :], rgb[:, -1, :], rgb[:, :, 0], rgb[:, :, -1]], axis=1)
+    return np.median(edge, axis=1).astype(np.uint8)
