@@ -1,5 +1,15 @@
-"""The VTK view inside Qt: coalesced renders, click-to-pick, cursor position."""
+"""The VTK view inside Qt: the one render scheduler, click-to-pick, cursor position.
+
+Every redraw goes through ``request_render``: interface changes (selection, a
+layer switched) draw on the next tick; data-driven ones (the live feed) at most
+every DATA_RENDER_S and never more than 1/RENDER_DUTY of the time, so a slow
+software-GL frame cannot starve the event loop; nothing is drawn when nothing
+asked. While the camera moves the scene draws its interactive level of detail
+(scene.interactive); STILL_MS after it stops, one full-detail frame with FXAA.
+"""
 from __future__ import annotations
+
+import time
 
 import vtkmodules.qt
 
@@ -12,6 +22,9 @@ from console.scene.picking import pick  # noqa: E402
 from console.vtk_imports import vtkInteractorStyleTrackballCamera  # noqa: E402
 
 RENDER_INTERVAL_MS = 16
+DATA_RENDER_S = 0.1      # feed-driven redraws at most ~10 Hz ...
+RENDER_DUTY = 8.0        # ... and at least this many frame-times apart
+STILL_MS = 180           # the camera is still this long after the last move: full detail
 BUSY_RENDER_INTERVAL_MS = 250  # while layers stream in, show progress without re-rendering per layer
 CLICK_SLOP_PX = 4
 HOVER_MS = 80  # pick under a resting mouse at most this often (a pick costs ~10 ms)
@@ -36,6 +49,19 @@ class View3D(QVTKRenderWindowInteractor):
         scene.set_render_callback(self.request_render)
         style = vtkInteractorStyleTrackballCamera()
         self.SetInteractorStyle(style)
+        self.frame_s, self._last_end, self._data_pending = 0.0, 0.0, False
+        # removed at shutdown: they hold this QObject (console/gc_guard.py)
+        self._observers = [(self.window, self.window.AddObserver("StartEvent", self._frame_started)),
+                           (self.window, self.window.AddObserver("EndEvent", self._frame_ended))]
+        self._still = QTimer(self)
+        self._still.setSingleShot(True)
+        self._still.setInterval(STILL_MS)
+        self._still.timeout.connect(self._camera_still)
+        self._observers += [(style, style.AddObserver("StartInteractionEvent", self._camera_moving)),
+                            (style, style.AddObserver("EndInteractionEvent", lambda *_: self._still.start()))]
+        self.fxaa = True  # anti-aliased still frames; off while moving
+        self.lod = True   # the cheaper level of detail while the camera moves (benches compare without)
+        scene.renderer.SetUseFXAA(self.fxaa)
         self._press = None
         self.is_busy = None
         self._hover_at = None
@@ -65,16 +91,51 @@ class View3D(QVTKRenderWindowInteractor):
         """Stop rendering before the GL window goes: a queued render after Finalize() crashes."""
         self._closed = True
         self._timer.stop()
+        self._still.stop()
         self._hover.stop()
+        for obj, tag in self._observers:
+            obj.RemoveObserver(tag)
+        self._observers = []
         self.scene.set_render_callback(None)
         self.Finalize()
 
-    def request_render(self):
-        """Many model events in one tick → one render."""
+    def request_render(self, data: bool = False):
+        """Many model events in one tick → one render; ``data`` marks a feed-driven redraw."""
         if getattr(self, "_closed", False):
             return
-        if not self._timer.isActive():
-            self._timer.start(BUSY_RENDER_INTERVAL_MS if self.busy() else RENDER_INTERVAL_MS)
+        if data:
+            if self.scene.interactive:  # the moving camera draws the new colours anyway
+                return
+            wait = max(DATA_RENDER_S, RENDER_DUTY * self.frame_s) - (time.perf_counter() - self._last_end)
+            if wait > 0:
+                self._data_pending = True
+                if not self._timer.isActive():
+                    self._timer.start(int(wait * 1000) + 1)
+                return
+        interval = BUSY_RENDER_INTERVAL_MS if self.busy() else RENDER_INTERVAL_MS
+        if not self._timer.isActive() or self._timer.remainingTime() > interval:  # a click never waits for the feed
+            self._timer.start(interval)
+
+    def _frame_started(self, *_):
+        self._t0 = time.perf_counter()
+
+    def _frame_ended(self, *_):
+        self._last_end = time.perf_counter()
+        self.frame_s = self._last_end - getattr(self, "_t0", self._last_end)
+        self._data_pending = False
+
+    def _camera_moving(self, *_):
+        self._still.stop()
+        if self.lod and not self.scene.interactive:
+            self.scene.set_interactive(True)
+            self.scene.renderer.SetUseFXAA(False)
+
+    def _camera_still(self):
+        if getattr(self, "_closed", False):
+            return
+        self.scene.set_interactive(False)
+        self.scene.renderer.SetUseFXAA(self.fxaa)
+        self.request_render()
 
     def busy(self) -> bool:
         """Set by the window while the loader works (a callable, so the view needs no loader)."""

@@ -32,7 +32,8 @@ class Scene:
         self.project = project
         self.layers = layers
         self.renderer = renderer or vtkRenderer()
-        self.renderer.SetUseFXAA(False)  # on for still frames only (console/render_scheduler.py)
+        self.renderer.SetUseFXAA(False)  # the window turns it on for still frames (console/view3d.py)
+        self.interactive = False  # the camera is moving: adapters draw their cheaper level of detail
         self.theme = theme_named(None)
         self.backdrop = Backdrop(self)
         self.adapters: dict[str, object] = {}
@@ -58,9 +59,10 @@ class Scene:
         """The GUI coalesces render requests (a single-shot timer); headless renders on demand."""
         self._render_callback = fn
 
-    def request_render(self):
+    def request_render(self, data: bool = False):
+        """``data``: a feed-driven change, which the window's scheduler paces (console/view3d.py)."""
         if self._render_callback is not None:
-            self._render_callback()
+            self._render_callback(data) if data else self._render_callback()
 
     def set_theme(self, name: str):
         """Light or wall (dark): sky, ground, base-map tone, labels and overlays."""
@@ -72,6 +74,24 @@ class Scene:
         self.overlays.set_theme(self.theme)
         self.backdrop.rebuild(self.theme)
         self.request_render()
+
+    def set_interactive(self, moving: bool):
+        """The camera moves (True) or has stopped: adapters read ``interactive`` before each
+        frame for their level of detail; labels wait for the camera to stop."""
+        self.interactive = moving
+        self.labels.actor.SetVisibility(not moving)
+
+    def terrain_covered(self, terrain) -> bool:
+        """True when a visible, opaque base map covers this terrain's whole extent."""
+        data = terrain.data
+        x0, dx, _, y1, _, dy = data.transform
+        rows, cols = data.shape
+        t = (x0, y1 + rows * dy, x0 + cols * dx, y1)
+        for adapter in self.adapters.values():
+            e = adapter.opaque_extent() if hasattr(adapter, "opaque_extent") else None
+            if e is not None and e[0] <= t[0] + 1 and e[1] <= t[1] + 1 and e[2] >= t[2] - 1 and e[3] >= t[3] - 1:
+                return True
+        return False
 
     # terrain --------------------------------------------------------------
     def terrain_layers(self):
@@ -117,6 +137,7 @@ class Scene:
             self._redrape()
         if layer.kind in ("terrain", "imagery"):
             layer.events.visible.connect(self._reground)
+            layer.events.opacity.connect(self._reground)
             self._reground()
         self.refresh_labels()
         self.request_render()
@@ -156,6 +177,7 @@ class Scene:
             self._redrape()
         if layer.kind in ("terrain", "imagery"):
             layer.events.visible.disconnect(self._reground)
+            layer.events.opacity.disconnect(self._reground)
             self._reground()
         self.refresh_labels()
         self.request_render()
@@ -163,6 +185,9 @@ class Scene:
     def _reground(self, *_):
         if hasattr(self, "backdrop"):
             self.backdrop.rebuild(self.theme)
+        for adapter in self.adapters.values():
+            if adapter.layer.kind == "terrain":
+                adapter.apply_visibility()
 
     def _redrape(self, *_):
         self._reground()

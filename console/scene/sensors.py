@@ -167,7 +167,7 @@ class SensorAdapter(LayerAdapter):
             self.legend.show_values(f"{kind_label(k.name)} ({k.unit})", self._lut)
             lo, hi = self._lut.GetTableRange()
             self.legend_section = (f"{kind_label(k.name)} ({k.unit})", [
-                (f"{v:.3g}", tuple(self._lut.GetColor(v))) for v in np.linspace(hi, lo, 5)])
+                (f"{v:.3g}", _lut_rgb(self._lut, v)) for v in np.linspace(hi, lo, 5)])
 
     def drawn(self) -> int:
         """Terminals drawn now (vertex cells of the main cloud)."""
@@ -281,3 +281,9 @@ class SensorAdapter(LayerAdapter):
         self.scene.renderer.RemoveObserver(self._observer)
         self.layer.view.changed.disconnect(self._on_view)
         super().close()
+
+
+def _lut_rgb(lut, value: float) -> tuple[float, float, float]:
+    rgb = [0.0, 0.0, 0.0]
+    lut.GetColor(float(value), rgb)
+    return tuple(rgb)

@@ -75,6 +75,13 @@ class TerrainAdapter(LayerAdapter):
     def theme_changed(self):
         self.rebuild()
 
+    def apply_visibility(self):
+        """Hidden (not removed) under an opaque base map draped on it: drawing both fills every
+        ground pixel twice, and on software GL that is a sixth of the frame. Heights stay in use."""
+        on = bool(self.layer.visible) and not self.scene.terrain_covered(self.layer)
+        for p in self.props:
+            p.SetVisibility(on)
+
     def apply_style(self):
         if getattr(self, "_built_exaggeration", None) not in (None, self.scene.exaggeration(self.layer)):
             self.rebuild()  # exaggeration changes geometry, not just appearance

@@ -33,8 +33,6 @@ from widgets.sensors.vitals import VitalSigns
 log = logging.getLogger(__name__)
 TICK_MS = 100
 SLOW_EVERY = 10          # ticks: alarms, health, chart once a second
-DATA_RENDER_S = 0.25     # fastest data-driven redraw ...
-RENDER_DUTY = 8.0        # ... and at least this many frame-times apart
 FLY_HALF_SPAN = 120.0    # metres around a terminal when flying to it
 MAX_SELECTED = 5000      # terminals a vital sign selects at most (the ring is drawn for each)
 
@@ -96,12 +94,7 @@ class SensorPanel(QObject):
         window.installEventFilter(self)
         self._pending_pick = None
         self._seen, self._last_full, self._ticks = -1, 0.0, 0
-        self._dirty, self._last_render, self.frame_s = False, 0.0, 0.0
-        rw = window.view.window
-        self._rw_observers = [  # removed at shutdown: they hold this QObject (console/gc_guard.py)
-            rw.AddObserver("StartEvent", lambda *_: setattr(self, "_frame_t0", time.perf_counter())),
-            rw.AddObserver("EndEvent", lambda *_: setattr(
-                self, "frame_s", time.perf_counter() - getattr(self, "_frame_t0", time.perf_counter())))]
+        self._dirty = False
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
@@ -249,9 +242,9 @@ class SensorPanel(QObject):
         if state.version != self._seen or wall - self._last_full >= 1.0:
             self._seen, self._last_full = state.version, wall
             self._dirty |= self.adapter.update(state.snapshot(now))
-        if self._dirty and wall - self._last_render >= max(DATA_RENDER_S, RENDER_DUTY * self.frame_s):
-            self._dirty, self._last_render = False, wall
-            self.window.scene.request_render()
+        if self._dirty:  # paced by the one render scheduler (console/view3d.py)
+            self._dirty = False
+            self.window.scene.request_render(data=True)
         self._ticks += 1
         if self._ticks % SLOW_EVERY == 0:
             self.slow_tick(state, now)
@@ -451,12 +444,13 @@ class SensorPanel(QObject):
             self.shutdown()
         return False
 
+    @property
+    def frame_s(self) -> float:
+        """The last frame's time (the window's render scheduler measures it)."""
+        return self.window.view.frame_s
+
     def shutdown(self):
         self.timer.stop()
-        rw = self.window.view.window
-        for tag in self._rw_observers:
-            rw.RemoveObserver(tag)
-        self._rw_observers = []
         self.slider.play_button.setChecked(False)
         with self._feed_lock:
             self._closed = True
