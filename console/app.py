@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
         """Light or dark "wall" look: the map (sky, ground, base map, labels) and the window."""
         from console.theme_qt import apply_palette
         self.scene.set_theme(name)
+        self.project.theme = self.scene.theme.name  # saved with the project, read by exports
         apply_palette(self.scene.theme)
         for act in self.theme_group.actions():
             act.setChecked(act.data() == self.scene.theme.name)
@@ -413,6 +414,7 @@ class MainWindow(QMainWindow):
         self.project.camera = opened.camera
         self.project.crs = self.scene.project = opened.crs  # layers are re-read into it below
         self.project.path = opened.path
+        self.set_theme(opened.theme, remember=False)
         self.project.undo.clear()
         self.start_view = None
         self._fill_bookmarks()

@@ -15,7 +15,7 @@ from layers.readers import ReadError
 
 log = logging.getLogger("songjiang-console")
 
-VIEWS = ("new-city", "hub", "film-city", "old-town", "industry")
+VIEWS = ("new-city", "hub", "film-city", "old-town", "industry", "industry-west")
 
 
 def _views(text: str) -> list[str]:
@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     sn.add_argument("--title", default="", help="title on the map (default: the view's name)")
     sn.add_argument("--subtitle", default="")
     sn.add_argument("--author", default="", help="who made the map (footer and metadata)")
+    sn.add_argument("--theme", choices=("light", "wall"),
+                    help="the map's look: light (default; a saved project's own otherwise) or the dark video-wall one")
     sn.add_argument("--bare", action="store_true", help="PNG of the 3D view only: no title, legend or footer")
     sn.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say")
     sn.add_argument("--project-crs", help="projected CRS the scene works in (default EPSG:4549)")
@@ -152,12 +154,13 @@ def cmd_snapshot(args) -> int:
         if len(views) != 1 or args.out_dir:
             raise ValueError("--bare writes one PNG: give --view and --out")
         out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs,
-                       at_time=args.time)
+                       at_time=args.time, theme=args.theme)
         sys.stdout.write(f"{out}\n")
         return 0
     from console.export import ExportRequest, export, export_views
     from console.snapshot import build_project
     project = build_project(args.files, args.assume_crs, project_crs=args.project_crs, at_time=args.time)
+    project.theme = args.theme or project.theme
     common = dict(size=args.size, paper=args.paper, landscape=not args.portrait, dpi=args.dpi, title=args.title,
                   subtitle=args.subtitle, author=args.author, lang=args.lang)
     for v in views:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QByteArray, Qt
 from console import settings
 
 LAYOUT_VERSION = 3          # bump when dock names or the default arrangement change
-LEFT_SHARE, LEFT_MIN = 0.13, 180
+LEFT_SHARE, LEFT_MIN = 0.125, 170
 RIGHT_SHARE, RIGHT_MIN = 0.2, 260
 RIGHT_TOP = ("inspector", "hbim", "annotations")
 RIGHT_BOTTOM = ("sensor-alarms", "sensor-chart", "sensor-vitals")
@@ -24,9 +24,20 @@ def _docks(window) -> dict:
     return {d.objectName(): d for d in window.findChildren(QDockWidget)}
 
 
+def compact(window):
+    """Side columns may be narrow: drop-downs shrink to a few characters (their lists still open
+    full width) instead of holding the column as wide as their longest entry."""
+    from PySide6.QtWidgets import QComboBox
+    for d in _docks(window).values():
+        for box in d.findChildren(QComboBox):
+            box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(5)
+
+
 def arrange(window):
     """The default arrangement (docks that a panel did not make are skipped)."""
     docks = _docks(window)
+    compact(window)
     window.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
     window.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
     for d in docks.values():
@@ -53,7 +64,10 @@ def arrange(window):
         for d in group:
             d.show()
     if "sensor-time" in docks:
-        window.addDockWidget(Qt.BottomDockWidgetArea, docks["sensor-time"])
+        from PySide6.QtWidgets import QWidget
+        time_dock = docks["sensor-time"]
+        time_dock.setTitleBarWidget(QWidget())  # a thin strip under the map: its title would double it
+        window.addDockWidget(Qt.BottomDockWidgetArea, time_dock)
     for group in (top, bottom):
         if group:
             group[0].raise_()

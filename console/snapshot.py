@@ -151,6 +151,7 @@ def render_view(project: Project, view: str | None, width: int, height: int):
     view = check_view(project, view)
     window = offscreen_window(width, height)
     scene = Scene(project.crs, project.layers)
+    scene.set_theme(project.theme)
     window.AddRenderer(scene.renderer)
     if view is not None:
         apply_bookmark(scene.renderer, project.bookmarks[view], project.crs)
@@ -161,8 +162,9 @@ def render_view(project: Project, view: str | None, width: int, height: int):
 
 
 def snapshot(view: str | None, size: tuple[int, int], out, files=(), assume_crs=None, project_crs=None,
-             at_time: float | None = None) -> Path:
+             at_time: float | None = None, theme: str | None = None) -> Path:
     project = build_project(files, assume_crs, project_crs=project_crs, at_time=at_time)
+    project.theme = theme or project.theme
     window, _ = render_view(project, view, *size)
     path = write_png(window, out)
     window.Finalize()

@@ -39,10 +39,18 @@ class Bookmark:
         return cls(**{k: (tuple(v) if k == "focal" else v) for k, v in d.items()})
 
 
-def bookmark_for_extent(bid, name_zh, name_en, xmin, ymin, xmax, ymax, z=0.0, pitch=50.0, fov=30.0):
-    """A view that frames a box from the south at the given pitch."""
-    span = max(xmax - xmin, (ymax - ymin) * 1.2, 200.0)
-    distance = span / (2 * math.tan(math.radians(fov) / 2)) * 1.1
+VIEW_ASPECT = 1.6  # width/height of the 3D view the default layout gives (≥ 55 % of a 16:9 or 16:10 screen)
+
+
+def bookmark_for_extent(bid, name_zh, name_en, xmin, ymin, xmax, ymax, z=0.0, pitch=50.0, fov=30.0,
+                        margin=1.12):
+    """A view from the south at ``pitch`` that frames the box in a VIEW_ASPECT view: the width
+    against the horizontal field of view, the depth foreshortened by the pitch against the vertical."""
+    half_v = math.tan(math.radians(fov) / 2)
+    half_h = half_v * VIEW_ASPECT
+    wide = max(xmax - xmin, 200.0) / (2 * half_h)
+    deep = max(ymax - ymin, 200.0) * math.sin(math.radians(pitch)) / (2 * half_v)
+    distance = max(wide, deep) * margin
     focal = ((xmin + xmax) / 2, (ymin + ymax) / 2, z)
     return Bookmark(bid, name_zh, name_en, focal, distance, 0.0, pitch)
 
@@ -52,7 +60,10 @@ DISTRICT_BOOKMARKS = {
     "hub": (("hub",), "松江枢纽核心区", "Songjiang Hub core area"),
     "film-city": (("film-city",), "上海科技影都核心区", "Sci-Tech Film City core"),
     "old-town": (("old-town",), "老城历史风貌片区", "Old-town historic area"),
-    "industry": (("industry-east", "industry-west"), "产城融合示范片区", "Industry–city integration zone"),
+    # the zone's two wings lie at opposite ends of the new city: one bookmark each, or the view
+    # of "the zone" is the whole city
+    "industry": (("industry-east",), "产城融合示范片区（东翼）", "Industry–city zone, east wing"),
+    "industry-west": (("industry-west",), "产城融合示范片区（西翼）", "Industry–city zone, west wing"),
 }
 
 

@@ -15,9 +15,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pyproj import CRS, Transformer
 from pyproj.transformer import TransformerGroup
+
+if TYPE_CHECKING:
+    from layers.helmert import DatumShift
 
 HUB = "EPSG:4326"
 # Datums that follow ITRF to within a metre, so a ballpark hop between them is honest enough.

@@ -40,6 +40,7 @@ class Project:
     layers: LayerList = field(default_factory=LayerList)
     bookmarks: dict[str, Bookmark] = field(default_factory=dict)
     camera: dict | None = None
+    theme: str = "light"      # "light" or "wall" (dark): the map's look in the window and in exports
     path: Path | None = None
     undo: UndoStack = field(default_factory=UndoStack, repr=False)
 
@@ -49,6 +50,7 @@ class Project:
             "layers": [lyr.to_dict() for lyr in self.layers if not lyr.meta.get("transient")],
             "bookmarks": [b.to_dict() for b in self.bookmarks.values()],
             "camera": self.camera,
+            "theme": self.theme,
         }
 
     def save(self, path) -> Path:
@@ -130,5 +132,6 @@ def open_project(path):
         raise ProjectFileError(f"{path}: {exc}") from exc
     except (KeyError, TypeError, ValueError) as exc:
         raise ProjectFileError(f"{path}: damaged project file ({exc})") from exc
-    project = Project(crs=crs, camera=doc.get("camera"), path=path, bookmarks=bookmarks)
+    theme = doc.get("theme") if doc.get("theme") in ("light", "wall") else "light"
+    project = Project(crs=crs, camera=doc.get("camera"), path=path, bookmarks=bookmarks, theme=theme)
     return project, specs

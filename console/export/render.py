@@ -64,6 +64,7 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
     view = check_view(project, view)
     window = (offscreen_window or make_window)(width, height)
     scene = Scene(project.crs, project.layers)
+    scene.set_theme(project.theme)
     window.AddRenderer(scene.renderer)
     _hide_screen_furniture(scene)
     for adapter in scene.adapters.values():

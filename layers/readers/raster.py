@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from layers.crs import WGS84, CRSNotUnderstood, label, normalise_crs
+from layers.crs import CRSNotUnderstood, label, normalise_crs
 from layers.datum import best_route
 from layers.readers.raster_extent import beyond_warning, clip_grid, source_extent
 from layers.data import RasterData

@@ -33,6 +33,9 @@ class RecordForms(QWidget):
 
         self.damage_box = QGroupBox()
         self.damage_type = QComboBox()
+        # the ICOMOS-ISCS terms are long: the box shrinks with the side column, its list does not
+        self.damage_type.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.damage_type.setMinimumContentsLength(12)
         self._fill_damage_types()
         self.severity = QSpinBox()
         self.severity.setRange(1, 5)

@@ -15,7 +15,7 @@ import time
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+    QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
     QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -92,15 +92,21 @@ class AlarmDock(QWidget):
         page = QWidget()
         box = QVBoxLayout(page)
         box.setContentsMargins(2, 2, 2, 2)
+        # two short rows rather than one long one: the dock lives in a side column beside the map
+        self.summary.setWordWrap(True)
+        box.addWidget(self.summary)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.note, 1)
         buttons.addWidget(self.ack_button)
         buttons.addWidget(self.clear_button)
         box.addLayout(buttons)
-        filters = QHBoxLayout()
-        for w in (*self.filters.values(), self.group, self.search):
-            filters.addWidget(w, 1)
+        filters = QGridLayout()
+        filters.setSpacing(3)
+        for i, w in enumerate((*self.filters.values(), self.group, self.search)):
+            if isinstance(w, QComboBox):
+                w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+                w.setMinimumContentsLength(4)
+            filters.addWidget(w, i // 3, i % 3)
         box.addLayout(filters)
         box.addWidget(self.table, 1)
         self.health = SensorHealth()

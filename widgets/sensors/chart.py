@@ -37,6 +37,7 @@ class SensorChart(QWidget):
         self._placeholder()
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignCenter)
+        self.empty.setWordWrap(True)  # the chart shares a narrow side column with the alarms
         self.clear_button = QPushButton()
         self.clear_button.clicked.connect(self.clear)
         top = QHBoxLayout()
