@@ -36,7 +36,7 @@ def build_scene(with_terrain: bool):
     window = vtkRenderWindow()
     window.SetOffScreenRendering(True)
     window.SetSize(1280, 800)
-    window.AddRenderer(scene.renderer)
+    scene.attach(window)
     specs = ([s for s in embedded_specs() if s.role == "terrain"] if with_terrain else []) + hbim_default_specs()
     for spec in specs:
         layers.extend(load_spec(spec, crs))

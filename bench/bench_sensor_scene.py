@@ -48,7 +48,7 @@ def headless_scene(width=1920, height=1080):
     crs, layers = ProjectCRS(), LayerList()
     scene = Scene(crs, layers)
     window = offscreen_window(width, height)
-    window.AddRenderer(scene.renderer)
+    scene.attach(window)
     model = SensorModel(default_registry(N))
     layer = Layer(name="sensors", kind="sensors", data=model, bounds=model.registry.bounds())
     layers.append(layer)

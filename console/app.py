@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
         self._update_undo()
         for hook in getattr(self, "retranslate_hooks", []):
             hook()
+        if hasattr(self, "_legend_timer"):
+            self.refresh_legend()  # the panels have re-worded their sections
 
     def _update_undo(self):
         """Edit › Undo/Redo name the step they would take, and are greyed out when there is none."""

@@ -152,7 +152,7 @@ def render_view(project: Project, view: str | None, width: int, height: int):
     window = offscreen_window(width, height)
     scene = Scene(project.crs, project.layers)
     scene.set_theme(project.theme)
-    window.AddRenderer(scene.renderer)
+    scene.attach(window)
     if view is not None:
         apply_bookmark(scene.renderer, project.bookmarks[view], project.crs)
     else:

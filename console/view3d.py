@@ -41,7 +41,7 @@ class View3D(QVTKRenderWindowInteractor):
         self.scene = scene
         self.window = self.GetRenderWindow()
         self.window.SetMultiSamples(0)  # MSAA triples frame time on software GL; users with GPUs lose little
-        self.window.AddRenderer(scene.renderer)
+        self.scene.attach(self.window)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RENDER_INTERVAL_MS)

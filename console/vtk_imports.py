@@ -22,7 +22,7 @@ from vtkmodules.vtkRenderingCore import (
     vtkActor, vtkActor2D, vtkCellPicker, vtkCoordinate, vtkPolyDataMapper, vtkPolyDataMapper2D,
     vtkRenderer, vtkRenderWindow, vtkTextActor, vtkTexture, vtkWindowToImageFilter,
 )
-from vtkmodules.vtkRenderingLabel import vtkLabelPlacementMapper, vtkPointSetToLabelHierarchy
+from vtkmodules.vtkRenderingLabel import vtkLabelHierarchy, vtkLabelPlacementMapper, vtkPointSetToLabelHierarchy
 
 VTK_FONT_FILE = 4  # vtkTextProperty font family id for "use SetFontFile"
 

@@ -95,7 +95,8 @@ def _numbers(value, n: int) -> bool:
 
 def _check_document(doc: dict):
     """Every part a window or snapshot relies on, checked before anything is touched (ValueError)."""
-    crs = doc.get("crs") or {}
+    crs = doc.get("crs")
+    crs = {} if crs is None else crs  # absent means the default; [] or "" are damage, not absence
     if not isinstance(crs, dict) or not isinstance(crs.get("crs", ""), str) \
             or ("origin" in crs and not _numbers(crs["origin"], 3)):
         raise ValueError("crs must be {crs: text, origin: [x, y, z]}")

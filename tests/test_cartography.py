@@ -152,6 +152,32 @@ def test_snapshot_in_the_wall_theme_headless(tmp_path):
     assert dark < bright * 0.5
 
 
+@pytest.mark.parametrize("view", ["new-city", "hub", "film-city", "old-town", "industry", "industry-west"])
+def test_place_names_are_drawn_at_every_bookmark(view):
+    """Every bookmark shows its place names (VTK's default label traversal dropped them all
+    within ~7 km, so the district views had none)."""
+    from console.snapshot import build_project, frame_rgb, render_view
+    project = _embedded()
+    window, scene = render_view(project, view, 640, 400)
+    with_names = frame_rgb(window).astype(int)
+    scene.labels.actor.SetVisibility(False)
+    window.Render()
+    without = frame_rgb(window).astype(int)
+    window.Finalize()
+    changed = (np.abs(with_names - without).max(axis=2) > 40).sum()
+    assert changed > 2000, f"{view}: only {changed} pixels of place names"
+
+
+_PROJECT = {}
+
+
+def _embedded():
+    from console.snapshot import build_project
+    if "p" not in _PROJECT:
+        _PROJECT["p"] = build_project()
+    return _PROJECT["p"]
+
+
 def test_the_ground_goes_on_beyond_the_base_map(tmp_path):
     """Where the data ends the ground continues in the map's own border colour, fading into the
     haze: a pixel 2 km beyond the base map's edge is ground, not the sky or a void."""

@@ -28,6 +28,8 @@ class LegendPanel(QWidget):
         self._sections = sections
         for box in self._boxes:
             self._layout.removeWidget(box)
+            box.hide()
+            box.setParent(None)  # gone now, not at the next event-loop turn
             box.deleteLater()
         self._boxes = []
         for title, rows in sections:

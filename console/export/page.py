@@ -28,6 +28,7 @@ class PageText:
     metres_per_px: float = float("nan")          # of the map image
     scale_bar: bool = True                       # orthographic or near top-down views only
     labels: list = field(default_factory=list)   # (x, y px of the map image, text, priority)
+    keep_clear: list = field(default_factory=list)  # (x, y px of the map image): annotation pins
     image_size: tuple = (0, 0)                   # the map image's pixels (labels are placed in them)
 
 
@@ -92,15 +93,21 @@ def _labels(page: Page, rect: QRectF, text: PageText):
     page.p.setFont(font)
     metrics = page.p.fontMetrics()
     pad, near = page.mm(0.8), rect.width() * 0.12
-    placed: list[QRectF] = []
+    pin = page.mm(2.5)  # a surveyor's pin is never under a place name
+    placed: list[QRectF] = [QRectF(rect.left() + x * sx - pin, rect.top() + y * sy - pin, 2 * pin, 2 * pin)
+                            for x, y in text.keep_clear]
     said: dict[str, list[QPointF]] = {}
     for x, y, label, _prio in sorted(text.labels, key=lambda lab: (-lab[3], lab[1])):
         at = QPointF(rect.left() + x * sx, rect.top() + y * sy)
         if any(abs(at.x() - q.x()) + abs(at.y() - q.y()) < near for q in said.get(label, [])):
             continue
         w, h = metrics.horizontalAdvance(label) + 2 * pad, metrics.height() + pad
-        box = QRectF(at.x() - w / 2, at.y() - h - page.mm(1), w, h)
-        if not rect.contains(box) or any(box.intersects(b) for b in placed):
+        gap = page.mm(1)
+        # above the anchor, else below, right or left of it: the first place that is free
+        candidates = (QRectF(at.x() - w / 2, at.y() - h - gap, w, h), QRectF(at.x() - w / 2, at.y() + gap, w, h),
+                      QRectF(at.x() + gap, at.y() - h / 2, w, h), QRectF(at.x() - w - gap, at.y() - h / 2, w, h))
+        box = next((b for b in candidates if rect.contains(b) and not any(b.intersects(o) for o in placed)), None)
+        if box is None:
             continue
         placed.append(box)
         said.setdefault(label, []).append(at)

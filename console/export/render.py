@@ -24,6 +24,7 @@ class MapImage:
     transform: tuple | None = None   # GDAL geotransform (x0, dx, 0, y0, 0, -dy) when ortho
     camera: dict | None = None       # the camera in project CRS (provenance)
     labels: list = None              # (x px, y px from the top, text, priority) of the scene's labels
+    keep_clear: list = None          # (x px, y px) of annotation pins: no place name is put over them
 
 
 class PrintScale:
@@ -65,7 +66,7 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
     window = (offscreen_window or make_window)(width, height)
     scene = Scene(project.crs, project.layers)
     scene.set_theme(project.theme)
-    window.AddRenderer(scene.renderer)
+    scene.attach(window)
     _hide_screen_furniture(scene)
     for adapter in scene.adapters.values():
         if hasattr(adapter, "set_print_scale") and print_scale != 1.0:
@@ -98,7 +99,7 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
     scene.overlays.update()
     out = MapImage(rgb, transform[1] if transform else scene.overlays.metres_per_px,
                    0.0 if ortho else scene.overlays.north_angle, transform,
-                   camera_state(scene.renderer, project.crs), _label_pixels(scene, w, h))
+                   camera_state(scene.renderer, project.crs), _label_pixels(scene, w, h), _pin_pixels(scene, w, h))
     window.Finalize()
     return out
 
@@ -118,6 +119,24 @@ def _label_pixels(scene, w: int, h: int) -> list:
         dx, dy, depth = r.GetDisplayPoint()
         if 0 <= dx < w and 0 <= dy < h and 0.0 <= depth <= 1.0:
             out.append((dx, h - dy, text, int(prio)))
+    return out
+
+
+def _pin_pixels(scene, w: int, h: int) -> list:
+    """Where point symbols and annotation pins are on the image (what the scene draws over its
+    labels, Scene.on_top): the page's place names keep clear of them too."""
+    from console.vtk_imports import vtk_to_numpy
+    r, out = scene.renderer, []
+    for actor, _twin in scene._on_top.values():
+        if not actor.GetVisibility():
+            continue
+        pts = actor.GetMapper().GetInput().GetPoints()
+        for x, y, z in (vtk_to_numpy(pts.GetData()) if pts is not None else [])[:2000]:
+            r.SetWorldPoint(float(x), float(y), float(z), 1.0)
+            r.WorldToDisplay()
+            dx, dy, depth = r.GetDisplayPoint()
+            if 0 <= dx < w and 0 <= dy < h and 0.0 <= depth <= 1.0:
+                out.append((dx, h - dy))
     return out
 
 

@@ -34,6 +34,7 @@ def page_text(project, view, image, req: ExportRequest):
     return PageText(title=title, subtitle=req.subtitle, legend=legend_rows(project, req.lang),
                     footer=footer_lines(project, req, data_time(project)), north_angle=image.north_angle,
                     metres_per_px=image.metres_per_px, scale_bar=near_top_down, labels=image.labels or [],
+                    keep_clear=image.keep_clear or [],
                     image_size=(image.rgb.shape[1], image.rgb.shape[0]))
 
 

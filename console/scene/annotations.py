@@ -79,7 +79,9 @@ class AnnotationAdapter(LayerAdapter):
             if halo is not None:
                 out.append(self._actor(halo, (1, 1, 1), width=width + 2.5))
         if a.kind == "marker" or a.kind == "callout":
-            out.append(self._actor(polydata.vertices(xyz[:1]), colour, point=MARKER_PX + (6 if chosen else 0)))
+            pin = self._actor(polydata.vertices(xyz[:1]), colour, point=MARKER_PX + (6 if chosen else 0))
+            out.append(pin)
+            self.scene.on_top(pin)  # a pin is never under a place name
         if a.kind == "polygon":
             ring = polydata.polylines(xyz, np.array([0, len(xyz)]))
             ring.SetPolys(ring.GetLines())

@@ -25,6 +25,7 @@ class LayerAdapter:
     def rebuild(self):
         for p in self.props:
             self.scene.renderer.RemoveViewProp(p)
+        self.scene.off_top(self.props)
         self.props = []
         self.build()
         for p in self.props:

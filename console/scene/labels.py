@@ -12,7 +12,8 @@ import numpy as np
 from console.fonts import apply_cjk_font
 from console.scene import polydata
 from console.vtk_imports import (
-    numpy_to_vtk, vtkActor2D, vtkLabelPlacementMapper, vtkPointSetToLabelHierarchy, vtkStringArray,
+    numpy_to_vtk, vtkActor2D, vtkLabelHierarchy, vtkLabelPlacementMapper, vtkPointSetToLabelHierarchy,
+    vtkStringArray,
 )
 
 
@@ -26,6 +27,10 @@ class SceneLabels:
         tp.SetFontSize(size)
         tp.SetColor(1, 1, 1)
         tp.SetBold(True)
+        # above and to the right of its anchor, as maps place point names: centred on it, the
+        # name's box hid the very station, heritage site or pin it names
+        tp.SetJustificationToLeft()
+        tp.SetVerticalJustificationToBottom()
         mapper = vtkLabelPlacementMapper()
         mapper.SetInputConnection(self.hierarchy.GetOutputPort())
         mapper.SetShapeToRoundedRect()
@@ -34,6 +39,10 @@ class SceneLabels:
         mapper.SetBackgroundOpacity(0.6)
         mapper.SetMargin(3)
         mapper.UseDepthBufferOff()
+        # The default QUEUE traversal of the label octree drops every label once the camera is
+        # within ~7 km of them (a district view showed no names at all); a full sort of a few
+        # dozen labels costs nothing and places them at any distance.
+        mapper.SetIteratorType(vtkLabelHierarchy.FULL_SORT)
         self.mapper = mapper
         self.actor = vtkActor2D()
         self.actor.SetMapper(mapper)

@@ -35,6 +35,15 @@ class Scene:
         self.renderer.SetUseFXAA(False)  # the window turns it on for still frames (console/view3d.py)
         self.interactive = False  # the camera is moving: adapters draw their cheaper level of detail
         self.theme = theme_named(None)
+        # user markup (annotation pins) drawn after the place names, still depth-tested against
+        # the scene: a label never hides a surveyor's pin, a building still does
+        self.markup = vtkRenderer()
+        self.markup.SetLayer(1)
+        self.markup.SetActiveCamera(self.renderer.GetActiveCamera())
+        self.markup.PreserveDepthBufferOn()
+        self.markup.InteractiveOff()
+        self._on_top: dict[int, tuple] = {}  # id(actor) → (actor, its twin in the markup layer)
+        self.markup.AddObserver("StartEvent", self._sync_on_top)
         self.backdrop = Backdrop(self)
         self.adapters: dict[str, object] = {}
         self.shared: dict[str, object] = {}  # helpers several adapters of a kind share (a legend)
@@ -63,6 +72,45 @@ class Scene:
         """``data``: a feed-driven change, which the window's scheduler paces (console/view3d.py)."""
         if self._render_callback is not None:
             self._render_callback(data) if data else self._render_callback()
+
+    def on_top(self, actor):
+        """Draw ``actor`` once more after the place names (point symbols, pins): labels never
+        hide it, 3D objects in front still do. The twin shares mapper and property; picking and
+        visibility stay with the original."""
+        from console.vtk_imports import vtkActor, vtkPolyDataMapper
+        src = actor.GetMapper()
+        mapper = vtkPolyDataMapper()  # the same data and colours; no depth offset: sphere points
+        mapper.SetInputData(src.GetInput())  # then draw nothing, and an equal depth passes LEQUAL
+        mapper.SetScalarVisibility(src.GetScalarVisibility())
+        mapper.SetScalarMode(src.GetScalarMode())
+        mapper.SetColorMode(src.GetColorMode())
+        mapper.SetLookupTable(src.GetLookupTable())
+        mapper.SetUseLookupTableScalarRange(src.GetUseLookupTableScalarRange())
+        mapper.SelectColorArray(src.GetArrayName())
+        mapper.SetResolveCoincidentTopologyToOff()
+        twin = vtkActor()
+        twin.SetMapper(mapper)
+        twin.SetProperty(actor.GetProperty())
+        twin.PickableOff()
+        self.markup.AddViewProp(twin)
+        self._on_top[id(actor)] = (actor, twin)
+
+    def off_top(self, props):
+        for prop in props:
+            pair = self._on_top.pop(id(prop), None)
+            if pair is not None:
+                self.markup.RemoveViewProp(pair[1])
+
+    def _sync_on_top(self, *_):
+        for actor, twin in self._on_top.values():
+            twin.SetVisibility(actor.GetVisibility())
+            twin.SetUserMatrix(actor.GetUserMatrix())
+
+    def attach(self, window):
+        """Draw this scene in a render window (the window's view, a snapshot, an export)."""
+        window.SetNumberOfLayers(max(2, window.GetNumberOfLayers()))
+        window.AddRenderer(self.renderer)
+        window.AddRenderer(self.markup)
 
     def set_theme(self, name: str):
         """Light or wall (dark): sky, ground, base-map tone, labels and overlays."""
@@ -170,6 +218,7 @@ class Scene:
         self.hover.forget(layer.id)
         for prop in adapter.props:
             self.renderer.RemoveViewProp(prop)
+        self.off_top(adapter.props)
         adapter.close()
         if layer.kind == "terrain":
             layer.events.visible.disconnect(self._redrape)

@@ -244,8 +244,9 @@ class SensorAdapter(LayerAdapter):
             self.scene.refresh_labels()
         self._use_cells(self._cells_lod if getattr(self.scene, "interactive", False) else self._cells_full)
         size = point_size(distance)
-        self.actor.GetProperty().SetPointSize(size)
-        self.alarm_actor.GetProperty().SetPointSize(size + 2.0)
+        # healthy terminals are the quiet background: small; alarms stand out above them
+        self.actor.GetProperty().SetPointSize(max(1.5, 0.6 * size))
+        self.alarm_actor.GetProperty().SetPointSize(size + 3.0)
         self.hl_actor.GetProperty().SetPointSize(size + 10.0)
         self.hl_core.GetProperty().SetPointSize(size + 4.0)
 

@@ -31,6 +31,7 @@ class VectorAdapter(LayerAdapter):
             pd = polydata.vertices(self._drape(t.point_xyz, LIFT["point"]))
             polydata.add_cell_ids(pd, t.point_feature)
             self.point = self._actor(pd, offset=-6)
+            self.scene.on_top(self.point)  # point symbols over the place names, never under them
         self.props = [a for a in (self.fill, self.line, self.point) if a is not None]
         self._build_labels()
         self.apply_style()
@@ -136,6 +137,9 @@ class VectorAdapter(LayerAdapter):
             p.SetColor(colour)
             p.SetPointSize(s.point_size)
             p.SetRenderPointsAsSpheres(True)
+            # lit sphere impostors came out with no fragments at all on Mesa (heritage sites were
+            # never drawn); a map symbol is flat-coloured anyway
+            p.LightingOff()
             p.SetOpacity(op)
 
     def _fill_shown(self) -> bool:
