@@ -40,6 +40,11 @@ def _layer_report(layer, project) -> dict:
         entry["view"] = layer.view.to_dict()
     elif layer.kind == "sensors":
         entry["terminal_count"] = len(layer.data)
+    elif layer.kind == "buildings":
+        entry["building_count"] = len(layer.data)
+        entry["fields"] = list(layer.data.columns)
+        if layer.meta.get("parts"):
+            entry["part_count"] = layer.meta["parts"]
     elif layer.kind == "vector":
         entry["feature_count"] = len(layer.data)
         entry["geometry_types"] = layer.data.geometry_types
@@ -115,6 +120,7 @@ def format_text(report: dict) -> str:
         count = (f"{lyr['feature_count']} features" if "feature_count" in lyr
                  else f"{lyr['element_count']} elements" if "element_count" in lyr
                  else f"{lyr['terminal_count']} terminals" if "terminal_count" in lyr
+                 else f"{lyr['building_count']} buildings" if "building_count" in lyr
                  else f"{lyr.get('size')} px")
         lines.append(f"- {lyr['name']} ({lyr['kind']}, {count}, CRS {lyr['crs']})")
         if lyr.get("geometry_types"):

@@ -58,6 +58,10 @@ CATALOGUE = [
     (r"(?P<name>\S+) unpacks to (?P<n>\d+) bytes; refused as unsafe", "{name} 解压后为 {n} 字节，出于安全拒绝"),
     (r"cannot unpack \((?P<why>.+)\)", "无法解压（{why}）"),
     (r"reading took longer than (?P<s>\S+) s and was stopped", "读取超过 {s} 秒，已停止"),
+    # buildings and CityJSON (layers/buildings/)
+    (r"holds no footprints to extrude \(not a vector table\)", "没有可拉伸的建筑轮廓（不是矢量表）"),
+    (r"no height attribute to extrude footprints by \((?P<names>.+)\)", "没有用于拉伸建筑轮廓的高度属性（{names}）"),
+    (r"holds no polygon footprints to extrude", "没有可拉伸的多边形建筑轮廓"),
     (r"unknown view (?P<v>'[^']*'); choose from (?P<list>.+)", "未知视图 {v}；可选：{list}"),
     (r"cannot write here \((?P<why>.+)\)", "无法在此写入（{why}）"),
     (r"cannot write \((?P<why>.+)\)", "无法写入（{why}）"),

@@ -1,0 +1,63 @@
+"""City buildings in the window: the City menu (colour by height / use / year), click to select.
+
+The kind's registry entry supplies the adapter and the embedded new-city
+buildings; this panel only adds the menu and keeps ``layer.view.selected`` in
+step with clicks. Colour changes are steps on the one undo stack.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup
+
+from layers.buildings import strings as city_strings  # noqa: F401  (registers the strings)
+from layers.buildings.view import COLOUR_MODES
+from layers.i18n import tr
+from layers.undo import change_views
+
+
+def install(window):
+    window.city = CityPanel(window)
+
+
+class CityPanel(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.colour_group = QActionGroup(self)
+        self.colour_actions: dict[str, QAction] = {}
+        for mode in COLOUR_MODES:
+            act = QAction(window, checkable=True)
+            act.setData(mode)
+            act.setChecked(mode == "none")
+            self.colour_group.addAction(act)
+            self.colour_actions[mode] = act
+        self.colour_group.triggered.connect(lambda act: self.set_colour_mode(act.data()))
+        window.view.hit.connect(self.on_hit)
+        window.retranslate_hooks.append(self.retranslate)
+
+    def layers(self):
+        return [lyr for lyr in self.window.project.layers if lyr.kind == "buildings"]
+
+    def set_colour_mode(self, mode: str):
+        views = [lyr.view for lyr in self.layers()]
+        change_views(self.window.project.undo, views, lambda: [v.set_colour_by(mode) for v in views],
+                     tr(f"city.colour.{mode}"))
+        self.colour_actions.get(mode, self.colour_actions["none"]).setChecked(True)
+
+    def on_hit(self, hit):
+        for layer in self.layers():
+            if hit is not None and hit.layer is layer:
+                layer.view.select(hit.feature)
+            elif hit is None or not hit.add:
+                layer.view.select(None)
+
+    def retranslate(self):
+        for mode, act in self.colour_actions.items():
+            act.setText(tr(f"city.colour.{mode}"))
+        mb = self.window.menuBar()
+        menus = mb.actions()
+        menu = mb.addMenu(tr("city.menu"))
+        sub = menu.addMenu(tr("city.colour"))
+        sub.addActions(self.colour_group.actions())
+        if menus:  # keep Help last
+            mb.insertMenu(menus[-1], menu)

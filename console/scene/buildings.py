@@ -1,0 +1,153 @@
+"""The buildings layer: the whole city as one mesh, coloured per building, picked per building.
+
+Triangles carry their building's index as cell data ("feature"), so a click
+names the building and colour-by-attribute is one lookup table indexed by it.
+Footprints extruded on the ground stand on the drawn (exaggerated) terrain;
+CityJSON with absolute heights is shifted as BIM models are, so it is never
+buried or floating. Everything the user chose (colour-by, selection, the
+buildings hidden for level of detail) is ``layer.view`` (layers/buildings/view.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from console.scene import polydata
+from console.scene.base import LayerAdapter
+from console.scene.style import PALETTE, rgb
+from console.vtk_imports import numpy_to_vtk, vtkActor, vtkFeatureEdges, vtkPolyDataMapper
+
+BASE_COLOUR = "#d9d2c5"
+USE_COLOURS = {"residential": "#e8c39e", "office": "#7fa7d6", "commercial": "#e58a73",
+               "industrial": "#a8a8a8", "public": "#9ccf8f"}
+RAMP = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)  # viridis
+SELECTED = (1.0, 0.85, 0.1)
+
+
+def ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """(B,) values → (B,3) uint8 along the viridis ramp; NaN grey."""
+    t = np.clip((values - lo) / max(hi - lo, 1e-9), 0.0, 1.0) * (len(RAMP) - 1)
+    i = np.minimum(t.astype(int), len(RAMP) - 2)
+    out = RAMP[i] + (RAMP[i + 1] - RAMP[i]) * (t - i)[:, None]
+    out[~np.isfinite(values)] = 180
+    return np.round(out).astype(np.uint8)
+
+
+def building_colours(model, mode: str) -> np.ndarray:
+    """(B,3) uint8 colour of every building for a colour-by mode (layers/buildings/view.py)."""
+    from layers.buildings.model import numbers
+    n = len(model)
+    if mode == "height":
+        return ramp(numbers(model.values("height")), 0.0, 100.0)
+    if mode == "year":
+        return ramp(numbers(model.values("year")), 1980.0, 2025.0)
+    if mode == "use":
+        uses = [str(u or "").lower() for u in model.values("use")]
+        other = {u: PALETTE[i % len(PALETTE)] for i, u in enumerate(sorted(set(uses) - set(USE_COLOURS)))}
+        table = {**{u: rgb(c) for u, c in USE_COLOURS.items()}, **{u: rgb(c) for u, c in other.items()}}
+        return np.round(np.array([table[u] for u in uses], float).reshape(-1, 3) * 255).astype(np.uint8)
+    return np.tile(np.round(np.array(rgb(BASE_COLOUR)) * 255).astype(np.uint8), (n, 1))
+
+
+class BuildingsAdapter(LayerAdapter):
+    def __init__(self, layer, scene):
+        self.view = layer.view
+        super().__init__(layer, scene)
+        self.view.changed.connect(self._on_view)
+
+    def build(self):
+        model = self.layer.data
+        xyz = np.array(model.points, dtype=float)
+        owner = np.zeros(len(xyz), np.int64)
+        owner[model.triangles.ravel()] = np.repeat(model.triangle_building, 3)
+        if len(xyz) and model.centroids is not None and len(model.centroids):
+            drawn = self.scene.height_at(model.centroids[:, 0], model.centroids[:, 1])
+            if model.on_ground:
+                xyz[:, 2] += drawn[owner]
+            else:  # absolute heights: keep them above the exaggerated ground, not scaled with it
+                ex = self.scene.exaggeration()
+                xyz[:, 2] += (drawn - drawn / ex)[owner] if ex > 0 else 0.0
+        self.points = polydata.points(self.scene.project.to_scene(xyz))
+        self.actor = vtkActor()
+        self.actor.SetMapper(vtkPolyDataMapper())
+        self.mark = vtkActor()
+        self.mark.SetMapper(vtkPolyDataMapper())
+        self.mark.PickableOff()
+        self.props = [self.actor, self.mark]
+        self._fill()
+        self._fill_mark()
+        self.apply_style()
+
+    def _mesh(self, mask: np.ndarray | None):
+        model = self.layer.data
+        tris = model.triangles if mask is None else model.triangles[mask]
+        owner = model.triangle_building if mask is None else model.triangle_building[mask]
+        pd = polydata.mesh(np.zeros((0, 3)), tris)
+        pd.SetPoints(self.points)
+        polydata.add_cell_ids(pd, owner)
+        return pd, owner
+
+    def _fill(self):
+        model = self.layer.data
+        mask = None
+        if self.view.hidden:
+            mask = ~np.isin(model.triangle_building, np.fromiter(self.view.hidden, np.int64))
+        pd, owner = self._mesh(mask)
+        colours = numpy_to_vtk(building_colours(model, self.view.colour_by)[owner], deep=True)
+        colours.SetName("colours")
+        pd.GetCellData().SetScalars(colours)
+        mapper = self.actor.GetMapper()
+        mapper.SetInputData(pd)
+        mapper.SetColorModeToDirectScalars()
+        mapper.SetScalarModeToUseCellData()
+        mapper.ScalarVisibilityOn()
+
+    def outline(self, indices):
+        """Feature edges of these buildings (the selection, the hover highlight)."""
+        pd, _ = self._mesh(np.isin(self.layer.data.triangle_building, list(indices)))
+        edges = vtkFeatureEdges()
+        edges.SetInputData(pd)
+        edges.SetFeatureAngle(30.0)
+        edges.BoundaryEdgesOn()
+        edges.FeatureEdgesOn()
+        edges.ManifoldEdgesOff()
+        edges.NonManifoldEdgesOff()
+        edges.ColoringOff()
+        edges.Update()
+        return edges.GetOutput()
+
+    def _fill_mark(self):
+        chosen = [] if self.view.selected is None else [self.view.selected]
+        mapper = self.mark.GetMapper()
+        mapper.SetInputData(self.outline(chosen) if chosen else polydata.vertices(np.zeros((0, 3))))
+        mapper.ScalarVisibilityOff()
+        mapper.SetResolveCoincidentTopologyToPolygonOffset()
+        mapper.SetRelativeCoincidentTopologyLineOffsetParameters(0, -66)
+        p = self.mark.GetProperty()
+        p.SetColor(*SELECTED)
+        p.SetLineWidth(3.0)
+        p.LightingOff()
+
+    def _on_view(self, what: str):
+        if what in ("colour", "visibility"):
+            self._fill()
+        if what == "selection":
+            self._fill_mark()
+        self.scene.request_render()
+
+    def apply_style(self):
+        self.actor.GetProperty().SetOpacity(self.layer.opacity)
+        self.actor.GetProperty().SetAmbient(0.25)
+        self.actor.GetProperty().SetDiffuse(0.8)
+
+    def pick_feature(self, prop, cell_id):
+        if prop is not self.actor or cell_id < 0:
+            return None
+        arr = prop.GetMapper().GetInput().GetCellData().GetArray("feature")
+        return int(arr.GetValue(cell_id)) if arr is not None else None
+
+    def terrain_changed(self):
+        self.rebuild()
+
+    def close(self):
+        self.view.changed.disconnect(self._on_view)
+        super().close()
