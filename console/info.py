@@ -106,6 +106,8 @@ def _describe(path: Path, assume_crs: str | None, project: ProjectCRS) -> dict:
         return {**ifc_info(inner, project), "file": str(path), "format": "IFC", "size_bytes": path.stat().st_size}
     layers = read_path(path, project, ReadOptions(assume_crs=assume_crs))
     formats = {"raster": "GeoTIFF", "gpkg": "GeoPackage", "json": "GeoJSON"}
+    if kind == "json" and any(lyr.meta.get("cityjson_version") for lyr in layers):
+        formats["json"] = "CityJSON"
     return {"file": str(path), "format": formats[kind], "project_crs": project.crs,
             "layers": [_layer_report(lyr, project) for lyr in layers]}
 

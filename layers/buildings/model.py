@@ -24,6 +24,7 @@ class BuildingSet:
     columns: dict = field(default_factory=dict)   # name → [value per building]
     centroids: np.ndarray = None   # (B, 2) project CRS, where labels and ground heights are taken
     on_ground: bool = True         # z counts from the ground (extruded footprints) or is absolute (CityJSON)
+    parts: list = field(default_factory=list)   # CityJSON BuildingParts: {"id", "building", "attributes"}
 
     def __len__(self) -> int:
         return len(self.ids)
