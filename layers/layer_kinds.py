@@ -109,7 +109,7 @@ for _kind in (
               defaults="layers.buildings.source:default_specs", pick_rank=2),
     LayerKind("bim", "layers.ifc.reader:IfcModel", "console.scene.bim:BimAdapter", style="layers.styles:BimStyle",
               view="layers.bim.view:BimView", panel="console.panels.hbim:install",
-              defaults="layers.bim.heritage:default_specs", pick_rank=0),
+              defaults="layers.bim.defaults:default_specs", pick_rank=0),
     LayerKind("sensors", "layers.sensors.model:SensorModel", "console.scene.sensors:SensorAdapter",
               style="layers.styles:SensorStyle", view="layers.sensors.view:SensorView", panel="console.panels.sensors:install", prefix="sensors:",
               source="layers.sensors.source:build_layers", defaults="layers.sensors.source:default_specs",

@@ -32,6 +32,8 @@ class CityPanel(QObject):
             self.colour_group.addAction(act)
             self.colour_actions[mode] = act
         self.colour_group.triggered.connect(lambda act: self.set_colour_mode(act.data()))
+        self.fly_action = QAction(window)
+        self.fly_action.triggered.connect(lambda *_: self.fly_to_hub())
         window.view.hit.connect(self.on_hit)
         window.retranslate_hooks.append(self.retranslate)
 
@@ -44,6 +46,18 @@ class CityPanel(QObject):
                      tr(f"city.colour.{mode}"))
         self.colour_actions.get(mode, self.colour_actions["none"]).setChecked(True)
 
+    def fly_to_hub(self, animate: bool = True):
+        """Close enough to the station and towers that their BIM replaces the massing boxes."""
+        from layers.bookmarks import Bookmark
+        from layers.hub import plan
+        x, y = plan.to_xy(-60.0, 330.0)
+        bm = Bookmark("_hub", "松江枢纽", "Songjiang hub", (x, y, 60.0), 1150.0, 200.0, 32.0)
+        self.window.project.bookmarks["_hub"] = bm
+        try:
+            self.window.fly_to("_hub", animate=animate)
+        finally:
+            del self.window.project.bookmarks["_hub"]
+
     def on_hit(self, hit):
         for layer in self.layers():
             if hit is not None and hit.layer is layer:
@@ -54,10 +68,12 @@ class CityPanel(QObject):
     def retranslate(self):
         for mode, act in self.colour_actions.items():
             act.setText(tr(f"city.colour.{mode}"))
+        self.fly_action.setText(tr("city.fly_hub"))
         mb = self.window.menuBar()
         menus = mb.actions()
         menu = mb.addMenu(tr("city.menu"))
         sub = menu.addMenu(tr("city.colour"))
         sub.addActions(self.colour_group.actions())
+        menu.addAction(self.fly_action)
         if menus:  # keep Help last
             mb.insertMenu(menus[-1], menu)

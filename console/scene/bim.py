@@ -106,7 +106,10 @@ class BimAdapter(LayerAdapter):
         else:
             metres_per_px = 2 * distance * np.tan(np.radians(cam.GetViewAngle() / 2)) / height
         small = self._span / max(metres_per_px, 1e-9) < MARKER_BELOW_PX
-        self.marker.SetVisibility(bool(self.layer.visible and small and self.state.any()))
+        far = bool(self.layer.meta.get("lod_far"))  # the city's massing box stands in (console/scene/buildings.py)
+        for actor in (self.solid, self.ghost, self.mark):
+            actor.SetVisibility(bool(self.layer.visible and not far))
+        self.marker.SetVisibility(bool(self.layer.visible and small and self.state.any() and not far))
 
     def ground_shift(self, xyz: np.ndarray) -> float:
         """Keep the model standing on the drawn (vertically exaggerated) ground, not scaled with it."""

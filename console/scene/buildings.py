@@ -9,6 +9,8 @@ buildings hidden for level of detail) is ``layer.view`` (layers/buildings/view.p
 """
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import numpy as np
 
 from console.scene import polydata
@@ -21,6 +23,7 @@ USE_COLOURS = {"residential": "#e8c39e", "office": "#7fa7d6", "commercial": "#e5
                "industrial": "#a8a8a8", "public": "#9ccf8f"}
 RAMP = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)  # viridis
 SELECTED = (1.0, 0.85, 0.1)
+NEAR_M = 2500.0   # closer than this to a modelled site, its BIM shows instead of its massing box
 
 
 def ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -67,15 +70,22 @@ class BuildingsAdapter(LayerAdapter):
                 ex = self.scene.exaggeration()
                 xyz[:, 2] += (drawn - drawn / ex)[owner] if ex > 0 else 0.0
         self.points = polydata.points(self.scene.project.to_scene(xyz))
-        self.actor = vtkActor()
-        self.actor.SetMapper(vtkPolyDataMapper())
-        self.mark = vtkActor()
-        self.mark.SetMapper(vtkPolyDataMapper())
+        models = np.array([str(m or "") for m in model.values("bim_model")], dtype=object)
+        self.massing_models = sorted(set(models) - {""})
+        self.is_massing = models[model.triangle_building] != "" if len(models) else np.zeros(0, bool)
+        massing_xyz = xyz[model.triangles[self.is_massing].ravel()] if self.is_massing.any() else None
+        self.massing_box = None if massing_xyz is None else (massing_xyz.min(axis=0), massing_xyz.max(axis=0))
+        self.actor, self.massing, self.mark = vtkActor(), vtkActor(), vtkActor()
+        for actor in (self.actor, self.massing, self.mark):
+            actor.SetMapper(vtkPolyDataMapper())
         self.mark.PickableOff()
-        self.props = [self.actor, self.mark]
+        self.props = [self.actor, self.massing, self.mark]
         self._fill()
         self._fill_mark()
         self.apply_style()
+        if self.massing_models and getattr(self, "_observer", None) is None:
+            # before the BIM adapters' own StartEvent observers (priority 0), so they see this frame's choice
+            self._observer = self.scene.renderer.AddObserver("StartEvent", self._level_of_detail, 1.0)
 
     def _mesh(self, mask: np.ndarray | None):
         model = self.layer.data
@@ -88,18 +98,40 @@ class BuildingsAdapter(LayerAdapter):
 
     def _fill(self):
         model = self.layer.data
-        mask = None
+        shown = np.ones(len(model.triangles), bool)
         if self.view.hidden:
-            mask = ~np.isin(model.triangle_building, np.fromiter(self.view.hidden, np.int64))
-        pd, owner = self._mesh(mask)
-        colours = numpy_to_vtk(building_colours(model, self.view.colour_by)[owner], deep=True)
-        colours.SetName("colours")
-        pd.GetCellData().SetScalars(colours)
-        mapper = self.actor.GetMapper()
-        mapper.SetInputData(pd)
-        mapper.SetColorModeToDirectScalars()
-        mapper.SetScalarModeToUseCellData()
-        mapper.ScalarVisibilityOn()
+            shown = ~np.isin(model.triangle_building, np.fromiter(self.view.hidden, np.int64))
+        table = building_colours(model, self.view.colour_by)
+        for actor, mask in ((self.actor, shown & ~self.is_massing), (self.massing, shown & self.is_massing)):
+            pd, owner = self._mesh(mask)
+            colours = numpy_to_vtk(table[owner], deep=True)
+            colours.SetName("colours")
+            pd.GetCellData().SetScalars(colours)
+            mapper = actor.GetMapper()
+            mapper.SetInputData(pd)
+            mapper.SetColorModeToDirectScalars()
+            mapper.SetScalarModeToUseCellData()
+            mapper.ScalarVisibilityOn()
+
+    # level of detail: the hub's massing far away, its BIM close up ---------------------------------
+    def _level_of_detail(self, *_):
+        near = self.is_near()
+        loaded = set()
+        for layer in self.scene.layers:
+            stem = PurePath(str(layer.source)).name.split(".")[0]
+            if layer.kind == "bim" and stem in self.massing_models:
+                layer.meta["lod_far"] = not near
+                if layer.visible:
+                    loaded.add(stem)
+        # the boxes stand in while the models are far, hidden or not loaded at all
+        self.massing.SetVisibility(bool(self.layer.visible and (not near or len(loaded) < len(self.massing_models))))
+
+    def is_near(self) -> bool:
+        if self.massing_box is None:
+            return False
+        eye = self.scene.project.from_scene(np.array([self.scene.renderer.GetActiveCamera().GetPosition()]))[0]
+        lo, hi = self.massing_box
+        return float(np.linalg.norm(np.clip(eye, lo, hi) - eye)) < NEAR_M
 
     def outline(self, indices):
         """Feature edges of these buildings (the selection, the hover highlight)."""
@@ -135,12 +167,13 @@ class BuildingsAdapter(LayerAdapter):
         self.scene.request_render()
 
     def apply_style(self):
-        self.actor.GetProperty().SetOpacity(self.layer.opacity)
-        self.actor.GetProperty().SetAmbient(0.25)
-        self.actor.GetProperty().SetDiffuse(0.8)
+        for actor in (self.actor, self.massing):
+            actor.GetProperty().SetOpacity(self.layer.opacity)
+            actor.GetProperty().SetAmbient(0.25)
+            actor.GetProperty().SetDiffuse(0.8)
 
     def pick_feature(self, prop, cell_id):
-        if prop is not self.actor or cell_id < 0:
+        if prop not in (self.actor, self.massing) or cell_id < 0:
             return None
         arr = prop.GetMapper().GetInput().GetCellData().GetArray("feature")
         return int(arr.GetValue(cell_id)) if arr is not None else None
@@ -149,5 +182,7 @@ class BuildingsAdapter(LayerAdapter):
         self.rebuild()
 
     def close(self):
+        if getattr(self, "_observer", None) is not None:
+            self.scene.renderer.RemoveObserver(self._observer)
         self.view.changed.disconnect(self._on_view)
         super().close()

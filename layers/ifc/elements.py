@@ -35,6 +35,19 @@ def _storey(element):
     return None
 
 
+def _building(element):
+    """The IfcBuilding an element (or storey, or space) belongs to: a model may hold several towers."""
+    node = element
+    for _ in range(32):
+        parent = uel.get_container(node) or uel.get_aggregate(node)
+        if parent is None:
+            return None
+        if parent.is_a("IfcBuilding"):
+            return parent.Name
+        node = parent
+    return None
+
+
 def _materials(element) -> list[str]:
     try:
         mats = uel.get_materials(element)
@@ -52,7 +65,7 @@ def element_record(element) -> dict:
         "predefined_type": plain(uel.get_predefined_type(element)),
         "type_name": etype.Name if etype is not None else None,
         "type_guid": etype.GlobalId if etype is not None else None,
-        "storey": _storey(element), "materials": _materials(element),
+        "storey": _storey(element), "building": _building(element), "materials": _materials(element),
         "psets": plain(uel.get_psets(element)),
     }
 
