@@ -16,9 +16,19 @@ from docs_common import ROOT, open_window, pump, quiet_environment
 def main() -> int:
     quiet_environment()
     from console.app import window_image
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget
+    from layers.bookmarks import Bookmark
+    from layers.hub import plan
     app, win = open_window("en", view="hub")
     win.resize(1920, 1050)
-    win.city.fly_to_hub(animate=False)
+    for dock in win.findChildren(QDockWidget):  # the picture is about the 3D view and the browser
+        if win.dockWidgetArea(dock) == Qt.BottomDockWidgetArea:
+            dock.hide()
+    t3 = next(t for t in plan.TOWERS if t.code == "T3")
+    x, y = plan.to_xy(t3.u - 40.0, t3.v - 60.0)
+    win.project.bookmarks["_picture"] = Bookmark("_picture", "", "", (x, y, 55.0), 820.0, 205.0, 27.0)
+    win.fly_to("_picture", animate=False)
     pump(app, 0.5)
     win.hbim.browser_dock.show()
     win.hbim.browser_dock.raise_()

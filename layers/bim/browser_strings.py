@@ -14,7 +14,7 @@ STRINGS = {
     "bim.discipline": ("专业", "Discipline"),
     "bim.all": ("全部", "All"),
     "bim.no_storey": ("（无楼层）", "(no storey)"),
-    "bim.found": ("找到 {n} 个构件", "{n} elements found"),
+    "bim.found": ("找到 {n} 个构件", "Found: {n}"),
     "bim.storey_shown": ("只显示 {storey}", "Showing {storey} only"),
     "bim.discipline.Architecture": ("建筑", "Architecture"),
     "bim.discipline.Structure": ("结构", "Structure"),
