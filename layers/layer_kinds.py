@@ -105,7 +105,7 @@ for _kind in (
     LayerKind("vector", "layers.data:VectorData", "console.scene.vector:VectorAdapter",
               style="layers.styles:VectorStyle"),
     LayerKind("buildings", "layers.buildings.model:BuildingSet", "console.scene.buildings:BuildingsAdapter",
-              view="layers.buildings.view:BuildingView", panel="console.panels.buildings:install",
+              style="layers.buildings.view:BuildingStyle", view="layers.buildings.view:BuildingView", panel="console.panels.buildings:install",
               defaults="layers.buildings.source:default_specs", pick_rank=2),
     LayerKind("bim", "layers.ifc.reader:IfcModel", "console.scene.bim:BimAdapter", style="layers.styles:BimStyle",
               view="layers.bim.view:BimView", panel="console.panels.hbim:install",

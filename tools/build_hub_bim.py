@@ -15,6 +15,7 @@ The forms are plausible massing for a demo, **not** the real station or towers.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -40,6 +41,8 @@ MATERIALS = {  # name: (category, rgb)
     "device red": ("plastic", (0.85, 0.12, 0.10)), "device yellow": ("plastic", (0.95, 0.75, 0.10)),
     "device blue": ("plastic", (0.15, 0.35, 0.85)), "lift car": ("steel", (0.35, 0.36, 0.40)),
 }
+SENSOR_KIND = {"energy": "energy_power", "fire": "smoke_detector", "hydrant": "hydrant_pressure",
+               "elevator": "elevator_status", "gate": "gate_flow"}  # layers/sensors/kinds.py
 DISCIPLINE = {"IfcFlowMeter": "Electrical", "IfcAlarm": "Fire protection", "IfcFireSuppressionTerminal": "Fire protection",
               "IfcTransportElement": "Vertical transport", "IfcSlab": "Structure", "IfcColumn": "Structure",
               "IfcWall": "Structure", "IfcCurtainWall": "Architecture", "IfcRoof": "Architecture",
@@ -57,6 +60,7 @@ class HubBuilder(Builder):
         super().__init__(key, title, lat, lon, 4.0, plan.AXIS_DEG)
         self.systems: dict = {}
         self.count = 0
+        self.terminals: list[dict] = []   # written to hub_terminals.json for the sensor registry
 
     def material(self, name):
         if name not in self.materials:
@@ -127,8 +131,16 @@ class HubBuilder(Builder):
     def device(self, cls, predefined, kind, name, x, y, z, material, storey, system, extra=None):
         el = self.part(cls, name, [self.box(x - 0.3, y - 0.3, z, 0.6, 0.6, 0.9)], material, storey, predefined,
                        system)
-        self.pset(el, "SJ_Hub_System", {"SystemKind": kind, "SensorId": sensor_id(kind, el.GlobalId), **(extra or {})})
+        self.terminal(el, kind, storey, x, y, z + 0.45, extra)
         return el
+
+    def terminal(self, el, kind, storey, u, v, z, extra=None):
+        """The terminal reporting for ``el``: its pset, and a row of hub_terminals.json (EPSG:4549, z above ground)."""
+        self.pset(el, "SJ_Hub_System", {"SystemKind": kind, "SensorId": sensor_id(kind, el.GlobalId), **(extra or {})})
+        x, y = plan.to_xy(u, v)
+        self.terminals.append({"guid": el.GlobalId, "sensor_id": sensor_id(kind, el.GlobalId), "kind": SENSOR_KIND[kind],
+                               "model": self.key, "storey": storey.Name, "name": el.Name,
+                               "centre": [round(x, 3), round(y, 3), round(z, 3)]})
 
     def hollow(self, cx, cy, z, w, d, t, h):
         """A rectangular tube (a façade ring) centred on (cx, cy)."""
@@ -197,8 +209,7 @@ def station(b: HubBuilder):
         gate = b.part("IfcBuildingElementProxy", f"Gate line {k + 1}", [b.box(u - 2, v - 6, z, 4, 12, 1.1)], "steel",
                       waiting, "USERDEFINED")
         gate.ObjectType = "ticket gate line"
-        b.pset(gate, "SJ_Hub_System", {"SystemKind": "gate", "SensorId": sensor_id("gate", gate.GlobalId),
-                                       "Direction": "entrance" if k % 2 == 0 else "exit"})
+        b.terminal(gate, "gate", waiting, u, v, z + 0.6, {"Direction": "entrance" if k % 2 == 0 else "exit"})
 
 
 def towers(b: HubBuilder):
@@ -229,8 +240,8 @@ def towers(b: HubBuilder):
             lift = b.part("IfcTransportElement", f"{t.code} elevator {k + 1}",
                           [b.box(t.u - core_w / 2 + 1 + k * core_w / 2, t.v - 1.2, 0.3, core_w / 2 - 2, 2.4,
                                  t.height - 0.6)], "lift car", ground, "ELEVATOR", f"{t.code} vertical transport")
-            b.pset(lift, "SJ_Hub_System", {"SystemKind": "elevator", "SensorId": sensor_id("elevator", lift.GlobalId),
-                                           "Floors": t.storeys})
+            b.terminal(lift, "elevator", ground, t.u - core_w / 2 + 1 + k * core_w / 2 + core_w / 4 - 1, t.v, 1.5,
+                       {"Floors": t.storeys})
 
 
 def main(argv=None) -> int:
@@ -238,13 +249,19 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "assets" / "hbim"))
     args = ap.parse_args(argv)
     out = Path(args.out)
+    terminals = []
     for key, title, recipe, name, zipped in (
             ("hub_station", "Shanghai Songjiang station (上海松江站)", station, "hub_station.ifc", False),
             ("hub_towers", "Songjiang hub CBD towers (松江枢纽商务区)", towers, "hub_towers.ifczip", True)):
         b = HubBuilder(key, title)
         recipe(b)
         b.finish_hub(out / name, zipped)
+        terminals += b.terminals
         sys.stdout.write(f"{out / name}: {b.count} elements, {(out / name).stat().st_size / 1e6:.2f} MB\n")
+    index = {"crs": "EPSG:4549", "note": "hub building-system terminals; centre z is metres above the ground",
+             "terminals": terminals}
+    (out / "hub_terminals.json").write_text(json.dumps(index, ensure_ascii=False, indent=0), encoding="utf-8")
+    sys.stdout.write(f"{out / 'hub_terminals.json'}: {len(terminals)} terminals\n")
     return 0
 
 

@@ -6,13 +6,17 @@ step with clicks. Colour changes are steps on the one undo stack.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+import logging
+
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QActionGroup
 
 from layers.buildings import strings as city_strings  # noqa: F401  (registers the strings)
 from layers.buildings.view import COLOUR_MODES
 from layers.i18n import tr
 from layers.undo import change_views
+
+log = logging.getLogger(__name__)
 
 
 def install(window):
@@ -36,6 +40,18 @@ class CityPanel(QObject):
         self.fly_action.triggered.connect(lambda *_: self.fly_to_hub())
         window.view.hit.connect(self.on_hit)
         window.retranslate_hooks.append(self.retranslate)
+        self.binding = QTimer(self)  # the hub's building systems follow their terminals (layers/hub/bindings.py)
+        self.binding.setInterval(1000)
+        self.binding.timeout.connect(self.bind_sensors)
+        self.binding.start()
+
+    def bind_sensors(self) -> int:
+        from layers.hub.bindings import apply
+        try:
+            return apply(self.window.project.layers)
+        except Exception:  # noqa: BLE001 — colouring must never stop the window
+            log.exception("hub sensor binding failed")
+            return 0
 
     def layers(self):
         return [lyr for lyr in self.window.project.layers if lyr.kind == "buildings"]

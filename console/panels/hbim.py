@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 from layers.bookmarks import Bookmark
+from layers.hub.source import is_hub
 from layers.i18n import tr
 from layers.spec import LayerSpec
 from offline.hbim_seed import grades, open_store
@@ -25,6 +26,7 @@ from widgets.hbim.placement import PlacementDialog
 from widgets.hbim.toolbar import VISIBILITY, HbimToolbar
 
 log = logging.getLogger(__name__)
+GRADED = ("condition", "damage")  # colour modes graded from the record store ("sensors": layers/hub/bindings.py)
 DEMO_ENV = "SONGJIANG_DEMO"  # =hbim: after loading, fly to the bridge, colour by condition, open arch ring 3
 
 
@@ -103,7 +105,7 @@ class HbimPanel(QObject):
 
     def _on_store_changed(self, table, guid):
         self._grades = None
-        coloured = [lyr for lyr in self.bim_layers() if lyr.view.colour_by != "none"]
+        coloured = [lyr for lyr in self.bim_layers() if lyr.view.colour_by in GRADED]
         if coloured:
             self._supply_grades(coloured)
         if guid == self.inspector.guid:
@@ -139,7 +141,7 @@ class HbimPanel(QObject):
             return
         self._browser_timer.start()
         layer.view.changed.connect(lambda what, lyr=layer: self._view_changed(lyr, what))
-        if layer.view.colour_by != "none":
+        if layer.view.colour_by in GRADED:
             self._supply_grades([layer])
         self.tools.sync()
         if layer.meta.get("needs_placement"):
@@ -152,7 +154,7 @@ class HbimPanel(QObject):
             self.inspector.show_element(None, None)
 
     def _view_changed(self, layer, what):
-        if what == "colour" and layer.view.colour_by != "none" and not layer.view.grades:
+        if what == "colour" and layer.view.colour_by in GRADED and not layer.view.grades.get(layer.view.colour_by):
             self._supply_grades([layer])
         if what in ("colour", "section"):
             self.tools.sync()
@@ -200,6 +202,9 @@ class HbimPanel(QObject):
             except KeyError:
                 continue
             self.select(layer, index)
+            storey = layer.data.elements[index].get("storey")
+            if storey and is_hub(layer):  # a tower's terminal: show its storey, the rest of the tower x-rayed
+                self.browser.show_storey(layer, storey)
             return True
         return False
 

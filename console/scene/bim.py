@@ -138,6 +138,14 @@ class BimAdapter(LayerAdapter):
             values = self.view.grade_of()
             table = np.array([rgb(GRADE_COLOURS.get(int(values.get(e["guid"], 0)), NO_DATA))
                               for e in model.elements], dtype=float).reshape(-1, 3)
+        elif self.view.colour_by == "sensors":  # elements with a terminal in its state's colour, the rest as modelled
+            from console.scene.sensor_legend import STATE_RGB
+            values = self.view.grade_of()
+            table = np.asarray(model.element_colours, dtype=float).reshape(-1, 3).copy()
+            for i, e in enumerate(model.elements):
+                code = values.get(e["guid"])
+                if code is not None:
+                    table[i] = STATE_RGB[int(code)]
         else:
             table = np.asarray(model.element_colours, dtype=float).reshape(-1, 3)
         return np.clip(np.round(table * 255), 0, 255).astype(np.uint8)
@@ -295,7 +303,8 @@ class BimLegend:
 
     def update(self, leaving=None):
         modes = [lyr.view.colour_by for lyr in self.scene.layers
-                 if lyr.kind == "bim" and lyr.visible and lyr is not leaving and lyr.view is not None]
+                 if lyr.kind == "bim" and lyr.visible and lyr is not leaving and lyr.view is not None
+                 and lyr.view.colour_by in ("condition", "damage")]  # sensor states: the sensor legend
         mode = next((m for m in modes if m != "none"), "none")
         if mode != self.mode or (self.actor is None) != (mode == "none"):
             self.mode = mode

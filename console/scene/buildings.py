@@ -35,7 +35,7 @@ def ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.round(out).astype(np.uint8)
 
 
-def building_colours(model, mode: str) -> np.ndarray:
+def building_colours(model, mode: str, base: str = BASE_COLOUR) -> np.ndarray:
     """(B,3) uint8 colour of every building for a colour-by mode (layers/buildings/view.py)."""
     from layers.buildings.model import numbers
     n = len(model)
@@ -48,7 +48,7 @@ def building_colours(model, mode: str) -> np.ndarray:
         other = {u: PALETTE[i % len(PALETTE)] for i, u in enumerate(sorted(set(uses) - set(USE_COLOURS)))}
         table = {**{u: rgb(c) for u, c in USE_COLOURS.items()}, **{u: rgb(c) for u, c in other.items()}}
         return np.round(np.array([table[u] for u in uses], float).reshape(-1, 3) * 255).astype(np.uint8)
-    return np.tile(np.round(np.array(rgb(BASE_COLOUR)) * 255).astype(np.uint8), (n, 1))
+    return np.tile(np.round(np.array(rgb(base, rgb(BASE_COLOUR))) * 255).astype(np.uint8), (n, 1))
 
 
 class BuildingsAdapter(LayerAdapter):
@@ -101,7 +101,8 @@ class BuildingsAdapter(LayerAdapter):
         shown = np.ones(len(model.triangles), bool)
         if self.view.hidden:
             shown = ~np.isin(model.triangle_building, np.fromiter(self.view.hidden, np.int64))
-        table = building_colours(model, self.view.colour_by)
+        from layers.buildings.view import BuildingStyle
+        table = building_colours(model, self.view.colour_by, BuildingStyle.of(self.layer.style).colour)
         for actor, mask in ((self.actor, shown & ~self.is_massing), (self.massing, shown & self.is_massing)):
             pd, owner = self._mesh(mask)
             colours = numpy_to_vtk(table[owner], deep=True)
@@ -167,6 +168,9 @@ class BuildingsAdapter(LayerAdapter):
         self.scene.request_render()
 
     def apply_style(self):
+        if hasattr(self, "_styled") and self._styled != self.layer.style:
+            self._fill()  # a new colour
+        self._styled = dict(self.layer.style)
         for actor in (self.actor, self.massing):
             actor.GetProperty().SetOpacity(self.layer.opacity)
             actor.GetProperty().SetAmbient(0.25)

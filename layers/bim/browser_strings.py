@@ -7,6 +7,7 @@ from layers import i18n
 
 STRINGS = {
     "bim.browser": ("BIM 浏览", "BIM browser"),
+    "hbim.colour.sensors": ("传感状态", "Sensor state"),
     "bim.search": ("按名称、GlobalId 或“12层”查找", "Find by name, GlobalId or \"level 12\""),
     "bim.show_storey": ("只看此层", "Show storey"),
     "bim.show_all": ("全部显示", "Show all"),

@@ -5,6 +5,8 @@ draws it, projects save it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from psygnal import Signal
 
 COLOUR_MODES = ("none", "height", "use", "year")
@@ -45,3 +47,14 @@ class BuildingView:
         self.set_colour_by(d.get("colour_by") or "none")
         selected = d.get("selected")
         self.select(selected if isinstance(selected, int) and not isinstance(selected, bool) else None)
+
+
+@dataclass(frozen=True)
+class BuildingStyle:
+    """What ``layer.style`` of a buildings layer means (layers/styles.py does the same for other kinds)."""
+    colour: str = "#d9d2c5"   # the buildings' colour when not coloured by an attribute
+
+    @classmethod
+    def of(cls, style: dict) -> "BuildingStyle":
+        from layers.styles import _coerce
+        return _coerce(cls, style)

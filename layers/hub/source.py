@@ -18,7 +18,8 @@ def models_dir() -> Path:
 
 
 def default_specs() -> list[LayerSpec]:
-    return [LayerSpec(source=str(models_dir() / name), name=zh, name_en=en, group=GROUP)
+    # building systems coloured by their terminals' states (layers/hub/bindings.py)
+    return [LayerSpec(source=str(models_dir() / name), name=zh, name_en=en, group=GROUP, view={"colour_by": "sensors"})
             for name, (zh, en) in MODELS.items()]
 
 
