@@ -40,6 +40,8 @@ def _layer_report(layer, project) -> dict:
         entry["view"] = layer.view.to_dict()
     elif layer.kind == "sensors":
         entry["terminal_count"] = len(layer.data)
+    elif layer.kind == "flows":
+        entry["segment_count"] = len(layer.data)
     elif layer.kind == "buildings":
         entry["building_count"] = len(layer.data)
         entry["fields"] = list(layer.data.columns)
@@ -123,6 +125,7 @@ def format_text(report: dict) -> str:
                  else f"{lyr['element_count']} elements" if "element_count" in lyr
                  else f"{lyr['terminal_count']} terminals" if "terminal_count" in lyr
                  else f"{lyr['building_count']} buildings" if "building_count" in lyr
+                 else f"{lyr['segment_count']} segments" if "segment_count" in lyr
                  else f"{lyr.get('size')} px")
         lines.append(f"- {lyr['name']} ({lyr['kind']}, {count}, CRS {lyr['crs']})")
         if lyr.get("geometry_types"):

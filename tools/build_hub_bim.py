@@ -136,9 +136,11 @@ class HubBuilder(Builder):
 
     def terminal(self, el, kind, storey, u, v, z, extra=None):
         """The terminal reporting for ``el``: its pset, and a row of hub_terminals.json (EPSG:4549, z above ground)."""
-        self.pset(el, "SJ_Hub_System", {"SystemKind": kind, "SensorId": sensor_id(kind, el.GlobalId), **(extra or {})})
+        # a gate line's id says which way it counts: the station occupancy is entries × dwell (vital signs)
+        tag = kind + {"entrance": "in", "exit": "out"}.get((extra or {}).get("Direction"), "")
+        self.pset(el, "SJ_Hub_System", {"SystemKind": kind, "SensorId": sensor_id(tag, el.GlobalId), **(extra or {})})
         x, y = plan.to_xy(u, v)
-        self.terminals.append({"guid": el.GlobalId, "sensor_id": sensor_id(kind, el.GlobalId), "kind": SENSOR_KIND[kind],
+        self.terminals.append({"guid": el.GlobalId, "sensor_id": sensor_id(tag, el.GlobalId), "kind": SENSOR_KIND[kind],
                                "model": self.key, "storey": storey.Name, "name": el.Name,
                                "centre": [round(x, 3), round(y, 3), round(z, 3)]})
 

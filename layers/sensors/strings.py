@@ -80,6 +80,7 @@ STRINGS = {
     "sensors.vital.water_class": ("地表水氨氮最差类别", "Worst surface-water class (NH3-N)"),
     "sensors.vital.parking": ("平均停车占用率（%）", "Mean parking occupancy (%)"),
     "sensors.vital.traffic": ("平均车流量（辆/时/车道）", "Mean traffic flow (veh/h/lane)"),
+    "sensors.vital.station_occupancy": ("上海松江站在站人数（估算）", "Songjiang station occupancy (estimated)"),
     "sensors.vital_target": ("规划目标（2025）：≥ {n:,} 个感知终端", "Plan target (2025): ≥ {n:,} sensing terminals"),
     "sensors.search_terminal": ("搜索终端编号", "Search terminal id"),
     "sensors.action_note": ("确认/解除备注（可选）", "Note for acknowledge/clear (optional)"),
