@@ -62,6 +62,7 @@ class BuildingsAdapter(LayerAdapter):
         xyz = np.array(model.points, dtype=float)
         owner = np.zeros(len(xyz), np.int64)
         owner[model.triangles.ravel()] = np.repeat(model.triangle_building, 3)
+        self.point_owner = owner
         if len(xyz) and model.centroids is not None and len(model.centroids):
             drawn = self.scene.height_at(model.centroids[:, 0], model.centroids[:, 1])
             if model.on_ground:
@@ -83,6 +84,7 @@ class BuildingsAdapter(LayerAdapter):
         self._fill()
         self._fill_mark()
         self.apply_style()
+        self.locators()  # built now rather than on the first click
         if self.massing_models and getattr(self, "_observer", None) is None:
             # before the BIM adapters' own StartEvent observers (priority 0), so they see this frame's choice
             self._observer = self.scene.renderer.AddObserver("StartEvent", self._level_of_detail, 1.0)
@@ -103,16 +105,20 @@ class BuildingsAdapter(LayerAdapter):
             shown = ~np.isin(model.triangle_building, np.fromiter(self.view.hidden, np.int64))
         from layers.buildings.view import BuildingStyle
         table = building_colours(model, self.view.colour_by, BuildingStyle.of(self.layer.style).colour)
+        # Each vertex belongs to one building, so colours go on the points: software GL draws
+        # point colours markedly faster than per-cell colours over 200,000 triangles.
+        colours = numpy_to_vtk(table[self.point_owner], deep=True)
+        colours.SetName("colours")
+        self.points_colours = colours
         for actor, mask in ((self.actor, shown & ~self.is_massing), (self.massing, shown & self.is_massing)):
             pd, owner = self._mesh(mask)
-            colours = numpy_to_vtk(table[owner], deep=True)
-            colours.SetName("colours")
-            pd.GetCellData().SetScalars(colours)
+            pd.GetPointData().SetScalars(colours)
             mapper = actor.GetMapper()
             mapper.SetInputData(pd)
             mapper.SetColorModeToDirectScalars()
-            mapper.SetScalarModeToUseCellData()
+            mapper.SetScalarModeToUsePointData()
             mapper.ScalarVisibilityOn()
+        self._locator = None  # rebuilt on the next pick
 
     # level of detail: the hub's massing far away, its BIM close up ---------------------------------
     def _level_of_detail(self, *_):
@@ -172,9 +178,23 @@ class BuildingsAdapter(LayerAdapter):
             self._fill()  # a new colour
         self._styled = dict(self.layer.style)
         for actor in (self.actor, self.massing):
+            # extruded footprints are closed and face outwards (layers/buildings/extrude.py)
+            actor.GetProperty().SetBackfaceCulling(bool(self.layer.data.on_ground and self.layer.opacity >= 1.0))
             actor.GetProperty().SetOpacity(self.layer.opacity)
             actor.GetProperty().SetAmbient(0.25)
             actor.GetProperty().SetDiffuse(0.8)
+
+    def locators(self) -> list:
+        """Cell locators for the picker: a ray against 200,000 triangles without one costs ~20 ms."""
+        if getattr(self, "_locator", None) is None:
+            from console.vtk_imports import vtkStaticCellLocator
+            self._locator = []
+            for actor in (self.actor, self.massing):
+                loc = vtkStaticCellLocator()
+                loc.SetDataSet(actor.GetMapper().GetInput())
+                loc.BuildLocator()
+                self._locator.append(loc)
+        return self._locator
 
     def pick_feature(self, prop, cell_id):
         if prop not in (self.actor, self.massing) or cell_id < 0:

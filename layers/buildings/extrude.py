@@ -40,7 +40,9 @@ def extrude(footprints: np.ndarray, base: np.ndarray, height: np.ndarray) -> Mes
 
     ``base`` and ``height`` are per footprint; the triangles carry the footprint's index.
     """
-    footprints = np.asarray(footprints, dtype=object)
+    # exteriors counter-clockwise, holes clockwise: every wall and roof then faces outwards,
+    # so a renderer may cull back faces (half the wall pixels on software GL)
+    footprints = shapely.orient_polygons(np.asarray(footprints, dtype=object), exterior_cw=False)
     parts, part_owner = shapely.get_parts(footprints, return_index=True)
     keep = ~shapely.is_empty(parts)
     parts, part_owner = parts[keep], part_owner[keep]
@@ -86,7 +88,11 @@ def extrude(footprints: np.ndarray, base: np.ndarray, height: np.ndarray) -> Mes
     if len(rest):
         cdt = shapely.constrained_delaunay_triangles(shapely.make_valid(parts[rest]))
         pieces, which = shapely.get_parts(cdt, return_index=True)
-        corners = shapely.get_coordinates(pieces).reshape(-1, 4, 2)[:, :3, :].reshape(-1, 2)
+        tri = shapely.get_coordinates(pieces).reshape(-1, 4, 2)[:, :3, :]
+        a, b = tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
+        down = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0] < 0
+        tri[down] = tri[down][:, ::-1]                 # roofs face up
+        corners = tri.reshape(-1, 2)
         tri_of = part_owner[rest][which]
         z = np.repeat(np.asarray(base, float)[tri_of] + np.asarray(height, float)[tri_of], 3)
         offset = 2 * n
