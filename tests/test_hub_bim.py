@@ -178,3 +178,19 @@ def test_the_bim_browser_shows_a_storey_filters_and_opens_an_element(default_win
     qtbot.waitUntil(lambda: not win.loader.busy() and win.hbim.model_layer("hub_towers") is not None, timeout=120000)
     reopened = win.hbim.model_layer("hub_towers")
     assert {g for g, s in reopened.view.exceptions.items() if s == SOLID} == solid
+
+    # every word of the browser in the interface language (its tree's models, buildings and storeys too)
+    from tests.test_languages import _wrong_language, visible_texts
+    win.hbim.browser_dock.show()
+    win.hbim.browser_dock.raise_()
+    for lang in ("en", "zh"):
+        win.set_language(lang)
+        tree = win.hbim.browser.tree
+        items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+        texts = [("tree", it.text(0)) for it in items]
+        for it in items:
+            for b in range(it.childCount()):
+                texts.append(("tree", it.child(b).text(0)))
+                texts += [("tree", it.child(b).child(k).text(0)) for k in range(min(3, it.child(b).childCount()))]
+        bad = _wrong_language(visible_texts(win.hbim.browser_dock) + texts, lang)
+        assert not bad, (lang, bad[:10])

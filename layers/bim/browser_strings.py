@@ -32,6 +32,7 @@ CLASSES = {  # IFC class: (zh, en)
 }
 i18n.STRINGS.update(STRINGS)
 _BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff）)])\s+(?P<en>[A-Za-z].*)$")
+_GLOSSED = re.compile(r"^(?P<en>[A-Za-z][^(（]*?)\s*[(（](?P<zh>[^)）]*[\u3400-\u9fff][^)）]*)[)）]$")  # "Xilin Pagoda (西林塔)"
 
 
 def class_label(ifc_class: str) -> str:
@@ -41,7 +42,30 @@ def class_label(ifc_class: str) -> str:
 
 def in_language(name: str) -> str:
     """ "上海松江站站房 Shanghai Songjiang station" → the half in the interface language."""
-    m = _BILINGUAL.match(name or "")
+    m = _BILINGUAL.match(name or "") or _GLOSSED.match(name or "")
     if not m:
         return name or ""
     return m.group("zh") if i18n.language() == "zh" else m.group("en")
+
+
+def storey_label(name: str) -> str:
+    """A storey name in the interface language: the hub's bilingual ones, the heritage models' English
+    ones ("Storey 3", "Front hall ground floor", "Storage tower floor 3") through the HBIM glossary."""
+    if i18n.language() != "zh" or _BILINGUAL.match(name or "") or _GLOSSED.match(name or ""):
+        return in_language(name)
+    from layers.bim.glossary import BUILDINGS, term
+    low = (name or "").strip().lower()
+    m = re.match(r"^storey (\d+)$", low)
+    if m:
+        return f"第 {m.group(1)} 层"
+    if low == "roof":
+        return "屋顶层"
+    for building, zh in BUILDINGS.items():
+        if low.startswith(building + " "):
+            rest = low[len(building) + 1:]
+            if rest == "ground floor":
+                return f"{zh}首层"
+            m = re.match(r"^floor (\d+)$", rest)
+            if m:
+                return f"{zh} {m.group(1)} 层"
+    return term(name)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from layers.bim import browse
-from layers.bim.browser_strings import class_label, in_language
+from layers.bim.browser_strings import class_label, in_language, storey_label
 from layers.bim.view import SOLID
 from layers.i18n import layer_name, tr
 
@@ -70,7 +70,7 @@ class BimBrowser(QWidget):
             for building, storeys in browse.tree(model).items():
                 b_item = QTreeWidgetItem(top, [in_language(building) or "—"])
                 for storey, members in storeys.items():
-                    s_item = QTreeWidgetItem(b_item, [in_language(storey) or tr("bim.no_storey")])
+                    s_item = QTreeWidgetItem(b_item, [storey_label(storey) or tr("bim.no_storey")])
                     s_item.setData(0, ROLE, (layer.id, storey))
                     for i in members:
                         e = model.elements[i]
@@ -127,9 +127,9 @@ class BimBrowser(QWidget):
             item = self.item_of(layer, i)
             if item is not None:
                 self.tree.setCurrentItem(item)
-            self.status.setText(tr("bim.found", n=len(hits)))
+            self._say("bim.found", n=len(hits))
             return hits
-        self.status.setText(tr("bim.found", n=0))
+        self._say("bim.found", n=0)
         return []
 
     def show_storey_of(self, item):
@@ -144,7 +144,7 @@ class BimBrowser(QWidget):
     def show_storey(self, layer, storey: str):
         default, exceptions = browse.storey_states(layer.data, storey)
         self._show(layer, default, exceptions, tr("bim.storey_shown", storey=in_language(storey)))
-        self.status.setText(tr("bim.storey_shown", storey=in_language(storey)))
+        self._say("bim.storey_shown", storey=storey)
 
     def apply_filter(self):
         ifc_class, disc = self.class_box.currentData(), self.discipline_box.currentData()
@@ -160,7 +160,14 @@ class BimBrowser(QWidget):
         self.discipline_box.setCurrentIndex(0)
         for layer in self.layers():
             self._show(layer, SOLID, {}, tr("bim.show_all"))
+        self._said = None
         self.status.setText("")
+
+    def _say(self, key: str, **fields):
+        """The status line, kept as a key so a language switch re-words it."""
+        self._said = (key, fields)
+        shown = {k: storey_label(v) if isinstance(v, str) else v for k, v in fields.items()}
+        self.status.setText(tr(key, **shown))
 
     def retranslate(self):
         self.search_box.setPlaceholderText(tr("bim.search"))
@@ -168,4 +175,6 @@ class BimBrowser(QWidget):
         self.discipline_label.setText(tr("bim.discipline"))
         self.storey_button.setText(tr("bim.show_storey"))
         self.all_button.setText(tr("bim.show_all"))
+        if getattr(self, "_said", None):
+            self._say(self._said[0], **self._said[1])
         self.refresh()
