@@ -55,24 +55,13 @@ def sensor_id(kind: str, guid: str) -> str:
 
 
 class HubBuilder(Builder):
+    palette = MATERIALS
     def __init__(self, key: str, title: str):
         lon, lat = plan.STATION_LONLAT
         super().__init__(key, title, lat, lon, 4.0, plan.AXIS_DEG)
         self.systems: dict = {}
         self.count = 0
         self.terminals: list[dict] = []   # written to hub_terminals.json for the sensor registry
-
-    def material(self, name):
-        if name not in self.materials:
-            cat, rgb = MATERIALS[name]
-            m = ifcopenshell.api.material.add_material(self.f, name=name, category=cat)
-            style = ifcopenshell.api.style.add_style(self.f, name=name)
-            ifcopenshell.api.style.add_surface_style(self.f, style=style, ifc_class="IfcSurfaceStyleShading",
-                                                     attributes={"SurfaceColour": {"Name": None, "Red": rgb[0],
-                                                                                   "Green": rgb[1], "Blue": rgb[2]}})
-            ifcopenshell.api.style.assign_material_style(self.f, material=m, style=style, context=self.body)
-            self.materials[name] = (m, style)
-        return self.materials[name]
 
     def building_named(self, code: str, name: str):
         if code == "first":

@@ -14,7 +14,7 @@ from console.fonts import apply_cjk_font
 from console.scene.base import LayerAdapter
 from console.scene.style import rgb
 from console.vtk_imports import (
-    numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkActor, vtkCellArray, vtkFeatureEdges,
+    numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkActor, vtkCellArray,
     vtkLegendBoxActor, vtkPlane, vtkPoints, vtkPolyData, vtkPolyDataMapper,
 )
 from layers.bim import strings as hbim_strings  # noqa: F401  (the legend's words)
@@ -170,16 +170,8 @@ class BimAdapter(LayerAdapter):
         """Feature edges of these elements (the selection mark, the hover highlight)."""
         if not len(indices):
             return vtkPolyData()
-        edges = vtkFeatureEdges()
-        edges.SetInputData(self._subset(np.isin(self.layer.data.triangle_element, list(indices))))
-        edges.SetFeatureAngle(25.0)
-        edges.BoundaryEdgesOn()
-        edges.FeatureEdgesOn()
-        edges.ManifoldEdgesOff()
-        edges.NonManifoldEdgesOff()
-        edges.ColoringOff()
-        edges.Update()
-        return edges.GetOutput()
+        from console.scene.polydata import outline
+        return outline(self._subset(np.isin(self.layer.data.triangle_element, list(indices))), 25.0)
 
     # following the view state ----------------------------------------------------
     def _on_view(self, what: str):

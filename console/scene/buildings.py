@@ -16,7 +16,7 @@ import numpy as np
 from console.scene import polydata
 from console.scene.base import LayerAdapter
 from console.scene.style import PALETTE, rgb
-from console.vtk_imports import numpy_to_vtk, vtkActor, vtkFeatureEdges, vtkPolyDataMapper
+from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyDataMapper
 
 BASE_COLOUR = "#d9d2c5"
 USE_COLOURS = {"residential": "#e8c39e", "office": "#7fa7d6", "commercial": "#e58a73",
@@ -143,16 +143,7 @@ class BuildingsAdapter(LayerAdapter):
     def outline(self, indices):
         """Feature edges of these buildings (the selection, the hover highlight)."""
         pd, _ = self._mesh(np.isin(self.layer.data.triangle_building, list(indices)))
-        edges = vtkFeatureEdges()
-        edges.SetInputData(pd)
-        edges.SetFeatureAngle(30.0)
-        edges.BoundaryEdgesOn()
-        edges.FeatureEdgesOn()
-        edges.ManifoldEdgesOff()
-        edges.NonManifoldEdgesOff()
-        edges.ColoringOff()
-        edges.Update()
-        return edges.GetOutput()
+        return polydata.outline(pd, 30.0)
 
     def _fill_mark(self):
         chosen = [] if self.view.selected is None else [self.view.selected]

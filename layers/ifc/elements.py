@@ -22,30 +22,27 @@ def plain(value):
     return str(value)
 
 
-def _storey(element):
-    # Walk containment and aggregation up to the storey (spaces are aggregated).
+def _above(element, ifc_class: str):
+    """The name of the nearest ``ifc_class`` above an element (through containment and aggregation:
+    spaces are aggregated into storeys, storeys into buildings)."""
     node = element
     for _ in range(32):
         parent = uel.get_container(node) or uel.get_aggregate(node)
         if parent is None:
             return None
-        if parent.is_a("IfcBuildingStorey"):
+        if parent.is_a(ifc_class):
             return parent.Name
         node = parent
     return None
+
+
+def _storey(element):
+    return _above(element, "IfcBuildingStorey")
 
 
 def _building(element):
-    """The IfcBuilding an element (or storey, or space) belongs to: a model may hold several towers."""
-    node = element
-    for _ in range(32):
-        parent = uel.get_container(node) or uel.get_aggregate(node)
-        if parent is None:
-            return None
-        if parent.is_a("IfcBuilding"):
-            return parent.Name
-        node = parent
-    return None
+    """A model may hold several buildings (the hub's towers)."""
+    return _above(element, "IfcBuilding")
 
 
 def _materials(element) -> list[str]:
