@@ -47,7 +47,12 @@ def test_geojson_footprints_with_a_height_extrude_to_that_height(tmp_path):
         assert sorted(set(np.round(z, 6))) == [0.0, h]          # the ground and the roof, nothing else
         xy = model.points[corners, :2]
         assert xy[:, 0].min() == pytest.approx(x) and xy[:, 0].max() == pytest.approx(x + w)
-    assert model.attributes(0)["use"] == "office" and model.attributes(1)["height"] == 12
+    assert model.values("use")[0] == "office" and model.attributes(1)["height"] == 12
+    from layers import i18n
+    with i18n.using("zh"):
+        assert model.attributes(0)["use"] == "办公"   # the inspector reads the interface language
+    with i18n.using("en"):
+        assert model.attributes(0)["use"] == "office"
     assert layer.bounds[5] == pytest.approx(36.5)
 
 

@@ -30,7 +30,9 @@ class BuildingSet:
         return len(self.ids)
 
     def attributes(self, index: int) -> dict:
-        return {"building_id": self.ids[index], **{k: v[index] for k, v in self.columns.items()}}
+        """What the inspector shows (known codes of the embedded data in the interface language)."""
+        from layers.buildings.strings import display
+        return {"building_id": self.ids[index], **{k: display(k, v[index]) for k, v in self.columns.items()}}
 
     def index_of(self, building_id) -> int:
         if not hasattr(self, "_index"):

@@ -18,6 +18,27 @@ STRINGS = {
     "field.bim_model": ("BIM 模型", "BIM model"),
     "field.approximate": ("示意数据", "Approximate"),
     "field.storeys": ("层数", "Storeys"),
+    "city.use.residential": ("居住", "residential"),
+    "city.use.office": ("办公", "office"),
+    "city.use.commercial": ("商业", "commercial"),
+    "city.use.industrial": ("工业", "industrial"),
+    "city.use.public": ("公共设施", "public"),
+    "city.district.new-city": ("新城其他地区", "elsewhere in the new city"),
+    "city.approximate": ("是（生成的示意数据）", "yes (generated approximation)"),
 }
 
 i18n.STRINGS.update(STRINGS)
+
+
+def display(field: str, value):
+    """A building attribute as the inspector shows it: the embedded data's codes in the interface language."""
+    if field == "use" and f"city.use.{value}" in i18n.STRINGS:
+        return i18n.tr(f"city.use.{value}")
+    if field == "district" and isinstance(value, str):
+        from layers.sensors import strings as _sensor_words  # noqa: F401  (the districts' names)
+        for key in (f"city.district.{value}", f"district.{value}"):
+            if key in i18n.STRINGS:
+                return i18n.tr(key)
+    if field == "approximate" and value in (1, True):
+        return i18n.tr("city.approximate")
+    return value
