@@ -65,3 +65,23 @@ def test_station_occupancy_is_entries_times_dwell(reg):
     assert signs["hub"]["station_occupancy"] == pytest.approx(60.0 * DWELL_MIN)
     assert signs["all"]["station_occupancy"] == signs["hub"]["station_occupancy"]
     assert np.isnan(signs["old-town"]["station_occupancy"])
+
+
+def test_segments_follow_a_sensor_layer_built_from_its_own_copy_of_the_registry(reg):
+    """The window's loader threads may each generate the default registry: flows still follow the feed."""
+    import copy
+    from console.scene.scene import Scene
+    from layers.hub.flow_source import build_layers, default_specs
+    from layers.layer import Layer, LayerList
+    project = ProjectCRS()
+    [flows] = build_layers(default_specs()[0], project)
+    twin = copy.deepcopy(flows.data.registry)
+    model = SensorModel(twin)
+    sensors = Layer(name="s", kind="sensors", data=model, bounds=twin.bounds(), source="sensors:default")
+    scene = Scene(project, LayerList([flows, sensors]))
+    adapter = scene.adapters[flows.id]
+    s = 3
+    rows = flows.data.rows[flows.data.offsets[s]:flows.data.offsets[s + 1]]
+    model.ingest(rows, np.full(len(rows), time.time()), np.full(len(rows), 1700.0))
+    adapter.refresh(force=True)
+    assert flows.data.values[s] == pytest.approx(1700.0)

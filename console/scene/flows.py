@@ -51,14 +51,26 @@ class FlowsAdapter(LayerAdapter):
         self.props = list(self.actors)
         self._seen = None
         self._checked = 0.0
+        self._matches: dict = {}
         self.refresh(force=True)
         if getattr(self, "_observer", None) is None:
             self._observer = self.scene.renderer.AddObserver("StartEvent", lambda *_: self.refresh())
 
     def _sensor_model(self):
+        """The sensor layer whose terminals feed these segments (the same ids in the same rows: two
+        loader threads may each have built the default registry)."""
         net = self.layer.data
-        return next((lyr.data for lyr in self.scene.layers
-                     if lyr.kind == "sensors" and lyr.data is not None and lyr.data.registry is net.registry), None)
+        for lyr in self.scene.layers:
+            if lyr.kind != "sensors" or lyr.data is None:
+                continue
+            reg = lyr.data.registry
+            key = id(reg)
+            if key not in self._matches:
+                self._matches[key] = reg is net.registry or (
+                    len(reg) == len(net.registry) and np.array_equal(reg.ids[net.rows], net.registry.ids[net.rows]))
+            if self._matches[key]:
+                return lyr.data
+        return None
 
     def refresh(self, force: bool = False):
         """New values → new colours and width classes (cheap: ~1,400 segments)."""
