@@ -4,7 +4,8 @@
 
 Writes docs/hub.png: the window close to the Songjiang hub, where the station and the CBD towers
 show as BIM among the city's LoD1 buildings, tower T3 shown at level 12 (the rest of it x-rayed)
-through the BIM browser, an energy meter of that storey picked.
+through the BIM browser, an energy meter of that storey picked; the demo feed colours the streets'
+traffic and the building systems.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from docs_common import ROOT, open_window, pump, quiet_environment
 
 
 def main() -> int:
-    quiet_environment()
+    quiet_environment(feed=True)  # the demo feed: flows and building systems in their live colours
     from console.app import window_image
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QDockWidget
@@ -22,6 +23,7 @@ def main() -> int:
     from layers.hub import plan
     app, win = open_window("en", view="hub")
     win.resize(1920, 1050)
+    pump(app, 6.0)  # a few seconds of readings
     for dock in win.findChildren(QDockWidget):  # the picture is about the 3D view and the browser
         if win.dockWidgetArea(dock) == Qt.BottomDockWidgetArea:
             dock.hide()
