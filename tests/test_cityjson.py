@@ -111,6 +111,14 @@ def test_lod1_solids_of_each_version_read_with_their_height(tmp_path, version, r
     assert model.attributes(0)["function"] == "office"
 
 
+def test_geometry_it_does_not_draw_is_named_in_a_warning(tmp_path):
+    doc = _lod1_box("2.0", "https://www.opengis.net/def/crs/EPSG/0/4549")
+    doc["CityObjects"]["b1"]["geometry"].append({"type": "GeometryInstance", "template": 0, "boundaries": [0],
+                                                 "transformationMatrix": [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]})
+    [layer] = read_path(_write(tmp_path, doc), ProjectCRS())
+    assert len(layer.data) == 1 and "geometries not drawn: 1 GeometryInstance" in layer.meta["warnings"]
+
+
 def test_no_crs_is_asked_for_and_given_with_crs(tmp_path):
     path = _write(tmp_path, _lod1_box("2.0", None))
     with pytest.raises(ReadError) as err:

@@ -8,6 +8,7 @@ the user gives, ``--crs``). A Building's parts are drawn and picked as that buil
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -84,8 +85,16 @@ def _surfaces(geometry) -> list:
     return items
 
 
-def _collect(path: Path, oid: str, obj: dict, n_vertices: int, rings, ring_surface, surface_owner, owner: int):
+SURFACE_TYPES = ("MultiSurface", "CompositeSurface", "Solid", "MultiSolid", "CompositeSolid")
+
+
+def _collect(path: Path, oid: str, obj: dict, n_vertices: int, rings, ring_surface, surface_owner, owner: int,
+             skipped: Counter):
     geoms = [g for g in obj.get("geometry") or [] if isinstance(g, dict)]
+    for g in geoms:
+        if g.get("type") not in SURFACE_TYPES:  # GeometryInstance (templates), points, lines
+            skipped[str(g.get("type"))] += 1
+    geoms = [g for g in geoms if g.get("type") in SURFACE_TYPES]
     if not geoms:
         return
     top = max(_lod(g) for g in geoms)
@@ -122,9 +131,9 @@ def read_cityjson(path: Path, doc: dict, project, options, progress) -> list:
              and not [p for p in o.get("parents") or [] if p in objects]]
     orphans = [k for k, o in objects.items() if isinstance(o, dict) and o.get("type") == "BuildingPart"
                and not [p for p in o.get("parents") or [] if p in objects]]
-    rings, ring_surface, surface_owner, parts = [], [], [], []
+    rings, ring_surface, surface_owner, parts, skipped = [], [], [], [], Counter()
     for b, key in enumerate(roots + orphans):
-        _collect(path, key, objects[key], len(xyz), rings, ring_surface, surface_owner, b)
+        _collect(path, key, objects[key], len(xyz), rings, ring_surface, surface_owner, b, skipped)
         stack = list(objects[key].get("children") or [])
         while stack:
             child = stack.pop(0)
@@ -132,7 +141,7 @@ def read_cityjson(path: Path, doc: dict, project, options, progress) -> list:
             if not isinstance(obj, dict) or obj.get("type") not in BUILDINGS:
                 continue
             parts.append({"id": child, "building": b, "attributes": dict(obj.get("attributes") or {})})
-            _collect(path, child, obj, len(xyz), rings, ring_surface, surface_owner, b)
+            _collect(path, child, obj, len(xyz), rings, ring_surface, surface_owner, b, skipped)
             stack += list(obj.get("children") or [])
     if not surface_owner:
         raise ReadError(path, "CityJSON holds no Building or BuildingPart with geometry")
@@ -160,6 +169,8 @@ def read_cityjson(path: Path, doc: dict, project, options, progress) -> list:
     model = BuildingSet(points, np.arange(len(points)).reshape(-1, 3), owner.astype(np.int32), keys, columns,
                         centroids, on_ground=False, parts=parts)
     warnings = [route.warning()] if route.warning() else []
+    if skipped:
+        warnings.append("geometries not drawn: " + ", ".join(f"{n} {t}" for t, n in sorted(skipped.items())))
     meta = {"warnings": warnings, "building_count": len(keys), "parts": len(parts), "cityjson_version": version,
             "source_bounds": [float(v) for v in (xyz[:, 0].min(), xyz[:, 1].min(), xyz[:, 0].max(), xyz[:, 1].max())],
             "datum": route.describe()}
