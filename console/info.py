@@ -40,6 +40,13 @@ def _layer_report(layer, project) -> dict:
         entry["view"] = layer.view.to_dict()
     elif layer.kind == "sensors":
         entry["terminal_count"] = len(layer.data)
+    elif layer.kind == "flows":
+        entry["segment_count"] = len(layer.data)
+    elif layer.kind == "buildings":
+        entry["building_count"] = len(layer.data)
+        entry["fields"] = list(layer.data.columns)
+        if layer.meta.get("parts"):
+            entry["part_count"] = layer.meta["parts"]
     elif layer.kind == "vector":
         entry["feature_count"] = len(layer.data)
         entry["geometry_types"] = layer.data.geometry_types
@@ -101,6 +108,8 @@ def _describe(path: Path, assume_crs: str | None, project: ProjectCRS) -> dict:
         return {**ifc_info(inner, project), "file": str(path), "format": "IFC", "size_bytes": path.stat().st_size}
     layers = read_path(path, project, ReadOptions(assume_crs=assume_crs))
     formats = {"raster": "GeoTIFF", "gpkg": "GeoPackage", "json": "GeoJSON"}
+    if kind == "json" and any(lyr.meta.get("cityjson_version") for lyr in layers):
+        formats["json"] = "CityJSON"
     return {"file": str(path), "format": formats[kind], "project_crs": project.crs,
             "layers": [_layer_report(lyr, project) for lyr in layers]}
 
@@ -115,6 +124,8 @@ def format_text(report: dict) -> str:
         count = (f"{lyr['feature_count']} features" if "feature_count" in lyr
                  else f"{lyr['element_count']} elements" if "element_count" in lyr
                  else f"{lyr['terminal_count']} terminals" if "terminal_count" in lyr
+                 else f"{lyr['building_count']} buildings" if "building_count" in lyr
+                 else f"{lyr['segment_count']} segments" if "segment_count" in lyr
                  else f"{lyr.get('size')} px")
         lines.append(f"- {lyr['name']} ({lyr['kind']}, {count}, CRS {lyr['crs']})")
         if lyr.get("geometry_types"):

@@ -48,7 +48,7 @@ def build_project(files=(), assume_crs=None, embedded=True, progress=None, proje
 
 def prepare_views(project: Project, at_time: float | None = None):
     """What the window's panels supply before a frame: HBIM grades for colour-by, sensor readings."""
-    bim = [lyr for lyr in project.layers if lyr.kind == "bim" and lyr.view.colour_by != "none"]
+    bim = [lyr for lyr in project.layers if lyr.kind == "bim" and lyr.view.colour_by in ("condition", "damage")]
     if bim:
         from offline.hbim_seed import grades, open_store
         store = open_store()
@@ -61,6 +61,8 @@ def prepare_views(project: Project, at_time: float | None = None):
     for layer in project.layers:
         if layer.kind == "sensors":
             replay_history(layer.data, at_time)
+    from layers.hub.bindings import apply
+    apply(project.layers, at_time)  # the hub's building systems in their terminals' states
 
 
 def replay_history(model, at_time: float | None):

@@ -35,3 +35,6 @@ def quiet_vtk_logging():
 from vtkmodules.vtkFiltersCore import vtkTriangleFilter
 from vtkmodules.vtkFiltersSources import vtkConeSource
 from vtkmodules.vtkRenderingCore import vtkBillboardTextActor3D
+
+# city buildings (console/scene/buildings.py): a cell locator makes a pick among 200,000 triangles cheap
+from vtkmodules.vtkCommonDataModel import vtkStaticCellLocator

@@ -87,7 +87,9 @@ def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000):
     win.resize(1200, 800)
     win.show()
     win.load_specs(default_specs())
-    qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
+    from layers.bim.defaults import default_specs as bim_defaults
+    models = len(bim_defaults())  # the heritage models and the hub's
+    qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == models
                     and any(lyr.kind == "sensors" for lyr in win.project.layers)
                     and not win.loader.busy(), timeout=timeout)
     assert all(lyr.visible for lyr in win.project.layers)  # every default layer on, as a user has it

@@ -249,7 +249,9 @@ def test_window_project_keeps_the_bim_view_state(window, qtbot, tmp_path):
     saved_views = {lyr.source: lyr.view.to_dict() for lyr in window.hbim.bim_layers()}
     path = window.save_project(tmp_path / "heritage.sjproj")
     window.open_project(path)
-    qtbot.waitUntil(lambda: len(window.hbim.bim_layers()) == 5 and not window.loader.busy(), timeout=60000)
+    from layers.bim.defaults import default_specs as bim_defaults
+    models = len(bim_defaults())
+    qtbot.waitUntil(lambda: len(window.hbim.bim_layers()) == models and not window.loader.busy(), timeout=60000)
     assert window.errors == []
     assert {lyr.source: lyr.view.to_dict() for lyr in window.hbim.bim_layers()} == saved_views
     reopened = window.hbim.model_layer("dacang_bridge")

@@ -60,6 +60,7 @@ def seeds(shared_data) -> dict[str, Path]:
         "echarts": shared_data / "shanghai" / "echarts_shanghai_province_encoded.json",
         "geotiff": shared_data / "raster" / "rasterio_shade.tif",
         "gpkg": shared_data / "gpkg" / "ngageoint_gdal_sample.gpkg",
+        "cityjson": shared_data / "cityjson" / "cjio_zurich_subset_lod2.city.json",
     }
 
 
@@ -87,12 +88,12 @@ def fuzz(shared_data, tmp_path, fmt: str, count: int):
     assert any(r[0] == "refused" for r in results), "mutations must hit the error paths"
 
 
-@pytest.mark.parametrize("fmt", ["geojson", "echarts", "geotiff", "gpkg"])
+@pytest.mark.parametrize("fmt", ["geojson", "echarts", "geotiff", "gpkg", "cityjson"])
 def test_mutated_files_read_or_are_refused_cleanly(shared_data, tmp_path, fmt):
     fuzz(shared_data, tmp_path, fmt, 40)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fmt", ["geojson", "echarts", "geotiff", "gpkg"])
+@pytest.mark.parametrize("fmt", ["geojson", "echarts", "geotiff", "gpkg", "cityjson"])
 def test_thousand_mutations_per_format(shared_data, tmp_path, fmt):
     fuzz(shared_data, tmp_path, fmt, 1000)

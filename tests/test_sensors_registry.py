@@ -38,6 +38,7 @@ def test_every_kind_names_its_standard_and_national_limits_match():
 
 
 def test_default_registry_is_200k_deterministic_and_placed_in_songjiang(default_registry):
+    import json
     reg = default_registry
     assert len(reg) == 200_000 and len(set(reg.ids[:1000])) == 1000
     again = generate()
@@ -56,10 +57,17 @@ def test_default_registry_is_200k_deterministic_and_placed_in_songjiang(default_
         sel = (reg.district == di) & (reg.mounted_on == "")
         inside = shapely.contains_xy(shapes[d].buffer(50), reg.xyz[sel, 0], reg.xyz[sel, 1])
         assert inside.mean() > 0.999, (d, inside.mean())
-    heritage = reg.mounted_on != ""
+    heritage = (reg.mounted_on != "") & (reg.district == DISTRICTS.index("old-town"))
     assert set(reg.kind_names()[heritage]) == {"tilt", "crack_width"}
+    # the hub's building systems: each bound to an IFC element of the station or towers by GlobalId
+    from layers.sensors.generate import HUB_INDEX
+    hub = {t["guid"]: t for t in json.loads(HUB_INDEX.read_text(encoding="utf-8"))["terminals"]}
+    bound = (reg.mounted_on != "") & ~heritage
+    assert set(reg.mounted_on[bound]) == set(hub) and len(hub) > 800
+    assert set(reg.kind_names()[bound]) == {"energy_power", "elevator_status", "smoke_detector", "hydrant_pressure",
+                                            "gate_flow"}
+    assert all(reg.ids[i] == hub[reg.mounted_on[i]]["sensor_id"] for i in np.flatnonzero(bound))
     # modelled sites: mounted on a component of their HBIM model; the others: on the site
-    import json
     from layers.sensors.generate import HBIM_INDEX, HBIM_MODELS
     components = {c["guid"]: c for c in json.loads(HBIM_INDEX.read_text(encoding="utf-8"))["components"]}
     on_sites = {m.split(":")[1] for m in reg.mounted_on[heritage] if m.startswith("heritage:")}

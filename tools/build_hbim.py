@@ -53,6 +53,8 @@ def gid(*parts) -> str:
 class Builder:
     """One IFC4 model: spatial tree, georeference, materials, element helpers."""
 
+    palette = MATERIALS  # material name: (category, rgb); tools/build_hub_bim.py brings its own
+
     def __init__(self, key: str, title: str, lat: float, lon: float, height: float, rotation_deg: float,
                  centre=(0.0, 0.0)):
         self.key, self.f = key, ifcopenshell.file(schema="IFC4")
@@ -103,7 +105,7 @@ class Builder:
 
     def material(self, name):
         if name not in self.materials:
-            cat, rgb = MATERIALS[name]
+            cat, rgb = self.palette[name]
             m = ifcopenshell.api.material.add_material(self.f, name=name, category=cat)
             style = ifcopenshell.api.style.add_style(self.f, name=name)
             ifcopenshell.api.style.add_surface_style(self.f, style=style, ifc_class="IfcSurfaceStyleShading",

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 from layers.bookmarks import Bookmark
+from layers.hub.source import is_hub
 from layers.i18n import tr
 from layers.spec import LayerSpec
 from offline.hbim_seed import grades, open_store
@@ -25,6 +26,7 @@ from widgets.hbim.placement import PlacementDialog
 from widgets.hbim.toolbar import VISIBILITY, HbimToolbar
 
 log = logging.getLogger(__name__)
+GRADED = ("condition", "damage")  # colour modes graded from the record store ("sensors": layers/hub/bindings.py)
 DEMO_ENV = "SONGJIANG_DEMO"  # =hbim: after loading, fly to the bridge, colour by condition, open arch ring 3
 
 
@@ -49,6 +51,7 @@ class HbimPanel(QObject):
         act = QAction(window)
         act.triggered.connect(lambda *_: self.place_selected())
         self.actions["hbim.place"] = act
+        self._install_browser()
         self.tools = HbimToolbar(window, self)
         window.addToolBar(Qt.TopToolBarArea, self.tools)
         window.view.hit.connect(self.on_hit)
@@ -57,6 +60,25 @@ class HbimPanel(QObject):
         window.retranslate_hooks.append(self.retranslate)
         if os.environ.get(DEMO_ENV) == "hbim":
             window.loader.finished.connect(self.demo)
+
+    def _install_browser(self):
+        """The BIM browser dock (tree, search, storey and discipline filters), behind the HBIM inspector."""
+        from layers.undo import change_views
+        from widgets.hbim.browser import BimBrowser
+
+        def show(layer, default, exceptions, text):
+            change_views(self.undo, [layer.view], lambda: layer.view.set_visibility(default, exceptions), text)
+        self.browser = BimBrowser(self.bim_layers, self.select, show)
+        self.browser_dock = QDockWidget(self.window)
+        self.browser_dock.setObjectName("bim-browser")
+        self.browser_dock.setWidget(self.browser)
+        self.window.addDockWidget(Qt.RightDockWidgetArea, self.browser_dock)
+        self.window.tabifyDockWidget(self.dock, self.browser_dock)
+        self.dock.raise_()
+        self._browser_timer = QTimer(self)
+        self._browser_timer.setSingleShot(True)
+        self._browser_timer.setInterval(200)  # many models arrive together at start-up: fill the tree once
+        self._browser_timer.timeout.connect(self.browser.refresh)
 
     @property
     def undo(self):
@@ -83,7 +105,7 @@ class HbimPanel(QObject):
 
     def _on_store_changed(self, table, guid):
         self._grades = None
-        coloured = [lyr for lyr in self.bim_layers() if lyr.view.colour_by != "none"]
+        coloured = [lyr for lyr in self.bim_layers() if lyr.view.colour_by in GRADED]
         if coloured:
             self._supply_grades(coloured)
         if guid == self.inspector.guid:
@@ -93,12 +115,15 @@ class HbimPanel(QObject):
         for key, act in self.actions.items():
             act.setText(tr(key))
         self.dock.setWindowTitle(tr("hbim.dock"))
+        self.browser_dock.setWindowTitle(tr("bim.browser"))
+        self.browser.retranslate()
         self.tools.retranslate()
         self.inspector.retranslate()
         mb = self.window.menuBar()
         menus = mb.actions()
         menu = mb.addMenu(tr("hbim.menu"))
         menu.addAction(self.dock.toggleViewAction())
+        menu.addAction(self.browser_dock.toggleViewAction())
         menu.addAction(self.tools.actions_by_key["fly_bridge"])
         menu.addSeparator()
         menu.addActions([self.tools.actions_by_key[k] for k in (*VISIBILITY, "section")])
@@ -114,19 +139,22 @@ class HbimPanel(QObject):
     def _on_inserted(self, _index, layer):
         if layer.kind != "bim":
             return
+        self._browser_timer.start()
         layer.view.changed.connect(lambda what, lyr=layer: self._view_changed(lyr, what))
-        if layer.view.colour_by != "none":
+        if layer.view.colour_by in GRADED:
             self._supply_grades([layer])
         self.tools.sync()
         if layer.meta.get("needs_placement"):
             QTimer.singleShot(0, lambda: self.ask_placement(layer))
 
     def _on_removed(self, _index, layer):
+        if layer.kind == "bim":
+            self._browser_timer.start()
         if layer.kind == "bim" and self.selection and self.selection[0] is layer:
             self.inspector.show_element(None, None)
 
     def _view_changed(self, layer, what):
-        if what == "colour" and layer.view.colour_by != "none" and not layer.view.grades:
+        if what == "colour" and layer.view.colour_by in GRADED and not layer.view.grades.get(layer.view.colour_by):
             self._supply_grades([layer])
         if what in ("colour", "section"):
             self.tools.sync()
@@ -174,11 +202,15 @@ class HbimPanel(QObject):
             except KeyError:
                 continue
             self.select(layer, index)
+            storey = layer.data.elements[index].get("storey")
+            if storey and is_hub(layer):  # a tower's terminal: show its storey, the rest of the tower x-rayed
+                self.browser.show_storey(layer, storey)
             return True
         return False
 
     def model_layer(self, stem: str):
-        return next((lyr for lyr in self.bim_layers() if lyr.source.endswith(f"{stem}.ifc")), None)
+        return next((lyr for lyr in self.bim_layers()
+                     if lyr.source.endswith(f"{stem}.ifc") or lyr.source.endswith(f"{stem}.ifczip")), None)
 
     def camera_position(self):
         """The camera in the project CRS (where a section keeps the far half)."""

@@ -13,7 +13,7 @@ import numpy as np
 from console.scene.base import LayerAdapter
 from console.scene.style import rgb
 from console.vtk_imports import (
-    numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkActor, vtkCellArray, vtkFeatureEdges,
+    numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkActor, vtkCellArray,
     vtkPlane, vtkPoints, vtkPolyData, vtkPolyDataMapper,
 )
 from layers.bim import strings as hbim_strings  # noqa: F401  (the legend's words)
@@ -105,7 +105,10 @@ class BimAdapter(LayerAdapter):
         else:
             metres_per_px = 2 * distance * np.tan(np.radians(cam.GetViewAngle() / 2)) / height
         small = self._span / max(metres_per_px, 1e-9) < MARKER_BELOW_PX
-        self.marker.SetVisibility(bool(self.layer.visible and small and self.state.any()))
+        far = bool(self.layer.meta.get("lod_far"))  # the city's massing box stands in (console/scene/buildings.py)
+        for actor in (self.solid, self.ghost, self.mark):
+            actor.SetVisibility(bool(self.layer.visible and not far))
+        self.marker.SetVisibility(bool(self.layer.visible and small and self.state.any() and not far))
 
     def ground_shift(self, xyz: np.ndarray) -> float:
         """Keep the model standing on the drawn (vertically exaggerated) ground, not scaled with it."""
@@ -134,6 +137,14 @@ class BimAdapter(LayerAdapter):
             values = self.view.grade_of()
             table = np.array([rgb(GRADE_COLOURS.get(int(values.get(e["guid"], 0)), NO_DATA))
                               for e in model.elements], dtype=float).reshape(-1, 3)
+        elif self.view.colour_by == "sensors":  # elements with a terminal in its state's colour, the rest as modelled
+            from console.scene.sensor_legend import STATE_RGB
+            values = self.view.grade_of()
+            table = np.asarray(model.element_colours, dtype=float).reshape(-1, 3).copy()
+            for i, e in enumerate(model.elements):
+                code = values.get(e["guid"])
+                if code is not None:
+                    table[i] = STATE_RGB[int(code)]
         else:
             table = np.asarray(model.element_colours, dtype=float).reshape(-1, 3)
         return np.clip(np.round(table * 255), 0, 255).astype(np.uint8)
@@ -158,16 +169,8 @@ class BimAdapter(LayerAdapter):
         """Feature edges of these elements (the selection mark, the hover highlight)."""
         if not len(indices):
             return vtkPolyData()
-        edges = vtkFeatureEdges()
-        edges.SetInputData(self._subset(np.isin(self.layer.data.triangle_element, list(indices))))
-        edges.SetFeatureAngle(25.0)
-        edges.BoundaryEdgesOn()
-        edges.FeatureEdgesOn()
-        edges.ManifoldEdgesOff()
-        edges.NonManifoldEdgesOff()
-        edges.ColoringOff()
-        edges.Update()
-        return edges.GetOutput()
+        from console.scene.polydata import outline
+        return outline(self._subset(np.isin(self.layer.data.triangle_element, list(indices))), 25.0)
 
     # following the view state ----------------------------------------------------
     def _on_view(self, what: str):
@@ -262,7 +265,8 @@ class BimLegend:
 
     def update(self, leaving=None):
         modes = [lyr.view.colour_by for lyr in self.scene.layers
-                 if lyr.kind == "bim" and lyr.visible and lyr is not leaving and lyr.view is not None]
+                 if lyr.kind == "bim" and lyr.visible and lyr is not leaving and lyr.view is not None
+                 and lyr.view.colour_by in ("condition", "damage")]  # sensor states: the sensor legend
         mode = next((m for m in modes if m != "none"), "none")
         if mode != self.mode or (self.legend_section is None) != (mode == "none"):
             self.mode = mode

@@ -69,9 +69,16 @@ def _cell_hit(scene, props, dx, dy, eye, tolerance):
     picker = _cell_picker()
     picker.SetTolerance(tolerance)
     picker.InitializePickList()
+    picker.RemoveAllLocators()
+    located = set()
     for prop in props:
         if prop.GetVisibility() and prop.GetPickable():
             picker.AddPickList(prop)
+            adapter = scene.adapter_for_prop(prop)
+            if hasattr(adapter, "locators") and id(adapter) not in located:  # big meshes (city buildings)
+                located.add(id(adapter))
+                for locator in adapter.locators():
+                    picker.AddLocator(locator)
     if not picker.Pick(dx, dy, 0, scene.renderer):
         return None
     adapter = scene.adapter_for_prop(picker.GetActor())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from console.vtk_imports import (
-    numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkCellArray, vtkPoints, vtkPolyData,
+    numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkCellArray, vtkFeatureEdges, vtkPoints, vtkPolyData,
 )
 
 
@@ -66,3 +66,17 @@ def grid_surface(xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> vtkPolyData:
     a = (r * cols + c).ravel()
     quads = np.column_stack([a, a + 1, a + cols, a + 1, a + cols + 1, a + cols]).reshape(-1, 3)
     return mesh(xyz, quads)
+
+
+def outline(pd: vtkPolyData, feature_angle: float) -> vtkPolyData:
+    """The edges that draw a solid's outline (boundary and creases): selection and hover marks."""
+    edges = vtkFeatureEdges()
+    edges.SetInputData(pd)
+    edges.SetFeatureAngle(feature_angle)
+    edges.BoundaryEdgesOn()
+    edges.FeatureEdgesOn()
+    edges.ManifoldEdgesOff()
+    edges.NonManifoldEdgesOff()
+    edges.ColoringOff()
+    edges.Update()
+    return edges.GetOutput()

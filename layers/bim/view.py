@@ -15,7 +15,7 @@ from psygnal import Signal
 
 HIDDEN, GHOST, SOLID = 0, 1, 2
 STATE_NAMES = {"hidden": HIDDEN, "ghost": GHOST, "solid": SOLID}
-COLOUR_MODES = ("none", "condition", "damage")
+COLOUR_MODES = ("none", "condition", "damage", "sensors")  # sensors: building systems by their terminal's state
 VISIBILITY_ACTIONS = ("isolate", "hide", "xray", "show_all")
 
 

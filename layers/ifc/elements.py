@@ -22,17 +22,27 @@ def plain(value):
     return str(value)
 
 
-def _storey(element):
-    # Walk containment and aggregation up to the storey (spaces are aggregated).
+def _above(element, ifc_class: str):
+    """The name of the nearest ``ifc_class`` above an element (through containment and aggregation:
+    spaces are aggregated into storeys, storeys into buildings)."""
     node = element
     for _ in range(32):
         parent = uel.get_container(node) or uel.get_aggregate(node)
         if parent is None:
             return None
-        if parent.is_a("IfcBuildingStorey"):
+        if parent.is_a(ifc_class):
             return parent.Name
         node = parent
     return None
+
+
+def _storey(element):
+    return _above(element, "IfcBuildingStorey")
+
+
+def _building(element):
+    """A model may hold several buildings (the hub's towers)."""
+    return _above(element, "IfcBuilding")
 
 
 def _materials(element) -> list[str]:
@@ -52,7 +62,7 @@ def element_record(element) -> dict:
         "predefined_type": plain(uel.get_predefined_type(element)),
         "type_name": etype.Name if etype is not None else None,
         "type_guid": etype.GlobalId if etype is not None else None,
-        "storey": _storey(element), "materials": _materials(element),
+        "storey": _storey(element), "building": _building(element), "materials": _materials(element),
         "psets": plain(uel.get_psets(element)),
     }
 

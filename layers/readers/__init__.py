@@ -57,6 +57,7 @@ def read_path(path, project: ProjectCRS, options: ReadOptions | None = None,
     try:
         with quiet_gdal(path) as gdal_notes:
             layers = _read(path, project, options or ReadOptions(), progress)
+            layers = _as_buildings(path, layers, options or ReadOptions())
     except (ReadError, Cancelled):
         raise
     except Exception as exc:  # a library's surprise must not become a traceback
@@ -66,6 +67,14 @@ def read_path(path, project: ProjectCRS, options: ReadOptions | None = None,
     for lyr in layers:
         lyr.meta.setdefault("warnings", []).extend(n for n in gdal_notes if n not in lyr.meta["warnings"])
     return layers
+
+
+def _as_buildings(path: Path, layers: list, options: ReadOptions) -> list:
+    """Footprint tables with a height become buildings (layers/buildings/convert.py)."""
+    from layers.buildings.convert import looks_like_buildings, to_buildings
+    if options.role == "buildings":
+        return [lyr if lyr.kind == "buildings" else to_buildings(lyr, path) for lyr in layers]
+    return [to_buildings(lyr, path) if looks_like_buildings(lyr) else lyr for lyr in layers]
 
 
 @contextmanager

@@ -138,6 +138,9 @@ def _pad_z(geom):
 
 def read_geojson(path: Path, project, options, progress) -> list:
     doc = load_json(path)
+    if isinstance(doc, dict) and doc.get("type") == "CityJSON":
+        from layers.readers.cityjson import read_cityjson
+        return read_cityjson(path, doc, project, options, progress)
     warnings = []
     if isinstance(doc, dict) and doc.get("UTF8Encoding"):
         try:

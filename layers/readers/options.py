@@ -9,7 +9,7 @@ class ReadOptions:
 
     ``assume_crs`` overrides the file's CRS; "GCJ-02" is the usual reason, since
     files holding Chinese web-map coordinates almost always claim WGS84.
-    ``role`` forces a raster to be read as "terrain" or "imagery".
+    ``role`` forces a raster to be read as "terrain" or "imagery", or footprints as "buildings".
     """
 
     assume_crs: str | None = None

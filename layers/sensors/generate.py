@@ -55,6 +55,7 @@ PER_HERITAGE = 40
 
 
 HBIM_INDEX = Path(__file__).resolve().parents[2] / "assets" / "hbim" / "components.json"
+HUB_INDEX = Path(__file__).resolve().parents[2] / "assets" / "hbim" / "hub_terminals.json"
 HBIM_MODELS = {"dacang-bridge": "dacang_bridge", "xilin-pagoda": "xilin_pagoda", "du-mansion": "du_mansion",
                "xu-pawnshop": "xu_pawnshop", "guanding-temple": "guanding_hall"}
 STRUCTURAL = re.compile(r"arch ring|pier|abutment|wall|column|storey|platform|beam", re.I)
@@ -74,6 +75,14 @@ def _hbim_components(project: ProjectCRS, path: Path = HBIM_INDEX) -> dict:
         if structural or comps:
             out[slug] = structural or comps
     return out
+
+
+def _hub_terminals(project: ProjectCRS, path: Path = HUB_INDEX) -> list:
+    """The hub's building-system terminals (tools/build_hub_bim.py): each reports for one IFC element."""
+    if not path.exists():
+        return []
+    index = json.loads(path.read_text(encoding="utf-8"))
+    return index["terminals"] if index.get("crs") == project.crs else []
 
 
 def _district_shapes(project: ProjectCRS, path: Path = DISTRICTS_GEOJSON) -> dict:
@@ -151,7 +160,8 @@ def generate(n: int = 200_000, seed: int = 20221027, project: ProjectCRS | None 
     rng = np.random.default_rng(seed)
     shapes = _district_shapes(project, districts_geojson)
     n_her = min(n, PER_HERITAGE * len(HERITAGE))
-    n_street = n - n_her
+    hub = _hub_terminals(project)[:n - n_her]
+    n_street = n - n_her - len(hub)
     weights = np.array([BOXES[d][1] for d in DISTRICTS])
     per_d = np.floor(weights / weights.sum() * n_street).astype(int)
     per_d[0] += n_street - per_d.sum()
@@ -186,10 +196,18 @@ def generate(n: int = 200_000, seed: int = 20221027, project: ProjectCRS | None 
             mounted.append(np.array([f"heritage:{slug}"], dtype=object))
         kind.append(np.array([K.BY_NAME["tilt" if j % 2 else "crack_width"].code]))
         dist.append(np.array([DISTRICTS.index("old-town")]))
+    for t in hub:  # bound to its IFC element by GlobalId; its id is the one the element's pset names
+        xy.append(np.array([t["centre"][:2]]))
+        z.append(np.array([GROUND_Z + t["centre"][2]]))
+        mounted.append(np.array([t["guid"]], dtype=object))
+        kind.append(np.array([K.BY_NAME[t["kind"]].code]))
+        dist.append(np.array([DISTRICTS.index("hub")]))
     kind = np.concatenate(kind).astype(np.uint8)
     names = np.array([k.name.upper().replace("_", "") for k in K.KINDS])
     ids = np.char.add(np.char.add("SJ-", names[kind]),
                       np.char.add("-", np.char.zfill(np.arange(1, n + 1).astype(str), 6)))
+    if hub:
+        ids = np.array(ids.tolist()[:n - len(hub)] + [t["sensor_id"] for t in hub])
     return SensorRegistry(ids=ids, kind=kind, xyz=np.column_stack([np.vstack(xy), np.concatenate(z)]),
                           district=np.concatenate(dist), datastream=np.arange(1, n + 1),
                           mounted_on=np.concatenate(mounted), crs=project.crs)

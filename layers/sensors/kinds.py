@@ -75,6 +75,19 @@ KINDS: tuple[Kind, ...] = (
          "project setting; 0.2 mm echoes the GB 50010-2010 crack-width limit for RC, masonry "
          "needs engineer review",
          mean=0.05, amp=0.02, sd=0.01, lo=-5, hi=20, peak_hour=15),
+    # the hub's building systems, bound to their IFC elements (mounted_on = GlobalId)
+    Kind(11, "energy_power", "Storey electric load", "kW", 300, 120, 150,
+         "project setting: a storey meter's share of the contracted capacity (80 % warning, 100 % critical)",
+         mean=60, amp=30, sd=6, hi=400, peak_hour=14),
+    Kind(12, "elevator_status", "Elevator status", "code", 60, 1, 2,
+         "project setting: 0 in service, 1 degraded, 2 out of service (TSG T7001 inspections on site)",
+         mean=0, hi=2),
+    Kind(13, "smoke_detector", "Smoke detector obscuration", "%/m", 60, 1.0, 2.0,
+         "project setting below the alarm band of point smoke detectors in GB 4715-2005",
+         mean=0.2, amp=0.05, sd=0.05, hi=20, peak_hour=12),
+    Kind(14, "gate_flow", "Station gate passenger flow", "pax/min", 60, 45, 60,
+         "project setting: a gate line's design capacity (≈60 passengers per minute)",
+         mean=22, amp=15, sd=4, hi=120, peak_hour=8.5),
 )
 
 BY_NAME = {k.name: k for k in KINDS}

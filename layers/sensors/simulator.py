@@ -39,7 +39,7 @@ class Simulator:
         self._peak = K.column("peak_hour")[kind]
         self._lo, self._hi = K.column("lo")[kind], K.column("hi")[kind]
         self._spike = np.where(K.column("direction")[kind] > 0, registry.crit * 1.3, registry.crit * 0.7)
-        self._discrete = kind == K.BY_NAME["camera_status"].code
+        self._discrete = np.isin(kind, [K.BY_NAME["camera_status"].code, K.BY_NAME["elevator_status"].code])
         u = rng.random(n)
         self.silent_after = np.full(n, np.inf)
         self.silent_after[u < silent_share + stop_share] = self.t0 + rng.uniform(

@@ -17,6 +17,9 @@ from layers.sensors.state import CRITICAL, OFFLINE, STALE, WARNING
 TERMINAL_TARGET = 200_000  # the plan's 2025 target for sensing terminals
 # GB 3838-2002 ammonia-nitrogen class limits (mg/L): I ≤0.15, II ≤0.5, III ≤1.0, IV ≤1.5, V ≤2.0
 NH3N_CLASSES = (0.15, 0.5, 1.0, 1.5, 2.0)
+# Station occupancy by Little's law: people inside = entries per minute × mean minutes inside.
+# Entrance gate lines are the gate_flow terminals whose id says "gatein" (tools/build_hub_bim.py).
+DWELL_MIN = 20.0  # project setting: mean time from the gate to the train
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,16 @@ INDICATORS = (
     Indicator("water_class", "water_nh3n", ""),
     Indicator("parking", "parking", "%"),
     Indicator("traffic", "traffic_flow", "veh/h/lane"),
+    Indicator("station_occupancy", "gate_flow", "pax"),
 )
+
+
+def _entrances(reg) -> np.ndarray:
+    cached = getattr(reg, "_entrances", None)
+    if cached is None:
+        cached = np.char.find(np.asarray(reg.ids).astype(str), "-gatein-") >= 0
+        reg._entrances = cached
+    return cached
 
 
 def water_class(nh3n: float) -> int:
@@ -74,6 +86,10 @@ def vital_signs_of(state, open_alarms, now: float) -> dict:
             values = values[np.isfinite(values)]
             if ind.key == "noise_over":
                 row[ind.key] = (int((state.level[sel] >= WARNING).sum()), int(sel.sum()))
+            elif ind.key == "station_occupancy":
+                entering = state.value[sel & _entrances(reg)]
+                entering = entering[np.isfinite(entering)]
+                row[ind.key] = float(entering.sum() * DWELL_MIN) if len(entering) else float("nan")
             elif ind.key == "water_class":
                 row[ind.key] = water_class(float(values.max())) if len(values) else None
             else:

@@ -66,7 +66,7 @@ def cell_text(key: str, value) -> str:
         return f"{value[0]:,} / {value[1]:,}"
     if key == "water_class":
         return ROMAN.get(int(value)) or tr("sensors.water_worse_than_v")
-    return f"{value:,.0f}" if key in ("aqi", "traffic") else f"{value:,.1f}"
+    return f"{value:,.0f}" if key in ("aqi", "traffic", "station_occupancy") else f"{value:,.1f}"
 
 
 class VitalSigns(QWidget):

@@ -1,0 +1,95 @@
+"""City buildings in the window: the City menu (colour by height / use / year), click to select.
+
+The kind's registry entry supplies the adapter and the embedded new-city
+buildings; this panel only adds the menu and keeps ``layer.view.selected`` in
+step with clicks. Colour changes are steps on the one undo stack.
+"""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QActionGroup
+
+from layers.buildings import strings as city_strings  # noqa: F401  (registers the strings)
+from layers.buildings.view import COLOUR_MODES
+from layers.i18n import tr
+from layers.undo import change_views
+
+log = logging.getLogger(__name__)
+
+
+def install(window):
+    window.city = CityPanel(window)
+
+
+class CityPanel(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.colour_group = QActionGroup(self)
+        self.colour_actions: dict[str, QAction] = {}
+        for mode in COLOUR_MODES:
+            act = QAction(window, checkable=True)
+            act.setData(mode)
+            act.setChecked(mode == "none")
+            self.colour_group.addAction(act)
+            self.colour_actions[mode] = act
+        self.colour_group.triggered.connect(lambda act: self.set_colour_mode(act.data()))
+        self.fly_action = QAction(window)
+        self.fly_action.triggered.connect(lambda *_: self.fly_to_hub())
+        window.view.hit.connect(self.on_hit)
+        window.retranslate_hooks.append(self.retranslate)
+        self.binding = QTimer(self)  # the hub's building systems follow their terminals (layers/hub/bindings.py)
+        self.binding.setInterval(1000)
+        self.binding.timeout.connect(self.bind_sensors)
+        self.binding.start()
+
+    def bind_sensors(self) -> int:
+        from layers.hub.bindings import apply
+        try:
+            return apply(self.window.project.layers)
+        except Exception:  # noqa: BLE001 — colouring must never stop the window
+            log.exception("hub sensor binding failed")
+            return 0
+
+    def layers(self):
+        return [lyr for lyr in self.window.project.layers if lyr.kind == "buildings"]
+
+    def set_colour_mode(self, mode: str):
+        views = [lyr.view for lyr in self.layers()]
+        change_views(self.window.project.undo, views, lambda: [v.set_colour_by(mode) for v in views],
+                     tr(f"city.colour.{mode}"))
+        self.colour_actions.get(mode, self.colour_actions["none"]).setChecked(True)
+
+    def fly_to_hub(self, animate: bool = True):
+        """Close enough to the station and towers that their BIM replaces the massing boxes."""
+        from layers.bookmarks import Bookmark
+        from layers.hub import plan
+        x, y = plan.to_xy(-60.0, 330.0)
+        bm = Bookmark("_hub", "松江枢纽", "Songjiang hub", (x, y, 60.0), 1150.0, 200.0, 32.0)
+        self.window.project.bookmarks["_hub"] = bm
+        try:
+            self.window.fly_to("_hub", animate=animate)
+        finally:
+            del self.window.project.bookmarks["_hub"]
+
+    def on_hit(self, hit):
+        for layer in self.layers():
+            if hit is not None and hit.layer is layer:
+                layer.view.select(hit.feature)
+            elif hit is None or not hit.add:
+                layer.view.select(None)
+
+    def retranslate(self):
+        for mode, act in self.colour_actions.items():
+            act.setText(tr(f"city.colour.{mode}"))
+        self.fly_action.setText(tr("city.fly_hub"))
+        mb = self.window.menuBar()
+        menus = mb.actions()
+        menu = mb.addMenu(tr("city.menu"))
+        sub = menu.addMenu(tr("city.colour"))
+        sub.addActions(self.colour_group.actions())
+        menu.addAction(self.fly_action)
+        if menus:  # keep Help last
+            mb.insertMenu(menus[-1], menu)

@@ -1,0 +1,1 @@
+"""City buildings (LoD1 footprints extruded by height, CityJSON LoD1/LoD2): one mesh per layer."""

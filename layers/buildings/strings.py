@@ -1,0 +1,44 @@
+"""Interface strings of the city buildings (menu, colour modes, inspector fields), merged into layers.i18n.STRINGS."""
+from __future__ import annotations
+
+from layers import i18n
+
+STRINGS = {
+    "city.menu": ("城市(&C)", "&City"),
+    "city.colour": ("建筑着色", "Colour buildings by"),
+    "city.colour.none": ("统一颜色", "One colour"),
+    "city.colour.height": ("高度", "Height"),
+    "city.colour.use": ("用途", "Use"),
+    "city.colour.year": ("建成年份", "Year built"),
+    "city.fly_hub": ("飞往松江枢纽", "Fly to the Songjiang hub"),
+    "field.building_id": ("建筑编号", "Building id"),
+    "field.height": ("高度（米）", "Height (m)"),
+    "field.use": ("用途", "Use"),
+    "field.year": ("建成年份", "Year built"),
+    "field.bim_model": ("BIM 模型", "BIM model"),
+    "field.approximate": ("示意数据", "Approximate"),
+    "field.storeys": ("层数", "Storeys"),
+    "city.use.residential": ("居住", "residential"),
+    "city.use.office": ("办公", "office"),
+    "city.use.commercial": ("商业", "commercial"),
+    "city.use.industrial": ("工业", "industrial"),
+    "city.use.public": ("公共设施", "public"),
+    "city.district.new-city": ("新城其他地区", "elsewhere in the new city"),
+    "city.approximate": ("是（生成的示意数据）", "yes (generated approximation)"),
+}
+
+i18n.STRINGS.update(STRINGS)
+
+
+def display(field: str, value):
+    """A building attribute as the inspector shows it: the embedded data's codes in the interface language."""
+    if field == "use" and f"city.use.{value}" in i18n.STRINGS:
+        return i18n.tr(f"city.use.{value}")
+    if field == "district" and isinstance(value, str):
+        from layers.sensors import strings as _sensor_words  # noqa: F401  (the districts' names)
+        for key in (f"city.district.{value}", f"district.{value}"):
+            if key in i18n.STRINGS:
+                return i18n.tr(key)
+    if field == "approximate" and value in (1, True):
+        return i18n.tr("city.approximate")
+    return value

@@ -1,0 +1,60 @@
+"""What the user chose to see of a buildings layer: colour by an attribute, the selected building.
+
+Lives on ``layer.view`` (like layers/bim/view.py): tools change it, the adapter
+draws it, projects save it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psygnal import Signal
+
+COLOUR_MODES = ("none", "height", "use", "year")
+
+
+class BuildingView:
+    changed = Signal(str)
+
+    def __init__(self, model=None):
+        self.model = model
+        self.colour_by = "none"
+        self.selected: int | None = None
+        self.hidden: frozenset = frozenset()   # building indices not drawn (the hub's massing, close up)
+
+    def set_colour_by(self, mode: str):
+        mode = mode if mode in COLOUR_MODES else "none"
+        if mode != self.colour_by:
+            self.colour_by = mode
+            self.changed.emit("colour")
+
+    def select(self, index: int | None, add: bool = False):
+        index = None if index is None else int(index)
+        if index != self.selected:
+            self.selected = index
+            self.changed.emit("selection")
+
+    def set_hidden(self, indices):
+        hidden = frozenset(int(i) for i in indices)
+        if hidden != self.hidden:
+            self.hidden = hidden
+            self.changed.emit("visibility")
+
+    def to_dict(self) -> dict:
+        return {"colour_by": self.colour_by, "selected": self.selected}
+
+    def update_from_dict(self, d: dict):
+        d = d or {}
+        self.set_colour_by(d.get("colour_by") or "none")
+        selected = d.get("selected")
+        self.select(selected if isinstance(selected, int) and not isinstance(selected, bool) else None)
+
+
+@dataclass(frozen=True)
+class BuildingStyle:
+    """What ``layer.style`` of a buildings layer means (layers/styles.py does the same for other kinds)."""
+    colour: str = "#d9d2c5"   # the buildings' colour when not coloured by an attribute
+
+    @classmethod
+    def of(cls, style: dict) -> "BuildingStyle":
+        from layers.styles import _coerce
+        return _coerce(cls, style)
