@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from layers.readers import ReadError
+from offline.guard import StoreRefused
 
 log = logging.getLogger("songjiang-console")
 
@@ -133,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(inf)
     inf.set_defaults(func=cmd_info)
     add_subcommand(sub)
+    from console.cli_package import add_subcommand as add_package
+    add_package(sub)
 
     try:
         from console.cli_sensors import add_subcommands
@@ -204,7 +207,7 @@ def cmd_open(args) -> int:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "-h", "--help", "--version"}
+    commands = {"open", "snapshot", "report", "info", "datum", "package", "simulate", "record", "-h", "--help", "--version"}
     if not argv or argv[0] not in commands:
         argv = ["open", *argv]
     args = parser.parse_args(argv)
@@ -217,6 +220,9 @@ def main(argv=None) -> int:
     except ReadError as exc:
         sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
         return 2
+    except StoreRefused as exc:  # a damaged or foreign store: the file named, left as it was
+        sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
+        return 3
     except (KeyError, ValueError, OSError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         sys.stderr.write(f"songjiang-console: {localize(str(msg), error_lang)}\n")
