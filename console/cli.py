@@ -13,6 +13,7 @@ from pathlib import Path
 
 from layers.readers import ReadError
 from offline.guard import StoreRefused
+from offline.history import HistoryError
 
 log = logging.getLogger("songjiang-console")
 
@@ -220,7 +221,7 @@ def main(argv=None) -> int:
     except ReadError as exc:
         sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
         return 2
-    except StoreRefused as exc:  # a damaged or foreign store: the file named, left as it was
+    except (StoreRefused, HistoryError) as exc:  # a damaged or foreign store: the file named, left as it was
         sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
         return 3
     except (KeyError, ValueError, OSError) as exc:

@@ -156,7 +156,8 @@ class HbimStore:
     def __init__(self, path, undo_stack: UndoStack | None = None):
         self.path = Path(path)
         self.undo_stack = undo_stack if undo_stack is not None else UndoStack()
-        new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"})
+        # a field package (one GeoPackage, offline/package) holds the same hbim_* tables
+        new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"}, field_package=True)
         try:
             self._open(new)
         except sqlite3.DatabaseError as exc:

@@ -63,17 +63,14 @@ def latest_values(model, rows: np.ndarray, history_path) -> tuple[np.ndarray, np
     """(times, values) of the terminals: the recorded history if there is one, else the demo simulator."""
     now = time.time()
     if history_path is not None and Path(history_path).is_file():
-        from offline.history import HistoryError, HistoryStore
-        try:
-            with HistoryStore(history_path) as hist:
-                ds, times, values = hist.at(now)
-            idx = model.registry.index_of_datastreams(ds)
-            ok = idx >= 0
-            if ok.any():
-                model.ingest(idx[ok], times[ok], values[ok])
-                return model.state.time[rows].copy(), model.state.value[rows].copy()
-        except HistoryError as exc:
-            log.warning("sensor history unusable for the snapshot (%s); using the simulator", exc)
+        from offline.history import HistoryStore
+        with HistoryStore(history_path) as hist:  # a damaged one is refused (HistoryError names it)
+            ds, times, values = hist.at(now)
+        idx = model.registry.index_of_datastreams(ds)
+        ok = idx >= 0
+        if ok.any():
+            model.ingest(idx[ok], times[ok], values[ok])
+            return model.state.time[rows].copy(), model.state.value[rows].copy()
     model.prime(now=now)
     return model.state.time[rows].copy(), model.state.value[rows].copy()
 
