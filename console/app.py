@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.loader = Loader(self)
         self.view.is_busy = self.loader.busy
         self.errors: list[str] = []
+        self.field_package = self.hbim_store_path = None  # set in field mode (console/field.py)
         self._sequence = 0
         self._fly = None
         self._build_docks()
@@ -422,6 +423,12 @@ def run(args) -> int:
     if getattr(args, "history", None):  # read by the sensor source on the loader threads
         os.environ["SONGJIANG_SENSOR_HISTORY"] = str(Path(args.history).resolve())
     project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
+    offline = getattr(args, "offline", None)
+    if offline:  # field mode: the package is checked before any window opens (StoreRefused names it)
+        from console.field import enter_field_mode, prepare_environment
+        from offline.package import open_package
+        meta = open_package(offline)
+        prepare_environment()
     window = MainWindow(project=project, start_view=args.view or "new-city")
     if getattr(args, "mqtt", None) and hasattr(window, "sensor_panel"):
         from console.feeds.mqtt import MqttSettings
@@ -432,8 +439,11 @@ def run(args) -> int:
     if getattr(args, "exit_after", None):
         QTimer.singleShot(int(args.exit_after * 1000), window.close)  # closing commits the history
     window.show()
-    base_jobs = window.load_specs(embedded_specs())  # the base map first: its frame is the start-up figure
-    window.load_specs(_kind_specs(args))              # then what the kinds add (HBIM models, sensors)
+    if offline:
+        base_jobs = window.load_specs(enter_field_mode(window, offline, meta))
+    else:
+        base_jobs = window.load_specs(embedded_specs())  # the base map first: its frame is the start-up figure
+        window.load_specs(_kind_specs(args))              # then what the kinds add (HBIM models, sensors)
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot, args.pick)

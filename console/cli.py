@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "(default: sensor-history.sqlite in the user data folder)")
     op.add_argument("--sta", metavar="URL", help="SensorThings server (…/v1.1) whose Things are the terminals "
                     "(instead of the built-in 200,000)")
+    op.add_argument("--offline", metavar="FILE.gpkg", help="field mode: open this field package with no "
+                    "network (its layers, HBIM models and records, sensor snapshot)")
     op.add_argument("--exit-after", type=float, metavar="S", help="close the window cleanly after S seconds")
     op.add_argument("--screenshot", help=argparse.SUPPRESS)
     op.add_argument("--bench-first-frame", action="store_true", help=argparse.SUPPRESS)
@@ -209,7 +211,7 @@ def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = {"open", "snapshot", "report", "info", "datum", "package", "simulate", "record", "-h", "--help", "--version"}
-    if not argv or argv[0] not in commands:
+    if not argv or argv[0] not in commands:  # also `songjiang-console --offline FILE.gpkg`
         argv = ["open", *argv]
     args = parser.parse_args(argv)
     from layers.messages import localize, system_language

@@ -1,0 +1,80 @@
+"""Field mode: the window on one field package, with no network at all.
+
+``songjiang-console --offline FILE.gpkg`` checks the package (offline.package.open_package,
+read-only: a damaged one is refused before any window opens), then loads its map tables,
+its HBIM models (IFC files extracted to the cache folder) and its sensor snapshot instead
+of the embedded scene; the HBIM panel reads and writes the package's own hbim_* tables.
+No feed starts and no sensor history is recorded. The title and status bar say "field mode".
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import shapely
+from PySide6.QtWidgets import QLabel
+
+from layers import package_strings  # noqa: F401  (registers the strings)
+from layers.bookmarks import bookmark_for_extent
+from layers.crs import WGS84, transform_xy
+from layers.i18n import tr
+from layers.spec import LayerSpec
+
+log = logging.getLogger(__name__)
+BOOKMARK = "package"
+
+
+def prepare_environment():
+    """No live feed and no recording: set before the window builds its sensor panel."""
+    os.environ["SONGJIANG_NO_FEED"] = "1"
+    os.environ["SONGJIANG_SENSOR_HISTORY"] = ""
+
+
+def field_specs(path: Path, meta: dict) -> list[LayerSpec]:
+    from layers.sensors.snapshot import PACKAGE_PREFIX
+    from offline.package.extract import extract_models, import_tessellations, layer_entries, model_styles
+    path = Path(path).resolve()
+    specs = [LayerSpec(source=str(path), table=e["table"], name=e.get("name_zh") or e["table"],
+                       name_en=e.get("name_en"), role=e.get("role") or None, style=dict(e.get("style") or {}),
+                       visible=e.get("visible", True), opacity=e.get("opacity", 1.0), group=e.get("group", ""))
+             for e in layer_entries(path)]
+    import_tessellations(path)
+    names = model_styles(path)
+    for ifc in extract_models(path, meta["package_id"]):
+        zh, en = names.get(ifc.name, (ifc.stem, ifc.stem))
+        specs.append(LayerSpec(source=str(ifc), name=zh, name_en=en, group="HBIM"))
+    specs.append(LayerSpec(source=PACKAGE_PREFIX + str(path), name="", style={"colour_by": "state"}))
+    return specs
+
+
+def _area_bookmark(meta: dict, crs: str):
+    area = shapely.from_wkt(meta.get("area_wkt", "")) if meta.get("area_wkt") else None
+    if area is None or area.is_empty:
+        return None
+    minx, miny, maxx, maxy = area.bounds
+    xs, ys = transform_xy([minx, maxx], [miny, maxy], WGS84, crs)
+    return bookmark_for_extent(BOOKMARK, meta.get("district", ""), meta.get("district", ""),
+                               min(xs), min(ys), max(xs), max(ys))
+
+
+def enter_field_mode(window, path, meta: dict) -> list[LayerSpec]:
+    """Bind the window to the package (records, title, start view); returns the layers to load."""
+    path = Path(path).resolve()
+    window.field_package = path
+    window.hbim_store_path = path  # the HBIM panel opens the package's hbim_* tables
+    bm = _area_bookmark(meta, window.project.crs.crs)
+    if bm is not None:
+        window.project.bookmarks[BOOKMARK] = bm
+        window.start_view = BOOKMARK
+    label = QLabel()
+    label.setObjectName("field_mode")
+    window.statusBar().addPermanentWidget(label)
+
+    def retitle():
+        mode = tr("field.mode")
+        window.setWindowTitle(tr("field.title", app=tr("app.title"), mode=mode, name=path.name))
+        label.setText(f"<b>{mode}</b> · {path.name}")
+    window.retranslate_hooks.append(retitle)
+    retitle()
+    return field_specs(path, meta)
