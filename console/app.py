@@ -23,6 +23,7 @@ from console.view3d import View3D
 from layers.bookmarks import default_bookmarks
 from layers.crs import WGS84, ProjectCRS, transform_xy
 from layers import layer_kinds
+from layers import package_strings  # noqa: F401  (field package and store recovery words)
 from layers.loading import embedded_specs, file_spec, is_project
 from layers.project import Project, ProjectFileError, open_project
 from widgets.inspector import Inspector
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
             ("action.save_project", self.save_project_dialog, QKeySequence.Save),
             ("action.save_image", self.save_image_dialog, None),
             ("action.export_map", lambda: self.exporter.dialog(), QKeySequence("Ctrl+E")),
+            ("action.create_package", self.package_dialog, None),
             ("action.datum", self.datum_dialog, None),
             ("action.quit", self.close, QKeySequence.Quit),
             ("action.about", self._about, None),
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         file_menu = mb.addMenu(tr("menu.file"))
         for key in ("action.add_layer", "action.add_layer_gcj", None, "action.open_project",
                     "action.save_project", "action.save_image", "action.export_map", "action.datum", None,
+                    "action.create_package", None,
                     "action.quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(self.actions[key])
         edit_menu = mb.addMenu(tr("menu.edit"))
@@ -397,6 +400,14 @@ class MainWindow(QMainWindow):
             return None
         self.statusBar().showMessage(tr("status.saved", name=str(saved)), 5000)
         return saved
+
+    def package_dialog(self):
+        """File › Create field package…: built on a worker thread (widgets/package_dialog.py)."""
+        from layers import paths
+        from widgets.package_dialog import PackageDialog
+        dialog = PackageDialog(paths.data_dir() / "field-packages", self)
+        dialog.show()
+        return dialog
 
     def _about(self):
         QMessageBox.about(self, tr("app.title"), tr("about.text"))

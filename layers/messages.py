@@ -43,6 +43,7 @@ CATALOGUE = [
     (r"PROJ cannot convert (?P<a>.+?) to (?P<b>\S+?)(?: \((?P<why>.+)\))?", "PROJ 无法将 {a} 转换为 {b}"),
     (r"not a readable GeoPackage \((?P<why>.+)\)", "不是可读的 GeoPackage（{why}）"),
     (r"GeoPackage has no tables listed in gpkg_contents", "GeoPackage 的 gpkg_contents 中没有登记任何表"),
+    (r"no table (?P<t>.+?) in gpkg_contents", "gpkg_contents 中没有表 {t}"),
     (r"no readable table: (?P<why>.+)", "没有可读的表：{why}"),
     (r"table (?P<t>.+?): coordinates fall outside what (?P<crs>\S+) can project", "表 {t}：坐标超出 {crs} 可投影的范围"),
     (r"table (?P<t>.+?): PROJ cannot convert (?P<a>.+?) to (?P<b>\S+)", "表 {t}：PROJ 无法将 {a} 转换为 {b}"),

@@ -135,6 +135,9 @@ def test_cli_create_and_verify(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode != 0 and len(run.stderr.strip().splitlines()) == 1
     assert str(bad) in run.stderr and "application_id" in run.stderr
+    zh = subprocess.run([sys.executable, "-m", "console", "package", "verify", str(bad), "--lang", "zh"],
+                        capture_output=True, text=True)
+    assert "外业数据包未通过 application_id 检查" in zh.stderr and str(bad) in zh.stderr
 
 
 def test_bad_polygon_is_one_line(tmp_path):
