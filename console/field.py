@@ -15,8 +15,8 @@ from pathlib import Path
 import shapely
 from PySide6.QtWidgets import QLabel
 
-from layers import package_strings  # noqa: F401  (registers the strings)
-from layers.bookmarks import bookmark_for_extent
+from layers.package_strings import STRINGS
+from layers.bookmarks import DISTRICT_BOOKMARKS, bookmark_for_extent
 from layers.crs import WGS84, transform_xy
 from layers.i18n import tr
 from layers.spec import LayerSpec
@@ -54,8 +54,10 @@ def _area_bookmark(meta: dict, crs: str):
         return None
     minx, miny, maxx, maxy = area.bounds
     xs, ys = transform_xy([minx, maxx], [miny, maxy], WGS84, crs)
-    return bookmark_for_extent(BOOKMARK, meta.get("district", ""), meta.get("district", ""),
-                               min(xs), min(ys), max(xs), max(ys))
+    district = meta.get("district", "")
+    zh, en = {"new-city": ("松江新城", "Songjiang New City"),
+              **{k: v[1:] for k, v in DISTRICT_BOOKMARKS.items()}}.get(district, STRINGS["field.package"])
+    return bookmark_for_extent(BOOKMARK, zh, en, min(xs), min(ys), max(xs), max(ys))
 
 
 def enter_field_mode(window, path, meta: dict) -> list[LayerSpec]:
