@@ -71,12 +71,17 @@ def window(qtbot, monkeypatch, tmp_path):
     win.close()
 
 
-def test_window_offers_a_fresh_store_and_keeps_the_damaged_one(window, tmp_path, monkeypatch):
+def _damaged_hbim_store(tmp_path, monkeypatch, answer: str):
+    """A truncated store as the window's, and the recovery box to be answered: (path, sha256, texts seen)."""
     bad = _truncated_hbim(tmp_path / "hbim.sqlite")
-    before = _sha(bad)
     monkeypatch.setenv("SONGJIANG_HBIM_DB", str(bad))
     seen: list = []
-    _click_when_asked("Start a fresh one", seen)
+    _click_when_asked(answer, seen)
+    return bad, _sha(bad), seen
+
+
+def test_window_offers_a_fresh_store_and_keeps_the_damaged_one(window, tmp_path, monkeypatch):
+    bad, before, seen = _damaged_hbim_store(tmp_path, monkeypatch, "Start a fresh one")
     store = window.hbim.store
     assert seen and str(bad) in seen[0] and "damaged HBIM record store" in seen[0]
     assert store.records("components")  # the fresh store, seeded from the models
@@ -88,11 +93,7 @@ def test_window_offers_a_fresh_store_and_keeps_the_damaged_one(window, tmp_path,
 
 
 def test_window_can_go_on_without_the_damaged_store(window, tmp_path, monkeypatch):
-    bad = _truncated_hbim(tmp_path / "hbim.sqlite")
-    before = _sha(bad)
-    monkeypatch.setenv("SONGJIANG_HBIM_DB", str(bad))
-    seen: list = []
-    _click_when_asked("Work without it", seen)
+    bad, before, seen = _damaged_hbim_store(tmp_path, monkeypatch, "Work without it")
     with pytest.raises(StoreRefused):
         window.hbim.store
     assert len(seen) == 1 and any(str(bad) in e for e in window.errors)
@@ -101,4 +102,28 @@ def test_window_can_go_on_without_the_damaged_store(window, tmp_path, monkeypatc
     assert len(seen) == 1
     assert _sha(bad) == before and not any("damaged" in p.name for p in tmp_path.iterdir())
     window.hbim.inspector.refresh()  # the inspector lives on without records
+    assert window.isVisible()
+
+
+def test_window_offers_a_fresh_sensor_history_and_keeps_the_damaged_one(window, qtbot, tmp_path, monkeypatch):
+    from layers.sensors.source import sensor_spec
+    from offline.history import HistoryStore
+    path = tmp_path / "history.sqlite"
+    with HistoryStore(path) as store:
+        import numpy as np
+        n = 20_000
+        store.append(np.arange(n) % 500, 1_764_400_000 + np.arange(n, dtype=float), np.ones(n))
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path.write_bytes(path.read_bytes()[:8192 + 100])  # cut mid-page
+    before = _sha(path)
+    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(path))
+    seen: list = []
+    _click_when_asked("Start a fresh one", seen)
+    window.load_specs([sensor_spec()])
+    qtbot.waitUntil(lambda: window.sensor_panel.model is not None and not window.loader.busy(), timeout=120000)
+    assert seen and str(path) in seen[0] and "sensor history" in seen[0]
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("history.sqlite.damaged-")
+            and not p.name.endswith(("-wal", "-shm"))]
+    assert len(kept) == 1 and _sha(kept[0]) == before
+    assert window.sensor_panel.model.history_path == path  # recording goes on, into a fresh file
     assert window.isVisible()
