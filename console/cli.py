@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "else new-city)")
     sn.add_argument("--views", type=_views, metavar="A,B,…", help="several bookmarks: one file each in "
                     "--out-dir, or one page each of a PDF --out")
+    sn.add_argument("--offline", metavar="FILE.gpkg", help="render a field package's scene (as field mode "
+                    "shows it) instead of the embedded one; framed on its area unless --view is given")
     sn.add_argument("--time", type=_when, help="show the sensor layer as recorded at this moment "
                     "(ISO 8601, e.g. 2026-11-29T08:30+08:00, or seconds since 1970)")
     sn.add_argument("--size", type=_size, default=(1600, 900), help="PNG/GeoTIFF WIDTHxHEIGHT (default 1600x900, "
@@ -152,18 +154,21 @@ def cmd_snapshot(args) -> int:
     from layers import i18n
     args.lang = args.lang or "zh"  # the map's language; errors follow an explicit --lang or the locale
     i18n.set_language(args.lang)
+    if args.offline and not args.view and not args.views:
+        args.view = "package"  # the package's own area (console/field.py)
     views = args.views or [args.view]
     if args.bare:
         from console.snapshot import snapshot
         if len(views) != 1 or args.out_dir:
             raise ValueError("--bare writes one PNG: give --view and --out")
         out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs,
-                       at_time=args.time)
+                       at_time=args.time, offline=args.offline)
         sys.stdout.write(f"{out}\n")
         return 0
     from console.export import ExportRequest, export, export_views
     from console.snapshot import build_project
-    project = build_project(args.files, args.assume_crs, project_crs=args.project_crs, at_time=args.time)
+    project = build_project(args.files, args.assume_crs, project_crs=args.project_crs, at_time=args.time,
+                            offline=args.offline)
     common = dict(size=args.size, paper=args.paper, landscape=not args.portrait, dpi=args.dpi, title=args.title,
                   subtitle=args.subtitle, author=args.author, lang=args.lang)
     for v in views:

@@ -5,6 +5,7 @@ read-only: a damaged one is refused before any window opens), then loads its map
 its HBIM models (IFC files extracted to the cache folder) and its sensor snapshot instead
 of the embedded scene; the HBIM panel reads and writes the package's own hbim_* tables.
 No feed starts and no sensor history is recorded. The title and status bar say "field mode".
+``snapshot --offline FILE.gpkg`` renders the same scene headless (``package_project``).
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import os
 from pathlib import Path
 
 import shapely
-from PySide6.QtWidgets import QLabel
 
 from layers.package_strings import STRINGS
 from layers.bookmarks import DISTRICT_BOOKMARKS, bookmark_for_extent
@@ -60,8 +60,24 @@ def _area_bookmark(meta: dict, crs: str):
     return bookmark_for_extent(BOOKMARK, zh, en, min(xs), min(ys), max(xs), max(ys))
 
 
+def package_project(path, project_crs=None):
+    """Headless field mode (`snapshot --offline`): the checked package as a loaded Project, framed on its area."""
+    from layers.loading import load_spec
+    from layers.project import Project
+    from offline.package import open_package
+    meta = open_package(path)
+    project = Project(crs=project_crs) if project_crs is not None else Project()
+    for spec in field_specs(Path(path), meta):
+        project.layers.extend(load_spec(spec, project.crs))
+    bm = _area_bookmark(meta, project.crs.crs)
+    if bm is not None:
+        project.bookmarks[BOOKMARK] = bm
+    return project
+
+
 def enter_field_mode(window, path, meta: dict) -> list[LayerSpec]:
     """Bind the window to the package (records, title, start view); returns the layers to load."""
+    from PySide6.QtWidgets import QLabel
     path = Path(path).resolve()
     window.field_package = path
     window.hbim_store_path = path  # the HBIM panel opens the package's hbim_* tables

@@ -81,7 +81,7 @@ def test_gdal_validator_passes(old_town):
     probe = subprocess.run(["/usr/bin/python3", "-c", f"import {VALIDATOR}"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip("GDAL's validate_gpkg.py is absent (Debian python3-gdal)")
-    run = subprocess.run(["/usr/bin/python3", "-m", VALIDATOR, "-k", str(old_town.out)],
+    run = subprocess.run(["/usr/bin/python3", "-m", VALIDATOR, "-k", "--extra", str(old_town.out)],
                          capture_output=True, text=True)
     errors = [line for line in run.stdout.splitlines() if line.startswith("Req")]
     unexpected = [e for e in errors if not (e.startswith("Req 119:") and
@@ -145,3 +145,15 @@ def test_bad_polygon_is_one_line(tmp_path):
                           "--out", str(tmp_path / "x.gpkg")], capture_output=True, text=True)
     assert run.returncode == 2 and "not a polygon" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_snapshot_renders_the_package_headless(old_town, tmp_path):
+    out = tmp_path / "field.png"
+    before = old_town.out.read_bytes()
+    run = subprocess.run([sys.executable, "-m", "console", "snapshot", "--offline", str(old_town.out), "--bare",
+                          "--out", str(out), "--size", "640x360"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    from tests.test_snapshot_cli import read_png
+    pixels = read_png(out)[..., :3].reshape(-1, 3)
+    assert len(np.unique(pixels, axis=0)) > 50  # the package's map drawn, not an empty frame
+    assert old_town.out.read_bytes() == before  # rendering never writes to the package
