@@ -35,6 +35,11 @@ def _clip(geoms, area):
             dim = shapely.get_dimensions(src)
             parts = [p for p in shapely.get_parts(out) if shapely.get_dimensions(p) == dim]
             cut[i] = shapely.union_all(parts) if parts else src
+    # GDAL leaves empty geometries out of the R*Tree, and verify counts them in: write none
+    empty = shapely.is_empty(cut)
+    if empty.any():
+        keep[np.flatnonzero(keep)[empty]] = False
+        cut = cut[~empty]
     return keep, cut
 
 
