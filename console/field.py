@@ -75,6 +75,17 @@ def package_project(path, project_crs=None):
     return project
 
 
+def _created(meta: dict) -> str:
+    """When the package (and so its sensor snapshot) was made, as the sensor panel writes times."""
+    from datetime import datetime
+
+    from layers.sensors.strings import fmt_time
+    try:
+        return fmt_time(datetime.fromisoformat(meta.get("created_at", "")).timestamp())
+    except ValueError:
+        return ""
+
+
 def enter_field_mode(window, path, meta: dict) -> list[LayerSpec]:
     """Bind the window to the package (records, title, start view); returns the layers to load."""
     from PySide6.QtWidgets import QLabel
@@ -89,10 +100,12 @@ def enter_field_mode(window, path, meta: dict) -> list[LayerSpec]:
     label.setObjectName("field_mode")
     window.statusBar().addPermanentWidget(label)
 
+    made = _created(meta)
+
     def retitle():
         mode = tr("field.mode")
         window.setWindowTitle(tr("field.title", app=tr("app.title"), mode=mode, name=path.name))
-        label.setText(f"<b>{mode}</b> · {path.name}")
+        label.setText(f"<b>{mode}</b> · {path.name}" + (f" · {tr('field.snapshot', time=made)}" if made else ""))
     window.retranslate_hooks.append(retitle)
     retitle()
     return field_specs(path, meta)
