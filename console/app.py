@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
         """File › Create field package…: built on a worker thread (widgets/package_dialog.py)."""
         from layers import paths
         from widgets.package_dialog import PackageDialog
-        dialog = PackageDialog(paths.data_dir() / "field-packages", self)
+        dialog = PackageDialog(paths.data_dir() / "field-packages", self, project_path=self.project.path)
         dialog.show()
         return dialog
 

@@ -30,22 +30,10 @@ def add_subcommand(sub):
     ve.set_defaults(func=cmd_verify)
 
 
-def restricted_of(project_path) -> tuple:
-    """The project's restricted layers (never exported), on top of the defaults."""
-    from layers.project import ProjectFileError, read_project_file
-    from offline.package import DEFAULT_RESTRICTED
-    if not project_path:
-        return DEFAULT_RESTRICTED
-    doc = read_project_file(project_path)
-    extra = doc.get("restricted", [])
-    if not isinstance(extra, list) or not all(isinstance(v, str) for v in extra):
-        raise ProjectFileError(f"{project_path}: damaged project file (restricted must be a list of layer names)")
-    return tuple(dict.fromkeys([*DEFAULT_RESTRICTED, *extra]))
-
-
 def cmd_create(args) -> int:
     from offline.package import PackageRequest, create_package
     from offline.package.areas import district_area, polygon_area
+    from offline.package.create import restricted_of
     area = district_area(args.district) if args.district else polygon_area(args.polygon)
     req = PackageRequest(out=Path(args.out), area=area, district=args.district or "custom",
                          restricted=restricted_of(args.project), created_by=args.author)

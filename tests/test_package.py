@@ -157,3 +157,20 @@ def test_snapshot_renders_the_package_headless(old_town, tmp_path):
     pixels = read_png(out)[..., :3].reshape(-1, 3)
     assert len(np.unique(pixels, axis=0)) > 50  # the package's map drawn, not an empty frame
     assert old_town.out.read_bytes() == before  # rendering never writes to the package
+
+
+def test_a_project_restricts_layers_on_the_command_line(tmp_path):
+    import json
+    project = tmp_path / "ops.sjproj"
+    project.write_text(json.dumps({"format": "songjiang-console-project", "version": 2, "layers": [],
+                                   "restricted": ["heritage_sites", "sensors:parking"]}), encoding="utf-8")
+    out = tmp_path / "r.gpkg"
+    run = subprocess.run([sys.executable, "-m", "console", "package", "create", "--district", "hub",
+                          "--project", str(project), "--out", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    tables = {name for name, _ in pyogrio.list_layers(out)}
+    assert "heritage_sites" not in tables and "transport" in tables
+    _, _, _, fields = pyogrio.raw.read(out, layer="sensor_snapshot", columns=["kind"])
+    assert not np.isin(fields[0], ["camera_status", "parking"]).any()
+    meta = open_package(out)
+    assert meta["restricted"] == "sensors:camera_status,heritage_sites,sensors:parking"

@@ -27,8 +27,9 @@ class PackageDialog(QDialog):
     progressed = Signal(float, str)
     finished_with = Signal(str, str)  # path, error ("" when created)
 
-    def __init__(self, default_dir: Path, parent=None):
+    def __init__(self, default_dir: Path, parent=None, project_path=None):
         super().__init__(parent)
+        self.project_path = project_path  # its "restricted" layers are never exported
         self.setObjectName("package_dialog")
         self.setWindowTitle(tr("package.dialog_title"))
         self.area = QComboBox()
@@ -80,8 +81,15 @@ class PackageDialog(QDialog):
         """Create on a worker thread; the dialog shows its progress and stays responsive."""
         from offline.package import PackageRequest
         from offline.package.areas import district_area
+        from offline.package.create import restricted_of
         district = self.area.currentData()
-        req = PackageRequest(out=Path(self.out.text()), area=district_area(district), district=district)
+        try:
+            restricted = restricted_of(self.project_path)
+        except ValueError as exc:  # a damaged project: said here, nothing written
+            self.status.setText(tr("package.failed", error=localize(str(exc))))
+            return
+        req = PackageRequest(out=Path(self.out.text()), area=district_area(district), district=district,
+                             restricted=restricted)
         self.progress = Progress(lambda f, m: self.progressed.emit(f, m))
         self.create_button.setEnabled(False)
         self.thread = threading.Thread(target=self._run, args=(req, self.progress), name="package-create",

@@ -40,6 +40,17 @@ class PackageRequest:
     counts: dict = field(default_factory=dict)  # filled in: table → rows written
 
 
+def restricted_of(project_path) -> tuple:
+    """The defaults plus a project's ``"restricted": [...]`` list (table names, "sensors:<kind>", "hbim")."""
+    from layers.project import ProjectFileError, read_project_file
+    if not project_path:
+        return DEFAULT_RESTRICTED
+    extra = read_project_file(project_path).get("restricted", [])
+    if not isinstance(extra, list) or not all(isinstance(v, str) for v in extra):
+        raise ProjectFileError(f"{project_path}: damaged project file (restricted must be a list of layer names)")
+    return tuple(dict.fromkeys([*DEFAULT_RESTRICTED, *extra]))
+
+
 def _console_version() -> str:
     from importlib import metadata
     try:
