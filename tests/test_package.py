@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -174,3 +175,20 @@ def test_a_project_restricts_layers_on_the_command_line(tmp_path):
     assert not np.isin(fields[0], ["camera_status", "parking"]).any()
     meta = open_package(out)
     assert meta["restricted"] == "sensors:camera_status,heritage_sites,sensors:parking"
+
+
+def test_tessellations_travel_with_the_package(tmp_path, monkeypatch):
+    """A model the console has tessellated opens in the field from the package's copy, without the engine."""
+    from layers.bim.heritage import models_dir
+    from layers.ifc.reader import read_ifc
+    from offline.package.extract import extract_models, import_tessellations
+    read_ifc(models_dir() / "dacang_bridge.ifc")  # fills the operations centre's IFC cache
+    req = make(tmp_path / "t.gpkg", "old-town", tmp_path)
+    con = sqlite3.connect(req.out)
+    assert "dacang_bridge.ifc" in {r[0] for r in con.execute("SELECT file FROM ifc_tessellation")}
+    con.close()
+    monkeypatch.setenv("SONGJIANG_CACHE_DIR", str(tmp_path / "laptop-cache"))  # a surveyor's empty cache
+    assert import_tessellations(req.out) >= 1
+    bridge = next(p for p in extract_models(req.out, open_package(req.out)["package_id"])
+                  if p.name == "dacang_bridge.ifc")
+    assert read_ifc(bridge).from_cache
