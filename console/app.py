@@ -352,6 +352,16 @@ class MainWindow(QMainWindow):
         except (ProjectFileError, OSError) as exc:
             self.report_error(str(exc))
             return
+        from console.field import bind, package_of
+        package = package_of(specs)
+        if package is not None:  # a project saved in field mode: its package checked, its records used
+            from offline.guard import StoreRefused
+            from offline.package import open_package
+            try:
+                bind(self, package, open_package(package))
+            except StoreRefused as exc:
+                self.report_error(str(exc))
+                return
         for layer in list(self.project.layers):
             self.project.layers.remove(layer)
         self.project.bookmarks = opened.bookmarks

@@ -86,26 +86,45 @@ def _created(meta: dict) -> str:
         return ""
 
 
+def package_of(specs) -> Path | None:
+    """The field package a saved project was made on (its sensor layer is the package's snapshot)."""
+    from layers.sensors.snapshot import PACKAGE_PREFIX
+    return next((Path(s.source[len(PACKAGE_PREFIX):]) for s in specs if s.source.startswith(PACKAGE_PREFIX)), None)
+
+
 def enter_field_mode(window, path, meta: dict) -> list[LayerSpec]:
     """Bind the window to the package (records, title, start view); returns the layers to load."""
-    from PySide6.QtWidgets import QLabel
-    path = Path(path).resolve()
-    window.field_package = path
-    window.hbim_store_path = path  # the HBIM panel opens the package's hbim_* tables
+    bind(window, path, meta)
     bm = _area_bookmark(meta, window.project.crs.crs)
     if bm is not None:
         window.project.bookmarks[BOOKMARK] = bm
         window.start_view = BOOKMARK
+    return field_specs(Path(path).resolve(), meta)
+
+
+def bind(window, path, meta: dict):
+    """Records into the package, "field mode" in the title and status bar (also for a saved field project)."""
+    from PySide6.QtWidgets import QLabel
+    path = Path(path).resolve()
+    first = window.field_package is None
+    window.field_package = path
+    window.hbim_store_path = path  # the HBIM panel opens the package's hbim_* tables
+    panel = getattr(window, "hbim", None)
+    if panel is not None:
+        panel.use_store(path)
+    if not first:
+        window.field_meta = meta
+        window.retranslate()
+        return
     label = QLabel()
     label.setObjectName("field_mode")
     window.statusBar().addPermanentWidget(label)
 
-    made = _created(meta)
+    window.field_meta = meta
 
     def retitle():
-        mode = tr("field.mode")
-        window.setWindowTitle(tr("field.title", app=tr("app.title"), mode=mode, name=path.name))
-        label.setText(f"<b>{mode}</b> · {path.name}" + (f" · {tr('field.snapshot', time=made)}" if made else ""))
+        mode, name, made = tr("field.mode"), window.field_package.name, _created(window.field_meta)
+        window.setWindowTitle(tr("field.title", app=tr("app.title"), mode=mode, name=name))
+        label.setText(f"<b>{mode}</b> · {name}" + (f" · {tr('field.snapshot', time=made)}" if made else ""))
     window.retranslate_hooks.append(retitle)
     retitle()
-    return field_specs(path, meta)

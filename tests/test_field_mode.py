@@ -128,3 +128,21 @@ def test_a_damaged_package_is_refused_before_any_window(tmp_path, package):
     assert run.returncode == 3 and run.stderr.count("\n") == 1, run.stderr
     assert str(bad) in run.stderr and "field package refused by the" in run.stderr
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == before
+
+
+def test_a_project_saved_in_field_mode_reopens_in_field_mode(field_window, qtbot, tmp_path, package):
+    from console.app import MainWindow
+    win, pkg = field_window
+    saved = win.save_project(tmp_path / "survey.sjproj")
+    other = MainWindow()
+    qtbot.addWidget(other)
+    other.show()
+    other.open_project(saved)
+    qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in other.project.layers) == 5
+                    and any(lyr.kind == "sensors" for lyr in other.project.layers) and not other.loader.busy(),
+                    timeout=120000)
+    assert other.errors == [] and "field mode" in other.windowTitle()
+    assert other.hbim.store.path == pkg  # the surveyor's records, in the package
+    assert len(other.sensor_panel.model) == package.counts["sensor_snapshot"]
+    assert {lyr.meta.get("table") for lyr in other.project.layers} >= {"heritage_sites", "districts", "DEM"}
+    other.close()

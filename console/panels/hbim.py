@@ -71,6 +71,13 @@ class HbimPanel(QObject):
             self._store.changed.connect(self._on_store_changed)
         return self._store
 
+    def use_store(self, path):
+        """From now on the records are those of ``path`` (a field package); the open store is closed."""
+        if self._store is not None and self._store.path != path:
+            self._store.close()
+            self._store = None
+        self._refused, self._grades = None, None
+
     def _open_store(self):
         """The window's store (a field package's in field mode); a damaged one is offered a fresh start once."""
         from layers import paths
