@@ -357,8 +357,11 @@ class MainWindow(QMainWindow):
         if package is not None:  # a project saved in field mode: its package checked, its records used
             from offline.guard import StoreRefused
             from offline.package import open_package
+            from offline.package.extract import extract_models
             try:
-                bind(self, package, open_package(package))
+                meta = open_package(package)
+                bind(self, package, meta)
+                extract_models(package, meta["package_id"])  # the cache folder may have been emptied since
             except StoreRefused as exc:
                 self.report_error(str(exc))
                 return

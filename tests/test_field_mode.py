@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -43,7 +44,6 @@ def no_network(monkeypatch):
 
 @pytest.fixture
 def field_window(qtbot, package, tmp_path, no_network, monkeypatch):
-    import shutil
     from console.app import MainWindow
     from console.field import enter_field_mode, prepare_environment
     from layers import i18n
@@ -134,6 +134,8 @@ def test_a_project_saved_in_field_mode_reopens_in_field_mode(field_window, qtbot
     from console.app import MainWindow
     win, pkg = field_window
     saved = win.save_project(tmp_path / "survey.sjproj")
+    from layers import paths
+    shutil.rmtree(paths.cache_dir() / "field-packages")  # caches are safe to delete
     other = MainWindow()
     qtbot.addWidget(other)
     other.show()
