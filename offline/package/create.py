@@ -18,6 +18,8 @@ from pathlib import Path
 import shapely
 
 from layers.progress import NULL_PROGRESS, Progress
+from offline.guard import StoreRefused
+from offline.history import HistoryError
 from offline.package import content, records
 from offline.package.checksum import content_sha256
 
@@ -104,12 +106,37 @@ def create_package(req: PackageRequest, progress: Progress = NULL_PROGRESS) -> P
         from offline.package.verify import verify
         problems = verify(tmp)
         if problems:
-            raise RuntimeError(f"{out}: the package failed its own checks: {problems[0]}")
+            raise ValueError(f"{out}: the package failed its own checks: {problems[0]}")
         os.replace(tmp, out)
+        _fsync_dir(out.parent)  # the rename itself survives a power cut
+    except sqlite3.Error as exc:  # a full disk, a folder gone: one line naming the package
+        raise OSError(f"{out}: cannot write ({exc})") from exc
+    except RuntimeError as exc:
+        if isinstance(exc, (StoreRefused, HistoryError)):  # a damaged store says so itself
+            raise
+        raise OSError(f"{out}: cannot write ({exc})") from exc  # GDAL's errors (pyogrio)
     finally:
         tmp.unlink(missing_ok=True)
     progress.update(1.0, out.name)
     return out
+
+
+def _fsync_dir(folder: Path):
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # not every platform opens folders (Windows)
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _author(given: str) -> str:
+    try:
+        return given or getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container, a service account)
+        return "unknown"
 
 
 def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
@@ -137,7 +164,7 @@ def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
         records.set_meta(con, {
             "format_version": FORMAT_VERSION, "district": req.district,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "created_by": req.created_by or getpass.getuser(), "console_version": _console_version(),
+            "created_by": _author(req.created_by), "console_version": _console_version(),
             "project_crs": req.project_crs, "package_id": str(uuid.uuid4()), "base_version": 0,
             "area_wkt": shapely.to_wkt(req.area, rounding_precision=7),
             "restricted": ",".join(req.restricted)})
