@@ -148,3 +148,36 @@ def test_a_project_saved_in_field_mode_reopens_in_field_mode(field_window, qtbot
     assert len(other.sensor_panel.model) == package.counts["sensor_snapshot"]
     assert {lyr.meta.get("table") for lyr in other.project.layers} >= {"heritage_sites", "districts", "DEM"}
     other.close()
+
+
+SITECUSTOMIZE = '''
+import os, socket
+LOG = os.environ["SJ_NET_LOG"]
+def _refuse(*args, **kwargs):
+    with open(LOG, "a") as fh:
+        fh.write(f"{os.getpid()} {args[1:2]}\\n")
+    raise OSError("network blocked in field-mode test")
+socket.socket.connect = socket.socket.connect_ex = socket.socket.sendto = _refuse
+socket.create_connection = socket.getaddrinfo = _refuse
+'''
+
+
+def test_offline_command_opens_with_sockets_blocked_in_every_process(package, tmp_path):
+    """`--offline` as a user runs it; every Python process it starts (IFC workers too) has no sockets."""
+    import os
+    import shutil
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    log = tmp_path / "net.log"
+    pkg = tmp_path / "field.gpkg"
+    shutil.copy(package.out, pkg)
+    shot = tmp_path / "field.png"
+    env = {**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{REPO}", "SJ_NET_LOG": str(log),
+           "SONGJIANG_CACHE_DIR": str(tmp_path / "cache")}  # an empty cache: the IFC engine runs too
+    run = subprocess.run([sys.executable, "-m", "console", "--offline", str(pkg), "--lang", "en",
+                          "--screenshot", str(shot)], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert shot.is_file() and shot.stat().st_size > 50_000
+    assert not log.exists(), log.read_text()
