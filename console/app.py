@@ -23,6 +23,7 @@ from console.view3d import View3D
 from layers.bookmarks import default_bookmarks
 from layers.crs import WGS84, ProjectCRS, transform_xy
 from layers import layer_kinds
+from layers import package_strings  # noqa: F401  (field package and store recovery words)
 from layers.loading import embedded_specs, file_spec, is_project
 from layers.project import Project, ProjectFileError, open_project
 from widgets.inspector import Inspector
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.loader = Loader(self)
         self.view.is_busy = self.loader.busy
         self.errors: list[str] = []
+        self.field_package = self.hbim_store_path = None  # set in field mode (console/field.py)
         self._sequence = 0
         self._fly = None
         self._build_docks()
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
             ("action.save_project", self.save_project_dialog, QKeySequence.Save),
             ("action.save_image", self.save_image_dialog, None),
             ("action.export_map", lambda: self.exporter.dialog(), QKeySequence("Ctrl+E")),
+            ("action.create_package", self.package_dialog, None),
             ("action.datum", self.datum_dialog, None),
             ("action.quit", self.close, QKeySequence.Quit),
             ("action.reset_layout", self.reset_layout, None),
@@ -167,6 +170,7 @@ class MainWindow(QMainWindow):
         file_menu = mb.addMenu(tr("menu.file"))
         for key in ("action.add_layer", "action.add_layer_gcj", None, "action.open_project",
                     "action.save_project", "action.save_image", "action.export_map", "action.datum", None,
+                    "action.create_package", None,
                     "action.quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(self.actions[key])
         edit_menu = mb.addMenu(tr("menu.edit"))
@@ -410,6 +414,19 @@ class MainWindow(QMainWindow):
         except (ProjectFileError, OSError) as exc:
             self.report_error(str(exc))
             return
+        from console.field import bind, package_of
+        package = package_of(specs)
+        if package is not None:  # a project saved in field mode: its package checked, its records used
+            from offline.guard import StoreRefused
+            from offline.package import open_package
+            from offline.package.extract import extract_models
+            try:
+                meta = open_package(package)
+                bind(self, package, meta)
+                extract_models(package, meta["package_id"])  # the cache folder may have been emptied since
+            except StoreRefused as exc:
+                self.report_error(str(exc))
+                return
         for layer in list(self.project.layers):
             self.project.layers.remove(layer)
         self.project.bookmarks = opened.bookmarks
@@ -460,6 +477,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(tr("status.saved", name=str(saved)), 5000)
         return saved
 
+    def package_dialog(self):
+        """File › Create field package…: built on a worker thread (widgets/package_dialog.py)."""
+        from layers import paths
+        from widgets.package_dialog import PackageDialog
+        dialog = PackageDialog(paths.data_dir() / "field-packages", self, project_path=self.project.path)
+        dialog.show()
+        return dialog
+
     def _about(self):
         QMessageBox.about(self, tr("app.title"), tr("about.text"))
 
@@ -488,6 +513,12 @@ def run(args) -> int:
     if getattr(args, "history", None):  # read by the sensor source on the loader threads
         os.environ["SONGJIANG_SENSOR_HISTORY"] = str(Path(args.history).resolve())
     project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
+    offline = getattr(args, "offline", None)
+    if offline:  # field mode: the package is checked before any window opens (StoreRefused names it)
+        from console.field import enter_field_mode, prepare_environment
+        from offline.package import open_package
+        meta = open_package(offline)
+        prepare_environment()
     window = MainWindow(project=project, start_view=args.view or "new-city")
     if getattr(args, "mqtt", None) and hasattr(window, "sensor_panel"):
         from console.feeds.mqtt import MqttSettings
@@ -498,8 +529,11 @@ def run(args) -> int:
     if getattr(args, "exit_after", None):
         QTimer.singleShot(int(args.exit_after * 1000), window.close)  # closing commits the history
     window.show()
-    base_jobs = window.load_specs(embedded_specs())  # the base map first: its frame is the start-up figure
-    window.load_specs(_kind_specs(args))              # then what the kinds add (HBIM models, sensors)
+    if offline:
+        base_jobs = window.load_specs(enter_field_mode(window, offline, meta))
+    else:
+        base_jobs = window.load_specs(embedded_specs())  # the base map first: its frame is the start-up figure
+        window.load_specs(_kind_specs(args))              # then what the kinds add (HBIM models, sensors)
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot, args.pick)

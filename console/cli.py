@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from layers.readers import ReadError
+from offline.guard import StoreRefused
+from offline.history import HistoryError
 
 log = logging.getLogger("songjiang-console")
 
@@ -78,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "(default: sensor-history.sqlite in the user data folder)")
     op.add_argument("--sta", metavar="URL", help="SensorThings server (…/v1.1) whose Things are the terminals "
                     "(instead of the built-in 200,000)")
+    op.add_argument("--offline", metavar="FILE.gpkg", help="field mode: open this field package with no "
+                    "network (its layers, HBIM models and records, sensor snapshot)")
     op.add_argument("--exit-after", type=float, metavar="S", help="close the window cleanly after S seconds")
     op.add_argument("--screenshot", help=argparse.SUPPRESS)
     op.add_argument("--bench-first-frame", action="store_true", help=argparse.SUPPRESS)
@@ -91,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "else new-city)")
     sn.add_argument("--views", type=_views, metavar="A,B,…", help="several bookmarks: one file each in "
                     "--out-dir, or one page each of a PDF --out")
+    sn.add_argument("--offline", metavar="FILE.gpkg", help="render a field package's scene (as field mode "
+                    "shows it) instead of the embedded one; framed on its area unless --view is given")
     sn.add_argument("--time", type=_when, help="show the sensor layer as recorded at this moment "
                     "(ISO 8601, e.g. 2026-11-29T08:30+08:00, or seconds since 1970)")
     sn.add_argument("--size", type=_size, default=(1600, 900), help="PNG/GeoTIFF WIDTHxHEIGHT (default 1600x900, "
@@ -135,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(inf)
     inf.set_defaults(func=cmd_info)
     add_subcommand(sub)
+    from console.cli_package import add_subcommand as add_package
+    add_package(sub)
 
     try:
         from console.cli_sensors import add_subcommands
@@ -148,18 +156,21 @@ def cmd_snapshot(args) -> int:
     from layers import i18n
     args.lang = args.lang or "zh"  # the map's language; errors follow an explicit --lang or the locale
     i18n.set_language(args.lang)
+    if args.offline and not args.view and not args.views:
+        args.view = "package"  # the package's own area (console/field.py)
     views = args.views or [args.view]
     if args.bare:
         from console.snapshot import snapshot
         if len(views) != 1 or args.out_dir:
             raise ValueError("--bare writes one PNG: give --view and --out")
         out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs,
-                       at_time=args.time, theme=args.theme)
+                       at_time=args.time, theme=args.theme, offline=args.offline)
         sys.stdout.write(f"{out}\n")
         return 0
     from console.export import ExportRequest, export, export_views
     from console.snapshot import build_project
-    project = build_project(args.files, args.assume_crs, project_crs=args.project_crs, at_time=args.time)
+    project = build_project(args.files, args.assume_crs, project_crs=args.project_crs, at_time=args.time,
+                            offline=args.offline)
     project.theme = args.theme or project.theme
     common = dict(size=args.size, paper=args.paper, landscape=not args.portrait, dpi=args.dpi, title=args.title,
                   subtitle=args.subtitle, author=args.author, lang=args.lang)
@@ -207,8 +218,8 @@ def cmd_open(args) -> int:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "-h", "--help", "--version"}
-    if not argv or argv[0] not in commands:
+    commands = {"open", "snapshot", "report", "info", "datum", "package", "simulate", "record", "-h", "--help", "--version"}
+    if not argv or argv[0] not in commands:  # also `songjiang-console --offline FILE.gpkg`
         argv = ["open", *argv]
     args = parser.parse_args(argv)
     from layers.messages import localize, system_language
@@ -220,6 +231,9 @@ def main(argv=None) -> int:
     except ReadError as exc:
         sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
         return 2
+    except (StoreRefused, HistoryError) as exc:  # a damaged or foreign store: the file named, left as it was
+        sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
+        return 3
     except (KeyError, ValueError, OSError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         sys.stderr.write(f"songjiang-console: {localize(str(msg), error_lang)}\n")

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def build_project(files=(), assume_crs=None, embedded=True, progress=None, project_crs=None,
-                  at_time: float | None = None) -> Project:
+                  at_time: float | None = None, offline=None) -> Project:
     """A saved project (the first .sjproj given) or the default scene, then the other files on top.
 
     ReadError propagates: a headless command fails with one line rather than drawing less than asked.
@@ -31,7 +31,10 @@ def build_project(files=(), assume_crs=None, embedded=True, progress=None, proje
     projects = [f for f in files if is_project(f)]
     if len(projects) > 1:
         raise ValueError("give at most one .sjproj project file")
-    if projects:
+    if offline:  # field mode: the package's scene instead of the embedded one (console/field.py)
+        from console.field import package_project
+        project = package_project(offline, ProjectCRS(project_crs) if project_crs else None)
+    elif projects:
         project = load_project(projects[0], progress)
         files.remove(projects[0])
     else:
@@ -42,16 +45,20 @@ def build_project(files=(), assume_crs=None, embedded=True, progress=None, proje
         project.layers.extend(load_spec(file_spec(f, assume_crs), project.crs, progress))
     found = default_bookmarks(project.layers)
     project.bookmarks = {**found, **project.bookmarks}
-    prepare_views(project, at_time)
+    prepare_views(project, at_time, hbim_store=offline)
     return project
 
 
-def prepare_views(project: Project, at_time: float | None = None):
-    """What the window's panels supply before a frame: HBIM grades for colour-by, sensor readings."""
+def prepare_views(project: Project, at_time: float | None = None, hbim_store=None):
+    """What the window's panels supply before a frame: HBIM grades for colour-by, sensor readings.
+
+    ``hbim_store``: a field package, whose records are read as they are (never seeded).
+    """
     bim = [lyr for lyr in project.layers if lyr.kind == "bim" and lyr.view.colour_by in ("condition", "damage")]
     if bim:
+        from offline.hbim import HbimStore
         from offline.hbim_seed import grades, open_store
-        store = open_store()
+        store = HbimStore(hbim_store) if hbim_store else open_store()
         try:
             table = grades(store)
         finally:
@@ -164,8 +171,8 @@ def render_view(project: Project, view: str | None, width: int, height: int):
 
 
 def snapshot(view: str | None, size: tuple[int, int], out, files=(), assume_crs=None, project_crs=None,
-             at_time: float | None = None, theme: str | None = None) -> Path:
-    project = build_project(files, assume_crs, project_crs=project_crs, at_time=at_time)
+             at_time: float | None = None, theme: str | None = None, offline=None) -> Path:
+    project = build_project(files, assume_crs, project_crs=project_crs, at_time=at_time, offline=offline)
     project.theme = theme or project.theme
     window, _ = render_view(project, view, *size)
     path = write_png(window, out)

@@ -52,7 +52,7 @@ def load_spec(spec: LayerSpec, project_crs, progress: Progress = NULL_PROGRESS) 
         layers = layer_kinds.resolve(kind.source)(spec, project_crs, progress)
     else:
         role = spec.role if spec.role in ("terrain", "imagery", "buildings") else None
-        options = ReadOptions(assume_crs=spec.assume_crs, role=role, placement=spec.placement)
+        options = ReadOptions(assume_crs=spec.assume_crs, role=role, placement=spec.placement, table=spec.table)
         layers = read_path(spec.resolve(), project_crs, options, progress)
     return [prepare(lyr, project_crs) for lyr in spec.apply(layers)]
 

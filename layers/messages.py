@@ -43,6 +43,7 @@ CATALOGUE = [
     (r"PROJ cannot convert (?P<a>.+?) to (?P<b>\S+?)(?: \((?P<why>.+)\))?", "PROJ 无法将 {a} 转换为 {b}"),
     (r"not a readable GeoPackage \((?P<why>.+)\)", "不是可读的 GeoPackage（{why}）"),
     (r"GeoPackage has no tables listed in gpkg_contents", "GeoPackage 的 gpkg_contents 中没有登记任何表"),
+    (r"no table (?P<t>.+?) in gpkg_contents", "gpkg_contents 中没有表 {t}"),
     (r"no readable table: (?P<why>.+)", "没有可读的表：{why}"),
     (r"table (?P<t>.+?): coordinates fall outside what (?P<crs>\S+) can project", "表 {t}：坐标超出 {crs} 可投影的范围"),
     (r"table (?P<t>.+?): PROJ cannot convert (?P<a>.+?) to (?P<b>\S+)", "表 {t}：PROJ 无法将 {a} 转换为 {b}"),
@@ -90,6 +91,12 @@ CATALOGUE = [
      "{what}已损坏（{why}）；请从备份恢复或将其移走"),
     (r"the record was not saved \((?P<why>.+)\)", "记录未保存（{why}）"),
     (r"cannot store observations \((?P<why>.+)\); recording stopped", "无法保存观测数据（{why}）；记录已停止"),
+    # field packages (offline/package)
+    (r"field package refused by the (?P<check>.+?) check \((?P<why>.+)\)", "外业数据包未通过 {check} 检查（{why}）"),
+    (r"the package failed its own checks: (?P<why>.+)", "数据包未通过自检：{why}"),
+    (r"(?P<what>.+?): not a polygon in WKT or GeoJSON(?: \((?P<why>.+)\))?", "{what}：不是 WKT 或 GeoJSON 多边形"),
+    (r"the polygon is not in longitude/latitude degrees \(WGS84\)", "多边形不是经纬度（WGS84）坐标"),
+    (r"unknown district (?P<d>'[^']*'); choose from (?P<list>.+)", "未知区域 {d}；可选：{list}"),
     # feeds (console/feeds/mqtt.py)
     (r"broker refused connection: (?P<why>.+)", "服务器拒绝连接：{why}"),
     (r"(?P<who>\S+) refused the login of (?P<user>.+?): (?P<why>.+)", "{who} 拒绝了 {user} 的登录：{why}"),

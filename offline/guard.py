@@ -18,11 +18,17 @@ class StoreRefused(RuntimeError):
     """A file a store will not use; str() is one line naming it and why."""
 
 
-def check_store(path: Path, application_id: int, what: str, own_tables: set[str]) -> bool:
+FIELD_PACKAGE_TABLES = {"package_meta", "hbim_components", "hbim_inspections", "hbim_damage", "hbim_interventions"}
+
+
+def check_store(path: Path, application_id: int, what: str, own_tables: set[str],
+                field_package: bool = False) -> bool:
     """True when ``path`` is to become a new store; False when it is one of ours, whole.
 
     Stores written before application ids were set have id 0: they pass when their
     tables are all ours. ``own_tables`` are exact names or prefixes ending in "*".
+    With ``field_package`` a GeoPackage that is a field package (offline/package) passes
+    too: its hbim_* tables are the HBIM store's own, made by the same code.
     """
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -39,7 +45,8 @@ def check_store(path: Path, application_id: int, what: str, own_tables: set[str]
     try:
         app_id = con.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        ours = app_id == application_id or (app_id == 0 and tables and all(_own(t, own_tables) for t in tables))
+        ours = app_id == application_id or (app_id == 0 and tables and all(_own(t, own_tables) for t in tables)) \
+            or (field_package and app_id == 0x47504B47 and FIELD_PACKAGE_TABLES <= tables)
         if not ours:
             kind = "a GeoPackage" if app_id in (0x47504B47, 0x47503130) else "another program's database"
             raise StoreRefused(f"{path}: not a {what} ({kind}); choose another file")
@@ -57,3 +64,25 @@ def check_store(path: Path, application_id: int, what: str, own_tables: set[str]
 def _own(table: str, own: set[str]) -> bool:
     return table.startswith("sqlite_") or any(
         table.startswith(o[:-1]) if o.endswith("*") else table == o for o in own)
+
+
+def set_aside(path: Path) -> Path:
+    """Move a refused store (and its -wal/-shm/-journal) aside, unchanged, so a fresh one can start.
+
+    The file keeps its bytes and gains a ".damaged-<UTC time>" suffix beside the original,
+    where whoever recovers it will look; returns its new path.
+    """
+    import time
+    path = Path(path)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(kept.with_name(kept.name + suffix))
+    path.rename(kept)
+    return kept

@@ -110,6 +110,27 @@ def _key(table: str) -> str:
     return "guid" if table == "components" else "id"
 
 
+def create_schema(con: sqlite3.Connection):
+    """Tables, indexes and full-text search, made with sqlite-utils; idempotent.
+
+    A store written by an older version gains the columns newer record types added,
+    so an upgraded console opens a surveyor's existing file instead of failing on it.
+    Field packages (offline/package) make their hbim_* tables with this too.
+    """
+    db = sqlite_utils.Database(con)
+    for table, cls in KINDS.items():
+        t = db.table(f"hbim_{table}")
+        columns = {f.name: str for f in fields(cls)}
+        if not t.exists():
+            t.create(columns, pk=_key(table))
+        for name in columns.keys() - t.columns_dict.keys():
+            t.add_column(name, str)
+        if table != "components":
+            t.create_index(["guid"], index_name=f"hbim_{table}_guid", if_not_exists=True)
+        if not t.detect_fts():
+            t.enable_fts(SEARCHABLE[table], create_triggers=True)
+
+
 def validate(rec):
     if isinstance(rec, Damage):
         if rec.type not in ICOMOS_ISCS:
@@ -135,7 +156,8 @@ class HbimStore:
     def __init__(self, path, undo_stack: UndoStack | None = None):
         self.path = Path(path)
         self.undo_stack = undo_stack if undo_stack is not None else UndoStack()
-        new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"})
+        # a field package (one GeoPackage, offline/package) holds the same hbim_* tables
+        new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"}, field_package=True)
         try:
             self._open(new)
         except sqlite3.DatabaseError as exc:
@@ -153,23 +175,7 @@ class HbimStore:
             self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
 
     def _schema(self):
-        """Tables, indexes and full-text search, made with sqlite-utils; idempotent.
-
-        A store written by an older version gains the columns newer record types added,
-        so an upgraded console opens a surveyor's existing file instead of failing on it.
-        """
-        db = sqlite_utils.Database(self.db)
-        for table, cls in KINDS.items():
-            t = db.table(f"hbim_{table}")
-            columns = {f.name: str for f in fields(cls)}
-            if not t.exists():
-                t.create(columns, pk=_key(table))
-            for name in columns.keys() - t.columns_dict.keys():
-                t.add_column(name, str)
-            if table != "components":
-                t.create_index(["guid"], index_name=f"hbim_{table}_guid", if_not_exists=True)
-            if not t.detect_fts():
-                t.enable_fts(SEARCHABLE[table], create_triggers=True)
+        create_schema(self.db)
 
     def close(self):
         self.db.close()

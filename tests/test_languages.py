@@ -182,7 +182,7 @@ def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang)
     from widgets.datum_dialog import DatumDialog
     from widgets.hbim.placement import PlacementDialog
     dialogs = [panel.connect_dialog(), window.exporter.dialog(), DatumDialog(window.project.crs.datum_shift, window),
-               PlacementDialog("FZK-Haus", window.project.crs, None, window)]
+               PlacementDialog("FZK-Haus", window.project.crs, None, window), window.package_dialog()]
     for d in dialogs[2:]:
         d.show()
     for d in dialogs:

@@ -39,6 +39,7 @@ class HbimPanel(QObject):
         super().__init__(window)
         self.window = window
         self._store = None
+        self._refused = None  # the store's refusal, once the user chose to go on without it
         self._grades: dict | None = None
         self.placement_dialog = None
         self.inspector = HbimInspector(lambda: self.store, window.report_error)
@@ -88,9 +89,39 @@ class HbimPanel(QObject):
     @property
     def store(self):
         if self._store is None:
-            self._store = open_store(undo_stack=self.undo)
+            self._store = self._open_store()
             self._store.changed.connect(self._on_store_changed)
         return self._store
+
+    def use_store(self, path):
+        """From now on the records are those of ``path`` (a field package); the open store is closed."""
+        if self._store is not None and self._store.path != path:
+            self._store.close()
+            self._store = None
+        self._refused, self._grades = None, None
+
+    def _open_store(self):
+        """The window's store (a field package's in field mode); a damaged one is offered a fresh start once."""
+        from layers import paths
+        from offline.guard import StoreRefused, set_aside
+        from widgets.store_recovery import offer_fresh_store
+        if self._refused is not None:
+            raise self._refused
+        path = getattr(self.window, "hbim_store_path", None) or paths.hbim_store()
+        field = getattr(self.window, "hbim_store_path", None) is not None  # never move a package aside
+        try:
+            if field:  # the package's records as packaged: never seeded from the models
+                from offline.hbim import HbimStore
+                return HbimStore(path, self.undo)
+            return open_store(path, undo_stack=self.undo)
+        except StoreRefused as exc:
+            if field or not offer_fresh_store(self.window, str(exc), "store.what.hbim"):
+                self._refused = exc
+                self.window.report_error(str(exc))
+                raise
+        kept = set_aside(path)
+        self.window.statusBar().showMessage(tr("store.kept_as", path=str(kept)), 15000)
+        return open_store(path, undo_stack=self.undo)
 
     def _supply_grades(self, layers):
         """Colour-by needs the latest grades; read once per store change, shared by every model."""

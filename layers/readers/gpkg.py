@@ -74,6 +74,10 @@ def read_gpkg(path: Path, project, options, progress) -> list:
         raise ReadError(path, f"not a readable GeoPackage ({exc})") from exc
     if not tables:
         raise ReadError(path, "GeoPackage has no tables listed in gpkg_contents")
+    if options.table:
+        tables = [t for t in tables if t["name"] == options.table]
+        if not tables:
+            raise ReadError(path, f"no table {options.table!r} in gpkg_contents")
     layers, skipped = [], []
     con = connect_readonly(path)
     try:
@@ -82,6 +86,17 @@ def read_gpkg(path: Path, project, options, progress) -> list:
             warnings = list(file_warnings)
             if t["data_type"] == "tiles":
                 layers.append(_read_tiles(path, t, project, options, progress))
+                continue
+            if t["data_type"] == "2d-gridded-coverage":  # elevation (GeoPackage extension F.11): GDAL reads it
+                from dataclasses import replace
+
+                from layers.readers.raster import read_raster
+                layer = read_raster(path, project, replace(options, role=options.role or "terrain"), progress,
+                                    subdataset=f"GPKG:{path}:{t['name']}")
+                layer.meta["table"] = t["name"]
+                layers.append(layer)
+                continue
+            if t["data_type"] == "attributes":  # plain tables (records, metadata): data, not map layers
                 continue
             if t["name"] == "ogr_empty_table":  # GDAL's placeholder in a GeoPackage of attribute tables
                 continue

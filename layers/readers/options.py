@@ -16,3 +16,4 @@ class ReadOptions:
     role: str | None = None
     max_raster_size: int = 2048
     placement: dict | None = None  # where to put an IFC model that has no georeference
+    table: str | None = None       # read only this table of a GeoPackage

@@ -62,6 +62,9 @@ def _read_sta(url: str, project_crs):
 
 def build_layers(spec: LayerSpec, project_crs, progress=None) -> list[Layer]:
     """Registry + live model for a "sensors:" spec (runs on a loader thread in the window)."""
+    from layers.sensors.snapshot import PACKAGE_PREFIX, read_snapshot
+    if spec.source.startswith(PACKAGE_PREFIX):  # a field package's snapshot: no feed, no history
+        return [read_snapshot(spec.source[len(PACKAGE_PREFIX):], project_crs)]
     if spec.source.startswith(STA_PREFIX):
         reg = _read_sta(spec.source[len(STA_PREFIX):], project_crs)
     elif spec.source != DEFAULT_SOURCE:

@@ -137,10 +137,29 @@ class SensorPanel(QObject):
         from console import settings
         self.alarms.operator = settings.operator_name()
         self.alarms.bind(self.model.alarms, self.model.registry)
+        self._check_history()
         self.history.set_path(self.model.history_path)
         if self.feed_settings is not None or demo_feed_enabled():
             self._launch_feed()
         self.force()
+
+    def _check_history(self):
+        """A damaged history is named, kept as it is, and offered a fresh start; declined, nothing is recorded."""
+        from offline.guard import StoreRefused, set_aside
+        from offline.history import check_history
+        from widgets.store_recovery import offer_fresh_store
+        path = self.model.history_path
+        if path is None:
+            return
+        try:
+            check_history(path)
+        except StoreRefused as exc:
+            if offer_fresh_store(self.window, str(exc), "store.what.history"):
+                kept = set_aside(path)
+                self.window.statusBar().showMessage(tr("store.kept_as", path=str(kept)), 15000)
+            else:
+                self.window.report_error(str(exc))
+                self.model.history_path = None
 
     def _launch_feed(self):
         with self._feed_lock:

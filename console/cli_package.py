@@ -1,0 +1,56 @@
+"""`songjiang-console package create|verify`: field packages for surveyors working offline.
+
+`create` writes one GeoPackage for a district, the whole new city or a drawn polygon;
+`verify` runs the checks every open runs and says the first failing check in one line.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+DISTRICT_CHOICES = ("old-town", "hub", "film-city", "industry", "new-city")
+
+
+def add_subcommand(sub):
+    pk = sub.add_parser("package", help="field packages (one GeoPackage per area) for offline work")
+    cmds = pk.add_subparsers(dest="package_command", required=True)
+    cr = cmds.add_parser("create", help="write a field package for a district or a polygon")
+    where = cr.add_mutually_exclusive_group(required=True)
+    where.add_argument("--district", choices=DISTRICT_CHOICES, help="a key district, or new-city for all of it")
+    where.add_argument("--polygon", metavar="WKT|FILE", help="a polygon in WGS84 lon/lat: WKT text, "
+                       "or a .wkt/.geojson file")
+    cr.add_argument("--out", required=True, help="the .gpkg file to write (replaced when complete)")
+    cr.add_argument("--project", metavar="FILE.sjproj", help="take the restricted layers from this project")
+    cr.add_argument("--author", default="", help="who made the package (default: the login name)")
+    cr.add_argument("--lang", choices=("zh", "en"), help="language of errors")
+    cr.set_defaults(func=cmd_create)
+    ve = cmds.add_parser("verify", help="check a field package (GeoPackage rules, files, checksum)")
+    ve.add_argument("file")
+    ve.add_argument("--lang", choices=("zh", "en"), help="language of errors")
+    ve.set_defaults(func=cmd_verify)
+
+
+def cmd_create(args) -> int:
+    from offline.package import PackageRequest, create_package
+    from offline.package.areas import district_area, polygon_area
+    from offline.package.create import restricted_of
+    area = district_area(args.district) if args.district else polygon_area(args.polygon)
+    req = PackageRequest(out=Path(args.out), area=area, district=args.district or "custom",
+                         restricted=restricted_of(args.project), created_by=args.author)
+    out = create_package(req)
+    size = out.stat().st_size / 1e6
+    sys.stdout.write(f"{out} ({size:.1f} MB): " + ", ".join(f"{k} {v}" for k, v in req.counts.items()) + "\n")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from layers.messages import localize, system_language
+    from offline.package import verify
+    problems = verify(args.file)
+    if problems:
+        check, _, detail = problems[0].partition(": ")
+        text = f"{args.file}: field package refused by the {check} check ({detail})"
+        sys.stderr.write(f"songjiang-console: {localize(text, args.lang or system_language())}\n")
+        return 3
+    sys.stdout.write(f"{args.file}: ok\n")
+    return 0

@@ -1,0 +1,36 @@
+"""Interface strings of field packages and store recovery, merged into layers.i18n.STRINGS on import."""
+from __future__ import annotations
+
+from layers import i18n
+
+STRINGS = {
+    "store.damaged_title": ("数据文件已损坏", "Damaged data file"),
+    "store.offer_fresh": ("该文件将原样保留以便恢复。是否在其旁边新建一个空的{what}并继续工作？",
+                          "The file is kept as it is for recovery. Start a fresh {what} beside it and carry on?"),
+    "store.fresh": ("新建并继续", "Start a fresh one"),
+    "store.keep": ("暂不使用", "Work without it"),
+    "store.kept_as": ("已损坏的文件保留为 {path}", "The damaged file is kept as {path}"),
+    "store.what.hbim": ("遗产档案库", "HBIM record store"),
+    "store.what.history": ("感知历史记录", "sensor history"),
+    "field.mode": ("外业模式", "field mode"),
+    "field.package": ("外业数据包范围", "Field package area"),
+    "field.title": ("{app} — {mode}：{name}", "{app} — {mode}: {name}"),
+    "field.snapshot": ("离线快照（{time}）", "offline snapshot ({time})"),
+    "action.create_package": ("创建外业数据包…", "Create field package…"),
+    "package.dialog_title": ("创建外业数据包", "Create field package"),
+    "package.area": ("范围", "Area"),
+    "package.out": ("保存到", "Save to"),
+    "package.browse": ("浏览…", "Browse…"),
+    "package.create": ("创建", "Create"),
+    "package.cancel": ("取消", "Cancel"),
+    "package.district.old-town": ("老城历史风貌片区", "Old-town historic area"),
+    "package.district.hub": ("松江枢纽核心区", "Songjiang Hub core area"),
+    "package.district.film-city": ("上海科技影都核心区", "Film City core area"),
+    "package.district.industry": ("产城融合示范片区", "Industry–city integration zone"),
+    "package.district.new-city": ("松江新城全域", "The whole new city"),
+    "package.working": ("正在创建：{step}", "Creating: {step}"),
+    "package.done": ("已创建 {path}（{size} MB）", "Created {path} ({size} MB)"),
+    "package.failed": ("创建失败：{error}", "Creation failed: {error}"),
+}
+
+i18n.STRINGS.update(STRINGS)

@@ -1,0 +1,59 @@
+"""The content checksum: SHA-256 over everything a package delivers read-only.
+
+Field edits change ``hbim_*`` and ``field_*`` tables (and their full-text shadow
+tables) every time a surveyor saves, so those are left out; part B's journal
+protects them. Everything else a user relies on is covered: feature tables, tile
+and coverage tables, IFC blobs, styles, the sensor snapshot, the GeoPackage
+metadata tables about them and package_meta (without the checksum itself).
+R*Tree tables are an index derived from the features; verify checks they agree.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+EDITABLE_PREFIXES = ("hbim_", "field_")
+DERIVED_PREFIXES = ("rtree_", "sqlite_")
+# gpkg tables whose rows name a table in their first column: covered for covered tables only
+_PER_TABLE = {"gpkg_contents": "table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id",
+              "gpkg_geometry_columns": "*", "gpkg_tile_matrix_set": "*", "gpkg_tile_matrix": "*",
+              "gpkg_2d_gridded_coverage_ancillary": "*", "gpkg_2d_gridded_tile_ancillary": "*",
+              "gpkg_extensions": "*", "gpkg_data_columns": "*"}
+
+
+def is_editable(table: str) -> bool:
+    return table.startswith(EDITABLE_PREFIXES)
+
+
+def covered_tables(con: sqlite3.Connection) -> list[str]:
+    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+    return [n for n in names if not n.startswith(EDITABLE_PREFIXES + DERIVED_PREFIXES)
+            and n not in _PER_TABLE and n != "gpkg_ogr_contents" and n != "gpkg_metadata_reference"]
+
+
+def _feed(h, rows):
+    for row in rows:
+        h.update(repr(row).encode("utf-8", "surrogatepass"))
+        h.update(b"\n")
+
+
+def content_sha256(con: sqlite3.Connection) -> str:
+    h = hashlib.sha256()
+    tables = covered_tables(con)
+    for t in tables:
+        cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')]
+        h.update(f"table {t} {cols}\n".encode())
+        where = " WHERE key != 'content_sha256'" if t == "package_meta" else ""
+        _feed(h, con.execute(f'SELECT rowid, * FROM "{t}"{where} ORDER BY rowid'))
+    present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    covered = set(tables)
+    for t, cols in _PER_TABLE.items():
+        if t not in present:
+            continue
+        first = {"gpkg_2d_gridded_tile_ancillary": "tpudt_name",
+                 "gpkg_2d_gridded_coverage_ancillary": "tile_matrix_set_name"}.get(t, "table_name")
+        rows = con.execute(f'SELECT {cols} FROM "{t}" ORDER BY rowid')
+        h.update(f"meta {t}\n".encode())
+        i = [c[0] for c in rows.description].index(first)
+        _feed(h, (r for r in rows if r[i] is None or r[i] in covered))
+    return h.hexdigest()

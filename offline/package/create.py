@@ -1,0 +1,176 @@
+"""``package create``: one GeoPackage holding everything a surveyor needs in the area, offline.
+
+The package is built in a temporary file beside the target and renamed into place
+only when complete and verified, so an interrupted run never leaves a half package
+under the name the user asked for.
+"""
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import shapely
+
+from layers.progress import NULL_PROGRESS, Progress
+from offline.guard import StoreRefused
+from offline.history import HistoryError
+from offline.package import content, records
+from offline.package.checksum import content_sha256
+
+log = logging.getLogger(__name__)
+FORMAT_VERSION = "1"
+# Never leaves the operations centre: camera positions (a project may add more, see Project.restricted)
+DEFAULT_RESTRICTED = ("sensors:camera_status",)
+
+
+@dataclass
+class PackageRequest:
+    out: Path
+    area: object                      # shapely polygon, WGS84 lon/lat
+    district: str = "custom"
+    restricted: tuple = DEFAULT_RESTRICTED
+    created_by: str = ""
+    project_crs: str = "EPSG:4549"
+    hbim_store: Path | None = None    # default: the user's store (layers/paths.py)
+    history: Path | None = None       # default: the user's sensor history
+    counts: dict = field(default_factory=dict)  # filled in: table → rows written
+
+
+def restricted_of(project_path) -> tuple:
+    """The defaults plus a project's ``"restricted": [...]`` list (table names, "sensors:<kind>", "hbim")."""
+    from layers.project import ProjectFileError, read_project_file
+    if not project_path:
+        return DEFAULT_RESTRICTED
+    extra = read_project_file(project_path).get("restricted", [])
+    if not isinstance(extra, list) or not all(isinstance(v, str) for v in extra):
+        raise ProjectFileError(f"{project_path}: damaged project file (restricted must be a list of layer names)")
+    return tuple(dict.fromkeys([*DEFAULT_RESTRICTED, *extra]))
+
+
+def _console_version() -> str:
+    from importlib import metadata
+    try:
+        return metadata.version("songjiang-console")
+    except metadata.PackageNotFoundError:
+        return "0.1.0"
+
+
+def _models_in(area) -> list[str]:
+    """HBIM model stems whose building stands in the area."""
+    from layers.sensors.generate import HBIM_MODELS, HERITAGE
+    spots = {slug: (lon, lat) for slug, lat, lon, _ in HERITAGE}
+    return [stem for slug, stem in HBIM_MODELS.items() if shapely.contains_xy(area, *spots[slug])]
+
+
+def _restricted_table(table: str, restricted) -> bool:
+    return table in restricted or f"asset:{table}" in restricted
+
+
+def create_package(req: PackageRequest, progress: Progress = NULL_PROGRESS) -> Path:
+    import assets
+    from layers import paths
+    out = Path(req.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.part.gpkg")  # GDAL wants the .gpkg extension
+    tmp.unlink(missing_ok=True)
+    try:
+        vectors = [d for d in assets.DEFAULT_LAYERS if d["kind"] == "vector"]
+        rasters = [d for d in assets.DEFAULT_LAYERS if d["kind"] == "raster"]
+        styles = {}
+        for i, d in enumerate(vectors):
+            table = Path(d["file"]).stem
+            if _restricted_table(table, req.restricted):
+                continue
+            progress.update(0.05 + 0.3 * i / len(vectors), table)
+            req.counts[table] = content.write_vector(tmp, assets.path(d["file"]), table, req.area)
+            styles[table] = d
+        progress.update(0.4, content.SNAPSHOT_TABLE)
+        kinds = {r.split(":", 1)[1] for r in req.restricted if r.startswith("sensors:")}
+        if "sensors" not in req.restricted:
+            req.counts[content.SNAPSHOT_TABLE] = content.write_sensors(
+                tmp, req.area, kinds, req.history if req.history is not None else paths.sensor_history())
+        for i, d in enumerate(rasters):
+            table = Path(d["file"]).stem
+            if not _restricted_table(table, req.restricted):
+                progress.update(0.5 + 0.1 * i, table)
+                styles[content.write_raster(tmp, assets.path(d["file"]), table, req.area)] = d
+        progress.update(0.7, "HBIM")
+        _write_sql(tmp, req, styles)
+        progress.update(0.9, "verify")
+        from offline.package.verify import verify
+        problems = verify(tmp)
+        if problems:
+            raise ValueError(f"{out}: the package failed its own checks: {problems[0]}")
+        os.replace(tmp, out)
+        _fsync_dir(out.parent)  # the rename itself survives a power cut
+    except sqlite3.Error as exc:  # a full disk, a folder gone: one line naming the package
+        raise OSError(f"{out}: cannot write ({exc})") from exc
+    except RuntimeError as exc:
+        if isinstance(exc, (StoreRefused, HistoryError)):  # a damaged store says so itself
+            raise
+        raise OSError(f"{out}: cannot write ({exc})") from exc  # GDAL's errors (pyogrio)
+    finally:
+        tmp.unlink(missing_ok=True)
+    progress.update(1.0, out.name)
+    return out
+
+
+def _fsync_dir(folder: Path):
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # not every platform opens folders (Windows)
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _author(given: str) -> str:
+    try:
+        return given or getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container, a service account)
+        return "unknown"
+
+
+def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
+    from layers.bim.heritage import MODELS, models_dir
+    from offline.hbim_seed import open_store
+    con = sqlite3.connect(tmp, isolation_level=None)
+    try:
+        con.execute("PRAGMA synchronous=OFF")  # a temporary file: fsync'd once before the rename
+        records.create_tables(con)
+        models = [] if "hbim" in req.restricted else _models_in(req.area)
+        for stem in models:
+            ifc = models_dir() / f"{stem}.ifc"
+            records.add_file(con, ifc)
+            records.add_tessellation(con, ifc)
+            zh, en = MODELS[stem]
+            records.add_style(con, ifc.name, {"name_zh": zh, "name_en": en, "group": "HBIM"})
+        if models:
+            store = open_store(req.hbim_store)  # seeded from the models on first use
+            store_path = store.path
+            store.close()
+            req.counts["hbim"] = records.copy_hbim(con, store_path, models)
+        req.counts["package_files"] = len(models)
+        for table, d in styles.items():
+            records.add_style(con, table, d)
+        records.set_meta(con, {
+            "format_version": FORMAT_VERSION, "district": req.district,
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created_by": _author(req.created_by), "console_version": _console_version(),
+            "project_crs": req.project_crs, "package_id": str(uuid.uuid4()), "base_version": 0,
+            "area_wkt": shapely.to_wkt(req.area, rounding_precision=7),
+            "restricted": ",".join(req.restricted)})
+        records.set_meta(con, {"content_sha256": content_sha256(con)})
+        con.execute("VACUUM")  # no free pages: the file holds what it says and nothing else
+    finally:
+        con.close()
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())

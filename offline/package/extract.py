@@ -1,0 +1,99 @@
+"""What field mode takes out of a package: IFC files to a cache folder, tessellations into the IFC cache,
+and the layer list (tables, names, styles) the window loads.
+
+Reads only (``mode=ro``); the extracted files are a cache (layers/paths.py), checked by SHA-256
+against package_files every time, so a stale or damaged copy is rewritten, never used.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from pathlib import Path
+
+from layers import paths
+from offline.package.records import IFC_MEDIA_TYPE
+
+log = logging.getLogger(__name__)
+SNAPSHOT_TABLE = "sensor_snapshot"
+
+
+def _ro(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+
+
+def extract_dir(package_id: str) -> Path:
+    return paths.cache_dir() / "field-packages" / package_id
+
+
+def extract_models(path, package_id: str) -> list[Path]:
+    """The package's IFC files in the cache folder, each matching its recorded SHA-256."""
+    from layers.files import atomic_write
+    out_dir = extract_dir(package_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    found = []
+    con = _ro(path)
+    try:
+        for name, digest, data in con.execute("SELECT name, sha256, data FROM package_files WHERE media_type=? "
+                                              "ORDER BY id", (IFC_MEDIA_TYPE,)):
+            target = out_dir / Path(name).name  # a name is a file name, never a path out of the folder
+            if not (target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == digest):
+                atomic_write(target, lambda tmp, d=bytes(data): tmp.write_bytes(d))
+            found.append(target)
+    finally:
+        con.close()
+    return found
+
+
+def import_tessellations(path) -> int:
+    """Copy the package's IFC tessellations into the local IFC cache, so the models open without the engine."""
+    from layers.ifc.cache import TessellationCache
+    cache = TessellationCache()
+    if not cache.usable:
+        return 0
+    con = _ro(path)
+    try:
+        models = con.execute("SELECT key, meta FROM ifc_tessellation").fetchall()
+        arrays = con.execute("SELECT key, name, dtype, shape, data FROM ifc_tessellation_arrays").fetchall()
+    finally:
+        con.close()
+    if not models:
+        return 0
+    import time
+    db = sqlite3.connect(cache.path, timeout=5.0, isolation_level=None)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("INSERT OR IGNORE INTO models VALUES (?, ?, ?)", [(k, time.time(), m) for k, m in models])
+        db.executemany("INSERT OR IGNORE INTO arrays VALUES (?, ?, ?, ?, ?)", arrays)
+        db.execute("COMMIT")
+    except sqlite3.Error as exc:  # no cache only means the engine tessellates again
+        log.warning("could not fill the IFC cache %s: %s", cache.path, exc)
+    finally:
+        db.close()
+    return len(models)
+
+
+def layer_entries(path) -> list[dict]:
+    """One entry per map table (rasters first, then features), with its packaged name and style."""
+    con = _ro(path)
+    try:
+        styles = {r[0]: {"name_zh": r[1], "name_en": r[2], "role": r[3], "group": r[4], "style": json.loads(r[5]),
+                         "visible": bool(r[6]), "opacity": float(r[7])}
+                  for r in con.execute("SELECT table_name, name_zh, name_en, role, grp, style, visible, opacity "
+                                       "FROM package_styles")}
+        rows = con.execute("SELECT table_name, data_type FROM gpkg_contents ORDER BY rowid").fetchall()
+    finally:
+        con.close()
+    order = {"2d-gridded-coverage": 0, "tiles": 1, "features": 2}
+    rows = sorted((r for r in rows if r[1] in order and r[0] != SNAPSHOT_TABLE), key=lambda r: order[r[1]])
+    return [{"table": t, **styles.get(t, {"name_zh": t, "name_en": t, "style": {}})} for t, _ in rows]
+
+
+def model_styles(path) -> dict:
+    con = _ro(path)
+    try:
+        return {r[0]: (r[1], r[2]) for r in con.execute("SELECT table_name, name_zh, name_en FROM package_styles "
+                                                        "WHERE grp='HBIM'")}
+    finally:
+        con.close()

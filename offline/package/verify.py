@@ -1,0 +1,131 @@
+"""Checks a field package passes before it is used: the GeoPackage rules, then its own.
+
+Everything here reads: the file is opened read-only (``mode=ro``), so a refused
+package is left byte for byte as it was. Each problem is one English line that
+starts with the name of the check, e.g. ``integrity_check: …``.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from offline.guard import SQLITE_MAGIC, StoreRefused
+from offline.package.checksum import content_sha256
+
+GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+MIN_USER_VERSION = 10200          # GeoPackage 1.2
+REQUIRED = ("gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns", "package_meta", "package_files",
+            "hbim_components", "hbim_inspections", "hbim_damage", "hbim_interventions")
+META_KEYS = ("format_version", "district", "created_at", "created_by", "console_version", "project_crs",
+             "content_sha256", "package_id", "base_version")
+
+
+class _Failed(Exception):
+    pass
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5.0)
+    con.text_factory = lambda b: b.decode("utf-8", "replace")
+    return con
+
+
+def _header(path: Path) -> list[str]:
+    if not path.exists():
+        return [f"file: {path} does not exist"]
+    if path.is_dir():
+        return [f"file: {path} is a folder"]
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if head[:16] != SQLITE_MAGIC:
+        return ["sqlite header: not an SQLite database"]
+    return []
+
+
+def _rtree(con, table: str, column: str) -> list[str]:
+    name = f"rtree_{table}_{column}"
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone():
+        return [f"rtree: feature table {table!r} has no spatial index {name}"]
+    triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name=?",
+                                          (table,))}
+    missing = [t for t in ("insert", "delete") if f"{name}_{t}" not in triggers]
+    if missing or not any(t.startswith(f"{name}_update") for t in triggers):
+        return [f"rtree triggers: {table!r} lacks the {', '.join(missing) or 'update'} trigger of {name}"]
+    # GDAL indexes every non-NULL geometry except empty ones; the package writes no empty geometry
+    features = con.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL').fetchone()[0]
+    indexed = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+    if indexed != features:
+        return [f"rtree: {name} indexes {indexed} features, {table!r} holds {features}"]
+    return []
+
+
+def _checks(con) -> list[str]:
+    problems = []
+    app_id = con.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != GPKG_APPLICATION_ID:
+        raise _Failed(f"application_id: 0x{app_id & 0xFFFFFFFF:08X}, not 0x47504B47 ('GPKG')")
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    if version < MIN_USER_VERSION:
+        raise _Failed(f"user_version: {version}, below {MIN_USER_VERSION} (GeoPackage 1.2)")
+    bad = [r[0] for r in con.execute("PRAGMA integrity_check(5)")]
+    if bad != ["ok"]:
+        raise _Failed("integrity_check: " + " ".join(bad[0].replace("*** in database main ***", "").split()))
+    fk = con.execute("PRAGMA foreign_key_check").fetchone()
+    if fk:
+        raise _Failed(f"foreign_key_check: a row of {fk[0]!r} points at a missing row of {fk[2]!r}")
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    missing = [t for t in REQUIRED if t not in tables]
+    if missing:
+        raise _Failed(f"required tables: {', '.join(missing)} missing")
+    listed = [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")]
+    gone = [t for t in listed if t not in tables]
+    if gone:
+        problems.append(f"gpkg_contents: lists {', '.join(gone)}, which the file does not hold")
+    for table, column in con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall():
+        problems += _rtree(con, table, column)
+    meta = dict(con.execute("SELECT key, value FROM package_meta").fetchall())
+    absent = [k for k in META_KEYS if k not in meta]
+    if absent:
+        problems.append(f"package_meta: {', '.join(absent)} missing")
+    for name, size, digest, data in con.execute("SELECT name, bytes, sha256, data FROM package_files"):
+        data = bytes(data or b"")
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            problems.append(f"package_files: {name} does not match its recorded size and SHA-256")
+    if not problems and meta.get("content_sha256") != content_sha256(con):
+        problems.append("content checksum: the delivered content differs from what was packaged")
+    return problems
+
+
+def verify(path) -> list[str]:
+    """Every problem found, one line each starting with the check's name; [] when the package is sound."""
+    path = Path(path)
+    problems = _header(path)
+    if problems:
+        return problems
+    try:
+        con = _connect(path)
+    except sqlite3.Error as exc:
+        return [f"sqlite open: {exc}"]
+    try:
+        return _checks(con)
+    except _Failed as exc:
+        return [str(exc)]
+    except sqlite3.DatabaseError as exc:  # damage SQLite only finds while reading a table
+        return [f"integrity_check: {exc}"]
+    finally:
+        con.close()
+
+
+def open_package(path) -> dict:
+    """The package's metadata, after every check passed; StoreRefused (one line naming file and check) if not."""
+    path = Path(path)
+    problems = verify(path)
+    if problems:
+        check, _, detail = problems[0].partition(": ")
+        raise StoreRefused(f"{path}: field package refused by the {check} check ({detail})")
+    con = _connect(path)
+    try:
+        return dict(con.execute("SELECT key, value FROM package_meta").fetchall())
+    finally:
+        con.close()

@@ -1,0 +1,133 @@
+"""File › Create field package…: one GeoPackage for a district, written off the GUI thread.
+
+The same ``offline.package.create_package`` the `package create` command runs, on a
+worker thread with progress; Cancel stops it and leaves no file behind (the package
+is built under a temporary name and renamed into place only when complete).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QVBoxLayout)
+
+from layers import package_strings  # noqa: F401  (registers the strings)
+from layers.i18n import tr
+from layers.messages import localize
+from layers.progress import Cancelled, Progress
+
+log = logging.getLogger(__name__)
+DISTRICTS = ("old-town", "hub", "film-city", "industry", "new-city")
+
+
+class PackageDialog(QDialog):
+    progressed = Signal(float, str)
+    finished_with = Signal(str, str)  # path, error ("" when created)
+
+    def __init__(self, default_dir: Path, parent=None, project_path=None):
+        super().__init__(parent)
+        self.project_path = project_path  # its "restricted" layers are never exported
+        self.setObjectName("package_dialog")
+        self.setWindowTitle(tr("package.dialog_title"))
+        self.area = QComboBox()
+        for d in DISTRICTS:
+            self.area.addItem(tr(f"package.district.{d}"), d)
+        self.out = QLineEdit(str(Path(default_dir) / "old-town.gpkg"))
+        self.area.currentIndexChanged.connect(self._suggest_name)
+        browse = QPushButton(tr("package.browse"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.out, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow(tr("package.area"), self.area)
+        form.addRow(tr("package.out"), row)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.create_button = QPushButton(tr("package.create"))
+        self.create_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(tr("package.cancel"))
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.create_button)
+        buttons.addWidget(self.cancel_button)
+        box = QVBoxLayout(self)
+        box.addLayout(form)
+        box.addWidget(self.bar)
+        box.addWidget(self.status)
+        box.addLayout(buttons)
+        self.progress: Progress | None = None
+        self.thread: threading.Thread | None = None
+        self.result_path: Path | None = None
+        self.progressed.connect(self._show_progress)
+        self.finished_with.connect(self._done)
+
+    def _suggest_name(self):
+        current = Path(self.out.text())
+        self.out.setText(str(current.with_name(f"{self.area.currentData()}.gpkg")))
+
+    def _browse(self):
+        path, _ = QFileDialog.getSaveFileName(self, tr("package.out"), self.out.text(), "GeoPackage (*.gpkg)")
+        if path:
+            self.out.setText(path)
+
+    def start(self):
+        """Create on a worker thread; the dialog shows its progress and stays responsive."""
+        from offline.package import PackageRequest
+        from offline.package.areas import district_area
+        from offline.package.create import restricted_of
+        district = self.area.currentData()
+        try:
+            restricted = restricted_of(self.project_path)
+        except ValueError as exc:  # a damaged project: said here, nothing written
+            self.status.setText(tr("package.failed", error=localize(str(exc))))
+            return
+        req = PackageRequest(out=Path(self.out.text()), area=district_area(district), district=district,
+                             restricted=restricted)
+        self.progress = Progress(lambda f, m: self.progressed.emit(f, m))
+        self.create_button.setEnabled(False)
+        self.thread = threading.Thread(target=self._run, args=(req, self.progress), name="package-create",
+                                       daemon=True)
+        self.thread.start()
+
+    def _run(self, req, progress):
+        from offline.package import create_package
+        try:
+            out = create_package(req, progress)
+            self.finished_with.emit(str(out), "")
+        except Cancelled:
+            self.finished_with.emit("", "")
+        except Exception as exc:  # noqa: BLE001 — reported in the dialog, never a crash
+            log.warning("field package failed: %s", exc)
+            self.finished_with.emit("", str(exc))
+
+    def _show_progress(self, fraction: float, message: str):
+        self.bar.setValue(int(fraction * 100))
+        self.status.setText(tr("package.working", step=message))
+
+    def _done(self, path: str, error: str):
+        self.create_button.setEnabled(True)
+        self.thread = None
+        if error:
+            self.status.setText(tr("package.failed", error=localize(error)))
+        elif path:
+            self.result_path = Path(path)
+            self.bar.setValue(100)
+            size = f"{self.result_path.stat().st_size / 1e6:.1f}"
+            self.status.setText(tr("package.done", path=path, size=size))
+        else:
+            self.status.setText("")
+
+    def busy(self) -> bool:
+        return self.thread is not None
+
+    def reject(self):
+        if self.progress is not None and self.thread is not None:
+            self.progress.cancel()  # the worker stops at its next step and removes its partial file
+        super().reject()
