@@ -120,6 +120,27 @@ def validate(rec):
         raise ValueError(f"condition grade must be 1-5, got {rec.condition_grade}")
 
 
+def create_schema(con: sqlite3.Connection):
+    """Tables, indexes and full-text search, made with sqlite-utils; idempotent.
+
+    A store written by an older version gains the columns newer record types added,
+    so an upgraded console opens a surveyor's existing file instead of failing on it.
+    Field packages hold the same tables (the package/store contract of issue 12).
+    """
+    db = sqlite_utils.Database(con)
+    for table, cls in KINDS.items():
+        t = db.table(f"hbim_{table}")
+        columns = {f.name: str for f in fields(cls)}
+        if not t.exists():
+            t.create(columns, pk=_key(table))
+        for name in columns.keys() - t.columns_dict.keys():
+            t.add_column(name, str)
+        if table != "components":
+            t.create_index(["guid"], index_name=f"hbim_{table}_guid", if_not_exists=True)
+        if not t.detect_fts():
+            t.enable_fts(SEARCHABLE[table], create_triggers=True)
+
+
 @dataclass
 class _Put:
     """One undoable edit: ``before``/``after`` rows (None = absent)."""
@@ -132,10 +153,16 @@ class _Put:
 class HbimStore:
     changed = Signal(str, str)  # table, component GlobalId
 
-    def __init__(self, path, undo_stack: UndoStack | None = None):
+    def __init__(self, path, undo_stack: UndoStack | None = None, journal=None):
+        """``journal`` (offline/field/journal.py): a field package's outbox, written in each edit's transaction."""
         self.path = Path(path)
         self.undo_stack = undo_stack if undo_stack is not None else UndoStack()
-        new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"})
+        self.journal = journal
+        self.last_edits: list[str] = []  # outbox UUIDs of the last committed edit (field packages)
+        if journal is not None:
+            new = journal.check(self.path)
+        else:
+            new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"})
         try:
             self._open(new)
         except sqlite3.DatabaseError as exc:
@@ -149,27 +176,14 @@ class HbimStore:
         # INSERT OR REPLACE must fire the delete trigger that keeps the full-text index in step
         self.db.execute("PRAGMA recursive_triggers=ON")
         self._schema()
+        if self.journal is not None:
+            self.journal.attach(self.db)
+            return  # a package keeps the GeoPackage application_id
         if new or self.db.execute("PRAGMA application_id").fetchone()[0] == 0:
             self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
 
     def _schema(self):
-        """Tables, indexes and full-text search, made with sqlite-utils; idempotent.
-
-        A store written by an older version gains the columns newer record types added,
-        so an upgraded console opens a surveyor's existing file instead of failing on it.
-        """
-        db = sqlite_utils.Database(self.db)
-        for table, cls in KINDS.items():
-            t = db.table(f"hbim_{table}")
-            columns = {f.name: str for f in fields(cls)}
-            if not t.exists():
-                t.create(columns, pk=_key(table))
-            for name in columns.keys() - t.columns_dict.keys():
-                t.add_column(name, str)
-            if table != "components":
-                t.create_index(["guid"], index_name=f"hbim_{table}_guid", if_not_exists=True)
-            if not t.detect_fts():
-                t.enable_fts(SEARCHABLE[table], create_triggers=True)
+        create_schema(self.db)
 
     def close(self):
         self.db.close()
@@ -243,6 +257,7 @@ class HbimStore:
                             f"({', '.join('?' * len(cols))})", [row[c] for c in cols])
 
     def _run(self, cmds: list[_Put], undo: bool = False):
+        edits = []
         try:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -250,6 +265,8 @@ class HbimStore:
                     row = c.before if undo else c.after
                     key = (c.before or c.after)[_key(c.table)]
                     self._apply(c.table, row, key)
+                    if self.journal is not None:  # an undo is a compensating edit with its own outbox row
+                        edits.append(self.journal.log(self.db, c.table, key, c.after if undo else c.before, row))
                 self.db.execute("COMMIT")
             except BaseException:
                 if self.db.in_transaction:
@@ -257,6 +274,7 @@ class HbimStore:
                 raise
         except sqlite3.Error as exc:  # nothing was saved; the message says where and why
             raise StoreRefused(f"{self.path}: the record was not saved ({exc})") from exc
+        self.last_edits = edits
         for c in cmds:
             self.changed.emit(c.table, (c.before or c.after)["guid"])
 
