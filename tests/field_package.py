@@ -40,7 +40,7 @@ def make_package(path: Path, records: dict, base_version: int = 0, district: str
     path = Path(path)
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA application_id=1196444487")  # 'GPKG'
-    con.execute("PRAGMA user_version=10400")
+    con.execute("PRAGMA user_version=10300")
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("BEGIN")
     for sql in GPKG_DDL:

@@ -39,7 +39,9 @@ def read_exif(data: bytes) -> dict:
         with Image.open(io.BytesIO(data)) as img:
             exif = img.getexif()
             img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except UnidentifiedImageError:
+        raise ValueError("cannot read photo (not a JPEG, PNG or TIFF image)") from None
+    except (OSError, SyntaxError) as exc:  # a truncated or damaged image
         raise ValueError(f"cannot read photo ({exc})") from None
     when = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
     taken = None
