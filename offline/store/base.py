@@ -21,6 +21,7 @@ CONFLICT_NS = uuid.UUID("5b0c6c1e-9d1f-4d49-8a55-6a0e3f1c2b7a")
 
 class Store:
     url = ""
+    session = ""  # one per open store: ``wait`` reports the changes of the others
     DIALECT = {"blob": "BLOB", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "float": "REAL"}
 
     # -- backend hooks -------------------------------------------------------------
@@ -79,6 +80,13 @@ class Store:
     def changes_since(self, seq: int) -> list[dict]:
         return self._rows("SELECT * FROM changes WHERE seq > ? ORDER BY seq", (seq,))
 
+    def _others_since(self) -> list[dict]:
+        """What other workstations changed since the last look (this one's own edits are skipped)."""
+        found = self.changes_since(self._seen)
+        if found:
+            self._seen = found[-1]["seq"]
+        return [c for c in found if c["session"] != self.session]
+
     def last_change(self) -> int:
         return int(self.q("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
 
@@ -103,10 +111,11 @@ class Store:
                [row[c] for c in cols])
 
     def _log(self, version, author, table, key, name, old, new, source):
-        self.q("INSERT INTO changes (version, at, author, tbl, key, field, old, new, source) VALUES "
-               "(?,?,?,?,?,?,?,?,?)", (version, now(), author, table, key, name,
-                                      None if old is None else json.dumps(old, ensure_ascii=False),
-                                      None if new is None else json.dumps(new, ensure_ascii=False), source))
+        self.q("INSERT INTO changes (version, at, author, tbl, key, field, old, new, source, session) VALUES "
+               "(?,?,?,?,?,?,?,?,?,?)", (version, now(), author, table, key, name,
+                                        None if old is None else json.dumps(old, ensure_ascii=False),
+                                        None if new is None else json.dumps(new, ensure_ascii=False), source,
+                                        self.session))
 
     def put(self, table: str, row: dict, author: str, source: str = "workstation") -> int:
         """A workstation's edit of one record (fields as text); returns the store version."""

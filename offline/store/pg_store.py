@@ -9,6 +9,7 @@ Photos' positions get a PostGIS point (a generated column) for map queries.
 from __future__ import annotations
 
 import time
+import uuid
 from contextlib import contextmanager
 
 from offline.guard import StoreRefused
@@ -23,6 +24,7 @@ class PgStore(Store):
 
     def __init__(self, url: str):
         import psycopg
+        self.session = str(uuid.uuid4())
         self._url, self.url = url, _safe(url)  # the password stays out of journals and messages
         self._psycopg = psycopg
         try:
@@ -63,14 +65,12 @@ class PgStore(Store):
         if self._listener is None:
             self._listener = self._psycopg.connect(self._url, autocommit=True)
             self._listener.execute(f"LISTEN {CHANNEL}")
-        found = self.changes_since(self._seen)
+        found = self._others_since()
         end = time.monotonic() + timeout
         while not found and time.monotonic() < end:
             for _ in self._listener.notifies(timeout=max(end - time.monotonic(), 0.001), stop_after=1):
                 pass
-            found = self.changes_since(self._seen)
-        if found:
-            self._seen = found[-1]["seq"]
+            found = self._others_since()
         return found
 
     def close(self):

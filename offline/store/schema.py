@@ -41,7 +41,7 @@ def statements() -> list[str]:
            detail TEXT, author TEXT, applied_at TEXT NOT NULL, version INTEGER NOT NULL)""",
         # every change to a record field at the centre: workstations follow it, reviewers read it
         """CREATE TABLE IF NOT EXISTS changes (seq {serial}, version INTEGER NOT NULL, at TEXT NOT NULL,
-           author TEXT, tbl TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT, source TEXT)""",
+           author TEXT, tbl TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT, source TEXT, session TEXT)""",
         """CREATE TABLE IF NOT EXISTS conflicts (id TEXT PRIMARY KEY, edit_id TEXT NOT NULL, tbl TEXT NOT NULL,
            key TEXT NOT NULL, field TEXT NOT NULL, base TEXT, field_value TEXT, store_value TEXT, author TEXT,
            team TEXT, device TEXT, edited_at TEXT, status TEXT NOT NULL DEFAULT 'open', resolved_value TEXT,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +21,7 @@ OWN = {"hbim_*", "store_version", "photos", "photo_blobs", "annotations", "sync_
 
 class SqliteStore(Store):
     def __init__(self, path):
+        self.session = str(uuid.uuid4())
         self.path = Path(path)
         self.url = str(self.path)
         new = check_store(self.path, APPLICATION_ID, "operations-centre store", OWN)
@@ -54,10 +56,8 @@ class SqliteStore(Store):
         """Changes other connections committed since the last call (polled every 20 ms)."""
         end = time.monotonic() + timeout
         while True:
-            found = self.changes_since(self._seen)
+            found = self._others_since()
             if found or time.monotonic() >= end:
-                if found:
-                    self._seen = found[-1]["seq"]
                 return found
             time.sleep(0.02)
 
