@@ -82,3 +82,26 @@ def seed_rows() -> dict:
         rows = {t: [store._encode(r) for r in store.records(t)] for t in KINDS}
         store.close()
     return rows
+
+
+def conflicted_store(tmp_path, surveyor="李伟", field_note="东侧拱圈新增裂缝", centre_note="已加固",
+                     base_note: str | None = None):
+    """An SQLite store, and a package cut from it whose sync will conflict on an inspection's notes."""
+    from offline.field.package import open_package
+    from offline.field.profile import FieldProfile
+    from offline.store import open_store
+    store = open_store(tmp_path / "ops.sqlite")
+    for table, rows in seed_rows().items():
+        store.import_rows(table, rows)
+    row = store.records("inspections")[0]
+    if base_note is not None:
+        row = {**row, "notes": base_note}
+        store.put("inspections", row, "运营中心 王")
+    package = cut_from(store, tmp_path / "old-town.gpkg")
+    field = open_package(package, profile=FieldProfile(surveyor, "老城组", "laptop-1"))
+    rec = field.get("inspections", row["id"])
+    rec.notes = field_note
+    field.put(rec)
+    field.close()
+    store.put("inspections", {**row, "notes": centre_note}, "运营中心 王")
+    return store, package, row

@@ -29,6 +29,8 @@ DEMO_ENV = "SONGJIANG_DEMO"  # =hbim: after loading, fly to the bridge, colour b
 
 
 def install(window):
+    from console.panels.field import FieldPanel
+    window.field = FieldPanel(window)  # before the HBIM panel: its menu carries the field actions
     window.hbim = HbimPanel(window)
 
 
@@ -104,6 +106,11 @@ class HbimPanel(QObject):
         menu.addActions([self.tools.actions_by_key[k] for k in (*VISIBILITY, "section")])
         menu.addSeparator()
         menu.addAction(self.actions["hbim.place"])
+        field = getattr(self.window, "field", None)
+        if field is not None:
+            field.retranslate()
+            menu.addSeparator()
+            menu.addActions(list(field.actions.values()))
         if menus:  # keep Help last
             mb.insertMenu(menus[-1], menu)
 

@@ -158,7 +158,8 @@ class HbimInspector(QWidget):
     # edits -------------------------------------------------------------------------
     def set_grade(self, grade: int):
         """A new inspection dated today (the history keeps the earlier ones); undo removes it."""
-        self._put(Inspection(self.guid, datetime.date.today().isoformat(), surveyor="console",
+        from offline.field.profile import load
+        self._put(Inspection(self.guid, datetime.date.today().isoformat(), surveyor=load().surveyor,
                              condition_grade=int(grade)))
 
     def add_damage(self, fields: dict):

@@ -1,0 +1,122 @@
+"""The conflict dialog: what both sides changed, side by side; choose one value or edit it.
+
+Each row is one queued conflict from the operations-centre store (offline/store/): the
+record, the field, its base value and the field's and the centre's values, who and when.
+Resolving writes the chosen value into the store as a journalled change (``Store.resolve``)
+signed with this machine's profile, and the row leaves the queue.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from layers.bim.glossary import term
+from layers.bim import strings as hbim_strings  # noqa: F401  (the record fields' names)
+from layers.i18n import STRINGS, tr
+from layers.messages import localize
+from offline.field import profile as profiles
+from widgets.field import strings  # noqa: F401  (registers the strings)
+
+log = logging.getLogger(__name__)
+COLUMNS = ("record", "field", "base", "field_value", "store_value", "who")
+
+
+def _show(value, field: str) -> str:
+    if field == "*":
+        return tr("field.record_deleted") if value is None else json.dumps(value, ensure_ascii=False)[:80]
+    return "—" if value in (None, "") else term(str(value))
+
+
+class ConflictDialog(QDialog):
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.rows: list[dict] = []
+        self.setWindowTitle(tr("field.conflicts.title"))
+        self.help = QLabel(tr("field.conflicts.help"))
+        self.help.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(tr("field.edit_hint"))
+        self.take_field = QPushButton(tr("field.keep_field"))
+        self.take_store = QPushButton(tr("field.keep_store"))
+        self.take_edit = QPushButton(tr("field.use_edit"))
+        self.take_field.clicked.connect(lambda: self.resolve("field"))
+        self.take_store.clicked.connect(lambda: self.resolve("store"))
+        self.take_edit.clicked.connect(lambda: self.resolve("edit"))
+        self.status = QLabel()
+        actions = QHBoxLayout()
+        actions.addWidget(self.edit, 1)
+        for b in (self.take_edit, self.take_field, self.take_store):
+            actions.addWidget(b)
+        box = QVBoxLayout(self)
+        box.addWidget(self.help)
+        box.addWidget(self.table, 1)
+        box.addLayout(actions)
+        box.addWidget(self.status)
+        self.resize(980, 420)
+        self.refresh()
+
+    def refresh(self):
+        self.rows = self.store.conflicts()
+        self.table.setHorizontalHeaderLabels([tr(f"field.col.{c}") for c in COLUMNS])
+        self.table.setRowCount(len(self.rows))
+        for r, c in enumerate(self.rows):
+            record = f"{_label('field.table.' + c['tbl'], c['tbl'])} {c['key'][:8]}"
+            field = tr("field.whole_record") if c["field"] == "*" else _label(f"hbim.field.{c['field']}", c["field"])
+            cells = (record, field, _show(c["base"], c["field"]), _show(c["field_value"], c["field"]),
+                     _show(c["store_value"], c["field"]), f"{c['author']} · {(c['edited_at'] or '')[:16]}")
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(r, col, item)
+        self.table.resizeColumnsToContents()
+        if not self.rows:
+            self.status.setText(tr("field.conflicts.none"))
+        elif self.table.currentRow() < 0:
+            self.table.selectRow(0)
+        self._selected()
+
+    def _selected(self):
+        row = self.current()
+        for b in (self.take_field, self.take_store, self.take_edit, self.edit):
+            b.setEnabled(row is not None)
+        if row is not None:
+            value = row["field_value"]
+            self.edit.setText("" if value is None or row["field"] == "*" else str(value))
+            self.edit.setEnabled(row["field"] != "*")
+            self.take_edit.setEnabled(row["field"] != "*")
+
+    def current(self) -> dict | None:
+        r = self.table.currentRow()
+        return self.rows[r] if 0 <= r < len(self.rows) else None
+
+    def resolve(self, choice: str):
+        row = self.current()
+        if row is None:
+            return
+        value = {"field": row["field_value"], "store": row["store_value"], "edit": self.edit.text()}[choice]
+        try:
+            self.store.resolve(row["id"], value, profiles.load().author)
+        except Exception as exc:  # noqa: BLE001 — a store error is told, the dialog stays
+            log.warning("resolving conflict %s failed: %s", row["id"], exc)
+            self.status.setText(localize(str(exc)))
+            return
+        self.status.setText(tr("field.resolved"))
+        self.refresh()
+        if self.rows:
+            self.status.setText(tr("field.resolved"))
+
+
+def _label(key: str, fallback: str) -> str:
+    return tr(key) if key in STRINGS else fallback

@@ -1,0 +1,52 @@
+"""Interface strings of field work (profile, sync, conflicts), merged into layers.i18n.STRINGS on import."""
+from __future__ import annotations
+
+from layers import i18n
+
+STRINGS = {
+    "field.profile": ("外业身份…", "Field profile…"),
+    "field.profile.title": ("外业身份", "Field profile"),
+    "field.profile.help": ("记录的每条现场编辑都署此名，同步后在运营中心可见。",
+                           "Every field edit is signed with this name, seen at the operations centre after sync."),
+    "field.surveyor": ("调查员", "Surveyor"),
+    "field.team": ("小组", "Team"),
+    "field.device": ("设备编号", "Device id"),
+    "field.sync": ("同步外业数据包…", "Sync field package…"),
+    "field.sync.title": ("同步外业数据包到运营中心", "Sync a field package into the operations centre"),
+    "field.sync.package": ("外业数据包", "Field package"),
+    "field.sync.store": ("运营中心数据库", "Operations-centre store"),
+    "field.sync.store_hint": ("SQLite 文件或 postgresql://…", "an SQLite file or postgresql://…"),
+    "field.sync.browse": ("浏览…", "Browse…"),
+    "field.sync.filter": ("外业数据包 (*.gpkg)", "Field package (*.gpkg)"),
+    "field.sync.start": ("同步", "Sync"),
+    "field.sync.running": ("正在同步：{done}/{total} 条编辑", "Syncing: {done} of {total} edits"),
+    "field.sync.done": ("已同步 {edits} 条编辑（应用 {applied}，相同 {same}，部分冲突 {partial}，冲突 {conflict}，"
+                        "此前已同步 {already}），照片 {photos} 张",
+                        "Synced {edits} edits ({applied} applied, {same} identical, {partial} partly in conflict, "
+                        "{conflict} in conflict, {already} sent before), {photos} photos"),
+    "field.sync.failed": ("同步失败：{error}（数据包未作任何改动，可再次同步以继续）",
+                          "Sync failed: {error} (the package is unchanged; sync again to resume)"),
+    "field.conflicts": ("处理同步冲突…", "Review sync conflicts…"),
+    "field.conflicts.title": ("同步冲突", "Sync conflicts"),
+    "field.conflicts.help": ("双方都修改了同一字段：两个值都已保留，请选择其一或编辑后确认。",
+                             "Both sides changed the same field: both values are kept; choose one, or edit it."),
+    "field.conflicts.none": ("没有待处理的冲突", "No conflicts waiting"),
+    "field.col.record": ("记录", "Record"),
+    "field.col.field": ("字段", "Field"),
+    "field.col.base": ("原值", "Base value"),
+    "field.col.field_value": ("现场值", "Field value"),
+    "field.col.store_value": ("中心值", "Centre value"),
+    "field.col.who": ("调查员 / 时间", "Surveyor / when"),
+    "field.keep_field": ("采用现场值", "Take the field value"),
+    "field.keep_store": ("采用中心值", "Keep the centre value"),
+    "field.use_edit": ("采用编辑值", "Take the edited value"),
+    "field.edit_hint": ("编辑后的值", "edited value"),
+    "field.record_deleted": ("（记录已删除）", "(record deleted)"),
+    "field.whole_record": ("整条记录", "whole record"),
+    "field.resolved": ("冲突已处理，已记入日志", "Conflict resolved and journalled"),
+    "field.table.inspections": ("检查", "Inspection"),
+    "field.table.damage": ("病害", "Damage"),
+    "field.table.interventions": ("干预", "Intervention"),
+    "field.table.components": ("构件", "Component"),
+}
+i18n.STRINGS.update(STRINGS)
