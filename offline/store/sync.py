@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,19 +77,22 @@ def sync(package, store, batch: int = BATCH, progress=None) -> SyncReport:
     if con is None:
         return report
     try:
-        package_id = dict(con.execute("SELECT key, value FROM package_meta").fetchall()).get("package_id", "")
-        total = con.execute("SELECT COUNT(*) FROM field_outbox WHERE uuid NOT IN "
-                            "(SELECT uuid FROM field_sync)").fetchone()[0]
+        with _damaged(path):
+            package_id = dict(con.execute("SELECT key, value FROM package_meta").fetchall()).get("package_id", "")
+            total = con.execute("SELECT COUNT(*) FROM field_outbox WHERE uuid NOT IN "
+                                "(SELECT uuid FROM field_sync)").fetchone()[0]
         while True:
-            edits = pending(con, batch)
+            with _damaged(path):
+                edits = pending(con, batch)
+                photos = _photos(con, path, [e["key"] for e in edits if e["op"] == "photo"])
             if not edits:
                 break
-            photos = _photos(con, path, [e["key"] for e in edits if e["op"] == "photo"])
             outcomes = store.apply_edits(edits, photos, package_id)  # the store commits here
-            con.execute("BEGIN IMMEDIATE")  # and only now does the package learn of it
-            con.executemany("INSERT OR IGNORE INTO field_sync (uuid, synced_at, outcome, store) VALUES (?,?,?,?)",
-                            [(u, now(), o, store.url) for u, o in outcomes.items()])
-            con.execute("COMMIT")
+            with _damaged(path):  # and only now does the package learn of it
+                con.execute("BEGIN IMMEDIATE")
+                con.executemany("INSERT OR IGNORE INTO field_sync (uuid, synced_at, outcome, store) VALUES "
+                                "(?,?,?,?)", [(u, now(), o, store.url) for u, o in outcomes.items()])
+                con.execute("COMMIT")
             report.add(outcomes)
             report.photos += sum(1 for e in edits if e["op"] == "photo" and outcomes[e["uuid"]] != "already")
             if progress:
@@ -97,6 +101,15 @@ def sync(package, store, batch: int = BATCH, progress=None) -> SyncReport:
         con.close()
     log.info("synced %s into %s: %s", path, store.url, report.to_dict())
     return report
+
+
+@contextmanager
+def _damaged(path: Path):
+    """SQLite errors reading or marking the package name the package (the store's have their own)."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise StoreRefused(f"{path}: damaged field package ({exc})") from None
 
 
 def _photos(con, path: Path, shas: list[str]) -> dict:

@@ -26,10 +26,22 @@ log = logging.getLogger(__name__)
 COLUMNS = ("record", "field", "base", "field_value", "store_value", "who")
 
 
-def _show(value, field: str) -> str:
+MAX_COLUMN = 260  # px: long notes are elided, the whole text is in the tooltip
+
+
+def _show(value, field: str, differing=()) -> str:
+    """A cell: a field's value, or for a whole-record conflict the fields the sides disagree on."""
     if field == "*":
-        return tr("field.record_deleted") if value is None else json.dumps(value, ensure_ascii=False)[:80]
+        if value is None:
+            return tr("field.record_deleted")
+        return "；".join(f"{_label('hbim.field.' + k, k)} {_show(value.get(k), k)}" for k in differing) or "—"
     return "—" if value in (None, "") else term(str(value))
+
+
+def _differing(c: dict) -> list[str]:
+    rows = [r for r in (c["base"], c["field_value"], c["store_value"]) if isinstance(r, dict)]
+    keys = sorted({k for r in rows for k in r})
+    return [k for k in keys if len({json.dumps(r.get(k)) for r in rows}) > 1]
 
 
 class ConflictDialog(QDialog):
@@ -74,13 +86,16 @@ class ConflictDialog(QDialog):
         for r, c in enumerate(self.rows):
             record = f"{_label('field.table.' + c['tbl'], c['tbl'])} {c['key'][:8]}"
             field = tr("field.whole_record") if c["field"] == "*" else _label(f"hbim.field.{c['field']}", c["field"])
-            cells = (record, field, _show(c["base"], c["field"]), _show(c["field_value"], c["field"]),
-                     _show(c["store_value"], c["field"]), f"{c['author']} · {(c['edited_at'] or '')[:16]}")
+            diff = _differing(c) if c["field"] == "*" else ()
+            cells = (record, field, *(_show(c[k], c["field"], diff) for k in ("base", "field_value", "store_value")),
+                     f"{c['author']} · {(c['edited_at'] or '')[:16].replace('T', ' ')}")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, col, item)
         self.table.resizeColumnsToContents()
+        for col in range(len(COLUMNS) - 1):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), MAX_COLUMN))
         if not self.rows:
             self.status.setText(tr("field.conflicts.none"))
         elif self.table.currentRow() < 0:
