@@ -57,3 +57,41 @@ def test_an_inspection_from_the_window_is_signed_by_the_profile(default_window, 
     win.hbim.inspector.set_grade(4)
     guid = win.hbim.inspector.guid
     assert win.hbim.store.records("inspections", guid)[-1].surveyor == "李伟"
+
+
+@pytest.fixture
+def field_package_as_store(tmp_path, monkeypatch):
+    """The window's HBIM records are a field package (as in field mode): edits are journalled."""
+    from field_package import make_package, seed_rows
+    package = make_package(tmp_path / "old-town.gpkg", seed_rows(), base_version=3)
+    monkeypatch.setenv("SONGJIANG_HBIM_DB", str(package))
+    monkeypatch.setenv("SONGJIANG_SURVEYOR", "李伟")
+    monkeypatch.setenv("SONGJIANG_TEAM", "老城遗产组")
+    return package
+
+
+def test_field_edits_in_the_window_are_journalled_with_photos_and_undo(field_package_as_store, default_window,
+                                                                        jpeg, qtbot):
+    from PySide6.QtCore import Qt
+    from offline.field.package import outbox
+    win = default_window
+    assert win.hbim.select_by_name("dacang_bridge", "Arch ring 3")
+    inspector = win.hbim.inspector
+    store = win.hbim.store
+    assert store.journal is not None and inspector.forms.photo_box.isVisibleTo(inspector)
+    inspector.set_grade(4)
+    inspector.add_damage({"type": "crack", "severity": 3, "extent": "30 cm", "location": "东侧拱顶"})
+    damage_id = store.records("damage", inspector.guid)[-1].id
+    tree = inspector.records
+    node = next(tree.topLevelItem(i).child(j) for i in range(tree.topLevelItemCount())
+                for j in range(tree.topLevelItem(i).childCount())
+                if tree.topLevelItem(i).child(j).data(0, Qt.UserRole) == ("damage", damage_id))
+    tree.setCurrentItem(node.child(0))  # a line under the damage record
+    with qtbot.waitSignal(inspector.message):
+        (sha,) = inspector.add_photos([str(jpeg)])
+    assert sha in store.get("damage", damage_id).photos
+    rows = outbox(store)
+    assert [r["op"] for r in rows] == ["put", "put", "photo", "put"]
+    assert {(r["author"], r["team"], r["base_version"]) for r in rows} == {("李伟", "老城遗产组", 3)}
+    win.project.undo.undo()  # Edit › Undo: the damage record forgets the photo, by a compensating edit
+    assert sha not in store.get("damage", damage_id).photos and len(outbox(store)) == 5

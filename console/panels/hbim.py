@@ -42,6 +42,7 @@ class HbimPanel(QObject):
         self._grades: dict | None = None
         self.placement_dialog = None
         self.inspector = HbimInspector(lambda: self.store, window.report_error)
+        self.inspector.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
         self.dock = QDockWidget(window)
         self.dock.setObjectName("hbim")
         self.dock.setWidget(self.inspector)

@@ -48,5 +48,12 @@ STRINGS = {
     "field.table.damage": ("病害", "Damage"),
     "field.table.interventions": ("干预", "Intervention"),
     "field.table.components": ("构件", "Component"),
+    "field.photos": ("现场照片", "Field photos"),
+    "field.photo.add": ("添加照片…", "Add photo…"),
+    "field.photo.folder": ("导入相机文件夹…", "Import camera folder…"),
+    "field.photo.filter": ("照片 (*.jpg *.jpeg *.png *.tif *.tiff)", "Photos (*.jpg *.jpeg *.png *.tif *.tiff)"),
+    "field.photo.added": ("已添加 {n} 张照片（含拍摄时间与位置）", "{n} photos added (with their time and place)"),
+    "field.photo.hint": ("照片关联到当前构件；在档案中选中病害记录时也关联到该记录。",
+                         "Photos go to this component, and to the damage record selected in the records."),
 }
 i18n.STRINGS.update(STRINGS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLabel, QListWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
@@ -54,6 +55,8 @@ def timeline(records: dict) -> list[tuple[str, str]]:
 
 
 class HbimInspector(QWidget):
+    message = Signal(str)  # a line for the status bar (photos added)
+
     def __init__(self, store_getter, report_error, parent=None):
         super().__init__(parent)
         self.store_getter, self.report_error = store_getter, report_error
@@ -72,6 +75,7 @@ class HbimInspector(QWidget):
         self.forms = RecordForms()
         self.forms.grade_set.connect(self.set_grade)
         self.forms.damage_added.connect(self.add_damage)
+        self.forms.photo_requested.connect(self.ask_photos)
         box = QVBoxLayout(self)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(self.title)
@@ -114,11 +118,13 @@ class HbimInspector(QWidget):
         self.title.setText(f"<b>{term(e.get('name')) or e['ifc_class']}</b> · {e['ifc_class']}<br>{e['guid']}")
         self._fill_properties(e)
         try:
-            recs = self.store_getter().for_component(e["guid"])
+            store = self.store_getter()
+            recs = store.for_component(e["guid"])
         except Exception as exc:  # noqa: BLE001 — a broken store must not take the inspector down
             log.exception("reading HBIM records")
             _item(self.records, tr("hbim.no_store", error=exc))
             return
+        self.forms.photo_box.setVisible(getattr(store, "journal", None) is not None)
         self._fill_records(recs)
         for date, text in timeline(recs):
             self.history.addItem(f"{date}  {text}")
@@ -151,6 +157,7 @@ class HbimInspector(QWidget):
                 head = term(rec.type) if table != "inspections" else \
                     f"{tr('hbim.field.condition_grade')} {rec.condition_grade}"
                 node = _item(group, when or "—", head)
+                node.setData(0, Qt.UserRole, (table, rec.id))
                 for f in RECORD_FIELDS[table]:
                     _item(node, tr(f"hbim.field.{f}"), getattr(rec, f), vocabulary=f in VOCABULARY)
         self.records.expandAll()
@@ -164,6 +171,44 @@ class HbimInspector(QWidget):
 
     def add_damage(self, fields: dict):
         self._put(Damage(self.guid, date=datetime.date.today().isoformat(), **fields))
+
+    def selected_damage(self) -> str:
+        """The id of the damage record selected in the records tree (or under the selected line), else ""."""
+        item = self.records.currentItem()
+        while item is not None:
+            data = item.data(0, Qt.UserRole)
+            if data and data[0] == "damage":
+                return data[1]
+            item = item.parent()
+        return ""
+
+    def ask_photos(self, folder: bool):
+        from PySide6.QtWidgets import QFileDialog
+        if folder:
+            chosen = QFileDialog.getExistingDirectory(self, tr("field.photo.folder"))
+            paths = [chosen] if chosen else []
+        else:
+            paths, _ = QFileDialog.getOpenFileNames(self, tr("field.photo.add"), "", tr("field.photo.filter"))
+        if paths:
+            self.add_photos(paths)
+
+    def add_photos(self, paths) -> list[str]:
+        """Photo files or camera folders into the field package, for this component (and selected damage)."""
+        from pathlib import Path
+        from offline.field.photos import add_photo, import_folder
+        if self.guid is None:
+            return []
+        store, damage, added = self.store_getter(), self.selected_damage(), []
+        try:
+            for p in map(Path, paths):
+                added += import_folder(store, p, self.guid, damage) if p.is_dir() else \
+                    [add_photo(store, p, self.guid, damage)]
+        except Exception as exc:  # noqa: BLE001 — a bad photo is told; the ones before it are kept
+            log.warning("adding photos failed: %s", exc)
+            self.report_error(str(exc))
+        if added:
+            self.message.emit(tr("field.photo.added", n=len(added)))
+        return added
 
     def _put(self, rec):
         if self.guid is None:
