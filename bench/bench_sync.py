@@ -84,12 +84,8 @@ def build(tmp: Path):
 
 
 def fresh_sqlite(seed: Path, tmp: Path, name: str) -> str:
-    dst = tmp / name
-    src, out = sqlite3.connect(seed), sqlite3.connect(dst)
-    src.backup(out)
-    src.close()
-    out.close()
-    return str(dst)
+    from field_package import copy_sqlite
+    return copy_sqlite(seed, tmp / name)
 
 
 def fresh_pg(cluster, seed: Path) -> str:

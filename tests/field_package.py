@@ -67,6 +67,15 @@ def make_package(path: Path, records: dict, base_version: int = 0, district: str
     return path
 
 
+def copy_sqlite(src, dst) -> str:
+    """A consistent copy of an SQLite store through the backup API (never a file copy beside a -wal)."""
+    con, out = sqlite3.connect(src), sqlite3.connect(dst)
+    con.backup(out)
+    con.close()
+    out.close()
+    return str(dst)
+
+
 def cut_from(store, path: Path, **kw) -> Path:
     """A package of the store's current records, based on its current version."""
     return make_package(path, {t: store.records(t) for t in KINDS}, base_version=store.version(), **kw)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +34,17 @@ def _package(store, tmp_path, name="field.gpkg"):
 
 def _first(store, table="inspections"):
     return store.records(table)[0]
+
+
+def _noted(store, tmp_path, notes: str):
+    """A package whose surveyor rewrote the first inspection's notes."""
+    package = _package(store, tmp_path)
+    field = open_package(package, profile=LI)
+    rec = field.get("inspections", _first(store)["id"])
+    rec.notes = notes
+    field.put(rec)
+    field.close()
+    return package
 
 
 def test_a_workstation_edit_is_logged_field_by_field(seeded):
@@ -108,12 +120,7 @@ def test_an_edit_to_a_record_deleted_at_the_centre_is_a_conflict(seeded, tmp_pat
 
 
 def test_sync_twice_changes_nothing(seeded, tmp_path):
-    package = _package(seeded, tmp_path)
-    field = open_package(package, profile=LI)
-    rec = field.get("inspections", _first(seeded)["id"])
-    rec.notes = "once"
-    field.put(rec)
-    field.close()
+    package = _noted(seeded, tmp_path, "once")
     assert sync(package, seeded).to_dict()["applied"] == 1
     version, changes, before = seeded.version(), seeded.last_change(), package.read_bytes()
     again = sync(package, seeded).to_dict()
@@ -183,12 +190,7 @@ def test_annotations_are_kept(seeded):
 
 
 def test_the_sync_command_prints_counts_and_is_idempotent(seeded, tmp_path):
-    package = _package(seeded, tmp_path)
-    field = open_package(package, profile=LI)
-    rec = field.get("inspections", _first(seeded)["id"])
-    rec.notes = "from the command line"
-    field.put(rec)
-    field.close()
+    package = _noted(seeded, tmp_path, "from the command line")
     url = seeded.url if seeded.url.startswith("postgresql") else str(seeded.path)
     seeded.close()
 
@@ -198,3 +200,34 @@ def test_the_sync_command_prints_counts_and_is_idempotent(seeded, tmp_path):
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)
     assert run()["applied"] == 1 and run()["edits"] == 0
+
+
+def test_an_unreachable_store_is_one_line_without_the_password(tmp_path):
+    from mosquitto import free_port
+    from layers.messages import localize
+    from offline.guard import StoreRefused
+    from offline.store import open_store
+    url = f"postgresql://ops:s3cret-sentinel@127.0.0.1:{free_port()}/ops"
+    with pytest.raises(StoreRefused) as info:
+        open_store(url)
+    message = str(info.value)
+    assert "s3cret-sentinel" not in message and "\n" not in message
+    assert message.startswith("postgresql://ops:***@127.0.0.1:") and "cannot connect" in message
+    assert "无法连接运营中心数据库" in localize(message, "zh")
+
+
+def test_the_package_commands_tell_bad_input_in_one_line(tmp_path, jpeg):
+    from field_package import make_package
+    package = make_package(tmp_path / "p.gpkg", seed_rows())
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "console", "package", *map(str, args), "--lang", "zh"],
+                              cwd=REPO, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "SONGJIANG_CONFIG_DIR": str(tmp_path / "config")})
+    out = run("sync", tmp_path / "missing.gpkg", "--store", tmp_path / "s.sqlite")
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "找不到外业数据包" in out.stderr
+    guid = seed_rows()["components"][0]["guid"]
+    out = run("photo", package, jpeg, "--component", guid, "--profile", "李伟/老城遗产组")
+    assert out.returncode == 0 and out.stdout.split()[0] == hashlib.sha256(jpeg.read_bytes()).hexdigest()
+    out = run("photo", package, tmp_path / "p.gpkg-nope", "--component", guid)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "无法读取照片" in out.stderr

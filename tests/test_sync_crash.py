@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from field_package import cut_from, seed_rows
+from field_package import copy_sqlite, cut_from, seed_rows
 from offline.field.package import open_package
 from offline.field.photos import add_photo
 from offline.field.profile import FieldProfile
@@ -77,12 +77,7 @@ def _state(url: str) -> dict:
 
 def _copy_store(url: str, backend: str, tmp_path: Path, name: str) -> str:
     if backend == "sqlite":
-        dst = tmp_path / name
-        con, out = sqlite3.connect(url), sqlite3.connect(dst)
-        con.backup(out)
-        con.close()
-        out.close()
-        return str(dst)
+        return copy_sqlite(url, tmp_path / name)
     import psycopg
     copy = store_url(backend, tmp_path)
     base, db = url.rsplit("/", 1)
