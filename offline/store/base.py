@@ -13,10 +13,9 @@ import uuid
 from contextlib import contextmanager
 
 from offline.field.journal import now
-from offline.store.merge import WHOLE, merge
+from offline.store.apply import Batch
+from offline.store.merge import WHOLE
 from offline.store.schema import RECORD_TABLES, key_of, record_columns, statements
-
-CONFLICT_NS = uuid.UUID("5b0c6c1e-9d1f-4d49-8a55-6a0e3f1c2b7a")
 
 
 class Store:
@@ -26,6 +25,9 @@ class Store:
 
     # -- backend hooks -------------------------------------------------------------
     def q(self, sql: str, params=()):
+        raise NotImplementedError
+
+    def qmany(self, sql: str, rows):
         raise NotImplementedError
 
     @contextmanager
@@ -110,12 +112,15 @@ class Store:
                f"ON CONFLICT ({key_of(table)}) DO " + (f"UPDATE SET {updates}" if updates else "NOTHING"),
                [row[c] for c in cols])
 
-    def _log(self, version, author, table, key, name, old, new, source):
-        self.q("INSERT INTO changes (version, at, author, tbl, key, field, old, new, source, session) VALUES "
-               "(?,?,?,?,?,?,?,?,?,?)", (version, now(), author, table, key, name,
-                                        None if old is None else json.dumps(old, ensure_ascii=False),
-                                        None if new is None else json.dumps(new, ensure_ascii=False), source,
-                                        self.session))
+    LOG_SQL = ("INSERT INTO changes (version, at, author, tbl, key, field, old, new, source, session) VALUES "
+               "(?,?,?,?,?,?,?,?,?,?)")
+
+    def log_row(self, version, author, table, key, name, old, new, source) -> tuple:
+        return (version, now(), author, table, key, name, None if old is None else json.dumps(old, ensure_ascii=False),
+                None if new is None else json.dumps(new, ensure_ascii=False), source, self.session)
+
+    def _log(self, *args):
+        self.q(self.LOG_SQL, self.log_row(*args))
 
     def put(self, table: str, row: dict, author: str, source: str = "workstation") -> int:
         """A workstation's edit of one record (fields as text); returns the store version."""
@@ -172,6 +177,9 @@ class Store:
             done = self.applied(e["uuid"] for e in edits)
             pending = [e for e in edits if e["uuid"] not in done]
             version = self._bump() if pending else self.version()  # a repeated sync changes nothing
+            batch = Batch(self, version)
+            batch.prefetch(pending)
+            journal = []
             for e in edits:
                 if e["uuid"] in done:
                     out[e["uuid"]] = "already"
@@ -179,36 +187,15 @@ class Store:
                 if e["op"] == "photo":
                     outcome, detail = self._photo(e, photos, version)
                 else:
-                    outcome, detail = self._merge_edit(e, version)
-                self.q("INSERT INTO sync_journal (edit_id, package_id, outcome, detail, author, applied_at, version) "
-                       "VALUES (?,?,?,?,?,?,?)", (e["uuid"], package_id, outcome, json.dumps(detail), e["author"],
-                                                  now(), version))
+                    outcome, detail = batch.merge(e)
+                journal.append((e["uuid"], package_id, outcome, json.dumps(detail), e["author"], now(), version))
                 out[e["uuid"]] = outcome
-            if pending:
+            batch.flush()
+            if journal:
+                self.qmany("INSERT INTO sync_journal (edit_id, package_id, outcome, detail, author, applied_at, "
+                           "version) VALUES (?,?,?,?,?,?,?)", journal)
                 self.notify(f"sync:{package_id}")
         return out
-
-    def _merge_edit(self, e: dict, version: int):
-        table, key = e["tbl"], e["key"]
-        before = json.loads(e["before"]) if e["before"] else None
-        after = json.loads(e["after"]) if e["after"] else None
-        current = self.get(table, key, lock=True)
-        m = merge(current, before, after)
-        if m.write:
-            self._write(table, key, m.row)
-            for name in m.applied:
-                old = current if name == WHOLE else (current or {}).get(name)
-                new = m.row if name == WHOLE else m.row[name]
-                self._log(version, e["author"], table, key, name, old, new, e["uuid"])
-        for name, base, mine, theirs in m.conflicts:
-            self.q("INSERT INTO conflicts (id, edit_id, tbl, key, field, base, field_value, store_value, author, team, "
-                   "device, edited_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
-                   (str(uuid.uuid5(CONFLICT_NS, f"{e['uuid']}/{name}")), e["uuid"], table, key, name,
-                    *(None if v is None else json.dumps(v, ensure_ascii=False) for v in (base, mine, theirs)),
-                    e["author"], e.get("team"), e.get("device"), e["at"]))
-        outcome = "conflict" if m.conflicts and not m.applied else "partial" if m.conflicts else \
-            "applied" if m.applied else "same"
-        return outcome, {"applied": m.applied, "same": m.same, "conflicts": [c[0] for c in m.conflicts]}
 
     def _photo(self, e: dict, photos: dict, version: int):
         meta = json.loads(e["after"])

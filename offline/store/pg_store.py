@@ -52,6 +52,10 @@ class PgStore(Store):
     def q(self, sql: str, params=()):
         return self.con.execute(sql.replace("?", "%s"), tuple(params))
 
+    def qmany(self, sql: str, rows):
+        with self.con.cursor() as cur:  # psycopg pipelines executemany: one round trip for the lot
+            cur.executemany(sql.replace("?", "%s"), rows)
+
     @contextmanager
     def tx(self):
         with self.con.transaction():

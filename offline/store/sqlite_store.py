@@ -41,6 +41,9 @@ class SqliteStore(Store):
     def q(self, sql: str, params=()):
         return self.con.execute(sql, tuple(params))
 
+    def qmany(self, sql: str, rows):
+        self.con.executemany(sql, rows)
+
     @contextmanager
     def tx(self):
         self.con.execute("BEGIN IMMEDIATE")
