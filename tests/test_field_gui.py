@@ -1,6 +1,8 @@
 """Field work in the window (Xvfb): the profile signs inspections, sync runs, conflicts get resolved."""
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from field_package import conflicted_store
@@ -87,11 +89,17 @@ def test_field_edits_in_the_window_are_journalled_with_photos_and_undo(field_pac
                 for j in range(tree.topLevelItem(i).childCount())
                 if tree.topLevelItem(i).child(j).data(0, Qt.UserRole) == ("damage", damage_id))
     tree.setCurrentItem(node.child(0))  # a line under the damage record
-    with qtbot.waitSignal(inspector.message):
-        (sha,) = inspector.add_photos([str(jpeg)])
+    with qtbot.waitSignal(inspector.message, timeout=10000):
+        inspector.add_photos([str(jpeg)])  # read on a worker thread, kept on this one
+    sha = hashlib.sha256(jpeg.read_bytes()).hexdigest()
     assert sha in store.get("damage", damage_id).photos
     rows = outbox(store)
     assert [r["op"] for r in rows] == ["put", "put", "photo", "put"]
     assert {(r["author"], r["team"], r["base_version"]) for r in rows} == {("李伟", "老城遗产组", 3)}
     win.project.undo.undo()  # Edit › Undo: the damage record forgets the photo, by a compensating edit
     assert sha not in store.get("damage", damage_id).photos and len(outbox(store)) == 5
+    not_a_photo = jpeg.with_name("notes.txt")
+    not_a_photo.write_text("not a photo")
+    inspector.add_photos([str(not_a_photo)])
+    qtbot.waitUntil(lambda: any("notes.txt: cannot read photo" in e for e in win.errors), timeout=10000)
+    assert len(outbox(store)) == 5  # nothing written for it

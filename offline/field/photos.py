@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from offline.hbim import Damage
@@ -56,14 +56,17 @@ def read_exif(data: bytes) -> dict:
     return {"taken_at": taken, "lon": lon, "lat": lat}
 
 
-def add_photo(store, source, guid: str, record_id: str = "") -> str:
-    """Keep the photo at ``source`` in the package for component ``guid``; returns its SHA-256.
+@dataclass
+class Photo:
+    """A photo read and hashed, ready to keep: made off the GUI thread, kept on the store's thread."""
+    path: Path
+    data: bytes
+    sha256: str
+    meta: dict
 
-    With ``record_id`` of a damage record, the photo joins that record's photo list in the same
-    transaction (undoable: undo writes the compensating edit; the photo's bytes stay).
-    """
-    if store.journal is None:
-        raise StoreRefused(f"{store.path}: photos are kept in field packages only")
+
+def read_photo(source, guid: str, record_id: str = "") -> Photo:
+    """Read, hash and take the EXIF of one photo (no store involved, so any thread may do it)."""
     path = Path(source)
     try:
         data = path.read_bytes()
@@ -73,7 +76,23 @@ def add_photo(store, source, guid: str, record_id: str = "") -> str:
         meta = {"name": path.name, "guid": guid, "record_id": record_id, **read_exif(data)}
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
-    sha = hashlib.sha256(data).hexdigest()
+    return Photo(path, data, hashlib.sha256(data).hexdigest(), meta)
+
+
+def add_photo(store, source, guid: str, record_id: str = "") -> str:
+    """Keep the photo at ``source`` in the package for component ``guid``; returns its SHA-256."""
+    return keep_photo(store, read_photo(source, guid, record_id))
+
+
+def keep_photo(store, photo: Photo) -> str:
+    """Store a read photo in the package, with its outbox row, in one transaction.
+
+    With a damage record (``record_id``), the photo joins that record's photo list in the same
+    transaction (undoable: undo writes the compensating edit; the photo's bytes stay).
+    """
+    if store.journal is None:
+        raise StoreRefused(f"{store.path}: photos are kept in field packages only")
+    sha, meta, guid, record_id = photo.sha256, photo.meta, photo.meta["guid"], photo.meta["record_id"]
     cmds = []
     damage = store.get("damage", record_id) if record_id else None
     if isinstance(damage, Damage) and sha not in damage.photos:
@@ -84,7 +103,7 @@ def add_photo(store, source, guid: str, record_id: str = "") -> str:
     try:
         db.execute("INSERT OR IGNORE INTO field_photos (sha256, name, guid, record_id, taken_at, lon, lat, size, data) "
                    "VALUES (?,?,?,?,?,?,?,?,?)", (sha, meta["name"], guid, record_id, meta["taken_at"], meta["lon"],
-                                                  meta["lat"], len(data), data))
+                                                  meta["lat"], len(photo.data), photo.data))
         edits = [store.journal.log(db, "photos", sha, None, meta, op="photo")]
         for c in cmds:
             store._apply(c.table, c.after, c.after["id"])
@@ -96,18 +115,28 @@ def add_photo(store, source, guid: str, record_id: str = "") -> str:
         raise
     store.last_edits = edits
     if cmds:
-        store.undo_stack.record(f"photo {path.name}", lambda: store._run(cmds, undo=True), lambda: store._run(cmds))
+        store.undo_stack.record(f"photo {photo.path.name}", lambda: store._run(cmds, undo=True),
+                                lambda: store._run(cmds))
         store.changed.emit("damage", guid)
     return sha
 
 
+def photo_files(source) -> list[Path]:
+    """A photo file as it is; a camera folder as its photos, oldest name first."""
+    source = Path(source)
+    if not source.is_dir():
+        return [source]
+    files = sorted(p for p in source.iterdir() if p.suffix.lower() in SUFFIXES)
+    if not files:
+        raise ValueError(f"{source}: no photos (.jpg, .jpeg, .png, .tif) in this folder")
+    return files
+
+
 def import_folder(store, folder, guid: str, record_id: str = "") -> list[str]:
     """Every photo in a camera folder (oldest name first); the ones already kept are kept once."""
-    folder = Path(folder)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES) if folder.is_dir() else []
-    if not files:
+    if not Path(folder).is_dir():
         raise ValueError(f"{folder}: no photos (.jpg, .jpeg, .png, .tif) in this folder")
-    return [add_photo(store, p, guid, record_id) for p in files]
+    return [add_photo(store, p, guid, record_id) for p in photo_files(folder)]
 
 
 def photos(store, guid: str | None = None) -> list[dict]:

@@ -126,8 +126,8 @@ class Store:
         """A workstation's edit of one record (fields as text); returns the store version."""
         with self.tx():
             key = row[key_of(table)]
+            version = self._bump()  # first, as a sync does: one lock order, no deadlock between the two
             current = self.get(table, key, lock=True)
-            version = self._bump()
             merged = {**(current or {}), **row}
             self._write(table, key, merged)
             for name in sorted(row):
@@ -138,8 +138,8 @@ class Store:
 
     def delete(self, table: str, key: str, author: str) -> int:
         with self.tx():
-            current = self.get(table, key, lock=True)
             version = self._bump()
+            current = self.get(table, key, lock=True)
             if current is not None:
                 self._write(table, key, None)
                 self._log(version, author, table, key, WHOLE, current, None, "workstation")
@@ -217,11 +217,11 @@ class Store:
     def resolve(self, conflict_id: str, value, author: str) -> int:
         """Settle a conflict with ``value`` (a field's text; for "*" a whole row or None), as a journalled change."""
         with self.tx():
+            version = self._bump()
             rows = self._rows("SELECT * FROM conflicts WHERE id = ?" + self.LOCK, (conflict_id,))
             if not rows or rows[0]["status"] != "open":
                 raise KeyError(f"conflict {conflict_id} is not open")
             c = rows[0]
-            version = self._bump()
             current = self.get(c["tbl"], c["key"], lock=True)
             if c["field"] == WHOLE:
                 self._write(c["tbl"], c["key"], value)

@@ -17,6 +17,7 @@ from layers.bim.glossary import term
 from layers.i18n import tr
 from offline.hbim import Damage, Inspection
 from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
+from widgets.field.photo_adder import PhotoAdder
 from widgets.hbim.forms import RecordForms
 from widgets.inspector import _text
 
@@ -76,6 +77,8 @@ class HbimInspector(QWidget):
         self.forms.grade_set.connect(self.set_grade)
         self.forms.damage_added.connect(self.add_damage)
         self.forms.photo_requested.connect(self.ask_photos)
+        self.photo_adder = PhotoAdder(store_getter, report_error)
+        self.photo_adder.message.connect(self.message)
         box = QVBoxLayout(self)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(self.title)
@@ -192,23 +195,10 @@ class HbimInspector(QWidget):
         if paths:
             self.add_photos(paths)
 
-    def add_photos(self, paths) -> list[str]:
-        """Photo files or camera folders into the field package, for this component (and selected damage)."""
-        from pathlib import Path
-        from offline.field.photos import add_photo, import_folder
-        if self.guid is None:
-            return []
-        store, damage, added = self.store_getter(), self.selected_damage(), []
-        try:
-            for p in map(Path, paths):
-                added += import_folder(store, p, self.guid, damage) if p.is_dir() else \
-                    [add_photo(store, p, self.guid, damage)]
-        except Exception as exc:  # noqa: BLE001 — a bad photo is told; the ones before it are kept
-            log.warning("adding photos failed: %s", exc)
-            self.report_error(str(exc))
-        if added:
-            self.message.emit(tr("field.photo.added", n=len(added)))
-        return added
+    def add_photos(self, paths):
+        """Photo files or camera folders for this component (and the selected damage record); see PhotoAdder."""
+        if self.guid is not None:
+            self.photo_adder.add(paths, self.guid, self.selected_damage())
 
     def _put(self, rec):
         if self.guid is None:
