@@ -231,3 +231,41 @@ def test_the_package_commands_tell_bad_input_in_one_line(tmp_path, jpeg):
     assert out.returncode == 0 and out.stdout.split()[0] == hashlib.sha256(jpeg.read_bytes()).hexdigest()
     out = run("photo", package, tmp_path / "p.gpkg-nope", "--component", guid)
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "无法读取照片" in out.stderr
+
+
+def test_a_workstation_editing_during_a_sync_neither_blocks_nor_loses_anything(seeded, tmp_path):
+    """Both take the store's locks in the same order: no deadlock, every edit journalled or logged."""
+    import threading
+    from offline.store import open_store
+    package = _package(seeded, tmp_path)
+    field = open_package(package, profile=LI)
+    guids = [c.guid for c in field.records("components")][:30]
+    for i in range(300):
+        comp = field.get("components", guids[i % 30])
+        comp.phase = f"field {i}"
+        field.put(comp)
+    field.close()
+    url = seeded.url if seeded.url.startswith("postgresql") else str(seeded.path)
+    errors = []
+
+    def desk():
+        other = open_store(url)
+        try:
+            for i in range(60):
+                other.put("components", {"guid": guids[i % 30], "material": f"desk {i}"}, "ops: Zhao")
+        except Exception as exc:  # noqa: BLE001 — reported by the assertion below
+            errors.append(exc)
+        finally:
+            other.close()
+    thread = threading.Thread(target=desk)
+    thread.start()
+    report = sync(package, seeded, batch=20).to_dict()
+    thread.join(60)
+    assert not errors and report["edits"] == 300
+    assert len(seeded.applied(r["uuid"] for r in _outbox_rows(package))) == 300
+    assert {seeded.get("components", g)["material"] for g in guids} == {f"desk {i}" for i in range(30, 60)}
+
+
+def _outbox_rows(package):
+    with sqlite3.connect(package) as con:
+        return [{"uuid": r[0]} for r in con.execute("SELECT uuid FROM field_outbox")]
