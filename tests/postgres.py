@@ -1,7 +1,7 @@
 """A throw-away PostgreSQL + PostGIS cluster on a free loopback port, for the store tests.
 
 Like tests/mosquitto.py: initdb into a temp folder, ``pg_ctl start``, then one fresh
-database per test (``CREATE DATABASE … TEMPLATE`` of a database that already has PostGIS,
+database per test (tests/stores.py) (``CREATE DATABASE … TEMPLATE`` of a database that already has PostGIS,
 so each test costs milliseconds, not a cluster). initdb refuses to run as root: as root
 the cluster runs as the system user ``postgres`` (Debian's package makes it) through
 ``runuser``. Skips with the reason when no PostgreSQL binaries or no PostGIS are installed.
@@ -94,9 +94,3 @@ def require_postgres() -> Cluster:
         import atexit
         atexit.register(_cluster.stop)
     return _cluster
-
-
-@pytest.fixture
-def pg_url():
-    """A fresh PostGIS-enabled database on the session's throw-away cluster."""
-    return require_postgres().new_database()
