@@ -1,8 +1,8 @@
 """A throw-away PostgreSQL + PostGIS cluster on a free loopback port, for the store tests.
 
-Like tests/mosquitto.py: initdb into a temp folder, ``pg_ctl start``, then one fresh
-database per test (tests/stores.py) (``CREATE DATABASE … TEMPLATE`` of a database that already has PostGIS,
-so each test costs milliseconds, not a cluster). initdb refuses to run as root: as root
+Like tests/mosquitto.py: initdb into a temp folder and ``pg_ctl start``, once per run. Each
+test (tests/stores.py) gets a fresh database made with ``CREATE DATABASE … TEMPLATE`` from one
+that already has PostGIS, so a test costs milliseconds, not a cluster. initdb refuses to run as root: as root
 the cluster runs as the system user ``postgres`` (Debian's package makes it) through
 ``runuser``. Skips with the reason when no PostgreSQL binaries or no PostGIS are installed.
 """
