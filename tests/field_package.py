@@ -94,12 +94,12 @@ def seed_rows() -> dict:
 
 
 def conflicted_store(tmp_path, surveyor="李伟", field_note="东侧拱圈新增裂缝", centre_note="已加固",
-                     base_note: str | None = None):
+                     base_note: str | None = None, url: str | None = None):
     """An SQLite store, and a package cut from it whose sync will conflict on an inspection's notes."""
     from offline.field.package import open_package
     from offline.field.profile import FieldProfile
     from offline.store import open_store
-    store = open_store(tmp_path / "ops.sqlite")
+    store = open_store(url or tmp_path / "ops.sqlite")
     for table, rows in seed_rows().items():
         store.import_rows(table, rows)
     row = store.records("inspections")[0]

@@ -103,3 +103,23 @@ def test_field_edits_in_the_window_are_journalled_with_photos_and_undo(field_pac
     inspector.add_photos([str(not_a_photo)])
     qtbot.waitUntil(lambda: any("notes.txt: cannot read photo" in e for e in win.errors), timeout=10000)
     assert len(outbox(store)) == 5  # nothing written for it
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_conflict_dialog_follows_another_workstation(qtbot, tmp_path, backend):
+    """A conflict resolved at another desk leaves this desk's open dialog within seconds."""
+    from offline.store.sync import sync
+    from stores import store_url
+    from widgets.field.conflicts import ConflictDialog
+    store, package, row = conflicted_store(tmp_path, url=store_url(backend, tmp_path))
+    sync(package, store)
+    dlg = ConflictDialog(store)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.table.rowCount() == 1
+    other = store.reopen()
+    other.resolve(other.conflicts()[0]["id"], "已加固", "运营中心 赵强")
+    qtbot.waitUntil(lambda: dlg.table.rowCount() == 0, timeout=3000)
+    dlg.reject()
+    other.close()
+    store.close()

@@ -40,6 +40,13 @@ class Store:
     def close(self):
         raise NotImplementedError
 
+    def reopen(self) -> "Store":
+        raise NotImplementedError
+
+    def wait(self, timeout: float) -> list[dict]:
+        """Changes other connections committed since the last call, waiting up to ``timeout`` s for one."""
+        raise NotImplementedError
+
     def create(self):
         with self.tx():
             for sql in statements():

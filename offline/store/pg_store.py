@@ -77,6 +77,10 @@ class PgStore(Store):
             found = self._others_since()
         return found
 
+    def reopen(self) -> "PgStore":
+        """Another connection to the same store (for another thread), with the same credentials."""
+        return PgStore(self._url)
+
     def close(self):
         if self._listener is not None:
             self._listener.close()

@@ -64,5 +64,9 @@ class SqliteStore(Store):
                 return found
             time.sleep(0.02)
 
+    def reopen(self) -> "SqliteStore":
+        """Another connection to the same store (for another thread)."""
+        return SqliteStore(self.path)
+
     def close(self):
         self.con.close()

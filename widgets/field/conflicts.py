@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+
+from PySide6.QtCore import Signal
 
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
@@ -45,9 +48,12 @@ def _differing(c: dict) -> list[str]:
 
 
 class ConflictDialog(QDialog):
-    def __init__(self, store, parent=None):
+    changed_elsewhere = Signal()  # another workstation or a sync changed the store: the queue is re-read
+
+    def __init__(self, store, parent=None, follow: bool = True):
         super().__init__(parent)
         self.store = store
+        self._stop = threading.Event()
         self.rows: list[dict] = []
         self.setWindowTitle(tr("field.conflicts.title"))
         self.help = QLabel(tr("field.conflicts.help"))
@@ -78,8 +84,31 @@ class ConflictDialog(QDialog):
         box.addWidget(self.status)
         self.resize(980, 420)
         self.refresh()
+        self.changed_elsewhere.connect(self.refresh)
+        self.finished.connect(lambda *_: self._stop.set())
+        if follow:
+            threading.Thread(target=self._follow, name="conflicts-follow", daemon=True).start()
+
+    def _follow(self):
+        """Its own connection waits for others' commits (NOTIFY on PostgreSQL, polling on SQLite)."""
+        try:
+            other = self.store.reopen()
+        except Exception as exc:  # noqa: BLE001 — without it the dialog still works, just not live
+            log.warning("cannot follow the store: %s", exc)
+            return
+        try:
+            while not self._stop.is_set():
+                changed = other.wait(0.5)
+                if changed or other.version() != self._shown:  # anything since the queue was last read
+                    self.changed_elsewhere.emit()
+        except Exception as exc:  # noqa: BLE001 — the store went away: stop following, say why in the log
+            log.warning("stopped following the store: %s", exc)
+        finally:
+            other.close()
 
     def refresh(self):
+        selected = self.current()
+        self._shown = self.store.version()  # read first: a commit after it is seen by _follow
         self.rows = self.store.conflicts()
         self.table.setHorizontalHeaderLabels([tr(f"field.col.{c}") for c in COLUMNS])
         self.table.setRowCount(len(self.rows))
@@ -98,8 +127,9 @@ class ConflictDialog(QDialog):
             self.table.setColumnWidth(col, min(self.table.columnWidth(col), MAX_COLUMN))
         if not self.rows:
             self.status.setText(tr("field.conflicts.none"))
-        elif self.table.currentRow() < 0:
-            self.table.selectRow(0)
+        else:  # the same conflict stays selected when the queue is re-read
+            ids = [c["id"] for c in self.rows]
+            self.table.selectRow(ids.index(selected["id"]) if selected and selected["id"] in ids else 0)
         self._selected()
 
     def _selected(self):
