@@ -90,11 +90,11 @@ def _property(backend: str, max_examples: int):
 
 
 def test_devices_syncing_in_any_order_lose_nothing_sqlite():
-    _property("sqlite", 60)()
+    _property("sqlite", 40)()
 
 
 def test_devices_syncing_in_any_order_lose_nothing_postgresql():
-    _property("postgresql", 20)()
+    _property("postgresql", 15)()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
