@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--offline", metavar="FILE.gpkg", help="field mode: open this field package with no "
                     "network (its layers, HBIM models and records, sensor snapshot)")
     op.add_argument("--exit-after", type=float, metavar="S", help="close the window cleanly after S seconds")
+    op.add_argument("--profile", metavar="NAME[/TEAM]", help="who records field edits on this machine "
+                    "(saved; $SONGJIANG_SURVEYOR/$SONGJIANG_TEAM override it)")
+    op.add_argument("--store", metavar="STORE", help="operations-centre store for sync and conflict review: "
+                    "an SQLite file or postgresql://… (default $SONGJIANG_STORE or ops-store.sqlite)")
     op.add_argument("--screenshot", help=argparse.SUPPRESS)
     op.add_argument("--bench-first-frame", action="store_true", help=argparse.SUPPRESS)
     op.add_argument("--pick", help=argparse.SUPPRESS)  # "lon,lat": click there before --screenshot
@@ -142,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     inf.set_defaults(func=cmd_info)
     add_subcommand(sub)
     from console.cli_package import add_subcommand as add_package
-    add_package(sub)
+    from console.cli_sync import add_subcommands as add_sync
+    add_sync(sub, package=add_package(sub))  # create/verify, then sync/conflicts/photo
 
     try:
         from console.cli_sensors import add_subcommands
@@ -211,14 +216,21 @@ def cmd_info(args) -> int:
 
 
 def cmd_open(args) -> int:
+    import os
     from console.app import run
+    if args.profile:
+        from offline.field.profile import set_from_text
+        set_from_text(args.profile)
+    if args.store:  # read where the window opens the store (the sync and conflict dialogs)
+        os.environ["SONGJIANG_STORE"] = args.store
     return run(args)
 
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = {"open", "snapshot", "report", "info", "datum", "package", "simulate", "record", "-h", "--help", "--version"}
+    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "package", "-h", "--help",
+                "--version"}
     if not argv or argv[0] not in commands:  # also `songjiang-console --offline FILE.gpkg`
         argv = ["open", *argv]
     args = parser.parse_args(argv)
@@ -228,7 +240,7 @@ def main(argv=None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args) or 0)
-    except ReadError as exc:
+    except (ReadError, StoreRefused) as exc:
         sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
         return 2
     except (StoreRefused, HistoryError) as exc:  # a damaged or foreign store: the file named, left as it was

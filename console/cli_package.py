@@ -28,6 +28,7 @@ def add_subcommand(sub):
     ve.add_argument("file")
     ve.add_argument("--lang", choices=("zh", "en"), help="language of errors")
     ve.set_defaults(func=cmd_verify)
+    return cmds
 
 
 def cmd_create(args) -> int:

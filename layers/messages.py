@@ -90,6 +90,21 @@ CATALOGUE = [
     (r"damaged (?P<what>.+?) \((?P<why>.+)\); restore it from a backup or move it away",
      "{what}已损坏（{why}）；请从备份恢复或将其移走"),
     (r"the record was not saved \((?P<why>.+)\)", "记录未保存（{why}）"),
+    (r"damaged (?P<what>.+?) \((?P<why>.+)\)", "{what}已损坏（{why}）"),
+    # field packages, photos and the operations-centre store (offline/field/, offline/store/)
+    (r"not a field package \(no package_meta table\)", "不是外业数据包（缺少 package_meta 表）"),
+    (r"field package not found", "找不到外业数据包"),
+    (r"cannot connect to the operations-centre store \((?P<why>.+)\)", "无法连接运营中心数据库（{why}）"),
+    (r"cannot set up the operations-centre store \((?P<why>.+)\)", "无法初始化运营中心数据库（{why}）"),
+    (r"photo (?P<p>\S+) is missing or damaged in the package; nothing of it was sent",
+     "数据包中的照片 {p} 缺失或已损坏；其内容均未发送"),
+    (r"photo (?P<p>.+?): its bytes do not match SHA-256 (?P<h>\S+)", "照片 {p}：内容与 SHA-256 {h} 不符"),
+    (r"photo (?P<p>.+?): the store holds different bytes under (?P<h>\S+)", "照片 {p}：数据库中 {h} 下的内容不同"),
+    (r"cannot read photo \((?P<why>.+)\)", "无法读取照片（{why}）"),
+    (r"photos are kept in field packages only", "照片只保存在外业数据包中"),
+    (r"no photos \(\.jpg, \.jpeg, \.png, \.tif\) in this folder", "此文件夹中没有照片（.jpg、.jpeg、.png、.tif）"),
+    (r"conflict (?P<c>\S+) is not open", "冲突 {c} 已处理或不存在"),
+    (r"field profile (?P<t>.+?): give a surveyor name, e\.g\. (?P<e>.+)", "外业身份 {t}：请填写调查员姓名，例如 {e}"),
     (r"cannot store observations \((?P<why>.+)\); recording stopped", "无法保存观测数据（{why}）；记录已停止"),
     # field packages (offline/package)
     (r"field package refused by the (?P<check>.+?) check \((?P<why>.+)\)", "外业数据包未通过 {check} 检查（{why}）"),
@@ -116,7 +131,8 @@ _COMPILED = [(re.compile(p + r"$"), t) for p, t in CATALOGUE]
 # the stores' names, where a message says which store it is (guard.check_store's "what" and "kind")
 NOUNS = {"sensor history": "感知历史记录", "HBIM record store": "遗产档案库", "history store": "历史库",
          "an HBIM record store": "遗产档案库", "a sensor history": "感知历史记录", "a GeoPackage": "GeoPackage",
-         "another program's database": "其他程序的数据库"}
+         "another program's database": "其他程序的数据库", "field package": "外业数据包",
+         "operations-centre store": "运营中心数据库"}
 
 
 def localize_reason(reason: str, lang: str) -> str:

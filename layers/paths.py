@@ -40,3 +40,19 @@ def sensor_history() -> Path | None:
     if env is not None:
         return Path(env) if env else None
     return data_dir() / "sensor-history.sqlite"
+
+
+def config_dir() -> Path:
+    """Small settings the user chose (the field profile); $SONGJIANG_CONFIG_DIR moves it."""
+    env = os.environ.get("SONGJIANG_CONFIG_DIR")
+    return Path(env) if env else platformdirs.user_config_path(APP, appauthor=False)
+
+
+def field_profile() -> Path:
+    """Who is editing on this machine: surveyor, team, device id (offline/field/profile.py)."""
+    return config_dir() / "field-profile.json"
+
+
+def ops_store() -> str:
+    """$SONGJIANG_STORE (a file or postgresql://…), else ops-store.sqlite in the data folder."""
+    return os.environ.get("SONGJIANG_STORE") or str(data_dir() / "ops-store.sqlite")

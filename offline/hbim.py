@@ -153,11 +153,17 @@ class _Put:
 class HbimStore:
     changed = Signal(str, str)  # table, component GlobalId
 
-    def __init__(self, path, undo_stack: UndoStack | None = None):
+    def __init__(self, path, undo_stack: UndoStack | None = None, journal=None):
+        """``journal`` (offline/field/journal.py): a field package's outbox, written in each edit's transaction."""
         self.path = Path(path)
         self.undo_stack = undo_stack if undo_stack is not None else UndoStack()
-        # a field package (one GeoPackage, offline/package) holds the same hbim_* tables
-        new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"}, field_package=True)
+        self.journal = journal
+        self.last_edits: list[str] = []  # outbox UUIDs of the last committed edit (field packages)
+        if journal is not None:
+            new = journal.check(self.path)
+        else:
+            # a field package (one GeoPackage, offline/package) holds the same hbim_* tables
+            new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"}, field_package=True)
         try:
             self._open(new)
         except sqlite3.DatabaseError as exc:
@@ -171,6 +177,9 @@ class HbimStore:
         # INSERT OR REPLACE must fire the delete trigger that keeps the full-text index in step
         self.db.execute("PRAGMA recursive_triggers=ON")
         self._schema()
+        if self.journal is not None:
+            self.journal.attach(self.db)
+            return  # a package keeps the GeoPackage application_id
         if new or self.db.execute("PRAGMA application_id").fetchone()[0] == 0:
             self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
 
@@ -249,6 +258,7 @@ class HbimStore:
                             f"({', '.join('?' * len(cols))})", [row[c] for c in cols])
 
     def _run(self, cmds: list[_Put], undo: bool = False):
+        edits = []
         try:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -256,6 +266,8 @@ class HbimStore:
                     row = c.before if undo else c.after
                     key = (c.before or c.after)[_key(c.table)]
                     self._apply(c.table, row, key)
+                    if self.journal is not None:  # an undo is a compensating edit with its own outbox row
+                        edits.append(self.journal.log(self.db, c.table, key, c.after if undo else c.before, row))
                 self.db.execute("COMMIT")
             except BaseException:
                 if self.db.in_transaction:
@@ -263,6 +275,7 @@ class HbimStore:
                 raise
         except sqlite3.Error as exc:  # nothing was saved; the message says where and why
             raise StoreRefused(f"{self.path}: the record was not saved ({exc})") from exc
+        self.last_edits = edits
         for c in cmds:
             self.changed.emit(c.table, (c.before or c.after)["guid"])
 

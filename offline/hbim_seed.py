@@ -12,6 +12,9 @@ log = logging.getLogger(__name__)
 def open_store(path: Path | None = None, undo_stack=None) -> HbimStore:
     """Open (creating) the store; an empty one is seeded from the models' HBIM property sets."""
     path = Path(path or paths.hbim_store())
+    from offline.field.package import is_package, open_package
+    if is_package(path):  # field mode: the package's records, every edit journalled for sync
+        return open_package(path, undo_stack)
     path.parent.mkdir(parents=True, exist_ok=True)
     store = HbimStore(path, undo_stack)
     if not store.records("components"):

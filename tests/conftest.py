@@ -148,3 +148,18 @@ def memory_keyring():
         yield store
     finally:
         keyring.set_keyring(old)
+
+
+@pytest.fixture
+def jpeg(tmp_path):
+    """A small JPEG as a phone camera writes it: EXIF time and GPS position (Dacang Bridge)."""
+    from PIL import Image
+    from PIL.TiffImagePlugin import IFDRational as R
+    img = Image.new("RGB", (64, 48), (120, 90, 60))
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = "2026:11:28 10:15:42"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (R(31), R(0), R(5.4)), "E", (R(121), R(13), R(30))
+    path = tmp_path / "IMG_0001.jpg"
+    img.save(path, exif=exif)
+    return path

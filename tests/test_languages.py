@@ -165,7 +165,7 @@ def _wrong_language(texts, lang: str) -> list:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang):
+def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang, tmp_path):
     """Default scene, a picked terminal in alarm, a picked HBIM component, and each dialog open."""
     import time
     from layers.sensors.kinds import kind_code
@@ -181,8 +181,16 @@ def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang)
     bad = _wrong_language(visible_texts(window), lang)
     from widgets.datum_dialog import DatumDialog
     from widgets.hbim.placement import PlacementDialog
+    from field_package import conflicted_store
+    from offline.store.sync import sync
+    from widgets.field.conflicts import ConflictDialog
+    words = {"zh": ("李伟", "拱圈轻微风化", "东侧拱圈新增裂缝", "已加固"),
+             "en": ("Li Wei", "light weathering", "new crack east", "consolidated")}[lang]
+    store, package, _ = conflicted_store(tmp_path, words[0], words[2], words[3], base_note=words[1])
+    sync(package, store)
     dialogs = [panel.connect_dialog(), window.exporter.dialog(), DatumDialog(window.project.crs.datum_shift, window),
-               PlacementDialog("FZK-Haus", window.project.crs, None, window), window.package_dialog()]
+               PlacementDialog("FZK-Haus", window.project.crs, None, window), window.package_dialog(),
+               window.field.edit_profile(), window.field.sync_dialog(), ConflictDialog(store, window)]
     for d in dialogs[2:]:
         d.show()
     for d in dialogs:

@@ -31,6 +31,8 @@ DEMO_ENV = "SONGJIANG_DEMO"  # =hbim: after loading, fly to the bridge, colour b
 
 
 def install(window):
+    from console.panels.field import FieldPanel
+    window.field = FieldPanel(window)  # before the HBIM panel: its menu carries the field actions
     window.hbim = HbimPanel(window)
 
 
@@ -43,6 +45,7 @@ class HbimPanel(QObject):
         self._grades: dict | None = None
         self.placement_dialog = None
         self.inspector = HbimInspector(lambda: self.store, window.report_error)
+        self.inspector.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
         self.dock = QDockWidget(window)
         self.dock.setObjectName("hbim")
         self.dock.setWidget(self.inspector)
@@ -160,6 +163,11 @@ class HbimPanel(QObject):
         menu.addActions([self.tools.actions_by_key[k] for k in (*VISIBILITY, "section")])
         menu.addSeparator()
         menu.addAction(self.actions["hbim.place"])
+        field = getattr(self.window, "field", None)
+        if field is not None:
+            field.retranslate()
+            menu.addSeparator()
+            menu.addActions(list(field.actions.values()))
         if menus:  # keep Help last
             mb.insertMenu(menus[-1], menu)
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 from layers.i18n import tr
 from offline.hbim import ICOMOS_ISCS
 from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
+from widgets.field import strings as field_strings  # noqa: F401  (the photo buttons' words)
 
 # The terms a surveyor meets most on brick, stone and timber, first; the full glossary follows.
 COMMON_DAMAGE = ("crack", "erosion", "black crust", "biological colonization", "efflorescence",
@@ -19,6 +20,7 @@ COMMON_DAMAGE = ("crack", "erosion", "black crust", "biological colonization", "
 class RecordForms(QWidget):
     grade_set = Signal(int)
     damage_added = Signal(dict)
+    photo_requested = Signal(bool)  # True: a camera folder, False: photo files
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -49,10 +51,22 @@ class RecordForms(QWidget):
             form.addRow(self.labels[key], field)
         form.addRow(self.add_damage)
 
+        # field packages only (the panel shows it when the store journals edits for sync)
+        self.photo_box = QGroupBox()
+        self.add_photo = QPushButton()
+        self.add_folder = QPushButton()
+        self.add_photo.clicked.connect(lambda: self.photo_requested.emit(False))
+        self.add_folder.clicked.connect(lambda: self.photo_requested.emit(True))
+        row = QHBoxLayout(self.photo_box)
+        row.addWidget(self.add_photo)
+        row.addWidget(self.add_folder)
+        self.photo_box.setVisible(False)
+
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.grade_box)
         box.addWidget(self.damage_box)
+        box.addWidget(self.photo_box)
         self.retranslate()
 
     def _emit_damage(self):
@@ -68,6 +82,10 @@ class RecordForms(QWidget):
         self.add_damage.setText(tr("hbim.add_damage"))
         for key, label in self.labels.items():
             label.setText(tr(f"hbim.field.{key}"))
+        self.photo_box.setTitle(tr("field.photos"))
+        self.photo_box.setToolTip(tr("field.photo.hint"))
+        self.add_photo.setText(tr("field.photo.add"))
+        self.add_folder.setText(tr("field.photo.folder"))
         self._fill_damage_types()
 
     def _fill_damage_types(self):

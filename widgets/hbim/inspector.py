@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLabel, QListWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
@@ -16,6 +17,7 @@ from layers.bim.glossary import term
 from layers.i18n import tr
 from offline.hbim import Damage, Inspection
 from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
+from widgets.field.photo_adder import PhotoAdder
 from widgets.hbim.forms import RecordForms
 from widgets.inspector import _text
 
@@ -54,6 +56,8 @@ def timeline(records: dict) -> list[tuple[str, str]]:
 
 
 class HbimInspector(QWidget):
+    message = Signal(str)  # a line for the status bar (photos added)
+
     def __init__(self, store_getter, report_error, parent=None):
         super().__init__(parent)
         self.store_getter, self.report_error = store_getter, report_error
@@ -72,6 +76,9 @@ class HbimInspector(QWidget):
         self.forms = RecordForms()
         self.forms.grade_set.connect(self.set_grade)
         self.forms.damage_added.connect(self.add_damage)
+        self.forms.photo_requested.connect(self.ask_photos)
+        self.photo_adder = PhotoAdder(store_getter, report_error)
+        self.photo_adder.message.connect(self.message)
         box = QVBoxLayout(self)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(self.title)
@@ -114,11 +121,13 @@ class HbimInspector(QWidget):
         self.title.setText(f"<b>{term(e.get('name')) or e['ifc_class']}</b> · {e['ifc_class']}<br>{e['guid']}")
         self._fill_properties(e)
         try:
-            recs = self.store_getter().for_component(e["guid"])
+            store = self.store_getter()
+            recs = store.for_component(e["guid"])
         except Exception as exc:  # noqa: BLE001 — a broken store must not take the inspector down
             log.exception("reading HBIM records")
             _item(self.records, tr("hbim.no_store", error=exc))
             return
+        self.forms.photo_box.setVisible(getattr(store, "journal", None) is not None)
         self._fill_records(recs)
         for date, text in timeline(recs):
             self.history.addItem(f"{date}  {text}")
@@ -151,6 +160,7 @@ class HbimInspector(QWidget):
                 head = term(rec.type) if table != "inspections" else \
                     f"{tr('hbim.field.condition_grade')} {rec.condition_grade}"
                 node = _item(group, when or "—", head)
+                node.setData(0, Qt.UserRole, (table, rec.id))
                 for f in RECORD_FIELDS[table]:
                     _item(node, tr(f"hbim.field.{f}"), getattr(rec, f), vocabulary=f in VOCABULARY)
         self.records.expandAll()
@@ -158,11 +168,37 @@ class HbimInspector(QWidget):
     # edits -------------------------------------------------------------------------
     def set_grade(self, grade: int):
         """A new inspection dated today (the history keeps the earlier ones); undo removes it."""
-        self._put(Inspection(self.guid, datetime.date.today().isoformat(), surveyor="console",
+        from offline.field.profile import load
+        self._put(Inspection(self.guid, datetime.date.today().isoformat(), surveyor=load().surveyor,
                              condition_grade=int(grade)))
 
     def add_damage(self, fields: dict):
         self._put(Damage(self.guid, date=datetime.date.today().isoformat(), **fields))
+
+    def selected_damage(self) -> str:
+        """The id of the damage record selected in the records tree (or under the selected line), else ""."""
+        item = self.records.currentItem()
+        while item is not None:
+            data = item.data(0, Qt.UserRole)
+            if data and data[0] == "damage":
+                return data[1]
+            item = item.parent()
+        return ""
+
+    def ask_photos(self, folder: bool):
+        from PySide6.QtWidgets import QFileDialog
+        if folder:
+            chosen = QFileDialog.getExistingDirectory(self, tr("field.photo.folder"))
+            paths = [chosen] if chosen else []
+        else:
+            paths, _ = QFileDialog.getOpenFileNames(self, tr("field.photo.add"), "", tr("field.photo.filter"))
+        if paths:
+            self.add_photos(paths)
+
+    def add_photos(self, paths):
+        """Photo files or camera folders for this component (and the selected damage record); see PhotoAdder."""
+        if self.guid is not None:
+            self.photo_adder.add(paths, self.guid, self.selected_damage())
 
     def _put(self, rec):
         if self.guid is None:

@@ -1,0 +1,89 @@
+"""`songjiang-console package sync|conflicts|photo`: field packages against the operations-centre store.
+
+``sync`` sends a package's outbox into the store (offline/store/sync.py) and prints one JSON
+line of counts; ``conflicts`` lists what waits for review; ``photo`` adds photos (files or a
+camera folder) to a package headless, as the window does. STORE is an SQLite file or a
+``postgresql://user@host:port/db`` URL (default: $SONGJIANG_STORE, else ops-store.sqlite in
+the user data folder).
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+
+def add_subcommands(sub, package=None):
+    """Add ours under ``package`` (made here when part of the CLI has not made it yet)."""
+    if package is None:
+        pk = sub.add_parser("package", help="field packages: sync into the operations-centre store, conflicts, photos")
+        package = pk.add_subparsers(dest="package_command", required=True)
+    sy = package.add_parser("sync", help="send a package's field edits into the operations-centre store "
+                            "(idempotent, resumable)")
+    sy.add_argument("file", help="the field package (.gpkg)")
+    sy.add_argument("--store", help="SQLite file or postgresql://… URL (default $SONGJIANG_STORE or ops-store.sqlite)")
+    sy.add_argument("--lang", choices=("zh", "en"), help="language of errors (default: the system locale)")
+    sy.set_defaults(func=cmd_sync)
+    co = package.add_parser("conflicts", help="list the conflicts waiting for review in the store")
+    co.add_argument("--store", help="as for sync")
+    co.add_argument("--lang", choices=("zh", "en"))
+    co.set_defaults(func=cmd_conflicts)
+    ph = package.add_parser("photo", help="add photos (files, or every photo in a camera folder) to a package")
+    ph.add_argument("file", help="the field package (.gpkg)")
+    ph.add_argument("photos", nargs="+", help="photo files or camera folders")
+    ph.add_argument("--component", required=True, metavar="GLOBALID", help="the HBIM component photographed")
+    ph.add_argument("--damage", default="", metavar="ID", help="a damage record the photos document")
+    ph.add_argument("--profile", metavar="NAME[/TEAM]", help="who took them (saved as this machine's field profile)")
+    ph.add_argument("--lang", choices=("zh", "en"))
+    ph.set_defaults(func=cmd_photo)
+
+
+def _store(args):
+    from offline.store import open_store
+    return open_store(args.store)
+
+
+def cmd_sync(args) -> int:
+    from offline.store.sync import sync
+    store = _store(args)
+    try:
+        report = sync(args.file, store)
+    except Exception as exc:
+        if type(exc).__module__.startswith("psycopg"):  # the server went away mid-sync: resumable, say so
+            raise OSError(f"{store.url}: sync interrupted ({' '.join(str(exc).split())}); run it again to resume") \
+                from None
+        raise
+    finally:
+        store.close()
+    sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_conflicts(args) -> int:
+    store = _store(args)
+    try:
+        for c in store.conflicts():
+            sys.stdout.write(json.dumps({k: c[k] for k in ("id", "tbl", "key", "field", "base", "field_value",
+                                                           "store_value", "author", "edited_at")},
+                                        ensure_ascii=False) + "\n")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_photo(args) -> int:
+    from pathlib import Path
+
+    from offline.field import profile
+    from offline.field.package import open_package
+    from offline.field.photos import add_photo, import_folder
+    if args.profile:
+        profile.set_from_text(args.profile)
+    store = open_package(args.file)
+    try:
+        for p in map(Path, args.photos):
+            shas = import_folder(store, p, args.component, args.damage) if p.is_dir() else \
+                [add_photo(store, p, args.component, args.damage)]
+            sys.stdout.write("".join(f"{sha}  {p}\n" for sha in shas))
+    finally:
+        store.close()
+    return 0

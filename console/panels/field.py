@@ -1,0 +1,66 @@
+"""Field work in the window: the field profile, syncing a package, reviewing conflicts.
+
+Installed with the HBIM panel (its menu carries these actions). The store the dialogs
+use is ``--store`` / $SONGJIANG_STORE, else ops-store.sqlite in the user data folder.
+"""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+
+from layers import paths
+from layers.i18n import tr
+from layers.messages import localize
+from widgets.field.conflicts import ConflictDialog
+from widgets.field.profile_dialog import ProfileDialog
+from widgets.field.sync_dialog import SyncDialog
+
+log = logging.getLogger(__name__)
+KEYS = ("field.profile", "field.sync", "field.conflicts")
+
+
+class FieldPanel(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.dialog = None
+        self.actions: dict[str, QAction] = {}
+        for key, slot in zip(KEYS, (self.edit_profile, self.sync_dialog, self.conflict_dialog)):
+            act = QAction(window)
+            act.triggered.connect(lambda *_, s=slot: s())
+            self.actions[key] = act
+
+    def retranslate(self):
+        for key, act in self.actions.items():
+            act.setText(tr(key))
+
+    def edit_profile(self) -> ProfileDialog:
+        self.dialog = ProfileDialog(self.window)
+        self.dialog.show()
+        return self.dialog
+
+    def sync_dialog(self, package: str = "") -> SyncDialog:
+        dlg = self.dialog = SyncDialog(paths.ops_store(), package, self.window)
+        dlg.synced.connect(lambda report: self._synced(report, dlg.store.text().strip()))
+        dlg.show()
+        return dlg
+
+    def _synced(self, report: dict, url: str):
+        """The result in the status bar; conflicts open for review at once."""
+        self.window.statusBar().showMessage(tr("field.sync.done", **report), 8000)
+        if report.get("conflict") or report.get("partial"):
+            self.conflict_dialog(url or None)
+
+    def conflict_dialog(self, url: str | None = None) -> ConflictDialog | None:
+        from offline.store import open_store
+        try:
+            store = open_store(url or paths.ops_store())
+        except Exception as exc:  # noqa: BLE001 — an unreachable store is told, the window carries on
+            self.window.report_error(localize(str(exc)))
+            return None
+        self.dialog = ConflictDialog(store, self.window)
+        self.dialog.finished.connect(lambda *_: store.close())
+        self.dialog.show()
+        return self.dialog

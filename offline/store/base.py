@@ -1,0 +1,246 @@
+"""The operations-centre store: one interface over SQLite (one workstation) and PostgreSQL.
+
+Backends differ only in how they connect, open a write transaction, spell a few types
+and tell other workstations (``notify``/``wait``); every query is written once here with
+``?`` placeholders. Writers serialise on the one ``store_version`` row, whose number
+counts committed changes: a field package records the version it was cut from.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from contextlib import contextmanager
+
+from offline.field.journal import now
+from offline.store.apply import Batch
+from offline.store.merge import WHOLE
+from offline.store.schema import RECORD_TABLES, key_of, record_columns, statements
+
+
+class Store:
+    url = ""
+    session = ""  # one per open store: ``wait`` reports the changes of the others
+    DIALECT = {"blob": "BLOB", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "float": "REAL"}
+
+    # -- backend hooks -------------------------------------------------------------
+    def q(self, sql: str, params=()):
+        raise NotImplementedError
+
+    def qmany(self, sql: str, rows):
+        raise NotImplementedError
+
+    @contextmanager
+    def tx(self):
+        raise NotImplementedError
+
+    def notify(self, payload: str):
+        """Tell other workstations (inside the write transaction); polling backends need nothing."""
+
+    def close(self):
+        raise NotImplementedError
+
+    def reopen(self) -> "Store":
+        raise NotImplementedError
+
+    def wait(self, timeout: float) -> list[dict]:
+        """Changes other connections committed since the last call, waiting up to ``timeout`` s for one."""
+        raise NotImplementedError
+
+    def create(self):
+        with self.tx():
+            for sql in statements():
+                self.q(sql.format(**self.DIALECT))
+
+    # -- reading -------------------------------------------------------------------
+    def version(self) -> int:
+        return int(self.q("SELECT version FROM store_version WHERE id = 1").fetchone()[0])
+
+    def _rows(self, sql, params=()) -> list[dict]:
+        cur = self.q(sql, params)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def get(self, table: str, key: str, lock: bool = False) -> dict | None:
+        rows = self._rows(f"SELECT * FROM hbim_{table} WHERE {key_of(table)} = ?" + (self.LOCK if lock else ""), (key,))
+        return rows[0] if rows else None
+
+    LOCK = ""  # PostgreSQL: " FOR UPDATE" (SQLite's BEGIN IMMEDIATE already holds the whole file)
+
+    def records(self, table: str) -> list[dict]:
+        return self._rows(f"SELECT * FROM hbim_{table} ORDER BY {key_of(table)}")
+
+    def applied(self, edit_ids) -> dict:
+        """edit UUID → outcome, for those of ``edit_ids`` the journal holds."""
+        out, ids = {}, list(edit_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self.q(f"SELECT edit_id, outcome FROM sync_journal WHERE edit_id IN "
+                              f"({', '.join('?' * len(chunk))})", chunk).fetchall())
+        return out
+
+    def conflicts(self, status: str = "open") -> list[dict]:
+        rows = self._rows("SELECT * FROM conflicts WHERE status = ? ORDER BY edited_at, id", (status,))
+        for r in rows:
+            for k in ("base", "field_value", "store_value", "resolved_value"):
+                r[k] = json.loads(r[k]) if r[k] is not None else None
+        return rows
+
+    def changes_since(self, seq: int) -> list[dict]:
+        return self._rows("SELECT * FROM changes WHERE seq > ? ORDER BY seq", (seq,))
+
+    def _others_since(self) -> list[dict]:
+        """What other workstations changed since the last look (this one's own edits are skipped)."""
+        found = self.changes_since(self._seen)
+        if found:
+            self._seen = found[-1]["seq"]
+        return [c for c in found if c["session"] != self.session]
+
+    def last_change(self) -> int:
+        return int(self.q("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+
+    def photo(self, sha256: str) -> bytes | None:
+        row = self.q("SELECT data FROM photo_blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    # -- writing -------------------------------------------------------------------
+    def _bump(self) -> int:
+        self.q("UPDATE store_version SET version = version + 1 WHERE id = 1")
+        return self.version()
+
+    def _write(self, table: str, key: str, row: dict | None):
+        if row is None:
+            self.q(f"DELETE FROM hbim_{table} WHERE {key_of(table)} = ?", (key,))
+            return
+        cols = [c for c in record_columns(table) if c in row]
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != key_of(table))
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        self.q(f"INSERT INTO hbim_{table} ({quoted}) VALUES ({', '.join('?' * len(cols))}) "
+               f"ON CONFLICT ({key_of(table)}) DO " + (f"UPDATE SET {updates}" if updates else "NOTHING"),
+               [row[c] for c in cols])
+
+    LOG_SQL = ("INSERT INTO changes (version, at, author, tbl, key, field, old, new, source, session) VALUES "
+               "(?,?,?,?,?,?,?,?,?,?)")
+
+    def log_row(self, version, author, table, key, name, old, new, source) -> tuple:
+        return (version, now(), author, table, key, name, None if old is None else json.dumps(old, ensure_ascii=False),
+                None if new is None else json.dumps(new, ensure_ascii=False), source, self.session)
+
+    def _log(self, *args):
+        self.q(self.LOG_SQL, self.log_row(*args))
+
+    def put(self, table: str, row: dict, author: str, source: str = "workstation") -> int:
+        """A workstation's edit of one record (fields as text); returns the store version."""
+        with self.tx():
+            key = row[key_of(table)]
+            version = self._bump()  # first, as a sync does: one lock order, no deadlock between the two
+            current = self.get(table, key, lock=True)
+            merged = {**(current or {}), **row}
+            self._write(table, key, merged)
+            for name in sorted(row):
+                if current is None or current.get(name) != row[name]:
+                    self._log(version, author, table, key, name, (current or {}).get(name), row[name], source)
+            self.notify(f"{table}:{key}")
+        return version
+
+    def delete(self, table: str, key: str, author: str) -> int:
+        with self.tx():
+            version = self._bump()
+            current = self.get(table, key, lock=True)
+            if current is not None:
+                self._write(table, key, None)
+                self._log(version, author, table, key, WHOLE, current, None, "workstation")
+                self.notify(f"{table}:{key}")
+        return version
+
+    def import_rows(self, table: str, rows: list[dict]):
+        """The starting records (not logged as changes): e.g. seeded from the HBIM models."""
+        with self.tx():
+            for row in rows:
+                self._write(table, row[key_of(table)], row)
+            self._bump()
+
+    def put_annotation(self, body: dict, author: str, guid: str = "", ident: str | None = None) -> str:
+        ident = ident or str(uuid.uuid4())
+        with self.tx():
+            self.q("INSERT INTO annotations (id, guid, body, author, at) VALUES (?,?,?,?,?) ON CONFLICT (id) DO "
+                   "UPDATE SET body = excluded.body, author = excluded.author, at = excluded.at",
+                   (ident, guid, json.dumps(body, ensure_ascii=False), author, now()))
+            self.notify(f"annotations:{ident}")
+        return ident
+
+    def annotations(self) -> list[dict]:
+        return [{**r, "body": json.loads(r["body"])} for r in self._rows("SELECT * FROM annotations ORDER BY at, id")]
+
+    # -- field edits (sync.py) -----------------------------------------------------
+    def apply_edits(self, edits: list[dict], photos: dict, package_id: str) -> dict:
+        """Merge outbox rows into the store in ONE transaction, with their journal rows.
+
+        ``photos``: sha256 → bytes for the batch's photo edits, verified here before commit.
+        Edits the journal already holds are skipped (idempotent). Returns UUID → outcome.
+        """
+        out = {}
+        with self.tx():
+            done = self.applied(e["uuid"] for e in edits)
+            pending = [e for e in edits if e["uuid"] not in done]
+            version = self._bump() if pending else self.version()  # a repeated sync changes nothing
+            batch = Batch(self, version)
+            batch.prefetch(pending)
+            journal = []
+            for e in edits:
+                if e["uuid"] in done:
+                    out[e["uuid"]] = "already"
+                    continue
+                if e["op"] == "photo":
+                    outcome, detail = self._photo(e, photos, version)
+                else:
+                    outcome, detail = batch.merge(e)
+                journal.append((e["uuid"], package_id, outcome, json.dumps(detail), e["author"], now(), version))
+                out[e["uuid"]] = outcome
+            batch.flush()
+            if journal:
+                self.qmany("INSERT INTO sync_journal (edit_id, package_id, outcome, detail, author, applied_at, "
+                           "version) VALUES (?,?,?,?,?,?,?)", journal)
+                self.notify(f"sync:{package_id}")
+        return out
+
+    def _photo(self, e: dict, photos: dict, version: int):
+        meta = json.loads(e["after"])
+        sha = e["key"]
+        data = photos.get(sha)
+        if data is None or hashlib.sha256(data).hexdigest() != sha:
+            raise ValueError(f"photo {meta.get('name') or sha}: its bytes do not match SHA-256 {sha}")
+        self.q("INSERT INTO photo_blobs (sha256, data) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING", (sha, data))
+        stored = self.photo(sha)
+        if stored is None or hashlib.sha256(stored).hexdigest() != sha:  # verified before the commit
+            raise ValueError(f"photo {meta.get('name') or sha}: the store holds different bytes under {sha}")
+        self.q("INSERT INTO photos (sha256, name, guid, record_id, taken_at, lon, lat, size, author, added_at) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO NOTHING",
+               (sha, meta.get("name"), meta.get("guid"), meta.get("record_id"), meta.get("taken_at"),
+                meta.get("lon"), meta.get("lat"), len(data), e["author"], now()))
+        self._log(version, e["author"], "photos", sha, WHOLE, None, meta, e["uuid"])
+        return "applied", {"applied": [WHOLE]}
+
+    def resolve(self, conflict_id: str, value, author: str) -> int:
+        """Settle a conflict with ``value`` (a field's text; for "*" a whole row or None), as a journalled change."""
+        with self.tx():
+            version = self._bump()
+            rows = self._rows("SELECT * FROM conflicts WHERE id = ?" + self.LOCK, (conflict_id,))
+            if not rows or rows[0]["status"] != "open":
+                raise KeyError(f"conflict {conflict_id} is not open")
+            c = rows[0]
+            current = self.get(c["tbl"], c["key"], lock=True)
+            if c["field"] == WHOLE:
+                self._write(c["tbl"], c["key"], value)
+                self._log(version, author, c["tbl"], c["key"], WHOLE, current, value, f"conflict:{conflict_id}")
+            elif current is not None:
+                self._write(c["tbl"], c["key"], {**current, c["field"]: value})
+                self._log(version, author, c["tbl"], c["key"], c["field"], current.get(c["field"]), value,
+                          f"conflict:{conflict_id}")
+            self.q("UPDATE conflicts SET status = 'resolved', resolved_value = ?, resolved_by = ?, resolved_at = ? "
+                   "WHERE id = ?", (json.dumps(value, ensure_ascii=False), author, now(), conflict_id))
+            self.notify(f"{c['tbl']}:{c['key']}")
+        return version
+
+
+__all__ = ["Store", "RECORD_TABLES"]
