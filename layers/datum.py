@@ -15,13 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from pyproj import CRS, Transformer
 from pyproj.transformer import TransformerGroup
-
-if TYPE_CHECKING:
-    from layers.helmert import DatumShift
 
 HUB = "EPSG:4326"
 # Datums that follow ITRF to within a metre, so a ballpark hop between them is honest enough.
@@ -147,7 +143,8 @@ def _route(hops) -> Route:
     return Route(pipeline, operation, accuracy, bool(dishonest), note, via=HUB if len(hops) > 1 else "")
 
 
-def best_route(src: str, dst: str, area=None, shift: "DatumShift | None" = None) -> Route | None:
+def best_route(src: str, dst: str, area=None,
+               shift: "DatumShift | None" = None) -> Route | None:  # noqa: F821 (layers.helmert imports us)
     """The most accurate available route from src to dst for data in ``area`` (W, S, E, N degrees).
 
     None when PROJ cannot relate the two CRSs at all (e.g. a Mars CRS).
