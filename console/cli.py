@@ -240,7 +240,7 @@ def main(argv=None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args) or 0)
-    except (ReadError, StoreRefused) as exc:
+    except ReadError as exc:
         sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
         return 2
     except (StoreRefused, HistoryError) as exc:  # a damaged or foreign store: the file named, left as it was

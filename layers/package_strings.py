@@ -14,7 +14,7 @@ STRINGS = {
     "store.what.history": ("感知历史记录", "sensor history"),
     "field.mode": ("外业模式", "field mode"),
     "field.package": ("外业数据包范围", "Field package area"),
-    "field.title": ("{app} — {mode}：{name}", "{app} — {mode}: {name}"),
+    "field.title": ("{app} — {mode}：数据包 {name}", "{app} — {mode}: package {name}"),
     "field.snapshot": ("离线快照（{time}）", "offline snapshot ({time})"),
     "action.create_package": ("创建外业数据包…", "Create field package…"),
     "package.dialog_title": ("创建外业数据包", "Create field package"),

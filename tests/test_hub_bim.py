@@ -124,7 +124,7 @@ def test_search_by_guid_and_name_and_the_discipline_filter(hub):
 def test_far_away_the_hub_is_massing_close_up_it_is_bim():
     from console.snapshot import build_project, render_view
     project = build_project()
-    window, scene = render_view(project, "hub", 640, 360)
+    window, scene = render_view(project, "new-city", 640, 360)  # far: the whole new city
     try:
         city = next(a for a in scene.adapters.values() if a.layer.kind == "buildings")
         hub_bim = [scene.adapters[lyr.id] for lyr in project.layers if lyr.kind == "bim" and "hub_" in lyr.source]

@@ -105,6 +105,8 @@ class BuildingsAdapter(LayerAdapter):
             shown = ~np.isin(model.triangle_building, np.fromiter(self.view.hidden, np.int64))
         from layers.buildings.view import BuildingStyle
         table = building_colours(model, self.view.colour_by, BuildingStyle.of(self.layer.style).colour)
+        if self.view.colour_by == "none":  # plain massing follows the theme (dark on the wall)
+            table = self.scene.theme.imagery_rgb(table)
         # Each vertex belongs to one building, so colours go on the points: software GL draws
         # point colours markedly faster than per-cell colours over 200,000 triangles.
         colours = numpy_to_vtk(table[self.point_owner], deep=True)
@@ -132,6 +134,9 @@ class BuildingsAdapter(LayerAdapter):
                     loaded.add(stem)
         # the boxes stand in while the models are far, hidden or not loaded at all
         self.massing.SetVisibility(bool(self.layer.visible and (not near or len(loaded) < len(self.massing_models))))
+
+    def theme_changed(self):
+        self._fill()
 
     def is_near(self) -> bool:
         if self.massing_box is None:

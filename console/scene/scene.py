@@ -42,6 +42,7 @@ class Scene:
         self.markup.SetActiveCamera(self.renderer.GetActiveCamera())
         self.markup.PreserveDepthBufferOn()
         self.markup.InteractiveOff()
+        self.markup.AutomaticLightCreationOff()  # its symbols are unlit
         self._on_top: dict[int, tuple] = {}  # id(actor) → (actor, its twin in the markup layer)
         self.markup.AddObserver("StartEvent", self._sync_on_top)
         self.backdrop = Backdrop(self)

@@ -31,7 +31,6 @@ class VectorAdapter(LayerAdapter):
             pd = polydata.vertices(self._drape(t.point_xyz, LIFT["point"]))
             polydata.add_cell_ids(pd, t.point_feature)
             self.point = self._actor(pd, offset=-6)
-            self.scene.on_top(self.point)  # point symbols over the place names, never under them
         self.props = [a for a in (self.fill, self.line, self.point) if a is not None]
         self._build_labels()
         self.apply_style()

@@ -45,7 +45,7 @@ class SyncReport:
 
 def _open(path: Path) -> sqlite3.Connection:
     if not path.is_file():
-        raise StoreRefused(f"{path}: field package not found")
+        raise FileNotFoundError(f"{path}: field package not found")  # a usage error (exit 2), not damage
     con = sqlite3.connect(path, timeout=10.0, isolation_level=None)
     try:
         con.execute("PRAGMA busy_timeout=10000")
