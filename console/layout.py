@@ -1,7 +1,7 @@
 """Where the docks go, and remembering where the user put them.
 
 Default: the map takes most of the window (≥ 55 % of its area at 1920×1080 and at
-1366×768): layers and legend (a BIM browser tab beside them) in a narrow left column; the inspector tabs above
+1366×768): layers and legend in a narrow left column; the inspector, heritage, BIM-browser and annotation tabs above
 the alarm/chart/vital-signs tabs in the right column; the time slider a thin strip
 under the map only. Whatever the user then drags, resizes or closes is saved
 on exit (QSettings) and restored at the next start; View › Reset layout goes back.
@@ -12,11 +12,11 @@ from PySide6.QtCore import QByteArray, Qt
 
 from console import settings
 
-LAYOUT_VERSION = 4          # bump when dock names or the default arrangement change
+LAYOUT_VERSION = 5          # bump when dock names or the default arrangement change
 LEFT_SHARE, LEFT_MIN = 0.125, 170
 RIGHT_SHARE, RIGHT_MIN = 0.2, 260
-LEFT = ("layers", "bim-browser")
-RIGHT_TOP = ("inspector", "hbim", "annotations")
+LEFT = ("layers",)
+RIGHT_TOP = ("inspector", "hbim", "bim-browser", "annotations")
 RIGHT_BOTTOM = ("sensor-alarms", "sensor-chart", "sensor-vitals")
 
 
