@@ -42,7 +42,7 @@ def open_window(app):
     win.show()
     win.load_specs(default_specs())
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and (win.loader.busy() or sum(lyr.kind == "bim" for lyr in win.project.layers) < 5):
+    while time.monotonic() < deadline and (win.loader.busy() or sum(lyr.kind == "bim" for lyr in win.project.layers) < 7):
         app.processEvents()
         time.sleep(0.01)
     _settle(app, 1.0)

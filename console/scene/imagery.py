@@ -12,6 +12,7 @@ from console.vtk_imports import (
 
 DRAPE_LIFT = 0.5  # metres above the terrain surface, so imagery wins the depth test
 MESH_SIDE = 256
+LOD_STRIDE = 4
 
 
 def rgba_image(raster, theme=None) -> vtkImageData:
@@ -67,6 +68,25 @@ class ImageryAdapter(LayerAdapter):
         rows, cols = data.shape
         width, height = cols * data.transform[1], rows * -data.transform[5]
         xs, ys, z = self._mesh(x0, y1, width, height)
+        texture = vtkTexture()
+        texture.SetInputData(rgba_image(data, self.scene.theme))
+        self.texture = texture
+        texture.InterpolateOn()
+        texture.MipmapOn()
+        self.actor = self._surface(xs, ys, z, (x0, y1, width, height))
+        # While the camera moves, a grid of one vertex in LOD_STRIDE each way: on software GL the
+        # 130,000 draped triangles are half of a frame, and a moving view forgives the coarser drape.
+        keep_x = np.unique(np.r_[np.arange(0, len(xs), LOD_STRIDE), len(xs) - 1])
+        keep_y = np.unique(np.r_[np.arange(0, len(ys), LOD_STRIDE), len(ys) - 1])
+        self.coarse = self._surface(xs[keep_x], ys[keep_y], z[np.ix_(keep_y, keep_x)], (x0, y1, width, height))
+        self.coarse.PickableOff()
+        self.props = [self.actor, self.coarse]
+        self.apply_style()
+        if getattr(self, "_observer", None) is None:
+            self._observer = self.scene.renderer.AddObserver("StartEvent", self._before_render)
+
+    def _surface(self, xs, ys, z, frame):
+        x0, y1, width, height = frame
         gx, gy = np.meshgrid(xs, ys)
         o = self.scene.project.origin
         pd = polydata.grid_surface(xs - o[0], ys - o[1], z - o[2])
@@ -74,26 +94,35 @@ class ImageryAdapter(LayerAdapter):
         tcoords = numpy_to_vtk(tc.astype(np.float32), deep=True)
         tcoords.SetName("tcoords")
         pd.GetPointData().SetTCoords(tcoords)
-        texture = vtkTexture()
-        texture.SetInputData(rgba_image(data, self.scene.theme))
-        self.texture = texture
-        texture.InterpolateOn()
-        texture.MipmapOn()
         mapper = vtkPolyDataMapper()
         mapper.SetInputData(pd)
         # No pull toward the camera: the terrain under it is pushed back instead. A pull scales with
         # distance and, from 3 km out, buried every 10 m-tall heritage model under the basemap.
         mapper.SetResolveCoincidentTopologyToPolygonOffset()
         mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(0, 0)
-        self.actor = vtkActor()
-        self.actor.SetMapper(mapper)
-        self.actor.SetTexture(texture)
-        prop = self.actor.GetProperty()
+        actor = vtkActor()
+        actor.SetMapper(mapper)
+        actor.SetTexture(self.texture)
+        prop = actor.GetProperty()
         # Imagery keeps its own colours (it carries its own shading); a little diffuse keeps relief.
         prop.SetAmbient(0.85)
         prop.SetDiffuse(0.2)
-        self.props = [self.actor]
-        self.apply_style()
+        return actor
+
+    def apply_visibility(self):
+        on = bool(self.layer.visible)
+        moving = bool(getattr(self.scene, "interactive", False))
+        self.actor.SetVisibility(on and not moving)
+        self.coarse.SetVisibility(on and moving)
+
+    def _before_render(self, *_):
+        if self.coarse.GetVisibility() != (bool(self.layer.visible) and self.scene.interactive):
+            self.apply_visibility()
+
+    def close(self):
+        if getattr(self, "_observer", None) is not None:
+            self.scene.renderer.RemoveObserver(self._observer)
+        super().close()
 
     def opaque_extent(self):
         """(x0, y0, x1, y1) this layer covers completely, or None (holes, transparency, hidden)."""
@@ -111,4 +140,5 @@ class ImageryAdapter(LayerAdapter):
         self.rebuild()  # draped geometry samples the terrain when built
 
     def apply_style(self):
-        self.actor.GetProperty().SetOpacity(self.layer.opacity)
+        for actor in (self.actor, self.coarse):
+            actor.GetProperty().SetOpacity(self.layer.opacity)
