@@ -10,7 +10,6 @@ import numpy as np
 
 from console.scene import polydata
 from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyData, vtkPolyDataMapper
-from console.vtk_imports import vtkLookupTable
 from layers.sensors.bins import DENSITY_EDGES, HexBins, density_class, hex_corners
 
 BIN_SIZE_M = 350.0      # circumradius: ~1,000 bins over the new city's terminals
@@ -23,13 +22,9 @@ DENSITY_RGB = ((0.18, 0.72, 0.42), (0.98, 0.84, 0.32), (0.97, 0.52, 0.13), (0.88
                (0.55, 0.55, 0.60))
 
 
-def density_lut() -> vtkLookupTable:
-    lut = vtkLookupTable()
-    lut.SetNumberOfTableValues(len(DENSITY_RGB))
-    for i, c in enumerate(DENSITY_RGB):
-        lut.SetTableValue(i, *c, 1.0)
-    lut.SetTableRange(-0.5, len(DENSITY_RGB) - 0.5)
-    return lut
+def density_lut():
+    from console.scene.sensor_legend import categorical_lut
+    return categorical_lut(DENSITY_RGB)
 
 
 def density_labels(tr) -> list[str]:

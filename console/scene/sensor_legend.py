@@ -11,14 +11,19 @@ STATE_RGB = ((0.18, 0.80, 0.44), (1.00, 0.76, 0.03), (0.96, 0.16, 0.16),
 NAN_RGBA = (0.45, 0.45, 0.48, 1.0)
 
 
-def state_lut() -> vtkLookupTable:
-    """uint8 state codes 0..4 → colours; the range ±0.5 makes each code its own bin."""
+def categorical_lut(colours) -> vtkLookupTable:
+    """Codes 0..n-1 → these colours; the range ±0.5 makes each code its own bin."""
     lut = vtkLookupTable()
-    lut.SetNumberOfTableValues(len(STATE_RGB))
-    for i, rgb in enumerate(STATE_RGB):
+    lut.SetNumberOfTableValues(len(colours))
+    for i, rgb in enumerate(colours):
         lut.SetTableValue(i, *rgb, 1.0)
-    lut.SetTableRange(-0.5, len(STATE_RGB) - 0.5)
+    lut.SetTableRange(-0.5, len(colours) - 0.5)
     return lut
+
+
+def state_lut() -> vtkLookupTable:
+    """uint8 state codes 0..4 → colours."""
+    return categorical_lut(STATE_RGB)
 
 
 def value_range(kind: K.Kind) -> tuple[float, float]:
