@@ -73,8 +73,12 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.resize(1600, 950)
         from console import layout
-        layout.arrange(self)
+        layout.compact(self)
+        # the saved arrangement, else the default one (restoring over an arranged window left a
+        # stray tab bar of the default's tab groups over the menu)
         self._layout_restored = layout.restore(self)
+        if not self._layout_restored:
+            layout.arrange(self)
         self._legend_timer = QTimer(self)
         self._legend_timer.setInterval(1000)
         self._legend_timer.timeout.connect(self.refresh_legend)

@@ -28,8 +28,11 @@ def _docks(window) -> dict:
 def compact(window):
     """Side columns may be narrow: drop-downs shrink to a few characters (their lists still open
     full width) instead of holding the column as wide as their longest entry."""
-    from PySide6.QtWidgets import QComboBox
-    for d in _docks(window).values():
+    from PySide6.QtWidgets import QComboBox, QWidget
+    docks = _docks(window)
+    if "sensor-time" in docks and docks["sensor-time"].titleBarWidget() is None:
+        docks["sensor-time"].setTitleBarWidget(QWidget())  # a thin strip under the map: a title would double it
+    for d in docks.values():
         for box in d.findChildren(QComboBox):
             box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(5)
@@ -73,10 +76,7 @@ def arrange(window):
         for d in group:
             d.show()
     if "sensor-time" in docks:
-        from PySide6.QtWidgets import QWidget
-        time_dock = docks["sensor-time"]
-        time_dock.setTitleBarWidget(QWidget())  # a thin strip under the map: its title would double it
-        window.addDockWidget(Qt.BottomDockWidgetArea, time_dock)
+        window.addDockWidget(Qt.BottomDockWidgetArea, docks["sensor-time"])
     for group in (top, bottom):
         if group:
             group[0].raise_()

@@ -123,6 +123,8 @@ class SensorPanel(QObject):
                 self.chart_series(i, list(times), list(values))
         if self.adapter is not None:
             self.adapter.retranslate()
+        if self.model is not None:
+            self._show_feed_status()  # the status-bar word in the new language (field mode never ticks it)
         shown = self.window.inspector
         if self.layer is not None and shown.layer is self.layer and "index" in shown.attributes:
             shown.show_feature(self.layer, self.model.attributes(int(shown.attributes["index"])))
