@@ -99,7 +99,6 @@ def render_child():
     from console.vtk_imports import vtkActor, vtkPolyDataMapper
     scene, window, model, adapter = headless_scene()
     model.prime()
-    scene.renderer.RemoveViewProp(adapter.legend.actor)
 
     def frames(n=5):
         window.Render()  # first frame: uploads

@@ -38,6 +38,25 @@ def compact(window):
             box.setMinimumContentsLength(5)
 
 
+def _group(window, area, names, docks, below=None) -> list:
+    """Docks ``names`` as one tab group in ``area`` (under ``below``'s group when given), first raised.
+    Each dock leaves any old tab group first: Qt keeps a dock moved while tabbed in its old group."""
+    group = [docks[n] for n in names if n in docks]
+    for d in group:
+        window.removeDockWidget(d)
+    if not group:
+        return group
+    window.addDockWidget(area, group[0])
+    if below:
+        window.splitDockWidget(below[0], group[0], Qt.Vertical)
+    for d in group[1:]:
+        window.tabifyDockWidget(group[0], d)
+    for d in group:
+        d.show()
+    group[0].raise_()
+    return group
+
+
 def arrange(window):
     """The default arrangement (docks that a panel did not make are skipped)."""
     docks = _docks(window)
@@ -46,40 +65,13 @@ def arrange(window):
     window.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
     for d in docks.values():
         d.setFloating(False)
-        d.show()
-    left = [docks[n] for n in LEFT if n in docks]
-    for d in left:
-        window.removeDockWidget(d)
-        window.addDockWidget(Qt.LeftDockWidgetArea, d)
-    for d in left[1:]:
-        window.tabifyDockWidget(left[0], d)
-    for d in left:
-        d.show()
-    if left:
-        left[0].raise_()
-    top = [docks[n] for n in RIGHT_TOP if n in docks]
-    bottom = [docks[n] for n in RIGHT_BOTTOM if n in docks]
-    # every dock out of any tab group first, then the split, then the tabs: Qt keeps a dock that
-    # is moved while tabbed in its old group
-    for d in top + bottom:
-        window.removeDockWidget(d)
-    if top:
-        window.addDockWidget(Qt.RightDockWidgetArea, top[0])
-    if bottom:
-        if top:
-            window.splitDockWidget(top[0], bottom[0], Qt.Vertical)
-        else:
-            window.addDockWidget(Qt.RightDockWidgetArea, bottom[0])
-    for group in (top, bottom):
-        for d in group[1:]:
-            window.tabifyDockWidget(group[0], d)
-        for d in group:
-            d.show()
-    if "sensor-time" in docks:
-        window.addDockWidget(Qt.BottomDockWidgetArea, docks["sensor-time"])
+    _group(window, Qt.LeftDockWidgetArea, LEFT, docks)
+    top = _group(window, Qt.RightDockWidgetArea, RIGHT_TOP, docks)
+    bottom = _group(window, Qt.RightDockWidgetArea, RIGHT_BOTTOM, docks, below=top)
     for group in (top, bottom):
         if group:
             group[0].raise_()
+    _group(window, Qt.BottomDockWidgetArea, ("sensor-time",), docks)
     size(window)
 
 

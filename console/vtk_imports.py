@@ -9,7 +9,7 @@ import vtkmodules.vtkRenderingOpenGL2  # the OpenGL backend (EGL offscreen, GLX 
 from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
 from vtkmodules.vtkCommonCore import (
     reference, vtkCommand, vtkFloatArray, vtkIdList, vtkLogger, vtkLookupTable, vtkPoints, vtkStringArray,
-    vtkUnsignedCharArray, vtkVariant,
+    vtkUnsignedCharArray,
 )
 from vtkmodules.vtkCommonDataModel import (
     vtkCellArray, vtkImageData, vtkPlane, vtkPolyData, vtkStaticPointLocator,
@@ -17,7 +17,6 @@ from vtkmodules.vtkCommonDataModel import (
 from vtkmodules.vtkFiltersCore import vtkFeatureEdges
 from vtkmodules.vtkIOImage import vtkPNGReader, vtkPNGWriter
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
-from vtkmodules.vtkRenderingAnnotation import vtkLegendBoxActor, vtkScalarBarActor
 from vtkmodules.vtkRenderingCore import (
     vtkActor, vtkActor2D, vtkCellPicker, vtkCoordinate, vtkPolyDataMapper, vtkPolyDataMapper2D,
     vtkRenderer, vtkRenderWindow, vtkTextActor, vtkTexture, vtkWindowToImageFilter,

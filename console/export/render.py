@@ -123,8 +123,8 @@ def _label_pixels(scene, w: int, h: int) -> list:
 
 
 def _pin_pixels(scene, w: int, h: int) -> list:
-    """Where point symbols and annotation pins are on the image (what the scene draws over its
-    labels, Scene.on_top): the page's place names keep clear of them too."""
+    """Where the annotation pins are on the image (what the scene draws over its labels,
+    Scene.on_top): the page's place names keep clear of them too."""
     from console.vtk_imports import vtk_to_numpy
     r, out = scene.renderer, []
     for actor, _twin in scene._on_top.values():
@@ -143,8 +143,4 @@ def _pin_pixels(scene, w: int, h: int) -> list:
 def _hide_screen_furniture(scene):
     overlays = scene.overlays
     for actor in (overlays.arrow, overlays.north, overlays.bar, overlays.bar_text):
-        actor.SetVisibility(False)
-    for adapter in scene.adapters.values():
-        legend = getattr(adapter, "legend", None)
-        if getattr(legend, "actor", None) is not None:
-            legend.actor.SetVisibility(False)
+        actor.SetVisibility(False)  # no legend actor to hide: the scene draws none (a panel does)

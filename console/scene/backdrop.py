@@ -55,11 +55,9 @@ class Backdrop:
             for layer in reversed(list(self.scene.layers)):
                 if layer.kind != kind or not layer.visible or layer.meta.get("outside_area"):
                     continue
-                data = layer.data
-                x0, dx, _, y1, _, dy = data.transform
-                rows, cols = data.shape
-                extent = (x0, y1 + rows * dy, x0 + cols * dx, y1)
-                colour = border_colour(data.array) if kind == "imagery" else None
+                b = layer.bounds
+                extent = (b[0], b[1], b[3], b[4])
+                colour = border_colour(layer.data.array) if kind == "imagery" else None
                 edge_x = np.array([extent[0], extent[2], extent[0], extent[2]])
                 edge_y = np.array([extent[1], extent[1], extent[3], extent[3]])
                 # outside the terrain, draped layers lie at height 0: the ground stays under them too

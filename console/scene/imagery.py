@@ -126,12 +126,10 @@ class ImageryAdapter(LayerAdapter):
 
     def opaque_extent(self):
         """(x0, y0, x1, y1) this layer covers completely, or None (holes, transparency, hidden)."""
-        data = self.layer.data
-        if not self.layer.visible or self.layer.opacity < 0.999 or not data.mask.all():
+        if not self.layer.visible or self.layer.opacity < 0.999 or not self.layer.data.mask.all():
             return None
-        x0, dx, _, y1, _, dy = data.transform
-        rows, cols = data.shape
-        return x0, y1 + rows * dy, x0 + cols * dx, y1
+        b = self.layer.bounds
+        return b[0], b[1], b[3], b[4]
 
     def theme_changed(self):
         self.texture.SetInputData(rgba_image(self.layer.data, self.scene.theme))

@@ -72,10 +72,10 @@ class Scene:
     def request_render(self, data: bool = False):
         """``data``: a feed-driven change, which the window's scheduler paces (console/view3d.py)."""
         if self._render_callback is not None:
-            self._render_callback(data) if data else self._render_callback()
+            self._render_callback(data)
 
     def on_top(self, actor):
-        """Draw ``actor`` once more after the place names (point symbols, pins): labels never
+        """Draw ``actor`` once more after the place names (annotation pins): labels never
         hide it, 3D objects in front still do. The twin shares mapper and property; picking and
         visibility stay with the original."""
         from console.vtk_imports import vtkActor, vtkPolyDataMapper
@@ -132,10 +132,8 @@ class Scene:
 
     def terrain_covered(self, terrain) -> bool:
         """True when a visible, opaque base map covers this terrain's whole extent."""
-        data = terrain.data
-        x0, dx, _, y1, _, dy = data.transform
-        rows, cols = data.shape
-        t = (x0, y1 + rows * dy, x0 + cols * dx, y1)
+        b = terrain.bounds
+        t = (b[0], b[1], b[3], b[4])
         for adapter in self.adapters.values():
             e = adapter.opaque_extent() if hasattr(adapter, "opaque_extent") else None
             if e is not None and e[0] <= t[0] + 1 and e[1] <= t[1] + 1 and e[2] >= t[2] - 1 and e[3] >= t[3] - 1:

@@ -15,7 +15,7 @@ import numpy as np
 
 from console.scene import polydata
 from console.scene.base import LayerAdapter
-from console.scene.sensor_legend import STATE_RGB, Legend, state_lut, value_lut
+from console.scene.sensor_legend import STATE_RGB, state_lut, value_lut
 from console.scene.camera import view_ray
 from console.scene.sensor_bins import BINS_FROM_M, DENSITY_RGB, SensorBins, density_labels
 from console.scene.sensor_pick import PointPicker
@@ -62,12 +62,12 @@ class SensorAdapter(LayerAdapter):
         for actor, offset in ((self.hl_actor, -30), (self.hl_core, -60)):  # drawn in front of the cloud
             actor.GetMapper().SetResolveCoincidentTopologyToPolygonOffset()
             actor.GetMapper().SetRelativeCoincidentTopologyPointOffsetParameter(offset)
-        self.legend = Legend()  # the export's legend reads it; the window shows legend_section in a panel
-        self.legend_section = ("", [])
+        self.legend_section = ("", [])  # (title, [(label, rgb)]): the window's legend panel shows it
         self.mask = np.ones(n, bool)
         self.picker = PointPicker(self.xyz)
         self.hexes = SensorBins(self, np.asarray(reg.xyz, float)[:, :2])
         self.binned = False
+        self._counts_shown = None
         self._cells_full = self._cells_lod = None
         self._drawn_cells = None
         self.props = [self.actor, self.alarm_actor, self.hl_actor, self.hl_core, self.hexes.actor]
@@ -157,14 +157,12 @@ class SensorAdapter(LayerAdapter):
         s = SensorStyle.of(self.layer.style)
         if s.colour_by == "state":
             counts = np.bincount(self.codes[self.mask], minlength=5)
-            self.legend.show_states(tr("sensors.legend"), [state_label(i) for i in range(5)], counts)
             self.legend_section = (tr("sensors.legend"), [
                 (f"{state_label(i)}  {int(counts[i]):,}", STATE_RGB[i]) for i in range(5)])
             if self.binned:
                 self.legend_section = (tr("sensors.legend_bins"), list(zip(density_labels(tr), DENSITY_RGB)))
         else:
             k = K.BY_NAME.get(s.value_kind or "", K.KINDS[0])
-            self.legend.show_values(f"{kind_label(k.name)} ({k.unit})", self._lut)
             lo, hi = self._lut.GetTableRange()
             self.legend_section = (f"{kind_label(k.name)} ({k.unit})", [
                 (f"{v:.3g}", _lut_rgb(self._lut, v)) for v in np.linspace(hi, lo, 5)])
@@ -182,8 +180,8 @@ class SensorAdapter(LayerAdapter):
             self._arrays[0].Modified()
             self._update_alarm_cells()
             self.hexes.update(self.codes, self.mask)
-            if self.binned:
-                self.scene.refresh_labels()
+            if self.binned and self.hexes.labels()[1] != self._counts_shown:
+                self.scene.refresh_labels()  # every layer's labels are placed together: only on change
         if SensorStyle.of(self.layer.style).colour_by == "value":
             np.copyto(self.values, snapshot.value, casting="unsafe")
             self._arrays[1].Modified()
@@ -232,6 +230,7 @@ class SensorAdapter(LayerAdapter):
         if not self.binned or not self.layer.visible:
             return None
         xyz, texts = self.hexes.labels()
+        self._counts_shown = texts
         return self.scene.project.to_scene(xyz), texts, LABEL_PRIORITY
 
     def _before_render(self, *_):
