@@ -38,22 +38,23 @@ def compact(window):
             box.setMinimumContentsLength(5)
 
 
-def _group(window, area, names, docks, below=None) -> list:
-    """Docks ``names`` as one tab group in ``area`` (under ``below``'s group when given), first raised.
-    Each dock leaves any old tab group first: Qt keeps a dock moved while tabbed in its old group."""
+def _group(window, area, names, docks) -> list:
+    """Docks ``names`` as one tab group in ``area``, the first raised."""
     group = [docks[n] for n in names if n in docks]
-    for d in group:
+    for d in group:  # out of any old tab group first: Qt keeps a dock moved while tabbed in it
         window.removeDockWidget(d)
-    if not group:
-        return group
-    window.addDockWidget(area, group[0])
-    if below:
-        window.splitDockWidget(below[0], group[0], Qt.Vertical)
+    if group:
+        window.addDockWidget(area, group[0])
+    return _tabs(window, group)
+
+
+def _tabs(window, group) -> list:
     for d in group[1:]:
         window.tabifyDockWidget(group[0], d)
     for d in group:
         d.show()
-    group[0].raise_()
+    if group:
+        group[0].raise_()
     return group
 
 
@@ -66,11 +67,21 @@ def arrange(window):
     for d in docks.values():
         d.setFloating(False)
     _group(window, Qt.LeftDockWidgetArea, LEFT, docks)
-    top = _group(window, Qt.RightDockWidgetArea, RIGHT_TOP, docks)
-    bottom = _group(window, Qt.RightDockWidgetArea, RIGHT_BOTTOM, docks, below=top)
-    for group in (top, bottom):
-        if group:
-            group[0].raise_()
+    # the right column: split while its first docks are alone, tab afterwards (splitting a dock
+    # that is already tabbed puts the new one into its tab group)
+    top = [docks[n] for n in RIGHT_TOP if n in docks]
+    bottom = [docks[n] for n in RIGHT_BOTTOM if n in docks]
+    for d in top + bottom:
+        window.removeDockWidget(d)
+    if top:
+        window.addDockWidget(Qt.RightDockWidgetArea, top[0])
+    if bottom:
+        if top:
+            window.splitDockWidget(top[0], bottom[0], Qt.Vertical)
+        else:
+            window.addDockWidget(Qt.RightDockWidgetArea, bottom[0])
+    _tabs(window, top)
+    _tabs(window, bottom)
     _group(window, Qt.BottomDockWidgetArea, ("sensor-time",), docks)
     size(window)
 

@@ -54,6 +54,9 @@ def test_the_map_takes_most_of_the_window(qtbot, monkeypatch, fresh_layout, size
     docks = {d.objectName() for d in win.findChildren(type(win.layers_dock)) if d.isVisible()}
     assert {"layers", "inspector", "sensor-alarms", "sensor-time"} <= docks  # nothing hidden to make room
     assert layout.view_share(win) >= 0.55, (win.view.width(), win.view.height())
+    # the attributes and the alarm list are both in sight (one above the other, not tabbed together)
+    assert not win.inspector_dock.visibleRegion().isEmpty()
+    assert not win.sensor_panel.alarm_dock.visibleRegion().isEmpty()
     win.close()
 
 

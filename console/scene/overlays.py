@@ -81,6 +81,9 @@ class MapOverlays:
             tp = t.GetTextProperty()
             tp.SetColor(*theme.overlay)
             tp.SetShadow(theme.dark)
+            # a halo of the opposite tone: readable over buildings and ground alike
+            tp.SetBackgroundColor(*((0.0, 0.0, 0.0) if theme.dark else (1.0, 1.0, 1.0)))
+            tp.SetBackgroundOpacity(0.55)
 
     def _display(self, world) -> np.ndarray:
         r = self.scene.renderer
