@@ -112,7 +112,7 @@ def require_postgres() -> Cluster:
     if bindir is None:
         pytest.skip("PostgreSQL binaries not installed (Debian packages 'postgresql' and 'postgis')")
     if not _has_postgis(bindir):
-        pytest.skip("PostGIS not installed for PostgreSQL (Debian package 'postgis')")
+        pytest.skip("PostGIS not installed for PostgreSQL (Debian package 'postgresql-postgis')")
     if _cluster is None:
         _cluster = Cluster(bindir).start()
         import atexit

@@ -45,7 +45,7 @@ class FieldPanel(QObject):
 
     def sync_dialog(self, package: str = "") -> SyncDialog:
         dlg = self.dialog = SyncDialog(store_login.chosen(), package, self.window, opener=self.open_store)
-        dlg.synced.connect(lambda report: self._synced(report, dlg.store.text().strip()))
+        dlg.synced.connect(lambda report: self._synced(report, dlg.store.text().strip(), dlg.password.text()))
         dlg.show()
         return dlg
 
@@ -64,15 +64,15 @@ class FieldPanel(QObject):
                 log.warning("%s", exc)
         return store
 
-    def _synced(self, report: dict, url: str):
+    def _synced(self, report: dict, url: str, password: str = ""):
         """The result in the status bar; conflicts open for review at once."""
         self.window.statusBar().showMessage(tr("field.sync.done", **report), 8000)
         if report.get("conflict") or report.get("partial"):
-            self.conflict_dialog(url or None)
+            self.conflict_dialog(url or None, password)
 
-    def conflict_dialog(self, url: str | None = None) -> ConflictDialog | None:
+    def conflict_dialog(self, url: str | None = None, password: str = "") -> ConflictDialog | None:
         try:
-            store = self.open_store(url or "")
+            store = self.open_store(url or "", password)
         except Exception as exc:  # noqa: BLE001 — an unreachable store is told, the window carries on
             self.window.report_error(localize(str(exc)))
             return None
