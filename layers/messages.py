@@ -98,8 +98,8 @@ CATALOGUE = [
     (r"cannot set up the operations-centre store \((?P<why>.+)\)", "无法初始化运营中心数据库（{why}）"),
     (r"cannot listen to the operations-centre store \((?P<why>.+)\)", "无法监听运营中心数据库的变更（{why}）"),
     (r"not a PostgreSQL connection string libpq can read", "不是 libpq 能读取的 PostgreSQL 连接串"),
-    (r"an '@' in the store URL's password must be written %40; (?P<rest>.+)",
-     "数据库 URL 密码中的“@”须写作 %40；更好的做法是用 PGPASSWORD、~/.pgpass 或系统密钥环提供密码"),
+    (r"an '@' or '/' in the store URL's password must be written %40 or %2F; (?P<rest>.+)",
+     "数据库 URL 密码中的“@”或“/”须写作 %40 或 %2F；更好的做法是用 PGPASSWORD、~/.pgpass 或系统密钥环提供密码"),
     (r"not a store \(an SQLite file or a postgresql:// URL\)", "不是数据库（应为 SQLite 文件或 postgresql:// URL）"),
     (r"a password on the command line is visible to every user of this machine; give it by PGPASSWORD, "
      r"~/\.pgpass or the OS keyring \(keyring set (?P<s>\S+) USER@HOST:PORT\)",

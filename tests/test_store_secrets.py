@@ -100,6 +100,27 @@ def test_a_mistyped_scheme_is_refused_not_made_into_a_file(tmp_path, monkeypatch
     assert SENTINEL not in str(info.value) and not list(tmp_path.iterdir())
 
 
+def test_the_refusals_are_told_in_chinese_too(tmp_path, monkeypatch):
+    import re
+    from console.store_login import refuse_argv_password
+    from layers.messages import localize
+    from offline.store import open_store
+    from offline.store.conninfo import BadConninfo, parse
+    monkeypatch.chdir(tmp_path)
+    raised = []
+    for call, arg in ((parse, f"postgresql://ops:p@{SENTINEL}@db.example/ops"),
+                      (parse, f"host=db.example password='{SENTINEL}"),
+                      (refuse_argv_password, f"postgresql://ops:{SENTINEL}@db.example/ops"),
+                      (open_store, f"postgresq://ops:{SENTINEL}@db.example/ops")):
+        with pytest.raises(ValueError) as info:
+            call(arg)
+        raised.append(str(info.value))
+    assert isinstance(BadConninfo(""), ValueError)
+    for message in raised:
+        assert SENTINEL not in message and "\n" not in message
+        assert re.search(r"[\u4e00-\u9fff]", localize(message, "zh")), message
+
+
 # -- a real cluster, a role that needs its password -------------------------------------------------
 @pytest.fixture(scope="module")
 def secured():
@@ -208,7 +229,8 @@ def test_the_password_is_found_nowhere_after_sync_and_conflicts(secured, tmp_pat
     assert not _leaks(tmp_path, skip={passfile, keyring_file})  # where the user put it, and nowhere else
 
 
-@pytest.mark.parametrize("form", ["postgresql://{role}:{pw}@{host}/{db}", "postgresql://{role}@{host}/{db}?password={pw}",
+@pytest.mark.parametrize("form", ["postgresql://{role}:{pw}@{host}/{db}",
+                                  "postgresql://{role}@{host}/{db}?password={pw}",
                                   "host=127.0.0.1 port={port} user={role} password={pw} dbname={db}"])
 def test_a_password_on_the_command_line_is_refused_in_one_line(secured, tmp_path, form):
     cluster, role, url = secured
@@ -289,7 +311,8 @@ def test_the_sync_dialog_masks_the_password_and_keeps_it_only_in_the_keyring(
 
     # 1. the password in $SONGJIANG_STORE: used, never shown, not put in the keyring
     monkeypatch.setenv("SONGJIANG_STORE", f"{url}?password={SENTINEL}")
-    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir(), (tmp_path / "c").mkdir()
+    for sub in "abcd":
+        (tmp_path / sub).mkdir()
     package = _edited_package(url, tmp_path / "a")
     dialog = panel.sync_dialog(str(package))
     assert dialog.password.echoMode() == QLineEdit.EchoMode.Password
@@ -306,6 +329,10 @@ def test_the_sync_dialog_masks_the_password_and_keeps_it_only_in_the_keyring(
     dialog = panel.sync_dialog(str(_edited_package(url, tmp_path / "c")))
     dialog.store.setText(url)
     assert sync(dialog) == done
+    # 4. a URL libpq reads otherwise than meant ("@" unescaped in the password): refused, never shown
+    dialog = panel.sync_dialog(str(_edited_package(url, tmp_path / "d")))
+    dialog.store.setText(url.replace(f"{role}@", f"{role}:p@{SENTINEL}@"))
+    assert sync(dialog) != done
     for pkg in (tmp_path / "a" / "field.gpkg", tmp_path / "b" / "field.gpkg", tmp_path / "c" / "field.gpkg"):
         with sqlite3.connect(pkg) as con:
             assert {r[0] for r in con.execute("SELECT store FROM field_sync")} == {url}

@@ -52,8 +52,8 @@ def parse(text: str) -> dict:
             or not re.fullmatch(r"[\d,]*", parts.get("port", "")):
         # "postgresql://u:p@ss@h/db": libpq stops the user info at the first "@" and takes "ss@h" for a host;
         # "postgresql://u:a/b@h/db": at a "/", and takes "u" for the host, "a" for the port, "b@h/db" for the db
-        raise BadConninfo(f"{scrub(text)}: an '@' in the store URL's password must be written %40; better, give "
-                          "the password by PGPASSWORD, ~/.pgpass or the OS keyring")
+        raise BadConninfo(f"{scrub(text)}: an '@' or '/' in the store URL's password must be written %40 or %2F; "
+                          "better, give the password by PGPASSWORD, ~/.pgpass or the OS keyring")
     return parts
 
 

@@ -104,8 +104,9 @@ class SyncDialog(QDialog):
         try:
             shown, secrets = conninfo.split(url)
         except conninfo.BadConninfo:
-            return  # the store refuses it, in words without the secret
-        if secrets.get("password") and not self.password.text():
+            self.store.setText(conninfo.redact(url))  # the store refuses it, in words without the secret
+            return
+        if secrets.get("password"):
             self.password.setText(secrets["password"])
         self.store.setText(shown)
 
