@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--profile", metavar="NAME[/TEAM]", help="who records field edits on this machine "
                     "(saved; $SONGJIANG_SURVEYOR/$SONGJIANG_TEAM override it)")
     op.add_argument("--store", metavar="STORE", help="operations-centre store for sync and conflict review: "
-                    "an SQLite file or postgresql://… (default $SONGJIANG_STORE or ops-store.sqlite)")
+                    "an SQLite file or postgresql://… (default $SONGJIANG_STORE or ops-store.sqlite); "
+                    "no password here: PGPASSWORD, ~/.pgpass or the OS keyring")
     op.add_argument("--screenshot", help=argparse.SUPPRESS)
     op.add_argument("--bench-first-frame", action="store_true", help=argparse.SUPPRESS)
     op.add_argument("--pick", help=argparse.SUPPRESS)  # "lon,lat": click there before --screenshot
@@ -216,13 +217,12 @@ def cmd_info(args) -> int:
 
 
 def cmd_open(args) -> int:
-    import os
+    from console import store_login
+    store_login.choose(args.store)  # the sync and conflict dialogs open it; never in os.environ (children)
     from console.app import run
     if args.profile:
         from offline.field.profile import set_from_text
         set_from_text(args.profile)
-    if args.store:  # read where the window opens the store (the sync and conflict dialogs)
-        os.environ["SONGJIANG_STORE"] = args.store
     return run(args)
 
 
@@ -231,8 +231,11 @@ def main(argv=None) -> int:
     parser = build_parser()
     commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "package", "-h", "--help",
                 "--version"}
-    if not argv or argv[0] not in commands:  # also `songjiang-console --offline FILE.gpkg`
-        argv = ["open", *argv]
+    flags = 0
+    while flags < len(argv) and argv[flags] in ("-v", "--verbose"):  # the global flag goes before the command
+        flags += 1
+    if flags == len(argv) or argv[flags] not in commands:  # also `songjiang-console --offline FILE.gpkg`
+        argv = [*argv[:flags], "open", *argv[flags:]]
     args = parser.parse_args(argv)
     from layers.messages import localize, system_language
     error_lang = getattr(args, "lang", None) or system_language()

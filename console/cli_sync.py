@@ -3,8 +3,9 @@
 ``sync`` sends a package's outbox into the store (offline/store/sync.py) and prints one JSON
 line of counts; ``conflicts`` lists what waits for review; ``photo`` adds photos (files or a
 camera folder) to a package headless, as the window does. STORE is an SQLite file or a
-``postgresql://user@host:port/db`` URL (default: $SONGJIANG_STORE, else ops-store.sqlite in
-the user data folder).
+PostgreSQL ``postgresql://user@host:port/db`` URL or keyword string (default: $SONGJIANG_STORE,
+else ops-store.sqlite in the user data folder); its password never on the command line
+(console/store_login.py says where it comes from).
 """
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def add_subcommands(sub, package=None):
 
 
 def _store(args):
-    from offline.store import open_store
+    from console.store_login import open_store, refuse_argv_password
+    refuse_argv_password(args.store)
     return open_store(args.store)
 
 
@@ -49,8 +51,9 @@ def cmd_sync(args) -> int:
         report = sync(args.file, store)
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):  # the server went away mid-sync: resumable, say so
-            raise OSError(f"{store.url}: sync interrupted ({' '.join(str(exc).split())}); run it again to resume") \
-                from None
+            from offline.store.conninfo import scrub
+            raise OSError(f"{store.url}: sync interrupted ({scrub(' '.join(str(exc).split()))}); run it again to "
+                          "resume") from None
         raise
     finally:
         store.close()

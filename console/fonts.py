@@ -6,6 +6,8 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from layers.child_env import child_environment
+
 # VTK's FreeType always opens face 0 of a collection: face 0 of WenQuanYi Micro
 # Hei is the Simplified Chinese face (with Latin); face 0 of Noto CJK is the
 # Japanese variant, so it comes later. DroidSansFallback has no Latin letters.
@@ -27,7 +29,7 @@ def cjk_font_file() -> str | None:
     fc = shutil.which("fc-match")
     if fc:
         out = subprocess.run([fc, "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True,
-                             timeout=5, check=False).stdout.strip()
+                             env=child_environment(), timeout=5, check=False).stdout.strip()
         if out and Path(out).is_file():
             return out
     return None

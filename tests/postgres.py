@@ -63,12 +63,36 @@ class Cluster:
     def url(self, db: str) -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{db}"
 
-    def new_database(self) -> str:
+    def new_database(self, owner: str | None = None) -> str:
         import psycopg
         name = "t_" + uuid.uuid4().hex[:12]
         with psycopg.connect(self.url("postgres"), autocommit=True) as con:
-            con.execute(f"CREATE DATABASE {name} TEMPLATE template_gis")
-        return self.url(name)
+            con.execute(f"CREATE DATABASE {name} TEMPLATE template_gis" + (f" OWNER {owner}" if owner else ""))
+        url = self.url(name)
+        return url.replace(f"//{self.user}@", f"//{owner}@") if owner else url
+
+    def password_role(self, password: str) -> str:
+        """A new role that must log in with ``password`` (scram-sha-256 on loopback TCP; the cluster's
+        own user keeps ``trust``); returns its name. pg_hba takes the first matching line: ours go first."""
+        import psycopg
+        from psycopg import sql
+        name = "r_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(self.url("postgres"), autocommit=True) as con:
+            con.execute("SET password_encryption = 'scram-sha-256'")
+            con.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name),
+                                                                         sql.Literal(password)))
+            hba = self.dir / "db" / "pg_hba.conf"
+            hba.write_text(f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+                           f"local all {name} scram-sha-256\n" + hba.read_text())
+            con.execute("SELECT pg_reload_conf()")
+        import time
+        for _ in range(200):  # the postmaster reloads on its signal: wait until the role needs its password
+            try:
+                psycopg.connect(f"postgresql://{name}@127.0.0.1:{self.port}/postgres").close()
+            except psycopg.OperationalError:
+                return name
+            time.sleep(0.05)
+        raise RuntimeError("pg_hba.conf reload did not take effect")
 
     def stop(self):
         try:
@@ -88,7 +112,7 @@ def require_postgres() -> Cluster:
     if bindir is None:
         pytest.skip("PostgreSQL binaries not installed (Debian packages 'postgresql' and 'postgis')")
     if not _has_postgis(bindir):
-        pytest.skip("PostGIS not installed for PostgreSQL (Debian package 'postgis')")
+        pytest.skip("PostGIS not installed for PostgreSQL (Debian package 'postgresql-postgis')")
     if _cluster is None:
         _cluster = Cluster(bindir).start()
         import atexit

@@ -13,9 +13,10 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libdbus-1-3
         libfontconfig1 fonts-wqy-microhei fonts-noto-cjk)
   # python3-gdal: the reference the public-corpus test compares `info` with (tests/test_corpus.py)
-  # postgresql + postgis: the store tests start a throw-away cluster (tests/postgres.py)
+  # postgresql + postgis (postgresql-postgis: the extension itself; "postgis" is only its tools): the store
+  # tests start a throw-away cluster (tests/postgres.py)
   [ -n "$extras" ] && pkgs+=(xvfb xauth mosquitto mosquitto-clients gdal-bin python3-gdal poppler-utils
-                             postgresql postgis)
+                             postgresql postgis postgresql-postgis)
   missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   # npm packs the corpus's npm sources (tests/test_corpus.py); any npm on PATH will do

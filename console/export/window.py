@@ -13,10 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QProcess
+from PySide6.QtCore import QProcess, QProcessEnvironment
 
 from console.scene.camera import camera_state
 from layers import i18n
+from layers.child_env import child_environment
 from layers.i18n import tr
 
 
@@ -53,6 +54,10 @@ class WindowExport:
         self.last_out = out
         proc = QProcess(self.window)
         proc.setProgram(sys.executable)
+        env = QProcessEnvironment()
+        for key, value in child_environment().items():  # no store secret in the child (layers/child_env.py)
+            env.insert(key, value)
+        proc.setProcessEnvironment(env)
         project = self.project_file()
         proc.setArguments(["-m", "console", "snapshot", str(project), *options, "--lang", i18n.language()])
         proc.finished.connect(lambda code, _status: (shutil.rmtree(project.parent, ignore_errors=True),

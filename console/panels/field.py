@@ -1,7 +1,9 @@
 """Field work in the window: the field profile, syncing a package, reviewing conflicts.
 
 Installed with the HBIM panel (its menu carries these actions). The store the dialogs
-use is ``--store`` / $SONGJIANG_STORE, else ops-store.sqlite in the user data folder.
+use is ``--store`` / $SONGJIANG_STORE, else ops-store.sqlite in the user data folder
+(console/store_login.py); the dialogs show it redacted, and a password typed in the sync
+dialog is kept in the OS keyring once the store accepted it.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import logging
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from layers import paths
+from console import store_login
 from layers.i18n import tr
 from layers.messages import localize
 from widgets.field.conflicts import ConflictDialog
@@ -42,21 +44,35 @@ class FieldPanel(QObject):
         return self.dialog
 
     def sync_dialog(self, package: str = "") -> SyncDialog:
-        dlg = self.dialog = SyncDialog(paths.ops_store(), package, self.window)
-        dlg.synced.connect(lambda report: self._synced(report, dlg.store.text().strip()))
+        dlg = self.dialog = SyncDialog(store_login.chosen(), package, self.window, opener=self.open_store)
+        dlg.synced.connect(lambda report: self._synced(report, dlg.store.text().strip(), dlg.password.text()))
         dlg.show()
         return dlg
 
-    def _synced(self, report: dict, url: str):
+    @staticmethod
+    def open_store(url: str, password: str = ""):
+        """The store the dialogs name by ``url`` (as shown: redacted); a typed password then goes to the keyring."""
+        from offline.store.conninfo import is_postgres, redact
+        chosen = store_login.chosen()
+        if not url or url == redact(chosen):
+            url = chosen  # the process's own store, with the password $SONGJIANG_STORE may hold
+        store = store_login.open_store(url, password or None)
+        if password and is_postgres(store.url):
+            try:
+                store_login.save_password(store.url, password)
+            except ValueError as exc:
+                log.warning("%s", exc)
+        return store
+
+    def _synced(self, report: dict, url: str, password: str = ""):
         """The result in the status bar; conflicts open for review at once."""
         self.window.statusBar().showMessage(tr("field.sync.done", **report), 8000)
         if report.get("conflict") or report.get("partial"):
-            self.conflict_dialog(url or None)
+            self.conflict_dialog(url or None, password)
 
-    def conflict_dialog(self, url: str | None = None) -> ConflictDialog | None:
-        from offline.store import open_store
+    def conflict_dialog(self, url: str | None = None, password: str = "") -> ConflictDialog | None:
         try:
-            store = open_store(url or paths.ops_store())
+            store = self.open_store(url or "", password)
         except Exception as exc:  # noqa: BLE001 — an unreachable store is told, the window carries on
             self.window.report_error(localize(str(exc)))
             return None

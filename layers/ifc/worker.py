@@ -24,6 +24,7 @@ from collections import Counter
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from layers.child_env import child_environment
 from layers.ifc.errors import IfcReadError
 from layers.progress import NULL_PROGRESS, Progress
 
@@ -120,7 +121,7 @@ def _tail(fh) -> str:
 def _start(path, job, shard, memory_mb):
     read_fd, write_fd = os.pipe()
     root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    env = child_environment(PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     err = tempfile.TemporaryFile()
     args = json.dumps({"path": str(path), "job": job, "shard": list(shard), "memory_mb": memory_mb})
     proc = subprocess.Popen([sys.executable, "-m", "layers.ifc.worker", str(write_fd), args],

@@ -13,6 +13,7 @@ import uuid
 from contextlib import contextmanager
 
 from offline.guard import StoreRefused
+from offline.store import conninfo
 from offline.store.base import Store
 
 CHANNEL = "songjiang_store"
@@ -22,23 +23,40 @@ class PgStore(Store):
     DIALECT = {"blob": "BYTEA", "serial": "BIGSERIAL PRIMARY KEY", "float": "DOUBLE PRECISION"}
     LOCK = " FOR UPDATE"
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, password: str | None = None, sslpassword: str | None = None):
+        """``url``: a URI or keyword string (libpq's forms); ``password`` from the keyring, if any.
+
+        The secrets (a password in ``url`` or given, an ``sslpassword``) stay in ``_secrets``, used
+        only to connect; ``url`` is the redacted identity (offline/store/conninfo.py), the one
+        string of this store that journals, reports, logs and messages ever see.
+        """
         import psycopg
         self.session = str(uuid.uuid4())
-        self._url, self.url = url, _safe(url)  # the password stays out of journals and messages
-        self._psycopg = psycopg
         try:
-            self.con = psycopg.connect(url, autocommit=True, connect_timeout=10)
-        except psycopg.Error as exc:
-            raise StoreRefused(f"{_safe(url)}: cannot connect to the operations-centre store "
-                               f"({' '.join(str(exc).split())})") from None
+            self.url, self._secrets = conninfo.split(url)
+        except conninfo.BadConninfo as exc:
+            raise StoreRefused(str(exc)) from None
+        for key, value in (("password", password), ("sslpassword", sslpassword)):
+            if value:  # one in the string itself (typed in the sync dialog) comes first
+                self._secrets.setdefault(key, value)
+        self._psycopg = psycopg
+        self.con = self._connect("cannot connect to the operations-centre store", connect_timeout=10)
         self._listener = None
         try:
             self.create()
         except psycopg.Error as exc:
-            raise StoreRefused(f"{_safe(url)}: cannot set up the operations-centre store "
-                               f"({' '.join(str(exc).split())})") from None
+            raise StoreRefused(f"{self.url}: cannot set up the operations-centre store "
+                               f"({self._hide(exc)})") from None
         self._seen = self.last_change()
+
+    def _connect(self, what: str, **kw):
+        try:
+            return self._psycopg.connect(self.url, autocommit=True, **self._secrets, **kw)
+        except self._psycopg.Error as exc:
+            raise StoreRefused(f"{self.url}: {what} ({self._hide(exc)})") from None
+
+    def _hide(self, exc) -> str:
+        return conninfo.hide(" ".join(str(exc).split()), self._secrets)
 
     def create(self):
         with self.tx():
@@ -67,7 +85,7 @@ class PgStore(Store):
     def wait(self, timeout: float) -> list[dict]:
         """Changes committed by other workstations: woken by NOTIFY, then read from the change log."""
         if self._listener is None:
-            self._listener = self._psycopg.connect(self._url, autocommit=True)
+            self._listener = self._connect("cannot listen to the operations-centre store")
             self._listener.execute(f"LISTEN {CHANNEL}")
         found = self._others_since()
         end = time.monotonic() + timeout
@@ -79,15 +97,10 @@ class PgStore(Store):
 
     def reopen(self) -> "PgStore":
         """Another connection to the same store (for another thread), with the same credentials."""
-        return PgStore(self._url)
+        return PgStore(self.url, **self._secrets)
 
     def close(self):
         if self._listener is not None:
             self._listener.close()
         self.con.close()
 
-
-def _safe(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    import re
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)

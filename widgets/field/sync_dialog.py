@@ -4,6 +4,10 @@ The worker thread opens its own store connection (one connection per thread, as 
 and psycopg want) and runs offline/store/sync.py; progress and the result come back as
 Qt signals. A failure is told in one line; the package is unchanged by then, and
 syncing again resumes where it stopped.
+
+The store's password has its own field, masked; the store field never shows one. A password
+typed into the store's URL moves into that field on Sync. ``opener(url, password)`` opens the
+store: the window's (console/panels/field.py) reads and keeps the password in the OS keyring.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from layers.i18n import tr
 from layers.messages import localize
+from offline.store import conninfo
 from widgets.field import strings  # noqa: F401  (registers the strings)
 
 log = logging.getLogger(__name__)
@@ -31,12 +36,16 @@ class _Signals(QObject):
 class SyncDialog(QDialog):
     synced = Signal(dict)
 
-    def __init__(self, store_url: str, package: str = "", parent=None):
+    def __init__(self, store_url: str, package: str = "", parent=None, opener=None):
         super().__init__(parent)
         self.setWindowTitle(tr("field.sync.title"))
+        self.opener = opener or _open
         self.package = QLineEdit(package)
-        self.store = QLineEdit(store_url)
+        self.store = QLineEdit(conninfo.redact(store_url))
         self.store.setPlaceholderText(tr("field.sync.store_hint"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.Password)
+        self.password.setPlaceholderText(tr("field.sync.password_hint"))
         browse = QPushButton(tr("field.sync.browse"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -45,6 +54,7 @@ class SyncDialog(QDialog):
         form = QFormLayout()
         form.addRow(tr("field.sync.package"), row)
         form.addRow(tr("field.sync.store"), self.store)
+        form.addRow(tr("field.sync.password"), self.password)
         self.bar = QProgressBar()
         self.bar.setVisible(False)
         self.result = QLabel()
@@ -80,15 +90,30 @@ class SyncDialog(QDialog):
         self.bar.setVisible(True)
         self.bar.setRange(0, 0)
         self.result.clear()
-        self.thread = threading.Thread(target=self._run, args=(self.package.text().strip(), self.store.text().strip()),
-                                       name="field-sync", daemon=True)
+        self._password_out_of_url()
+        self.thread = threading.Thread(target=self._run, name="field-sync", daemon=True,
+                                       args=(self.package.text().strip(), self.store.text().strip(),
+                                             self.password.text()))
         self.thread.start()
 
-    def _run(self, package: str, url: str):
-        from offline.store import open_store
+    def _password_out_of_url(self):
+        """A password typed into the store's URL goes to the masked field; the URL shows without it."""
+        url = self.store.text().strip()
+        if not conninfo.is_postgres(url):
+            return
+        try:
+            shown, secrets = conninfo.split(url)
+        except conninfo.BadConninfo:
+            self.store.setText(conninfo.redact(url))  # the store refuses it, in words without the secret
+            return
+        if secrets.get("password"):
+            self.password.setText(secrets["password"])
+        self.store.setText(shown)
+
+    def _run(self, package: str, url: str, password: str):
         from offline.store.sync import sync
         try:
-            store = open_store(url or None)
+            store = self.opener(url, password)
             try:
                 report = sync(package, store, progress=self.signals.progress.emit)
             finally:
@@ -111,3 +136,8 @@ class SyncDialog(QDialog):
             self.synced.emit(outcome)
         else:
             self.result.setText(tr("field.sync.failed", error=localize(outcome)))
+
+
+def _open(url: str, password: str):
+    from offline.store import open_store
+    return open_store(url or None, password or None)
