@@ -94,7 +94,7 @@ def test_the_hbim_vocabulary_has_its_chinese_terms():
     assert (term("crack", "zh"), term("biological colonization", "zh"), term("bluestone", "zh")) == \
         ("裂隙", "生物病害", "青石")
     assert term("crack", "en") == "crack" and term("a surveyor's own words", "zh") == "a surveyor's own words"
-    from tests.conftest import REPO
+    from tests.helpers import REPO
     names = {c["name"] for c in json.loads((REPO / "assets/hbim/components.json").read_text())["components"]}
     untranslated = sorted(n for n in names if not CJK.search(term(n, "zh")) or re_english(term(n, "zh")))
     assert not untranslated, f"component names without Chinese: {untranslated[:10]}"
@@ -208,7 +208,7 @@ def _first_component(window):
 def _raised_reasons() -> list[str]:
     """The reason of every ReadError(path, "…") the code raises, f-string parts as X."""
     import ast
-    from tests.conftest import REPO
+    from tests.helpers import REPO
     reasons = []
     for path in list((REPO / "layers").rglob("*.py")) + list((REPO / "console").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -233,7 +233,7 @@ def test_command_line_errors_follow_lang_or_the_system_locale(tmp_path):
     import os
     import subprocess
     import sys
-    from tests.conftest import REPO
+    from tests.helpers import REPO
     missing = tmp_path / "没有这个文件.geojson"
 
     def run(*args, **env):
