@@ -13,6 +13,7 @@ import numpy as np
 
 from layers.crs import CRSNotUnderstood, label, normalise_crs
 from layers.datum import best_route
+from layers.readers.libraries import import_rasterio
 from layers.readers.raster_extent import beyond_warning, clip_grid, source_extent
 from layers.data import RasterData
 from layers.layer import Layer
@@ -61,7 +62,7 @@ def _georeference(path: Path, src, options) -> tuple[str, dict, list]:
 
 
 def read_raster(path: Path, project, options, progress, subdataset: str | None = None) -> Layer:
-    import rasterio
+    rasterio = import_rasterio()  # another loader thread may be reading at the same time
     from rasterio._err import CPLE_BaseError
     from rasterio.enums import Resampling
 
