@@ -110,6 +110,7 @@ CATALOGUE = [
     (r"damaged (?P<what>.+?) \((?P<why>.+)\); restore it from a backup or move it away",
      "{what}已损坏（{why}）；请从备份恢复或将其移走"),
     (r"the record was not saved \((?P<why>.+)\)", "记录未保存（{why}）"),
+    (r"text that is not UTF-8 in (?P<col>\S+)", "{col} 中有不是 UTF-8 的文本"),
     (r"damaged (?P<what>.+?) \((?P<why>.+)\)", "{what}已损坏（{why}）"),
     # field packages, photos and the operations-centre store (offline/field/, offline/store/)
     (r"not a field package \(no package_meta table\)", "不是外业数据包（缺少 package_meta 表）"),
@@ -170,7 +171,9 @@ def _tables(text: str) -> str:
     return "；".join(out)
 
 
-_PARTS = {"what": lambda v: NOUNS.get(v, v), "kind": lambda v: NOUNS.get(v, v), "tables": _tables}
+# a part that may be a sentence of ours (inside "damaged … (why)") is translated too; a library's stays
+_PARTS = {"what": lambda v: NOUNS.get(v, v), "kind": lambda v: NOUNS.get(v, v), "tables": _tables,
+          "why": lambda v: localize_reason(v, "zh")}
 
 
 def localize_reason(reason: str, lang: str) -> str:

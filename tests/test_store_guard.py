@@ -119,8 +119,9 @@ def _with_bad_text(path, table, column):
 
 def test_a_store_with_text_that_is_not_utf8_is_refused_before_anything_is_written(tmp_path):
     # it used to open (switching the file to WAL) and fail later in records() without the file's name
-    from offline.field.package import open_package
     from field_package import make_package
+    from layers.messages import localize
+    from offline.field.package import open_package
     hbim = _with_bad_text(_hbim(tmp_path / "hbim.sqlite"), "hbim_components", "material")
     package = make_package(tmp_path / "field.gpkg", {"components": [
         {"guid": "G0001", "classification": "arch ring", "material": "granite"}]})
@@ -132,5 +133,6 @@ def test_a_store_with_text_that_is_not_utf8_is_refused_before_anything_is_writte
         message = str(info.value)
         assert str(path) in message and "hbim_components.material" in message and "UTF-8" in message, message
         assert "\n" not in message
+        assert "hbim_components.material 中有不是 UTF-8 的文本" in localize(message, "zh")
         assert path.read_bytes() == before, f"{path.name} was changed by being refused"
         assert not path.with_name(path.name + "-wal").exists()
