@@ -241,6 +241,9 @@ def main(argv=None) -> int:
     error_lang = getattr(args, "lang", None) or system_language()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.command != "open":
+        from console.stop import exit_on_sigterm
+        exit_on_sigterm()  # a kill runs the clean-up (temporary files) instead of skipping it
     try:
         return int(args.func(args) or 0)
     except ReadError as exc:

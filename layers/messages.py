@@ -34,17 +34,37 @@ CATALOGUE = [
      "文件未声明坐标系，且坐标不是经纬度；请用 --crs 指定坐标系"),
     (r"the file says (?P<crs>\S+) but its coordinates are not longitude/latitude; pass the CRS explicitly",
      "文件声明为 {crs}，但坐标不是经纬度；请用 --crs 指定坐标系"),
-    (r"(?P<why>.+); pass the CRS explicitly", "{why}；请用 --crs 指定坐标系"),
     (r"raster has no CRS \(not georeferenced\); pass the CRS explicitly", "栅格没有坐标系（未地理配准）；请用 --crs 指定坐标系"),
-    (r"raster has no CRS and no georeferencing (?P<rest>.*)", "栅格既无坐标系也无地理配准 {rest}"),
+    (r"(?P<why>.+); pass the CRS explicitly", "{why}；请用 --crs 指定坐标系"),
+    (r"raster has no CRS and no georeferencing \(no geotransform, no ground control points\): "
+     r"it cannot be placed on the map", "栅格既无坐标系也无地理配准（没有地理变换，也没有地面控制点）：无法放到地图上"),
     (r"raster has no valid pixels", "栅格没有有效像元"),
+    # a library's own words (libtiff/GDAL, SQLite, the IFC engine) stay as they are inside a sentence of ours
+    (r"not a readable raster \(GDAL does not recognise the format\)", "不是可读的栅格文件（GDAL 无法识别其格式）"),
+    (r"cannot read the raster \((?P<why>.+)\)", "无法读取该栅格文件（{why}）"),
+    (r"CRS not understood \(unknown CRS (?P<c>.+)\)", "无法识别坐标系 {c}"),
+    (r"CRS not understood \(no coordinate reference system\)", "无法识别坐标系（未给出坐标系）"),
+    (r"CRS not understood \((?P<why>.+)\)", "无法识别坐标系（{why}）"),
+    (r"invalid JSON \((?P<c>\S+) is not valid JSON\)", "JSON 格式错误（{c} 不是合法的 JSON 值）"),
+    (r"invalid JSON \((?P<why>.+)\)", "JSON 格式错误（{why}）"),
+    (r"the IFC engine cannot read it \((?P<why>.+)\)", "IFC 引擎无法读取（{why}）"),
+    (r"the IFC engine ran out of memory \(limit (?P<mb>\S+) MB\): (?P<why>.+)", "IFC 引擎内存不足（上限 {mb} MB）：{why}"),
+    (r"the IFC engine ran out of memory \(limit (?P<mb>\S+) MB\)", "IFC 引擎内存不足（上限 {mb} MB）"),
+    (r"the IFC engine was killed \(SIGKILL; out of memory\? limit (?P<mb>\S+) MB\): (?P<why>.+)",
+     "IFC 引擎被终止（SIGKILL；可能内存不足，上限 {mb} MB）：{why}"),
+    (r"the IFC engine was killed \(SIGKILL; out of memory\? limit (?P<mb>\S+) MB\)",
+     "IFC 引擎被终止（SIGKILL；可能内存不足，上限 {mb} MB）"),
+    (r"the IFC engine crashed \((?P<sig>[^)]+)\): (?P<why>.+)", "IFC 引擎崩溃（{sig}）：{why}"),
+    (r"the IFC engine crashed \((?P<sig>[^)]+)\)", "IFC 引擎崩溃（{sig}）"),
+    (r"the IFC engine stopped unexpectedly \(exit code (?P<code>\S+)\): (?P<why>.+)", "IFC 引擎意外退出（退出码 {code}）：{why}"),
+    (r"the IFC engine stopped unexpectedly \(exit code (?P<code>\S+)\)", "IFC 引擎意外退出（退出码 {code}）"),
     (r"cannot be read or warped into (?P<crs>\S+): (?P<why>.+)", "无法读取或重投影到 {crs}：{why}"),
     (r"cannot be read \((?P<why>.+)\)", "无法读取（{why}）"),
     (r"PROJ cannot convert (?P<a>.+?) to (?P<b>\S+?)(?: \((?P<why>.+)\))?", "PROJ 无法将 {a} 转换为 {b}"),
     (r"not a readable GeoPackage \((?P<why>.+)\)", "不是可读的 GeoPackage（{why}）"),
     (r"GeoPackage has no tables listed in gpkg_contents", "GeoPackage 的 gpkg_contents 中没有登记任何表"),
     (r"no table (?P<t>.+?) in gpkg_contents", "gpkg_contents 中没有表 {t}"),
-    (r"no readable table: (?P<why>.+)", "没有可读的表：{why}"),
+    (r"no readable table: (?P<tables>.+)", "没有可读的表：{tables}"),
     (r"table (?P<t>.+?): coordinates fall outside what (?P<crs>\S+) can project", "表 {t}：坐标超出 {crs} 可投影的范围"),
     (r"table (?P<t>.+?): PROJ cannot convert (?P<a>.+?) to (?P<b>\S+)", "表 {t}：PROJ 无法将 {a} 转换为 {b}"),
     (r"tile table (?P<t>.+?) has no tile matrix set", "瓦片表 {t} 没有瓦片矩阵集"),
@@ -90,6 +110,7 @@ CATALOGUE = [
     (r"damaged (?P<what>.+?) \((?P<why>.+)\); restore it from a backup or move it away",
      "{what}已损坏（{why}）；请从备份恢复或将其移走"),
     (r"the record was not saved \((?P<why>.+)\)", "记录未保存（{why}）"),
+    (r"text that is not UTF-8 in (?P<col>\S+)", "{col} 中有不是 UTF-8 的文本"),
     (r"damaged (?P<what>.+?) \((?P<why>.+)\)", "{what}已损坏（{why}）"),
     # field packages, photos and the operations-centre store (offline/field/, offline/store/)
     (r"not a field package \(no package_meta table\)", "不是外业数据包（缺少 package_meta 表）"),
@@ -143,13 +164,33 @@ NOUNS = {"sensor history": "感知历史记录", "HBIM record store": "遗产档
          "operations-centre store": "运营中心数据库"}
 
 
+def _tables(text: str) -> str:
+    """gpkg.py's skipped tables, "NAME (TYPE, no geometry)" or "NAME (unreadable: REASON)", joined by "; "."""
+    out = []
+    for part in text.split("; "):
+        m = re.fullmatch(r"(?P<t>.+?) \((?P<type>\S+), no geometry\)", part) or \
+            re.fullmatch(r"(?P<t>.+?) \(unreadable: (?P<why>.+)\)", part)
+        if m is None:
+            out.append(part)
+        elif "type" in m.groupdict():
+            out.append(f"{m['t']}（{m['type']}，没有几何）")
+        else:
+            out.append(f"{m['t']}（无法读取：{localize_reason(m['why'], 'zh')}）")
+    return "；".join(out)
+
+
+# a part that may be a sentence of ours (inside "damaged … (why)") is translated too; a library's stays
+_PARTS = {"what": lambda v: NOUNS.get(v, v), "kind": lambda v: NOUNS.get(v, v), "tables": _tables,
+          "why": lambda v: localize_reason(v, "zh")}
+
+
 def localize_reason(reason: str, lang: str) -> str:
     if lang != "zh":
         return reason
     for pattern, template in _COMPILED:
         m = pattern.match(reason)
         if m:
-            parts = {k: NOUNS.get(v, v) if k in ("what", "kind") else (v or "") for k, v in m.groupdict().items()}
+            parts = {k: _PARTS[k](v) if k in _PARTS and v else (v or "") for k, v in m.groupdict().items()}
             return template.format(**parts)
     return reason
 
@@ -160,16 +201,15 @@ def localize(message: str, lang: str | None = None) -> str:
     lang = lang or i18n.language()
     if lang != "zh":
         return message
-    whole = localize_reason(message, lang)
-    if whole != message:
-        return whole
     at = message.find(": ")
     while at >= 0:  # "WHERE: reason"; WHERE may itself hold ": " (a URL, a tr() prefix)
         reason = localize_reason(message[at + 2:], lang)
         if reason != message[at + 2:]:
             return f"{message[:at]}：{reason}"
         at = message.find(": ", at + 2)
-    return message
+    # a reason with no place, or one whose pattern spans the place; tried last, since a loose
+    # pattern ("…; pass the CRS explicitly") would otherwise take "FILE: reason" whole
+    return localize_reason(message, lang)
 
 
 def system_language() -> str:

@@ -54,11 +54,57 @@ def check_store(path: Path, application_id: int, what: str, own_tables: set[str]
         if check != "ok":
             check = " ".join(check.replace("*** in database main ***", "").split())
             raise StoreRefused(f"{path}: damaged {what} ({check}); restore it from a backup or move it away")
+        check_text(con, path, what, [t for t in tables if _own(t, own_tables)])
     except sqlite3.DatabaseError as exc:
         raise StoreRefused(f"{path}: damaged {what} ({exc}); restore it from a backup or move it away") from None
     finally:
         con.close()
     return False
+
+
+def check_text(con: sqlite3.Connection, path: Path, what: str, tables) -> None:
+    """StoreRefused when a text cell of ``tables`` is not UTF-8, before anything writes to the file.
+
+    SQLite stores whatever bytes it is given as TEXT and quick_check does not look at
+    them; Python's sqlite3 then fails on the first read of that cell, long after the
+    store was opened (and its journal mode switched). Each text cell is read as bytes
+    here (``CAST … AS BLOB``), so the refusal names the file, the table and the column.
+    Columns declared numeric are not read: text lands there only when a writer stores
+    words in a number, and a pass over them would cost a second read of the whole
+    sensor history on every start.
+    """
+    con.create_function("_utf8", 1, _is_utf8, deterministic=True)
+    virtual = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE 'CREATE VIRTUAL%'")}
+    for table in tables:
+        if table in virtual or table.startswith("sqlite_"):
+            continue  # a virtual table's text is its content table's (or shadow tables') own
+        quoted = table.replace('"', '""')
+        columns = [name for name, decl in con.execute(f'SELECT name, type FROM pragma_table_info("{quoted}")')
+                   if _may_hold_text(decl)]
+        bad = {c: '(typeof("{0}") = \'text\' AND NOT _utf8(CAST("{0}" AS BLOB)))'.format(c.replace('"', '""'))
+               for c in columns}
+        if not columns or not con.execute(f'SELECT 1 FROM "{quoted}" WHERE {" OR ".join(bad.values())} '
+                                          f'LIMIT 1').fetchone():
+            continue  # one pass over the table; the column is looked for only when one is bad
+        column = next(c for c in columns if con.execute(f'SELECT 1 FROM "{quoted}" WHERE {bad[c]} LIMIT 1').fetchone())
+        raise StoreRefused(f"{path}: damaged {what} (text that is not UTF-8 in {table}.{column}); "
+                           f"restore it from a backup or move it away")
+
+
+def _may_hold_text(declared: str) -> bool:
+    """SQLite's affinity rules (datatype3.html §3.1): TEXT, or BLOB/none, which keep text as given."""
+    t = (declared or "").upper()
+    if "INT" in t:
+        return False
+    return any(k in t for k in ("CHAR", "CLOB", "TEXT", "BLOB")) or not t
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _own(table: str, own: set[str]) -> bool:

@@ -4,7 +4,8 @@ Four record kinds, all keyed to a component by its IFC GlobalId and each with
 its own UUID: ``Component`` (heritage classification, period/phase, material,
 structural role), ``Inspection`` (Pset_Condition-like), ``Damage`` (ICOMOS-ISCS
 stone-deterioration pattern, severity 1-5) and ``Intervention`` (IfcTask-like).
-Field edits: WAL + synchronous=FULL and ``BEGIN IMMEDIATE`` (reliability.md).
+Field edits: WAL + synchronous=FULL (a committed edit survives a power cut) and ``BEGIN IMMEDIATE``
+(a writing transaction takes the lock first, so it never fails half-way on SQLITE_BUSY).
 Every edit is one step (rows before → rows after) on the application's undo stack.
 IFC round-trip lives in ``offline/hbim_ifc.py``.
 """

@@ -1,8 +1,8 @@
 """Observation history in SQLite, for charts and for replaying the sensor layer.
 
 - WAL + synchronous=NORMAL: telemetry is re-fetchable, so the last commits may
-  roll back after an OS crash (they survive an application crash); see
-  reliability.md. Every write is one ``BEGIN IMMEDIATE`` batch with executemany.
+  roll back after an OS crash (they survive an application crash).
+  Every write is one ``BEGIN IMMEDIATE`` batch with executemany.
 - ``obs`` is a WITHOUT ROWID table keyed (sensor, time): the key *is* the query
   index for ``series`` and ``at``, and with INSERT OR IGNORE it also drops QoS 1
   redeliveries, so a duplicate is never stored twice (even across restarts).

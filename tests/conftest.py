@@ -1,18 +1,41 @@
-"""Shared fixtures: the public data in ../shared, an isolated settings/home, headless defaults."""
+"""Shared fixtures: the public data in ../shared, an isolated settings/home, headless defaults.
+
+Helpers that test modules import (REPO, has_display, open_default_window…) live in
+tests/helpers.py: this module has side effects (it moves HOME) and must run exactly once.
+"""
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
+
+def _refuse_a_second_copy() -> None:
+    """pytest imports this file as ``conftest``; ``import tests.conftest`` would run it again as a
+    second module, and that copy would point HOME at a second folder the guard below never
+    watches (a test writing into the home it really used then passed). Refuse that import."""
+    me = Path(__file__).resolve()
+    for name, mod in list(sys.modules.items()):
+        path = getattr(mod, "__file__", None)
+        if name != __name__ and path and Path(path).resolve() == me:
+            raise ImportError(f"tests/conftest.py is already loaded as {name!r}; import shared "
+                              f"helpers from tests/helpers.py, never from conftest")
+
+
+_refuse_a_second_copy()
+
+from tests.helpers import REPO, SHARED, SHARED_IFC, has_display, open_default_window  # noqa: E402,F401
+
 # Nothing the suite runs may write into the user's home. HOME points at an empty
 # folder of our own for the whole run (subprocesses inherit it), the XDG folders
 # and the console's own data/cache folders at a sandbox beside it, and
-# ``_home_stays_empty`` fails the test after which anything appeared in that home:
-# a write there means code that ignores the platform's folders (layers/paths.py).
+# ``_home_stays_empty`` fails the test after which anything appeared in that home
+# (or after which HOME no longer names it): a write there means code that ignores
+# the platform's folders (layers/paths.py).
 REAL_HOME = Path(os.path.expanduser("~"))
 _REAL_HOME_BEFORE = sorted(p.name for p in REAL_HOME.iterdir()) if REAL_HOME.is_dir() else []
 TEST_HOME = Path(tempfile.mkdtemp(prefix="songjiang-test-home-"))
@@ -23,10 +46,6 @@ for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"), (
                    ("SONGJIANG_CACHE_DIR", "songjiang-cache")):
     os.environ[_var] = str(SANDBOX / _sub)
 os.environ["MESA_SHADER_CACHE_DISABLE"] = "true"  # llvmpipe's shader cache is not ours to keep
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SHARED_IFC = SHARED / "data" / "ifc"
 
 # Error dialogs would block a test; the window still reports through its status bar and .errors.
 os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
@@ -56,11 +75,20 @@ def _home_stays_empty(monkeypatch, tmp_path):
     monkeypatch.setenv("SONGJIANG_HBIM_DB", str(tmp_path / "hbim-test.sqlite"))
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "sensor-history.sqlite"))
     yield
+    problems = []
+    home = Path(os.environ.get("HOME", ""))
+    if home != TEST_HOME and not home.is_relative_to(tmp_path):
+        # whatever moved it (a second copy of this module did), the test ran with a home nobody
+        # watches; a test may give itself a home inside its own tmp_path (monkeypatch.setenv)
+        problems.append(f"HOME was moved from {TEST_HOME} to {home}")
+        os.environ["HOME"] = str(TEST_HOME)
     written = sorted(str(p.relative_to(TEST_HOME)) for p in TEST_HOME.rglob("*"))
     if written:
         for p in list(TEST_HOME.iterdir()):
             shutil.rmtree(p) if p.is_dir() else p.unlink()
-        pytest.fail(f"the test wrote into the home folder: {', '.join(written[:10])}")
+        problems.append(f"the test wrote into the home folder: {', '.join(written[:10])}")
+    if problems:
+        pytest.fail("; ".join(problems))
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -70,31 +98,6 @@ def pytest_sessionfinish(session, exitstatus):
     if after != _REAL_HOME_BEFORE:
         session.exitstatus = 1
         print(f"\nFAILED: the suite changed {REAL_HOME}: {sorted(set(after) ^ set(_REAL_HOME_BEFORE))}")
-
-
-def has_display() -> bool:
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000):
-    """The window as a user opens it on ``view``: every default layer loaded, and on."""
-    from layers import i18n
-    from console.app import MainWindow
-    from layers.loading import default_specs
-    i18n.set_language("zh")
-    win = MainWindow(start_view=view)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    win.load_specs(default_specs())
-    from layers.bim.defaults import default_specs as bim_defaults
-    models = len(bim_defaults())  # the heritage models and the hub's
-    qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == models
-                    and any(lyr.kind == "sensors" for lyr in win.project.layers)
-                    and not win.loader.busy(), timeout=timeout)
-    assert all(lyr.visible for lyr in win.project.layers)  # every default layer on, as a user has it
-    qtbot.wait(100)
-    return win
 
 
 @pytest.fixture

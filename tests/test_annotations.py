@@ -10,7 +10,7 @@ import pytest
 
 from layers.annotations import Annotation, AnnotationCommand, AnnotationSet
 from layers.undo import UndoStack
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 MAGENTA = "#ff00ff"
 

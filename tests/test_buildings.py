@@ -14,7 +14,7 @@ import assets
 from layers.crs import ProjectCRS
 from layers.errors import ReadError
 from layers.readers import ReadOptions, read_path
-from tests.conftest import REPO, has_display
+from tests.helpers import REPO, has_display
 
 PROJECT = ProjectCRS()
 X0, Y0 = 617000.0, 3430000.0   # the hub, EPSG:4549

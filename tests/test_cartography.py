@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import has_display, open_default_window
+from tests.helpers import has_display, open_default_window
 
 pytestmark = pytest.mark.gui
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 XILIN_PAGODA = (121.21977, 31.00893)  # a heritage site of the embedded data (its marker is red)
 

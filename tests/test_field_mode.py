@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, has_display
+from tests.helpers import REPO, has_display
 from tests.test_hbim_gui import _index, _screen_pos_of
 
 pytestmark = [pytest.mark.gui,

@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from layers.i18n import tr
-from tests.conftest import has_display, open_default_window
+from tests.helpers import has_display, open_default_window
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]

@@ -17,7 +17,7 @@ from layers.crs import ProjectCRS
 from layers.hub import plan
 from layers.hub.source import models_dir
 from layers.readers import read_path
-from tests.conftest import REPO, has_display
+from tests.helpers import REPO, has_display
 
 PROJECT = ProjectCRS()
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from layers.sensors.state import CRITICAL, OFFLINE
-from tests.conftest import has_display
+from tests.helpers import has_display
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from layers.crs import ProjectCRS
 from layers.ifc import Placement, read_ifc
 
-from tests.conftest import SHARED_IFC
+from tests.helpers import SHARED_IFC
 NAMES = sorted(p.name for p in SHARED_IFC.glob("*.ifc")) if SHARED_IFC.is_dir() else []
 
 

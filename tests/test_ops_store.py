@@ -16,7 +16,7 @@ from offline.field.profile import FieldProfile
 from offline.hbim import Inspection
 from offline.store.sync import sync
 from stores import ops_store, store_url_param  # noqa: F401  (fixtures)
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 LI = FieldProfile("Li Wei", "old-town team", "laptop-1")
 

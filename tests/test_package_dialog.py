@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import has_display
+from tests.helpers import has_display
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]

@@ -105,3 +105,34 @@ def test_our_own_files_still_open_and_old_ones_are_adopted(tmp_path):
     empty = tmp_path / "empty.sqlite"
     empty.write_bytes(b"")
     HbimStore(empty).close()  # an empty file becomes a new store
+
+
+def _with_bad_text(path, table, column):
+    """One cell's text made of bytes that are not UTF-8 (a bad card or another tool), journal mode DELETE."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.execute(f"UPDATE {table} SET {column} = CAST(x'4772616e69746520ff20e5bc' AS TEXT) "
+                f"WHERE rowid = (SELECT min(rowid) FROM {table})")
+    con.close()
+    return path
+
+
+def test_a_store_with_text_that_is_not_utf8_is_refused_before_anything_is_written(tmp_path):
+    # it used to open (switching the file to WAL) and fail later in records() without the file's name
+    from field_package import make_package
+    from layers.messages import localize
+    from offline.field.package import open_package
+    hbim = _with_bad_text(_hbim(tmp_path / "hbim.sqlite"), "hbim_components", "material")
+    package = make_package(tmp_path / "field.gpkg", {"components": [
+        {"guid": "G0001", "classification": "arch ring", "material": "granite"}]})
+    _with_bad_text(package, "hbim_components", "material")
+    for opener, path in ((HbimStore, hbim), (open_package, package)):
+        before = path.read_bytes()
+        with pytest.raises(StoreRefused) as info:
+            opener(path)
+        message = str(info.value)
+        assert str(path) in message and "hbim_components.material" in message and "UTF-8" in message, message
+        assert "\n" not in message
+        assert "hbim_components.material 中有不是 UTF-8 的文本" in localize(message, "zh")
+        assert path.read_bytes() == before, f"{path.name} was changed by being refused"
+        assert not path.with_name(path.name + "-wal").exists()

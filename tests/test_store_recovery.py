@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from offline.guard import StoreRefused
 from offline.hbim import Component, HbimStore
-from tests.conftest import REPO, has_display
+from tests.helpers import REPO, has_display
 
 
 def _sha(path) -> str:

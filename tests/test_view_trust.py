@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import has_display, open_default_window
+from tests.helpers import has_display, open_default_window
 from tests.view_probe import footprint, frame, visible_element_pixels
 
 pytestmark = [pytest.mark.gui,

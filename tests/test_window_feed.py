@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from mosquitto import mosquitto_broker  # noqa: F401
-from tests.conftest import REPO, has_display
+from tests.helpers import REPO, has_display
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.gui,
               pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]

@@ -124,7 +124,8 @@ def write_pdf(project, req: ExportRequest) -> Path:
 
 def write_geotiff(project, req: ExportRequest, view) -> Path:
     """Top-down, orthographic, grid north up, in the project CRS: overlays exactly in QGIS."""
-    import rasterio
+    from layers.readers.libraries import import_rasterio
+    rasterio = import_rasterio()  # the window's loader threads may be importing it at the same time
     from rasterio.transform import Affine
     w, h = req.size
     image = render_map(project, view, w, h, print_scale=_scale_for(w, h), ortho=True)

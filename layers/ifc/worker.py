@@ -87,29 +87,34 @@ def _child(conn, path: str, job: dict, shard, memory_mb):
         _test_hook()
         conn.send(("result", _work(conn, path, job, tuple(shard))))
     except MemoryError:
-        conn.send(("error", f"ran out of memory (limit {memory_mb} MB)"))
-    except Exception as exc:  # every parser complaint becomes one line for the user
+        conn.send(("memory", ""))
+    except Exception as exc:  # every parser complaint becomes one line for the user (framed in run_job)
         text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
         if memory_mb and any(w in text.lower() for w in ("memory", "alloc", "failed to map")):
-            text = f"ran out of memory (limit {memory_mb} MB): {text}"
-        conn.send(("error", text))
+            conn.send(("memory", text))
+        else:
+            conn.send(("error", text))
     finally:
         conn.close()
 
 
-def _death_reason(exitcode, memory_mb, stderr_tail: str) -> str:
+def _died(path, exitcode, memory_mb, tail: str) -> IfcReadError:
+    """What the user reads when the engine process died; ``tail`` is its last stderr line (its own words)."""
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
+        if name == "SIGKILL" and tail:
+            return IfcReadError(path, f"the IFC engine was killed (SIGKILL; out of memory? limit {memory_mb} MB): {tail}")
         if name == "SIGKILL":
-            reason = f"the IFC engine was killed (SIGKILL; out of memory? limit {memory_mb} MB)"
-        else:
-            reason = f"the IFC engine crashed ({name})"
-    else:
-        reason = f"the IFC engine stopped unexpectedly (exit code {exitcode})"
-    return f"{reason}: {stderr_tail}" if stderr_tail else reason
+            return IfcReadError(path, f"the IFC engine was killed (SIGKILL; out of memory? limit {memory_mb} MB)")
+        if tail:
+            return IfcReadError(path, f"the IFC engine crashed ({name}): {tail}")
+        return IfcReadError(path, f"the IFC engine crashed ({name})")
+    if tail:
+        return IfcReadError(path, f"the IFC engine stopped unexpectedly (exit code {exitcode}): {tail}")
+    return IfcReadError(path, f"the IFC engine stopped unexpectedly (exit code {exitcode})")
 
 
 def _tail(fh) -> str:
@@ -152,13 +157,17 @@ def run_job(path, job: dict, *, processes: int = 1, timeout: float = DEFAULT_TIM
                     msg = conn.recv()
                 except (EOFError, OSError):
                     code = procs[i].wait(5)
-                    raise IfcReadError(path, _death_reason(code, memory_mb, _tail(errs[i]))) from None
+                    raise _died(path, code, memory_mb, _tail(errs[i])) from None
                 if msg[0] == "progress":
                     fractions[i], message = msg[1], msg[2]
                 elif msg[0] == "result":
                     results[i], fractions[i] = msg[1], 1.0
-                else:
-                    raise IfcReadError(path, msg[1])
+                elif msg[0] == "memory" and msg[1]:
+                    raise IfcReadError(path, f"the IFC engine ran out of memory (limit {memory_mb} MB): {msg[1]}")
+                elif msg[0] == "memory":
+                    raise IfcReadError(path, f"the IFC engine ran out of memory (limit {memory_mb} MB)")
+                else:  # the parser's own words (English, whatever the interface) inside a sentence of ours
+                    raise IfcReadError(path, f"the IFC engine cannot read it ({msg[1]})")
             if time.monotonic() > deadline:
                 raise IfcReadError(path, f"reading took longer than {timeout:g} s and was stopped")
             progress.update(sum(fractions) / len(fractions), message)  # raises Cancelled

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from layers.crs import ProjectCRS
 from layers.progress import NULL_PROGRESS, Cancelled, Progress
-from layers.errors import ReadError
+from layers.errors import ReadError, library_text
 from layers.readers.options import ReadOptions
 
 __all__ = ["ReadError", "ReadOptions", "read_path", "sniff"]
@@ -62,8 +62,7 @@ def read_path(path, project: ProjectCRS, options: ReadOptions | None = None,
         raise
     except Exception as exc:  # a library's surprise must not become a traceback
         log.debug("reading %s failed", path, exc_info=True)
-        first = (str(exc).strip().splitlines() or [""])[0]
-        raise ReadError(path, f"cannot be read ({type(exc).__name__}: {first})") from exc
+        raise ReadError(path, f"cannot be read ({type(exc).__name__}: {library_text(exc, path)})") from exc
     for lyr in layers:
         lyr.meta.setdefault("warnings", []).extend(n for n in gdal_notes if n not in lyr.meta["warnings"])
     return layers

@@ -34,7 +34,7 @@ def load_json(path: Path):
     except RecursionError as exc:
         raise ReadError(path, "JSON nested too deeply") from exc
     except ValueError as exc:
-        raise ReadError(path, str(exc)) from exc
+        raise ReadError(path, f"invalid JSON ({exc})") from exc
 
 
 def decode_echarts_ring(encoded: str, offset, scale: float) -> list:

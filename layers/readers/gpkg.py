@@ -121,7 +121,7 @@ def read_gpkg(path: Path, project, options, progress) -> list:
     finally:
         con.close()
     if not layers:
-        raise ReadError(path, "no readable table: " + "; ".join(skipped))
+        raise ReadError(path, f"no readable table: {'; '.join(skipped)}")
     for lyr in layers:
         if skipped:
             lyr.meta.setdefault("warnings", []).append("skipped tables: " + "; ".join(skipped))

@@ -13,10 +13,11 @@ import numpy as np
 
 from layers.crs import CRSNotUnderstood, label, normalise_crs
 from layers.datum import best_route
+from layers.readers.libraries import import_rasterio
 from layers.readers.raster_extent import beyond_warning, clip_grid, source_extent
 from layers.data import RasterData
 from layers.layer import Layer
-from layers.errors import ReadError
+from layers.errors import ReadError, library_text
 
 
 def guess_role(count: int, dtype: str, colorinterp: list[str]) -> str:
@@ -34,10 +35,10 @@ def _open(path: Path, subdataset: str | None):
     try:
         return rasterio.open(subdataset or path)
     except RasterioIOError as exc:
-        msg = str(exc).split("\n")[0]
-        if "not recognized as" in msg or "not a supported" in msg.lower():
-            msg = "not a readable raster (GDAL does not recognise the format)"
-        raise ReadError(path, msg) from exc
+        detail = library_text(exc, path)
+        if "not recognized as" in detail or "not a supported" in detail.lower():
+            raise ReadError(path, "not a readable raster (GDAL does not recognise the format)") from exc
+        raise ReadError(path, f"cannot read the raster ({detail})") from exc  # libtiff's words, our frame
 
 
 def _georeference(path: Path, src, options) -> tuple[str, dict, list]:
@@ -57,11 +58,11 @@ def _georeference(path: Path, src, options) -> tuple[str, dict, list]:
     try:
         return normalise_crs(crs), place, ([] if not place else [f"placed through {len(gcps)} ground control points"])
     except CRSNotUnderstood as exc:
-        raise ReadError(path, str(exc)) from exc
+        raise ReadError(path, f"CRS not understood ({exc})") from exc
 
 
 def read_raster(path: Path, project, options, progress, subdataset: str | None = None) -> Layer:
-    import rasterio
+    rasterio = import_rasterio()  # another loader thread may be reading at the same time
     from rasterio._err import CPLE_BaseError
     from rasterio.enums import Resampling
 
@@ -92,7 +93,7 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
         except (rasterio.errors.RasterioError, CPLE_BaseError, ValueError) as exc:
             if grid != "outside":
                 raise ReadError(path, f"cannot be read or warped into {project.crs}: "
-                                      f"{str(exc).splitlines()[0]}") from exc
+                                      f"{library_text(exc, path)}") from exc
             warnings.append(beyond_warning(project.crs))  # the projection fails out there
             array, mask, t, full = _nothing(src, role)
         out_h, out_w = mask.shape

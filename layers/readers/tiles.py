@@ -15,6 +15,7 @@ from layers.data import RasterData
 from layers.layer import Layer
 from layers.errors import ReadError
 from layers.readers.gpkg_db import connect_readonly, srs_definition
+from layers.readers.libraries import import_rasterio
 
 
 def _decode(blob: bytes) -> np.ndarray:
@@ -58,6 +59,7 @@ def pick_zoom(levels: list[tuple], max_px: int) -> tuple:
 
 
 def mosaic_tiles(path: Path, table: dict, project, options, progress) -> Layer:
+    import_rasterio()  # tiles decode through GDAL; another loader thread may be importing it too
     name = table["name"]
     con = connect_readonly(path)
     try:

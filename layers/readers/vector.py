@@ -91,7 +91,7 @@ def resolve_crs(path: Path, declared: str | None, assume: str | None, geoms, war
         try:
             return normalise_crs(assume)
         except CRSNotUnderstood as exc:
-            raise ReadError(path, str(exc)) from exc
+            raise ReadError(path, f"CRS not understood ({exc})") from exc
     if declared:
         try:
             crs = normalise_crs(declared)

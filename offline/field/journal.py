@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 
 from offline.field.profile import FieldProfile
-from offline.guard import SQLITE_MAGIC, StoreRefused
+from offline.guard import SQLITE_MAGIC, StoreRefused, check_text
 
 GPKG_IDS = (0x47504B47, 0x47503130)  # "GPKG", and "GP10" of GeoPackage 1.0
 TABLES = {
@@ -65,12 +65,15 @@ class FieldJournal:
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             meta = con.execute("SELECT 1 FROM sqlite_master WHERE name='package_meta'").fetchone()
+            if app_id not in GPKG_IDS or not meta:
+                raise StoreRefused(f"{path}: not a field package (no package_meta table)")
+            # the records a window reads must decode before the store switches the file to WAL
+            check_text(con, path, "field package", [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'hbim\\_%' ESCAPE '\\'")])
         except sqlite3.DatabaseError as exc:
             raise StoreRefused(f"{path}: damaged field package ({exc})") from None
         finally:
             con.close()
-        if app_id not in GPKG_IDS or not meta:
-            raise StoreRefused(f"{path}: not a field package (no package_meta table)")
         return False
 
     def attach(self, db: sqlite3.Connection):

@@ -1,6 +1,6 @@
 """The operations-centre store in one SQLite file: the default, for one workstation.
 
-WAL + synchronous=FULL and ``BEGIN IMMEDIATE`` as for field edits (reliability.md): a
+WAL + synchronous=FULL and ``BEGIN IMMEDIATE`` as for field edits (offline/hbim.py): a
 sync's batch and its journal rows are one transaction, so a crash keeps all or none.
 Other processes on the same file see changes by polling the change log (``wait``).
 """

@@ -1,0 +1,40 @@
+"""Helpers test modules share: the repository's paths, the display check, the default window.
+
+They live here, not in conftest.py: pytest loads conftest.py once as ``conftest``, and a
+``from tests.helpers import …`` would execute it a second time as another module, which
+pointed HOME at a second temporary folder the home guard never looked at. This module
+has no side effects, so importing it under any name is harmless.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SHARED_IFC = SHARED / "data" / "ifc"
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000):
+    """The window as a user opens it on ``view``: every default layer loaded, and on."""
+    from layers import i18n
+    from console.app import MainWindow
+    from layers.loading import default_specs
+    i18n.set_language("zh")
+    win = MainWindow(start_view=view)
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    win.load_specs(default_specs())
+    from layers.bim.defaults import default_specs as bim_defaults
+    models = len(bim_defaults())  # the heritage models and the hub's
+    qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == models
+                    and any(lyr.kind == "sensors" for lyr in win.project.layers)
+                    and not win.loader.busy(), timeout=timeout)
+    assert all(lyr.visible for lyr in win.project.layers)  # every default layer on, as a user has it
+    qtbot.wait(100)
+    return win
