@@ -229,7 +229,7 @@ def cmd_open(args) -> int:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "package", "-h", "--help",
+    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "broker-config", "package", "-h", "--help",
                 "--version"}
     if not argv or argv[0] not in commands:  # also `songjiang-console --offline FILE.gpkg`
         argv = ["open", *argv]
