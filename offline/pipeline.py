@@ -48,6 +48,7 @@ class Pipeline:
         self._thread: threading.Thread | None = None
         self._opened = threading.Event()
         self._abandon = threading.Event()
+        self._feeding = threading.Event()  # no vital-signs sample of the city before its feed (or priming) ran
 
     def start(self, before_feed=None) -> "Pipeline":
         """Open the history (and carry on its open alarms), run ``before_feed`` (the demo primes), start the feed."""
@@ -59,6 +60,7 @@ class Pipeline:
         if before_feed is not None:
             before_feed()
         self.feed.start()
+        self._feeding.set()
         return self
 
     def stop(self, timeout: float = 60.0) -> int:
@@ -98,7 +100,7 @@ class Pipeline:
             if store is not None and self.feed.label:  # replays and exports say where readings came from
                 self._stored(lambda: store.set_meta("feed", self.feed.label))
             while not self._abandon.is_set():
-                if store is not None and time.monotonic() - last_vitals >= VITALS_EVERY_S:
+                if store is not None and self._feeding.is_set() and time.monotonic() - last_vitals >= VITALS_EVERY_S:
                     last_vitals = time.monotonic()
                     self._store_vitals(store)
                 batch = self.feed.next_batch(timeout=0.05)
