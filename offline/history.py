@@ -1,8 +1,9 @@
 """Observation history in SQLite, for charts and for replaying the sensor layer.
 
 - WAL + synchronous=NORMAL: telemetry is re-fetchable, so the last commits may
-  roll back after an OS crash (they survive an application crash); see
-  reliability.md. Every write is one ``BEGIN IMMEDIATE`` batch with executemany.
+  roll back after an OS crash (they survive an application crash, and QoS 1 readings are
+  acknowledged to the broker only after their commit). Every write is one
+  ``BEGIN IMMEDIATE`` batch with executemany.
 - ``obs`` is a WITHOUT ROWID table keyed (sensor, time): the key *is* the query
   index for ``series`` and ``at``, and with INSERT OR IGNORE it also drops QoS 1
   redeliveries, so a duplicate is never stored twice (even across restarts).
@@ -138,6 +139,11 @@ class HistoryStore:
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    def latest(self) -> float | None:
+        """Time (s) of the newest observation, None when there is none (what a report is "as of")."""
+        row = self.conn.execute("SELECT max(time) FROM obs").fetchone()
+        return None if row[0] is None else row[0] / 1000.0
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM obs").fetchone()[0]
