@@ -51,7 +51,7 @@ def test_twenty_kills_of_record_without_a_client_id_lose_no_acknowledged_reading
     _stop_when_stored(rec, db, published, 60)
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT count(*) FROM obs").fetchone()[0] == published, "nothing acknowledged was lost"
-    (line,) = first_lines  # every start said the same, first: which session it keeps
+    (line,) = first_lines - {""}  # every start that lived long enough said the same, first: its session
     assert "persistent MQTT session, client id songjiang-rec-" in line and str(db) in line
 
 
