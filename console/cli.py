@@ -196,13 +196,20 @@ def cmd_report(args) -> int:
     from console.export import ExportRequest
     from console.export.report import write_daily_report
     from console.snapshot import build_project
-    args.lang = args.lang or "zh"
+    from console.export.sensor_data import NO_SENSOR_DATA, has_sensor_data, no_history_text, sensor_model
+    from layers.messages import system_language
+    said_in, args.lang = args.lang or system_language(), args.lang or "zh"
     i18n.set_language(args.lang)
     project = build_project(args.files, at_time=args.time)
     out = write_daily_report(project, ExportRequest(out=Path(args.out), paper=args.paper, landscape=not args.portrait,
                                                     dpi=args.dpi, title=args.title, author=args.author,
                                                     lang=args.lang))
     sys.stdout.write(f"{out}\n")
+    if not has_sensor_data(project):  # written, but a cron job must not file it as a normal day
+        model = sensor_model(project)
+        source = f" ({model.history_path})" if model is not None and model.history_path else ""
+        sys.stderr.write(f"songjiang-console: {out}: {no_history_text(said_in)}{source}\n")
+        return NO_SENSOR_DATA
     return 0
 
 
@@ -229,7 +236,7 @@ def cmd_open(args) -> int:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "package", "-h", "--help",
+    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "broker-config", "package", "-h", "--help",
                 "--version"}
     flags = 0
     while flags < len(argv) and argv[flags] in ("-v", "--verbose"):  # the global flag goes before the command

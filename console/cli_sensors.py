@@ -1,7 +1,7 @@
 """``simulate`` and ``record`` subcommands (headless; no Qt is imported here).
 
     songjiang-console simulate --mqtt HOST:PORT [--rate N] [--count N | --duration S] [--batch K]
-    songjiang-console record   --mqtt HOST:PORT --db FILE [--duration S]
+    songjiang-console record   --mqtt HOST:PORT --db FILE [--duration S] [--client-id ID | --clean-session]
 
 Both write a progress line (throughput, drops) to stderr every second and, when
 done or on SIGINT/SIGTERM, exactly one JSON line to stdout:
@@ -125,20 +125,30 @@ def cmd_simulate(args) -> int:
 def cmd_record(args) -> int:
     from layers.sensors.alarms import AlarmBook
     from console.feeds.mqtt import MqttFeed
+    from console.record_session import DropWatch, session_of
+    from offline.guard import StoreRefused
+    from offline.history import HistoryError
     from offline.pipeline import Pipeline
     from layers.sensors.state import SensorState
 
     stop = _Stopper()
+    settings = _settings(args)
+    settings.client_id, said = session_of(args.db, settings.client_id, args.clean_session)
+    sys.stderr.write(f"record: {said}\n")
     try:
         reg = _registry(args)
         state = SensorState(reg)
-        feed = MqttFeed(reg, _settings(args))
+        feed = MqttFeed(reg, settings, watch_broker_drops=True)
         retention = args.retention_days * 86400.0 if args.retention_days else None
-        pipe = Pipeline(feed, state, AlarmBook(state), history_path=args.db,
-                        retention_s=retention).start()
-    except Exception as exc:
+        pipe = Pipeline(feed, state, AlarmBook(state), history_path=args.db, retention_s=retention,
+                        give_up_after_s=args.store_timeout).start()
+    except (StoreRefused, HistoryError) as exc:  # a damaged or foreign history: named, left as it was
         sys.stderr.write(f"record: {_said(exc)}\n")
-        return 1
+        return 3
+    except Exception as exc:  # an unreadable registry, no keyring password: one line (README's exit codes)
+        sys.stderr.write(f"record: {_said(exc)}\n")
+        return 2
+    drops = DropWatch(feed)
     start = last = time.monotonic()
     last_n = 0
     while not stop.event.wait(0.2):
@@ -147,6 +157,7 @@ def cmd_record(args) -> int:
             break
         if pipe.error or not pipe.running or feed.fatal:
             break  # the recording ended itself: say why at once, never carry on storing nothing
+        drops.check()
         if now - last >= 1.0:
             c = pipe.counters.as_dict()
             note = "" if feed.connected else f" DISCONNECTED {feed.last_error}"
@@ -188,10 +199,24 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--db", required=True, metavar="FILE")
     p.add_argument("--duration", type=float, metavar="S")
     p.add_argument("--retention-days", type=float)
-    p.add_argument("--client-id", help="persistent MQTT session id (broker queues while away)")
+    p.add_argument("--client-id", help="MQTT client id of the persistent session (default: songjiang-rec- and "
+                   "a hash of the --db path, the same at every start, so the broker queues while record is away)")
+    p.add_argument("--store-timeout", type=float, default=120.0, metavar="S",
+                   help="how long a locked or full history is retried before record stops with status 2 (default 120)")
+    p.add_argument("--clean-session", action="store_true",
+                   help="start a clean MQTT session: what is published while record is away is lost")
     p.add_argument("--stop-timeout", type=float, default=60.0, metavar="S",
                    help="on Ctrl+C/SIGTERM, seconds to store what is queued (the rest is counted as dropped_at_stop)")
     p.set_defaults(func=cmd_record)
+    p = subparsers.add_parser("broker-config", help="print a mosquitto.conf with the settings record needs "
+                              "(persistence, a session queue that outlasts a restart of record)")
+    p.set_defaults(func=cmd_broker_config)
+
+
+def cmd_broker_config(args) -> int:
+    from console.record_session import MOSQUITTO_CONF
+    sys.stdout.write(MOSQUITTO_CONF)
+    return 0
 
 
 def main(argv=None) -> int:

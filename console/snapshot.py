@@ -73,9 +73,10 @@ def prepare_views(project: Project, at_time: float | None = None, hbim_store=Non
 
 
 def replay_history(model, at_time: float | None):
-    """The sensor layer as recorded at ``at_time`` (default: the latest recorded), when there is a history.
+    """The sensor layer as recorded at ``at_time`` (default: its last observation), when there is a history.
 
-    Without a history file every terminal shows as offline: nothing is known of it.
+    Without a history file (or an empty one) the layer has no data: exports say so
+    (console/export/sensor_data.py) instead of showing every terminal offline as of now.
     """
     path = model.history_path
     if path is None or not Path(path).is_file():
@@ -84,7 +85,9 @@ def replay_history(model, at_time: float | None):
         return
     from offline.history import HistoryStore
     with HistoryStore(path) as store:
-        t = _time.time() if at_time is None else at_time
+        t = store.latest() if at_time is None else at_time
+        if t is None:
+            return
         sensors, times, values = store.at(t)
         if not len(sensors):
             if at_time is not None:

@@ -1,8 +1,9 @@
 """Observation history in SQLite, for charts and for replaying the sensor layer.
 
 - WAL + synchronous=NORMAL: telemetry is re-fetchable, so the last commits may
-  roll back after an OS crash (they survive an application crash).
-  Every write is one ``BEGIN IMMEDIATE`` batch with executemany.
+  roll back after an OS crash (they survive an application crash, and QoS 1 readings are
+  acknowledged to the broker only after their commit). Every write is one
+  ``BEGIN IMMEDIATE`` batch with executemany.
 - ``obs`` is a WITHOUT ROWID table keyed (sensor, time): the key *is* the query
   index for ``series`` and ``at``, and with INSERT OR IGNORE it also drops QoS 1
   redeliveries, so a duplicate is never stored twice (even across restarts).
@@ -139,6 +140,11 @@ class HistoryStore:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def latest(self) -> float | None:
+        """Time (s) of the newest observation, None when there is none (what a report is "as of")."""
+        row = self.conn.execute("SELECT max(time) FROM obs").fetchone()
+        return None if row[0] is None else row[0] / 1000.0
+
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM obs").fetchone()[0]
 
@@ -158,7 +164,8 @@ class HistoryStore:
         return a[:, 0].astype(np.int64), a[:, 1] / 1000.0, a[:, 2]
 
     def alarms_at(self, t: float) -> dict:
-        """Alarms open at time t: {alarm id: {"sensor", "severity", "status", "raised_at"}}."""
+        """Alarms open at time t: {alarm id: {"sensor", "severity", "status", "raised_at"[, "acked_by",
+        "acked_at", "flapping", "escalated"]}}."""
         out = {}
         for alarm, sensor, event, sev, tm, who in self.conn.execute(
                 "SELECT alarm, sensor, event, severity, time, who FROM alarm_events "
@@ -170,8 +177,10 @@ class HistoryStore:
                 out[alarm]["severity"] = sev
             elif alarm in out and event == "flapping":
                 out[alarm]["flapping"] = True
+            elif alarm in out and event == "unacknowledged":
+                out[alarm]["escalated"] = True
             elif alarm in out and event == "acknowledged":
-                out[alarm].update(status="acknowledged", acked_by=who)
+                out[alarm].update(status="acknowledged", acked_by=who, acked_at=tm / 1000.0)
             elif event == "cleared":
                 out.pop(alarm, None)
         return out
@@ -193,6 +202,8 @@ class HistoryStore:
         # per-sensor range deletes through the key (a plain "time < ?" would scan everything)
         sql = _DISTINCT + " DELETE FROM obs WHERE sensor IN (SELECT sensor FROM s) AND time < ?"
         n = self._write(sql, [(cutoff,)])
-        self._write("DELETE FROM alarm_events WHERE time < ?", [(cutoff,)])
+        # an alarm still open keeps its events: it is carried on after a restart (AlarmBook.restore)
+        self._write("DELETE FROM alarm_events WHERE time < ?1 AND alarm IN "
+                    "(SELECT alarm FROM alarm_events WHERE event = 'cleared')", [(cutoff,)])
         self._write("DELETE FROM vitals WHERE time < ?", [(int((now - max(keep, VITALS_KEEP_S)) * 1000),)])
         return n

@@ -6,6 +6,11 @@
 
 ``stored`` counts rows the history accepted (or state updates without a store);
 rows the store ignored as already present are ``duplicates``.
+
+Alarm events (raised by readings, acknowledged or cleared by an operator on the GUI thread)
+are stored on every turn of the loop and once more when it ends, before the history is
+closed: an acknowledgement made just before the window closes is on disk, not lost with the
+process. At start the alarms the history holds open are carried on (AlarmBook.restore).
 """
 from __future__ import annotations
 
@@ -24,6 +29,10 @@ VITALS_EVERY_S = 60.0  # one vital-signs sample a minute: a day of sparklines is
 STORE_RETRY_S = 120.0  # a history locked or full this long ends the recording (one line, non-zero status)
 
 
+class StoreGaveUp(RuntimeError):
+    """The history stayed locked or full past ``give_up_after_s`` (its message is the one line shown)."""
+
+
 class Pipeline:
     def __init__(self, feed: Feed, state: SensorState, alarms: AlarmBook | None = None,
                  history_path=None, retention_s: float | None = None,
@@ -39,14 +48,19 @@ class Pipeline:
         self._thread: threading.Thread | None = None
         self._opened = threading.Event()
         self._abandon = threading.Event()
+        self._feeding = threading.Event()  # no vital-signs sample of the city before its feed (or priming) ran
 
-    def start(self) -> "Pipeline":
+    def start(self, before_feed=None) -> "Pipeline":
+        """Open the history (and carry on its open alarms), run ``before_feed`` (the demo primes), start the feed."""
         self._thread = threading.Thread(target=self._run, name="sensor-pipeline", daemon=True)
         self._thread.start()
         self._opened.wait(10)
         if self.error:
-            raise RuntimeError(self.error)
+            raise getattr(self, "_open_error", None) or RuntimeError(self.error)
+        if before_feed is not None:
+            before_feed()
         self.feed.start()
+        self._feeding.set()
         return self
 
     def stop(self, timeout: float = 60.0) -> int:
@@ -73,8 +87,9 @@ class Pipeline:
         try:
             if self.history_path is not None:
                 store = HistoryStore(self.history_path, retention_s=self.retention_s)
-        except Exception as exc:  # reported to start(); the GUI shows it
-            self.error = str(exc)
+                self._restore_alarms(store)
+        except Exception as exc:  # re-raised by start(), its kind kept (a damaged history exits 3); the GUI shows it
+            self.error, self._open_error = str(exc), exc
         finally:
             self._opened.set()
         if self.error:
@@ -85,24 +100,31 @@ class Pipeline:
             if store is not None and self.feed.label:  # replays and exports say where readings came from
                 self._stored(lambda: store.set_meta("feed", self.feed.label))
             while not self._abandon.is_set():
-                if store is not None and time.monotonic() - last_vitals >= VITALS_EVERY_S:
+                if store is not None and self._feeding.is_set() and time.monotonic() - last_vitals >= VITALS_EVERY_S:
                     last_vitals = time.monotonic()
                     self._store_vitals(store)
                 batch = self.feed.next_batch(timeout=0.05)
+                if batch is not None:
+                    self._apply(batch, store)
+                self._store_alarm_events(store)  # also with no readings: an operator's acknowledgement
                 if batch is None:
                     if self._stop.is_set() and not self.feed.pending():
                         break
                     continue
-                self._apply(batch, store)
                 if store is not None and time.monotonic() - last_prune > self.prune_every_s:
                     store.prune(time.time())
                     last_prune = time.monotonic()
+        except StoreGaveUp as exc:  # a store locked or full too long: one line (the caller says it), no traceback
+            log.debug("sensor pipeline stopped", exc_info=True)
+            self.error = str(exc)
+            self.feed.stop()  # nothing more is taken in that cannot be stored
         except Exception as exc:  # keep the app alive; the error is shown and logged
             log.exception("sensor pipeline stopped")
             self.error = str(exc) if isinstance(exc, RuntimeError) else f"sensor pipeline stopped: {exc}"
             self.feed.stop()  # nothing more is taken in that cannot be stored
         finally:
             if store is not None:
+                self._final_drain(store)
                 store.close()
 
     def _apply(self, batch, store):
@@ -117,13 +139,37 @@ class Pipeline:
         n = self._stored(lambda: store.append(ds, batch.times, batch.values))
         self.counters.add("stored", n)
         self.counters.add("duplicates", len(batch) - n)
-        if self.alarms is not None:
-            events = self.alarms.drain_events()
-            if events:  # the history keys terminals by Datastream id, which outlives a registry's row order
-                ds_of = self.state.registry.datastream
-                rows = [e._replace(sensor=int(ds_of[e.sensor])) for e in events]
-                self._stored(lambda: store.append_alarm_events(rows))
+        self._store_alarm_events(store)
         self.feed.commit(batch)  # acknowledged to the source only now that it is on disk
+
+    def _store_alarm_events(self, store):
+        if self.alarms is None or store is None or not self.alarms.events:
+            return
+        events = self.alarms.drain_events()
+        if events:  # the history keys terminals by Datastream id, which outlives a registry's row order
+            ds_of = self.state.registry.datastream
+            rows = [e._replace(sensor=int(ds_of[e.sensor])) for e in events]
+            self._stored(lambda: store.append_alarm_events(rows))
+
+    def _final_drain(self, store):
+        """The last alarm events (an acknowledgement just before closing) go in before the history closes."""
+        try:
+            self._store_alarm_events(store)
+        except Exception as exc:  # noqa: BLE001 — said once, like any failed write; the close still happens
+            log.warning("history %s: last alarm events not stored (%s)", self.history_path, exc)
+            self.error = self.error or str(exc)
+
+    def _restore_alarms(self, store):
+        if self.alarms is None:
+            return
+        reg = self.state.registry
+        recorded = {}
+        for aid, a in store.alarms_at(time.time()).items():
+            row = reg.index_of_datastream(int(a["sensor"]))
+            if row >= 0:
+                recorded[aid] = {**a, "sensor": int(row)}
+        if recorded:
+            log.info("history %s: %d open alarms carried on", self.history_path, self.alarms.restore(recorded))
 
     def _store_vitals(self, store):
         from layers.sensors.vitals import samples, vital_signs_of
@@ -147,10 +193,11 @@ class Pipeline:
                 return result
             except sqlite3.OperationalError as exc:
                 if time.monotonic() + delay > deadline:
-                    raise RuntimeError(f"{self.history_path}: cannot store observations ({exc}); "
-                                       "recording stopped") from exc
+                    raise StoreGaveUp(f"{self.history_path}: cannot store observations ({exc}); "
+                                      "recording stopped") from None
+                (log.info if self.retrying == str(exc) else log.warning)(  # said once per reason, not per retry
+                    "history %s: %s; retrying for up to %.0f s", self.history_path, exc, self.give_up_after_s)
                 self.retrying = str(exc)
-                log.warning("history %s: %s; retrying in %.1f s", self.history_path, exc, delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
@@ -168,7 +215,7 @@ class Pipeline:
         return predicate(self.counters.as_dict())
 
 
-def start_feed(model, feed, history: bool = True) -> Pipeline:
+def start_feed(model, feed, history: bool = True, before_feed=None) -> Pipeline:
     """Run ``feed`` into a sensor layer's model (state, alarms, and its history file unless told not to)."""
     from layers.sensors.model import HISTORY_RETENTION_S
     path = model.history_path if history else None
@@ -177,5 +224,5 @@ def start_feed(model, feed, history: bool = True) -> Pipeline:
     model.feed_label = feed.label
     model.pipeline = Pipeline(feed, model.state, model.alarms, history_path=path,
                               retention_s=HISTORY_RETENTION_S if path else None, prune_every_s=300)
-    model.pipeline.start()
+    model.pipeline.start(before_feed)
     return model.pipeline

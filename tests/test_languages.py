@@ -46,7 +46,8 @@ def test_a_picked_sensor_reads_in_chinese_then_in_english(window):
     panel = window.sensor_panel
     reg = panel.model.registry
     i = int(np.flatnonzero(reg.kind == kind_code("camera_status"))[0])
-    panel.model.ingest([i], [__import__("time").time()], [2.0])
+    now = __import__("time").time()
+    panel.model.ingest([i, i], [now - 60, now], [2.0, 2.0])  # a fault confirmed by a second reading: an alarm
     panel.select_sensor(i)
     rows = _inspector_rows(window)
     for field, value in rows:

@@ -93,7 +93,7 @@ def test_record_reports_a_bad_registry_without_traceback(tmp_path):
     p = cli("record", "--mqtt", "127.0.0.1:1", "--db", str(tmp_path / "x.db"),
             "--registry", str(tmp_path / "missing.csv"))
     out, err = p.communicate(timeout=30)
-    assert p.returncode == 1 and "missing.csv" in err and "Traceback" not in err
+    assert p.returncode == 2 and "missing.csv" in err and "Traceback" not in err  # README: 2 = unreadable input
 
 
 def test_sigterm_under_a_backlog_stores_what_was_received(mosquitto_broker, tmp_path):

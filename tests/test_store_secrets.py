@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from field_package import cut_from, seed_rows
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 SENTINEL = "SjSentinel" + uuid.uuid4().hex[:10]
 TESTS = Path(__file__).resolve().parent
@@ -286,7 +286,7 @@ def test_the_sync_dialog_masks_the_password_and_keeps_it_only_in_the_keyring(
         secured, tmp_path, qtbot, monkeypatch, memory_keyring, caplog):
     """HBIM › Sync field package… against the password-protected store: from the environment, typed, then saved."""
     import logging
-    from tests.conftest import has_display
+    from tests.helpers import has_display
     if not has_display():
         pytest.skip("needs a display; the test command runs xvfb-run")
     from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow

@@ -78,12 +78,10 @@ def export_views(project, views: list, out_dir: Path, fmt: str, **kw) -> list[Pa
     return [export(project, ExportRequest(out=out_dir / f"{v}.{fmt}", views=[v], **kw)) for v in views]
 
 
-def data_time(project) -> float:
-    """The moment the sensor layer shows (its replay time), else now."""
-    for layer in project.layers:
-        if layer.kind == "sensors" and layer.data.replay is not None:
-            return float(layer.data.replay.time)
-    return time.time()
+def data_time(project) -> float | None:
+    """The moment the page's data are of (None: a sensor layer with no data); see export/sensor_data.py."""
+    from console.export.sensor_data import data_time as of_project
+    return of_project(project)
 
 
 def provenance(project, view, camera, req: ExportRequest) -> dict:

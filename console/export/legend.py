@@ -50,6 +50,9 @@ def _sources(project, lang: str) -> str:
                     else "Songjiang embedded data (© OpenStreetMap contributors, ODbL; generated approximations: "
                          "assets/README.md)")
         elif src.startswith("sensors:"):
+            from console.export.sensor_data import sensor_data_time
+            if sensor_data_time(layer.data) is None:
+                continue  # a history with nothing for this period is no source of this page
             name = "物联感知历史" if lang == "zh" else "IoT sensor history"
         else:
             name = Path(src).name
@@ -75,8 +78,11 @@ def footer_lines(project, req, shown_at: float) -> list[str]:
     from layers.sensors.strings import fmt_time
     zh = req.lang == "zh"
     now = fmt_time(time.time())
-    lines = [(f"数据时间 {fmt_time(shown_at)}（北京时间） · 坐标系 {crs_label(project.crs.crs)}" if zh else
-              f"Data time {fmt_time(shown_at)} (UTC+8) · CRS {crs_label(project.crs.crs)}"),
+    from console.export.sensor_data import no_history_text
+    when = (f"{fmt_time(shown_at)}（北京时间）" if zh else f"{fmt_time(shown_at)} (UTC+8)") if shown_at is not None \
+        else f"—（{no_history_text('zh')}）" if zh else f"— ({no_history_text('en')})"
+    lines = [(f"数据时间 {when} · 坐标系 {crs_label(project.crs.crs)}" if zh else
+              f"Data time {when} · CRS {crs_label(project.crs.crs)}"),
              (f"制图 {req.author or '—'} · 导出 {now}" if zh else f"Author {req.author or '—'} · exported {now}"),
              ("数据来源：" if zh else "Sources: ") + _sources(project, req.lang)]
     feed = sensor_feed_label(project, req.lang)

@@ -1,8 +1,9 @@
 """The daily report: one PDF page per key district — the map, its vital signs, its open alarms.
 
 ``songjiang-console report --out daily.pdf`` (a cron job or systemd timer runs it; see
-docs/reports.md). The sensor layer is shown as recorded at ``--time`` (default: the latest
-in the history), so the figures, the alarms and the map agree with each other.
+docs/reports.md). The sensor layer is shown as recorded at ``--time`` (default: the last
+observation in the history), so the figures, the alarms and the map agree with each other.
+With no sensor history for the period the pages say so instead of showing figures.
 """
 from __future__ import annotations
 
@@ -35,15 +36,17 @@ def write_daily_report(project, req: ExportRequest) -> Path:
     from PySide6.QtCore import QRectF
     from console.export.page import draw
     from console.export.render import render_map
-    from console.export.tables import draw_alarms, draw_vitals
+    from console.export.tables import draw_alarms, draw_no_history, draw_vitals
     from console.export.writers import PDF_PRINT_SCALE, _qimage, page_pixels, page_text, pdf_document
     from layers.sensors.vitals import vital_signs
     ensure_gui()
     page_w, page_h = page_pixels(req)
     map_h = int(page_h * 0.6)
     gap = int(round(4 * req.dpi / 25.4))
+    from console.export.sensor_data import has_sensor_data
     model = _sensor_model(project)
-    vitals = vital_signs(model, data_time(project)) if model is not None else {}
+    known = has_sensor_data(project)  # without, no figures: "0 / 200,000 online" would read as an outage
+    vitals = vital_signs(model, data_time(project)) if known else {}
     pages = []
     for view, districts in PAGES:
         if view not in project.bookmarks:
@@ -62,6 +65,9 @@ def write_daily_report(project, req: ExportRequest) -> Path:
                 draw(painter, QRectF(0, 0, page_w, map_h), req.dpi, _qimage(image.rgb), text)
                 below = QRectF(0, map_h + gap, page_w, page_h - map_h - gap)
                 half = below.width() * 0.48
+                if not known:
+                    draw_no_history(painter, below, req.dpi, req.lang)
+                    continue
                 alarms = _alarms(model, districts)
                 draw_vitals(painter, QRectF(below.left(), below.top(), half, below.height()), req.dpi, vitals,
                             districts, req.lang)

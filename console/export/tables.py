@@ -79,3 +79,12 @@ def draw_alarms(painter, rect: QRectF, dpi: float, model, alarms: list, total: i
         if not rows:
             rows = [["—", "", "", "", ""]]
         _table(page, rect, title, header, rows, [2.0, 0.8, 1.6, 1.2, 1.2], colours or None)
+
+
+def draw_no_history(painter, rect: QRectF, dpi: float, lang: str):
+    """In place of the figures when there are none: said, not shown as zeros."""
+    from console.export.sensor_data import no_history_text
+    page = Page(painter, dpi)
+    painter.setPen(QColor(170, 30, 30))
+    painter.setFont(page.font(12, True))
+    painter.drawText(rect, Qt.AlignCenter, no_history_text(lang))

@@ -32,6 +32,9 @@ POLL_S = 0.02  # worker poll period when few messages are queued (GUI redraws at
 POLL_MIN_MESSAGES = 2_000
 STA_SUBSCRIPTION = "v1.1/+/Observations"  # matches v1.1/Datastreams(<id>)/Observations
 LOGIN_REFUSED = {"bad user name or password", "not authorized"}
+# Mosquitto's count of messages it discarded (a full session queue: max_queued_messages), retained,
+# sent every sys_interval s. It is broker-wide: it says drops happened, not whose.
+SYS_DROPPED = "$SYS/broker/publish/messages/dropped"
 
 
 MAX_QUEUED_OBS = 4_000_000  # ~80 MB of batch records: beyond it QoS 0 is dropped (counted), QoS 1 held back
@@ -106,9 +109,11 @@ def make_client(settings: MqttSettings, client_id: str = "") -> mqtt.Client:
 
 class MqttFeed(Feed):
     def __init__(self, registry, settings: MqttSettings, queue_size: int = 200_000,
-                 dedupe_capacity: int = 2_000_000):
+                 dedupe_capacity: int = 2_000_000, watch_broker_drops: bool = False):
         super().__init__(registry, queue_size)
         self.settings = settings
+        self.watch_broker_drops = watch_broker_drops
+        self.broker_dropped: int | None = None  # the broker's own drop count (SYS_DROPPED), when it says
         self.dedupe = Deduper(dedupe_capacity)
         self._connects = 0
         self._connected = False
@@ -153,7 +158,8 @@ class MqttFeed(Feed):
         self._connected = True
         self.last_error = ""
         q = self.settings.qos
-        client.subscribe([(STA_SUBSCRIPTION, q), (B.BATCH_TOPIC, q)])
+        client.subscribe([(STA_SUBSCRIPTION, q), (B.BATCH_TOPIC, q)]
+                         + ([(SYS_DROPPED, 0)] if self.watch_broker_drops else []))
 
     def _on_connect_fail(self, client, userdata):
         """Called by paho inside its ``except OSError``: the exception says why."""
@@ -169,6 +175,12 @@ class MqttFeed(Feed):
         self._connected = False
 
     def _on_message(self, client, userdata, msg):
+        if msg.topic == SYS_DROPPED:
+            try:
+                self.broker_dropped = int(msg.payload.decode("ascii").strip())
+            except (UnicodeDecodeError, ValueError):
+                pass
+            return
         try:
             self._enqueue(msg)
         except Exception:  # noqa: BLE001 — an exception here would end paho's network thread: no more readings

@@ -104,6 +104,7 @@ class AlarmBook:
                     self.alarms[a.id] = a
                     self.open_by_sensor[s] = a.id
                     self._event(a, "raised", t, value=v)
+                    self.state.set_alarm_level([s], lv)
                     changed.append(a)
                     continue
                 a = self.alarms[aid]
@@ -115,6 +116,7 @@ class AlarmBook:
                 if lv > a.severity:
                     a.severity = lv
                     self._event(a, "escalated", t, value=v)
+                    self.state.set_alarm_level([s], lv)
                     changed.append(a)
             for j in np.flatnonzero(clear).tolist():
                 aid = self.open_by_sensor.get(int(idx[j]))
@@ -155,6 +157,7 @@ class AlarmBook:
     def _close(self, a: Alarm, who: str, when: float):
         a.status, a.cleared_by, a.cleared_at = CLEARED, who, when
         self.open_by_sensor.pop(a.sensor, None)
+        self.state.set_alarm_level([a.sensor], 0)
         self._event(a, "cleared", when, who)
         self._cleared.append(a.id)
         while len(self._cleared) > KEEP_CLEARED:  # a long shift must not grow without bound
@@ -184,6 +187,30 @@ class AlarmBook:
                 self._event(a, "acknowledged", when, who)
             self._close(a, who, when)
             return a
+
+    def restore(self, recorded: dict) -> int:
+        """Carry on the alarms a history holds open (HistoryStore.alarms_at, sensors as registry rows).
+
+        After a restart the operator's acknowledgements are still there and an excursion that
+        is still going on stays the same alarm. A terminal that already has an open alarm
+        keeps it. Nothing is logged: these events are in the history already.
+        """
+        n = 0
+        with self._lock:
+            for aid, r in recorded.items():
+                s = int(r["sensor"])
+                if s in self.open_by_sensor or int(aid) in self.alarms:
+                    continue
+                a = Alarm(int(aid), s, int(r["severity"]), float(r["raised_at"]), float("nan"),
+                          status=r["status"], acked_by=r.get("acked_by") or "", acked_at=r.get("acked_at"),
+                          flapping=bool(r.get("flapping")), escalated=bool(r.get("escalated")))
+                self.alarms[a.id] = a
+                self.open_by_sensor[s] = a.id
+                self.streak[s] = self.rules["confirm"][s]  # confirmed already: a reading over keeps it open
+                self.state.set_alarm_level([s], a.severity)
+                n += 1
+            self.version += 1
+        return n
 
     def open_alarms(self) -> list[Alarm]:
         with self._lock:
@@ -235,7 +262,8 @@ def alarm_columns(alarms) -> dict[str, np.ndarray]:
 def replayed_alarms(alarms: dict) -> list[Alarm]:
     """HistoryStore.alarms_at() records (sensor as registry rows) as Alarm objects."""
     return [Alarm(int(aid), int(a["sensor"]), int(a["severity"]), float(a["raised_at"]), float("nan"),
-                  status=a["status"], acked_by=a.get("acked_by") or "", flapping=bool(a.get("flapping")))
+                  status=a["status"], acked_by=a.get("acked_by") or "", acked_at=a.get("acked_at"),
+                  flapping=bool(a.get("flapping")))
             for aid, a in alarms.items()]
 
 

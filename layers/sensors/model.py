@@ -90,7 +90,10 @@ class SensorModel:
         idx = self.registry.index_of_datastreams(datastreams)
         ok = idx >= 0
         st.load(idx[ok], np.asarray(times)[ok], np.asarray(values)[ok])
-        self.replay = Replay(float(t), st, self._alarm_rows(alarms or {}))
+        recorded = self._alarm_rows(alarms or {})
+        if recorded:  # the replayed terminals' states follow the alarms open then, as live ones do
+            st.set_alarm_level([a["sensor"] for a in recorded.values()], [a["severity"] for a in recorded.values()])
+        self.replay = Replay(float(t), st, recorded)
 
     def _alarm_rows(self, alarms: dict) -> dict:
         """Recorded alarms (keyed by Datastream id in the history) with this registry's rows."""
@@ -111,7 +114,7 @@ class SensorModel:
         k = K.KINDS[int(reg.kind[i])]
         row = reg.row(i)
         t = float(st.time[i])
-        code = _state_of(st, i, now)
+        code = int(st.states(now, rows=[i])[0])
         alarm = self.alarms.for_sensor(i) if self.replay is None else None
         from layers.i18n import tr
         from layers.sensors.strings import district_label, kind_label, state_label, unit_label
@@ -123,14 +126,3 @@ class SensorModel:
                 "alarm": tr(f"sensors.status_{alarm.status}") if alarm else "", "index": int(i),
                 "x": row["x"], "y": row["y"], "z": row["z"]}
 
-
-def _state_of(st: SensorState, i: int, now: float) -> int:
-    """One terminal's state code (without computing all 200k)."""
-    from layers.sensors.state import OFFLINE, OFFLINE_AFTER, STALE, STALE_AFTER
-    age = now - float(st.time[i])
-    interval = float(st.registry.interval_s[i])
-    if age > OFFLINE_AFTER * interval:
-        return OFFLINE
-    if age > STALE_AFTER * interval:
-        return STALE
-    return int(st.level[i])

@@ -1,5 +1,11 @@
 """Live state of every terminal: last value, last time and a state code, as numpy arrays.
 
+A terminal's state is decided in ONE place, ``terminal_states``: offline or stale by how long
+it has been silent, else the severity of its open alarm (``alarm_level``, kept by the
+AlarmBook: confirmation, hysteresis and return-to-normal are the alarm rules'), else normal.
+The map, the alarm table's state column, the vital signs, the health tab, the inspector and
+the hub's BIM colours all read it, so none shows critical where the alarm table has no alarm.
+
 The feed's worker thread calls ``ingest`` with whole batches (vectorised, no
 per-observation Python); the GUI polls ``snapshot`` at 10-20 Hz and redraws only
 when ``version`` moved, so a 100k obs/s stream costs the GUI one copy per frame.
@@ -30,6 +36,17 @@ class Snapshot:
     state: np.ndarray
 
 
+def terminal_states(last_time, interval_s, alarm_level, now: float) -> np.ndarray:
+    """THE state rule: silence first (stale after 3x, offline after 10x the interval, or never
+    heard), else the open alarm's severity (0 = none: normal). Arrays of any one shape."""
+    age = now - np.asarray(last_time, dtype=np.float64)
+    interval = np.asarray(interval_s, dtype=np.float64)
+    out = np.array(alarm_level, dtype=np.uint8, copy=True)
+    out[age > STALE_AFTER * interval] = STALE
+    out[age > OFFLINE_AFTER * interval] = OFFLINE
+    return out
+
+
 def is_night(times) -> np.ndarray:
     hour = (np.asarray(times) / 3600.0 + UTC_OFFSET_H) % 24.0
     return (hour >= 22.0) | (hour < 6.0)
@@ -41,7 +58,8 @@ class SensorState:
         n = len(registry)
         self.value = np.full(n, np.nan)
         self.time = np.full(n, -np.inf)
-        self.level = np.zeros(n, np.uint8)  # NORMAL/WARNING/CRITICAL from the last value
+        self.level = np.zeros(n, np.uint8)  # NORMAL/WARNING/CRITICAL of the last reading (the alarms' input)
+        self.alarm_level = np.zeros(n, np.uint8)  # severity of each terminal's open alarm (AlarmBook sets it)
         self.version = 0
         self._lock = threading.Lock()
         # compare sign*value >= sign*threshold so high-bad and low-bad kinds share one path
@@ -94,24 +112,22 @@ class SensorState:
             self.version += 1
         return result
 
-    def states(self, now: float) -> np.ndarray:
-        """State code per terminal at wall time ``now`` (staleness overrides the value level)."""
-        age = now - self.time
-        interval = self.registry.interval_s
-        out = self.level.copy()
-        out[age > STALE_AFTER * interval] = STALE
-        out[age > OFFLINE_AFTER * interval] = OFFLINE
-        return out
+    def set_alarm_level(self, rows, level) -> None:
+        """The AlarmBook's open-alarm severity for these terminals (0 when their alarm closed)."""
+        with self._lock:
+            self.alarm_level[np.asarray(rows, dtype=np.intp)] = level
+            self.version += 1
+
+    def states(self, now: float, rows=None) -> np.ndarray:
+        """State code per terminal (or of ``rows``) at wall time ``now``: ``terminal_states``."""
+        sel = slice(None) if rows is None else np.asarray(rows, dtype=np.intp)
+        return terminal_states(self.time[sel], self.registry.interval_s[sel], self.alarm_level[sel], now)
 
     def snapshot(self, now: float) -> Snapshot:
         with self._lock:
             value, time, version = self.value.copy(), self.time.copy(), self.version
-            level = self.level.copy()
-        age = now - time
-        interval = self.registry.interval_s
-        level[age > STALE_AFTER * interval] = STALE
-        level[age > OFFLINE_AFTER * interval] = OFFLINE
-        return Snapshot(version, now, value, time, level)
+            alarm_level = self.alarm_level.copy()
+        return Snapshot(version, now, value, time, terminal_states(time, self.registry.interval_s, alarm_level, now))
 
     def counts(self, now: float) -> dict:
         """Terminals per state name, e.g. for the status bar."""
@@ -124,4 +140,5 @@ class SensorState:
             self.value[:] = np.nan
             self.time[:] = -np.inf
             self.level[:] = NORMAL
+            self.alarm_level[:] = NORMAL
         self.ingest(idx, times, values)

@@ -49,6 +49,7 @@ STRINGS = {
     "sensors.group_kind": ("按类型分组", "Group by kind"),
     "sensors.col_last": ("最后上报", "Last report"),
     "sensors.col_state": ("状态", "State"),
+    "sensors.col_now": ("终端现状", "Terminal now"),
     "sensors.col_active": ("未确认", "Active"),
     "sensors.col_acknowledged": ("已确认", "Acknowledged"),
     "sensors.open_alarms": ("未关闭告警 {n} 条（严重 {crit}，预警 {warn}）",

@@ -84,8 +84,8 @@ def vital_signs_of(state, open_alarms, now: float) -> dict:
             sel = inside & live & (reg.kind == K.BY_NAME[ind.kind].code)
             values = state.value[sel]
             values = values[np.isfinite(values)]
-            if ind.key == "noise_over":
-                row[ind.key] = (int((state.level[sel] >= WARNING).sum()), int(sel.sum()))
+            if ind.key == "noise_over":  # terminals the map shows in warning or critical
+                row[ind.key] = (int(np.isin(codes[sel], (WARNING, CRITICAL)).sum()), int(sel.sum()))
             elif ind.key == "station_occupancy":
                 entering = state.value[sel & _entrances(reg)]
                 entering = entering[np.isfinite(entering)]
@@ -128,6 +128,7 @@ def simulated_trends(registry, sim, t1: float, hours: float = 3.0, step_s: float
         st = SensorState(registry)
         live = everyone[sim.silent_after > t]
         st.load(live, np.full(len(live), t), sim.values(live, np.full(len(live), t), rng))
+        st.set_alarm_level(everyone, st.level)  # no alarm book then: a reading over a threshold stands for one
         values = vital_signs_of(st, [], float(t))
         for name, row in values.items():
             inside = everyone if name == "all" else everyone[registry.district == registry.district_names.index(name)]
@@ -146,8 +147,9 @@ def terminals_behind(model, district: str, key: str, now: float) -> np.ndarray:
         rows = np.array([a.sensor for a in model.alarms.open_alarms()], dtype=np.int64)
         return rows[inside[rows]] if len(rows) else rows
     if key == "noise_over":
-        state, _ = model.view(now)
-        return np.flatnonzero(inside & (reg.kind == K.BY_NAME["noise"].code) & (state.level >= WARNING))
+        state, at = model.view(now)
+        codes = state.states(at)
+        return np.flatnonzero(inside & (reg.kind == K.BY_NAME["noise"].code) & np.isin(codes, (WARNING, CRITICAL)))
     if ind.kind is None:
         return np.flatnonzero(inside)
     return np.flatnonzero(inside & (reg.kind == K.BY_NAME[ind.kind].code))

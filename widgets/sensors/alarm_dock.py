@@ -162,6 +162,10 @@ class AlarmDock(QWidget):
         self.summary.setText(tr("sensors.open_alarms", n=n_open, crit=crit, warn=n_open - crit))
         self._fill_districts(self.book.counts_by_district())
 
+    def show_states(self, codes):
+        """Every terminal's state now (SensorState.states: the map's colours), for the table's last column."""
+        self.model.set_states(codes)
+
     def show_replay(self, t, alarms: dict):
         """Alarms open at a past moment (HistoryStore.alarms_at); None returns to live."""
         self.replay_time = t

@@ -19,7 +19,7 @@ from layers.sensors.state import CRITICAL, WARNING
 from layers.sensors.strings import district_label, fmt_time, kind_label, state_label, tr
 
 COLUMNS = ("severity", "status", "sensor", "kind", "district", "value", "raised", "occurrences", "acked",
-           "cleared")
+           "cleared", "now")  # now: the terminal's state as the map shows it (layers.sensors.state.terminal_states)
 SEVERITY_BG = {CRITICAL: QColor(200, 40, 40), WARNING: QColor(230, 170, 20)}
 GROUP_BG = (QColor(0, 0, 0, 0), QColor(120, 140, 170, 40))  # alternate bands, one per group
 CLEARED = STATUSES.index("cleared")
@@ -45,11 +45,19 @@ class AlarmTableModel(QAbstractTableModel):
         self.search = ""
         self.group = None                 # None, "district" or "kind"
         self.sort_column, self.sort_order = 0, Qt.DescendingOrder
+        self.states = None                # per terminal, SensorState.states(): the "now" column
 
     # what is shown --------------------------------------------------------------------
     def set_alarms(self, registry, cols: dict):
         self.registry, self.cols = registry, cols
         self._reorder()
+
+    def set_states(self, codes):
+        """Each terminal's state now (the map's rule); repaints the "now" column only."""
+        self.states = codes
+        if len(self.order):
+            col = COLUMNS.index("now")
+            self.dataChanged.emit(self.index(0, col), self.index(len(self.order) - 1, col))
 
     def set_filter(self, **want):
         self.want = {k: v for k, v in {**self.want, **want}.items() if v not in (None, "")}
@@ -95,6 +103,9 @@ class AlarmTableModel(QAbstractTableModel):
                       else [district_label(d) for d in reg.district_names])
             rank = np.argsort(np.argsort(np.array(labels + [""], dtype=str)))
             return rank[codes]  # -1 (unknown district) takes the "" label's rank
+        if name == "now":
+            return (self.states[c["sensor"]] if self.states is not None
+                    else np.zeros(len(c["sensor"]), np.uint8))
         return {"severity": c["severity"], "status": c["status"], "value": c["value"], "raised": c["raised"],
                 "occurrences": c["occurrences"], "acked": c["acked_at"], "cleared": c["cleared_at"]}[name]
 
@@ -165,6 +176,8 @@ class AlarmTableModel(QAbstractTableModel):
             return "" if v != v else f"{v:.4g} {k.unit}"
         if column == "raised":
             return fmt_time(float(c["raised"][r]))
+        if column == "now":
+            return "" if self.states is None else state_label(int(self.states[s]))
         if column == "occurrences":
             n = int(c["occurrences"][r])
             return f"{n} · {tr('sensors.flapping')}" if c["flapping"][r] else str(n)

@@ -41,21 +41,6 @@ def install(window):
     window.sensor_panel = SensorPanel(window)
 
 
-def _backfill_trends(model, sim):
-    """The demo's sparklines start with its simulated past hours (only where the history has none)."""
-    from layers.sensors.vitals import simulated_trends
-    from offline.history import HistoryStore
-    if model.history_path is None:
-        return
-    model.history_path.parent.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    with HistoryStore(model.history_path) as store:
-        if store.vitals_series(now - 3 * 3600, now):
-            return
-        for t, rows in simulated_trends(model.registry, sim, now):
-            store.append_vitals(t, rows)
-
-
 class SensorPanel(QObject):
     def __init__(self, window):
         super().__init__(window)
@@ -182,14 +167,14 @@ class SensorPanel(QObject):
                 from console.feeds.mqtt import MqttFeed
                 feed = MqttFeed(model.registry, settings)
             else:
+                from console.panels.sensors.trends import backfill_trends
                 from layers.sensors.simulator import SimulatorFeed
-                model.prime()  # the demo's last minutes, so the city is not all "offline"
                 feed = SimulatorFeed(model.registry, rate=DEFAULT_RATE, seed=1)
-                _backfill_trends(model, feed.sim)
+                backfill_trends(model, feed.sim)
             with self._feed_lock:
                 if self._closed or generation != self._generation or model is not self.model:
-                    return
-                start_feed(model, feed)
+                    return  # the demo primes its last minutes after the history's open alarms are carried on
+                start_feed(model, feed, before_feed=None if settings is not None else model.prime)
         except Exception as exc:  # noqa: BLE001 — e.g. an unwritable history file, no keyring password
             log.exception("sensor feed did not start")
             self._feed_error = str(exc)  # reported by the next slow tick (GUI thread)
@@ -278,8 +263,10 @@ class SensorPanel(QObject):
                 self.alarms.refresh()
             for i in self.chart.sensors():
                 self.chart.append(i, float(state.time[i]), float(state.value[i]))
+        codes = state.states(now)  # the map's rule (terminal_states), for the table's "now" column too
+        self.alarms.show_states(codes)
         if self._ticks % (5 * SLOW_EVERY) == 0 or self.alarms.health_shown():
-            self.alarms.health.show_health(self.model.registry, state.states(now), state.time)
+            self.alarms.health.show_health(self.model.registry, codes, state.time)
         self._show_feed_status()
         if self._ticks % (5 * SLOW_EVERY) == 0 or not self.vitals.values:
             self.refresh_vitals(now)

@@ -1,0 +1,72 @@
+"""`record`'s MQTT session: persistent by default, and a warning when the broker says it dropped.
+
+A clean session (a fresh client id at every start) loses everything published while `record`
+is down: 33.6 % of a stream over 15 kills. So `record` keeps ONE persistent session per history
+file: clean_session false, QoS 1 subscriptions, and a client id derived from the resolved
+``--db`` path, the same at every start, which the broker queues for while it is away.
+That queue is the broker's: Mosquitto keeps at most ``max_queued_messages`` (default 1000)
+per session and, without ``persistence true``, nothing over its own restart; what it drops is
+in its log and in ``$SYS/broker/publish/messages/dropped`` — which `record` watches and says.
+docs/sensors.md gives the broker settings (``songjiang-console broker-config`` prints them).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+PREFIX = "songjiang-rec-"  # + 8 hex digits: 22 characters, within MQTT 3.1.1's 23
+
+MOSQUITTO_CONF = """\
+# mosquitto.conf for a Songjiang console recorder (`songjiang-console record`)
+listener 1883
+# sessions and their queued messages survive a broker restart
+persistence true
+persistence_location /var/lib/mosquitto/
+autosave_interval 60
+# what the broker keeps for a recorder that is away: the default 1000 is ~0.4 s of the city's
+# 2,500 readings/s; 1,000,000 one-reading messages is ~7 min (and bounded in bytes below)
+max_queued_messages 1000000
+max_queued_bytes 1073741824
+# sessions of recorders that never come back are removed after a week
+persistent_client_expiration 7d
+# the drop counter `record` watches ($SYS/broker/publish/messages/dropped), every 10 s
+sys_interval 10
+"""
+
+
+def client_id_for(db) -> str:
+    """The recorder's stable MQTT client id for one history file."""
+    return PREFIX + hashlib.sha256(str(Path(db).resolve()).encode()).hexdigest()[:8]
+
+
+def session_of(db, client_id: str, clean: bool) -> tuple[str, str]:
+    """(client id to use, "" for a clean session; the line `record` starts with, saying which)."""
+    if clean:
+        return "", "clean MQTT session (--clean-session): what is published while record is away is lost"
+    cid = client_id or client_id_for(db)
+    why = "" if client_id else f", derived from {Path(db).resolve()}"
+    return cid, (f"persistent MQTT session, client id {cid}{why}: the broker keeps what is published "
+                 "while record is away (up to its max_queued_messages; see docs/sensors.md)")
+
+
+class DropWatch:
+    """Says once per increase that the broker reports dropped messages (its own counter)."""
+
+    def __init__(self, feed):
+        self.feed, self.seen = feed, None
+
+    def check(self) -> bool:
+        n = self.feed.broker_dropped
+        if n is None or (self.seen is not None and n <= self.seen):
+            return False
+        before, self.seen = self.seen, n
+        if before is None and n == 0:
+            return False
+        more = f"{n} since it started" if before is None else f"{n - before} more, {n} in all"
+        sys.stderr.write(f"record: WARNING the broker reports dropped messages ({more}); readings may be "
+                         "missing: raise its max_queued_messages (see docs/sensors.md)\n")
+        sys.stderr.flush()
+        return True
