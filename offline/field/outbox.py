@@ -143,14 +143,14 @@ def fingerprint(row: dict) -> str:
 def _plain(value):
     """A value as text safe to print and store: undecodable bytes replaced, blobs decoded."""
     if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return value
+        value = value.decode("utf-8", "replace")
+    elif isinstance(value, str):
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value  # PostgreSQL text holds no NUL
 
 
 def quarantined(row: dict, reason: str) -> dict:
     """What the store keeps of a damaged row (every value printable), with why it was stopped."""
     out = {f: _plain(row.get(f)) for f in FIELDS}
-    return {**out, "uuid": out["uuid"] if isinstance(out["uuid"], str) else "", "reason": reason,
+    return {**out, "uuid": "" if out["uuid"] is None else str(out["uuid"]), "reason": reason,
             "fingerprint": fingerprint(row)}
