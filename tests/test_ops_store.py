@@ -180,8 +180,10 @@ def test_a_damaged_photo_is_quarantined_its_bytes_never_sent_and_the_rest_syncs(
     field.close()
     report = sync(package, seeded)
     assert (report.to_dict()["quarantined"], report.to_dict()["applied"], report.photos) == (1, 1, 0)
-    assert report.quarantined == [(_outbox_rows(package)[0]["uuid"],
-                                   "the photo's bytes are missing or do not match its SHA-256")]
+    with sqlite3.connect(package) as con:
+        (photo_edit,) = con.execute("SELECT uuid FROM field_outbox WHERE op = 'photo'").fetchone()
+    con.close()
+    assert report.quarantined == [(photo_edit, "the photo's bytes are missing or do not match its SHA-256")]
     assert seeded.photo(sha) is None and sha in json.loads(seeded.get("damage", damage["id"])["photos"])
     (c,) = seeded.conflicts()
     assert (c["field"], c["tbl"], c["key"]) == ("quarantined", "photos", sha)

@@ -159,6 +159,7 @@ def test_a_repaired_row_is_sent_once_and_a_still_damaged_one_never_again(seeded,
     report = sync(package, seeded).to_dict()
     assert (report["edits"], report["applied"]) == (1, 1)
     assert seeded.get("components", guids[2])["phase"] == "field phase 2"
+    assert [c["edit_id"] for c in seeded.conflicts()] == [uuids[1]]  # the repaired one's entry is settled
     with sqlite3.connect(package) as con:
         assert con.execute("SELECT outcome FROM field_sync WHERE uuid = ?", (uuids[2],)).fetchone()[0] == "applied"
     con.close()

@@ -192,7 +192,6 @@ class Store:
             pending = [e for e in edits if e["uuid"] not in done]
             # a repeated sync changes nothing
             version = self._bump() if pending or quarantined else self.version()
-            quarantine.add(self, list(quarantined), package_id)
             batch = Batch(self, version, package_id)
             batch.prefetch(pending)
             journal = []
@@ -207,6 +206,8 @@ class Store:
                 journal.append((e["uuid"], package_id, outcome, json.dumps(detail), e["author"], now(), version))
                 out[e["uuid"]] = outcome
             batch.flush()
+            quarantine.add(self, list(quarantined), package_id)  # the centre's records as this batch leaves them
+            quarantine.close(self, pending)
             if journal:
                 self.qmany("INSERT INTO sync_journal (edit_id, package_id, outcome, detail, author, applied_at, "
                            "version) VALUES (?,?,?,?,?,?,?)", journal)

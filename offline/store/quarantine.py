@@ -7,13 +7,15 @@ the package id, the edit's UUID and the reason; its "field value" is the row's `
 record if it still parses, else the text as read), its "store value" the record the centre
 holds. Resolving it (``Store.resolve``) with a record of that table writes the record whole, as
 for a whole-record conflict; with the centre's own record nothing changes. An entry naming no
-record (a damaged photo, an unknown table) is only marked decided.
+record (a damaged photo, an unknown table) is only marked decided. When the row later arrives
+intact (restored in the package), it is merged like any edit and its entry is settled by sync.
 """
 from __future__ import annotations
 
 import json
 import uuid
 
+from offline.field.journal import now
 from offline.store.apply import CONFLICT_NS, CONFLICT_SQL
 from offline.store.merge import WHOLE
 from offline.store.schema import RECORD_TABLES, key_of, record_columns
@@ -51,6 +53,17 @@ def conflict_row(store, q: dict, package_id: str) -> tuple:
 def add(store, entries: list[dict], package_id: str):
     if entries:
         store.qmany(CONFLICT_SQL, [conflict_row(store, q, package_id) for q in entries])
+
+
+def close(store, edits: list[dict]):
+    """Edits quarantined before that now arrived intact (repaired in the package): their entries are settled.
+
+    Left open, the entry would offer the damaged value over what the edit itself just wrote.
+    """
+    ids = [e["uuid"] for e in edits if e.get("synced_outcome") == QUARANTINED]
+    if ids:
+        store.q(f"UPDATE conflicts SET status = 'resolved', resolved_by = 'sync', resolved_at = ? WHERE field = ? "
+                f"AND status = 'open' AND edit_id IN ({', '.join('?' * len(ids))})", (now(), QUARANTINED, *ids))
 
 
 def settle(store, c: dict, value, version: int, author: str):
