@@ -10,8 +10,9 @@ synced with exactly its damaged outbox rows quarantined, each named with the pac
 stderr, and every other edit sent. When SQLite finds the file well formed and only outbox
 rows are damaged, refusing the whole package is wrong too: the rest must sync. Which rows
 are damaged is found independently of the product: the outbox as raw bytes compared with
-the undamaged package, a photo's bytes with its SHA-256. Every mutation is checked to be real damage before it is used (a bit flip must
-change what SQLite reads, R*Tree damage must fail rtreecheck).
+the undamaged package, a photo's bytes with its SHA-256. Every mutation is checked to be
+real damage before it is used (a bit flip must change what SQLite reads, R*Tree damage must
+fail rtreecheck).
 
 All 200 run as a slow test; a 40-mutant sample (every fifth, so every kind) runs by default.
 The commands run in-process through the command line's own ``main`` (parsing, error

@@ -4,9 +4,10 @@ HbimStore (offline/hbim.py) calls ``log`` inside its ``BEGIN IMMEDIATE`` … ``C
 after a crash a record change and its outbox row are both there or both absent. The row
 holds who (profile), when, the record's fields before and after, and the store version
 the package was cut from (``package_meta.base_version``): what sync (offline/store/sync.py)
-needs to merge field by field, and the row's own SHA-256 over all of that (offline/field/outbox.py),
-so sync can tell a damaged row and quarantine it instead of merging it. Our tables are ``field_*`` and registered in gpkg_contents
-as attributes, so the package stays a GeoPackage that GDAL opens (the part-A contract).
+needs to merge field by field, and the row's own SHA-256 over all of that
+(offline/field/outbox.py), so sync can tell a damaged row and quarantine it instead of
+merging it. Our tables are ``field_*`` and registered in gpkg_contents as attributes, so the
+package stays a GeoPackage that GDAL opens (the part-A contract).
 """
 from __future__ import annotations
 
@@ -102,5 +103,6 @@ class FieldJournal:
                "after": None if after is None else json.dumps(after, ensure_ascii=False),
                "base_version": self.base_version}
         row["sha256"] = row_sha256(row)
-        db.execute(f"INSERT INTO field_outbox ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        db.execute(f"INSERT INTO field_outbox ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                   list(row.values()))
         return edit

@@ -16,7 +16,8 @@ from offline.store.schema import key_of, record_columns
 
 CONFLICT_NS = uuid.UUID("5b0c6c1e-9d1f-4d49-8a55-6a0e3f1c2b7a")
 CONFLICT_SQL = ("INSERT INTO conflicts (id, edit_id, tbl, key, field, base, field_value, store_value, author, team, "
-                "device, edited_at, package_id, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING")
+                "device, edited_at, package_id, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (id) DO NOTHING")
 
 
 def _json(v):

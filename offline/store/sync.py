@@ -5,8 +5,9 @@ each row (its own SHA-256 and its form, offline/field/outbox.py) and each photo 
 SHA-256; (2) the store merges the sound rows, journals their UUIDs and queues the damaged
 ones in its conflict list (quarantined, never merged) in ONE transaction
 (``Store.apply_edits``); (3) only after that commit, the package records the batch's UUIDs in
-``field_sync`` (a damaged row as "quarantined", so it is not sent again). A kill between (2) and (3) leaves edits the store has
-already journalled: the next run finds them there and only marks them. Nothing else in the
+``field_sync`` (a damaged row as "quarantined", so it is not sent again). A kill between (2)
+and (3) leaves edits the store has already journalled: the next run finds them there and only
+marks them. Nothing else in the
 package is ever written, so a failed sync cannot lose a surveyor's work (Mergin #2382).
 """
 from __future__ import annotations

@@ -127,7 +127,8 @@ class ConflictDialog(QDialog):
         for r, c in enumerate(self.rows):
             record = f"{_label('field.table.' + c['tbl'], c['tbl'])} {c['key'][:8]}"
             diff = _differing(c) if c["field"] in WHOLE else ()
-            cells = (record, _field(c), *(_show(c[k], c["field"], diff) for k in ("base", "field_value", "store_value")),
+            values = (_show(c[k], c["field"], diff) for k in ("base", "field_value", "store_value"))
+            cells = (record, _field(c), *values,
                      f"{c['author']} · {(c['edited_at'] or '')[:16].replace('T', ' ')}")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
