@@ -276,3 +276,25 @@ def test_the_conflict_dialog_lists_a_quarantined_edit_with_its_reason(qtbot, tmp
     finally:
         i18n.set_language("zh")
         store.close()
+
+
+def test_the_checks_know_every_kind_of_outbox_row():
+    """Records, photos and field-mode annotations (op "annotation", offline/field/annotations.py) pass as written."""
+    from offline.field.outbox import problem, row_sha256
+
+    def row(tbl, key, op, before, after):
+        r = {"uuid": "9b0c6c1e-9d1f-4d49-8a55-6a0e3f1c2b7a", "at": "2026-11-29T10:00:00.000+00:00",
+             "author": "Li Wei", "team": None, "device": "laptop-1", "tbl": tbl, "key": key, "op": op,
+             "before": None if before is None else json.dumps(before), "after": None if after is None else
+             json.dumps(after), "base_version": 3}
+        return {**r, "sha256": row_sha256(r)}
+    note = {"id": "a1", "kind": "text", "text": "拱圈裂缝", "anchor": "1LQwYjo2DRi9NEQWDURfyT", "xyz": [1.5, 2, 3]}
+    sound = [row("components", "g1", "put", {"guid": "g1", "phase": "a"}, {"guid": "g1", "phase": "b"}),
+             row("damage", "d1", "delete", {"id": "d1", "guid": "g1", "type": "crack"}, None),
+             row("photos", "ab" * 32, "photo", None, {"name": "IMG_0001.jpg", "lon": 121.2, "lat": 31.0}),
+             row("annotations", "a1", "annotation", None, note),
+             row("annotations", "a1", "annotation-delete", note, None)]
+    assert [problem(r) for r in sound] == [None] * 5
+    assert problem(row("annotations", "a2", "annotation", None, note)) == "the row's key does not match its record"
+    assert problem(row("components", "a1", "annotation", None, note)) == \
+        "the row's table 'components' is unknown for 'annotation'"

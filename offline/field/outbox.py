@@ -28,7 +28,11 @@ from dataclasses import fields
 from offline.hbim import KINDS, _key
 
 FIELDS = ("uuid", "at", "author", "team", "device", "tbl", "key", "op", "before", "after", "base_version")
-OPS = ("put", "delete", "photo")
+# operation → the tables its rows may name: HBIM records, photos, and annotations placed in field
+# mode (op "annotation"/"annotation-delete", offline/field/annotations.py)
+OPS = {"put": tuple(KINDS), "delete": tuple(KINDS), "photo": ("photos",), "annotation": ("annotations",),
+       "annotation-delete": ("annotations",)}
+DELETES = ("delete", "annotation-delete")  # their rows have no "after"
 PHOTO_META = {"name", "guid", "record_id", "taken_at", "lon", "lat"}
 _SHA = re.compile(r"[0-9a-f]{64}")
 _TEXT = ("uuid", "at", "author", "tbl", "key", "op")  # NOT NULL text columns
@@ -82,6 +86,8 @@ def _record(name: str, text, table: str, op: str):
         raise ValueError(f"the row's {name} is not valid JSON ({exc})") from None
     if not isinstance(value, dict):
         raise ValueError(f"the row's {name} is not a record")
+    if table == "annotations":  # an annotation's body: its own JSON, any fields
+        return value
     allowed = PHOTO_META if op == "photo" else {f.name for f in fields(KINDS[table])}
     unknown = sorted(set(value) - allowed)
     if unknown:
@@ -113,7 +119,7 @@ def problem(row: dict) -> str | None:
     op, table, key = row["op"], row["tbl"], row["key"]
     if op not in OPS:
         return f"the row's operation {op!r} is unknown"
-    if (op == "photo") != (table == "photos") or (op != "photo" and table not in KINDS):
+    if table not in OPS[op]:
         return f"the row's table {table!r} is unknown for {op!r}"
     try:
         before = _record("before", row["before"], table, op)
@@ -123,9 +129,9 @@ def problem(row: dict) -> str | None:
     if op == "photo":
         if before is not None or after is None or not _SHA.fullmatch(key):
             return "the row is a photo edit without its SHA-256 and metadata"
-    elif (op == "delete") != (after is None) or (before is None and after is None):
+    elif (op in DELETES) != (after is None) or (before is None and after is None):
         return f"the row's operation {op!r} does not fit its before/after"
-    elif (after or before).get(_key(table)) != key:
+    elif str((after or before).get("id" if table == "annotations" else _key(table))) != key:
         return "the row's key does not match its record"
     if "sha256" in row:  # absent only in an outbox written before the column existed, not yet stamped
         if not row["sha256"]:
