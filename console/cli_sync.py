@@ -1,11 +1,12 @@
 """`songjiang-console package sync|conflicts|photo`: field packages against the operations-centre store.
 
 ``sync`` sends a package's outbox into the store (offline/store/sync.py) and prints one JSON
-line of counts; ``conflicts`` lists what waits for review; ``photo`` adds photos (files or a
-camera folder) to a package headless, as the window does. STORE is an SQLite file or a
-PostgreSQL ``postgresql://user@host:port/db`` URL or keyword string (default: $SONGJIANG_STORE,
-else ops-store.sqlite in the user data folder); its password never on the command line
-(console/store_login.py says where it comes from).
+line of counts; a damaged outbox row is quarantined, with one line on stderr naming the
+package and the edit. ``conflicts`` lists what waits for review (quarantined edits included),
+one JSON line each; ``photo`` adds photos (files or a camera folder) to a package headless,
+as the window does. STORE is an SQLite file or a PostgreSQL ``postgresql://user@host:port/db``
+URL or keyword string (default: $SONGJIANG_STORE, else ops-store.sqlite in the user data
+folder); its password never on the command line (console/store_login.py says where it comes from).
 """
 from __future__ import annotations
 
@@ -57,6 +58,10 @@ def cmd_sync(args) -> int:
         raise
     finally:
         store.close()
+    from layers.messages import localize, system_language
+    lang = args.lang or system_language()
+    for line in report.lines():  # a damaged edit: named, set aside, and the rest synced
+        sys.stderr.write(f"songjiang-console: {localize(line, lang)}\n")
     sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
     return 0
 
@@ -66,7 +71,8 @@ def cmd_conflicts(args) -> int:
     try:
         for c in store.conflicts():
             sys.stdout.write(json.dumps({k: c[k] for k in ("id", "tbl", "key", "field", "base", "field_value",
-                                                           "store_value", "author", "edited_at")},
+                                                           "store_value", "author", "edited_at", "package_id",
+                                                           "edit_id", "reason")},
                                         ensure_ascii=False) + "\n")
     finally:
         store.close()

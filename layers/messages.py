@@ -125,14 +125,35 @@ CATALOGUE = [
     (r"a password on the command line is visible to every user of this machine; give it by PGPASSWORD, "
      r"~/\.pgpass or the OS keyring \(keyring set (?P<s>\S+) USER@HOST:PORT\)",
      "命令行中的密码对本机所有用户可见；请用 PGPASSWORD、~/.pgpass 或系统密钥环提供（keyring set {s} 用户@主机:端口）"),
-    (r"photo (?P<p>\S+) is missing or damaged in the package; nothing of it was sent",
-     "数据包中的照片 {p} 缺失或已损坏；其内容均未发送"),
     (r"photo (?P<p>.+?): its bytes do not match SHA-256 (?P<h>\S+)", "照片 {p}：内容与 SHA-256 {h} 不符"),
     (r"photo (?P<p>.+?): the store holds different bytes under (?P<h>\S+)", "照片 {p}：数据库中 {h} 下的内容不同"),
     (r"cannot read photo \((?P<why>.+)\)", "无法读取照片（{why}）"),
     (r"photos are kept in field packages only", "照片只保存在外业数据包中"),
     (r"no photos \(\.jpg, \.jpeg, \.png, \.tif\) in this folder", "此文件夹中没有照片（.jpg、.jpeg、.png、.tif）"),
     (r"conflict (?P<c>\S+) is not open", "冲突 {c} 已处理或不存在"),
+    # a damaged outbox row, quarantined by sync (offline/field/outbox.py, offline/store/sync.py)
+    (r"edit (?P<e>.+?) quarantined \((?P<reason>.+)\); it waits in the store's conflict list",
+     "编辑 {e} 已隔离（{reason}），等待在运营中心的冲突列表中处理"),
+    (r"the outbox has no (?P<c>\S+) column", "发件箱缺少 {c} 列"),
+    (r"the row's (?P<c>\S+) is not valid UTF-8", "该行的 {c} 不是有效的 UTF-8"),
+    (r"the row's (?P<c>\S+) is missing", "该行缺少 {c}"),
+    (r"the row's team or device is not text", "该行的 team 或 device 不是文本"),
+    (r"the row's base_version is not a number", "该行的 base_version 不是数字"),
+    (r"the row's uuid is not a UUID", "该行的 uuid 不是 UUID"),
+    (r"the row's operation (?P<op>.+) is unknown", "该行的操作 {op} 未知"),
+    (r"the row's table (?P<t>.+) is unknown for (?P<op>.+)", "该行的表 {t} 不适用于操作 {op}"),
+    (r"the row's (?P<c>\S+) is not text", "该行的 {c} 不是文本"),
+    (r"the row's (?P<c>\S+) is not valid JSON \((?P<why>.+)\)", "该行的 {c} 不是有效的 JSON（{why}）"),
+    (r"the row's (?P<c>\S+) is not a record", "该行的 {c} 不是一条记录"),
+    (r"the row's (?P<c>\S+) has an unknown field (?P<f>.+)", "该行的 {c} 含未知字段 {f}"),
+    (r"the row's (?P<c>\S+) holds a value that is not text", "该行的 {c} 含非文本的值"),
+    (r"the row is a photo edit without its SHA-256 and metadata", "该行是缺少 SHA-256 或元数据的照片编辑"),
+    (r"the row's operation (?P<op>.+) does not fit its before/after", "该行的操作 {op} 与其修改前后的值不符"),
+    (r"the row's key does not match its record", "该行的键与其记录不符"),
+    (r"the row has no SHA-256", "该行没有 SHA-256"),
+    (r"the row does not match its SHA-256", "该行与其 SHA-256 不符（已损坏）"),
+    (r"the photo's bytes are missing or do not match its SHA-256", "照片内容缺失或与其 SHA-256 不符"),
+    (r"conflict (?P<c>\S+): the value is not a record of (?P<t>\S+) (?P<k>.+)", "冲突 {c}：该值不是 {t} {k} 的记录"),
     (r"field profile (?P<t>.+?): give a surveyor name, e\.g\. (?P<e>.+)", "外业身份 {t}：请填写调查员姓名，例如 {e}"),
     (r"cannot store observations \((?P<why>.+)\); recording stopped", "无法保存观测数据（{why}）；记录已停止"),
     # field packages (offline/package)
@@ -181,7 +202,7 @@ def _tables(text: str) -> str:
 
 # a part that may be a sentence of ours (inside "damaged … (why)") is translated too; a library's stays
 _PARTS = {"what": lambda v: NOUNS.get(v, v), "kind": lambda v: NOUNS.get(v, v), "tables": _tables,
-          "why": lambda v: localize_reason(v, "zh")}
+          "why": lambda v: localize_reason(v, "zh"), "reason": lambda v: localize_reason(v, "zh")}
 
 
 def localize_reason(reason: str, lang: str) -> str:

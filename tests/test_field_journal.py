@@ -132,8 +132,8 @@ def test_field_errors_have_their_chinese_words(tmp_path):
                     f"{tmp_path}/x.gpkg: field package not found",
                     "postgresql://ops@10.0.0.5/ops: cannot connect to the operations-centre store (timeout)",
                     f"{tmp_path}/a.jpg: cannot read photo (not a JPEG, PNG or TIFF image)",
-                    f"{tmp_path}/x.gpkg: photo 1b93f79d35eb… is missing or damaged in the package; nothing of it "
-                    "was sent",
+                    f"{tmp_path}/x.gpkg: edit 1b93f79d-35eb quarantined (the row does not match its SHA-256); it "
+                    "waits in the store's conflict list",
                     f"{tmp_path}/DCIM: no photos (.jpg, .jpeg, .png, .tif) in this folder",
                     "field profile '/x': give a surveyor name, e.g. --profile 'Li Wei/old-town team'"):
         zh = localize(message, "zh")

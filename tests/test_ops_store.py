@@ -170,18 +170,23 @@ def test_photos_arrive_verified_by_sha256(seeded, tmp_path, jpeg):
     assert sha in json.loads(seeded.get("damage", damage["id"])["photos"])
 
 
-def test_a_damaged_photo_stops_the_sync_before_anything_is_sent(seeded, tmp_path, jpeg):
+def test_a_damaged_photo_is_quarantined_its_bytes_never_sent_and_the_rest_syncs(seeded, tmp_path, jpeg):
     from offline.field.photos import add_photo
-    from offline.guard import StoreRefused
     package = _package(seeded, tmp_path)
     field = open_package(package, profile=LI)
-    sha = add_photo(field, jpeg, _first(seeded, "damage")["guid"])
+    damage = _first(seeded, "damage")
+    sha = add_photo(field, jpeg, damage["guid"], damage["id"])  # the photo, and the record's photo list
     field.db.execute("UPDATE field_photos SET data = ? WHERE sha256 = ?", (b"\xff\xd8 not the photo", sha))
     field.close()
-    version = seeded.version()
-    with pytest.raises(StoreRefused, match="photo .* is missing or damaged in the package"):
-        sync(package, seeded)
-    assert seeded.version() == version and seeded.photo(sha) is None
+    report = sync(package, seeded)
+    assert (report.to_dict()["quarantined"], report.to_dict()["applied"], report.photos) == (1, 1, 0)
+    with sqlite3.connect(package) as con:
+        (photo_edit,) = con.execute("SELECT uuid FROM field_outbox WHERE op = 'photo'").fetchone()
+    con.close()
+    assert report.quarantined == [(photo_edit, "the photo's bytes are missing or do not match its SHA-256")]
+    assert seeded.photo(sha) is None and sha in json.loads(seeded.get("damage", damage["id"])["photos"])
+    (c,) = seeded.conflicts()
+    assert (c["field"], c["tbl"], c["key"]) == ("quarantined", "photos", sha)
 
 
 def test_annotations_are_kept(seeded):

@@ -67,7 +67,7 @@ class FieldPanel(QObject):
     def _synced(self, report: dict, url: str, password: str = ""):
         """The result in the status bar; conflicts open for review at once."""
         self.window.statusBar().showMessage(tr("field.sync.done", **report), 8000)
-        if report.get("conflict") or report.get("partial"):
+        if report.get("conflict") or report.get("partial") or report.get("quarantined"):
             self.conflict_dialog(url or None, password)
 
     def conflict_dialog(self, url: str | None = None, password: str = "") -> ConflictDialog | None:

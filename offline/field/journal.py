@@ -4,8 +4,10 @@ HbimStore (offline/hbim.py) calls ``log`` inside its ``BEGIN IMMEDIATE`` … ``C
 after a crash a record change and its outbox row are both there or both absent. The row
 holds who (profile), when, the record's fields before and after, and the store version
 the package was cut from (``package_meta.base_version``): what sync (offline/store/sync.py)
-needs to merge field by field. Our tables are ``field_*`` and registered in gpkg_contents
-as attributes, so the package stays a GeoPackage that GDAL opens (the part-A contract).
+needs to merge field by field, and the row's own SHA-256 over all of that
+(offline/field/outbox.py), so sync can tell a damaged row and quarantine it instead of
+merging it. Our tables are ``field_*`` and registered in gpkg_contents as attributes, so the
+package stays a GeoPackage that GDAL opens (the part-A contract).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from offline.field.outbox import row_sha256, stamp_legacy
 from offline.field.profile import FieldProfile
 from offline.guard import SQLITE_MAGIC, StoreRefused, check_text
 
@@ -23,7 +26,7 @@ TABLES = {
     "field_outbox": """CREATE TABLE IF NOT EXISTS field_outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL UNIQUE, at TEXT NOT NULL,
         author TEXT NOT NULL, team TEXT, device TEXT, tbl TEXT NOT NULL, key TEXT NOT NULL,
-        op TEXT NOT NULL, before TEXT, after TEXT, base_version INTEGER NOT NULL)""",
+        op TEXT NOT NULL, before TEXT, after TEXT, base_version INTEGER NOT NULL, sha256 TEXT)""",
     "field_photos": """CREATE TABLE IF NOT EXISTS field_photos (
         sha256 TEXT PRIMARY KEY, name TEXT, guid TEXT, record_id TEXT, taken_at TEXT,
         lon REAL, lat REAL, size INTEGER, data BLOB NOT NULL)""",
@@ -82,6 +85,7 @@ class FieldJournal:
         try:
             for sql in TABLES.values():
                 db.execute(sql)
+            stamp_legacy(db)  # an outbox an older console wrote: its rows hashed as they stand
             register(db, TABLES)
             db.execute("COMMIT")
         except BaseException:
@@ -97,9 +101,11 @@ class FieldJournal:
         edit = str(uuid.uuid4())
         op = op or ("delete" if after is None else "put")
         p = self.profile
-        db.execute("INSERT INTO field_outbox (uuid, at, author, team, device, tbl, key, op, before, after, "
-                   "base_version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                   (edit, now(), p.surveyor, p.team, p.device, table, key, op,
-                    None if before is None else json.dumps(before, ensure_ascii=False),
-                    None if after is None else json.dumps(after, ensure_ascii=False), self.base_version))
+        row = {"uuid": edit, "at": now(), "author": p.surveyor, "team": p.team, "device": p.device, "tbl": table,
+               "key": key, "op": op, "before": None if before is None else json.dumps(before, ensure_ascii=False),
+               "after": None if after is None else json.dumps(after, ensure_ascii=False),
+               "base_version": self.base_version}
+        row["sha256"] = row_sha256(row)
+        db.execute(f"INSERT INTO field_outbox ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                   list(row.values()))
         return edit

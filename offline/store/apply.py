@@ -16,7 +16,8 @@ from offline.store.schema import key_of, record_columns
 
 CONFLICT_NS = uuid.UUID("5b0c6c1e-9d1f-4d49-8a55-6a0e3f1c2b7a")
 CONFLICT_SQL = ("INSERT INTO conflicts (id, edit_id, tbl, key, field, base, field_value, store_value, author, team, "
-                "device, edited_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING")
+                "device, edited_at, package_id, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (id) DO NOTHING")
 
 
 def _json(v):
@@ -24,8 +25,8 @@ def _json(v):
 
 
 class Batch:
-    def __init__(self, store, version: int):
-        self.store, self.version = store, version
+    def __init__(self, store, version: int, package_id: str = ""):
+        self.store, self.version, self.package_id = store, version, package_id
         self.rows: dict = {}   # (table, key) → the record as it stands in this transaction (None: absent)
         self.dirty: set = set()
         self.logs: list = []
@@ -61,7 +62,7 @@ class Batch:
         for name, base, mine, theirs in m.conflicts:
             self.conflicts.append((str(uuid.uuid5(CONFLICT_NS, f"{e['uuid']}/{name}")), e["uuid"], table, key, name,
                                    _json(base), _json(mine), _json(theirs), e["author"], e.get("team"),
-                                   e.get("device"), e["at"]))
+                                   e.get("device"), e["at"], self.package_id, None))
         outcome = "conflict" if m.conflicts and not m.applied else "partial" if m.conflicts else \
             "applied" if m.applied else "same"
         return outcome, {"applied": m.applied, "same": m.same, "conflicts": [c[0] for c in m.conflicts]}

@@ -15,13 +15,15 @@ from contextlib import contextmanager
 from offline.field.journal import now
 from offline.store.apply import Batch
 from offline.store.merge import WHOLE
-from offline.store.schema import RECORD_TABLES, key_of, record_columns, statements
+from offline.store import quarantine
+from offline.store.schema import ADDED_COLUMNS, RECORD_TABLES, key_of, record_columns, statements
 
 
 class Store:
     url = ""
     session = ""  # one per open store: ``wait`` reports the changes of the others
-    DIALECT = {"blob": "BLOB", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "float": "REAL"}
+    DIALECT = {"blob": "BLOB", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "float": "REAL",
+               "add_column": "ADD COLUMN"}
 
     # -- backend hooks -------------------------------------------------------------
     def q(self, sql: str, params=()):
@@ -51,6 +53,9 @@ class Store:
         with self.tx():
             for sql in statements():
                 self.q(sql.format(**self.DIALECT))
+            for table, column in ADDED_COLUMNS:  # a store made by an older console
+                if column not in [c[0] for c in self.q(f"SELECT * FROM {table} WHERE 1 = 0").description]:
+                    self.q(f"ALTER TABLE {table} {self.DIALECT['add_column']} {column} TEXT")
 
     # -- reading -------------------------------------------------------------------
     def version(self) -> int:
@@ -173,18 +178,21 @@ class Store:
         return [{**r, "body": json.loads(r["body"])} for r in self._rows("SELECT * FROM annotations ORDER BY at, id")]
 
     # -- field edits (sync.py) -----------------------------------------------------
-    def apply_edits(self, edits: list[dict], photos: dict, package_id: str) -> dict:
+    def apply_edits(self, edits: list[dict], photos: dict, package_id: str, quarantined=()) -> dict:
         """Merge outbox rows into the store in ONE transaction, with their journal rows.
 
         ``photos``: sha256 → bytes for the batch's photo edits, verified here before commit.
-        Edits the journal already holds are skipped (idempotent). Returns UUID → outcome.
+        Edits the journal already holds are skipped (idempotent). ``quarantined``: the batch's
+        damaged rows (offline.field.outbox.quarantined), queued in the conflict list, not merged
+        and not journalled (a repaired row can still be applied). Returns UUID → outcome.
         """
         out = {}
         with self.tx():
             done = self.applied(e["uuid"] for e in edits)
             pending = [e for e in edits if e["uuid"] not in done]
-            version = self._bump() if pending else self.version()  # a repeated sync changes nothing
-            batch = Batch(self, version)
+            # a repeated sync changes nothing
+            version = self._bump() if pending or quarantined else self.version()
+            batch = Batch(self, version, package_id)
             batch.prefetch(pending)
             journal = []
             for e in edits:
@@ -198,9 +206,12 @@ class Store:
                 journal.append((e["uuid"], package_id, outcome, json.dumps(detail), e["author"], now(), version))
                 out[e["uuid"]] = outcome
             batch.flush()
+            quarantine.add(self, list(quarantined), package_id)  # the centre's records as this batch leaves them
+            quarantine.close(self, pending)
             if journal:
                 self.qmany("INSERT INTO sync_journal (edit_id, package_id, outcome, detail, author, applied_at, "
                            "version) VALUES (?,?,?,?,?,?,?)", journal)
+            if journal or quarantined:
                 self.notify(f"sync:{package_id}")
         return out
 
@@ -229,18 +240,24 @@ class Store:
             if not rows or rows[0]["status"] != "open":
                 raise KeyError(f"conflict {conflict_id} is not open")
             c = rows[0]
-            current = self.get(c["tbl"], c["key"], lock=True)
-            if c["field"] == WHOLE:
-                self._write(c["tbl"], c["key"], value)
-                self._log(version, author, c["tbl"], c["key"], WHOLE, current, value, f"conflict:{conflict_id}")
-            elif current is not None:
-                self._write(c["tbl"], c["key"], {**current, c["field"]: value})
-                self._log(version, author, c["tbl"], c["key"], c["field"], current.get(c["field"]), value,
-                          f"conflict:{conflict_id}")
+            if c["field"] == quarantine.QUARANTINED:  # a damaged row's table is trusted only once checked there
+                quarantine.settle(self, c, value, version, author)
+            else:
+                self._settle(c, value, version, author)
             self.q("UPDATE conflicts SET status = 'resolved', resolved_value = ?, resolved_by = ?, resolved_at = ? "
                    "WHERE id = ?", (json.dumps(value, ensure_ascii=False), author, now(), conflict_id))
             self.notify(f"{c['tbl']}:{c['key']}")
         return version
+
+    def _settle(self, c: dict, value, version: int, author: str):
+        current = self.get(c["tbl"], c["key"], lock=True)
+        if c["field"] == WHOLE:
+            self._write(c["tbl"], c["key"], value)
+            self._log(version, author, c["tbl"], c["key"], WHOLE, current, value, f"conflict:{c['id']}")
+        elif current is not None:
+            self._write(c["tbl"], c["key"], {**current, c["field"]: value})
+            self._log(version, author, c["tbl"], c["key"], c["field"], current.get(c["field"]), value,
+                      f"conflict:{c['id']}")
 
 
 __all__ = ["Store", "RECORD_TABLES"]

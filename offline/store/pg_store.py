@@ -20,7 +20,8 @@ CHANNEL = "songjiang_store"
 
 
 class PgStore(Store):
-    DIALECT = {"blob": "BYTEA", "serial": "BIGSERIAL PRIMARY KEY", "float": "DOUBLE PRECISION"}
+    DIALECT = {"blob": "BYTEA", "serial": "BIGSERIAL PRIMARY KEY", "float": "DOUBLE PRECISION",
+               "add_column": "ADD COLUMN IF NOT EXISTS"}
     LOCK = " FOR UPDATE"
 
     def __init__(self, url: str, password: str | None = None, sslpassword: str | None = None):

@@ -11,6 +11,8 @@ from dataclasses import fields
 from offline.hbim import KINDS, _key
 
 RECORD_TABLES = tuple(KINDS)
+# columns later versions added: (table, column); a store made before gets them on open (Store.create)
+ADDED_COLUMNS = (("conflicts", "package_id"), ("conflicts", "reason"))
 
 
 def record_columns(table: str) -> list[str]:
@@ -45,7 +47,7 @@ def statements() -> list[str]:
         """CREATE TABLE IF NOT EXISTS conflicts (id TEXT PRIMARY KEY, edit_id TEXT NOT NULL, tbl TEXT NOT NULL,
            key TEXT NOT NULL, field TEXT NOT NULL, base TEXT, field_value TEXT, store_value TEXT, author TEXT,
            team TEXT, device TEXT, edited_at TEXT, status TEXT NOT NULL DEFAULT 'open', resolved_value TEXT,
-           resolved_by TEXT, resolved_at TEXT)""",
+           resolved_by TEXT, resolved_at TEXT, package_id TEXT, reason TEXT)""",
         "CREATE INDEX IF NOT EXISTS conflicts_status ON conflicts (status)",
     ]
     return out

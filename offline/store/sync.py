@@ -1,10 +1,13 @@
 """Sync a field package's outbox into the operations-centre store, resumably and idempotently.
 
 In batches, oldest edit first: (1) read the batch and its photos from the package, checking
-each photo against its SHA-256; (2) the store merges the batch and journals every edit UUID
-in ONE transaction (``Store.apply_edits``); (3) only after that commit, the package records
-the batch's UUIDs in ``field_sync``. A kill between (2) and (3) leaves edits the store has
-already journalled: the next run finds them there and only marks them. Nothing else in the
+each row (its own SHA-256 and its form, offline/field/outbox.py) and each photo against its
+SHA-256; (2) the store merges the sound rows, journals their UUIDs and queues the damaged
+ones in its conflict list (quarantined, never merged) in ONE transaction
+(``Store.apply_edits``); (3) only after that commit, the package records the batch's UUIDs in
+``field_sync`` (a damaged row as "quarantined", so it is not sent again). A kill between (2)
+and (3) leaves edits the store has already journalled: the next run finds them there and only
+marks them. Nothing else in the
 package is ever written, so a failed sync cannot lose a surveyor's work (Mergin #2382).
 """
 from __future__ import annotations
@@ -16,11 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from offline.field import outbox
 from offline.field.journal import now
 from offline.guard import StoreRefused
 
 log = logging.getLogger(__name__)
 BATCH = 250
+OUTCOMES = ("applied", "same", "partial", "conflict", "already", "quarantined")
 
 
 @dataclass
@@ -29,6 +34,7 @@ class SyncReport:
     store: str
     outcomes: dict = field(default_factory=dict)  # outcome → count
     photos: int = 0
+    quarantined: list = field(default_factory=list)  # (edit UUID as read, reason) of each damaged row stopped
 
     def add(self, outcomes: dict):
         for o in outcomes.values():
@@ -40,7 +46,12 @@ class SyncReport:
 
     def to_dict(self) -> dict:
         return {"package": self.package, "store": self.store, "edits": self.total, "photos": self.photos,
-                **{k: self.outcomes.get(k, 0) for k in ("applied", "same", "partial", "conflict", "already")}}
+                **{k: self.outcomes.get(k, 0) for k in OUTCOMES}}
+
+    def lines(self) -> list[str]:
+        """One line per quarantined edit, naming the package and the edit (English; localized at the edge)."""
+        return [f"{self.package}: edit {edit or '(no UUID)'} quarantined ({why}); it waits in the store's conflict "
+                "list" for edit, why in self.quarantined]
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -62,15 +73,41 @@ def _open(path: Path) -> sqlite3.Connection:
     return con
 
 
-def pending(con: sqlite3.Connection, limit: int) -> list[dict]:
-    cur = con.execute("SELECT * FROM field_outbox WHERE uuid NOT IN (SELECT uuid FROM field_sync) "
-                      "ORDER BY seq LIMIT ?", (limit,))
-    names = [c[0] for c in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+def pending(con: sqlite3.Connection, after: int, limit: int) -> list[dict]:
+    """Outbox rows after seq ``after``, oldest first, not acknowledged yet or quarantined before.
+
+    A quarantined row is read again at every sync: still damaged it stays where it is (not sent
+    again); repaired (it passes every check, e.g. restored from a backup) it is sent like any other.
+    Text that is not UTF-8 is read as it is (surrogates) for ``outbox.problem`` to name.
+    """
+    factory, con.text_factory = con.text_factory, outbox.decode
+    try:
+        cur = con.execute(f"SELECT * FROM ({CANDIDATES}) WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        con.text_factory = factory
+
+
+# "IS": a damaged row's uuid may be NULL, and its quarantine mark is found all the same
+CANDIDATES = ("SELECT o.*, (SELECT s.outcome FROM field_sync s WHERE s.uuid IS o.uuid LIMIT 1) AS synced_outcome "
+              "FROM field_outbox o WHERE synced_outcome IS NULL OR synced_outcome = 'quarantined'")
+MARK = ("INSERT INTO field_sync (uuid, synced_at, outcome, store) VALUES (?,?,?,?) ON CONFLICT (uuid) DO UPDATE SET "
+        "synced_at = excluded.synced_at, outcome = excluded.outcome, store = excluded.store "
+        "WHERE field_sync.outcome = 'quarantined'")  # a repaired row's mark replaces its quarantine
+# copied from the row itself, so whatever its uuid holds (text, a blob, NULL) is what pending() compares
+MARK_QUARANTINED = ("INSERT INTO field_sync (uuid, synced_at, outcome, store) SELECT uuid, ?, 'quarantined', ? "
+                    "FROM field_outbox WHERE seq = ? ON CONFLICT (uuid) DO NOTHING")
 
 
 def sync(package, store, batch: int = BATCH, progress=None) -> SyncReport:
-    """Send every edit not yet acknowledged; ``progress(done, total)`` after each batch."""
+    """Send every edit not yet acknowledged; ``progress(done, total)`` after each batch.
+
+    A row that fails its checks (offline/field/outbox.py), or a photo whose bytes do not match
+    their SHA-256, is quarantined: not merged, queued in the store's conflict list with the
+    package id and the edit's UUID, marked ``quarantined`` in the package, named in
+    ``SyncReport.quarantined``; the rest of the package syncs.
+    """
     path = Path(package)
     report = SyncReport(str(path), store.url)
     con = _open(path)
@@ -79,28 +116,53 @@ def sync(package, store, batch: int = BATCH, progress=None) -> SyncReport:
     try:
         with _damaged(path):
             package_id = dict(con.execute("SELECT key, value FROM package_meta").fetchall()).get("package_id", "")
-            total = con.execute("SELECT COUNT(*) FROM field_outbox WHERE uuid NOT IN "
-                                "(SELECT uuid FROM field_sync)").fetchone()[0]
+            total = con.execute(f"SELECT COUNT(*) FROM ({CANDIDATES})").fetchone()[0]
+        seq, done = -(2 ** 63), 0
         while True:
             with _damaged(path):
-                edits = pending(con, batch)
-                photos = _photos(con, path, [e["key"] for e in edits if e["op"] == "photo"])
-            if not edits:
+                rows = pending(con, seq, batch)
+                edits, damaged, photos = _sort(con, rows)
+            if not rows:
                 break
-            outcomes = store.apply_edits(edits, photos, package_id)  # the store commits here
-            with _damaged(path):  # and only now does the package learn of it
-                con.execute("BEGIN IMMEDIATE")
-                con.executemany("INSERT OR IGNORE INTO field_sync (uuid, synced_at, outcome, store) VALUES "
-                                "(?,?,?,?)", [(u, now(), o, store.url) for u, o in outcomes.items()])
-                con.execute("COMMIT")
-            report.add(outcomes)
-            report.photos += sum(1 for e in edits if e["op"] == "photo" and outcomes[e["uuid"]] != "already")
+            seq, done = rows[-1]["seq"], done + len(rows)
+            if edits or damaged:
+                stopped = [outbox.quarantined(r, why) for r, why in damaged]
+                outcomes = store.apply_edits(edits, photos, package_id, stopped)  # the store commits here
+                with _damaged(path):  # and only now does the package learn of it
+                    con.execute("BEGIN IMMEDIATE")
+                    con.executemany(MARK, [(u, now(), o, store.url) for u, o in outcomes.items()])
+                    con.executemany(MARK_QUARANTINED, [(now(), store.url, r["seq"]) for r, _ in damaged])
+                    con.execute("COMMIT")
+                report.add(outcomes)
+                report.outcomes["quarantined"] = report.outcomes.get("quarantined", 0) + len(stopped)
+                report.quarantined += [(q["uuid"], q["reason"]) for q in stopped]
+                report.photos += sum(1 for e in edits if e["op"] == "photo" and outcomes[e["uuid"]] != "already")
             if progress:
-                progress(report.total, total)
+                progress(done, total)
     finally:
         con.close()
+    for line in report.lines():
+        log.info("%s", line)
     log.info("synced %s into %s: %s", path, store.url, report.to_dict())
     return report
+
+
+def _sort(con, rows: list[dict]):
+    """The rows to send, the damaged ones to quarantine (row, reason), and the photos' bytes."""
+    edits, damaged = [], []
+    for r in rows:
+        why = outbox.problem(r)
+        if why is None:
+            edits.append(r)
+        elif r["synced_outcome"] != "quarantined":  # one quarantined before stays in the conflict list
+            damaged.append((r, why))
+    photos = _photos(con, [e["key"] for e in edits if e["op"] == "photo"])
+    for e in [e for e in edits if e["op"] == "photo" and e["key"] not in photos]:
+        edits.remove(e)
+        if e["synced_outcome"] != "quarantined":
+            damaged.append((e, "the photo's bytes are missing or do not match its SHA-256"))
+    damaged.sort(key=lambda d: d[0]["seq"])
+    return edits, damaged, photos
 
 
 @contextmanager
@@ -112,12 +174,11 @@ def _damaged(path: Path):
         raise StoreRefused(f"{path}: damaged field package ({exc})") from None
 
 
-def _photos(con, path: Path, shas: list[str]) -> dict:
+def _photos(con, shas: list[str]) -> dict:
+    """sha256 → bytes of the photos that are in the package and match their SHA-256 (the others are left out)."""
     out = {}
     for sha in shas:
         row = con.execute("SELECT data FROM field_photos WHERE sha256 = ?", (sha,)).fetchone()
-        if row is None or hashlib.sha256(row[0]).hexdigest() != sha:
-            raise StoreRefused(f"{path}: photo {sha[:12]}… is missing or damaged in the package; nothing of it "
-                               "was sent")
-        out[sha] = bytes(row[0])
+        if row is not None and isinstance(row[0], bytes) and hashlib.sha256(row[0]).hexdigest() == sha:
+            out[sha] = bytes(row[0])
     return out

@@ -3,7 +3,9 @@
 Each row is one queued conflict from the operations-centre store (offline/store/): the
 record, the field, its base value and the field's and the centre's values, who and when.
 Resolving writes the chosen value into the store as a journalled change (``Store.resolve``)
-signed with this machine's profile, and the row leaves the queue.
+signed with this machine's profile, and the row leaves the queue. A quarantined edit (a
+damaged outbox row sync stopped, offline/store/quarantine.py) is listed with its reason: take
+its record if it still reads as one, or keep the centre's.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from layers.bim import strings as hbim_strings  # noqa: F401  (the record fields
 from layers.i18n import STRINGS, tr
 from layers.messages import localize
 from offline.field import profile as profiles
+from offline.store.quarantine import QUARANTINED
 from widgets.field import strings  # noqa: F401  (registers the strings)
 
 log = logging.getLogger(__name__)
@@ -32,13 +35,22 @@ COLUMNS = ("record", "field", "base", "field_value", "store_value", "who")
 MAX_COLUMN = 260  # px: long notes are elided, the whole text is in the tooltip
 
 
+WHOLE = ("*", QUARANTINED)  # conflicts about a whole record
+
+
 def _show(value, field: str, differing=()) -> str:
     """A cell: a field's value, or for a whole-record conflict the fields the sides disagree on."""
-    if field == "*":
-        if value is None:
-            return tr("field.record_deleted")
+    if field in WHOLE and isinstance(value, dict):
         return "；".join(f"{_label('hbim.field.' + k, k)} {_show(value.get(k), k)}" for k in differing) or "—"
-    return "—" if value in (None, "") else term(str(value))
+    if field in WHOLE and value is None:
+        return "—" if field == QUARANTINED else tr("field.record_deleted")
+    return "—" if value in (None, "") else term(str(value))  # a damaged row's text is shown as read
+
+
+def _field(c: dict) -> str:
+    if c["field"] == QUARANTINED:
+        return f"{tr('field.quarantined')}：{localize(c.get('reason') or '')}"
+    return tr("field.whole_record") if c["field"] == "*" else _label(f"hbim.field.{c['field']}", c["field"])
 
 
 def _differing(c: dict) -> list[str]:
@@ -114,9 +126,9 @@ class ConflictDialog(QDialog):
         self.table.setRowCount(len(self.rows))
         for r, c in enumerate(self.rows):
             record = f"{_label('field.table.' + c['tbl'], c['tbl'])} {c['key'][:8]}"
-            field = tr("field.whole_record") if c["field"] == "*" else _label(f"hbim.field.{c['field']}", c["field"])
-            diff = _differing(c) if c["field"] == "*" else ()
-            cells = (record, field, *(_show(c[k], c["field"], diff) for k in ("base", "field_value", "store_value")),
+            diff = _differing(c) if c["field"] in WHOLE else ()
+            values = (_show(c[k], c["field"], diff) for k in ("base", "field_value", "store_value"))
+            cells = (record, _field(c), *values,
                      f"{c['author']} · {(c['edited_at'] or '')[:16].replace('T', ' ')}")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -138,9 +150,11 @@ class ConflictDialog(QDialog):
             b.setEnabled(row is not None)
         if row is not None:
             value = row["field_value"]
-            self.edit.setText("" if value is None or row["field"] == "*" else str(value))
-            self.edit.setEnabled(row["field"] != "*")
-            self.take_edit.setEnabled(row["field"] != "*")
+            self.edit.setText("" if value is None or row["field"] in WHOLE else str(value))
+            self.edit.setEnabled(row["field"] not in WHOLE)
+            self.take_edit.setEnabled(row["field"] not in WHOLE)
+            # a damaged row's value is taken only when it still reads as a record
+            self.take_field.setEnabled(row["field"] != QUARANTINED or isinstance(value, dict))
 
     def current(self) -> dict | None:
         r = self.table.currentRow()
