@@ -15,6 +15,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from layers.sqlite_uri import connect_ro
 from offline.field.profile import FieldProfile
 from offline.guard import SQLITE_MAGIC, StoreRefused
 
@@ -61,7 +62,7 @@ class FieldJournal:
             raise StoreRefused(f"{path}: cannot open field package ({exc.strerror})") from None
         if magic != SQLITE_MAGIC:
             raise StoreRefused(f"{path}: not a field package (not an SQLite database)")
-        con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        con = connect_ro(path)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             meta = con.execute("SELECT 1 FROM sqlite_master WHERE name='package_meta'").fetchone()

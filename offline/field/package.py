@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from layers.sqlite_uri import connect_ro
 from offline.field import profile as profiles
 from offline.field.journal import GPKG_IDS, FieldJournal
 from offline.hbim import HbimStore
@@ -20,7 +21,7 @@ def is_package(path) -> bool:
     if not path.is_file() or path.stat().st_size < 100:
         return False
     try:
-        con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        con = connect_ro(path)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             meta = con.execute("SELECT 1 FROM sqlite_master WHERE name='package_meta'").fetchone()

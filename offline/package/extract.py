@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from layers import paths
+from layers.sqlite_uri import connect_ro
 from offline.package.records import IFC_MEDIA_TYPE
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ SNAPSHOT_TABLE = "sensor_snapshot"
 
 
 def _ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    return connect_ro(path)
 
 
 def extract_dir(package_id: str) -> Path:

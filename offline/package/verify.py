@@ -10,6 +10,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+from layers.sqlite_uri import connect_ro
 from offline.guard import SQLITE_MAGIC, StoreRefused
 from offline.package.checksum import content_sha256
 
@@ -26,7 +27,7 @@ class _Failed(Exception):
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5.0)
+    con = connect_ro(path, timeout=5.0)
     con.text_factory = lambda b: b.decode("utf-8", "replace")
     return con
 
