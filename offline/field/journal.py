@@ -17,6 +17,7 @@ from pathlib import Path
 
 from layers.sqlite_uri import connect_ro
 from offline.field.profile import FieldProfile
+from offline.field.profile import load as load_profile
 from offline.guard import SQLITE_MAGIC, StoreRefused
 
 GPKG_IDS = (0x47504B47, 0x47503130)  # "GPKG", and "GP10" of GeoPackage 1.0
@@ -47,13 +48,24 @@ def register(con: sqlite3.Connection, tables):
 
 
 class FieldJournal:
-    def __init__(self, profile: FieldProfile):
-        self.profile = profile
+    def __init__(self, profile: FieldProfile | None = None):
+        self._profile = profile  # None: this machine's, read (a device id saved) only once the package passed
         self.base_version = 0
         self.package_id = ""
 
+    @property
+    def profile(self) -> FieldProfile:
+        if self._profile is None:
+            self._profile = load_profile()
+        return self._profile
+
+    @profile.setter
+    def profile(self, value: FieldProfile):
+        self._profile = value
+
     def check(self, path: Path) -> bool:
-        """A package must already be a GeoPackage with package_meta; nothing is written when it is not."""
+        """A package must already be a GeoPackage with package_meta and pass every check of ``package verify``
+        (offline/package/verify.py); nothing is written when it does not."""
         path = Path(path)
         try:
             with open(path, "rb") as fh:
@@ -72,6 +84,8 @@ class FieldJournal:
             con.close()
         if app_id not in GPKG_IDS or not meta:
             raise StoreRefused(f"{path}: not a field package (no package_meta table)")
+        from offline.package.verify import open_package as checked
+        checked(path)  # every check of `package verify`, before HbimStore writes a byte
         return False
 
     def attach(self, db: sqlite3.Connection):
