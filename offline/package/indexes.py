@@ -77,7 +77,10 @@ def _fts_problem(con: sqlite3.Connection, name: str, sql: str) -> str | None:
         for shadow in shadows:
             mem.execute(f"DELETE FROM main.{_q(shadow)}")
             _copy_rows(con, mem, shadow, rowid=False)
-        mem.execute(f"INSERT INTO {_q(name)} ({_q(name)}) VALUES ('integrity-check')")
+        if _MODULE.search(sql).group(1).lower() == "fts5":  # rank 1: also against the external content table
+            mem.execute(f"INSERT INTO {_q(name)} ({_q(name)}, rank) VALUES ('integrity-check', 1)")
+        else:
+            mem.execute(f"INSERT INTO {_q(name)} ({_q(name)}) VALUES ('integrity-check')")
     except sqlite3.Error as exc:
         return f"fts: {name!r} does not agree with its records ({' '.join(str(exc).split())[:160]})"
     finally:
