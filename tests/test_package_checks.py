@@ -84,8 +84,14 @@ DAMAGE = {"fts shadow table dropped": (_drop_fts_shadow, "fts"), "fts index stal
 
 
 def damaged(edited: Path, tmp_path: Path, kind: str) -> Path:
+    """The edited package damaged in place, after it passed once (an hour ago, as far as its times say)."""
+    import os
+    import time
+    from offline.package import open_package
     out = tmp_path / f"{kind.replace(' ', '-')}.gpkg"
     shutil.copy(edited, out)
+    os.utime(out, (time.time() - 3600, time.time() - 3600))
+    assert open_package(out)["district"] == "custom"  # what passed then must not pass for the damaged file
     con = sqlite3.connect(out)
     DAMAGE[kind][0](con)
     con.commit()

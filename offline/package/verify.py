@@ -148,15 +148,47 @@ def is_package(path) -> bool:
     return app_id in GPKG_IDS and bool(meta)
 
 
+def _stamp(path: Path, key) -> tuple | None:
+    """What identifies this exact state of the file (and its WAL): any later write changes it. None for a file
+    written in the last two seconds: file times tick coarsely, so a write then might leave them as they were."""
+    import time
+    try:
+        st = path.stat()
+        wal = Path(f"{path}-wal")
+        ws = wal.stat() if wal.exists() else None
+    except OSError:
+        return None
+    latest = max(st.st_mtime_ns, st.st_ctime_ns, *((ws.st_mtime_ns, ws.st_ctime_ns) if ws else ()))
+    if time.time_ns() - latest < 2_000_000_000:
+        return None
+    return (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+            ws and (ws.st_ino, ws.st_size, ws.st_mtime_ns, ws.st_ctime_ns), key and hashlib.sha256(key).digest())
+
+
+_PASSED: dict[tuple, dict] = {}  # this process's packages that passed, by stamp: field mode checks one twice
+
+
 def open_package(path) -> dict:
-    """The package's metadata, after every check passed; StoreRefused (one line naming file and check) if not."""
+    """The package's metadata, after every check passed; StoreRefused (one line naming file and check) if not.
+
+    The window checks a package when it opens it and again when its records open for writing; the
+    second time, an unchanged file (same inode, size, times, WAL and centre key) is not read again."""
+    from offline.package.signature import load_key
     path = Path(path)
+    stamp = _stamp(path, load_key())  # taken before the checks: a write during them changes it
+    if stamp is not None and stamp in _PASSED:
+        return dict(_PASSED[stamp])
     problems = verify(path)
     if problems:
         check, _, detail = problems[0].partition(": ")
         raise StoreRefused(f"{path}: field package refused by the {check} check ({detail})")
     con = _connect(path)
     try:
-        return dict(con.execute("SELECT key, value FROM package_meta").fetchall())
+        meta = dict(con.execute("SELECT key, value FROM package_meta").fetchall())
     finally:
         con.close()
+    if stamp is not None:
+        if len(_PASSED) > 64:
+            _PASSED.clear()
+        _PASSED[stamp] = meta
+    return dict(meta)
