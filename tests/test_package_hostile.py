@@ -148,9 +148,37 @@ def test_the_centre_tells_a_package_edited_outside_the_console(sound, tmp_path):
     centre = verify(os.environ)  # this session's config folder holds the key that signed `sound`
     assert centre.returncode == 3 and centre.stderr.count("\n") == 1, centre.stdout + centre.stderr
     assert f"{edited}: field package refused by the signature check (not signed by this centre;" in centre.stderr
+    zh = subprocess.run([sys.executable, "-m", "console", "package", "verify", str(edited), "--lang", "zh"],
+                        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert zh.returncode == 3 and "外业数据包未通过签名检查（不是本中心签发的数据包" in zh.stderr, zh.stderr
     field = verify(laptop(tmp_path / "laptop"))
     assert field.returncode == 0 and "who made it is not checked" in field.stdout, field.stderr
     ok = subprocess.run([sys.executable, "-m", "console", "package", "verify", str(sound)], cwd=REPO,
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0 and "signed by this centre" in ok.stdout
     assert hashlib.sha256(edited.read_bytes()).hexdigest() == before
+
+
+def test_the_centre_vouches_for_an_unsigned_package_only_by_a_persons_decision(sound, tmp_path):
+    """A package made before signatures is refused where the key is, until `package sign`; sign checks all else."""
+    old = tmp_path / "before-signatures.gpkg"
+    shutil.copy(sound, old)
+    con = sqlite3.connect(old)
+    con.execute("DELETE FROM package_meta WHERE key='signature'")
+    con.commit()
+    con.close()
+
+    def console(*args):
+        return subprocess.run([sys.executable, "-m", "console", "package", *map(str, args), "--lang", "en"],
+                              cwd=REPO, capture_output=True, text=True, timeout=120)
+    refused = console("verify", old)
+    assert refused.returncode == 3 and "not signed by this centre" in refused.stderr
+    signed = console("sign", old)
+    assert signed.returncode == 0 and signed.stdout == f"{old}: signed by this centre\n", signed.stderr
+    assert console("verify", old).returncode == 0
+    crafted = craft(sound, tmp_path / "abs.gpkg", package_id=str(tmp_path), member=".bashrc")
+    before = hashlib.sha256(crafted.read_bytes()).hexdigest()
+    run = console("sign", crafted)
+    assert run.returncode == 3 and run.stderr.count("\n") == 1, run.stderr
+    assert f"{crafted}: field package refused by the package_meta check (package_id" in run.stderr
+    assert hashlib.sha256(crafted.read_bytes()).hexdigest() == before
