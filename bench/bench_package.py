@@ -123,6 +123,7 @@ def main():
         tmp = Path(d)
         os.environ.setdefault("SONGJIANG_DATA_DIR", str(tmp / "data"))
         os.environ.setdefault("SONGJIANG_CACHE_DIR", str(tmp / "cache"))
+        os.environ.setdefault("SONGJIANG_CONFIG_DIR", str(tmp / "config"))  # the signing key package create makes
         bench_write(tmp)
         bench_query(tmp)
         bench_create(tmp)
