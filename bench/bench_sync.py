@@ -13,11 +13,11 @@ Run: python -m bench.bench_sync
 from __future__ import annotations
 
 import io
+import os
 import random
 import shutil
 import sqlite3
 import sys
-import os
 import tempfile
 import time
 from pathlib import Path
