@@ -5,13 +5,16 @@ R*Tree node makes GDAL and QGIS spatial filters miss features, and a dropped ful
 table makes every later edit of that record kind fail. ``rtreecheck()`` reads only. FTS's own
 ``integrity-check`` is an INSERT, which a read-only connection refuses, and a read-write one
 could roll a hot journal back into the file; so each full-text table is rebuilt from the
-package's rows (its content table and shadow tables, copied as they are) in a private
-in-memory database and checked there. The package is never opened for writing.
+package's rows (its content table and shadow tables, copied byte for byte by SQLite from the
+package attached read-only) in a private in-memory database and checked there. The package is
+never opened for writing.
 """
 from __future__ import annotations
 
 import re
 import sqlite3
+
+from layers.sqlite_uri import ro_uri
 
 _MODULE = re.compile(r"\bUSING\s+(\w+)", re.I)
 _CONTENT = re.compile(r"""\bcontent\s*=\s*(?:'([^']*)'|"([^"]*)"|\[([^\]]*)\]|(\w+))""", re.I)
@@ -48,18 +51,17 @@ def rtree_problems(con: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def _copy_rows(con, mem, table: str, rowid: bool):
-    cols = [_q(r[1]) for r in con.execute(f"PRAGMA table_info({_q(table)})")]
+def _copy(mem, table: str, rowid: bool):
+    """src's rows into main's table of the same name, byte for byte (no round trip through Python text)."""
+    cols = [_q(r[1]) for r in mem.execute(f"PRAGMA src.table_info({_q(table)})")]
     if rowid:  # an external-content FTS table finds its rows by rowid
         cols.insert(0, "rowid")
     listed = ", ".join(cols)
-    mem.executemany(f"INSERT INTO main.{_q(table)} ({listed}) VALUES ({', '.join('?' * len(cols))})",
-                    con.execute(f"SELECT {listed} FROM {_q(table)}"))
+    mem.execute(f"INSERT INTO main.{_q(table)} ({listed}) SELECT {listed} FROM src.{_q(table)}")
 
 
-def _fts_problem(con: sqlite3.Connection, name: str, sql: str) -> str | None:
-    master = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type='table'").fetchall())
-    mem = sqlite3.connect(":memory:", isolation_level=None)
+def _fts_problem(mem: sqlite3.Connection, name: str, sql: str) -> str | None:
+    master = dict(mem.execute("SELECT name, sql FROM src.sqlite_master WHERE type='table'").fetchall())
     try:
         m = _CONTENT.search(sql)
         content = next((g for g in m.groups() if g is not None), "") if m else ""
@@ -67,32 +69,34 @@ def _fts_problem(con: sqlite3.Connection, name: str, sql: str) -> str | None:
             if content not in master:
                 return f"fts: {name!r} indexes {content!r}, which the file does not hold"
             mem.execute(master[content])
-            _copy_rows(con, mem, content, rowid=True)
+            _copy(mem, content, rowid=True)
         mem.execute(sql)
-        shadows = [r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE ? "
+        shadows = [r[0] for r in mem.execute("SELECT name FROM main.sqlite_master WHERE type='table' AND name LIKE ? "
                                              "ESCAPE '\\'", (name.replace("_", "\\_") + "\\_%",))]
         missing = [s for s in shadows if s not in master]
         if missing:
             return f"fts: {name!r} lacks its shadow table{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
         for shadow in shadows:
             mem.execute(f"DELETE FROM main.{_q(shadow)}")
-            _copy_rows(con, mem, shadow, rowid=False)
+            _copy(mem, shadow, rowid=False)
         if _MODULE.search(sql).group(1).lower() == "fts5":  # rank 1: also against the external content table
-            mem.execute(f"INSERT INTO {_q(name)} ({_q(name)}, rank) VALUES ('integrity-check', 1)")
+            mem.execute(f"INSERT INTO main.{_q(name)} ({_q(name)}, rank) VALUES ('integrity-check', 1)")
         else:
-            mem.execute(f"INSERT INTO {_q(name)} ({_q(name)}) VALUES ('integrity-check')")
+            mem.execute(f"INSERT INTO main.{_q(name)} ({_q(name)}) VALUES ('integrity-check')")
     except sqlite3.Error as exc:
         return f"fts: {name!r} does not agree with its records ({' '.join(str(exc).split())[:160]})"
-    finally:
-        mem.close()
     return None
 
 
 def fts_problems(con: sqlite3.Connection) -> list[str]:
     """Each full-text table has its shadow tables and passes its own integrity-check (on a private copy)."""
+    path = next(r[2] for r in con.execute("PRAGMA database_list") if r[1] == "main")
     problems = []
     for name, sql in _virtual(con, ("fts3", "fts4", "fts5")):
-        problem = _fts_problem(con, name, sql)
-        if problem:
-            problems.append(problem)
-    return problems
+        mem = sqlite3.connect(":memory:", uri=True, isolation_level=None)  # uri: ATTACH reads the URI as one
+        try:
+            mem.execute("ATTACH DATABASE ? AS src", (ro_uri(path),))
+            problems.append(_fts_problem(mem, name, sql))
+        finally:
+            mem.close()
+    return [p for p in problems if p]
