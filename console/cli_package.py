@@ -69,7 +69,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_sign(args) -> int:
-    from offline.package.signature import adopt
+    from offline.package.adopt import adopt
     adopt(args.file)  # StoreRefused (exit 3) when any other check fails
     sys.stdout.write(f"{args.file}: signed by this centre\n")
     return 0

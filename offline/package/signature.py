@@ -79,32 +79,3 @@ def signature_problem(meta: dict) -> str | None:
     return ("signature: not signed by this centre; made by another centre or an older console, or its "
             "delivered content was changed outside the console")
 
-
-def adopt(path) -> str:
-    """The centre vouches for a package it did not sign (made before signatures, or by another centre).
-
-    A person's decision (``package sign``), never automatic: every other check must pass, and the
-    one row written is the signature, over the content as it is now; returns that signature."""
-    from pathlib import Path
-
-    from offline.package.verify import verify
-    path = Path(path)
-    problems = verify(path)
-    if problems and not problems[0].startswith("signature:"):
-        check, _, detail = problems[0].partition(": ")
-        raise StoreRefused(f"{path}: field package refused by the {check} check ({detail})")
-    con = sqlite3.connect(path, timeout=10.0, isolation_level=None)
-    try:
-        con.execute("BEGIN IMMEDIATE")  # no edit between the check of the checksum and the signature
-        digest = content_sha256(con)
-        recorded = con.execute("SELECT value FROM package_meta WHERE key='content_sha256'").fetchone()
-        if recorded is None or recorded[0] != digest:
-            con.execute("ROLLBACK")
-            raise StoreRefused(f"{path}: field package refused by the content checksum check (the delivered "
-                               "content differs from what was packaged)")
-        signature = sign(digest, ensure_key())
-        con.execute("INSERT OR REPLACE INTO package_meta VALUES ('signature', ?)", (signature,))
-        con.execute("COMMIT")
-    finally:
-        con.close()
-    return signature
