@@ -78,4 +78,3 @@ def signature_problem(meta: dict) -> str | None:
         return None
     return ("signature: not signed by this centre; made by another centre or an older console, or its "
             "delivered content was changed outside the console")
-
