@@ -59,13 +59,13 @@ def bench_query(tmp: Path):
 
     from offline.package.content import write_features
     from offline.package.query import features_in_box
-    import sqlite3
+    from layers.sqlite_uri import connect_ro
     n = 1_000_000
     rng = np.random.default_rng(12)
     xy = rng.uniform(0, 20_000, (n, 2)) + (608_000, 3_425_000)
     pkg = tmp / "million.gpkg"
     write_features(pkg, "points", shapely.points(xy), {"v": rng.random(n)}, "EPSG:4549", "Point")
-    con = sqlite3.connect(f"file:{pkg}?mode=ro", uri=True)
+    con = connect_ro(pkg)
     boxes = [(x, y, x + 200, y + 200) for x, y in rng.uniform(0, 19_800, (100, 2)) + (608_000, 3_425_000)]
     features_in_box(con, "points", *boxes[0])  # warm the index pages
     times, found = [], []
@@ -123,6 +123,7 @@ def main():
         tmp = Path(d)
         os.environ.setdefault("SONGJIANG_DATA_DIR", str(tmp / "data"))
         os.environ.setdefault("SONGJIANG_CACHE_DIR", str(tmp / "cache"))
+        os.environ.setdefault("SONGJIANG_CONFIG_DIR", str(tmp / "config"))  # the signing key package create makes
         bench_write(tmp)
         bench_query(tmp)
         bench_create(tmp)

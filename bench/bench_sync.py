@@ -13,6 +13,7 @@ Run: python -m bench.bench_sync
 from __future__ import annotations
 
 import io
+import os
 import random
 import shutil
 import sqlite3
@@ -200,6 +201,7 @@ def dialog_latency(url: str, tmp: Path, n: int = 10) -> float:
 def main():
     from postgres import Cluster, _bindir
     tmp = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    os.environ.setdefault("SONGJIANG_CONFIG_DIR", str(tmp / "config"))  # the packages' signing key, the profile
     cluster = Cluster(_bindir()).start()
     try:
         seed, package = build(tmp)

@@ -507,6 +507,10 @@ def run(args) -> int:
         sys.stderr.write("songjiang-console: no display; use `songjiang-console snapshot` headless, "
                          "or run under xvfb-run\n")
         return 2
+    offline = getattr(args, "offline", None)
+    if offline:  # field mode: the package is checked before anything (a window, a setting) is made
+        from console.field import enter_field_mode, open_package, prepare_environment
+        meta = open_package(offline)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("songjiang-console")
     i18n.set_language(args.lang or settings.saved_language())
@@ -517,11 +521,7 @@ def run(args) -> int:
     if getattr(args, "history", None):  # read by the sensor source on the loader threads
         os.environ["SONGJIANG_SENSOR_HISTORY"] = str(Path(args.history).resolve())
     project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
-    offline = getattr(args, "offline", None)
-    if offline:  # field mode: the package is checked before any window opens (StoreRefused names it)
-        from console.field import enter_field_mode, prepare_environment
-        from offline.package import open_package
-        meta = open_package(offline)
+    if offline:
         prepare_environment()
     window = MainWindow(project=project, start_view=args.view or "new-city")
     if getattr(args, "mqtt", None) and hasattr(window, "sensor_panel"):

@@ -1,7 +1,8 @@
 """`songjiang-console package create|verify`: field packages for surveyors working offline.
 
 `create` writes one GeoPackage for a district, the whole new city or a drawn polygon;
-`verify` runs the checks every open runs and says the first failing check in one line.
+`verify` runs the checks every open runs and says the first failing check in one line; on the
+centre's machine (which holds the signing key) "ok" also means the centre made the package.
 """
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ def add_subcommand(sub):
     where.add_argument("--district", choices=DISTRICT_CHOICES, help="a key district, or new-city for all of it")
     where.add_argument("--polygon", metavar="WKT|FILE", help="a polygon in WGS84 lon/lat: WKT text, "
                        "or a .wkt/.geojson file")
-    cr.add_argument("--out", required=True, help="the .gpkg file to write (replaced when complete)")
+    cr.add_argument("--out", required=True, help="the .gpkg file to write (an older package there is replaced "
+                    "when complete; a folder or device never is)")
+    cr.add_argument("--force", action="store_true", help="replace --out even when it is not a field package")
     cr.add_argument("--project", metavar="FILE.sjproj", help="take the restricted layers from this project")
     cr.add_argument("--author", default="", help="who made the package (default: the login name)")
     cr.add_argument("--lang", choices=("zh", "en"), help="language of errors")
@@ -28,6 +31,11 @@ def add_subcommand(sub):
     ve.add_argument("file")
     ve.add_argument("--lang", choices=("zh", "en"), help="language of errors")
     ve.set_defaults(func=cmd_verify)
+    si = cmds.add_parser("sign", help="vouch for a package this centre did not sign (made before signatures or "
+                         "by another centre): every other check must pass")
+    si.add_argument("file")
+    si.add_argument("--lang", choices=("zh", "en"), help="language of errors")
+    si.set_defaults(func=cmd_sign)
     return cmds
 
 
@@ -37,7 +45,7 @@ def cmd_create(args) -> int:
     from offline.package.create import restricted_of
     area = district_area(args.district) if args.district else polygon_area(args.polygon)
     req = PackageRequest(out=Path(args.out), area=area, district=args.district or "custom",
-                         restricted=restricted_of(args.project), created_by=args.author)
+                         restricted=restricted_of(args.project), created_by=args.author, force=args.force)
     out = create_package(req)
     size = out.stat().st_size / 1e6
     sys.stdout.write(f"{out} ({size:.1f} MB): " + ", ".join(f"{k} {v}" for k, v in req.counts.items()) + "\n")
@@ -47,11 +55,21 @@ def cmd_create(args) -> int:
 def cmd_verify(args) -> int:
     from layers.messages import localize, system_language
     from offline.package import verify
+    from offline.package.signature import load_key
     problems = verify(args.file)
     if problems:
         check, _, detail = problems[0].partition(": ")
         text = f"{args.file}: field package refused by the {check} check ({detail})"
         sys.stderr.write(f"songjiang-console: {localize(text, args.lang or system_language())}\n")
         return 3
-    sys.stdout.write(f"{args.file}: ok\n")
+    signed = "signed by this centre" if load_key() is not None else \
+        "whole; who made it is not checked (this machine holds no centre key)"
+    sys.stdout.write(f"{args.file}: ok ({signed})\n")
+    return 0
+
+
+def cmd_sign(args) -> int:
+    from offline.package.adopt import adopt
+    adopt(args.file)  # StoreRefused (exit 3) when any other check fails
+    sys.stdout.write(f"{args.file}: signed by this centre\n")
     return 0

@@ -46,7 +46,8 @@ def _store(args):
 
 
 def cmd_sync(args) -> int:
-    from offline.store.sync import sync
+    from offline.store.sync import check_package, sync
+    check_package(args.file)  # a refused package creates no store (sync() checks it again before it reads)
     store = _store(args)
     try:
         report = sync(args.file, store)
@@ -85,10 +86,10 @@ def cmd_photo(args) -> int:
     from offline.field import profile
     from offline.field.package import open_package
     from offline.field.photos import add_photo, import_folder
-    if args.profile:
-        profile.set_from_text(args.profile)
-    store = open_package(args.file)
+    store = open_package(args.file)  # checked first: a refused package leaves no profile written either
     try:
+        if args.profile:
+            store.journal.profile = profile.set_from_text(args.profile)
         for p in map(Path, args.photos):
             shas = import_folder(store, p, args.component, args.damage) if p.is_dir() else \
                 [add_photo(store, p, args.component, args.damage)]

@@ -20,6 +20,7 @@ from layers.bookmarks import DISTRICT_BOOKMARKS, bookmark_for_extent
 from layers.crs import WGS84, transform_xy
 from layers.i18n import tr
 from layers.spec import LayerSpec
+from offline.package import open_package  # every check of `package verify`; StoreRefused names file and check
 
 log = logging.getLogger(__name__)
 BOOKMARK = "package"
@@ -64,7 +65,6 @@ def package_project(path, project_crs=None):
     """Headless field mode (`snapshot --offline`): the checked package as a loaded Project, framed on its area."""
     from layers.loading import load_spec
     from layers.project import Project
-    from offline.package import open_package
     meta = open_package(path)
     project = Project(crs=project_crs) if project_crs is not None else Project()
     for spec in field_specs(Path(path), meta):

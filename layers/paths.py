@@ -53,6 +53,11 @@ def field_profile() -> Path:
     return config_dir() / "field-profile.json"
 
 
+def package_key() -> Path:
+    """The centre's key that signs the field packages it makes (offline/package/signature.py)."""
+    return config_dir() / "package-signing.key"
+
+
 def ops_store() -> str:
     """$SONGJIANG_STORE (a file or postgresql://…), else ops-store.sqlite in the data folder."""
     return os.environ.get("SONGJIANG_STORE") or str(data_dir() / "ops-store.sqlite")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from layers.sqlite_uri import connect_ro
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -39,7 +41,7 @@ def check_store(path: Path, application_id: int, what: str, own_tables: set[str]
         if fh.read(16) != SQLITE_MAGIC:
             raise StoreRefused(f"{path}: not a {what} (not an SQLite database)")
     try:
-        con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5.0)
+        con = connect_ro(path, timeout=5.0)
     except sqlite3.Error as exc:
         raise StoreRefused(f"{path}: cannot open {what} ({exc})") from None
     try:

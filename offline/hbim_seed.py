@@ -1,41 +1,22 @@
 """The user's HBIM record store: opening it, seeding it once from the models, grades for colouring."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from layers import paths
-from layers.bim.heritage import MODELS, models_dir
 from offline.hbim import HbimStore
+from offline.hbim_seeding import open_seeded, seed
 
-log = logging.getLogger(__name__)
+__all__ = ["grades", "latest_values", "open_store", "seed"]
+
+
 def open_store(path: Path | None = None, undo_stack=None) -> HbimStore:
     """Open (creating) the store; an empty one is seeded from the models' HBIM property sets."""
     path = Path(path or paths.hbim_store())
     from offline.field.package import is_package, open_package
     if is_package(path):  # field mode: the package's records, every edit journalled for sync
         return open_package(path, undo_stack)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store = HbimStore(path, undo_stack)
-    if not store.records("components"):
-        seed(store)
-    return store
-
-
-def seed(store: HbimStore) -> int:
-    """The illustrative seed records written into assets/hbim/*.ifc (not undoable: the starting state)."""
-    import ifcopenshell
-
-    from offline.hbim_ifc import import_records
-    count = 0
-    for stem in MODELS:
-        path = models_dir() / f"{stem}.ifc"
-        try:
-            count += import_records(store, ifcopenshell.open(str(path)), model=stem)
-        except Exception as exc:  # noqa: BLE001 — one unreadable model must not block the others
-            log.warning("seeding HBIM records from %s failed: %s", path, exc)
-    log.info("seeded %d HBIM records into %s", count, store.path)
-    return count
+    return open_seeded(path, undo_stack)
 
 
 def latest_values(store: HbimStore, mode: str) -> dict:

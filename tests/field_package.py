@@ -4,6 +4,9 @@ Only the part-A contract is relied on: one GeoPackage file (application_id GPKG,
 user_version 10400, the required gpkg_* tables), HbimStore's tables made by
 ``offline.hbim.create_schema``, and ``package_meta`` (package_id, district,
 base_version, created_by). Part A's ``package create`` writes the full thing.
+Every command that writes a package runs ``package verify``'s checks first, so the
+package also has the tables and metadata those require, sealed (content checksum and
+this test session's centre signature) as ``package create`` seals one.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from offline.hbim import KINDS, create_schema
+from offline.package.records import SCHEMA as PACKAGE_SCHEMA
+from offline.package.signature import seal
 from offline.store.schema import record_columns
 
 GPKG_DDL = [
@@ -52,9 +57,11 @@ def make_package(path: Path, records: dict, base_version: int = 0, district: str
     con.execute("CREATE TABLE package_meta (key TEXT PRIMARY KEY, value TEXT)")
     con.executemany("INSERT INTO package_meta VALUES (?, ?)", [
         ("package_id", str(uuid.uuid4())), ("district", district), ("base_version", str(base_version)),
-        ("created_by", created_by)])
+        ("created_by", created_by), ("format_version", "1"), ("created_at", "2026-11-01T08:00:00+00:00"),
+        ("console_version", "test"), ("project_crs", "EPSG:4549")])
     con.execute("COMMIT")
     create_schema(con)
+    con.executescript(PACKAGE_SCHEMA)
     con.execute("BEGIN")
     for table in KINDS:
         con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES (?, 'attributes', ?)",
@@ -62,6 +69,7 @@ def make_package(path: Path, records: dict, base_version: int = 0, district: str
         cols = record_columns(table)
         con.executemany(f"INSERT INTO hbim_{table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                         [[r.get(c) for c in cols] for r in records.get(table, [])])
+    seal(con)
     con.execute("COMMIT")
     con.close()
     return path

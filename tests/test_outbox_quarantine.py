@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from field_package import cut_from, seed_rows
+from layers.sqlite_uri import connect_ro
 from offline.field.package import open_package
 from offline.field.profile import FieldProfile
 from offline.store.sync import sync
@@ -68,7 +69,7 @@ def _cli(*args):
 
 
 def _package_id(package: Path) -> str:
-    with sqlite3.connect(f"file:{package}?mode=ro", uri=True) as con:
+    with connect_ro(package) as con:
         return con.execute("SELECT value FROM package_meta WHERE key = 'package_id'").fetchone()[0]
 
 

@@ -127,7 +127,7 @@ def test_cli_create_and_verify(tmp_path):
     assert out.is_file() and "sensor_snapshot" in run.stdout
     ok = subprocess.run([sys.executable, "-m", "console", "package", "verify", str(out)],
                         capture_output=True, text=True)
-    assert ok.returncode == 0 and ok.stdout.strip().endswith("ok")
+    assert ok.returncode == 0 and ok.stdout.startswith(f"{out}: ok (signed by this centre)")
     data = bytearray(out.read_bytes())
     data[68:72] = b"\x00\x00\x00\x00"  # application_id no longer 'GPKG'
     bad = tmp_path / "bad.gpkg"

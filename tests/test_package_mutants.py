@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 import shapely
 
+from layers.sqlite_uri import connect_ro
 SEED = 20
 REPO = Path(__file__).resolve().parents[1]
 AREA = shapely.box(121.2040, 31.0070, 121.2062, 31.0090)  # Dacang Bridge, Xu pawnshop: small, with HBIM
@@ -45,7 +46,7 @@ OUTBOX = ("uuid", "at", "author", "team", "device", "tbl", "key", "op", "before"
 
 def _ro(path: Path) -> sqlite3.Connection:
     # immutable: a read-only open of a WAL-mode file would leave -wal/-shm files beside it (nothing writes here)
-    return sqlite3.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True)
+    return connect_ro(path, immutable=True)
 
 
 def _sha(path: Path) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import shapely
 
+from layers.sqlite_uri import connect_ro
 from offline.guard import StoreRefused
 from offline.package import PackageRequest, create_package, open_package
 from offline.package.checksum import covered_tables
@@ -39,7 +40,7 @@ def package(tmp_path_factory) -> Path:
 
 def _content_ranges(path: Path) -> list[tuple[int, int]]:
     """Byte ranges [start, end) of the file holding cells of covered tables (leaf and overflow pages)."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = connect_ro(path)
     try:
         covered = set(covered_tables(con)) | {"gpkg_contents", "gpkg_geometry_columns", "gpkg_tile_matrix"}
         rows = con.execute("SELECT name, pageno, pagetype, unused, pgsize FROM dbstat").fetchall()
@@ -72,7 +73,7 @@ def _drop_row(path: Path, rng: random.Random, tables: list[str]):
 
 
 def _dump(path: Path):
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = connect_ro(path)
     try:
         return list(con.iterdump())
     except sqlite3.DatabaseError:

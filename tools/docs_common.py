@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT))
 def quiet_environment(feed: bool = False):
     """Pictures never touch the user's data or wait on a dialog; no feed unless asked."""
     os.environ.setdefault("SONGJIANG_DATA_DIR", tempfile.mkdtemp(prefix="songjiang-docs-"))
+    os.environ.setdefault("SONGJIANG_CONFIG_DIR", tempfile.mkdtemp(prefix="songjiang-docs-config-"))
     os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
     if not feed:
         os.environ.setdefault("SONGJIANG_NO_FEED", "1")

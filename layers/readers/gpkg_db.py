@@ -4,9 +4,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from layers.sqlite_uri import connect_ro
+
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(f"file:{path.resolve()}?mode=ro&immutable=1", uri=True)
+    con = connect_ro(path, immutable=True)
     # A damaged text cell must not abort the whole table: show replacement characters.
     con.text_factory = lambda b: b.decode("utf-8", "replace")
     return con

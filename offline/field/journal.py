@@ -17,8 +17,10 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from layers.sqlite_uri import connect_ro
 from offline.field.outbox import row_sha256, stamp_legacy
 from offline.field.profile import FieldProfile
+from offline.field.profile import load as load_profile
 from offline.guard import SQLITE_MAGIC, StoreRefused, check_text
 
 GPKG_IDS = (0x47504B47, 0x47503130)  # "GPKG", and "GP10" of GeoPackage 1.0
@@ -49,13 +51,24 @@ def register(con: sqlite3.Connection, tables):
 
 
 class FieldJournal:
-    def __init__(self, profile: FieldProfile):
-        self.profile = profile
+    def __init__(self, profile: FieldProfile | None = None):
+        self._profile = profile  # None: this machine's, read (a device id saved) only once the package passed
         self.base_version = 0
         self.package_id = ""
 
+    @property
+    def profile(self) -> FieldProfile:
+        if self._profile is None:
+            self._profile = load_profile()
+        return self._profile
+
+    @profile.setter
+    def profile(self, value: FieldProfile):
+        self._profile = value
+
     def check(self, path: Path) -> bool:
-        """A package must already be a GeoPackage with package_meta; nothing is written when it is not."""
+        """A package must already be a GeoPackage with package_meta and pass every check of ``package verify``
+        (offline/package/verify.py); nothing is written when it does not."""
         path = Path(path)
         try:
             with open(path, "rb") as fh:
@@ -64,7 +77,7 @@ class FieldJournal:
             raise StoreRefused(f"{path}: cannot open field package ({exc.strerror})") from None
         if magic != SQLITE_MAGIC:
             raise StoreRefused(f"{path}: not a field package (not an SQLite database)")
-        con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        con = connect_ro(path)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             meta = con.execute("SELECT 1 FROM sqlite_master WHERE name='package_meta'").fetchone()
@@ -77,6 +90,8 @@ class FieldJournal:
             raise StoreRefused(f"{path}: damaged field package ({exc})") from None
         finally:
             con.close()
+        from offline.package.verify import open_package as checked
+        checked(path)  # every check of `package verify`, before HbimStore writes a byte
         return False
 
     def attach(self, db: sqlite3.Connection):

@@ -6,33 +6,23 @@ same transaction (offline/field/journal.py), signed with this machine's field pr
 """
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from offline.field import profile as profiles
-from offline.field.journal import GPKG_IDS, FieldJournal
+from offline.field.journal import FieldJournal
 from offline.hbim import HbimStore
 
 
 def is_package(path) -> bool:
     """A GeoPackage with package_meta: what ``open_package`` opens (read-only look, nothing written)."""
-    path = Path(path)
-    if not path.is_file() or path.stat().st_size < 100:
-        return False
-    try:
-        con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
-        try:
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            meta = con.execute("SELECT 1 FROM sqlite_master WHERE name='package_meta'").fetchone()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return False
-    return app_id in GPKG_IDS and bool(meta)
+    from offline.package.verify import is_package as looks_like_one
+    return looks_like_one(path)
 
 
 def open_package(path, undo_stack=None, profile: profiles.FieldProfile | None = None) -> HbimStore:
-    return HbimStore(path, undo_stack, journal=FieldJournal(profile or profiles.load()))
+    """The package's records, writable and journalled; refused (StoreRefused, nothing written) unless the
+    package passes every check of ``package verify`` (FieldJournal.check runs them before HbimStore writes)."""
+    return HbimStore(path, undo_stack, journal=FieldJournal(profile))
 
 
 def outbox(store: HbimStore) -> list[dict]:

@@ -33,6 +33,18 @@ def district_area(district: str):
     return shapely.union_all(geoms)
 
 
+MAX_NESTING = 64  # a GeoJSON FeatureCollection of MultiPolygons is 8 deep
+
+
+def nesting(text: str) -> int:
+    """The deepest bracket nesting of WKT or JSON text (brackets inside JSON strings count too: a bound)."""
+    import numpy as np
+    raw = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    step = np.isin(raw, (ord("("), ord("["), ord("{"))).astype(np.int32) - \
+        np.isin(raw, (ord(")"), ord("]"), ord("}"))).astype(np.int32)
+    return int(np.cumsum(step).max(initial=0))
+
+
 def polygon_area(text_or_path: str):
     """A polygon from WKT text, or from a WKT/GeoJSON file (WGS84 lon/lat)."""
     path = Path(text_or_path)
@@ -44,6 +56,9 @@ def polygon_area(text_or_path: str):
         else:
             text = text_or_path
         text = text.strip()
+        depth = nesting(text)
+        if depth > MAX_NESTING:  # json and GEOS recurse per level: a RecursionError, or a crash in C
+            raise ValueError(f"nested {depth} levels deep, more than {MAX_NESTING}")
         if text.startswith("{"):
             doc = json.loads(text)
             feats = doc.get("features") or [doc]

@@ -43,7 +43,7 @@ def content_sha256(con: sqlite3.Connection) -> str:
     for t in tables:
         cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')]
         h.update(f"table {t} {cols}\n".encode())
-        where = " WHERE key != 'content_sha256'" if t == "package_meta" else ""
+        where = " WHERE key NOT IN ('content_sha256', 'signature')" if t == "package_meta" else ""
         _feed(h, con.execute(f'SELECT rowid, * FROM "{t}"{where} ORDER BY rowid'))
     present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     covered = set(tables)

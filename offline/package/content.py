@@ -138,20 +138,27 @@ def write_sensors(out: Path, area, restricted_kinds: set[str], history_path) -> 
     return len(rows)
 
 
-def write_raster(out: Path, source: Path, table: str, area, margin: float = 200.0) -> str:
-    """The raster window covering ``area`` (plus a margin) as a GeoPackage tile table; returns the table name.
+def write_raster(out: Path, source: Path, table: str, area, margin: float = 200.0) -> str | None:
+    """The raster window covering ``area`` (plus a margin) as a GeoPackage tile table; returns the table name,
+    or None when the area lies outside the raster (nothing written).
 
     rasterio upper-cases creation option values, so the table is named in capitals (BASEMAP, DEM).
     """
     import rasterio
+    from rasterio.errors import WindowError
     from rasterio.io import MemoryFile
     from rasterio.shutil import copy as rio_copy
     from rasterio.windows import from_bounds
     with rasterio.open(source) as src:
         minx, miny, maxx, maxy = area_in(area, src.crs.to_string()).bounds
         win = from_bounds(minx - margin, miny - margin, maxx + margin, maxy + margin, src.transform)
-        win = win.round_offsets().round_lengths().intersection(
-            rasterio.windows.Window(0, 0, src.width, src.height))
+        try:
+            win = win.round_offsets().round_lengths().intersection(
+                rasterio.windows.Window(0, 0, src.width, src.height))
+        except WindowError:  # no overlap at all
+            return None
+        if win.width < 1 or win.height < 1:
+            return None
         data = src.read(window=win)
         profile = dict(driver="GTiff", width=int(win.width), height=int(win.height), count=src.count,
                        dtype=src.dtypes[0], crs=src.crs, transform=src.window_transform(win), nodata=src.nodata)

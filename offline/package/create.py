@@ -2,7 +2,9 @@
 
 The package is built in a temporary file beside the target and renamed into place
 only when complete and verified, so an interrupted run never leaves a half package
-under the name the user asked for.
+under the name the user asked for. The rename only ever replaces a regular file: a
+folder, a device or a pipe is refused, and a file that is not a field package is
+replaced only with ``force`` (output.py).
 """
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ from layers.progress import NULL_PROGRESS, Progress
 from offline.guard import StoreRefused
 from offline.history import HistoryError
 from offline.package import content, records
-from offline.package.checksum import content_sha256
+from offline.package.areas import AreaError
+from offline.package.output import check_output
+from offline.package.signature import seal
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = "1"
@@ -39,6 +43,7 @@ class PackageRequest:
     project_crs: str = "EPSG:4549"
     hbim_store: Path | None = None    # default: the user's store (layers/paths.py)
     history: Path | None = None       # default: the user's sensor history
+    force: bool = False               # replace a file that is not a field package
     counts: dict = field(default_factory=dict)  # filled in: table → rows written
 
 
@@ -76,13 +81,14 @@ def create_package(req: PackageRequest, progress: Progress = NULL_PROGRESS) -> P
     import assets
     from layers import paths
     out = Path(req.out)
+    check_output(out, req.force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.part.gpkg")  # GDAL wants the .gpkg extension
     tmp.unlink(missing_ok=True)
     try:
         vectors = [d for d in assets.DEFAULT_LAYERS if d["kind"] == "vector"]
         rasters = [d for d in assets.DEFAULT_LAYERS if d["kind"] == "raster"]
-        styles = {}
+        styles, rasters_written = {}, {}
         for i, d in enumerate(vectors):
             table = Path(d["file"]).stem
             if _restricted_table(table, req.restricted):
@@ -99,7 +105,12 @@ def create_package(req: PackageRequest, progress: Progress = NULL_PROGRESS) -> P
             table = Path(d["file"]).stem
             if not _restricted_table(table, req.restricted):
                 progress.update(0.5 + 0.1 * i, table)
-                styles[content.write_raster(tmp, assets.path(d["file"]), table, req.area)] = d
+                written = content.write_raster(tmp, assets.path(d["file"]), table, req.area)
+                if written:  # None: the area lies outside this raster
+                    styles[written] = rasters_written[written] = d
+        if not any(req.counts.values()) and not rasters_written:
+            raise AreaError(f"{out}: the area holds none of the console's data (Songjiang lies within "
+                            "121.0-121.4°E, 30.9-31.2°N); no package was written")
         progress.update(0.7, "HBIM")
         _write_sql(tmp, req, styles)
         progress.update(0.9, "verify")
@@ -107,6 +118,7 @@ def create_package(req: PackageRequest, progress: Progress = NULL_PROGRESS) -> P
         problems = verify(tmp)
         if problems:
             raise ValueError(f"{out}: the package failed its own checks: {problems[0]}")
+        check_output(out, req.force)  # again: the build took a while
         os.replace(tmp, out)
         _fsync_dir(out.parent)  # the rename itself survives a power cut
     except sqlite3.Error as exc:  # a full disk, a folder gone: one line naming the package
@@ -141,7 +153,8 @@ def _author(given: str) -> str:
 
 def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
     from layers.bim.heritage import MODELS, models_dir
-    from offline.hbim_seed import open_store
+    from layers import paths
+    from offline.hbim_seeding import open_seeded
     con = sqlite3.connect(tmp, isolation_level=None)
     try:
         con.execute("PRAGMA synchronous=OFF")  # a temporary file: fsync'd once before the rename
@@ -154,7 +167,7 @@ def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
             zh, en = MODELS[stem]
             records.add_style(con, ifc.name, {"name_zh": zh, "name_en": en, "group": "HBIM"})
         if models:
-            store = open_store(req.hbim_store)  # seeded from the models on first use
+            store = open_seeded(req.hbim_store or paths.hbim_store())  # seeded from the models on first use
             store_path = store.path
             store.close()
             req.counts["hbim"] = records.copy_hbim(con, store_path, models)
@@ -168,7 +181,7 @@ def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
             "project_crs": req.project_crs, "package_id": str(uuid.uuid4()), "base_version": 0,
             "area_wkt": shapely.to_wkt(req.area, rounding_precision=7),
             "restricted": ",".join(req.restricted)})
-        records.set_meta(con, {"content_sha256": content_sha256(con)})
+        seal(con)  # the content checksum and this centre's signature (signature.py)
         con.execute("VACUUM")  # no free pages: the file holds what it says and nothing else
     finally:
         con.close()

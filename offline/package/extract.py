@@ -13,6 +13,9 @@ import sqlite3
 from pathlib import Path
 
 from layers import paths
+from layers.sqlite_uri import connect_ro
+from offline.guard import StoreRefused
+from offline.package.names import is_package_id, is_plain_name, shown
 from offline.package.records import IFC_MEDIA_TYPE
 
 log = logging.getLogger(__name__)
@@ -20,29 +23,46 @@ SNAPSHOT_TABLE = "sensor_snapshot"
 
 
 def _ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    return connect_ro(path)
 
 
-def extract_dir(package_id: str) -> Path:
+def extract_dir(package_id: str, path="field package") -> Path:
+    """The package's own cache folder; an id that is not a UUID (a path, ``..``) is refused, never joined."""
+    if not is_package_id(package_id):
+        raise StoreRefused(f"{path}: field package refused by the package_meta check (package_id "
+                           f"{shown(package_id)} is not a UUID)")
     return paths.cache_dir() / "field-packages" / package_id
 
 
+def _target(out_dir: Path, name: str, path) -> Path:
+    """Where a member goes: a plain name, resolved, inside the package's folder; anything else is refused."""
+    target = (out_dir / name).resolve() if is_plain_name(name) else None
+    if target is None or target.parent != out_dir.resolve():
+        raise StoreRefused(f"{path}: field package refused by the package_files check (member name {shown(name)} "
+                           "is not a plain file name)")
+    return target
+
+
 def extract_models(path, package_id: str) -> list[Path]:
-    """The package's IFC files in the cache folder, each matching its recorded SHA-256."""
+    """The package's IFC files in the cache folder, each matching its recorded SHA-256.
+
+    verify refuses a package whose id or member names are paths; this checks again (a caller may
+    skip verify), so a file is only ever written inside the package's own cache folder."""
     from layers.files import atomic_write
-    out_dir = extract_dir(package_id)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = extract_dir(package_id, path)
     found = []
     con = _ro(path)
     try:
-        for name, digest, data in con.execute("SELECT name, sha256, data FROM package_files WHERE media_type=? "
-                                              "ORDER BY id", (IFC_MEDIA_TYPE,)):
-            target = out_dir / Path(name).name  # a name is a file name, never a path out of the folder
-            if not (target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == digest):
-                atomic_write(target, lambda tmp, d=bytes(data): tmp.write_bytes(d))
-            found.append(target)
+        rows = con.execute("SELECT name, sha256, data FROM package_files WHERE media_type=? ORDER BY id",
+                           (IFC_MEDIA_TYPE,)).fetchall()
     finally:
         con.close()
+    targets = [_target(out_dir, name, path) for name, _, _ in rows]  # all checked before the first write
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for target, (_, digest, data) in zip(targets, rows):
+        if not (target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == digest):
+            atomic_write(target, lambda tmp, d=bytes(data): tmp.write_bytes(d))
+        found.append(target)
     return found
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import fields
 from pathlib import Path
 
+from layers.sqlite_uri import connect_ro, ro_uri
 from offline.hbim import KINDS, create_schema
 
 IFC_MEDIA_TYPE = "application/x-step"  # IFC-SPF (ISO 10303-21)
@@ -54,7 +55,7 @@ def add_tessellation(con: sqlite3.Connection, ifc_path: Path) -> bool:
     if not cache.usable:
         return False
     key = cache_key(ifc_path, "auto")
-    src = sqlite3.connect(f"file:{cache.path.resolve()}?mode=ro", uri=True)
+    src = connect_ro(cache.path)
     try:
         meta = src.execute("SELECT meta FROM models WHERE key=?", (key,)).fetchone()
         if meta is None:
@@ -74,7 +75,7 @@ def copy_hbim(con: sqlite3.Connection, store_path: Path, models: list[str]) -> i
     """The records of the package's models, copied from the project's HBIM store; returns the row count."""
     if not models:
         return 0
-    con.execute("ATTACH DATABASE ? AS src", (f"file:{Path(store_path).resolve()}?mode=ro",))
+    con.execute("ATTACH DATABASE ? AS src", (ro_uri(store_path),))
     try:
         marks = ",".join("?" * len(models))
         guids = f"SELECT guid FROM src.hbim_components WHERE model IN ({marks})"

@@ -1,8 +1,9 @@
 """Checks a field package passes before it is used: the GeoPackage rules, then its own.
 
-Everything here reads: the file is opened read-only (``mode=ro``), so a refused
+Everything here reads: the file is opened read-only (layers/sqlite_uri.py), so a refused
 package is left byte for byte as it was. Each problem is one English line that
-starts with the name of the check, e.g. ``integrity_check: …``.
+starts with the name of the check, e.g. ``integrity_check: …``. Every command that
+writes a package (field mode, ``package photo``, ``package sync``) runs these first.
 """
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+from layers.sqlite_uri import connect_ro
 from offline.guard import SQLITE_MAGIC, StoreRefused
 from offline.package.checksum import content_sha256
+from offline.package.indexes import fts_problems, rtree_problems
+from offline.package.names import is_package_id, is_plain_name, shown
+from offline.package.signature import signature_problem
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+GPKG_IDS = (GPKG_APPLICATION_ID, 0x47503130)  # GeoPackage 1.2+, and "GP10" of 1.0
 MIN_USER_VERSION = 10200          # GeoPackage 1.2
 REQUIRED = ("gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns", "package_meta", "package_files",
             "hbim_components", "hbim_inspections", "hbim_damage", "hbim_interventions")
@@ -26,7 +32,7 @@ class _Failed(Exception):
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5.0)
+    con = connect_ro(path, timeout=5.0)
     con.text_factory = lambda b: b.decode("utf-8", "replace")
     return con
 
@@ -84,16 +90,24 @@ def _checks(con) -> list[str]:
         problems.append(f"gpkg_contents: lists {', '.join(gone)}, which the file does not hold")
     for table, column in con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall():
         problems += _rtree(con, table, column)
+    problems += rtree_problems(con) + fts_problems(con)
     meta = dict(con.execute("SELECT key, value FROM package_meta").fetchall())
     absent = [k for k in META_KEYS if k not in meta]
     if absent:
         problems.append(f"package_meta: {', '.join(absent)} missing")
+    if "package_id" in meta and not is_package_id(meta["package_id"]):
+        problems.append(f"package_meta: package_id {shown(meta['package_id'])} is not a UUID")
     for name, size, digest, data in con.execute("SELECT name, bytes, sha256, data FROM package_files"):
+        if not is_plain_name(name):
+            problems.append(f"package_files: member name {shown(name)} is not a plain file name")
+            continue
         data = bytes(data or b"")
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
-            problems.append(f"package_files: {name} does not match its recorded size and SHA-256")
+            problems.append(f"package_files: {shown(name)} does not match its recorded size and SHA-256")
     if not problems and meta.get("content_sha256") != content_sha256(con):
         problems.append("content checksum: the delivered content differs from what was packaged")
+    if not problems:
+        problems += [p for p in [signature_problem(meta)] if p]
     return problems
 
 
@@ -117,15 +131,64 @@ def verify(path) -> list[str]:
         con.close()
 
 
-def open_package(path) -> dict:
-    """The package's metadata, after every check passed; StoreRefused (one line naming file and check) if not."""
+def is_package(path) -> bool:
+    """A GeoPackage with package_meta: what this module checks (a read-only look, not a verdict)."""
     path = Path(path)
+    if not path.is_file() or path.stat().st_size < 100:
+        return False
+    try:
+        con = connect_ro(path)
+        try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            meta = con.execute("SELECT 1 FROM sqlite_master WHERE name='package_meta'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return app_id in GPKG_IDS and bool(meta)
+
+
+def _stamp(path: Path, key) -> tuple | None:
+    """What identifies this exact state of the file (and its WAL): any later write changes it. None for a file
+    written in the last two seconds: file times tick coarsely, so a write then might leave them as they were."""
+    import time
+    try:
+        st = path.stat()
+        wal = Path(f"{path}-wal")
+        ws = wal.stat() if wal.exists() else None
+    except OSError:
+        return None
+    latest = max(st.st_mtime_ns, st.st_ctime_ns, *((ws.st_mtime_ns, ws.st_ctime_ns) if ws else ()))
+    if time.time_ns() - latest < 2_000_000_000:
+        return None
+    return (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+            ws and (ws.st_ino, ws.st_size, ws.st_mtime_ns, ws.st_ctime_ns), key and hashlib.sha256(key).digest())
+
+
+_PASSED: dict[tuple, dict] = {}  # this process's packages that passed, by stamp: field mode checks one twice
+
+
+def open_package(path) -> dict:
+    """The package's metadata, after every check passed; StoreRefused (one line naming file and check) if not.
+
+    The window checks a package when it opens it and again when its records open for writing; the
+    second time, an unchanged file (same inode, size, times, WAL and centre key) is not read again."""
+    from offline.package.signature import load_key
+    path = Path(path)
+    stamp = _stamp(path, load_key())  # taken before the checks: a write during them changes it
+    if stamp is not None and stamp in _PASSED:
+        return dict(_PASSED[stamp])
     problems = verify(path)
     if problems:
         check, _, detail = problems[0].partition(": ")
         raise StoreRefused(f"{path}: field package refused by the {check} check ({detail})")
     con = _connect(path)
     try:
-        return dict(con.execute("SELECT key, value FROM package_meta").fetchall())
+        meta = dict(con.execute("SELECT key, value FROM package_meta").fetchall())
     finally:
         con.close()
+    if stamp is not None:
+        if len(_PASSED) > 64:
+            _PASSED.clear()
+        _PASSED[stamp] = meta
+    return dict(meta)

@@ -54,9 +54,18 @@ class SyncReport:
                 "list" for edit, why in self.quarantined]
 
 
-def _open(path: Path) -> sqlite3.Connection:
+def check_package(path) -> dict:
+    """Every check of ``package verify`` (StoreRefused names the file and the check); a missing file is
+    FileNotFoundError, a usage error. Runs before the package or the store is opened for writing."""
+    from offline.package import open_package
+    path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: field package not found")  # a usage error (exit 2), not damage
+    return open_package(path)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    check_package(path)
     con = sqlite3.connect(path, timeout=10.0, isolation_level=None)
     try:
         con.execute("PRAGMA busy_timeout=10000")

@@ -420,7 +420,8 @@ class SensorPanel(QObject):
         try:
             if check_history(path):
                 raise StoreRefused(f"{path}: no such sensor history")
-            with sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True) as db:
+            from layers.sqlite_uri import connect_ro
+            with connect_ro(path) as db:
                 t0, t1 = db.execute("SELECT min(time), max(time) FROM obs").fetchone()
         except (StoreRefused, sqlite3.Error) as exc:
             self.window.report_error(str(exc))
