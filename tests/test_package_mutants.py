@@ -35,6 +35,7 @@ import pytest
 import shapely
 
 from layers.sqlite_uri import connect_ro
+
 SEED = 20
 REPO = Path(__file__).resolve().parents[1]
 AREA = shapely.box(121.2040, 31.0070, 121.2062, 31.0090)  # Dacang Bridge, Xu pawnshop: small, with HBIM
