@@ -74,11 +74,11 @@ def cmd_photo(args) -> int:
     from pathlib import Path
 
     from offline.field import profile
-    from offline.field.package import open_package
     from offline.field.photos import add_photo, import_folder
     if args.profile:
         profile.set_from_text(args.profile)
-    store = open_package(args.file)
+    from offline.records import open_records
+    store = open_records(args.file, package=True)
     try:
         for p in map(Path, args.photos):
             shas = import_folder(store, p, args.component, args.damage) if p.is_dir() else \

@@ -1,25 +1,15 @@
-"""The user's HBIM record store: opening it, seeding it once from the models, grades for colouring."""
+"""Seeding a workstation record store once from the models, and the grades colour-by reads.
+
+Opening a store is offline/records.py ``open_records`` (the one opener), which seeds through here.
+"""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from layers import paths
 from layers.bim.heritage import MODELS, models_dir
 from offline.hbim import HbimStore
 
 log = logging.getLogger(__name__)
-def open_store(path: Path | None = None, undo_stack=None) -> HbimStore:
-    """Open (creating) the store; an empty one is seeded from the models' HBIM property sets."""
-    path = Path(path or paths.hbim_store())
-    from offline.field.package import is_package, open_package
-    if is_package(path):  # field mode: the package's records, every edit journalled for sync
-        return open_package(path, undo_stack)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store = HbimStore(path, undo_stack)
-    if not store.records("components"):
-        seed(store)
-    return store
 
 
 def seed(store: HbimStore) -> int:

@@ -32,6 +32,7 @@ def is_package(path) -> bool:
 
 
 def open_package(path, undo_stack=None, profile: profiles.FieldProfile | None = None) -> HbimStore:
+    """The package half of the one opener: call ``offline.records.open_records``, which decides by the file."""
     return HbimStore(path, undo_stack, journal=FieldJournal(profile or profiles.load()))
 
 

@@ -141,7 +141,7 @@ def _author(given: str) -> str:
 
 def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
     from layers.bim.heritage import MODELS, models_dir
-    from offline.hbim_seed import open_store
+    from offline.records import open_records
     con = sqlite3.connect(tmp, isolation_level=None)
     try:
         con.execute("PRAGMA synchronous=OFF")  # a temporary file: fsync'd once before the rename
@@ -154,7 +154,7 @@ def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
             zh, en = MODELS[stem]
             records.add_style(con, ifc.name, {"name_zh": zh, "name_en": en, "group": "HBIM"})
         if models:
-            store = open_store(req.hbim_store)  # seeded from the models on first use
+            store = open_records(req.hbim_store)  # seeded from the models on first use
             store_path = store.path
             store.close()
             req.counts["hbim"] = records.copy_hbim(con, store_path, models)

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from offline.field.annotations import OPS as ANNOTATION_OPS
 from offline.field.journal import now
 from offline.guard import StoreRefused
 
@@ -29,6 +30,7 @@ class SyncReport:
     store: str
     outcomes: dict = field(default_factory=dict)  # outcome → count
     photos: int = 0
+    annotations: int = 0
 
     def add(self, outcomes: dict):
         for o in outcomes.values():
@@ -40,6 +42,7 @@ class SyncReport:
 
     def to_dict(self) -> dict:
         return {"package": self.package, "store": self.store, "edits": self.total, "photos": self.photos,
+                "annotations": self.annotations,
                 **{k: self.outcomes.get(k, 0) for k in ("applied", "same", "partial", "conflict", "already")}}
 
 
@@ -95,6 +98,8 @@ def sync(package, store, batch: int = BATCH, progress=None) -> SyncReport:
                 con.execute("COMMIT")
             report.add(outcomes)
             report.photos += sum(1 for e in edits if e["op"] == "photo" and outcomes[e["uuid"]] != "already")
+            report.annotations += sum(1 for e in edits if e["op"] in ANNOTATION_OPS
+                                      and outcomes[e["uuid"]] not in ("already", "same"))
             if progress:
                 progress(report.total, total)
     finally:
