@@ -42,10 +42,10 @@ def jpeg(i: int) -> bytes:
 def build(tmp: Path):
     """The seeded reference store and the package with its edits and photos."""
     from field_package import cut_from, seed_rows
-    from offline.records import open_records
     from offline.field.photos import add_photo
     from offline.field.profile import FieldProfile
     from offline.hbim import Inspection
+    from offline.records import open_records
     from offline.store import open_store
     store = open_store(tmp / "seed.sqlite")
     for table, rows in seed_rows().items():
@@ -158,8 +158,8 @@ def dialog_latency(url: str, tmp: Path, n: int = 10) -> float:
     """The conflict dialog open on one desk; another desk resolves a conflict; until the row is gone."""
     from PySide6.QtWidgets import QApplication
     from field_package import cut_from
-    from offline.records import open_records
     from offline.field.profile import FieldProfile
+    from offline.records import open_records
     from offline.store import open_store
     from offline.store.sync import sync
     from widgets.field.conflicts import ConflictDialog

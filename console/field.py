@@ -53,14 +53,9 @@ def field_specs(path: Path, meta: dict) -> list[LayerSpec]:
 
 
 def package_annotations(path) -> list[dict]:
-    """The annotations placed in the package (offline/field/annotations.py), read through the one opener."""
-    from offline.field.annotations import annotations
-    from offline.records import open_records
-    store = open_records(path)
-    try:
-        return annotations(store)
-    finally:
-        store.close()
+    """The annotations placed in the package (offline/field/annotations.py), read without writing to it."""
+    from offline.field.annotations import read_annotations
+    return read_annotations(path)
 
 
 def _area_bookmark(meta: dict, crs: str):

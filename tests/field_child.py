@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from offline.records import open_records  # noqa: E402
 from offline.field.profile import FieldProfile  # noqa: E402
 from offline.hbim import ICOMOS_ISCS, Damage, Inspection  # noqa: E402
+from offline.records import open_records  # noqa: E402
 
 
 def main(package: str, seed: int):

@@ -96,8 +96,8 @@ def seed_rows() -> dict:
 def conflicted_store(tmp_path, surveyor="李伟", field_note="东侧拱圈新增裂缝", centre_note="已加固",
                      base_note: str | None = None, url: str | None = None):
     """An SQLite store, and a package cut from it whose sync will conflict on an inspection's notes."""
-    from offline.records import open_records
     from offline.field.profile import FieldProfile
+    from offline.records import open_records
     from offline.store import open_store
     store = open_store(url or tmp_path / "ops.sqlite")
     for table, rows in seed_rows().items():

@@ -11,9 +11,9 @@ import pytest
 from field_package import make_package, seed_rows
 from offline.field import profile as profiles
 from offline.field.package import outbox
-from offline.records import open_records
 from offline.field.profile import FieldProfile
 from offline.hbim import Inspection
+from offline.records import open_records
 
 LI = FieldProfile("Li Wei", "old-town team", "laptop-1")
 

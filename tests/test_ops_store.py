@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from field_package import cut_from, seed_rows
-from offline.records import open_records
 from offline.field.profile import FieldProfile
 from offline.hbim import Inspection
+from offline.records import open_records
 from offline.store.sync import sync
 from stores import ops_store, store_url_param  # noqa: F401  (fixtures)
 from tests.conftest import REPO

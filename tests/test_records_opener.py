@@ -173,3 +173,26 @@ def test_the_field_journey_headless_loses_no_edit(package, store_url_param, jpeg
         centre.close()
     again = cli("package", "sync", package, "--store", store_url_param)
     assert json.loads(again.stdout.strip().splitlines()[-1])["edits"] == 0  # nothing sent twice
+
+
+def test_gdal_reading_the_package_in_this_process_loses_no_edit(package, tmp_path):
+    """Field mode reads the package's map layers with GDAL (rasterio, pyogrio) in the window's process.
+
+    GDAL has its own copy of SQLite, which does not see our locks: with the package in WAL mode it
+    deleted the WAL, edits and all, when it closed the file (field edits then never reached sync).
+    """
+    import pyogrio
+    import rasterio
+    from offline.hbim import Inspection
+    store = open_records(package, profile=LI)
+    guid = store.records("components")[0].guid
+    store.put(Inspection(guid, "2026-12-07", surveyor="Li Wei", condition_grade=3))
+    with rasterio.open(f"GPKG:{package}:DEM") as dem:  # as the window's loaders do, while the store is open
+        dem.read(1, window=((0, 1), (0, 1)))
+    pyogrio.read_info(package, layer="sensor_snapshot")
+    store.put(Inspection(guid, "2026-12-07", surveyor="Li Wei", condition_grade=4))
+    assert {p.name for p in tmp_path.iterdir()} == {package.name}  # one file to carry, edits inside
+    run = cli("package", "sync", package, "--store", tmp_path / "centre.sqlite")
+    store.close()
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout.strip().splitlines()[-1])["edits"] == 2

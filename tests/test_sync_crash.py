@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from field_package import copy_sqlite, cut_from, seed_rows
-from offline.records import open_records
 from offline.field.photos import add_photo
 from offline.field.profile import FieldProfile
 from offline.hbim import Inspection
+from offline.records import open_records
 from offline.store import open_store
 from offline.store.sync import sync
 from stores import store_url

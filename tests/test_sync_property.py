@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from field_package import cut_from
 from offline.field.package import outbox
-from offline.records import open_records
 from offline.field.profile import FieldProfile
+from offline.records import open_records
 from offline.store import open_store
 from offline.store.sync import sync
 from stores import store_url

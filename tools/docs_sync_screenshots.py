@@ -23,8 +23,8 @@ quiet_environment()
 
 def scene(tmp: Path):
     from field_package import cut_from, seed_rows
-    from offline.records import open_records
     from offline.field.profile import FieldProfile
+    from offline.records import open_records
     from offline.store import open_store
     store = open_store(tmp / "ops-store.sqlite")
     for table, rows in seed_rows().items():

@@ -51,7 +51,25 @@ def write_annotation(store, before: dict | None, after: dict | None) -> str:
 
 def annotations(store) -> list[dict]:
     """The package's annotations (Annotation dicts), in the order they were placed."""
-    if store.journal is None:
-        return []
-    rows = store.db.execute("SELECT body FROM field_annotations ORDER BY rowid").fetchall()
-    return [json.loads(r[0]) for r in rows]
+    return _rows(store.db) if store.journal is not None else []
+
+
+def read_annotations(path) -> list[dict]:
+    """The same, read from the package file without writing to it (field mode's layer, `snapshot --offline`)."""
+    from pathlib import Path
+    try:
+        con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreRefused(f"{path}: cannot open field package ({exc})") from None
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'field_annotations'").fetchone():
+            return []  # never annotated
+        return _rows(con)
+    except sqlite3.DatabaseError as exc:
+        raise StoreRefused(f"{path}: damaged field package ({exc})") from None
+    finally:
+        con.close()
+
+
+def _rows(con) -> list[dict]:
+    return [json.loads(r[0]) for r in con.execute("SELECT body FROM field_annotations ORDER BY rowid")]
