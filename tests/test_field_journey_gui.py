@@ -52,22 +52,12 @@ def _choose_in_file_dialog(path):
     QTimer.singleShot(50, answer)
 
 
-def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qtbot, tmp_path, jpeg, monkeypatch):
-    from PySide6.QtCore import Qt
+def _field_window(qtbot, pkg):
+    """The window on ``pkg`` as `songjiang-console --offline PKG` builds it (console/app.py run)."""
     from console.app import MainWindow
     from console.field import enter_field_mode, prepare_environment
-    from layers import i18n
     from offline.package import open_package
-    from offline.store import open_store
-    pkg = tmp_path / "old-town.gpkg"
-    made = cli("package", "create", "--district", "old-town", "--out", pkg)
-    assert made.returncode == 0, made.stderr[-2000:]
-    for var in ("SONGJIANG_NO_FEED", "SONGJIANG_SENSOR_HISTORY"):
-        monkeypatch.setenv(var, "x")  # restored after the test; prepare_environment sets them, as run() does
-    monkeypatch.setenv("SONGJIANG_SURVEYOR", "李伟")
-    monkeypatch.setenv("SONGJIANG_TEAM", "老城遗产组")
-    i18n.set_language("en")
-    meta = open_package(pkg)  # what `--offline` does before any window (console/app.py run)
+    meta = open_package(pkg)  # checked before any window opens
     prepare_environment()
     win = MainWindow()
     qtbot.addWidget(win)
@@ -77,6 +67,24 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
     qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
                     and any(lyr.kind == "sensors" for lyr in win.project.layers) and not win.loader.busy(),
                     timeout=120000)
+    return win
+
+
+def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qtbot, tmp_path, jpeg, monkeypatch,
+                                                                               request):
+    from PySide6.QtCore import Qt
+    from layers import i18n
+    from offline.store import open_store
+    pkg = tmp_path / "old-town.gpkg"
+    made = cli("package", "create", "--district", "old-town", "--out", pkg)
+    assert made.returncode == 0, made.stderr[-2000:]
+    for var in ("SONGJIANG_NO_FEED", "SONGJIANG_SENSOR_HISTORY"):
+        monkeypatch.setenv(var, "x")  # restored after the test; prepare_environment sets them, as run() does
+    monkeypatch.setenv("SONGJIANG_SURVEYOR", "李伟")
+    monkeypatch.setenv("SONGJIANG_TEAM", "老城遗产组")
+    i18n.set_language("en")
+    request.addfinalizer(lambda: i18n.set_language("zh"))
+    win = _field_window(qtbot, pkg)
     assert win.errors == [] and all(lyr.visible for lyr in win.project.layers)  # every layer of the package on
 
     # a component of the Dacang Bridge, picked by a click in the view
@@ -116,7 +124,6 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
     assert win.errors == []
 
     win.close()  # the real close: nothing is saved by hand
-    i18n.set_language("zh")
 
     assert not pkg.with_name(pkg.name + "-wal").exists()  # the package is one file again, edits inside
     centre = tmp_path / "centre.sqlite"
@@ -137,3 +144,8 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
         assert note["author"] == "李伟"
     finally:
         store.close()
+
+    again = _field_window(qtbot, pkg)  # the package reopened: the pin is where it was placed
+    shown = list(again.annotations.layer().data)
+    assert [(a.id, a.anchor, a.points) for a in shown] == [(pins[0].id, guid, pins[0].points)]
+    again.close()
