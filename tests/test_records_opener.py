@@ -196,3 +196,23 @@ def test_gdal_reading_the_package_in_this_process_loses_no_edit(package, tmp_pat
     store.close()
     assert run.returncode == 0, run.stderr[-2000:]
     assert json.loads(run.stdout.strip().splitlines()[-1])["edits"] == 2
+
+
+def test_a_saved_field_project_shows_the_packages_annotations_not_its_own_copy(package):
+    """A project saved in field mode keeps a copy of the annotations; reopened, the package (newer) wins."""
+    from types import SimpleNamespace
+
+    from console.panels.field_annotations import refresh_from_package
+    from layers.annotations import PACKAGE_SOURCE, Annotation, source_layers
+    from layers.spec import LayerSpec
+    from offline.field.annotations import write_annotation
+    saved = Annotation("text", [[0.0, 0.0, 0.0]], text="保存项目时")
+    later = Annotation("marker", [[1.0, 1.0, 0.0]], text="之后新增")
+    store = open_records(package, profile=LI)
+    write_annotation(store, None, saved.to_dict())
+    write_annotation(store, None, later.to_dict())
+    store.close()
+    (layer,) = source_layers(LayerSpec(source=PACKAGE_SOURCE, data=[saved.to_dict()]), None)
+    window = SimpleNamespace(hbim=SimpleNamespace(records_path=lambda: package))
+    refresh_from_package(window, layer)
+    assert [a.text for a in layer.data] == ["保存项目时", "之后新增"]

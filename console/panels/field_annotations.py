@@ -27,10 +27,15 @@ def sink(window):
 
 
 def refresh_from_package(window, layer):
-    """Field mode: the package's annotations layer shows what the package holds."""
-    if layer.source != PACKAGE_SOURCE:
+    """Field mode: the package's annotations layer shows what the package holds.
+
+    Read without opening the records (this runs while the loaders' GDAL reads the same file).
+    """
+    hbim = getattr(window, "hbim", None)
+    if layer.source != PACKAGE_SOURCE or hbim is None:
         return
-    store = _package(window)
-    if store is not None:
-        from offline.field.annotations import annotations
-        layer.data.reset(Annotation.from_dict(d) for d in annotations(store))
+    from offline.field.annotations import read_annotations
+    from offline.field.package import is_package
+    path = hbim.records_path()
+    if is_package(path):
+        layer.data.reset(Annotation.from_dict(d) for d in read_annotations(path))
