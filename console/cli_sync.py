@@ -75,9 +75,9 @@ def cmd_photo(args) -> int:
 
     from offline.field import profile
     from offline.field.photos import add_photo, import_folder
+    from offline.records import open_records
     if args.profile:
         profile.set_from_text(args.profile)
-    from offline.records import open_records
     store = open_records(args.file, package=True)
     try:
         for p in map(Path, args.photos):
