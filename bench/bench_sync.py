@@ -43,16 +43,16 @@ def jpeg(i: int) -> bytes:
 def build(tmp: Path):
     """The seeded reference store and the package with its edits and photos."""
     from field_package import cut_from, seed_rows
-    from offline.field.package import open_package
     from offline.field.photos import add_photo
     from offline.field.profile import FieldProfile
     from offline.hbim import Inspection
+    from offline.records import open_records
     from offline.store import open_store
     store = open_store(tmp / "seed.sqlite")
     for table, rows in seed_rows().items():
         store.import_rows(table, rows)
     package = cut_from(store, tmp / "field.gpkg")
-    field = open_package(package, profile=FieldProfile("bench", "old town", "laptop-1"))
+    field = open_records(package, profile=FieldProfile("bench", "old town", "laptop-1"))
     rnd = random.Random(1)
     guids = [c.guid for c in field.records("components")]
     made, ids = 0, []
@@ -159,8 +159,8 @@ def dialog_latency(url: str, tmp: Path, n: int = 10) -> float:
     """The conflict dialog open on one desk; another desk resolves a conflict; until the row is gone."""
     from PySide6.QtWidgets import QApplication
     from field_package import cut_from
-    from offline.field.package import open_package
     from offline.field.profile import FieldProfile
+    from offline.records import open_records
     from offline.store import open_store
     from offline.store.sync import sync
     from widgets.field.conflicts import ConflictDialog
@@ -168,7 +168,7 @@ def dialog_latency(url: str, tmp: Path, n: int = 10) -> float:
     store = open_store(url)
     guids = [r["guid"] for r in store.records("components")][:n]
     package = cut_from(store, tmp / f"dialog-{time.monotonic_ns()}.gpkg")
-    field = open_package(package, profile=FieldProfile("bench", "old town", "laptop-2"))
+    field = open_records(package, profile=FieldProfile("bench", "old town", "laptop-2"))
     for g in guids:
         comp = field.get("components", g)
         comp.material = "field"

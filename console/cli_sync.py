@@ -46,7 +46,9 @@ def _store(args):
 
 
 def cmd_sync(args) -> int:
+    from console.store_login import refuse_argv_password
     from offline.store.sync import check_package, sync
+    refuse_argv_password(args.store)  # a usage error first: nothing read, nothing written
     check_package(args.file)  # a refused package creates no store (sync() checks it again before it reads)
     store = _store(args)
     try:
@@ -84,9 +86,9 @@ def cmd_photo(args) -> int:
     from pathlib import Path
 
     from offline.field import profile
-    from offline.field.package import open_package
     from offline.field.photos import add_photo, import_folder
-    store = open_package(args.file)  # checked first: a refused package leaves no profile written either
+    from offline.records import open_records
+    store = open_records(args.file, package=True)  # checked first: a refused package leaves no profile written
     try:
         if args.profile:
             store.journal.profile = profile.set_from_text(args.profile)

@@ -3,7 +3,9 @@
 ``songjiang-console --offline FILE.gpkg`` checks the package (offline.package.open_package,
 read-only: a damaged one is refused before any window opens), then loads its map tables,
 its HBIM models (IFC files extracted to the cache folder) and its sensor snapshot instead
-of the embedded scene; the HBIM panel reads and writes the package's own hbim_* tables.
+of the embedded scene; the HBIM panel reads and writes the package's own hbim_* tables, and
+annotations placed meanwhile are kept in the package too (console/panels/field_annotations.py),
+all through offline/records.open_records, which journals every edit for ``package sync``.
 No feed starts and no sensor history is recorded. The title and status bar say "field mode".
 ``snapshot --offline FILE.gpkg`` renders the same scene headless (``package_project``).
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import shapely
 
+from layers.annotations import PACKAGE_SOURCE as ANNOTATIONS
 from layers.package_strings import STRINGS
 from layers.bookmarks import DISTRICT_BOOKMARKS, bookmark_for_extent
 from layers.crs import WGS84, transform_xy
@@ -46,7 +49,14 @@ def field_specs(path: Path, meta: dict) -> list[LayerSpec]:
         zh, en = names.get(ifc.name, (ifc.stem, ifc.stem))
         specs.append(LayerSpec(source=str(ifc), name=zh, name_en=en, group="HBIM"))
     specs.append(LayerSpec(source=PACKAGE_PREFIX + str(path), name="", style={"colour_by": "state"}))
+    specs.append(LayerSpec(source=ANNOTATIONS, name="标注", name_en="Annotations", data=package_annotations(path)))
     return specs
+
+
+def package_annotations(path) -> list[dict]:
+    """The annotations placed in the package (offline/field/annotations.py), read without writing to it."""
+    from offline.field.annotations import read_annotations
+    return read_annotations(path)
 
 
 def _area_bookmark(meta: dict, crs: str):

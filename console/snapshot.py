@@ -56,9 +56,9 @@ def prepare_views(project: Project, at_time: float | None = None, hbim_store=Non
     """
     bim = [lyr for lyr in project.layers if lyr.kind == "bim" and lyr.view.colour_by in ("condition", "damage")]
     if bim:
-        from offline.hbim import HbimStore
-        from offline.hbim_seed import grades, open_store
-        store = HbimStore(hbim_store) if hbim_store else open_store()
+        from offline.hbim_seed import grades
+        from offline.records import open_records
+        store = open_records(hbim_store)
         try:
             table = grades(store)
         finally:

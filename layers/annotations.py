@@ -87,6 +87,11 @@ class AnnotationSet:
         self.items[a.id] = a
         self.changed.emit()
 
+    def reset(self, items):
+        """All annotations at once (field mode: the package's, which a saved project's copy may lag)."""
+        self.items = {a.id: a for a in items}
+        self.changed.emit()
+
     def to_list(self) -> list[dict]:
         return [a.to_dict() for a in self.items.values()]
 
@@ -124,14 +129,25 @@ class AnnotationView:
 
 
 class AnnotationCommand:
-    """One undoable edit: add, delete, or replace (move, restyle, retext) an annotation."""
+    """One undoable edit: add, delete, or replace (move, restyle, retext) an annotation.
 
-    def __init__(self, data: AnnotationSet, text: str, before: Annotation | None, after: Annotation | None):
-        self.data, self.text = data, text
+    ``sink(before, after)`` (dicts, None = absent), when given, keeps each change where the
+    annotations live outside the project — a field package's journal (offline/field/annotations.py)
+    — and runs first: when it refuses, the annotations are left as they were.
+    """
+
+    def __init__(self, data: AnnotationSet, text: str, before: Annotation | None, after: Annotation | None,
+                 sink=None):
+        self.data, self.text, self.sink = data, text, sink
         self.before, self.after = copy.deepcopy(before), copy.deepcopy(after)
         self._index = None
 
+    def _keep(self, old: Annotation | None, new: Annotation | None):
+        if self.sink is not None:
+            self.sink(None if old is None else old.to_dict(), None if new is None else new.to_dict())
+
     def redo(self):
+        self._keep(self.before, self.after)
         if self.after is None:
             _, self._index = self.data.remove(self.before.id)
         elif self.before is None:
@@ -140,12 +156,16 @@ class AnnotationCommand:
             self.data.replace(copy.deepcopy(self.after))
 
     def undo(self):
+        self._keep(self.after, self.before)
         if self.before is None:
             _, self._index = self.data.remove(self.after.id)
         elif self.after is None:
             self.data.add(copy.deepcopy(self.before), self._index)
         else:
             self.data.replace(copy.deepcopy(self.before))
+
+
+PACKAGE_SOURCE = "annotations:package"  # field mode: the package's own annotations (console/field.py)
 
 
 def source_layers(spec, project_crs, progress=None) -> list:

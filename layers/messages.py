@@ -129,6 +129,8 @@ CATALOGUE = [
     (r"photo (?P<p>.+?): the store holds different bytes under (?P<h>\S+)", "照片 {p}：数据库中 {h} 下的内容不同"),
     (r"cannot read photo \((?P<why>.+)\)", "无法读取照片（{why}）"),
     (r"photos are kept in field packages only", "照片只保存在外业数据包中"),
+    (r"annotations are kept in field packages only", "标注只保存在外业数据包中"),
+    (r"the annotation was not saved \((?P<why>.+)\)", "标注未保存（{why}）"),
     (r"no photos \(\.jpg, \.jpeg, \.png, \.tif\) in this folder", "此文件夹中没有照片（.jpg、.jpeg、.png、.tif）"),
     (r"conflict (?P<c>\S+) is not open", "冲突 {c} 已处理或不存在"),
     # a damaged outbox row, quarantined by sync (offline/field/outbox.py, offline/store/sync.py)

@@ -20,17 +20,12 @@ class StoreRefused(RuntimeError):
     """A file a store will not use; str() is one line naming it and why."""
 
 
-FIELD_PACKAGE_TABLES = {"package_meta", "hbim_components", "hbim_inspections", "hbim_damage", "hbim_interventions"}
-
-
-def check_store(path: Path, application_id: int, what: str, own_tables: set[str],
-                field_package: bool = False) -> bool:
+def check_store(path: Path, application_id: int, what: str, own_tables: set[str]) -> bool:
     """True when ``path`` is to become a new store; False when it is one of ours, whole.
 
     Stores written before application ids were set have id 0: they pass when their
-    tables are all ours. ``own_tables`` are exact names or prefixes ending in "*".
-    With ``field_package`` a GeoPackage that is a field package (offline/package) passes
-    too: its hbim_* tables are the HBIM store's own, made by the same code.
+    tables are all ours. ``own_tables`` are exact names or prefixes ending in "*". A field
+    package is never a store's file here: it is opened with its journal (offline/records.py).
     """
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -47,8 +42,7 @@ def check_store(path: Path, application_id: int, what: str, own_tables: set[str]
     try:
         app_id = con.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        ours = app_id == application_id or (app_id == 0 and tables and all(_own(t, own_tables) for t in tables)) \
-            or (field_package and app_id == 0x47504B47 and FIELD_PACKAGE_TABLES <= tables)
+        ours = app_id == application_id or (app_id == 0 and tables and all(_own(t, own_tables) for t in tables))
         if not ours:
             kind = "a GeoPackage" if app_id in (0x47504B47, 0x47503130) else "another program's database"
             raise StoreRefused(f"{path}: not a {what} ({kind}); choose another file")

@@ -4,8 +4,8 @@ Four record kinds, all keyed to a component by its IFC GlobalId and each with
 its own UUID: ``Component`` (heritage classification, period/phase, material,
 structural role), ``Inspection`` (Pset_Condition-like), ``Damage`` (ICOMOS-ISCS
 stone-deterioration pattern, severity 1-5) and ``Intervention`` (IfcTask-like).
-Field edits: WAL + synchronous=FULL (a committed edit survives a power cut) and ``BEGIN IMMEDIATE``
-(a writing transaction takes the lock first, so it never fails half-way on SQLITE_BUSY).
+Field edits: synchronous=FULL and ``BEGIN IMMEDIATE``; WAL for a workstation store, a rollback
+journal for a field package (one file, see ``_open``).
 Every edit is one step (rows before → rows after) on the application's undo stack.
 IFC round-trip lives in ``offline/hbim_ifc.py``.
 """
@@ -162,9 +162,8 @@ class HbimStore:
         self.last_edits: list[str] = []  # outbox UUIDs of the last committed edit (field packages)
         if journal is not None:
             new = journal.check(self.path)
-        else:
-            # a field package (one GeoPackage, offline/package) holds the same hbim_* tables
-            new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"}, field_package=True)
+        else:  # never a field package: offline/records.open_records opens those with their journal on
+            new = check_store(self.path, APPLICATION_ID, "HBIM record store", {"hbim_*"})
         try:
             self._open(new)
         except sqlite3.DatabaseError as exc:
@@ -172,7 +171,10 @@ class HbimStore:
 
     def _open(self, new: bool):
         self.db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        # A field package stays one file, in rollback-journal mode: in field mode GDAL (rasterio, pyogrio)
+        # reads the same package in this process with its own copy of SQLite, which does not see our
+        # locks and, closing, deletes a WAL it takes for unused — with the surveyor's edits in it.
+        self.db.execute("PRAGMA journal_mode=" + ("DELETE" if self.journal is not None else "WAL"))
         self.db.execute("PRAGMA synchronous=FULL")  # field edits must survive power loss
         self.db.execute("PRAGMA busy_timeout=5000")
         # INSERT OR REPLACE must fire the delete trigger that keeps the full-text index in step

@@ -1,22 +1,13 @@
-"""The user's HBIM record store: opening it, seeding it once from the models, grades for colouring."""
+"""The grades colour-by reads from a record store (seeding lives in offline/hbim_seeding.py).
+
+Opening a store is offline/records.py ``open_records`` (the one opener).
+"""
 from __future__ import annotations
 
-from pathlib import Path
-
-from layers import paths
 from offline.hbim import HbimStore
-from offline.hbim_seeding import open_seeded, seed
+from offline.hbim_seeding import seed
 
-__all__ = ["grades", "latest_values", "open_store", "seed"]
-
-
-def open_store(path: Path | None = None, undo_stack=None) -> HbimStore:
-    """Open (creating) the store; an empty one is seeded from the models' HBIM property sets."""
-    path = Path(path or paths.hbim_store())
-    from offline.field.package import is_package, open_package
-    if is_package(path):  # field mode: the package's records, every edit journalled for sync
-        return open_package(path, undo_stack)
-    return open_seeded(path, undo_stack)
+__all__ = ["grades", "latest_values", "seed"]
 
 
 def latest_values(store: HbimStore, mode: str) -> dict:

@@ -1,8 +1,11 @@
-"""The user's own HBIM record store (never a field package): opened, and seeded once from the models.
+"""The workstation half of the one opener (offline/records.py): the user's own record store, never a package.
 
-Kept apart from ``hbim_seed.open_store``, which also opens field packages (through the field
-journal), so that ``package create`` can read the centre's records without depending on the
-field side: offline.field checks packages with offline.package, which must not import it back.
+``open_seeded`` opens (creating) a plain store and, with ``seed``, fills an empty one once from
+the models' HBIM property sets. A field package is refused here (offline/guard.py
+``check_store``): only ``open_records`` opens packages, with their journal on.
+Kept apart from offline/records.py so that ``package create`` can read the centre's records
+without depending on the field side (offline.field checks packages with offline.package,
+which must not import it back).
 """
 from __future__ import annotations
 
@@ -15,12 +18,12 @@ from offline.hbim import HbimStore
 log = logging.getLogger(__name__)
 
 
-def open_seeded(path: Path, undo_stack=None) -> HbimStore:
-    """Open (creating) a plain store; an empty one is seeded from the models' HBIM property sets."""
+def open_seeded(path: Path, undo_stack=None, seed_empty: bool = True) -> HbimStore:
+    """Open (creating) a plain store; with ``seed_empty`` an empty one is seeded from the models."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     store = HbimStore(path, undo_stack)
-    if not store.records("components"):
+    if seed_empty and not store.records("components"):
         seed(store)
     return store
 

@@ -12,14 +12,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from offline.field.package import open_package  # noqa: E402
 from offline.field.profile import FieldProfile  # noqa: E402
 from offline.hbim import ICOMOS_ISCS, Damage, Inspection  # noqa: E402
+from offline.records import open_records  # noqa: E402
 
 
 def main(package: str, seed: int):
     rnd = random.Random(seed)
-    store = open_package(package, profile=FieldProfile("crash test", "old town", f"device-{seed}"))
+    store = open_records(package, profile=FieldProfile("crash test", "old town", f"device-{seed}"))
     guids = [c.guid for c in store.records("components")][:40]
     mine: list[str] = []
     out = sys.stdout

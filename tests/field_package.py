@@ -93,9 +93,9 @@ def cut_from(store, path: Path, **kw) -> Path:
 def seed_rows() -> dict:
     """The illustrative HBIM records of the five old-town models, as text rows (read once per run)."""
     import tempfile
-    from offline.hbim_seed import open_store
+    from offline.records import open_records
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "seed.sqlite")
+        store = open_records(Path(tmp) / "seed.sqlite")
         rows = {t: [store._encode(r) for r in store.records(t)] for t in KINDS}
         store.close()
     return rows
@@ -104,8 +104,8 @@ def seed_rows() -> dict:
 def conflicted_store(tmp_path, surveyor="李伟", field_note="东侧拱圈新增裂缝", centre_note="已加固",
                      base_note: str | None = None, url: str | None = None):
     """An SQLite store, and a package cut from it whose sync will conflict on an inspection's notes."""
-    from offline.field.package import open_package
     from offline.field.profile import FieldProfile
+    from offline.records import open_records
     from offline.store import open_store
     store = open_store(url or tmp_path / "ops.sqlite")
     for table, rows in seed_rows().items():
@@ -115,7 +115,7 @@ def conflicted_store(tmp_path, surveyor="李伟", field_note="东侧拱圈新增
         row = {**row, "notes": base_note}
         store.put("inspections", row, "运营中心 王")
     package = cut_from(store, tmp_path / "old-town.gpkg")
-    field = open_package(package, profile=FieldProfile(surveyor, "老城组", "laptop-1"))
+    field = open_records(package, profile=FieldProfile(surveyor, "老城组", "laptop-1"))
     rec = field.get("inspections", row["id"])
     rec.notes = field_note
     field.put(rec)

@@ -10,9 +10,10 @@ import pytest
 
 from field_package import make_package, seed_rows
 from offline.field import profile as profiles
-from offline.field.package import open_package, outbox
+from offline.field.package import outbox
 from offline.field.profile import FieldProfile
 from offline.hbim import Inspection
+from offline.records import open_records
 
 LI = FieldProfile("Li Wei", "old-town team", "laptop-1")
 
@@ -38,7 +39,7 @@ def test_the_profile_is_saved_with_a_device_id_and_the_environment_overrides_it(
 
 
 def test_every_edit_and_its_undo_write_an_outbox_row(package):
-    store = open_package(package, profile=LI)
+    store = open_records(package, profile=LI)
     guid = store.records("components")[0].guid
     key = store.put(Inspection(guid, "2026-11-29", surveyor=LI.surveyor, condition_grade=4, notes="new crack"))
     comp = store.get("components", guid)
@@ -59,8 +60,7 @@ def test_every_edit_and_its_undo_write_an_outbox_row(package):
 
 
 def test_the_window_store_opens_a_package_with_the_journal_on(package):
-    from offline.hbim_seed import open_store
-    store = open_store(package)
+    store = open_records(package)
     assert store.journal is not None and len(store.records("components")) == len(seed_rows()["components"])
     store.delete("inspections", store.records("inspections")[0].id)
     assert [r["op"] for r in outbox(store)] == ["delete"]
@@ -74,14 +74,14 @@ def test_a_package_that_is_not_one_is_refused_untouched(tmp_path):
         con.execute("CREATE TABLE t (x)")
     before = plain.read_bytes()
     with pytest.raises(StoreRefused, match="not a field package"):
-        open_package(plain, profile=LI)
+        open_records(plain, profile=LI, package=True)
     assert plain.read_bytes() == before
 
 
 def test_a_photo_keeps_its_bytes_time_and_place_and_joins_its_damage_record(package, jpeg):
     import hashlib
     from offline.field.photos import add_photo, photos
-    store = open_package(package, profile=LI)
+    store = open_records(package, profile=LI)
     damage = store.records("damage")[0]
     sha = add_photo(store, jpeg, damage.guid, damage.id)
     assert sha == hashlib.sha256(jpeg.read_bytes()).hexdigest()
@@ -101,7 +101,7 @@ def test_a_camera_folder_is_imported_and_a_non_photo_refused_with_nothing_writte
     folder.mkdir()
     shutil.copy(jpeg, folder / "IMG_0002.JPG")
     (folder / "notes.txt").write_text("not a photo")
-    store = open_package(package, profile=LI)
+    store = open_records(package, profile=LI)
     guid = store.records("components")[0].guid
     assert len(import_folder(store, folder, guid)) == 1
     with pytest.raises(ValueError, match=r"notes\.txt: cannot read photo \(not a JPEG, PNG or TIFF image\)"):
@@ -114,7 +114,7 @@ def test_gdal_still_opens_the_package_with_the_field_tables(package, jpeg):
     from offline.field.photos import add_photo
     if not shutil.which("ogrinfo"):
         pytest.skip("ogrinfo not installed (Debian package 'gdal-bin')")
-    store = open_package(package, profile=LI)
+    store = open_records(package, profile=LI)
     add_photo(store, jpeg, store.records("components")[0].guid)
     store.close()
     out = subprocess.run(["ogrinfo", "-ro", "-q", str(package)], capture_output=True, text=True, timeout=60)

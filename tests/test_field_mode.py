@@ -74,7 +74,7 @@ def test_field_mode_shows_the_package_with_no_network(field_window, package, no_
     assert win.errors == []
     kinds = {lyr.kind for lyr in win.project.layers}
     assert {"terrain", "imagery", "vector", "bim", "sensors"} <= kinds
-    assert all(lyr.source.startswith((str(pkg), "sensors:package:")) or lyr.kind == "bim"
+    assert all(lyr.source.startswith((str(pkg), "sensors:package:", "annotations:package")) or lyr.kind == "bim"
                for lyr in win.project.layers)  # nothing from the embedded scene
     heritage = next(lyr for lyr in win.project.layers if lyr.meta.get("table") == "heritage_sites")
     assert len(heritage.data.geometries) == package.counts["heritage_sites"]

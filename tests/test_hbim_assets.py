@@ -65,9 +65,9 @@ def test_every_component_has_geometry_material_and_record(models):
 
 def test_records_import_into_the_store(tmp_path):
     import ifcopenshell
-    from offline.hbim import HbimStore
+    from offline.records import open_records
     from offline.hbim_ifc import import_records
-    store = HbimStore(tmp_path / "p.sqlite")
+    store = open_records(tmp_path / "p.sqlite", seed=False)
     n = import_records(store, ifcopenshell.open(str(ASSETS / "dacang_bridge.ifc")), model="dacang_bridge")
     assert n > 19
     damage = store.records("damage")

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from offline.hbim import KINDS, Component, Damage, HbimStore, Inspection, Intervention
+from offline.hbim import KINDS, Component, Damage, Inspection, Intervention
+from offline.records import open_records
 from offline.hbim_ifc import export_records, import_records
 
 SHARED_IFC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ifc"
@@ -29,12 +30,12 @@ def _roundtrip(tmp_path, ifc_path):
     f = ifcopenshell.open(str(ifc_path))
     guids = [p.GlobalId for p in f.by_type("IfcBuildingElementProxy") + f.by_type("IfcWall")][:6]
     assert guids
-    src = HbimStore(tmp_path / "a.sqlite")
+    src = open_records(tmp_path / "a.sqlite", seed=False)
     _fill(src, guids)
     assert export_records(src, f) > 0
     out = tmp_path / "out.ifc"
     f.write(str(out))
-    dst = HbimStore(tmp_path / "b.sqlite")
+    dst = open_records(tmp_path / "b.sqlite", seed=False)
     import_records(dst, ifcopenshell.open(str(out)), model="test model")
     for table in KINDS:
         for g in guids:
@@ -42,7 +43,7 @@ def _roundtrip(tmp_path, ifc_path):
     # Writing twice does not duplicate psets or tasks.
     export_records(src, f)
     f.write(str(out))
-    again = HbimStore(tmp_path / "c.sqlite")
+    again = open_records(tmp_path / "c.sqlite", seed=False)
     import_records(again, ifcopenshell.open(str(out)), model="test model")
     for g in guids:
         assert again.records("interventions", g) == src.records("interventions", g)

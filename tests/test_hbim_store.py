@@ -3,14 +3,15 @@ import sqlite3
 
 import pytest
 
-from offline.hbim import Component, Damage, HbimStore, Inspection, Intervention
+from offline.hbim import Component, Damage, Inspection, Intervention
+from offline.records import open_records
 
 GUID = "2O2Fr$t4X7Zf8NOew3FLOH"
 
 
 @pytest.fixture
 def store(tmp_path):
-    s = HbimStore(tmp_path / "project.sqlite")
+    s = open_records(tmp_path / "project.sqlite", seed=False)
     yield s
     s.close()
 
@@ -21,7 +22,7 @@ def test_records_get_uuids_and_persist(store, tmp_path):
     b = store.put(Inspection(GUID, "2025-05-01", "Wang", 3, "new crack at crown"))
     assert a != b and len(a) == 36
     store.close()
-    again = HbimStore(tmp_path / "project.sqlite")
+    again = open_records(tmp_path / "project.sqlite", seed=False)
     recs = again.for_component(GUID)
     assert recs["component"].classification == "arch ring"
     assert [r.date for r in recs["inspections"]] == ["2024-05-01", "2025-05-01"]
@@ -81,8 +82,8 @@ def test_put_many_is_one_undo_step(store):
 
 
 def test_search_finds_components_by_record_text_and_globalid(tmp_path):
-    from offline.hbim import Component, Damage, HbimStore, Inspection
-    store = HbimStore(tmp_path / "s.sqlite")
+    from offline.hbim import Component, Damage, Inspection
+    store = open_records(tmp_path / "s.sqlite", seed=False)
     store.put(Component(guid="2O2Fr$t4X7Zf8NOew3FLOH", classification="arch ring", material="granite"))
     store.put(Component(guid="0aBc_dEf", classification="eave bracket set", material="fir"))
     store.put(Damage(guid="0aBc_dEf", type="biological colonization", severity=2, location="north face"))
@@ -101,14 +102,14 @@ def test_search_finds_components_by_record_text_and_globalid(tmp_path):
 
 def test_a_store_from_an_older_version_gains_new_columns(tmp_path):
     import sqlite3
-    from offline.hbim import Component, HbimStore
+    from offline.hbim import Component
     path = tmp_path / "old.sqlite"
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE hbim_components (guid TEXT PRIMARY KEY, model TEXT, classification TEXT)")
     con.execute("INSERT INTO hbim_components VALUES ('G1', 'bridge', 'arch ring')")
     con.commit()
     con.close()
-    store = HbimStore(path)
+    store = open_records(path, seed=False)
     assert store.get("components", "G1").classification == "arch ring"
     store.put(Component(guid="G2", material="granite", structural_role="primary"))
     assert store.get("components", "G2").material == "granite"
@@ -118,8 +119,8 @@ def test_a_store_from_an_older_version_gains_new_columns(tmp_path):
 def test_a_failed_save_names_the_store_and_keeps_nothing_half_done(tmp_path):
     import sqlite3
     from offline.guard import StoreRefused
-    from offline.hbim import HbimStore, Inspection
-    store = HbimStore(tmp_path / "s.sqlite")
+    from offline.hbim import Inspection
+    store = open_records(tmp_path / "s.sqlite", seed=False)
     other = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # another program holds the file
     store.db.execute("PRAGMA busy_timeout=200")

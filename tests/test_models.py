@@ -98,9 +98,10 @@ def test_layer_properties_and_view_changes_share_the_stack():
 
 
 def test_hbim_record_edits_go_on_the_shared_stack(tmp_path):
-    from offline.hbim import HbimStore, Inspection
+    from offline.hbim import Inspection
+    from offline.records import open_records
     stack = UndoStack()
-    store = HbimStore(tmp_path / "h.sqlite", stack)
+    store = open_records(tmp_path / "h.sqlite", stack, seed=False)
     layer = Layer(name="x", kind="vector")
     set_layer_property(stack, layer, "visible", False)
     store.put(Inspection(guid="G1", date="2026-11-29", condition_grade=4))

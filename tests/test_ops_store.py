@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from field_package import cut_from, seed_rows
-from offline.field.package import open_package
 from offline.field.profile import FieldProfile
 from offline.hbim import Inspection
+from offline.records import open_records
 from offline.store.sync import sync
 from stores import ops_store, store_url_param  # noqa: F401  (fixtures)
 from tests.helpers import REPO
@@ -39,7 +39,7 @@ def _first(store, table="inspections"):
 def _noted(store, tmp_path, notes: str):
     """A package whose surveyor rewrote the first inspection's notes."""
     package = _package(store, tmp_path)
-    field = open_package(package, profile=LI)
+    field = open_records(package, profile=LI)
     rec = field.get("inspections", _first(store)["id"])
     rec.notes = notes
     field.put(rec)
@@ -77,7 +77,7 @@ def test_two_workstations_see_each_others_edits_within_a_second(store_url_param)
 def test_sync_takes_the_side_that_changed_and_queues_both_changed(seeded, tmp_path):
     package = _package(seeded, tmp_path)
     rows = seeded.records("inspections")
-    field = open_package(package, profile=LI)
+    field = open_records(package, profile=LI)
     one, two, three = (field.get("inspections", r["id"]) for r in rows[:3])
     one.notes = "field only"
     field.put(one)
@@ -104,7 +104,7 @@ def test_sync_takes_the_side_that_changed_and_queues_both_changed(seeded, tmp_pa
 def test_an_edit_to_a_record_deleted_at_the_centre_is_a_conflict(seeded, tmp_path):
     package = _package(seeded, tmp_path)
     row = _first(seeded, "damage")
-    field = open_package(package, profile=LI)
+    field = open_records(package, profile=LI)
     rec = field.get("damage", row["id"])
     rec.extent = "30 cm"
     field.put(rec)
@@ -131,7 +131,7 @@ def test_sync_twice_changes_nothing(seeded, tmp_path):
 def test_an_interrupted_sync_resumes_without_duplicates(seeded, tmp_path, monkeypatch):
     """The store committed, then the sync died before the package heard: the rerun only marks."""
     package = _package(seeded, tmp_path)
-    field = open_package(package, profile=LI)
+    field = open_records(package, profile=LI)
     for r in seeded.records("inspections"):
         rec = field.get("inspections", r["id"])
         rec.notes += " (checked)"
@@ -160,7 +160,7 @@ def test_an_interrupted_sync_resumes_without_duplicates(seeded, tmp_path, monkey
 def test_photos_arrive_verified_by_sha256(seeded, tmp_path, jpeg):
     from offline.field.photos import add_photo
     package = _package(seeded, tmp_path)
-    field = open_package(package, profile=LI)
+    field = open_records(package, profile=LI)
     damage = _first(seeded, "damage")
     sha = add_photo(field, jpeg, damage["guid"], damage["id"])
     field.close()
@@ -173,7 +173,7 @@ def test_photos_arrive_verified_by_sha256(seeded, tmp_path, jpeg):
 def test_a_damaged_photo_is_quarantined_its_bytes_never_sent_and_the_rest_syncs(seeded, tmp_path, jpeg):
     from offline.field.photos import add_photo
     package = _package(seeded, tmp_path)
-    field = open_package(package, profile=LI)
+    field = open_records(package, profile=LI)
     damage = _first(seeded, "damage")
     sha = add_photo(field, jpeg, damage["guid"], damage["id"])  # the photo, and the record's photo list
     field.db.execute("UPDATE field_photos SET data = ? WHERE sha256 = ?", (b"\xff\xd8 not the photo", sha))
@@ -243,7 +243,7 @@ def test_a_workstation_editing_during_a_sync_neither_blocks_nor_loses_anything(s
     import threading
     from offline.store import open_store
     package = _package(seeded, tmp_path)
-    field = open_package(package, profile=LI)
+    field = open_records(package, profile=LI)
     guids = [c.guid for c in field.records("components")][:30]
     for i in range(300):
         comp = field.get("components", guids[i % 30])

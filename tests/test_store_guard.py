@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 
 from offline.guard import StoreRefused
-from offline.hbim import Component, HbimStore, Inspection
+from offline.hbim import Component, Inspection
 from offline.history import HistoryError, HistoryStore
+from offline.records import open_records
 
 PAGE = 4096
 
 
 def _hbim(path):
-    store = HbimStore(path)
+    store = open_records(path, seed=False)
     for i in range(300):  # enough rows for several pages per table
         store.put(Component(guid=f"G{i:04d}", classification="arch ring", material="granite " * 20))
         store.put(Inspection(guid=f"G{i:04d}", date="2026-11-29", condition_grade=1 + i % 5, notes="n" * 200))
@@ -68,16 +69,20 @@ def gpkg(shared_data):
     return shared_data / "gpkg" / "ngageoint_gdal_sample.gpkg"
 
 
+def _hbim_store(path):
+    return open_records(path, seed=False)
+
+
 def test_damaged_and_foreign_files_are_refused_unchanged(tmp_path, gpkg):
     hbim = _hbim(tmp_path / "hbim.sqlite")
     history = _history(tmp_path / "history.sqlite")
     (tmp_path / "h").mkdir()
     (tmp_path / "s").mkdir()
-    cases = [(HbimStore, StoreRefused, p) for p in _damaged(hbim, tmp_path / "h", 10)]
+    cases = [(_hbim_store, StoreRefused, p) for p in _damaged(hbim, tmp_path / "h", 10)]
     cases += [(HistoryStore, HistoryError, p) for p in _damaged(history, tmp_path / "s", 10)]
     foreign = _foreign(tmp_path, gpkg)
-    cases += [(HbimStore, StoreRefused, p) for p in foreign] + [(HistoryStore, HistoryError, p) for p in foreign]
-    cases += [(HbimStore, StoreRefused, history), (HistoryStore, HistoryError, hbim)]  # each other's file
+    cases += [(_hbim_store, StoreRefused, p) for p in foreign] + [(HistoryStore, HistoryError, p) for p in foreign]
+    cases += [(_hbim_store, StoreRefused, history), (HistoryStore, HistoryError, hbim)]  # each other's file
     assert sum(1 for _, _, p in cases if "damaged" in p.name) == 20 and len(foreign) + 1 >= 3
     for store_cls, error, path in cases:
         before = path.read_bytes()
@@ -90,7 +95,7 @@ def test_damaged_and_foreign_files_are_refused_unchanged(tmp_path, gpkg):
 
 def test_our_own_files_still_open_and_old_ones_are_adopted(tmp_path):
     hbim = _hbim(tmp_path / "hbim.sqlite")
-    store = HbimStore(hbim)
+    store = open_records(hbim, seed=False)
     assert len(store.records("components")) == 300
     store.close()
     legacy = tmp_path / "legacy.sqlite"  # a store from before application ids
@@ -104,7 +109,7 @@ def test_our_own_files_still_open_and_old_ones_are_adopted(tmp_path):
     assert sqlite3.connect(legacy).execute("PRAGMA application_id").fetchone()[0] != 0
     empty = tmp_path / "empty.sqlite"
     empty.write_bytes(b"")
-    HbimStore(empty).close()  # an empty file becomes a new store
+    open_records(empty, seed=False).close()  # an empty file becomes a new store
 
 
 def _with_bad_text(path, table, column):
@@ -126,10 +131,10 @@ def test_a_store_with_text_that_is_not_utf8_is_refused_before_anything_is_writte
     package = make_package(tmp_path / "field.gpkg", {"components": [
         {"guid": "G0001", "classification": "arch ring", "material": "granite"}]})
     _with_bad_text(package, "hbim_components", "material")
-    for opener, path in ((HbimStore, hbim), (open_package, package)):
+    for path in (hbim, package):
         before = path.read_bytes()
         with pytest.raises(StoreRefused) as info:
-            opener(path)
+            open_records(path, seed=False)
         message = str(info.value)
         assert str(path) in message and "hbim_components.material" in message and "UTF-8" in message, message
         assert "\n" not in message

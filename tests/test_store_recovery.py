@@ -11,7 +11,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from offline.guard import StoreRefused
-from offline.hbim import Component, HbimStore
+from offline.hbim import Component
+from offline.records import open_records
 from tests.helpers import REPO, has_display
 
 
@@ -20,7 +21,7 @@ def _sha(path) -> str:
 
 
 def _truncated_hbim(path):
-    store = HbimStore(path)
+    store = open_records(path, seed=False)
     store.put_many([Component(guid=f"G{i:04d}", classification="arch ring", material="granite " * 30)
                     for i in range(400)], undoable=False)
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -292,7 +292,8 @@ def test_the_sync_dialog_masks_the_password_and_keeps_it_only_in_the_keyring(
     from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow
     from console.panels.field import FieldPanel
     from layers.i18n import tr
-    done = tr("field.sync.done", edits=1, applied=1, same=0, partial=0, conflict=0, already=0, photos=0)
+    done = tr("field.sync.done", edits=1, applied=1, same=0, partial=0, conflict=0, already=0, quarantined=0,
+             photos=0, annotations=0)
     caplog.set_level(logging.DEBUG)
     cluster, role, url = secured
     monkeypatch.delenv("PGPASSWORD", raising=False)

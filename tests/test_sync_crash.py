@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from field_package import copy_sqlite, cut_from, seed_rows
-from offline.field.package import open_package
 from offline.field.photos import add_photo
 from offline.field.profile import FieldProfile
 from offline.hbim import Inspection
+from offline.records import open_records
 from offline.store import open_store
 from offline.store.sync import sync
 from stores import store_url
@@ -35,7 +35,7 @@ def _prepare(url: str, tmp_path: Path, jpeg: Path):
     for table, rows in seed_rows().items():
         store.import_rows(table, rows)
     package = cut_from(store, tmp_path / "field.gpkg")
-    field = open_package(package, profile=FieldProfile("Li Wei", "old town", "laptop-1"))
+    field = open_records(package, profile=FieldProfile("Li Wei", "old town", "laptop-1"))
     guids = [c.guid for c in field.records("components")][:60]
     ids = [r.id for r in field.records("inspections")]
     for i in range(EDITS):

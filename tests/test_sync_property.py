@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from field_package import cut_from
-from offline.field.package import open_package, outbox
+from offline.field.package import outbox
 from offline.field.profile import FieldProfile
+from offline.records import open_records
 from offline.store import open_store
 from offline.store.sync import sync
 from stores import store_url
@@ -38,7 +39,7 @@ def _run(url: str, folder: Path, devices: list, order: list):
     packages = []
     for d, edits in enumerate(devices):
         package = cut_from(store, folder / f"device-{d}.gpkg")
-        field = open_package(package, profile=FieldProfile(f"surveyor {d}", "team", f"device-{d}"))
+        field = open_records(package, profile=FieldProfile(f"surveyor {d}", "team", f"device-{d}"))
         for g, name, value in edits:
             comp = field.get("components", GUIDS[g])
             setattr(comp, name, value)

@@ -33,7 +33,8 @@ from pyproj import Transformer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from offline.hbim import Component, Damage, HbimStore, Inspection, Intervention  # noqa: E402
+from offline.hbim import Component, Damage, Inspection, Intervention  # noqa: E402
+from offline.records import open_records  # noqa: E402
 from offline.hbim_ifc import export_records  # noqa: E402
 
 NS = uuid.UUID("6f1c2d0e-5a1b-4c3e-9d7f-50e0a1b2c3d4")  # namespace of all generated ids
@@ -181,7 +182,7 @@ class Builder:
         for c in self.components:
             c.period = c.period or records.get("period", "")
         with tempfile.TemporaryDirectory() as tmp:
-            store = HbimStore(Path(tmp) / "seed.sqlite")
+            store = open_records(Path(tmp) / "seed.sqlite", seed=False)
             store.put_many(self.components + extra, undoable=False)
             export_records(store, self.f)
             store.close()

@@ -23,8 +23,8 @@ quiet_environment()
 
 def scene(tmp: Path):
     from field_package import cut_from, seed_rows
-    from offline.field.package import open_package
     from offline.field.profile import FieldProfile
+    from offline.records import open_records
     from offline.store import open_store
     store = open_store(tmp / "ops-store.sqlite")
     for table, rows in seed_rows().items():
@@ -32,7 +32,7 @@ def scene(tmp: Path):
     insp, dmg = store.records("inspections")[0], store.records("damage")
     store.put("inspections", {**insp, "notes": "栏板两块已复位，题刻清晰"}, "运营中心 王敏")
     package = cut_from(store, tmp / "old-town.gpkg")
-    field = open_package(package, profile=FieldProfile("李伟", "老城遗产组", "laptop-07"))
+    field = open_records(package, profile=FieldProfile("李伟", "老城遗产组", "laptop-07"))
     rec = field.get("inspections", insp["id"])
     rec.notes, rec.condition_grade = "东侧拱圈新增裂缝约 30 cm，需复核", 3
     field.put(rec)

@@ -4,7 +4,8 @@ Placing: choose a tool, then click on the map (on the ground, or on an HBIM comp
 GlobalId the annotation keeps). A pin or text takes one click, a callout or arrow two, a
 polyline or polygon as many as wanted, ended with a double-click or Enter; Esc cancels.
 While a tool is active the left button places instead of orbiting (the middle button pans,
-the wheel zooms). Every change is one step on the project's undo stack.
+the wheel zooms). Every change is one step on the project's undo stack; in field mode it is
+also kept in the package and journalled for sync (console/panels/field_annotations.py).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import dataclasses
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget
 
+from console.panels import field_annotations
 from layers.annotations import POINTS_NEEDED, Annotation, AnnotationCommand, new_layer
 from layers.i18n import tr
 from widgets.annotations import AnnotationDock
@@ -68,6 +70,7 @@ class AnnotationPanel(QObject):
         if layer is None or layer is self._bound:
             return
         self._bound = layer
+        field_annotations.refresh_from_package(self.window, layer)
         layer.data.changed.connect(self.refresh)
         layer.view.changed.connect(lambda *_: self.refresh())
         self.refresh()
@@ -150,9 +153,21 @@ class AnnotationPanel(QObject):
 
     def add(self, a: Annotation):
         layer = self.layer(create=True)
-        self.window.project.undo.push(AnnotationCommand(layer.data, tr("annotation.undo_add"), None, a))
+        if not self._push(layer, "annotation.undo_add", None, a):
+            return
         layer.view.select([a.id])
         self.window.statusBar().showMessage(tr("annotation.added", kind=tr(f"annotation.{a.kind}")), 4000)
+
+    def _push(self, layer, key: str, before, after) -> bool:
+        """One undoable change; in field mode kept in the package first (field_annotations), or told and not made."""
+        from offline.guard import StoreRefused
+        try:
+            self.window.project.undo.push(AnnotationCommand(layer.data, tr(key), before, after,
+                                                            sink=field_annotations.sink(self.window)))
+        except StoreRefused as exc:
+            self.window.report_error(str(exc))
+            return False
+        return True
 
     def cancel(self):
         self.tool, self.points, self.anchor, self.moving = "", [], "", False
@@ -183,12 +198,12 @@ class AnnotationPanel(QObject):
         for a in self._selected():
             after = dataclasses.replace(copy.deepcopy(a), **changes)
             if after != a:
-                self.window.project.undo.push(AnnotationCommand(layer.data, tr("annotation.undo_edit"), a, after))
+                self._push(layer, "annotation.undo_edit", a, after)
 
     def delete_selected(self):
         layer = self.layer()
         for a in self._selected():
-            self.window.project.undo.push(AnnotationCommand(layer.data, tr("annotation.undo_delete"), a, None))
+            self._push(layer, "annotation.undo_delete", a, None)
         if layer is not None:
             layer.view.select([])
 
@@ -197,6 +212,5 @@ class AnnotationPanel(QObject):
         for a in self._selected():
             dx, dy, dz = (xyz[k] - a.points[0][k] for k in range(3))
             moved = [[p[0] + dx, p[1] + dy, p[2] + dz] for p in a.points]
-            self.window.project.undo.push(AnnotationCommand(layer.data, tr("annotation.undo_move"), a,
-                                                            dataclasses.replace(copy.deepcopy(a), points=moved)))
+            self._push(layer, "annotation.undo_move", a, dataclasses.replace(copy.deepcopy(a), points=moved))
         self.cancel()

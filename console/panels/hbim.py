@@ -20,7 +20,8 @@ from layers.bookmarks import Bookmark
 from layers.hub.source import is_hub
 from layers.i18n import tr
 from layers.spec import LayerSpec
-from offline.hbim_seed import grades, open_store
+from offline.hbim_seed import grades
+from offline.records import open_records
 from widgets.hbim.inspector import HbimInspector
 from widgets.hbim.placement import PlacementDialog
 from widgets.hbim.toolbar import VISIBILITY, HbimToolbar
@@ -103,28 +104,39 @@ class HbimPanel(QObject):
             self._store = None
         self._refused, self._grades = None, None
 
+    def records_path(self):
+        """The file the records are in: the field package in field mode, else the user's record store."""
+        from layers import paths
+        return getattr(self.window, "hbim_store_path", None) or paths.hbim_store()
+
+    def package_records(self):
+        """The records when they are a field package's (journalled), else None; never opens a workstation store."""
+        from offline.field.package import is_package
+        if self._store is None and not is_package(self.records_path()):
+            return None
+        return self.store if self.store.journal is not None else None
+
     def _open_store(self):
-        """The window's store (a field package's in field mode); a damaged one is offered a fresh start once."""
+        """The window's store, through the one opener (a package is journalled; it decides by the file).
+
+        Only the user's own record store is ever offered a fresh start when damaged; a package never is.
+        """
         from layers import paths
         from offline.guard import StoreRefused, set_aside
         from widgets.store_recovery import offer_fresh_store
         if self._refused is not None:
             raise self._refused
-        path = getattr(self.window, "hbim_store_path", None) or paths.hbim_store()
-        field = getattr(self.window, "hbim_store_path", None) is not None  # never move a package aside
+        path = self.records_path()
         try:
-            if field:  # the package's records as packaged: never seeded from the models
-                from offline.hbim import HbimStore
-                return HbimStore(path, self.undo)
-            return open_store(path, undo_stack=self.undo)
+            return open_records(path, undo_stack=self.undo)
         except StoreRefused as exc:
-            if field or not offer_fresh_store(self.window, str(exc), "store.what.hbim"):
+            if path != paths.hbim_store() or not offer_fresh_store(self.window, str(exc), "store.what.hbim"):
                 self._refused = exc
                 self.window.report_error(str(exc))
                 raise
         kept = set_aside(path)
         self.window.statusBar().showMessage(tr("store.kept_as", path=str(kept)), 15000)
-        return open_store(path, undo_stack=self.undo)
+        return open_records(path, undo_stack=self.undo)
 
     def _supply_grades(self, layers):
         """Colour-by needs the latest grades; read once per store change, shared by every model."""

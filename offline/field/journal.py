@@ -32,6 +32,9 @@ TABLES = {
     "field_photos": """CREATE TABLE IF NOT EXISTS field_photos (
         sha256 TEXT PRIMARY KEY, name TEXT, guid TEXT, record_id TEXT, taken_at TEXT,
         lon REAL, lat REAL, size INTEGER, data BLOB NOT NULL)""",
+    # annotations placed in field mode (offline/field/annotations.py): the Annotation as JSON, its GlobalId
+    "field_annotations": """CREATE TABLE IF NOT EXISTS field_annotations (
+        id TEXT PRIMARY KEY, anchor TEXT, body TEXT NOT NULL, at TEXT NOT NULL)""",
     # a UUID appears here only after the operations-centre store committed it (sync.py)
     "field_sync": """CREATE TABLE IF NOT EXISTS field_sync (
         uuid TEXT PRIMARY KEY, synced_at TEXT NOT NULL, outcome TEXT NOT NULL, store TEXT)""",

@@ -20,8 +20,9 @@ def is_package(path) -> bool:
 
 
 def open_package(path, undo_stack=None, profile: profiles.FieldProfile | None = None) -> HbimStore:
-    """The package's records, writable and journalled; refused (StoreRefused, nothing written) unless the
-    package passes every check of ``package verify`` (FieldJournal.check runs them before HbimStore writes)."""
+    """The package half of the one opener (call ``offline.records.open_records``, which decides by the file):
+    writable and journalled; refused (StoreRefused, nothing written) unless the package passes every
+    check of ``package verify`` (FieldJournal.check runs them before HbimStore writes)."""
     return HbimStore(path, undo_stack, journal=FieldJournal(profile))
 
 

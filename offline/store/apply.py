@@ -12,7 +12,7 @@ import json
 import uuid
 
 from offline.store.merge import WHOLE, merge
-from offline.store.schema import key_of, record_columns
+from offline.store.schema import RECORD_TABLES, key_of, record_columns
 
 CONFLICT_NS = uuid.UUID("5b0c6c1e-9d1f-4d49-8a55-6a0e3f1c2b7a")
 CONFLICT_SQL = ("INSERT INTO conflicts (id, edit_id, tbl, key, field, base, field_value, store_value, author, team, "
@@ -35,7 +35,7 @@ class Batch:
     def prefetch(self, edits: list[dict]):
         wanted: dict = {}
         for e in edits:
-            if e["op"] != "photo":
+            if e["tbl"] in RECORD_TABLES:  # photos and annotations are not HBIM records
                 wanted.setdefault(e["tbl"], set()).add(e["key"])
         for table, keys in wanted.items():
             keys = sorted(keys)

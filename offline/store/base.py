@@ -12,6 +12,7 @@ import json
 import uuid
 from contextlib import contextmanager
 
+from offline.field.annotations import OPS as ANNOTATION_OPS
 from offline.field.journal import now
 from offline.store.apply import Batch
 from offline.store.merge import WHOLE
@@ -201,6 +202,8 @@ class Store:
                     continue
                 if e["op"] == "photo":
                     outcome, detail = self._photo(e, photos, version)
+                elif e["op"] in ANNOTATION_OPS:
+                    outcome, detail = self._annotation(e, version)
                 else:
                     outcome, detail = batch.merge(e)
                 journal.append((e["uuid"], package_id, outcome, json.dumps(detail), e["author"], now(), version))
@@ -230,6 +233,23 @@ class Store:
                (sha, meta.get("name"), meta.get("guid"), meta.get("record_id"), meta.get("taken_at"),
                 meta.get("lon"), meta.get("lat"), len(data), e["author"], now()))
         self._log(version, e["author"], "photos", sha, WHOLE, None, meta, e["uuid"])
+        return "applied", {"applied": [WHOLE]}
+
+    def _annotation(self, e: dict, version: int):
+        """A field annotation placed, changed or deleted: the package's author owns it, so it is applied as sent
+        (with its GlobalId); the change log keeps what it replaced."""
+        key, after = e["key"], json.loads(e["after"]) if e["after"] else None
+        rows = self._rows("SELECT body FROM annotations WHERE id = ?" + self.LOCK, (key,))
+        current = json.loads(rows[0]["body"]) if rows else None
+        if current == after:
+            return "same", {"same": [WHOLE]}
+        if after is None:
+            self.q("DELETE FROM annotations WHERE id = ?", (key,))
+        else:
+            self.q("INSERT INTO annotations (id, guid, body, author, at) VALUES (?,?,?,?,?) ON CONFLICT (id) DO "
+                   "UPDATE SET guid = excluded.guid, body = excluded.body, author = excluded.author, at = excluded.at",
+                   (key, after.get("anchor") or "", json.dumps(after, ensure_ascii=False), e["author"], e["at"]))
+        self._log(version, e["author"], "annotations", key, WHOLE, current, after, e["uuid"])
         return "applied", {"applied": [WHOLE]}
 
     def resolve(self, conflict_id: str, value, author: str) -> int:

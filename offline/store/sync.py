@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from offline.field import outbox
+from offline.field.annotations import OPS as ANNOTATION_OPS
 from offline.field.journal import now
 from offline.guard import StoreRefused
 
@@ -35,6 +36,7 @@ class SyncReport:
     outcomes: dict = field(default_factory=dict)  # outcome → count
     photos: int = 0
     quarantined: list = field(default_factory=list)  # (edit UUID as read, reason) of each damaged row stopped
+    annotations: int = 0
 
     def add(self, outcomes: dict):
         for o in outcomes.values():
@@ -46,6 +48,7 @@ class SyncReport:
 
     def to_dict(self) -> dict:
         return {"package": self.package, "store": self.store, "edits": self.total, "photos": self.photos,
+                "annotations": self.annotations,
                 **{k: self.outcomes.get(k, 0) for k in OUTCOMES}}
 
     def lines(self) -> list[str]:
@@ -146,6 +149,8 @@ def sync(package, store, batch: int = BATCH, progress=None) -> SyncReport:
                 report.outcomes["quarantined"] = report.outcomes.get("quarantined", 0) + len(stopped)
                 report.quarantined += [(q["uuid"], q["reason"]) for q in stopped]
                 report.photos += sum(1 for e in edits if e["op"] == "photo" and outcomes[e["uuid"]] != "already")
+                report.annotations += sum(1 for e in edits if e["op"] in ANNOTATION_OPS
+                                          and outcomes[e["uuid"]] not in ("already", "same"))
             if progress:
                 progress(done, total)
     finally:

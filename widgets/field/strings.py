@@ -24,10 +24,10 @@ STRINGS = {
     "field.sync.start": ("同步", "Sync"),
     "field.sync.running": ("正在同步：{done}/{total} 条编辑", "Syncing: {done} of {total} edits"),
     "field.sync.done": ("已同步 {edits} 条编辑（应用 {applied}，相同 {same}，部分冲突 {partial}，冲突 {conflict}，"
-                        "此前已同步 {already}，损坏已隔离 {quarantined}），照片 {photos} 张",
+                        "此前已同步 {already}，损坏已隔离 {quarantined}），照片 {photos} 张，标注 {annotations} 条",
                         "Synced {edits} edits ({applied} applied, {same} identical, {partial} partly in conflict, "
                         "{conflict} in conflict, {already} sent before, {quarantined} damaged and quarantined), "
-                        "{photos} photos"),
+                        "{photos} photos, {annotations} annotations"),
     "field.sync.failed": ("同步失败：{error}（数据包未作任何改动，可再次同步以继续）",
                           "Sync failed: {error} (the package is unchanged; sync again to resume)"),
     "field.conflicts": ("处理同步冲突…", "Review sync conflicts…"),

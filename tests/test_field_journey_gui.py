@@ -1,0 +1,151 @@
+"""The field journey as a surveyor makes it, in the real window under Xvfb: nothing made in the field is lost.
+
+Issue 20: edits made in field mode (`--offline FILE.gpkg`) were never synced — the window
+opened the package's records with a bare HbimStore, so no outbox row was written, the
+"Add photo…" buttons stayed hidden, and annotations stayed in the window. Here the whole
+day runs through the real parts: `package create` (CLI) → the window in field mode, built
+as `--offline` builds it, every layer of the package on → an inspection and a damage record
+through the HBIM inspector's widgets → a photo through its "Add photo…" button and file
+dialog → a pin placed by clicking on a bridge component → the window closed → `package sync`
+(CLI) → the centre store holds the records, the photo and the annotation with its GlobalId.
+The headless version of the same journey is tests/test_records_opener.py.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers import REPO, has_display
+from tests.test_hbim_gui import _index, _screen_pos_of
+
+pytestmark = [pytest.mark.gui,
+              pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]
+
+
+def cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "console", *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+
+
+def _click(qtbot, widget, x, y):
+    from PySide6.QtCore import QPoint, Qt
+    qtbot.mousePress(widget, Qt.LeftButton, pos=QPoint(int(x), int(y)))
+    qtbot.mouseRelease(widget, Qt.LeftButton, pos=QPoint(int(x), int(y)))
+
+
+def _choose_in_file_dialog(path):
+    """When the file dialog opens (modal, its own event loop), choose ``path`` in it as a user would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(50, answer)
+            return
+        dialog.selectFile(str(path))
+        dialog.accept()
+    QTimer.singleShot(50, answer)
+
+
+def _field_window(qtbot, pkg):
+    """The window on ``pkg`` as `songjiang-console --offline PKG` builds it (console/app.py run)."""
+    from console.app import MainWindow
+    from console.field import enter_field_mode, prepare_environment
+    from offline.package import open_package
+    meta = open_package(pkg)  # checked before any window opens
+    prepare_environment()
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    win.load_specs(enter_field_mode(win, pkg, meta))
+    qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
+                    and any(lyr.kind == "sensors" for lyr in win.project.layers) and not win.loader.busy(),
+                    timeout=120000)
+    return win
+
+
+def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qtbot, tmp_path, jpeg, monkeypatch,
+                                                                               request):
+    from PySide6.QtCore import Qt
+    from layers import i18n
+    from offline.store import open_store
+    pkg = tmp_path / "old-town.gpkg"
+    made = cli("package", "create", "--district", "old-town", "--out", pkg)
+    assert made.returncode == 0, made.stderr[-2000:]
+    for var in ("SONGJIANG_NO_FEED", "SONGJIANG_SENSOR_HISTORY"):
+        monkeypatch.setenv(var, "x")  # restored after the test; prepare_environment sets them, as run() does
+    monkeypatch.setenv("SONGJIANG_SURVEYOR", "李伟")
+    monkeypatch.setenv("SONGJIANG_TEAM", "老城遗产组")
+    i18n.set_language("en")
+    request.addfinalizer(lambda: i18n.set_language("zh"))
+    win = _field_window(qtbot, pkg)
+    assert win.errors == [] and all(lyr.visible for lyr in win.project.layers)  # every layer of the package on
+
+    # a component of the Dacang Bridge, picked by a click in the view
+    layer = win.hbim.model_layer("dacang_bridge")
+    win.hbim.fly_to_model("dacang_bridge", animate=False)
+    qtbot.wait(50)
+    index = _index(layer, "Arch ring 3")
+    guid = layer.data.elements[index]["guid"]
+    x, y = _screen_pos_of(win, win.scene.adapters[layer.id], index)
+    _click(qtbot, win.view, x, y)
+    inspector = win.hbim.inspector
+    assert inspector.guid == guid
+
+    # records, through the inspector's forms
+    forms = inspector.forms
+    forms.grade.setValue(4)
+    qtbot.mouseClick(forms.set_grade, Qt.LeftButton)
+    forms.damage_type.setCurrentIndex(forms.damage_type.findData("efflorescence"))
+    forms.severity.setValue(3)
+    qtbot.keyClicks(forms.extent, "40 cm")
+    qtbot.mouseClick(forms.add_damage, Qt.LeftButton)
+
+    # a photo, through "Add photo…" and its file dialog (read off the GUI thread, kept on it)
+    assert forms.photo_box.isVisibleTo(inspector), "field mode offers Add photo…"
+    _choose_in_file_dialog(jpeg)
+    with qtbot.waitSignal(inspector.message, timeout=20000):
+        qtbot.mouseClick(forms.add_photo, Qt.LeftButton)
+    assert win.errors == []
+
+    # a pin placed by clicking on the same component: it keeps the component's GlobalId
+    panel = win.annotations
+    panel.widget.tool_buttons["marker"].click()
+    x, y = _screen_pos_of(win, win.scene.adapters[layer.id], index)
+    _click(qtbot, win.view, x, y)
+    pins = list(panel.layer().data)
+    assert len(pins) == 1 and pins[0].anchor == guid
+    assert win.errors == []
+
+    win.close()  # the real close: nothing is saved by hand
+
+    assert not pkg.with_name(pkg.name + "-wal").exists()  # the package is one file again, edits inside
+    centre = tmp_path / "centre.sqlite"
+    run = cli("package", "sync", pkg, "--store", centre)
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert (report["edits"], report["applied"], report["photos"], report["annotations"]) == (4, 4, 1, 1), report
+    store = open_store(centre)
+    try:
+        grades = [r for r in store.records("inspections") if r["guid"] == guid]
+        assert [(r["condition_grade"], r["surveyor"]) for r in grades] == [("4", "李伟")]
+        damage = [r for r in store.records("damage") if r["guid"] == guid]
+        assert [(r["type"], r["severity"], r["extent"]) for r in damage] == [("efflorescence", "3", "40 cm")]
+        sha = hashlib.sha256(jpeg.read_bytes()).hexdigest()
+        assert hashlib.sha256(store.photo(sha)).hexdigest() == sha
+        (note,) = store.annotations()
+        assert (note["id"], note["guid"], note["body"]["anchor"]) == (pins[0].id, guid, guid)
+        assert note["author"] == "李伟"
+    finally:
+        store.close()
+
+    again = _field_window(qtbot, pkg)  # the package reopened: the pin is where it was placed
+    shown = list(again.annotations.layer().data)
+    assert [(a.id, a.anchor, a.points) for a in shown] == [(pins[0].id, guid, pins[0].points)]
+    again.close()
