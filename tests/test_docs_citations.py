@@ -37,3 +37,15 @@ def test_every_cited_document_is_in_the_repository_or_says_where_it_is():
                     continue
                 missing.append(f"{doc.relative_to(REPO)}:{number}: {name}")
     assert not missing, "cited but not found: " + "; ".join(missing)
+
+
+def test_every_test_the_operators_page_cites_exists():
+    """docs/what-happens-when.md promises only what a test keeps: each test it names must be in tests/."""
+    page = (REPO / "docs" / "what-happens-when.md").read_text(encoding="utf-8")
+    cited = set(re.findall(r"\btest_[a-z0-9_]+", page))
+    assert len(cited) > 30
+    defined = set()
+    for path in (REPO / "tests").glob("test_*.py"):
+        defined.add(path.stem)
+        defined.update(re.findall(r"^\s*def (test_[a-z0-9_]+)", path.read_text(encoding="utf-8"), re.M))
+    assert sorted(cited - defined) == []
