@@ -39,7 +39,8 @@ def test_a_critical_meter_colours_its_ifc_element_and_nothing_else(scene_project
     assert apply(project.layers) > 800
     assert towers.view.grades["sensors"][towers.data.elements[element]["guid"]] == OFFLINE  # nothing heard yet
     now = time.time()
-    sensors.data.ingest([i], [now], [170.0])   # above the 150 kW critical threshold
+    # above the 150 kW critical threshold twice: a confirmed alarm (one spike alone is not one)
+    sensors.data.ingest([i, i], [now - 60, now], [170.0, 170.0])
     apply(project.layers, now)
     grades = towers.view.grades["sensors"]
     assert grades[towers.data.elements[element]["guid"]] == CRITICAL

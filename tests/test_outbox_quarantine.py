@@ -18,7 +18,7 @@ import pytest
 
 from field_package import cut_from, seed_rows
 from layers.sqlite_uri import connect_ro
-from offline.field.package import open_package
+from offline.records import open_records
 from offline.field.profile import FieldProfile
 from offline.store.sync import sync
 from stores import ops_store, store_url_param  # noqa: F401  (fixtures)
@@ -37,7 +37,7 @@ def seeded(ops_store):  # noqa: F811
 def _edited(store, tmp_path, n: int = 10) -> tuple[Path, list[str], list[str]]:
     """A package whose surveyor re-phased ``n`` components: (package, outbox UUIDs, GlobalIds), oldest first."""
     package = cut_from(store, tmp_path / "field.gpkg")
-    field = open_package(package, profile=LI)
+    field = open_records(package, profile=LI)
     guids = [c.guid for c in field.records("components")][:n]
     uuids = []
     for i, guid in enumerate(guids):
@@ -207,7 +207,7 @@ def test_an_outbox_from_before_the_hash_syncs_and_is_stamped_when_opened(seeded,
     with sqlite3.connect(package) as con:  # as an older console left it: no sha256 column
         con.execute("ALTER TABLE field_outbox DROP COLUMN sha256")
     con.close()
-    field = open_package(package, profile=LI)  # the console opens it: the rows are hashed as they stand
+    field = open_records(package, profile=LI)  # the console opens it: the rows are hashed as they stand
     field.close()
     with sqlite3.connect(package) as con:
         con.row_factory = sqlite3.Row

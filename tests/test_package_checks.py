@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import shapely
 
-from offline.field.package import open_package as open_records
+from offline.records import open_records
 from offline.field.profile import FieldProfile
 from offline.guard import StoreRefused
 from offline.package import PackageRequest, create_package, verify

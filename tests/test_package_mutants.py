@@ -113,7 +113,7 @@ def _covered(path: Path) -> dict:
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Base:
     from PIL import Image
-    from offline.field.package import open_package
+    from offline.records import open_records
     from offline.field.photos import add_photo
     from offline.field.profile import FieldProfile
     from offline.hbim import Inspection
@@ -131,7 +131,7 @@ def base(tmp_path_factory) -> Base:
     store.close()
     jpeg = tmp / "IMG_0001.jpg"
     Image.new("RGB", (64, 48), (120, 90, 60)).save(jpeg)
-    field = open_package(package, profile=FieldProfile("Li Wei", "old-town team", "laptop-1"))
+    field = open_records(package, profile=FieldProfile("Li Wei", "old-town team", "laptop-1"))
     comps = field.records("components")
     for i, comp in enumerate(comps[:5]):
         comp.phase = f"field phase {i}"

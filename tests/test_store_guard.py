@@ -126,7 +126,6 @@ def test_a_store_with_text_that_is_not_utf8_is_refused_before_anything_is_writte
     # it used to open (switching the file to WAL) and fail later in records() without the file's name
     from field_package import make_package
     from layers.messages import localize
-    from offline.field.package import open_package
     hbim = _with_bad_text(_hbim(tmp_path / "hbim.sqlite"), "hbim_components", "material")
     package = make_package(tmp_path / "field.gpkg", {"components": [
         {"guid": "G0001", "classification": "arch ring", "material": "granite"}]})

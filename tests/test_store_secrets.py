@@ -143,14 +143,14 @@ def _with_password(url: str) -> str:
 
 
 def _edited_package(url: str, tmp_path: Path) -> Path:
-    from offline.field.package import open_package
+    from offline.records import open_records
     from offline.field.profile import FieldProfile
     from offline.store import open_store
     store = open_store(_with_password(url))
     package = cut_from(store, tmp_path / "field.gpkg")
     first = store.records("inspections")[0]["id"]
     store.close()
-    field = open_package(package, profile=FieldProfile("Li Wei", "old-town team", "laptop-1"))
+    field = open_records(package, profile=FieldProfile("Li Wei", "old-town team", "laptop-1"))
     rec = field.get("inspections", first)
     rec.notes = "east arch: new crack " + uuid.uuid4().hex[:6]
     field.put(rec)

@@ -56,9 +56,9 @@ def annotations(store) -> list[dict]:
 
 def read_annotations(path) -> list[dict]:
     """The same, read from the package file without writing to it (field mode's layer, `snapshot --offline`)."""
-    from pathlib import Path
+    from layers.sqlite_uri import connect_ro
     try:
-        con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+        con = connect_ro(path)
     except sqlite3.Error as exc:
         raise StoreRefused(f"{path}: cannot open field package ({exc})") from None
     try:
