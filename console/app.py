@@ -26,6 +26,7 @@ from layers import layer_kinds
 from layers import package_strings  # noqa: F401  (field package and store recovery words)
 from layers.loading import embedded_specs, file_spec, is_project
 from layers.project import Project, ProjectFileError, open_project
+from widgets.background import attach_errors
 from widgets.inspector import Inspector
 from widgets.layer_tree import LayerTree
 
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         from console.gc_guard import GuiThreadGC
         self.gc_guard = GuiThreadGC(self)  # before any worker thread starts: see console/gc_guard.py
         self.loader = Loader(self)
+        attach_errors(self.report_error, self)  # failed workers, uncaught exceptions: one line here, logged
         self.view.is_busy = self.loader.busy
         self.errors: list[str] = []
         self.field_package = self.hbim_store_path = None  # set in field mode (console/field.py)

@@ -189,6 +189,8 @@ CATALOGUE = [
      "拒绝以明文向 {b} 发送 MQTT 用户 {u} 的密码；请提供 CA 文件启用 TLS，或明确允许"),
     (r"no SensorThings client in this installation \((?P<why>.+)\)", "本安装缺少 SensorThings 客户端（{why}）"),
     (r"cannot list the SensorThings terminals \((?P<why>.+)\)", "无法获取 SensorThings 终端列表（{why}）"),
+    # a bug in a worker or a slot (layers/background.py): the exception's own words stay as they are
+    (r"unexpected error \((?P<exc>.+)\)", "意外错误（{exc}）"),
 ]
 _COMPILED = [(re.compile(p + r"$"), t) for p, t in CATALOGUE]
 # the stores' names, where a message says which store it is (guard.check_store's "what" and "kind")

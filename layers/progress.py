@@ -14,9 +14,10 @@ class Cancelled(Exception):
 
 
 class Progress:
-    def __init__(self, callback: Callable[[float, str], None] | None = None):
+    def __init__(self, callback: Callable[[float, str], None] | None = None,
+                 cancel_event: threading.Event | None = None):
         self._callback = callback
-        self._cancel = threading.Event()
+        self._cancel = cancel_event or threading.Event()  # a background job's own (widgets/background.py)
 
     def cancel(self):
         self._cancel.set()

@@ -19,6 +19,7 @@ import sqlite3
 import threading
 import time
 
+from layers.background import start_thread
 from layers.sensors.alarms import AlarmBook
 from layers.sensors.feed import Feed
 from layers.sensors.state import SensorState
@@ -52,8 +53,7 @@ class Pipeline:
 
     def start(self, before_feed=None) -> "Pipeline":
         """Open the history (and carry on its open alarms), run ``before_feed`` (the demo primes), start the feed."""
-        self._thread = threading.Thread(target=self._run, name="sensor-pipeline", daemon=True)
-        self._thread.start()
+        self._thread = start_thread(self._run, name="sensor-pipeline")
         self._opened.wait(10)
         if self.error:
             raise getattr(self, "_open_error", None) or RuntimeError(self.error)

@@ -37,8 +37,7 @@ def test_dialog_creates_a_verified_package_off_the_gui_thread(dialog, qtbot, tmp
 def test_cancel_stops_and_leaves_no_file(dialog, qtbot, tmp_path):
     dialog.area.setCurrentIndex(dialog.area.findData("new-city"))
     dialog.create_button.click()
-    thread = dialog.thread
+    job = dialog.job
     dialog.reject()
-    thread.join(120)
-    assert not thread.is_alive()
+    assert job.wait(120)  # the worker ended
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".gpkg"] == []

@@ -304,7 +304,7 @@ def test_the_sync_dialog_masks_the_password_and_keeps_it_only_in_the_keyring(
 
     def sync(dialog):
         dialog.start()
-        qtbot.waitUntil(lambda: not dialog.thread.is_alive() and dialog.start_button.isEnabled(), timeout=60000)
+        qtbot.waitUntil(lambda: not dialog.busy() and dialog.start_button.isEnabled(), timeout=60000)
         shown = [w.text() for w in dialog.findChildren(QLineEdit) if w is not dialog.password]
         shown += [w.text() for w in dialog.findChildren(QLabel)] + [win.statusBar().currentMessage()]
         assert not any(SENTINEL in t for t in shown), shown

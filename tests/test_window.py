@@ -245,7 +245,7 @@ def test_cancel_stops_a_load_without_adding_a_layer(window, qtbot, shared_data):
     seen = []
     gate = threading.Event()
     for _ in range(2):  # occupy both workers so the cancel lands before the read starts
-        window.loader.pool.submit(gate.wait, 30)
+        window.loader.pool.run(lambda job: gate.wait(30), name="gate")
     job = window.loader.submit(file_spec(shared_data / "raster" / "rasterio_RGB.byte.tif"), window.project.crs,
                                window._loaded, window.report_error)
     job.on("cancelled", lambda: seen.append("cancelled"))
@@ -254,6 +254,22 @@ def test_cancel_stops_a_load_without_adding_a_layer(window, qtbot, shared_data):
     qtbot.waitUntil(lambda: not window.loader.busy(), timeout=30000)
     assert seen == ["cancelled"]
     assert len(window.project.layers) == before and window.errors == []
+
+
+@pytest.mark.qt_no_exception_capture  # the window's own hook, not pytest-qt's, takes the slot's exception
+def test_a_bug_in_a_worker_or_a_slot_is_one_line_in_the_window(window, qtbot):
+    """Not a thread dying silently nor a traceback on stderr: one logged line in the status bar."""
+    from PySide6.QtCore import QTimer
+    from widgets.background import run
+
+    def bug(job):
+        raise ZeroDivisionError("division by zero")
+    run(bug, name="sensor-history-reader")
+    qtbot.waitUntil(lambda: "sensor-history-reader: unexpected error (ZeroDivisionError: division by zero)"
+                    in window.errors, timeout=10000)
+    assert window.statusBar().currentMessage() == "sensor-history-reader：意外错误（ZeroDivisionError: division by zero）"
+    QTimer.singleShot(0, lambda: {}["layer"])  # a slot that raises, on the GUI thread
+    qtbot.waitUntil(lambda: "unexpected error (KeyError: 'layer')" in window.errors, timeout=10000)
 
 
 def test_a_project_reopens_in_its_own_crs(window, qtbot, tmp_path):

@@ -7,7 +7,6 @@ is built under a temporary name and renamed into place only when complete).
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHB
 from layers import package_strings  # noqa: F401  (registers the strings)
 from layers.i18n import tr
 from layers.messages import localize
-from layers.progress import Cancelled, Progress
+from widgets.background import run
 
 log = logging.getLogger(__name__)
 DISTRICTS = ("old-town", "hub", "film-city", "industry", "new-city")
@@ -62,11 +61,10 @@ class PackageDialog(QDialog):
         box.addWidget(self.bar)
         box.addWidget(self.status)
         box.addLayout(buttons)
-        self.progress: Progress | None = None
-        self.thread: threading.Thread | None = None
+        self.job = None
         self.result_path: Path | None = None
         self.progressed.connect(self._show_progress)
-        self.finished_with.connect(self._done)
+        self.finished_with.connect(self._done)  # emitted on the GUI thread, by the job's callbacks
 
     def _suggest_name(self):
         current = Path(self.out.text())
@@ -90,22 +88,11 @@ class PackageDialog(QDialog):
             return
         req = PackageRequest(out=Path(self.out.text()), area=district_area(district), district=district,
                              restricted=restricted)
-        self.progress = Progress(lambda f, m: self.progressed.emit(f, m))
         self.create_button.setEnabled(False)
-        self.thread = threading.Thread(target=self._run, args=(req, self.progress), name="package-create",
-                                       daemon=True)
-        self.thread.start()
-
-    def _run(self, req, progress):
-        from offline.package import create_package
-        try:
-            out = create_package(req, progress)
-            self.finished_with.emit(str(out), "")
-        except Cancelled:
-            self.finished_with.emit("", "")
-        except Exception as exc:  # noqa: BLE001 — reported in the dialog, never a crash
-            log.warning("field package failed: %s", exc)
-            self.finished_with.emit("", str(exc))
+        self.job = run(_create, req, name="package-create", owner=self, on_progress=self.progressed.emit,
+                       on_done=lambda out: self.finished_with.emit(str(out), ""),
+                       on_cancelled=lambda: self.finished_with.emit("", ""),
+                       on_error=lambda exc: self.finished_with.emit("", str(exc)))
 
     def _show_progress(self, fraction: float, message: str):
         self.bar.setValue(int(fraction * 100))
@@ -113,7 +100,7 @@ class PackageDialog(QDialog):
 
     def _done(self, path: str, error: str):
         self.create_button.setEnabled(True)
-        self.thread = None
+        self.job = None
         if error:
             self.status.setText(tr("package.failed", error=localize(error)))
         elif path:
@@ -125,9 +112,15 @@ class PackageDialog(QDialog):
             self.status.setText("")
 
     def busy(self) -> bool:
-        return self.thread is not None
+        return self.job is not None
 
     def reject(self):
-        if self.progress is not None and self.thread is not None:
-            self.progress.cancel()  # the worker stops at its next step and removes its partial file
+        if self.job is not None:
+            self.job.cancel()  # the worker stops at its next step and removes its partial file
         super().reject()
+
+
+def _create(job, req):
+    """Worker thread: the package (Cancelled, raised by the job's progress, ends it)."""
+    from offline.package import create_package
+    return create_package(req, job.reporter())

@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from layers.background import start_thread
 from layers.sensors import kinds as K
 from layers.sensors.feed import Batch, Feed
 from layers.sensors.state import UTC_OFFSET_H
@@ -85,8 +86,7 @@ class SimulatorFeed(Feed):
 
     def start(self):
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="sensor-simulator", daemon=True)
-        self._thread.start()
+        self._thread = start_thread(self._run, name="sensor-simulator")
 
     def stop(self):
         self._stop.set()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 
 from PySide6.QtCore import Signal
 
@@ -26,6 +25,7 @@ from layers.i18n import STRINGS, tr
 from layers.messages import localize
 from offline.field import profile as profiles
 from offline.store.quarantine import QUARANTINED
+from widgets.background import run
 from widgets.field import strings  # noqa: F401  (registers the strings)
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,6 @@ class ConflictDialog(QDialog):
     def __init__(self, store, parent=None, follow: bool = True):
         super().__init__(parent)
         self.store = store
-        self._stop = threading.Event()
         self.rows: list[dict] = []
         self.setWindowTitle(tr("field.conflicts.title"))
         self.help = QLabel(tr("field.conflicts.help"))
@@ -97,11 +96,11 @@ class ConflictDialog(QDialog):
         self.resize(980, 420)
         self.refresh()
         self.changed_elsewhere.connect(self.refresh)
-        self.finished.connect(lambda *_: self._stop.set())
-        if follow:
-            threading.Thread(target=self._follow, name="conflicts-follow", daemon=True).start()
+        if follow:  # a background job: each change it sees re-reads the queue here, on the GUI thread
+            job = run(self._follow, name="conflicts-follow", owner=self, on_item=self.changed_elsewhere.emit)
+            self.finished.connect(lambda *_: job.cancel())
 
-    def _follow(self):
+    def _follow(self, job):
         """Its own connection waits for others' commits (NOTIFY on PostgreSQL, polling on SQLite)."""
         try:
             other = self.store.reopen()
@@ -109,10 +108,10 @@ class ConflictDialog(QDialog):
             log.warning("cannot follow the store: %s", exc)
             return
         try:
-            while not self._stop.is_set():
+            while not job.cancelled.is_set():
                 changed = other.wait(0.5)
                 if changed or other.version() != self._shown:  # anything since the queue was last read
-                    self.changed_elsewhere.emit()
+                    job.post()
         except Exception as exc:  # noqa: BLE001 — the store went away: stop following, say why in the log
             log.warning("stopped following the store: %s", exc)
         finally:

@@ -1,8 +1,8 @@
 """The sync dialog: a field package into the operations-centre store, off the GUI thread.
 
-The worker thread opens its own store connection (one connection per thread, as SQLite
-and psycopg want) and runs offline/store/sync.py; progress and the result come back as
-Qt signals. A failure is told in one line; the package is unchanged by then, and
+The worker thread (a background job, widgets/background.py) opens its own store connection
+(one connection per thread, as SQLite and psycopg want) and runs offline/store/sync.py; its
+progress and result are delivered on the GUI thread. A failure is told in one line; the package is unchanged by then, and
 syncing again resumes where it stopped.
 
 The store's password has its own field, masked; the store field never shows one. A password
@@ -12,9 +12,8 @@ store: the window's (console/panels/field.py) reads and keeps the password in th
 from __future__ import annotations
 
 import logging
-import threading
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
     QPushButton, QVBoxLayout,
@@ -23,14 +22,10 @@ from PySide6.QtWidgets import (
 from layers.i18n import tr
 from layers.messages import localize
 from offline.store import conninfo
+from widgets.background import run
 from widgets.field import strings  # noqa: F401  (registers the strings)
 
 log = logging.getLogger(__name__)
-
-
-class _Signals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)  # a SyncReport dict, or the error text
 
 
 class SyncDialog(QDialog):
@@ -68,10 +63,7 @@ class SyncDialog(QDialog):
         box.addWidget(self.bar)
         box.addWidget(self.result)
         box.addWidget(self.buttons)
-        self.signals = _Signals()
-        self.signals.progress.connect(self._progress)
-        self.signals.finished.connect(self._finished)
-        self.thread: threading.Thread | None = None
+        self.job = None
         self.resize(640, 200)
 
     def accept(self):  # the Sync button starts; it does not close the dialog
@@ -84,17 +76,19 @@ class SyncDialog(QDialog):
             self.package.setText(path)
 
     def start(self):
-        if self.thread is not None and self.thread.is_alive():
+        if self.busy():
             return
         self.start_button.setEnabled(False)
         self.bar.setVisible(True)
         self.bar.setRange(0, 0)
         self.result.clear()
         self._password_out_of_url()
-        self.thread = threading.Thread(target=self._run, name="field-sync", daemon=True,
-                                       args=(self.package.text().strip(), self.store.text().strip(),
-                                             self.password.text()))
-        self.thread.start()
+        self.job = run(_sync, self.opener, self.package.text().strip(), self.store.text().strip(),
+                       self.password.text(), name="field-sync", owner=self, on_progress=self._progress,
+                       on_done=self._finished, on_error=self._failed)
+
+    def busy(self) -> bool:
+        return self.job is not None and self.job.running()
 
     def _password_out_of_url(self):
         """A password typed into the store's URL goes to the masked field; the URL shows without it."""
@@ -110,18 +104,8 @@ class SyncDialog(QDialog):
             self.password.setText(secrets["password"])
         self.store.setText(shown)
 
-    def _run(self, package: str, url: str, password: str):
-        from offline.store.sync import sync
-        try:
-            store = self.opener(url, password)
-            try:
-                report = sync(package, store, progress=self.signals.progress.emit)
-            finally:
-                store.close()
-            self.signals.finished.emit(report.to_dict())
-        except Exception as exc:  # noqa: BLE001 — told in the dialog; nothing in the package changed
-            log.warning("sync of %s failed: %s", package, exc)
-            self.signals.finished.emit(" ".join(str(exc).split()))
+    def _failed(self, exc):  # told in the dialog; nothing in the package changed
+        self._finished(" ".join(str(exc).split()))
 
     def _progress(self, done: int, total: int):
         self.bar.setRange(0, max(total, 1))
@@ -136,6 +120,16 @@ class SyncDialog(QDialog):
             self.synced.emit(outcome)
         else:
             self.result.setText(tr("field.sync.failed", error=localize(outcome)))
+
+
+def _sync(job, opener, package: str, url: str, password: str) -> dict:
+    """Worker thread: its own store connection, closed whatever happens."""
+    from offline.store.sync import sync
+    store = opener(url, password)
+    try:
+        return sync(package, store, progress=job.progress).to_dict()
+    finally:
+        store.close()
 
 
 def _open(url: str, password: str):

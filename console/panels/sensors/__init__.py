@@ -28,6 +28,7 @@ from layers.sensors import kinds as K
 from widgets.sensors.alarm_dock import AlarmDock
 from widgets.sensors.chart import SensorChart
 from widgets.sensors.time_slider import TimeSlider
+from widgets.background import run
 from widgets.sensors.vitals import VitalSigns
 
 log = logging.getLogger(__name__)
@@ -151,9 +152,12 @@ class SensorPanel(QObject):
     def _launch_feed(self):
         with self._feed_lock:
             self._generation += 1
-        threading.Thread(target=self._start_feed, name="sensor-feed-start", daemon=True).start()
+        run(self._start_feed, name="sensor-feed-start", owner=self, on_error=self._feed_failed)
 
-    def _start_feed(self):
+    def _feed_failed(self, exc):  # e.g. an unwritable history file, no keyring password
+        self._feed_error = str(exc)  # reported by the next slow tick
+
+    def _start_feed(self, job):
         """A broker when one is given, else the simulator as a labelled demo (own thread: priming takes ~0.5 s).
 
         The window may close, or the user switch source, while this runs: only the
@@ -162,22 +166,18 @@ class SensorPanel(QObject):
         """
         from offline.pipeline import start_feed
         generation, model, settings = self._generation, self.model, self.feed_settings
-        try:
-            if settings is not None:
-                from console.feeds.mqtt import MqttFeed
-                feed = MqttFeed(model.registry, settings)
-            else:
-                from console.panels.sensors.trends import backfill_trends
-                from layers.sensors.simulator import SimulatorFeed
-                feed = SimulatorFeed(model.registry, rate=DEFAULT_RATE, seed=1)
-                backfill_trends(model, feed.sim)
-            with self._feed_lock:
-                if self._closed or generation != self._generation or model is not self.model:
-                    return  # the demo primes its last minutes after the history's open alarms are carried on
-                start_feed(model, feed, before_feed=None if settings is not None else model.prime)
-        except Exception as exc:  # noqa: BLE001 — e.g. an unwritable history file, no keyring password
-            log.exception("sensor feed did not start")
-            self._feed_error = str(exc)  # reported by the next slow tick (GUI thread)
+        if settings is not None:
+            from console.feeds.mqtt import MqttFeed
+            feed = MqttFeed(model.registry, settings)
+        else:
+            from console.panels.sensors.trends import backfill_trends
+            from layers.sensors.simulator import SimulatorFeed
+            feed = SimulatorFeed(model.registry, rate=DEFAULT_RATE, seed=1)
+            backfill_trends(model, feed.sim)
+        with self._feed_lock:
+            if self._closed or generation != self._generation or model is not self.model:
+                return  # the demo primes its last minutes after the history's open alarms are carried on
+            start_feed(model, feed, before_feed=None if settings is not None else model.prime)
 
     # choosing the source -----------------------------------------------------------------------
     def connect_dialog(self):

@@ -2,19 +2,20 @@
 
 ``at(t)`` over 200k terminals takes a second or more on a big history, so the
 time slider never calls it on the GUI thread: requests are queued here, a burst
-of slider moves collapses into its latest moment. Results are posted to a queue
-that a GUI-thread timer drains into Qt signals (no signal is emitted from the
-reader thread: see console/loader.py on PySide6 and cross-thread emits).
+of slider moves collapses into its latest moment. The reader is a background job
+(widgets/background.py): it posts its results, which become Qt signals on the GUI
+thread (never emitted from the reader thread).
 """
 from __future__ import annotations
 
 import collections
 import logging
-import queue
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
+
+from widgets.background import run
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +34,7 @@ class HistoryWorker(QObject):
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._results: queue.SimpleQueue = queue.SimpleQueue()
-        self._drain = QTimer(self)
-        self._drain.setInterval(50)
-        self._drain.timeout.connect(self.drain)
-        self._drain.start()
-        self._thread = threading.Thread(target=self._run, name="sensor-history-reader", daemon=True)
-        self._thread.start()
+        self._job = run(self._run, name="sensor-history-reader", owner=self, on_item=self._deliver)
 
     def set_path(self, path):
         with self._lock:
@@ -60,24 +55,20 @@ class HistoryWorker(QObject):
             self._vitals = (float(t0), float(t1))
         self._wake.set()
 
-    def drain(self):
-        """Deliver the reader's results on the GUI thread."""
+    def _deliver(self, result):
+        """The reader's results, on the GUI thread."""
+        kind, args = result
         signals = {"series": self.series_ready, "replay": self.replay_ready, "failed": self.failed,
                    "vitals": self.vitals_ready}
-        while True:
-            try:
-                kind, args = self._results.get_nowait()
-            except queue.Empty:
-                return
-            signals[kind].emit(*args)
+        signals[kind].emit(*args)
 
     def stop(self):
-        self._drain.stop()
         self._stop.set()
+        self._job.cancel()  # nothing it still posts is delivered
         self._wake.set()
-        self._thread.join(2)
+        self._job.wait(2)
 
-    def _run(self):
+    def _run(self, job):
         store, opened = None, None
         while not self._stop.is_set():
             self._wake.wait()
@@ -94,20 +85,20 @@ class HistoryWorker(QObject):
                 store, opened = self._open(path), path
             if store is None:
                 if at is not None:
-                    self._results.put(("failed", (f"{path}: no sensor history to replay",)))
+                    job.post(("failed", (f"{path}: no sensor history to replay",)))
                 continue
             try:
                 for index, ds, t0, t1 in jobs:
                     times, values = store.series(ds, t0, t1)
-                    self._results.put(("series", (index, times, values)))
+                    job.post(("series", (index, times, values)))
                 if vitals is not None:
-                    self._results.put(("vitals", (store.vitals_series(*vitals),)))
+                    job.post(("vitals", (store.vitals_series(*vitals),)))
                 if at is not None:
                     sensors, times, values = store.at(at)
-                    self._results.put(("replay", (at, sensors, times, values, store.alarms_at(at))))
+                    job.post(("replay", (at, sensors, times, values, store.alarms_at(at))))
             except Exception as exc:  # noqa: BLE001 — a damaged history must not kill the reader
                 log.exception("history read failed")
-                self._results.put(("failed", (f"{path}: cannot read sensor history ({exc})",)))
+                job.post(("failed", (f"{path}: cannot read sensor history ({exc})",)))
         if store is not None:
             store.close()
 
