@@ -9,6 +9,8 @@ from __future__ import annotations
 import pathlib
 from importlib import resources
 
+from layers.districts import HUB, PARTS
+
 DATASET = "songjiang"
 
 
@@ -46,7 +48,8 @@ DEFAULT_LAYERS: list[dict] = [
            _style("#9a7f5a", 1.5, 0.05, priority=8)),
     _layer("water.geojson", "水系", "Water", "vector", _style("#4a90c2", 1.5, 0.6, priority=20)),
     _layer("transport.geojson", "交通", "Transport", "vector", _style("#71c5e8", 3.0, 0.0, priority=30)),
-    _layer("districts.geojson", "四大重点区域", "Four key districts", "vector", {**_style("#d7301f", 2.0, 0.22, priority=100), "colour_field": "id",
+    _layer("districts.geojson", "四大重点区域", "Four key districts", "vector", {**_style(HUB.colour, 2.0, 0.22, priority=100), "colour_field": "id",
+            "colours": {p.id: p.colour for p in PARTS},
             "label_size": 18}),
     _layer("heritage_sites.geojson", "历史文化遗产", "Heritage sites", "vector",
            {**_style("#8b1a1a", 1.0, 1.0, priority=50), "point_size": 10.0, "label_lift": 150.0}),

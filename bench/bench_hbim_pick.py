@@ -24,7 +24,8 @@ TARGET_MS = 50.0
 
 def build_scene(with_terrain: bool):
     from console.scene.scene import Scene
-    from console.vtk_imports import quiet_vtk_logging, vtkRenderWindow
+    from console.snapshot import offscreen_window
+    from console.vtk_imports import quiet_vtk_logging
     from layers.crs import ProjectCRS
     from layers.layer import LayerList
     from layers.loading import embedded_specs, load_spec
@@ -33,9 +34,7 @@ def build_scene(with_terrain: bool):
     crs = ProjectCRS()
     layers = LayerList()
     scene = Scene(crs, layers)
-    window = vtkRenderWindow()
-    window.SetOffScreenRendering(True)
-    window.SetSize(1280, 800)
+    window = offscreen_window(1280, 800)
     scene.attach(window)
     specs = ([s for s in embedded_specs() if s.role == "terrain"] if with_terrain else []) + hbim_default_specs()
     for spec in specs:

@@ -22,6 +22,7 @@ from console.scene.scene import Scene
 from console.view3d import View3D
 from layers.bookmarks import default_bookmarks
 from layers.crs import WGS84, ProjectCRS, transform_xy
+from layers.districts import WHOLE
 from layers import layer_kinds
 from layers import package_strings  # noqa: F401  (field package and store recovery words)
 from layers.loading import embedded_specs, file_spec, is_project
@@ -35,7 +36,7 @@ FLY_MS = 700
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project | None = None, start_view: str = "new-city"):
+    def __init__(self, project: Project | None = None, start_view: str = WHOLE):
         super().__init__()
         self.project = project or Project()
         self.start_view = start_view
@@ -340,8 +341,9 @@ class MainWindow(QMainWindow):
         box.show()
 
     # camera ---------------------------------------------------------------------
-    def fly_to(self, bookmark_id: str, animate: bool = True):
-        bm = self.project.bookmarks.get(bookmark_id)
+    def fly_to(self, bookmark, animate: bool = True):
+        """To a project bookmark by id, or to a Bookmark of its own (never put in the project's list)."""
+        bm = self.project.bookmarks.get(bookmark) if isinstance(bookmark, str) else bookmark
         if bm is None:
             return
         if not animate:
@@ -358,11 +360,7 @@ class MainWindow(QMainWindow):
         if layer is None or not layer.has_bounds():
             return
         b = layer.bounds
-        bm = bookmark_for_extent("layer", layer.name, layer.name, b[0], b[1], b[3], b[4], z=b[2])
-        self.project.bookmarks.setdefault("_layer", bm)
-        self.project.bookmarks["_layer"] = bm
-        self.fly_to("_layer")
-        del self.project.bookmarks["_layer"]
+        self.fly_to(bookmark_for_extent("layer", layer.name, layer.name, b[0], b[1], b[3], b[4], z=b[2]))
 
     def remove_layer(self, layer_id: str):
         layer = self.project.layers.by_id(layer_id)
@@ -474,9 +472,10 @@ class MainWindow(QMainWindow):
             self.save_image(path)
 
     def save_image(self, path) -> Path | None:
-        from console.snapshot import write_png
+        from console.png import write_png
+        from console.snapshot import frame_rgb
         try:
-            saved = write_png(self.view.window, Path(path))
+            saved = write_png(frame_rgb(self.view.window), Path(path))
         except OSError as exc:
             self.report_error(tr("error.save", msg=str(exc)), "error.save_title")
             return None
@@ -525,7 +524,7 @@ def run(args) -> int:
     project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
     if offline:
         prepare_environment()
-    window = MainWindow(project=project, start_view=args.view or "new-city")
+    window = MainWindow(project=project, start_view=args.view or WHOLE)
     if getattr(args, "mqtt", None) and hasattr(window, "sensor_panel"):
         from console.feeds.mqtt import MqttSettings
         host, port = args.mqtt

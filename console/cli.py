@@ -11,13 +11,14 @@ import logging
 import sys
 from pathlib import Path
 
+from layers import districts
 from layers.readers import ReadError
 from offline.guard import StoreRefused
 from offline.history import HistoryError
 
 log = logging.getLogger("songjiang-console")
 
-VIEWS = ("new-city", "hub", "film-city", "old-town", "industry", "industry-west")
+VIEWS = districts.VIEWS
 
 
 def _views(text: str) -> list[str]:

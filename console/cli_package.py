@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-DISTRICT_CHOICES = ("old-town", "hub", "film-city", "industry", "new-city")
+from layers.districts import DISTRICT_IDS, WHOLE
 
 
 def add_subcommand(sub):
@@ -17,7 +17,7 @@ def add_subcommand(sub):
     cmds = pk.add_subparsers(dest="package_command", required=True)
     cr = cmds.add_parser("create", help="write a field package for a district or a polygon")
     where = cr.add_mutually_exclusive_group(required=True)
-    where.add_argument("--district", choices=DISTRICT_CHOICES, help="a key district, or new-city for all of it")
+    where.add_argument("--district", choices=DISTRICT_IDS, help=f"a key district, or {WHOLE} for all of it")
     where.add_argument("--polygon", metavar="WKT|FILE", help="a polygon in WGS84 lon/lat: WKT text, "
                        "or a .wkt/.geojson file")
     cr.add_argument("--out", required=True, help="the .gpkg file to write (an older package there is replaced "

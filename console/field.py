@@ -19,7 +19,8 @@ import shapely
 
 from layers.annotations import PACKAGE_SOURCE as ANNOTATIONS
 from layers.package_strings import STRINGS
-from layers.bookmarks import DISTRICT_BOOKMARKS, bookmark_for_extent
+from layers.bookmarks import bookmark_for_extent
+from layers.districts import DISTRICT_IDS, district
 from layers.crs import WGS84, transform_xy
 from layers.i18n import tr
 from layers.spec import LayerSpec
@@ -65,9 +66,8 @@ def _area_bookmark(meta: dict, crs: str):
         return None
     minx, miny, maxx, maxy = area.bounds
     xs, ys = transform_xy([minx, maxx], [miny, maxy], WGS84, crs)
-    district = meta.get("district", "")
-    zh, en = {"new-city": ("松江新城", "Songjiang New City"),
-              **{k: v[1:] for k, v in DISTRICT_BOOKMARKS.items()}}.get(district, STRINGS["field.package"])
+    name = meta.get("district", "")
+    zh, en = district(name).name if name in DISTRICT_IDS else STRINGS["field.package"]
     return bookmark_for_extent(BOOKMARK, zh, en, min(xs), min(ys), max(xs), max(ys))
 
 

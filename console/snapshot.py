@@ -12,6 +12,7 @@ import time as _time
 from pathlib import Path
 
 from layers.bookmarks import default_bookmarks
+from layers.districts import WHOLE
 from layers.loading import default_specs, file_spec, is_project, load_project, load_spec
 from layers.progress import NULL_PROGRESS
 from layers.project import Project
@@ -98,6 +99,7 @@ def replay_history(model, at_time: float | None):
 
 
 def offscreen_window(width: int, height: int):
+    """The one offscreen render window: snapshot, exports, the daily report, benches and tests."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         # Without a display, VTK's X window fails first; go straight to EGL.
         os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
@@ -109,19 +111,14 @@ def offscreen_window(width: int, height: int):
     return window
 
 
-def _grab(window):
-    from console.vtk_imports import vtkWindowToImageFilter
+def frame_rgb(window):
+    """The last rendered frame as an (H, W, 3) uint8 array, row 0 at the top."""
+    from console.vtk_imports import vtk_to_numpy, vtkWindowToImageFilter
     grab = vtkWindowToImageFilter()
     grab.SetInput(window)
     grab.ReadFrontBufferOff()
     grab.Update()
-    return grab
-
-
-def frame_rgb(window):
-    """The last rendered frame as an (H, W, 3) uint8 array, row 0 at the top."""
-    from console.vtk_imports import vtk_to_numpy
-    img = _grab(window).GetOutput()
+    img = grab.GetOutput()
     w, h, _ = img.GetDimensions()
     return vtk_to_numpy(img.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3].copy()
 
@@ -129,26 +126,10 @@ def frame_rgb(window):
 def check_view(project, view: str | None) -> str | None:
     """The bookmark to render: ``view``, else the project's saved camera (None), else new-city."""
     if view is None and not project.camera:
-        view = "new-city"
+        view = WHOLE
     if view is not None and view not in project.bookmarks:
         raise KeyError(f"unknown view {view!r}; choose from {', '.join(project.bookmarks)}")
     return view
-
-
-def write_png(window, out: Path) -> Path:
-    """Write through a temp file and rename, so a crash never leaves half a PNG (layers/files.py)."""
-    from console.vtk_imports import vtkPNGWriter
-    from layers.files import atomic_write
-    grab = _grab(window)
-
-    def write(tmp: Path):
-        writer = vtkPNGWriter()
-        writer.SetInputConnection(grab.GetOutputPort())
-        writer.SetFileName(str(tmp))
-        writer.Write()
-        if writer.GetErrorCode():
-            raise OSError(f"VTK PNG writer error {writer.GetErrorCode()}")
-    return atomic_write(out, write)
 
 
 def render_view(project: Project, view: str | None, width: int, height: int):
@@ -178,6 +159,7 @@ def snapshot(view: str | None, size: tuple[int, int], out, files=(), assume_crs=
     project = build_project(files, assume_crs, project_crs=project_crs, at_time=at_time, offline=offline)
     project.theme = theme or project.theme
     window, _ = render_view(project, view, *size)
-    path = write_png(window, out)
+    from console.png import write_png
+    path = write_png(frame_rgb(window), out)
     window.Finalize()
     return path

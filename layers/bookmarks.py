@@ -5,7 +5,8 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import shapely
+
+from layers.districts import PARTS, WHOLE, WHOLE_NAME
 
 
 @dataclass
@@ -55,35 +56,22 @@ def bookmark_for_extent(bid, name_zh, name_en, xmin, ymin, xmax, ymax, z=0.0, pi
     return Bookmark(bid, name_zh, name_en, focal, distance, 0.0, pitch)
 
 
-DISTRICT_BOOKMARKS = {
-    # CLI id: (district feature ids, zh, en)
-    "hub": (("hub",), "松江枢纽核心区", "Songjiang Hub core area"),
-    "film-city": (("film-city",), "上海科技影都核心区", "Sci-Tech Film City core"),
-    "old-town": (("old-town",), "老城历史风貌片区", "Old-town historic area"),
-    # the zone's two wings lie at opposite ends of the new city: one bookmark each, or the view
-    # of "the zone" is the whole city
-    "industry": (("industry-east",), "产城融合示范片区（东翼）", "Industry–city zone, east wing"),
-    "industry-west": (("industry-west",), "产城融合示范片区（西翼）", "Industry–city zone, west wing"),
-}
-
-
 def default_bookmarks(layers) -> dict[str, Bookmark]:
-    """new-city plus one per key district, from the embedded district and extent layers."""
+    """The whole new city plus one per district part (layers/districts.py), from the embedded
+    district and extent layers."""
     out: dict[str, Bookmark] = {}
     extent = next((lyr for lyr in layers if lyr.source.endswith("new_city_extent.geojson")), None)
     if extent is not None and extent.has_bounds():
         b = extent.bounds
-        out["new-city"] = bookmark_for_extent("new-city", "松江新城", "Songjiang New City",
-                                              b[0], b[1], b[3], b[4], pitch=55.0)
+        out[WHOLE] = bookmark_for_extent(WHOLE, *WHOLE_NAME, b[0], b[1], b[3], b[4], pitch=55.0)
     districts = next((lyr for lyr in layers if lyr.source.endswith("districts.geojson")), None)
     if districts is None:
         return out
     ids = [str(v) for v in districts.data.columns.get("id", [])]
-    for bid, (members, zh, en) in DISTRICT_BOOKMARKS.items():
-        geoms = [districts.data.geometries[ids.index(m)] for m in members if m in ids]
-        if geoms:
-            xmin, ymin, xmax, ymax = shapely.total_bounds(np.array(geoms, dtype=object))
-            out[bid] = bookmark_for_extent(bid, zh, en, xmin, ymin, xmax, ymax)
+    for part in PARTS:
+        if part.id in ids:
+            xmin, ymin, xmax, ymax = districts.data.geometries[ids.index(part.id)].bounds
+            out[part.view] = bookmark_for_extent(part.view, *part.name, xmin, ymin, xmax, ymax)
     return out
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from layers import i18n
+from layers.districts import DISTRICTS
 
 STRINGS = {
     "store.damaged_title": ("数据文件已损坏", "Damaged data file"),
@@ -23,11 +24,7 @@ STRINGS = {
     "package.browse": ("浏览…", "Browse…"),
     "package.create": ("创建", "Create"),
     "package.cancel": ("取消", "Cancel"),
-    "package.district.old-town": ("老城历史风貌片区", "Old-town historic area"),
-    "package.district.hub": ("松江枢纽核心区", "Songjiang Hub core area"),
-    "package.district.film-city": ("上海科技影都核心区", "Film City core area"),
-    "package.district.industry": ("产城融合示范片区", "Industry–city integration zone"),
-    "package.district.new-city": ("松江新城全域", "The whole new city"),
+    **{f"package.district.{d.id}": d.name for d in DISTRICTS},
     "package.working": ("正在创建：{step}", "Creating: {step}"),
     "package.done": ("已创建 {path}（{size} MB）", "Created {path} ({size} MB)"),
     "package.failed": ("创建失败：{error}", "Creation failed: {error}"),

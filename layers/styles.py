@@ -47,6 +47,7 @@ class VectorStyle:
     line_width: float = 2.0
     point_size: float = 9.0
     colour_field: str | None = None      # one palette colour per value of this field
+    colours: dict | None = None          # {value: "#rrggbb"} of colour_field, before the palette
     label_field: str | None = None       # name_zh/name_en follow the interface language
     label_priority: int = 1              # where labels collide, the higher wins
     label_lift: float = 40.0             # metres above the ground

@@ -326,7 +326,8 @@ def _mutants(doc: dict, count: int, seed: int = 7):
                 or (path[-1] == "opacity" and isinstance(value, (int, float)) and not isinstance(value, bool)
                     and 0 <= value <= 1) or (path[-1] in ("style", "view") and isinstance(value, dict)) \
                 or (path[-1] in ("crs",) and value in ({}, None)) or (path[-1] == "view" and value is None) \
-                or (path[-1] == "source" and isinstance(value, str)):  # a missing file is reported per layer
+                or (path[-1] == "source" and isinstance(value, str)) \
+                or (path[-1] == "id" and isinstance(value, str)):  # a missing file is reported per layer; any id is one
             value = rng.choice(wrong)
         node[path[-1]] = value
         out.append(json.dumps(mutant))

@@ -35,6 +35,7 @@ from shapely.geometry.polygon import orient
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # so the repo's own GCJ-02 code is used, not a copy
+from layers import districts  # noqa: E402
 from layers.gcj02 import gcj_to_wgs  # noqa: E402
 
 log = logging.getLogger("build_assets")
@@ -555,8 +556,7 @@ def build_dem(out: Path, water: list[dict]) -> None:
 
 # ---------------------------------------------------------------- rasters: basemap
 
-DISTRICT_COLOURS = {"hub": "#d7301f", "film-city": "#8856a7", "old-town": "#b8860b",
-                    "industry-east": "#2b8cbe", "industry-west": "#31a354"}
+DISTRICT_COLOURS = {p.id: p.colour for p in districts.PARTS}  # layers/districts.py: the 3D view's too
 
 
 def rgb(hexcol: str) -> np.ndarray:

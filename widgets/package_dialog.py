@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHB
                                QProgressBar, QPushButton, QVBoxLayout)
 
 from layers import package_strings  # noqa: F401  (registers the strings)
+from layers.districts import DISTRICT_IDS
 from layers.i18n import tr
 from layers.messages import localize
 from widgets.background import run
 
 log = logging.getLogger(__name__)
-DISTRICTS = ("old-town", "hub", "film-city", "industry", "new-city")
 
 
 class PackageDialog(QDialog):
@@ -32,9 +32,9 @@ class PackageDialog(QDialog):
         self.setObjectName("package_dialog")
         self.setWindowTitle(tr("package.dialog_title"))
         self.area = QComboBox()
-        for d in DISTRICTS:
+        for d in DISTRICT_IDS:
             self.area.addItem(tr(f"package.district.{d}"), d)
-        self.out = QLineEdit(str(Path(default_dir) / "old-town.gpkg"))
+        self.out = QLineEdit(str(Path(default_dir) / f"{DISTRICT_IDS[0]}.gpkg"))
         self.area.currentIndexChanged.connect(self._suggest_name)
         browse = QPushButton(tr("package.browse"))
         browse.clicked.connect(self._browse)

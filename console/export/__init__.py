@@ -67,8 +67,8 @@ def export(project, req: ExportRequest) -> Path:
     if fmt == "tif":
         from console.export.writers import write_geotiff
         return write_geotiff(project, req, req.views[0])
-    from console.export.writers import write_png
-    return write_png(project, req, req.views[0])
+    from console.export.writers import export_png
+    return export_png(project, req, req.views[0])
 
 
 def export_views(project, views: list, out_dir: Path, fmt: str, **kw) -> list[Path]:

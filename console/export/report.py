@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from console.export import ExportRequest, data_time, ensure_gui, provenance
+from layers.districts import KEY_DISTRICTS, WHOLE
 from layers.files import atomic_write
 
-PAGES = (("new-city", ("all",)), ("hub", ("hub",)), ("film-city", ("film-city",)), ("old-town", ("old-town",)),
-         ("industry", ("industry-east", "industry-west")))
+# one page per key district (its bookmark, the sensor districts it holds); the whole city first
+PAGES = ((WHOLE, ("all",)),) + tuple((d.parts[0].view, d.part_ids) for d in KEY_DISTRICTS)
 ALARM_ROWS = 14
 
 
@@ -36,8 +37,9 @@ def write_daily_report(project, req: ExportRequest) -> Path:
     from PySide6.QtCore import QRectF
     from console.export.page import draw
     from console.export.render import render_map
+    from console.png import qimage
     from console.export.tables import draw_alarms, draw_no_history, draw_vitals
-    from console.export.writers import PDF_PRINT_SCALE, _qimage, page_pixels, page_text, pdf_document
+    from console.export.writers import PDF_PRINT_SCALE, page_pixels, page_text, pdf_document
     from layers.sensors.vitals import vital_signs
     ensure_gui()
     page_w, page_h = page_pixels(req)
@@ -62,7 +64,7 @@ def write_daily_report(project, req: ExportRequest) -> Path:
             for i, (_view, districts, image, text) in enumerate(pages):
                 if i:
                     pdf.newPage()
-                draw(painter, QRectF(0, 0, page_w, map_h), req.dpi, _qimage(image.rgb), text)
+                draw(painter, QRectF(0, 0, page_w, map_h), req.dpi, qimage(image.rgb), text)
                 below = QRectF(0, map_h + gap, page_w, page_h - map_h - gap)
                 half = below.width() * 0.48
                 if not known:

@@ -8,16 +8,11 @@ import numpy as np
 
 from console.export import PAPER_MM, ExportRequest, data_time, ensure_gui, provenance, provenance_json
 from console.export.render import render_map
+from console.png import qimage, write_png
 from layers.files import atomic_write
 
 SCREEN_DPI = 96.0
 SCREEN_SIZE = (1600, 900)   # what the window's view is about: furniture sizes are set for it
-
-
-def _qimage(rgb: np.ndarray):
-    from PySide6.QtGui import QImage
-    h, w, _ = rgb.shape
-    return QImage(np.ascontiguousarray(rgb).data, w, h, 3 * w, QImage.Format_RGB888).copy()
 
 
 def _scale_for(width: int, height: int) -> float:
@@ -38,29 +33,22 @@ def page_text(project, view, image, req: ExportRequest):
                     image_size=(image.rgb.shape[1], image.rgb.shape[0]))
 
 
-def write_png(project, req: ExportRequest, view) -> Path:
+def export_png(project, req: ExportRequest, view) -> Path:
     from PySide6.QtCore import QRectF
-    from PySide6.QtGui import QImageWriter, QPainter
+    from PySide6.QtGui import QPainter
     ensure_gui()
     w, h = req.size
     k = _scale_for(w, h)
     image = render_map(project, view, w, h, print_scale=k)
-    qimg = _qimage(image.rgb)
+    qimg = qimage(image.rgb)
     text = page_text(project, view, image, req)
     painter = QPainter(qimg)
     from console.export.page import draw
     draw(painter, QRectF(0, 0, w, h), SCREEN_DPI * k, None, text)  # the map is already the image
     painter.end()
     prov = provenance(project, view, image.camera, req)
-    for key, value in (("Title", text.title), ("Author", req.author), ("Software", prov["software"]),
-                       ("Source", "; ".join(text.footer)), ("songjiang:provenance", provenance_json(prov))):
-        qimg.setText(key, value)
-
-    def write(tmp: Path):
-        writer = QImageWriter(str(tmp), b"png")
-        if not writer.write(qimg):
-            raise OSError(writer.errorString())
-    return atomic_write(req.out, write)
+    return write_png(qimg, req.out, {"Title": text.title, "Author": req.author, "Software": prov["software"],
+                                     "Source": "; ".join(text.footer), "songjiang:provenance": provenance_json(prov)})
 
 
 MARGIN_MM = 10.0
@@ -118,7 +106,7 @@ def write_pdf(project, req: ExportRequest) -> Path:
             for i, (_view, image, text) in enumerate(pages):
                 if i:
                     pdf.newPage()
-                draw(painter, QRectF(0, 0, map_w, map_h), req.dpi, _qimage(image.rgb), text)
+                draw(painter, QRectF(0, 0, map_w, map_h), req.dpi, qimage(image.rgb), text)
     return atomic_write(req.out, write)
 
 

@@ -65,14 +65,10 @@ class CityPanel(QObject):
     def fly_to_hub(self, animate: bool = True):
         """Close enough to the station and towers that their BIM replaces the massing boxes."""
         from layers.bookmarks import Bookmark
+        from layers.districts import HUB
         from layers.hub import plan
         x, y = plan.to_xy(-60.0, 330.0)
-        bm = Bookmark("_hub", "松江枢纽", "Songjiang hub", (x, y, 60.0), 1150.0, 200.0, 32.0)
-        self.window.project.bookmarks["_hub"] = bm
-        try:
-            self.window.fly_to("_hub", animate=animate)
-        finally:
-            del self.window.project.bookmarks["_hub"]
+        self.window.fly_to(Bookmark("hub-bim", *HUB.short, (x, y, 60.0), 1150.0, 200.0, 32.0), animate=animate)
 
     def on_hit(self, hit):
         for layer in self.layers():

@@ -280,12 +280,8 @@ class HbimPanel(QObject):
         shift = adapter.ground_shift(np.asarray(layer.data.points)) if adapter else 0.0
         span = max(b[3] - b[0], b[4] - b[1], b[5] - b[2])
         focal = ((b[0] + b[3]) / 2, (b[1] + b[4]) / 2, (b[2] + b[5]) / 2 + shift)
-        bm = Bookmark("_hbim", layer.name, layer.meta.get("name_en") or layer.name, focal, span * 2.0, 70.0, 22.0)
-        self.window.project.bookmarks["_hbim"] = bm
-        try:
-            self.window.fly_to("_hbim", animate=animate)
-        finally:
-            del self.window.project.bookmarks["_hbim"]
+        self.window.fly_to(Bookmark(stem, layer.name, layer.meta.get("name_en") or layer.name, focal, span * 2.0,
+                                    70.0, 22.0), animate=animate)
 
     # placement assistant ------------------------------------------------------------------
     def place_selected(self):

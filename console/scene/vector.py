@@ -93,15 +93,16 @@ class VectorAdapter(LayerAdapter):
 
     def _categorical(self, actor, feature_of_cell):
         """Colour cells by a field's value (e.g. one colour per district), or clear it."""
-        field = VectorStyle.of(self.layer.style).colour_field
+        style = VectorStyle.of(self.layer.style)
+        field, named = style.colour_field, style.colours if isinstance(style.colours, dict) else {}
         mapper = actor.GetMapper()
         values = self.layer.data.columns.get(field) if field else None
         if values is None:
             mapper.ScalarVisibilityOff()
             return
         codes = {v: i for i, v in enumerate(dict.fromkeys(values))}
-        palette = np.array([[int(c[j:j + 2], 16) for j in (1, 3, 5)] for c in PALETTE], np.uint8)
-        rgb_cells = palette[np.array([codes[values[f]] for f in feature_of_cell]) % len(palette)]
+        palette = np.array([rgb(named.get(str(v)), rgb(PALETTE[i % len(PALETTE)])) for v, i in codes.items()])
+        rgb_cells = np.round(palette[np.array([codes[values[f]] for f in feature_of_cell])] * 255).astype(np.uint8)
         arr = numpy_to_vtk(rgb_cells, deep=True)
         arr.SetName("category")
         mapper.GetInput().GetCellData().SetScalars(arr)

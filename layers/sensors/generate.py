@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from layers.crs import WGS84, ProjectCRS, transform_xy
+from layers import districts as D
 from layers.sensors import kinds as K
 from layers.sensors.registry import DISTRICTS, SensorRegistry
 
@@ -33,11 +34,11 @@ DISTRICTS_GEOJSON = Path(__file__).resolve().parents[2] / "assets" / "songjiang"
 GROUND_Z = 4.0  # Songjiang plain ≈ 4 m a.s.l. (district yearbook)
 # WGS84 boxes (lat0, lat1, lon0, lon1), density weight, street-grid angle (deg)
 BOXES = {
-    "hub": ((30.978, 30.992, 121.217, 121.235), 0.15, 8.0),
-    "film-city": ((30.985, 31.005, 121.239, 121.261), 0.15, 20.0),
-    "old-town": ((31.000, 31.016, 121.198, 121.250), 0.30, 0.0),
-    "industry-east": ((31.010, 31.035, 121.255, 121.290), 0.20, -5.0),
-    "industry-west": ((30.995, 31.025, 121.160, 121.195), 0.20, 12.0),
+    D.HUB.id: ((30.978, 30.992, 121.217, 121.235), 0.15, 8.0),
+    D.FILM_CITY.id: ((30.985, 31.005, 121.239, 121.261), 0.15, 20.0),
+    D.OLD_TOWN.id: ((31.000, 31.016, 121.198, 121.250), 0.30, 0.0),
+    D.INDUSTRY_EAST.id: ((31.010, 31.035, 121.255, 121.290), 0.20, -5.0),
+    D.INDUSTRY_WEST.id: ((30.995, 31.025, 121.160, 121.195), 0.20, 12.0),
 }
 # share of street-level terminals per kind, mounting height above ground (m)
 MIX = {"pm25": (0.06, 3.5), "aqi": (0.04, 3.5), "noise": (0.10, 4.0), "water_nh3n": (0.03, -1.5),
@@ -136,13 +137,13 @@ def _street_points(rng, poly, n, angle_deg, spacing=220.0):
 
 
 def _water_points(rng, did, poly, n, project):
-    if did == "old-town":
+    if did == D.OLD_TOWN.id:
         lat, lon = np.array(OLD_CANAL).T
         px, py = project.from_wgs84(lon, lat)
         seg = rng.integers(0, len(px) - 1, n)
         f = rng.random(n)
         x, y = px[seg] + f * (px[seg + 1] - px[seg]), py[seg] + f * (py[seg + 1] - py[seg])
-    elif did == "film-city":
+    elif did == D.FILM_CITY.id:
         th = rng.uniform(0, 2 * np.pi, n)
         x = poly.centroid.x + HUAYANG_LAKE_R * np.cos(th)
         y = poly.centroid.y + HUAYANG_LAKE_R * np.sin(th)
@@ -195,13 +196,13 @@ def generate(n: int = 200_000, seed: int = 20221027, project: ProjectCRS | None 
             z.append(np.array([GROUND_Z + rng.uniform(0.5, height)]))
             mounted.append(np.array([f"heritage:{slug}"], dtype=object))
         kind.append(np.array([K.BY_NAME["tilt" if j % 2 else "crack_width"].code]))
-        dist.append(np.array([DISTRICTS.index("old-town")]))
+        dist.append(np.array([DISTRICTS.index(D.OLD_TOWN.id)]))
     for t in hub:  # bound to its IFC element by GlobalId; its id is the one the element's pset names
         xy.append(np.array([t["centre"][:2]]))
         z.append(np.array([GROUND_Z + t["centre"][2]]))
         mounted.append(np.array([t["guid"]], dtype=object))
         kind.append(np.array([K.BY_NAME[t["kind"]].code]))
-        dist.append(np.array([DISTRICTS.index("hub")]))
+        dist.append(np.array([DISTRICTS.index(D.HUB.id)]))
     kind = np.concatenate(kind).astype(np.uint8)
     names = np.array([k.name.upper().replace("_", "") for k in K.KINDS])
     ids = np.char.add(np.char.add("SJ-", names[kind]),

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from layers.districts import PART_IDS
 from layers.sensors import kinds as K
 
-DISTRICTS = ("hub", "film-city", "old-town", "industry-east", "industry-west")
+DISTRICTS = PART_IDS  # layers/districts.py; a district's index is its place there
 
 
 class RegistryError(ValueError):

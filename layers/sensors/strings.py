@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from layers import i18n
+from layers.districts import PARTS
 from layers.i18n import tr
 
 CST = timezone(timedelta(hours=8))
@@ -195,11 +196,7 @@ STRINGS = {
     "field.x": ("X（米）", "X (m)"),
     "field.y": ("Y（米）", "Y (m)"),
     "field.z": ("高程（米）", "Elevation (m)"),
-    "district.hub": ("松江枢纽", "Songjiang Hub"),
-    "district.film-city": ("科技影都", "Film City"),
-    "district.old-town": ("老城风貌区", "Old town"),
-    "district.industry-east": ("产城融合（东）", "Industry east"),
-    "district.industry-west": ("产城融合（西）", "Industry west"),
+    **{f"district.{p.id}": p.short for p in PARTS},
 }
 i18n.STRINGS.update(STRINGS)
 

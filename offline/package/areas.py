@@ -7,9 +7,9 @@ from pathlib import Path
 import shapely
 from shapely.geometry import shape
 
-# CLI name → ids in districts.geojson; "new-city" is the new-city extent layer
-DISTRICTS = {"old-town": ("old-town",), "hub": ("hub",), "film-city": ("film-city",),
-             "industry": ("industry-east", "industry-west"), "new-city": ()}
+from layers.districts import DISTRICT_IDS, WHOLE
+from layers.districts import district as district_of
+
 
 
 class AreaError(ValueError):
@@ -23,13 +23,13 @@ def _features(name: str) -> list[dict]:
 
 def district_area(district: str):
     """The district's polygon in WGS84 lon/lat."""
-    if district not in DISTRICTS:
-        raise AreaError(f"unknown district {district!r}; choose from {', '.join(DISTRICTS)}")
-    if district == "new-city":
+    if district not in DISTRICT_IDS:
+        raise AreaError(f"unknown district {district!r}; choose from {', '.join(DISTRICT_IDS)}")
+    if district == WHOLE:  # the new-city extent layer
         geoms = [shape(f["geometry"]) for f in _features("new_city_extent.geojson")]
     else:
         geoms = [shape(f["geometry"]) for f in _features("districts.geojson")
-                 if f["properties"].get("id") in DISTRICTS[district]]
+                 if f["properties"].get("id") in district_of(district).part_ids]
     return shapely.union_all(geoms)
 
 

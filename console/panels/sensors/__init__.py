@@ -24,6 +24,7 @@ from layers.sensors.model import DEFAULT_RATE, HISTORY_RETENTION_S
 from layers.sensors.source import demo_feed_enabled
 from layers.sensors.strings import kind_label, tr
 from layers.bookmarks import bookmark_for_extent
+from layers.districts import view_of
 from layers.sensors import kinds as K
 from widgets.sensors.alarm_dock import AlarmDock
 from widgets.sensors.chart import SensorChart
@@ -299,8 +300,7 @@ class SensorPanel(QObject):
             return
         rows = terminals_behind(self.model, district, key, self.model.view()[1])
         self.layer.view.select(rows[:MAX_SELECTED].tolist())
-        bookmark = "new-city" if district == "all" else district.split("-")[0] if district.startswith(
-            "industry") else district
+        bookmark = view_of(district)
         if bookmark in self.window.project.bookmarks:
             self.window.fly_to(bookmark)
 
@@ -392,11 +392,8 @@ class SensorPanel(QObject):
 
     def fly_to_sensor(self, i: int):
         x, y, z = self.adapter.scene_position(i)
-        bm = bookmark_for_extent("_sensor", "", "", x - FLY_HALF_SPAN, y - FLY_HALF_SPAN,
-                                 x + FLY_HALF_SPAN, y + FLY_HALF_SPAN, z=z)
-        self.window.project.bookmarks["_sensor"] = bm
-        self.window.fly_to("_sensor")
-        del self.window.project.bookmarks["_sensor"]
+        self.window.fly_to(bookmark_for_extent("sensor", "", "", x - FLY_HALF_SPAN, y - FLY_HALF_SPAN,
+                                               x + FLY_HALF_SPAN, y + FLY_HALF_SPAN, z=z))
 
     # time replay ----------------------------------------------------------------------------------
     def _time_requested(self, t):

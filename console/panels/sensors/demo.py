@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from layers.districts import HUB
 from layers.sensors.state import CRITICAL
 
 
@@ -50,7 +51,7 @@ def run_demo(panel):
         return
     # prefer a street kind with a continuous series (not camera status), inside the hub district
     pick = sorted(alarms, key=lambda a: (reg.kind_names()[a.sensor] in ("camera_status",),
-                                         reg.district_of(a.sensor) != "hub", a.sensor))[0]
+                                         reg.district_of(a.sensor) != HUB.id, a.sensor))[0]
     i = pick.sensor
     same = np.flatnonzero((reg.kind == reg.kind[i]) & (reg.district == reg.district[i]))
     near = same[np.argsort(np.hypot(*(reg.xyz[same, :2] - reg.xyz[i, :2]).T))][1:3]
