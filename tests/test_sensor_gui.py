@@ -19,10 +19,10 @@ def window(qtbot, tmp_path, monkeypatch):
     from layers import i18n
     from console.app import MainWindow
     from layers.loading import default_specs
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")  # quiet: each test drives the state itself
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     i18n.set_language("zh")
-    win = MainWindow(start_view="new-city")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(demo_feed=False))  # quiet: each test drives the state itself
     qtbot.addWidget(win)
     win.show()
     win.load_specs(default_specs())
@@ -38,7 +38,7 @@ def sensor_layer(win):
 
 def parts(win):
     layer = sensor_layer(win)
-    return layer, layer.data, win.scene.adapters[layer.id], win.sensor_panel
+    return layer, layer.data, win.scene.adapters[layer.id], win.panels.sensor_panel
 
 
 def first(reg, kind, district="hub"):
@@ -232,7 +232,7 @@ def test_a_structural_alarm_selects_its_heritage_component_and_its_records(windo
     index = dock.model.index(dock.row_of_sensor(i), 2)
     dock.table.scrollTo(index)
     qtbot.mouseClick(dock.table.viewport(), Qt.LeftButton, pos=dock.table.visualRect(index).center())
-    hbim = window.hbim
+    hbim = window.panels.hbim
     qtbot.waitUntil(lambda: hbim.selection is not None, timeout=5000)
     layer, element = hbim.selection
     assert layer is bridge and bridge.data.elements[element]["guid"] == reg.mounted_on[i]

@@ -63,8 +63,8 @@ def window(qtbot, monkeypatch, tmp_path):
     from layers import i18n
     i18n.set_language("en")
     monkeypatch.delenv("SONGJIANG_NO_DIALOGS", raising=False)
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
-    win = MainWindow()
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(demo_feed=False))
     qtbot.addWidget(win)
     win.show()
     yield win
@@ -83,7 +83,7 @@ def _damaged_hbim_store(tmp_path, monkeypatch, answer: str):
 
 def test_window_offers_a_fresh_store_and_keeps_the_damaged_one(window, tmp_path, monkeypatch):
     bad, before, seen = _damaged_hbim_store(tmp_path, monkeypatch, "Start a fresh one")
-    store = window.hbim.store
+    store = window.panels.hbim.store
     assert seen and str(bad) in seen[0] and "damaged HBIM record store" in seen[0]
     assert store.records("components")  # the fresh store, seeded from the models
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("hbim.sqlite.damaged-")
@@ -96,13 +96,13 @@ def test_window_offers_a_fresh_store_and_keeps_the_damaged_one(window, tmp_path,
 def test_window_can_go_on_without_the_damaged_store(window, tmp_path, monkeypatch):
     bad, before, seen = _damaged_hbim_store(tmp_path, monkeypatch, "Work without it")
     with pytest.raises(StoreRefused):
-        window.hbim.store
+        window.panels.hbim.store
     assert len(seen) == 1 and any(str(bad) in e for e in window.errors)
     with pytest.raises(StoreRefused):  # asked once, not at every refresh
-        window.hbim.store
+        window.panels.hbim.store
     assert len(seen) == 1
     assert _sha(bad) == before and not any("damaged" in p.name for p in tmp_path.iterdir())
-    window.hbim.inspector.refresh()  # the inspector lives on without records
+    window.panels.hbim.inspector.refresh()  # the inspector lives on without records
     assert window.isVisible()
 
 
@@ -121,10 +121,10 @@ def test_window_offers_a_fresh_sensor_history_and_keeps_the_damaged_one(window, 
     seen: list = []
     _click_when_asked("Start a fresh one", seen)
     window.load_specs([sensor_spec()])
-    qtbot.waitUntil(lambda: window.sensor_panel.model is not None and not window.loader.busy(), timeout=120000)
+    qtbot.waitUntil(lambda: window.panels.sensor_panel.model is not None and not window.loader.busy(), timeout=120000)
     assert seen and str(path) in seen[0] and "sensor history" in seen[0]
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("history.sqlite.damaged-")
             and not p.name.endswith(("-wal", "-shm"))]
     assert len(kept) == 1 and _sha(kept[0]) == before
-    assert window.sensor_panel.model.history_path == path  # recording goes on, into a fresh file
+    assert window.panels.sensor_panel.model.history_path == path  # recording goes on, into a fresh file
     assert window.isVisible()

@@ -13,7 +13,7 @@ from layers.annotations import PACKAGE_SOURCE, Annotation
 
 
 def _package(window):
-    hbim = getattr(window, "hbim", None)
+    hbim = window.panels.hbim
     return hbim.package_records() if hbim is not None else None
 
 
@@ -31,7 +31,7 @@ def refresh_from_package(window, layer):
 
     Read without opening the records (this runs while the loaders' GDAL reads the same file).
     """
-    hbim = getattr(window, "hbim", None)
+    hbim = window.panels.hbim
     if layer.source != PACKAGE_SOURCE or hbim is None:
         return
     from offline.field.annotations import read_annotations

@@ -1,7 +1,7 @@
 """Sensor panel: the 200k-terminal layer, its live feed, alarm/health dock, chart and time slider.
 
 ``install(window)`` is the sensors kind's panel in layers/layer_kinds.py. The feed (simulator by
-default; SONGJIANG_NO_FEED=1 keeps it quiet) runs on its own threads and only
+default; ``--no-feed``, ``Workspace.demo_feed``, keeps it quiet) runs on its own threads and only
 enqueues; a 10 Hz QTimer here reads ``SensorState.version`` and touches VTK
 only when it moved. Data-driven renders are paced so they take at most ~1/8 of
 the GUI thread: a frame of the default scene costs ~200 ms on software GL (the
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QDockWidget, QLabel
 
 from console.panels.sensors.history import HistoryWorker
 from layers.sensors.model import DEFAULT_RATE, HISTORY_RETENTION_S
-from layers.sensors.source import demo_feed_enabled
 from layers.sensors.strings import kind_label, tr
 from layers.bookmarks import bookmark_for_extent
 from layers.sensors import kinds as K
@@ -37,8 +36,8 @@ FLY_HALF_SPAN = 120.0    # metres around a terminal when flying to it
 MAX_SELECTED = 5000      # terminals a vital sign selects at most (the ring is drawn for each)
 
 
-def install(window):
-    window.sensor_panel = SensorPanel(window)
+def install(window) -> dict:
+    return {"sensor_panel": SensorPanel(window)}
 
 
 class SensorPanel(QObject):
@@ -124,9 +123,10 @@ class SensorPanel(QObject):
         from console import settings
         self.alarms.operator = settings.operator_name()
         self.alarms.bind(self.model.alarms, self.model.registry)
+        self.model.history_path = self.window.workspace.sensor_history  # the workspace decides (None in the field)
         self._check_history()
         self.history.set_path(self.model.history_path)
-        if self.feed_settings is not None or demo_feed_enabled():
+        if self._feed_wanted():
             self._launch_feed()
         self.force()
 
@@ -304,9 +304,14 @@ class SensorPanel(QObject):
         if bookmark in self.window.project.bookmarks:
             self.window.fly_to(bookmark)
 
+    def _feed_wanted(self) -> bool:
+        """A broker given, else the demo simulator if wanted; never when the workspace forbids a feed (field mode)."""
+        ws = self.window.workspace
+        return ws.live_feed and (self.feed_settings is not None or ws.demo_feed)
+
     def settled(self) -> bool:
         """The feed has started (or failed) and the docks and status bar have shown it once."""
-        if self.model is None or (self.feed_settings is None and not demo_feed_enabled()):
+        if self.model is None or not self._feed_wanted():
             return True
         started = self.model.pipeline is not None or bool(getattr(self, "_feed_error", ""))
         return started and getattr(self, "_shown_since_start", False)
@@ -370,7 +375,7 @@ class SensorPanel(QObject):
 
     def _select_mounting(self, mounted_on: str):
         """A structural monitor on an HBIM component: select the component and open its records."""
-        hbim = getattr(self.window, "hbim", None)
+        hbim = self.window.panels.hbim
         if hbim is not None and mounted_on and not mounted_on.startswith("heritage:"):
             hbim.select_guid(mounted_on)
 
