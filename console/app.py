@@ -509,7 +509,8 @@ def run(args) -> int:
         return 2
     # field mode on a package (checked before anything, a window or a setting, is made), else the workstation
     workspace = Workspace.open(getattr(args, "offline", None), history=getattr(args, "history", None),
-                               demo_feed=not getattr(args, "no_feed", False), start_view=args.view or "new-city")
+                               demo_feed=not getattr(args, "no_feed", False), start_view=args.view or "new-city",
+                               store=getattr(args, "store", None))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("songjiang-console")
     i18n.set_language(args.lang or settings.saved_language())

@@ -63,7 +63,6 @@ class Workspace:
     package_meta: dict = field(default_factory=dict)
     hbim_path: Path | None = None          # the HBIM records (a package's own in field mode)
     sensor_history: Path | None = None     # where sensor readings are recorded and replayed from; None: nowhere
-    store_url: str | None = None           # operations-centre mode: the store, redacted
     live_feed: bool = True                 # may the window start any feed (simulator or broker)? never in the field
     demo_feed: bool = True                 # with no broker given, run the built-in simulator (``--no-feed``: not)
     start_view: str | None = "new-city"
@@ -72,23 +71,28 @@ class Workspace:
 
     def __post_init__(self):
         self._profile = None
-        self._store_password = None
+        self._store, self._store_password = None, None  # the store followed / synced into (may hold a password)
 
     # constructors ------------------------------------------------------------------
     @classmethod
     def open(cls, path=None, *, history=None, demo_feed: bool = True, start_view: str | None = "new-city",
-             hbim=None, at_time: float | None = None) -> "Workspace":
+             hbim=None, at_time: float | None = None, store=None) -> "Workspace":
         """The workspace on ``path``: a field package gives field mode, nothing the workstation.
 
         A package is checked first (StoreRefused names the file and the check; nothing written).
         ``history``: the sensor history to use instead of the user's (workstation only; '' records nothing).
+        ``store``: the operations-centre store packages sync into (``--store``; default $SONGJIANG_STORE or
+        ops-store.sqlite), held here and named only redacted.
         """
         clock = Clock(at_time)
         if path is not None:
-            return cls.field(path, clock=clock)
-        hist = paths.sensor_history() if history is None else (Path(history).resolve() if history else None)
-        return cls(mode=WORKSTATION, hbim_path=Path(hbim) if hbim else paths.hbim_store(),
-                   sensor_history=hist, demo_feed=demo_feed, start_view=start_view, clock=clock)
+            ws = cls.field(path, clock=clock)
+        else:
+            hist = paths.sensor_history() if history is None else (Path(history).resolve() if history else None)
+            ws = cls(mode=WORKSTATION, hbim_path=Path(hbim) if hbim else paths.hbim_store(),
+                     sensor_history=hist, demo_feed=demo_feed, start_view=start_view, clock=clock)
+        ws._store = str(store) if store else None
+        return ws
 
     @classmethod
     def field(cls, path, clock: Clock | None = None) -> "Workspace":
@@ -100,11 +104,8 @@ class Workspace:
     @classmethod
     def ops_centre(cls, url=None, password: str | None = None) -> "Workspace":
         """The operations centre: a store packages sync into (default: the user's SQLite store)."""
-        from offline.store.conninfo import redact
-        url = str(url or paths.ops_store())
-        ws = cls(mode=OPS_CENTRE, hbim_path=paths.hbim_store(), sensor_history=paths.sensor_history(),
-                 store_url=redact(url))
-        ws._store_url, ws._store_password = url, password
+        ws = cls(mode=OPS_CENTRE, hbim_path=paths.hbim_store(), sensor_history=paths.sensor_history())
+        ws._store, ws._store_password = str(url) if url else None, password
         return ws
 
     # field mode ------------------------------------------------------------------------
@@ -130,12 +131,20 @@ class Workspace:
         from offline.records import open_records
         return open_records(self.hbim_path, undo_stack, self.profile if self.is_field else None, seed=seed)
 
+    def store_target(self) -> str:
+        """The operations-centre store as given (may hold a password: open it, never show or log it)."""
+        return self._store or str(paths.ops_store())
+
+    @property
+    def store_url(self) -> str:
+        """The operations-centre store, redacted (offline/store/conninfo.py): what may be shown and logged."""
+        from offline.store.conninfo import redact
+        return redact(self.store_target())
+
     def open_store(self):
-        """Operations-centre mode: the store (its ``url`` redacted; the password stays in it)."""
+        """The operations-centre store (its ``url`` redacted; the password stays in the store object)."""
         from offline.store import open_store
-        if self.mode != OPS_CENTRE:
-            raise ValueError(f"no operations-centre store in {self.mode} mode")
-        return open_store(self._store_url, self._store_password)
+        return open_store(self.store_target(), self._store_password)
 
     @property
     def profile(self):

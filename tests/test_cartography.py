@@ -72,7 +72,7 @@ def test_the_layout_is_remembered_between_sessions(qtbot, monkeypatch, fresh_lay
     again = open_default_window(qtbot)
     qtbot.wait(100)
     assert abs(again.layers_dock.width() - width) <= 8
-    assert not again.sensor_panel.vitals_dock.visibleRegion().isEmpty()
+    assert not again.panels.sensor_panel.vitals_dock.visibleRegion().isEmpty()
     again.reset_layout()
     qtbot.wait(100)
     assert again.layers_dock.width() < width - 40  # View › Reset layout goes back to the default

@@ -136,6 +136,6 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
         store.close()
 
     again = _field_window(qtbot, pkg)  # the package reopened: the pin is where it was placed
-    shown = list(again.annotations.layer().data)
+    shown = list(again.panels.annotations.layer().data)
     assert [(a.id, a.anchor, a.points) for a in shown] == [(pins[0].id, guid, pins[0].points)]
     again.close()

@@ -134,8 +134,8 @@ def test_a_project_saved_in_field_mode_reopens_in_field_mode(field_window, qtbot
                     and any(lyr.kind == "sensors" for lyr in other.project.layers) and not other.loader.busy(),
                     timeout=120000)
     assert other.errors == [] and "field mode" in other.windowTitle()
-    assert other.hbim.store.path == pkg  # the surveyor's records, in the package
-    assert len(other.sensor_panel.model) == package.counts["sensor_snapshot"]
+    assert other.panels.hbim.store.path == pkg  # the surveyor's records, in the package
+    assert len(other.panels.sensor_panel.model) == package.counts["sensor_snapshot"]
     assert {lyr.meta.get("table") for lyr in other.project.layers} >= {"heritage_sites", "districts", "DEM"}
     other.close()
 
