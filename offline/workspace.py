@@ -121,6 +121,10 @@ class Workspace:
         if before != (FIELD, path):
             self.changed.emit(FIELD)
 
+    def wants_feed(self, broker: bool) -> bool:
+        """Start a feed: the broker given, else the demo simulator if wanted; never in field mode."""
+        return self.live_feed and (broker or self.demo_feed)
+
     @property
     def is_field(self) -> bool:
         return self.mode == FIELD

@@ -50,6 +50,7 @@ def test_a_package_opens_field_mode_with_no_feed_and_no_history(package):
     assert (ws.mode, ws.package, ws.hbim_path) == (FIELD, package.resolve(), package.resolve())
     assert ws.package_meta["district"] == "old-town" and ws.package_meta["package_id"]
     assert (ws.live_feed, ws.demo_feed, ws.sensor_history) == (False, False, None)
+    assert not ws.wants_feed(broker=True)  # not even a broker given with --mqtt: no network in the field
     assert ws.start_view == PACKAGE_BOOKMARK and ws.clock.live
     assert dict(os.environ) == environ  # field mode is the workspace's, not the process's
 
@@ -62,7 +63,8 @@ def test_the_workstation_workspace_uses_the_users_stores(tmp_path):
     assert ws.live_feed and ws.demo_feed and ws.start_view == "old-town" and ws.package is None
     assert Workspace.open(history="").sensor_history is None  # record nothing
     assert Workspace.open(history=tmp_path / "h.sqlite").sensor_history == tmp_path / "h.sqlite"
-    assert not Workspace.open(demo_feed=False).demo_feed
+    quiet = Workspace.open(demo_feed=False)  # --no-feed: no simulator, a broker still listened to
+    assert (quiet.wants_feed(broker=False), quiet.wants_feed(broker=True)) == (False, True)
 
 
 def test_a_file_that_is_not_a_package_is_refused_unchanged(tmp_path):

@@ -126,7 +126,7 @@ class SensorPanel(QObject):
         self.model.history_path = self.window.workspace.sensor_history  # the workspace decides (None in the field)
         self._check_history()
         self.history.set_path(self.model.history_path)
-        if self._feed_wanted():
+        if self.window.workspace.wants_feed(self.feed_settings is not None):
             self._launch_feed()
         self.force()
 
@@ -304,14 +304,9 @@ class SensorPanel(QObject):
         if bookmark in self.window.project.bookmarks:
             self.window.fly_to(bookmark)
 
-    def _feed_wanted(self) -> bool:
-        """A broker given, else the demo simulator if wanted; never when the workspace forbids a feed (field mode)."""
-        ws = self.window.workspace
-        return ws.live_feed and (self.feed_settings is not None or ws.demo_feed)
-
     def settled(self) -> bool:
         """The feed has started (or failed) and the docks and status bar have shown it once."""
-        if self.model is None or not self._feed_wanted():
+        if self.model is None or not self.window.workspace.wants_feed(self.feed_settings is not None):
             return True
         started = self.model.pipeline is not None or bool(getattr(self, "_feed_error", ""))
         return started and getattr(self, "_shown_since_start", False)
