@@ -123,3 +123,31 @@ def test_the_conflict_dialog_follows_another_workstation(qtbot, tmp_path, backen
     dlg.reject()
     other.close()
     store.close()
+
+
+def test_the_window_syncs_into_its_workspaces_store(qtbot, tmp_path, monkeypatch):
+    """The operations-centre journey through the window: `--store` is the Workspace's (offline/workspace.py),
+    not a process-wide setting; $SONGJIANG_STORE names another store, which is never created."""
+    from console.app import MainWindow
+    from layers import i18n
+    from offline.workspace import Workspace
+    from tests.helpers import has_display
+    if not has_display():
+        pytest.skip("needs a display; the test command runs xvfb-run")
+    store, package, row = conflicted_store(tmp_path)
+    url = store.url
+    store.close()
+    decoy = tmp_path / "elsewhere" / "ops.sqlite"
+    monkeypatch.setenv("SONGJIANG_STORE", str(decoy))
+    monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
+    i18n.set_language("zh")
+    win = MainWindow(Workspace.open(store=url, demo_feed=False))
+    qtbot.addWidget(win)
+    win.show()
+    dlg = win.panels.field.sync_dialog(str(package))
+    dlg.start()
+    qtbot.waitUntil(lambda: win.panels.field.dialog is not dlg, timeout=30000)
+    assert win.panels.field.dialog.table.rowCount() == 1  # the conflict is in the workspace's store
+    assert not decoy.exists() and not decoy.parent.exists()
+    win.panels.field.dialog.close()
+    win.close()
