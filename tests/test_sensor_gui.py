@@ -174,6 +174,7 @@ def test_time_slider_shows_the_value_at_a_past_moment(window, qtbot):
     panel.select_sensor(i)  # charted, so the chart shows the replay moment
     panel.slider.set_time(now - 900)
     qtbot.waitUntil(lambda: model.replay is not None, timeout=10000)
+    assert window.workspace.clock.replay_at == pytest.approx(now - 900)  # the workspace's clock moved with it
     assert model.attributes(i)["value"] == pytest.approx(0.4)
     qtbot.waitUntil(lambda: adapter.codes[i] == NORMAL, timeout=3000)
     assert panel.chart.has(i) and panel.chart.cursor.isVisible()
@@ -188,7 +189,7 @@ def test_time_slider_shows_the_value_at_a_past_moment(window, qtbot):
     panel.set_style(colour_by="value", value_kind="water_nh3n")
     qtbot.waitUntil(lambda: adapter.values[i] == pytest.approx(3.1), timeout=3000)
     panel.slider.live_button.click()
-    assert model.replay is None
+    assert model.replay is None and window.workspace.clock.live
     qtbot.waitUntil(lambda: adapter.values[i] == pytest.approx(0.5), timeout=3000)
 
 

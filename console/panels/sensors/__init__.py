@@ -76,9 +76,7 @@ class SensorPanel(QObject):
         window.view.picked.connect(self._picked)
         window.retranslate_hooks.append(self.retranslate)
         window.installEventFilter(self)
-        self._pending_pick = None
-        self._seen, self._last_full, self._ticks = -1, 0.0, 0
-        self._dirty = False
+        self._pending_pick, self._seen, self._last_full, self._ticks, self._dirty = None, -1, 0.0, 0, False
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
@@ -400,6 +398,7 @@ class SensorPanel(QObject):
 
     # time replay ----------------------------------------------------------------------------------
     def _time_requested(self, t):
+        self.window.workspace.clock.replay(t)  # the workspace's clock: what other views and exports follow
         self.chart.set_cursor(t)
         self.history.request_at(t)
 
@@ -436,6 +435,7 @@ class SensorPanel(QObject):
         return True
 
     def _go_live(self):
+        self.window.workspace.clock.replay(None)
         if getattr(self, "replay_path", None) is not None and self.model is not None:
             self.replay_path = None
             self.history.set_path(self.model.history_path)  # back to the history this window records
