@@ -129,7 +129,6 @@ def _frames(app, win, n=12) -> float:
 
 def bench_window():
     os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
-    os.environ["SONGJIANG_NO_FEED"] = "1"   # steady frames: the feed's redraws would mix into the timings
     scratch = tempfile.mkdtemp(prefix="bench-city-")
     os.environ["SONGJIANG_HBIM_DB"] = str(Path(scratch) / "hbim.sqlite")
     os.environ["SONGJIANG_SENSOR_HISTORY"] = str(Path(scratch) / "history.sqlite")
@@ -144,7 +143,8 @@ def bench_window():
     quiet_vtk_logging()
     app = QApplication.instance() or QApplication([])
     i18n.set_language("zh")
-    win = MainWindow(start_view="new-city")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(demo_feed=False))  # steady frames: the feed's redraws would mix into the timings
     win.resize(1920, 1080)
     win.show()
     win.load_specs(default_specs())

@@ -15,7 +15,8 @@ TICK_MS = 20
 
 
 def one_run(app, MainWindow, embedded_specs, files) -> list[float]:
-    win = MainWindow(start_view=None)
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(start_view=None, demo_feed=False))
     win.show()
     win.load_specs(embedded_specs())
     while win.loader.busy():
@@ -36,7 +37,6 @@ def main():
         sys.stderr.write("needs a display: run under xvfb-run\n")
         return 1
     os.environ["SONGJIANG_NO_DIALOGS"] = "1"
-    os.environ.setdefault("SONGJIANG_NO_FEED", "1")
     from PySide6.QtWidgets import QApplication
 
     from console.app import MainWindow

@@ -40,21 +40,21 @@ def pump(app, seconds: float):
 
 
 def open_window(port: int, history: Path):
-    os.environ["SONGJIANG_SENSOR_HISTORY"] = str(history)
     from PySide6.QtWidgets import QApplication
     from console.app import MainWindow
     from console.feeds.mqtt import MqttSettings
     from layers import layer_kinds
     from layers.loading import embedded_specs
     app = QApplication.instance() or QApplication([])
-    win = MainWindow(start_view="new-city")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(history=history))
     win.resize(1920, 1080)
-    win.sensor_panel.feed_settings = MqttSettings(port=port, qos=1, client_id=f"bench-window-{os.getpid()}")
+    win.panels.sensor_panel.feed_settings = MqttSettings(port=port, qos=1, client_id=f"bench-window-{os.getpid()}")
     win.show()
     win.load_specs(embedded_specs())
     win.load_specs(layer_kinds.default_specs())
     end = time.monotonic() + 120
-    panel = win.sensor_panel
+    panel = win.panels.sensor_panel
     while time.monotonic() < end and (win.loader.busy() or panel.model is None or panel.model.pipeline is None
                                       or not panel.model.pipeline.feed.connected):
         pump(app, 0.05)
@@ -72,7 +72,7 @@ def publish(port: int, *args) -> subprocess.Popen:
 
 def single_rate(app, win, port: int) -> float:
     """100,000 single messages as fast as the publisher goes: stored per second in the window."""
-    counters = win.sensor_panel.model.pipeline.counters
+    counters = win.panels.sensor_panel.model.pipeline.counters
     n0 = counters.as_dict()["stored"]
     pub = publish(port, "--rate", 0, "--count", SINGLE)
     first = last = None
@@ -107,7 +107,7 @@ def live(app, win, port: int, rate: float | None) -> dict:
         pub.kill()
         pub.wait()
     return {"p99": float(np.percentile(gaps, 99)) * 1000, "cpu": cpu * 100,
-            "frame": win.sensor_panel.frame_s * 1000, "long": int((gaps > 0.1).sum()), "ticks": len(gaps)}
+            "frame": win.panels.sensor_panel.frame_s * 1000, "long": int((gaps > 0.1).sum()), "ticks": len(gaps)}
 
 
 def main():

@@ -37,7 +37,8 @@ def open_window(app):
     from layers import i18n
     from layers.loading import default_specs
     i18n.set_language("zh")
-    win = MainWindow(start_view="old-town")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(start_view="old-town"))
     win.resize(1920, 1080)
     win.show()
     win.load_specs(default_specs())
@@ -86,9 +87,9 @@ def main():
     results = {}
     for view in ("bridge", "old-town", "new-city"):
         if view == "bridge":
-            win.hbim.fly_to_model("dacang_bridge", animate=False)
+            win.panels.hbim.fly_to_model("dacang_bridge", animate=False)
             _settle(app, 0.3)
-            layer = win.hbim.model_layer("dacang_bridge")
+            layer = win.panels.hbim.model_layer("dacang_bridge")
             points = [(x, y) for x, y, _ in visible_element_pixels(win, win.scene.adapters[layer.id], CLICKS, seed=9)]
         else:
             win.fly_to(view, animate=False)

@@ -10,7 +10,6 @@ from bench.common import TickGaps
 
 
 def flood_lags(seconds: float = 5.0, rate: float = 300_000.0) -> dict:
-    os.environ["SONGJIANG_NO_FEED"] = "1"  # the bench starts its own, faster feed
     from PySide6.QtWidgets import QApplication
 
     from console.app import MainWindow
@@ -18,13 +17,14 @@ def flood_lags(seconds: float = 5.0, rate: float = 300_000.0) -> dict:
     from layers.sensors.simulator import SimulatorFeed
     from offline.pipeline import start_feed
     app = QApplication.instance() or QApplication([])
-    win = MainWindow(start_view="new-city")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(demo_feed=False))  # the bench starts its own, faster feed
     win.show()
     win.load_specs(default_specs())
-    while win.loader.busy() or win.sensor_panel.model is None:
+    while win.loader.busy() or win.panels.sensor_panel.model is None:
         app.processEvents()
         time.sleep(0.01)
-    model = win.sensor_panel.model
+    model = win.panels.sensor_panel.model
     model.prime()
     end = time.monotonic() + 1.0
     while time.monotonic() < end:  # settle: first frames, docks
@@ -39,7 +39,7 @@ def flood_lags(seconds: float = 5.0, rate: float = 300_000.0) -> dict:
         time.sleep(0.002)
     gaps = ticks.stop()
     received = model.pipeline.counters["received"]
-    frame = win.sensor_panel.frame_s
+    frame = win.panels.sensor_panel.frame_s
     win.close()
     g = np.array(gaps)
     return {"p99": float(np.percentile(g, 99)), "p95": float(np.percentile(g, 95)), "max": float(g.max()), "rate": received / seconds,

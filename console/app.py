@@ -25,9 +25,10 @@ from layers.crs import WGS84, ProjectCRS, transform_xy
 from layers.districts import WHOLE
 from layers import layer_kinds
 from layers import package_strings  # noqa: F401  (field package and store recovery words)
-from layers.loading import embedded_specs, file_spec, is_project
+from layers.loading import file_spec, is_project
 from layers.project import Project, ProjectFileError, open_project
 from widgets.background import attach_errors
+from offline.workspace import Workspace
 from widgets.inspector import Inspector
 from widgets.layer_tree import LayerTree
 
@@ -36,10 +37,11 @@ FLY_MS = 700
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project | None = None, start_view: str = WHOLE):
+    def __init__(self, workspace: Workspace | None = None, project: Project | None = None):
         super().__init__()
+        self.workspace = workspace or Workspace.open()  # what is open: mode, stores, feed, clock (offline/workspace.py)
         self.project = project or Project()
-        self.start_view = start_view
+        self.start_view = self.workspace.start_view
         self.scene = Scene(self.project.crs, self.project.layers)
         self.view = View3D(self.scene, self)
         self.setCentralWidget(self.view)
@@ -49,7 +51,6 @@ class MainWindow(QMainWindow):
         attach_errors(self.report_error, self)  # failed workers, uncaught exceptions: one line here, logged
         self.view.is_busy = self.loader.busy
         self.errors: list[str] = []
-        self.field_package = self.hbim_store_path = None  # set in field mode (console/field.py)
         self._sequence = 0
         self._fly = None
         self._build_docks()
@@ -70,8 +71,9 @@ class MainWindow(QMainWindow):
         self.tree.remove_requested.connect(self.remove_layer)
         self.loader.finished.connect(self._all_loaded)
         self.retranslate_hooks: list = []
-        from console.panels import install_all
-        for message in install_all(self):
+        from console.panels import Panels, install_all
+        self.panels = Panels()
+        for message in install_all(self, self.panels):
             self.report_error(message)
         self.retranslate()
         self.resize(1600, 950)
@@ -418,16 +420,14 @@ class MainWindow(QMainWindow):
         except (ProjectFileError, OSError) as exc:
             self.report_error(str(exc))
             return
-        from console.field import bind, package_of
+        from console.field import package_of
         package = package_of(specs)
-        if package is not None:  # a project saved in field mode: its package checked, its records used
+        if package is not None:  # a project saved in field mode: the workspace re-enters it, checked first
             from offline.guard import StoreRefused
-            from offline.package import open_package
             from offline.package.extract import extract_models
             try:
-                meta = open_package(package)
-                bind(self, package, meta)
-                extract_models(package, meta["package_id"])  # the cache folder may have been emptied since
+                self.workspace.enter_package(package)
+                extract_models(package, self.workspace.package_meta["package_id"])  # the cache may be emptied
             except StoreRefused as exc:
                 self.report_error(str(exc))
                 return
@@ -508,10 +508,10 @@ def run(args) -> int:
         sys.stderr.write("songjiang-console: no display; use `songjiang-console snapshot` headless, "
                          "or run under xvfb-run\n")
         return 2
-    offline = getattr(args, "offline", None)
-    if offline:  # field mode: the package is checked before anything (a window, a setting) is made
-        from console.field import enter_field_mode, open_package, prepare_environment
-        meta = open_package(offline)
+    # field mode on a package (checked before anything, a window or a setting, is made), else the workstation
+    workspace = Workspace.open(getattr(args, "offline", None), history=getattr(args, "history", None),
+                               demo_feed=not getattr(args, "no_feed", False), start_view=args.view or WHOLE,
+                               store=getattr(args, "store", None))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("songjiang-console")
     i18n.set_language(args.lang or settings.saved_language())
@@ -519,26 +519,22 @@ def run(args) -> int:
     qt_translations.apply(i18n.language())
     if args.lang:
         settings.save_language(args.lang)
-    if getattr(args, "history", None):  # read by the sensor source on the loader threads
-        os.environ["SONGJIANG_SENSOR_HISTORY"] = str(Path(args.history).resolve())
-    project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else None
-    if offline:
-        prepare_environment()
-    window = MainWindow(project=project, start_view=args.view or WHOLE)
-    if getattr(args, "mqtt", None) and hasattr(window, "sensor_panel"):
+    project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else Project()
+    from console.field import workspace_specs
+    specs = workspace_specs(workspace, project)  # a package's layers (its area a bookmark), else the base map
+    window = MainWindow(workspace, project)
+    if getattr(args, "mqtt", None) and window.panels.sensor_panel is not None:
         from console.feeds.mqtt import MqttSettings
         host, port = args.mqtt
-        window.sensor_panel.feed_settings = MqttSettings(
+        window.panels.sensor_panel.feed_settings = MqttSettings(
             host=host, port=port, username=args.username or "", tls=bool(args.tls_ca), ca_certs=args.tls_ca or "",
             client_id=args.client_id or "", allow_insecure=args.allow_insecure)
     if getattr(args, "exit_after", None):
         QTimer.singleShot(int(args.exit_after * 1000), window.close)  # closing commits the history
     window.show()
-    if offline:
-        base_jobs = window.load_specs(enter_field_mode(window, offline, meta))
-    else:
-        base_jobs = window.load_specs(embedded_specs())  # the base map first: its frame is the start-up figure
-        window.load_specs(_kind_specs(args))              # then what the kinds add (HBIM models, sensors)
+    base_jobs = window.load_specs(specs)  # the base map (or the package's) first: its frame is the start-up figure
+    if not workspace.is_field:
+        window.load_specs(_kind_specs(args))  # then what the kinds add (HBIM models, sensors)
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot, args.pick)
@@ -580,7 +576,7 @@ def _report_frames(window, base_jobs):
 def _schedule_screenshot(window, path, pick=None):
     """For docs and tests: grab the whole window once loading is done, then quit."""
     def grab():
-        panel = getattr(window, "sensor_panel", None)
+        panel = window.panels.sensor_panel
         if window.loader.busy() or window._fly is not None and window._fly.running \
                 or panel is not None and not panel.settled() or getattr(panel, "_demo_pending", False):
             QTimer.singleShot(200, grab)

@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--project-crs", help="projected CRS the scene works in (default EPSG:4549)")
     op.add_argument("--mqtt", type=_hostport, metavar="HOST:PORT",
                     help="listen to this MQTT broker (SensorThings and batch topics) instead of the demo simulator")
+    op.add_argument("--no-feed", action="store_true", help="no demo simulator (only a broker given with --mqtt)")
     op.add_argument("--tls-ca", metavar="FILE", help="CA bundle of the broker; enables TLS")
     op.add_argument("--username", help="MQTT user; the password is read from the OS keyring")
     op.add_argument("--allow-insecure", action="store_true", help="send the MQTT password without TLS")
@@ -166,18 +167,20 @@ def cmd_snapshot(args) -> int:
     if args.offline and not args.view and not args.views:
         args.view = "package"  # the package's own area (console/field.py)
     views = args.views or [args.view]
+    from offline.workspace import Workspace
+    workspace = Workspace.open(args.offline, at_time=args.time)  # as the window's --offline: the package checked
     if args.bare:
         from console.snapshot import snapshot
         if len(views) != 1 or args.out_dir:
             raise ValueError("--bare writes one PNG: give --view and --out")
         out = snapshot(args.view, args.size, args.out, args.files, args.assume_crs, args.project_crs,
-                       at_time=args.time, theme=args.theme, offline=args.offline)
+                       at_time=args.time, theme=args.theme, workspace=workspace)
         sys.stdout.write(f"{out}\n")
         return 0
     from console.export import ExportRequest, export, export_views
     from console.snapshot import build_project
     project = build_project(args.files, args.assume_crs, project_crs=args.project_crs, at_time=args.time,
-                            offline=args.offline)
+                            workspace=workspace)
     project.theme = args.theme or project.theme
     common = dict(size=args.size, paper=args.paper, landscape=not args.portrait, dpi=args.dpi, title=args.title,
                   subtitle=args.subtitle, author=args.author, lang=args.lang)
@@ -201,7 +204,8 @@ def cmd_report(args) -> int:
     from layers.messages import system_language
     said_in, args.lang = args.lang or system_language(), args.lang or "zh"
     i18n.set_language(args.lang)
-    project = build_project(args.files, at_time=args.time)
+    from offline.workspace import Workspace
+    project = build_project(args.files, at_time=args.time, workspace=Workspace.open(at_time=args.time))
     out = write_daily_report(project, ExportRequest(out=Path(args.out), paper=args.paper, landscape=not args.portrait,
                                                     dpi=args.dpi, title=args.title, author=args.author,
                                                     lang=args.lang))
@@ -226,7 +230,7 @@ def cmd_info(args) -> int:
 
 def cmd_open(args) -> int:
     from console import store_login
-    store_login.choose(args.store)  # the sync and conflict dialogs open it; never in os.environ (children)
+    store_login.refuse_argv_password(args.store)  # a usage error first; the window's Workspace then holds it
     from console.app import run
     if args.profile:
         from offline.field.profile import set_from_text

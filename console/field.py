@@ -1,18 +1,17 @@
-"""Field mode: the window on one field package, with no network at all.
+"""Field mode: the console on one field package, with no network at all.
 
-``songjiang-console --offline FILE.gpkg`` checks the package (offline.package.open_package,
-read-only: a damaged one is refused before any window opens), then loads its map tables,
-its HBIM models (IFC files extracted to the cache folder) and its sensor snapshot instead
-of the embedded scene; the HBIM panel reads and writes the package's own hbim_* tables, and
-annotations placed meanwhile are kept in the package too (console/panels/field_annotations.py),
-all through offline/records.open_records, which journals every edit for ``package sync``.
-No feed starts and no sensor history is recorded. The title and status bar say "field mode".
-``snapshot --offline FILE.gpkg`` renders the same scene headless (``package_project``).
+``songjiang-console --offline FILE.gpkg`` and ``snapshot --offline FILE.gpkg`` both open a
+``Workspace`` on the package (offline/workspace.py: checked with every check of ``package
+verify``, so a damaged one is refused before any window opens; no feed, no sensor history;
+the HBIM records are the package's own, through offline/records.open_records, which journals
+every edit for ``package sync``). This module turns such a workspace into the layers to load:
+the package's map tables, its HBIM models (IFC files extracted to the cache folder), its sensor
+snapshot and its annotations, and its area as the start bookmark. The window's "field mode"
+title and status are console/panels/field_mode.py.
 """
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import shapely
@@ -22,18 +21,10 @@ from layers.package_strings import STRINGS
 from layers.bookmarks import bookmark_for_extent
 from layers.districts import DISTRICT_IDS, district
 from layers.crs import WGS84, transform_xy
-from layers.i18n import tr
 from layers.spec import LayerSpec
-from offline.package import open_package  # every check of `package verify`; StoreRefused names file and check
+from offline.workspace import PACKAGE_BOOKMARK as BOOKMARK  # where field mode starts
 
 log = logging.getLogger(__name__)
-BOOKMARK = "package"
-
-
-def prepare_environment():
-    """No live feed and no recording: set before the window builds its sensor panel."""
-    os.environ["SONGJIANG_NO_FEED"] = "1"
-    os.environ["SONGJIANG_SENSOR_HISTORY"] = ""
 
 
 def field_specs(path: Path, meta: dict) -> list[LayerSpec]:
@@ -71,70 +62,28 @@ def _area_bookmark(meta: dict, crs: str):
     return bookmark_for_extent(BOOKMARK, zh, en, min(xs), min(ys), max(xs), max(ys))
 
 
-def package_project(path, project_crs=None):
-    """Headless field mode (`snapshot --offline`): the checked package as a loaded Project, framed on its area."""
-    from layers.loading import load_spec
-    from layers.project import Project
-    meta = open_package(path)
-    project = Project(crs=project_crs) if project_crs is not None else Project()
-    for spec in field_specs(Path(path), meta):
-        project.layers.extend(load_spec(spec, project.crs))
-    bm = _area_bookmark(meta, project.crs.crs)
+def workspace_specs(workspace, project) -> list[LayerSpec]:
+    """The layers a workspace opens with: a field package's (its area the start bookmark), else the base map."""
+    if not workspace.is_field:
+        from layers.loading import embedded_specs
+        return embedded_specs()
+    bm = _area_bookmark(workspace.package_meta, project.crs.crs)
     if bm is not None:
         project.bookmarks[BOOKMARK] = bm
+    return field_specs(workspace.package, workspace.package_meta)
+
+
+def package_project(workspace, project_crs=None):
+    """Headless field mode (`snapshot --offline`): the workspace's package as a loaded Project, framed on its area."""
+    from layers.loading import load_spec
+    from layers.project import Project
+    project = Project(crs=project_crs) if project_crs is not None else Project()
+    for spec in workspace_specs(workspace, project):
+        project.layers.extend(load_spec(spec, project.crs))
     return project
-
-
-def _created(meta: dict) -> str:
-    """When the package (and so its sensor snapshot) was made, as the sensor panel writes times."""
-    from datetime import datetime
-
-    from layers.sensors.strings import fmt_time
-    try:
-        return fmt_time(datetime.fromisoformat(meta.get("created_at", "")).timestamp())
-    except ValueError:
-        return ""
 
 
 def package_of(specs) -> Path | None:
     """The field package a saved project was made on (its sensor layer is the package's snapshot)."""
     from layers.sensors.snapshot import PACKAGE_PREFIX
     return next((Path(s.source[len(PACKAGE_PREFIX):]) for s in specs if s.source.startswith(PACKAGE_PREFIX)), None)
-
-
-def enter_field_mode(window, path, meta: dict) -> list[LayerSpec]:
-    """Bind the window to the package (records, title, start view); returns the layers to load."""
-    bind(window, path, meta)
-    bm = _area_bookmark(meta, window.project.crs.crs)
-    if bm is not None:
-        window.project.bookmarks[BOOKMARK] = bm
-        window.start_view = BOOKMARK
-    return field_specs(Path(path).resolve(), meta)
-
-
-def bind(window, path, meta: dict):
-    """Records into the package, "field mode" in the title and status bar (also for a saved field project)."""
-    from PySide6.QtWidgets import QLabel
-    path = Path(path).resolve()
-    first = window.field_package is None
-    window.field_package = path
-    window.hbim_store_path = path  # the HBIM panel opens the package's hbim_* tables
-    panel = getattr(window, "hbim", None)
-    if panel is not None:
-        panel.use_store(path)
-    if not first:
-        window.field_meta = meta
-        window.retranslate()
-        return
-    label = QLabel()
-    label.setObjectName("field_mode")
-    window.statusBar().addPermanentWidget(label)
-
-    window.field_meta = meta
-
-    def retitle():
-        mode, name, made = tr("field.mode"), window.field_package.name, _created(window.field_meta)
-        window.setWindowTitle(tr("field.title", app=tr("app.title"), mode=mode, name=name))
-        label.setText(f"<b>{mode}</b> · {name}" + (f" · {tr('field.snapshot', time=made)}" if made else ""))
-    window.retranslate_hooks.append(retitle)
-    retitle()

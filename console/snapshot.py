@@ -21,8 +21,11 @@ log = logging.getLogger(__name__)
 
 
 def build_project(files=(), assume_crs=None, embedded=True, progress=None, project_crs=None,
-                  at_time: float | None = None, offline=None) -> Project:
+                  at_time: float | None = None, workspace=None) -> Project:
     """A saved project (the first .sjproj given) or the default scene, then the other files on top.
+
+    ``workspace`` (offline/workspace.py, default: the workstation's): a field package's scene instead of the
+    embedded one, with its records and no sensor history, as the window opens it (``--offline``).
 
     ReadError propagates: a headless command fails with one line rather than drawing less than asked.
     """
@@ -32,9 +35,11 @@ def build_project(files=(), assume_crs=None, embedded=True, progress=None, proje
     projects = [f for f in files if is_project(f)]
     if len(projects) > 1:
         raise ValueError("give at most one .sjproj project file")
-    if offline:  # field mode: the package's scene instead of the embedded one (console/field.py)
+    from offline.workspace import Workspace
+    workspace = workspace or Workspace.open(at_time=at_time)
+    if workspace.is_field:  # the package's scene instead of the embedded one (console/field.py)
         from console.field import package_project
-        project = package_project(offline, ProjectCRS(project_crs) if project_crs else None)
+        project = package_project(workspace, ProjectCRS(project_crs) if project_crs else None)
     elif projects:
         project = load_project(projects[0], progress)
         files.remove(projects[0])
@@ -46,20 +51,21 @@ def build_project(files=(), assume_crs=None, embedded=True, progress=None, proje
         project.layers.extend(load_spec(file_spec(f, assume_crs), project.crs, progress))
     found = default_bookmarks(project.layers)
     project.bookmarks = {**found, **project.bookmarks}
-    prepare_views(project, at_time, hbim_store=offline)
+    prepare_views(project, at_time, workspace)
     return project
 
 
-def prepare_views(project: Project, at_time: float | None = None, hbim_store=None):
+def prepare_views(project: Project, at_time: float | None = None, workspace=None):
     """What the window's panels supply before a frame: HBIM grades for colour-by, sensor readings.
 
-    ``hbim_store``: a field package, whose records are read as they are (never seeded).
+    The records and the sensor history are the workspace's (a field package's own records; no history).
     """
+    from offline.workspace import Workspace
+    workspace = workspace or Workspace.open(at_time=at_time)
     bim = [lyr for lyr in project.layers if lyr.kind == "bim" and lyr.view.colour_by in ("condition", "damage")]
     if bim:
         from offline.hbim_seed import grades
-        from offline.records import open_records
-        store = open_records(hbim_store)
+        store = workspace.open_records()
         try:
             table = grades(store)
         finally:
@@ -68,6 +74,7 @@ def prepare_views(project: Project, at_time: float | None = None, hbim_store=Non
             layer.view.set_grades(table)
     for layer in project.layers:
         if layer.kind == "sensors":
+            layer.data.history_path = workspace.sensor_history
             replay_history(layer.data, at_time)
     from layers.hub.bindings import apply
     apply(project.layers, at_time)  # the hub's building systems in their terminals' states
@@ -155,8 +162,8 @@ def render_view(project: Project, view: str | None, width: int, height: int):
 
 
 def snapshot(view: str | None, size: tuple[int, int], out, files=(), assume_crs=None, project_crs=None,
-             at_time: float | None = None, theme: str | None = None, offline=None) -> Path:
-    project = build_project(files, assume_crs, project_crs=project_crs, at_time=at_time, offline=offline)
+             at_time: float | None = None, theme: str | None = None, workspace=None) -> Path:
+    project = build_project(files, assume_crs, project_crs=project_crs, at_time=at_time, workspace=workspace)
     project.theme = theme or project.theme
     window, _ = render_view(project, view, *size)
     from console.png import write_png

@@ -13,7 +13,7 @@ A password in ``--store`` is refused (exit 2) rather than used: by the time the 
 its arguments the password is already in the process list (``/proc/PID/cmdline``, ``ps``) of
 everyone on the machine, and using it would teach that it works. The keyring is read here, in
 console/, because offline/ (where the store lives) must not import it (pyproject's contracts).
-The store this process uses is kept in ``_chosen`` (set from ``--store`` by the CLI), never in
+The store the window syncs into is its Workspace's (``--store``, offline/workspace.py), never
 ``os.environ``, so no child process inherits it.
 """
 from __future__ import annotations
@@ -26,7 +26,6 @@ from offline.store import conninfo, open_store as _open
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "songjiang-console/postgresql"
-_chosen: str | None = None
 
 
 def refuse_argv_password(url: str | None, option: str = "--store"):
@@ -42,17 +41,6 @@ def refuse_argv_password(url: str | None, option: str = "--store"):
                          f"of this machine; give it by PGPASSWORD, ~/.pgpass or the OS keyring "
                          f"(keyring set {KEYRING_SERVICE} USER@HOST:PORT)")
 
-
-def choose(url: str | None):
-    """The store this process opens by default (``--store``), after ``refuse_argv_password``."""
-    global _chosen
-    refuse_argv_password(url)
-    _chosen = url or None
-
-
-def chosen() -> str:
-    """``--store``, else ``$SONGJIANG_STORE``, else ops-store.sqlite in the data folder (may hold a password)."""
-    return _chosen or paths.ops_store()
 
 
 def keyring_password(url: str) -> str | None:
@@ -78,8 +66,8 @@ def save_password(url: str, password: str):
 
 
 def open_store(url: str | None = None, password: str | None = None):
-    """The store at ``url`` (default ``chosen()``), its password found as the module says."""
-    url = url or chosen()
+    """The store at ``url`` (default ``$SONGJIANG_STORE`` or ops-store.sqlite), its password found as the module says."""
+    url = url or paths.ops_store()
     if conninfo.is_postgres(url) and not password and not os.environ.get("PGPASSWORD"):
         try:
             in_string = bool(conninfo.split(url)[1])

@@ -105,9 +105,8 @@ def default_window(qtbot, monkeypatch):
     """open_default_window on old-town with no live feed and no modal dialogs; closed afterwards."""
     if not has_display():
         pytest.skip("needs a display; the test command runs xvfb-run")
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
     monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
-    win = open_default_window(qtbot)
+    win = open_default_window(qtbot, demo_feed=False)
     yield win
     win.set_language("zh")
     win.close()

@@ -19,13 +19,33 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000):
-    """The window as a user opens it on ``view``: every default layer loaded, and on."""
+def open_workspace_window(qtbot, package):
+    """The window on a field package as `songjiang-console --offline PACKAGE` builds it (console/app.py run):
+    one Workspace opened on the file (checked first), its layers, the window given that workspace."""
+    from console.app import MainWindow
+    from console.field import workspace_specs
+    from layers.project import Project
+    from offline.workspace import Workspace
+    workspace = Workspace.open(package)
+    project = Project()
+    specs = workspace_specs(workspace, project)
+    win = MainWindow(workspace, project)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    win.load_specs(specs)
+    return win
+
+
+def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000, demo_feed: bool = True):
+    """The window as a user opens it on ``view``: every default layer loaded, and on (``demo_feed=False``:
+    no simulator, as ``--no-feed``)."""
     from layers import i18n
     from console.app import MainWindow
     from layers.loading import default_specs
     i18n.set_language("zh")
-    win = MainWindow(start_view=view)
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(start_view=view, demo_feed=demo_feed))
     qtbot.addWidget(win)
     win.resize(1200, 800)
     win.show()

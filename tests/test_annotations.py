@@ -136,7 +136,7 @@ def _click(qtbot, view, x, y):
 
 def test_placing_annotations_by_clicking_in_the_window_with_undo(window, qtbot):
     from PySide6.QtCore import Qt
-    panel, view = window.annotations, window.view
+    panel, view = window.panels.annotations, window.view
     w, h = view.width(), view.height()
     panel.widget.text.setText("现场核查点")
     panel.widget.tool_buttons["marker"].click()

@@ -62,3 +62,100 @@ def test_no_other_distribution_claims_our_package_names():
     clashes = {name: owners[name] for name in ours
                if any(d.lower().replace("_", "-") != "songjiang-console" for d in owners.get(name, []))}
     assert clashes == {}
+
+
+# Issue 21: the window is a view of a Workspace (offline/workspace.py), not a service locator.
+# Field mode used to be window attributes set from outside (console/field.py bind) plus process-wide
+# environment variables the CLI wrote; these two tests keep both ways shut.
+PRODUCT = ("console", "layers", "widgets", "offline")
+PLATFORM_ENV = ("QT_", "VTK_")  # toolkit switches that must be set before the toolkit loads
+
+
+def _product_modules():
+    for package in PRODUCT:
+        for path in sorted((REPO / package).rglob("*.py")):
+            yield path, ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def _environ(node) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "environ"
+            and isinstance(node.value, ast.Name) and node.value.id == "os")
+
+
+def _platform_key(node) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith(PLATFORM_ENV)
+
+
+def test_product_code_never_writes_the_environment():
+    writes = []
+    for path, tree in _product_modules():
+        for node in ast.walk(tree):
+            where = f"{path.relative_to(REPO)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
+                targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+                for t in targets:
+                    if isinstance(t, ast.Subscript) and _environ(t.value) and not _platform_key(t.slice):
+                        writes.append(where)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                f = node.func
+                if _environ(f.value) and f.attr in ("setdefault", "update", "pop", "clear", "__setitem__") \
+                        and not (node.args and _platform_key(node.args[0])):
+                    writes.append(where)
+                elif f.attr in ("putenv", "unsetenv") and isinstance(f.value, ast.Name) and f.value.id == "os":
+                    writes.append(where)
+    assert writes == [], f"product code writes os.environ (decide it on the Workspace or the CLI): {writes}"
+
+
+WINDOW_NAMES = ("window", "win", "main_window", "mw")
+
+
+def _is_window(node) -> bool:
+    """``window``/``win`` or ``<anything>.window``: what panels and helpers call the main window."""
+    return (isinstance(node, ast.Name) and node.id in WINDOW_NAMES
+            or isinstance(node, ast.Attribute) and node.attr in ("window", "_window"))
+
+
+def _window_methods(tree) -> set[int]:
+    """Line numbers inside console/app.py's MainWindow class: the only place the window sets its own attributes."""
+    lines = set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "MainWindow":
+            lines.update(range(node.lineno, node.end_lineno + 1))
+    return lines
+
+
+def test_nothing_sets_an_attribute_on_the_window_from_outside_it():
+    outside = []
+    roots = [*_product_modules(), *((p, ast.parse(p.read_text(encoding="utf-8"), str(p)))
+                                    for d in ("tests", "tools", "bench") for p in sorted((REPO / d).rglob("*.py")))]
+    for path, tree in roots:
+        inside = _window_methods(tree) if path == REPO / "console" / "app.py" else set()
+        for node in ast.walk(tree):
+            if node.__class__.__name__ not in ("Assign", "AugAssign", "AnnAssign", "Call"):
+                continue
+            if node.lineno in inside:
+                continue
+            if isinstance(node, ast.Call):
+                hit = (isinstance(node.func, ast.Name) and node.func.id == "setattr" and node.args
+                       and _is_window(node.args[0]))
+            else:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+                hit = any(isinstance(t, ast.Attribute) and _is_window(t.value) for t in flat)
+            if hit:
+                outside.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert outside == [], ("attributes set on the window from outside MainWindow (give it a typed place: "
+                           f"window.panels, window.workspace): {outside}")
+
+
+def test_field_mode_is_decided_by_the_workspace_not_by_window_attributes():
+    """Nothing reads field mode off the window (the attributes console/field.py bind() used to set)."""
+    gone = ("field_package", "hbim_store_path", "field_meta")
+    found = []
+    for path, tree in _product_modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in gone:
+                found.append(f"{path.relative_to(REPO)}:{node.lineno} .{node.attr}")
+            if isinstance(node, ast.Constant) and node.value in gone:
+                found.append(f"{path.relative_to(REPO)}:{node.lineno} {node.value!r}")
+    assert found == [], found

@@ -206,7 +206,7 @@ def test_clicking_a_building_in_the_window_shows_its_attributes(default_window, 
     assert layer.view.selected == index
     assert win.inspector.value("building_id") == layer.data.ids[index]
     assert win.inspector.value("height") == layer.data.attributes(index)["height"]
-    win.city.set_colour_mode("use")
+    win.panels.city.set_colour_mode("use")
     assert layer.view.colour_by == "use"
     win.project.undo.undo()
     assert layer.view.colour_by == "none"

@@ -28,7 +28,7 @@ def live_window(qtbot, monkeypatch, fresh_layout):
         pytest.skip("needs a display; the test command runs xvfb-run")
     monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
     win = open_default_window(qtbot, view="new-city")
-    qtbot.waitUntil(lambda: win.sensor_panel.settled(), timeout=60000)
+    qtbot.waitUntil(lambda: win.panels.sensor_panel.settled(), timeout=60000)
     yield win
     win.close()
 
@@ -46,8 +46,7 @@ def test_the_map_takes_most_of_the_window(qtbot, monkeypatch, fresh_layout, size
     if not has_display():
         pytest.skip("needs a display; the test command runs xvfb-run")
     from console import layout
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
-    win = open_default_window(qtbot)
+    win = open_default_window(qtbot, demo_feed=False)
     win.resize(*size)
     qtbot.waitUntil(lambda: (win.width(), win.height()) == size, timeout=5000)
     qtbot.wait(200)
@@ -56,7 +55,7 @@ def test_the_map_takes_most_of_the_window(qtbot, monkeypatch, fresh_layout, size
     assert layout.view_share(win) >= 0.55, (win.view.width(), win.view.height())
     # the attributes and the alarm list are both in sight (one above the other, not tabbed together)
     assert not win.inspector_dock.visibleRegion().isEmpty()
-    assert not win.sensor_panel.alarm_dock.visibleRegion().isEmpty()
+    assert not win.panels.sensor_panel.alarm_dock.visibleRegion().isEmpty()
     win.close()
 
 
@@ -64,17 +63,16 @@ def test_the_layout_is_remembered_between_sessions(qtbot, monkeypatch, fresh_lay
     if not has_display():
         pytest.skip("needs a display; the test command runs xvfb-run")
     from PySide6.QtCore import Qt
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
-    win = open_default_window(qtbot)
+    win = open_default_window(qtbot, demo_feed=False)
     win.resizeDocks([win.layers_dock], [380], Qt.Horizontal)   # the user widens the layer list ...
-    win.sensor_panel.vitals_dock.raise_()                      # ... and brings the vital signs forward
+    win.panels.sensor_panel.vitals_dock.raise_()                      # ... and brings the vital signs forward
     qtbot.wait(100)
     width = win.layers_dock.width()
     win.close()
     again = open_default_window(qtbot)
     qtbot.wait(100)
     assert abs(again.layers_dock.width() - width) <= 8
-    assert not again.sensor_panel.vitals_dock.visibleRegion().isEmpty()
+    assert not again.panels.sensor_panel.vitals_dock.visibleRegion().isEmpty()
     again.reset_layout()
     qtbot.wait(100)
     assert again.layers_dock.width() < width - 40  # View › Reset layout goes back to the default

@@ -42,10 +42,10 @@ def test_sync_from_the_window_opens_the_conflicts(default_window, qtbot, tmp_pat
     win = default_window
     menu_texts = [a.text() for m in win.menuBar().actions() if m.menu() for a in m.menu().actions()]
     assert "同步外业数据包…" in menu_texts and "处理同步冲突…" in menu_texts
-    dlg = win.field.sync_dialog(str(package))
+    dlg = win.panels.field.sync_dialog(str(package))
     dlg.start()
-    qtbot.waitUntil(lambda: win.field.dialog is not dlg, timeout=30000)
-    conflicts = win.field.dialog
+    qtbot.waitUntil(lambda: win.panels.field.dialog is not dlg, timeout=30000)
+    conflicts = win.panels.field.dialog
     assert conflicts.table.rowCount() == 1
     assert conflicts.table.item(0, 3).text() == "东侧拱圈新增裂缝" and conflicts.table.item(0, 4).text() == "已加固"
     assert "冲突 1" in win.statusBar().currentMessage()
@@ -55,10 +55,10 @@ def test_sync_from_the_window_opens_the_conflicts(default_window, qtbot, tmp_pat
 def test_an_inspection_from_the_window_is_signed_by_the_profile(default_window, monkeypatch):
     monkeypatch.setenv("SONGJIANG_SURVEYOR", "李伟")
     win = default_window
-    win.hbim.select_by_name("dacang_bridge", "Arch ring 3")
-    win.hbim.inspector.set_grade(4)
-    guid = win.hbim.inspector.guid
-    assert win.hbim.store.records("inspections", guid)[-1].surveyor == "李伟"
+    win.panels.hbim.select_by_name("dacang_bridge", "Arch ring 3")
+    win.panels.hbim.inspector.set_grade(4)
+    guid = win.panels.hbim.inspector.guid
+    assert win.panels.hbim.store.records("inspections", guid)[-1].surveyor == "李伟"
 
 
 @pytest.fixture
@@ -77,9 +77,9 @@ def test_field_edits_in_the_window_are_journalled_with_photos_and_undo(field_pac
     from PySide6.QtCore import Qt
     from offline.field.package import outbox
     win = default_window
-    assert win.hbim.select_by_name("dacang_bridge", "Arch ring 3")
-    inspector = win.hbim.inspector
-    store = win.hbim.store
+    assert win.panels.hbim.select_by_name("dacang_bridge", "Arch ring 3")
+    inspector = win.panels.hbim.inspector
+    store = win.panels.hbim.store
     assert store.journal is not None and inspector.forms.photo_box.isVisibleTo(inspector)
     inspector.set_grade(4)
     inspector.add_damage({"type": "crack", "severity": 3, "extent": "30 cm", "location": "东侧拱顶"})
@@ -123,3 +123,31 @@ def test_the_conflict_dialog_follows_another_workstation(qtbot, tmp_path, backen
     dlg.reject()
     other.close()
     store.close()
+
+
+def test_the_window_syncs_into_its_workspaces_store(qtbot, tmp_path, monkeypatch):
+    """The operations-centre journey through the window: `--store` is the Workspace's (offline/workspace.py),
+    not a process-wide setting; $SONGJIANG_STORE names another store, which is never created."""
+    from console.app import MainWindow
+    from layers import i18n
+    from offline.workspace import Workspace
+    from tests.helpers import has_display
+    if not has_display():
+        pytest.skip("needs a display; the test command runs xvfb-run")
+    store, package, row = conflicted_store(tmp_path)
+    url = store.url
+    store.close()
+    decoy = tmp_path / "elsewhere" / "ops.sqlite"
+    monkeypatch.setenv("SONGJIANG_STORE", str(decoy))
+    monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
+    i18n.set_language("zh")
+    win = MainWindow(Workspace.open(store=url, demo_feed=False))
+    qtbot.addWidget(win)
+    win.show()
+    dlg = win.panels.field.sync_dialog(str(package))
+    dlg.start()
+    qtbot.waitUntil(lambda: win.panels.field.dialog is not dlg, timeout=30000)
+    assert win.panels.field.dialog.table.rowCount() == 1  # the conflict is in the workspace's store
+    assert not decoy.exists() and not decoy.parent.exists()
+    win.panels.field.dialog.close()
+    win.close()

@@ -53,17 +53,9 @@ def _choose_in_file_dialog(path):
 
 
 def _field_window(qtbot, pkg):
-    """The window on ``pkg`` as `songjiang-console --offline PKG` builds it (console/app.py run)."""
-    from console.app import MainWindow
-    from console.field import enter_field_mode, prepare_environment
-    from offline.package import open_package
-    meta = open_package(pkg)  # checked before any window opens
-    prepare_environment()
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    win.load_specs(enter_field_mode(win, pkg, meta))
+    """The window on ``pkg`` as `songjiang-console --offline PKG` builds it: one Workspace (offline/workspace.py)."""
+    from tests.helpers import open_workspace_window
+    win = open_workspace_window(qtbot, pkg)
     qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
                     and any(lyr.kind == "sensors" for lyr in win.project.layers) and not win.loader.busy(),
                     timeout=120000)
@@ -78,8 +70,6 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
     pkg = tmp_path / "old-town.gpkg"
     made = cli("package", "create", "--district", "old-town", "--out", pkg)
     assert made.returncode == 0, made.stderr[-2000:]
-    for var in ("SONGJIANG_NO_FEED", "SONGJIANG_SENSOR_HISTORY"):
-        monkeypatch.setenv(var, "x")  # restored after the test; prepare_environment sets them, as run() does
     monkeypatch.setenv("SONGJIANG_SURVEYOR", "李伟")
     monkeypatch.setenv("SONGJIANG_TEAM", "老城遗产组")
     i18n.set_language("en")
@@ -88,14 +78,14 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
     assert win.errors == [] and all(lyr.visible for lyr in win.project.layers)  # every layer of the package on
 
     # a component of the Dacang Bridge, picked by a click in the view
-    layer = win.hbim.model_layer("dacang_bridge")
-    win.hbim.fly_to_model("dacang_bridge", animate=False)
+    layer = win.panels.hbim.model_layer("dacang_bridge")
+    win.panels.hbim.fly_to_model("dacang_bridge", animate=False)
     qtbot.wait(50)
     index = _index(layer, "Arch ring 3")
     guid = layer.data.elements[index]["guid"]
     x, y = _screen_pos_of(win, win.scene.adapters[layer.id], index)
     _click(qtbot, win.view, x, y)
-    inspector = win.hbim.inspector
+    inspector = win.panels.hbim.inspector
     assert inspector.guid == guid
 
     # records, through the inspector's forms
@@ -115,7 +105,7 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
     assert win.errors == []
 
     # a pin placed by clicking on the same component: it keeps the component's GlobalId
-    panel = win.annotations
+    panel = win.panels.annotations
     panel.widget.tool_buttons["marker"].click()
     x, y = _screen_pos_of(win, win.scene.adapters[layer.id], index)
     _click(qtbot, win.view, x, y)
@@ -146,6 +136,6 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
         store.close()
 
     again = _field_window(qtbot, pkg)  # the package reopened: the pin is where it was placed
-    shown = list(again.annotations.layer().data)
+    shown = list(again.panels.annotations.layer().data)
     assert [(a.id, a.anchor, a.points) for a in shown] == [(pins[0].id, guid, pins[0].points)]
     again.close()

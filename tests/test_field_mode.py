@@ -44,22 +44,12 @@ def no_network(monkeypatch):
 
 @pytest.fixture
 def field_window(qtbot, package, tmp_path, no_network, monkeypatch):
-    from console.app import MainWindow
-    from console.field import enter_field_mode, prepare_environment
     from layers import i18n
-    from offline.package import open_package
+    from tests.helpers import open_workspace_window
     pkg = tmp_path / "field.gpkg"
     shutil.copy(package.out, pkg)
-    for var in ("SONGJIANG_NO_FEED", "SONGJIANG_SENSOR_HISTORY"):
-        monkeypatch.setenv(var, "x")  # restored after the test; prepare_environment sets them
-    prepare_environment()
     i18n.set_language("en")
-    meta = open_package(pkg)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    win.load_specs(enter_field_mode(win, pkg, meta))
+    win = open_workspace_window(qtbot, pkg)
     qtbot.waitUntil(lambda: sum(lyr.kind == "bim" for lyr in win.project.layers) == 5
                     and any(lyr.kind == "sensors" for lyr in win.project.layers) and not win.loader.busy(),
                     timeout=120000)
@@ -78,7 +68,7 @@ def test_field_mode_shows_the_package_with_no_network(field_window, package, no_
                for lyr in win.project.layers)  # nothing from the embedded scene
     heritage = next(lyr for lyr in win.project.layers if lyr.meta.get("table") == "heritage_sites")
     assert len(heritage.data.geometries) == package.counts["heritage_sites"]
-    sensors = win.sensor_panel.model
+    sensors = win.panels.sensor_panel.model
     assert len(sensors) == package.counts["sensor_snapshot"] and sensors.pipeline is None  # snapshot, no feed
     assert "field mode" in win.windowTitle() and "field.gpkg" in win.windowTitle()
     status = win.statusBar().findChild(type(win.cursor_label), "field_mode").text()
@@ -87,16 +77,16 @@ def test_field_mode_shows_the_package_with_no_network(field_window, package, no_
     assert "外业模式" in win.windowTitle()
     win.set_language("en")
     # pick a component of the Dacang Bridge: its records come from the package
-    layer = win.hbim.model_layer("dacang_bridge")
+    layer = win.panels.hbim.model_layer("dacang_bridge")
     from layers import paths
     assert layer.source.startswith(str(paths.cache_dir() / "field-packages"))  # extracted from the package
-    win.hbim.fly_to_model("dacang_bridge", animate=False)
+    win.panels.hbim.fly_to_model("dacang_bridge", animate=False)
     qtbot.wait(50)
     i = _index(layer, "Arch ring 3")
     win.view.pick_at(*_screen_pos_of(win, win.scene.adapters[layer.id], i))
-    inspector = win.hbim.inspector
+    inspector = win.panels.hbim.inspector
     assert inspector.guid == layer.data.elements[i]["guid"]
-    assert win.hbim.store.path == pkg
+    assert win.panels.hbim.store.path == pkg
     items = [inspector.records.topLevelItem(r) for r in range(inspector.records.topLevelItemCount())]
     texts = {(it.child(c).text(0), it.child(c).text(1)) for it in items for c in range(it.childCount())}
     assert ("Classification", "arch ring") in texts and ("2023-04-12", "crack") in texts, texts
@@ -107,14 +97,14 @@ def test_field_mode_shows_the_package_with_no_network(field_window, package, no_
 def test_field_records_are_written_into_the_package(field_window, qtbot):
     from offline.package import verify
     win, pkg = field_window
-    layer = win.hbim.model_layer("dacang_bridge")
-    win.hbim.select(layer, _index(layer, "Arch ring 3"))
-    before = len(win.hbim.store.records("inspections", win.hbim.inspector.guid))
-    win.hbim.inspector.set_grade(4)
-    assert len(win.hbim.store.records("inspections", win.hbim.inspector.guid)) == before + 1
+    layer = win.panels.hbim.model_layer("dacang_bridge")
+    win.panels.hbim.select(layer, _index(layer, "Arch ring 3"))
+    before = len(win.panels.hbim.store.records("inspections", win.panels.hbim.inspector.guid))
+    win.panels.hbim.inspector.set_grade(4)
+    assert len(win.panels.hbim.store.records("inspections", win.panels.hbim.inspector.guid)) == before + 1
     win.project.undo.undo()
-    assert len(win.hbim.store.records("inspections", win.hbim.inspector.guid)) == before
-    win.hbim.inspector.set_grade(4)
+    assert len(win.panels.hbim.store.records("inspections", win.panels.hbim.inspector.guid)) == before
+    win.panels.hbim.inspector.set_grade(4)
     assert verify(pkg) == []  # field edits never touch the checksummed content
 
 
@@ -144,8 +134,8 @@ def test_a_project_saved_in_field_mode_reopens_in_field_mode(field_window, qtbot
                     and any(lyr.kind == "sensors" for lyr in other.project.layers) and not other.loader.busy(),
                     timeout=120000)
     assert other.errors == [] and "field mode" in other.windowTitle()
-    assert other.hbim.store.path == pkg  # the surveyor's records, in the package
-    assert len(other.sensor_panel.model) == package.counts["sensor_snapshot"]
+    assert other.panels.hbim.store.path == pkg  # the surveyor's records, in the package
+    assert len(other.panels.sensor_panel.model) == package.counts["sensor_snapshot"]
     assert {lyr.meta.get("table") for lyr in other.project.layers} >= {"heritage_sites", "districts", "DEM"}
     other.close()
 

@@ -30,7 +30,7 @@ def _old_town(win):
 
 
 def _bridge(win):
-    layer = win.hbim.model_layer("dacang_bridge")
+    layer = win.panels.hbim.model_layer("dacang_bridge")
     return layer, win.scene.adapters[layer.id]
 
 
@@ -70,7 +70,7 @@ def _solid_features(adapter):
 
 def _pick_arch_ring_3(win, qtbot):
     layer, adapter = _bridge(win)
-    win.hbim.fly_to_model("dacang_bridge", animate=False)
+    win.panels.hbim.fly_to_model("dacang_bridge", animate=False)
     qtbot.wait(50)
     i = _index(layer, "Arch ring 3")
     win.view.pick_at(*_screen_pos_of(win, adapter, i))
@@ -81,7 +81,7 @@ def test_five_models_load_as_bim_layers_in_the_old_town(window):
     assert window.errors == []
     old_town = _old_town(window)
     for stem in STEMS:
-        layer = window.hbim.model_layer(stem)
+        layer = window.panels.hbim.model_layer(stem)
         assert layer is not None and layer.group == "HBIM" and layer.data.georef["method"] == "map_conversion"
         b = layer.bounds
         assert old_town.contains(shapely.Point((b[0] + b[3]) / 2, (b[1] + b[4]) / 2)), stem
@@ -92,7 +92,7 @@ def test_five_models_load_as_bim_layers_in_the_old_town(window):
 def test_picking_a_component_shows_its_globalid_and_record(window, qtbot):
     layer, adapter, i = _pick_arch_ring_3(window, qtbot)
     guid = layer.data.elements[i]["guid"]
-    inspector = window.hbim.inspector
+    inspector = window.panels.hbim.inspector
     assert inspector.guid == guid and guid in inspector.title.text()
     records = [inspector.records.topLevelItem(r) for r in range(inspector.records.topLevelItemCount())]
     texts = {(it.child(c).text(0), it.child(c).text(1)) for it in records for c in range(it.childCount())}
@@ -108,7 +108,7 @@ def test_colour_by_condition_colours_cells_per_grade(window):
     layer, adapter = _bridge(window)
     as_bytes = lambda c: tuple(int(round(v * 255)) for v in rgb(c))  # noqa: E731
     before = _cell_rgb(adapter, _index(layer, "Arch ring 3"))
-    window.hbim.tools.colour_box.setCurrentIndex(1)  # condition grade
+    window.panels.hbim.tools.colour_box.setCurrentIndex(1)  # condition grade
     assert _cell_rgb(adapter, _index(layer, "Arch ring 3")) == {as_bytes(GRADE_COLOURS[3])} != before
     assert _cell_rgb(adapter, _index(layer, "Arch ring 1")) == {as_bytes(GRADE_COLOURS[4])}
     assert _cell_rgb(adapter, _index(layer, "Pier 2")) == {as_bytes(NO_DATA)}  # damage only, no inspection
@@ -117,9 +117,9 @@ def test_colour_by_condition_colours_cells_per_grade(window):
     titles = {title: rows for title, rows in window.legend.sections()}
     rows = titles[tr("hbim.colour.condition")]
     assert (tr("hbim.grade.3"), tuple(rgb(GRADE_COLOURS[3]))) in rows and len(rows) == 6
-    window.hbim.tools.colour_box.setCurrentIndex(2)  # worst damage
+    window.panels.hbim.tools.colour_box.setCurrentIndex(2)  # worst damage
     assert _cell_rgb(adapter, _index(layer, "Pier 2")) == {as_bytes(GRADE_COLOURS[2])}
-    window.hbim.tools.colour_box.setCurrentIndex(0)
+    window.panels.hbim.tools.colour_box.setCurrentIndex(0)
     window.refresh_legend()
     assert _cell_rgb(adapter, _index(layer, "Arch ring 3")) == before
     assert not any(t.startswith(tr("hbim.colour.condition")) for t, _ in window.legend.sections())
@@ -127,8 +127,8 @@ def test_colour_by_condition_colours_cells_per_grade(window):
 
 def test_isolate_hide_and_xray_the_selection(window, qtbot):
     layer, adapter, i = _pick_arch_ring_3(window, qtbot)
-    tools = window.hbim.tools
-    others = [window.scene.adapters[lyr.id] for lyr in window.hbim.bim_layers() if lyr is not layer]
+    tools = window.panels.hbim.tools
+    others = [window.scene.adapters[lyr.id] for lyr in window.panels.hbim.bim_layers() if lyr is not layer]
     tools.actions_by_key["isolate"].trigger()
     assert _solid_features(adapter) == {i} and all(not _solid_features(a) for a in others)
     tools.actions_by_key["xray"].trigger()
@@ -153,7 +153,7 @@ def test_section_plane_clips_the_near_half(window, qtbot):
     camera = np.array(window.scene.renderer.GetActiveCamera().GetPosition())
     first = pick(window.scene, *display)
     assert first.feature == i
-    window.hbim.tools.actions_by_key["section"].trigger()
+    window.panels.hbim.tools.actions_by_key["section"].trigger()
     assert adapter.solid.GetMapper().GetNumberOfClippingPlanes() == 1
     window.view.window.Render()
     after = pick(window.scene, *display)
@@ -161,7 +161,7 @@ def test_section_plane_clips_the_near_half(window, qtbot):
     if after is not None and after.layer is layer:  # through the cut to the bridge's far half
         far = window.project.crs.to_scene(np.array([after.position]))[0]
         assert np.linalg.norm(far - camera) > np.linalg.norm(near - camera) + 1.0
-    window.hbim.tools.actions_by_key["section"].trigger()
+    window.panels.hbim.tools.actions_by_key["section"].trigger()
     assert adapter.solid.GetMapper().GetNumberOfClippingPlanes() == 0
 
 
@@ -170,8 +170,8 @@ def test_editing_a_condition_grade_then_undo_restores_it(window, qtbot):
     from console.scene.style import rgb
     layer, adapter, i = _pick_arch_ring_3(window, qtbot)
     guid = layer.data.elements[i]["guid"]
-    window.hbim.tools.set_colour_mode("condition")
-    forms, store = window.hbim.inspector.forms, window.hbim.store
+    window.panels.hbim.tools.set_colour_mode("condition")
+    forms, store = window.panels.hbim.inspector.forms, window.panels.hbim.store
     forms.grade.setValue(5)
     forms.set_grade.click()
     assert store.for_component(guid)["inspections"][-1].condition_grade == 5
@@ -183,14 +183,14 @@ def test_editing_a_condition_grade_then_undo_restores_it(window, qtbot):
     undo.trigger()
     assert store.for_component(guid)["inspections"][-1].condition_grade == 3
     assert _cell_rgb(adapter, i) == {tuple(int(round(v * 255)) for v in rgb(GRADE_COLOURS[3]))}
-    assert window.hbim.inspector.forms.grade.value() == 3
+    assert window.panels.hbim.inspector.forms.grade.value() == 3
     window.actions["action.redo"].trigger()
     assert store.for_component(guid)["inspections"][-1].condition_grade == 5
 
 
 def test_a_bad_damage_record_is_reported_not_fatal(window, qtbot):
     _pick_arch_ring_3(window, qtbot)
-    forms = window.hbim.inspector.forms
+    forms = window.panels.hbim.inspector.forms
     forms.damage_type.addItem("rust stain (not a glossary term)")
     forms.damage_type.setCurrentIndex(forms.damage_type.count() - 1)
     forms.add_damage.click()
@@ -201,8 +201,8 @@ def test_ifc_without_georeference_is_placed_by_the_assistant(window, qtbot, shar
     path = tmp_path / "house.ifc"
     shutil.copy2(shared_data / "ifc" / "webifc_IfcOpenHouse_IFC4.ifc", path)
     window.load_files([path])
-    qtbot.waitUntil(lambda: window.hbim.placement_dialog is not None, timeout=30000)
-    dialog = window.hbim.placement_dialog
+    qtbot.waitUntil(lambda: window.panels.hbim.placement_dialog is not None, timeout=30000)
+    dialog = window.panels.hbim.placement_dialog
     crs = window.project.crs
     dialog.centre.click()  # "use the view centre": the old town, where the start view looks
     assert _old_town(window).contains(shapely.Point(dialog.x.value(), dialog.y.value()))
@@ -230,7 +230,7 @@ def test_ifc_without_georeference_is_placed_by_the_assistant(window, qtbot, shar
 def test_view_tools_are_undoable_steps(window, qtbot):
     layer, adapter, i = _pick_arch_ring_3(window, qtbot)
     meshed = set(np.unique(layer.data.triangle_element).tolist())
-    window.hbim.tools.actions_by_key["isolate"].trigger()
+    window.panels.hbim.tools.actions_by_key["isolate"].trigger()
     assert _solid_features(adapter) == {i}
     undo = window.actions["action.undo"]
     assert undo.isEnabled() and "单独显示" in undo.text()  # Edit › Undo names the step
@@ -242,19 +242,19 @@ def test_view_tools_are_undoable_steps(window, qtbot):
 
 def test_window_project_keeps_the_bim_view_state(window, qtbot, tmp_path):
     layer, adapter, i = _pick_arch_ring_3(window, qtbot)
-    tools = window.hbim.tools
+    tools = window.panels.hbim.tools
     tools.actions_by_key["xray"].trigger()
     tools.set_colour_mode("condition")
     tools.actions_by_key["section"].trigger()
-    saved_views = {lyr.source: lyr.view.to_dict() for lyr in window.hbim.bim_layers()}
+    saved_views = {lyr.source: lyr.view.to_dict() for lyr in window.panels.hbim.bim_layers()}
     path = window.save_project(tmp_path / "heritage.sjproj")
     window.open_project(path)
     from layers.bim.defaults import default_specs as bim_defaults
     models = len(bim_defaults())
-    qtbot.waitUntil(lambda: len(window.hbim.bim_layers()) == models and not window.loader.busy(), timeout=60000)
+    qtbot.waitUntil(lambda: len(window.panels.hbim.bim_layers()) == models and not window.loader.busy(), timeout=60000)
     assert window.errors == []
-    assert {lyr.source: lyr.view.to_dict() for lyr in window.hbim.bim_layers()} == saved_views
-    reopened = window.hbim.model_layer("dacang_bridge")
+    assert {lyr.source: lyr.view.to_dict() for lyr in window.panels.hbim.bim_layers()} == saved_views
+    reopened = window.panels.hbim.model_layer("dacang_bridge")
     again = window.scene.adapters[reopened.id]
     assert _solid_features(again) == {i} and again.ghost.GetMapper().GetInput().GetNumberOfCells() > 0
     assert again.solid.GetMapper().GetNumberOfClippingPlanes() == 1

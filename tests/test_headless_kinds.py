@@ -79,7 +79,6 @@ def _project_without_the_bridge(tmp_path) -> str:
 def test_snapshot_of_an_ifc_draws_the_model(tmp_path, monkeypatch, scene_old_town):
     """The acceptance command: the bridge given as a file is drawn where it stands."""
     from layers.bim.heritage import models_dir
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")  # sensors all offline: the two runs draw them alike
     project = _project_without_the_bridge(tmp_path)
     bridge = models_dir() / "dacang_bridge.ifc"
     runs = {}
@@ -98,7 +97,6 @@ def test_snapshot_of_an_ifc_draws_the_model(tmp_path, monkeypatch, scene_old_tow
 
 
 def test_info_reads_a_saved_project(tmp_path, monkeypatch):
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
     project = _project_without_the_bridge(tmp_path)
     result = run_cli("info", project, "--json")
     assert result.returncode == 0, result.stderr
@@ -114,7 +112,6 @@ def test_info_reads_a_saved_project(tmp_path, monkeypatch):
 
 
 def test_a_project_with_a_missing_file_reports_it_and_draws_the_rest(tmp_path, monkeypatch):
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
     path = _project_without_the_bridge(tmp_path)
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["layers"].append(LayerSpec(source=str(tmp_path / "gone.geojson")).to_dict())
@@ -129,7 +126,6 @@ def test_a_project_with_a_missing_file_reports_it_and_draws_the_rest(tmp_path, m
 def test_snapshot_shows_sensors_as_recorded_at_a_time(tmp_path, monkeypatch):
     from layers.sensors.model import default_registry
     from offline.history import HistoryStore
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
     history = tmp_path / "history.sqlite"
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(history))
     offline_png = tmp_path / "offline.png"
@@ -155,7 +151,6 @@ def test_bim_view_state_survives_a_saved_project(tmp_path, monkeypatch):
     from layers.bim.view import section_plane
     from layers.bookmarks import Bookmark
     from layers.loading import load_project
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
     project = build_project()
     bridge, pagoda = _layer(project, "bim", "dacang_bridge.ifc"), _layer(project, "bim", "xilin_pagoda.ifc")
     guid = {e["name"]: e["guid"] for e in bridge.data.elements}
@@ -219,7 +214,6 @@ def test_an_adapter_follows_new_data_on_its_layer(scene_old_town):
 
 def test_selected_terminals_are_view_state_saved_with_the_project(tmp_path, monkeypatch):
     from layers.loading import load_project
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
     project = build_project()
     sensors = _layer(project, "sensors")
     window, scene = render_view(project, "hub", 480, 270)

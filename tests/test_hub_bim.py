@@ -150,9 +150,9 @@ def test_far_away_the_hub_is_massing_close_up_it_is_bim():
 @pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")
 def test_the_bim_browser_shows_a_storey_filters_and_opens_an_element(default_window, qtbot, tmp_path):
     win = default_window
-    browser = win.hbim.browser
-    qtbot.waitUntil(lambda: browser.tree.topLevelItemCount() == len(win.hbim.bim_layers()), timeout=5000)
-    towers = win.hbim.model_layer("hub_towers")
+    browser = win.panels.hbim.browser
+    qtbot.waitUntil(lambda: browser.tree.topLevelItemCount() == len(win.panels.hbim.bim_layers()), timeout=5000)
+    towers = win.panels.hbim.model_layer("hub_towers")
     browser.search("T3 L12")
     solid = {g for g, s in towers.view.exceptions.items() if s == SOLID}
     assert solid == {e["guid"] for e in towers.data.elements if e.get("storey") == "T3 L12"}
@@ -161,8 +161,8 @@ def test_the_bim_browser_shows_a_storey_filters_and_opens_an_element(default_win
     assert towers.view.exceptions == {}
     browser.search("T4 L07 energy meter")
     meter = towers.data.index_of(next(e["guid"] for e in towers.data.elements if e["name"] == "T4 L07 energy meter"))
-    assert win.hbim.selection == (towers, meter)
-    shown = win.hbim.inspector.properties
+    assert win.panels.hbim.selection == (towers, meter)
+    shown = win.panels.hbim.inspector.properties
     items = [shown.topLevelItem(i) for i in range(shown.topLevelItemCount())]
     texts = []
     while items:
@@ -175,22 +175,22 @@ def test_the_bim_browser_shows_a_storey_filters_and_opens_an_element(default_win
     assert {towers.data.elements[towers.data.index_of(g)]["ifc_class"]
             for g, s in towers.view.exceptions.items() if s == SOLID} == {"IfcTransportElement"}
     win.open_project(path)
-    qtbot.waitUntil(lambda: not win.loader.busy() and win.hbim.model_layer("hub_towers") is not None, timeout=120000)
-    reopened = win.hbim.model_layer("hub_towers")
+    qtbot.waitUntil(lambda: not win.loader.busy() and win.panels.hbim.model_layer("hub_towers") is not None, timeout=120000)
+    reopened = win.panels.hbim.model_layer("hub_towers")
     assert {g for g, s in reopened.view.exceptions.items() if s == SOLID} == solid
 
     # every word of the browser in the interface language (its tree's models, buildings and storeys too)
     from tests.test_languages import _wrong_language, visible_texts
-    win.hbim.browser_dock.show()
-    win.hbim.browser_dock.raise_()
+    win.panels.hbim.browser_dock.show()
+    win.panels.hbim.browser_dock.raise_()
     for lang in ("en", "zh"):
         win.set_language(lang)
-        tree = win.hbim.browser.tree
+        tree = win.panels.hbim.browser.tree
         items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
         texts = [("tree", it.text(0)) for it in items]
         for it in items:
             for b in range(it.childCount()):
                 texts.append(("tree", it.child(b).text(0)))
                 texts += [("tree", it.child(b).child(k).text(0)) for k in range(min(3, it.child(b).childCount()))]
-        bad = _wrong_language(visible_texts(win.hbim.browser_dock) + texts, lang)
+        bad = _wrong_language(visible_texts(win.panels.hbim.browser_dock) + texts, lang)
         assert not bad, (lang, bad[:10])

@@ -56,12 +56,12 @@ def test_a_critical_meter_colours_its_ifc_element_and_nothing_else(scene_project
 @pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")
 def test_picking_a_fire_detector_terminal_selects_its_element_and_storey(default_window, qtbot):
     win = default_window
-    panel = win.sensor_panel
+    panel = win.panels.sensor_panel
     sensors, towers, i, element = _hub_terminal(win.project, "smoke_detector")
     panel.model.ingest([i, i], [time.time() - 60, time.time()], [3.0, 3.5])   # smoke: an alarm
     panel.alarms.refresh()
     panel.select_sensor(i)
-    assert win.hbim.selection == (towers, element)
+    assert win.panels.hbim.selection == (towers, element)
     storey = towers.data.elements[element]["storey"]
     solid = {g for g, s in towers.view.exceptions.items() if s == 2}
     assert solid == {e["guid"] for e in towers.data.elements if e.get("storey") == storey}

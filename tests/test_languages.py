@@ -43,7 +43,7 @@ def _inspector_rows(win) -> list[tuple[str, str]]:
 
 def test_a_picked_sensor_reads_in_chinese_then_in_english(window):
     from layers.sensors.kinds import kind_code
-    panel = window.sensor_panel
+    panel = window.panels.sensor_panel
     reg = panel.model.registry
     i = int(np.flatnonzero(reg.kind == kind_code("camera_status"))[0])
     now = __import__("time").time()
@@ -171,14 +171,14 @@ def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang,
     import time
     from layers.sensors.kinds import kind_code
     window.set_language(lang)
-    panel = window.sensor_panel
+    panel = window.panels.sensor_panel
     reg = panel.model.registry
     i = int(np.flatnonzero(reg.kind == kind_code("noise"))[0])
     now = time.time()
     panel.model.ingest([i, i], [now - 60, now], [95.0, 96.0])
     panel.alarms.refresh()
     panel.select_sensor(i)
-    window.hbim.inspector.show_element(*_first_component(window))
+    window.panels.hbim.inspector.show_element(*_first_component(window))
     bad = _wrong_language(visible_texts(window), lang)
     from widgets.datum_dialog import DatumDialog
     from widgets.hbim.placement import PlacementDialog
@@ -191,7 +191,7 @@ def test_every_dock_and_dialog_reads_in_the_chosen_language(window, qtbot, lang,
     sync(package, store)
     dialogs = [panel.connect_dialog(), window.exporter.dialog(), DatumDialog(window.project.crs.datum_shift, window),
                PlacementDialog("FZK-Haus", window.project.crs, None, window), window.package_dialog(),
-               window.field.edit_profile(), window.field.sync_dialog(), ConflictDialog(store, window)]
+               window.panels.field.edit_profile(), window.panels.field.sync_dialog(), ConflictDialog(store, window)]
     for d in dialogs[2:]:
         d.show()
     for d in dialogs:

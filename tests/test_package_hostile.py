@@ -55,7 +55,7 @@ def craft(sound: Path, out: Path, package_id: str | None = None, member: str | N
 
 def laptop(root: Path) -> dict:
     """An environment whose every folder the console may write lies under ``root``."""
-    env = {**os.environ, "HOME": str(root / "home"), "SONGJIANG_NO_FEED": "1", "SONGJIANG_NO_DIALOGS": "1"}
+    env = {**os.environ, "HOME": str(root / "home"), "SONGJIANG_NO_DIALOGS": "1"}
     for var, sub in (("XDG_CONFIG_HOME", "xdg/config"), ("XDG_CACHE_HOME", "xdg/cache"),
                      ("XDG_DATA_HOME", "xdg/data"), ("XDG_STATE_HOME", "xdg/state"),
                      ("SONGJIANG_DATA_DIR", "data"), ("SONGJIANG_CACHE_DIR", "cache"),

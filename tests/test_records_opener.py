@@ -213,6 +213,7 @@ def test_a_saved_field_project_shows_the_packages_annotations_not_its_own_copy(p
     write_annotation(store, None, later.to_dict())
     store.close()
     (layer,) = source_layers(LayerSpec(source=PACKAGE_SOURCE, data=[saved.to_dict()]), None)
-    window = SimpleNamespace(hbim=SimpleNamespace(records_path=lambda: package))
+    from offline.workspace import Workspace
+    window = SimpleNamespace(workspace=Workspace.open(package))  # the window's workspace, re-entered on the package
     refresh_from_package(window, layer)
     assert [a.text for a in layer.data] == ["保存项目时", "之后新增"]

@@ -23,12 +23,13 @@ def _open(qtbot, broker):
     from console.app import MainWindow
     from console.feeds.mqtt import MqttSettings
     from layers.sensors.source import sensor_spec
-    win = MainWindow(start_view="new-city")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(demo_feed=False))  # no demo: only what the broker sends
     qtbot.addWidget(win)
-    win.sensor_panel.feed_settings = MqttSettings(host="127.0.0.1", port=broker.port, qos=1)
+    win.panels.sensor_panel.feed_settings = MqttSettings(host="127.0.0.1", port=broker.port, qos=1)
     win.show()
     win.load_specs([sensor_spec()])
-    panel = win.sensor_panel
+    panel = win.panels.sensor_panel
     qtbot.waitUntil(lambda: panel.model is not None and panel.model.pipeline is not None
                     and panel.model.pipeline.feed.connected, timeout=60000)
     return win, panel
@@ -49,7 +50,6 @@ def test_an_acknowledgement_made_just_before_closing_is_there_after_reopening(qt
                                                                                monkeypatch, tries):
     from layers import i18n
     from layers.sensors.kinds import kind_code
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")  # no demo: only what the broker sends
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     i18n.set_language("zh")
     win, panel = _open(qtbot, mosquitto_broker)

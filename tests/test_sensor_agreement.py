@@ -24,14 +24,14 @@ def window(qtbot, tmp_path, monkeypatch):
     from console.app import MainWindow
     from layers import i18n
     from layers.sensors.source import sensor_spec
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")  # the test drives the state itself
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     i18n.set_language("en")
-    win = MainWindow(start_view="new-city")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(demo_feed=False))  # the test drives the state itself
     qtbot.addWidget(win)
     win.show()
     win.load_specs([sensor_spec()])
-    qtbot.waitUntil(lambda: not win.loader.busy() and win.sensor_panel.adapter is not None, timeout=60000)
+    qtbot.waitUntil(lambda: not win.loader.busy() and win.panels.sensor_panel.adapter is not None, timeout=60000)
     yield win
     win.close()
 
@@ -41,7 +41,7 @@ def test_map_table_and_vitals_agree_for_a_terminal_in_each_state(window, qtbot):
     from layers.sensors.state import CRITICAL, NORMAL, OFFLINE, STALE, WARNING
     from layers.sensors.strings import state_label, tr
     from layers.sensors.vitals import terminals_behind
-    panel = window.sensor_panel
+    panel = window.panels.sensor_panel
     model, adapter, dock = panel.model, panel.adapter, panel.alarms
     reg = model.registry
     pm = np.flatnonzero((reg.kind == kind_code("pm25")) & (reg.interval_s == 60))[:10].tolist()

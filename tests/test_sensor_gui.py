@@ -19,10 +19,10 @@ def window(qtbot, tmp_path, monkeypatch):
     from layers import i18n
     from console.app import MainWindow
     from layers.loading import default_specs
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")  # quiet: each test drives the state itself
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     i18n.set_language("zh")
-    win = MainWindow(start_view="new-city")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(demo_feed=False))  # quiet: each test drives the state itself
     qtbot.addWidget(win)
     win.show()
     win.load_specs(default_specs())
@@ -38,7 +38,7 @@ def sensor_layer(win):
 
 def parts(win):
     layer = sensor_layer(win)
-    return layer, layer.data, win.scene.adapters[layer.id], win.sensor_panel
+    return layer, layer.data, win.scene.adapters[layer.id], win.panels.sensor_panel
 
 
 def first(reg, kind, district="hub"):
@@ -174,6 +174,7 @@ def test_time_slider_shows_the_value_at_a_past_moment(window, qtbot):
     panel.select_sensor(i)  # charted, so the chart shows the replay moment
     panel.slider.set_time(now - 900)
     qtbot.waitUntil(lambda: model.replay is not None, timeout=10000)
+    assert window.workspace.clock.replay_at == pytest.approx(now - 900)  # the workspace's clock moved with it
     assert model.attributes(i)["value"] == pytest.approx(0.4)
     qtbot.waitUntil(lambda: adapter.codes[i] == NORMAL, timeout=3000)
     assert panel.chart.has(i) and panel.chart.cursor.isVisible()
@@ -188,7 +189,7 @@ def test_time_slider_shows_the_value_at_a_past_moment(window, qtbot):
     panel.set_style(colour_by="value", value_kind="water_nh3n")
     qtbot.waitUntil(lambda: adapter.values[i] == pytest.approx(3.1), timeout=3000)
     panel.slider.live_button.click()
-    assert model.replay is None
+    assert model.replay is None and window.workspace.clock.live
     qtbot.waitUntil(lambda: adapter.values[i] == pytest.approx(0.5), timeout=3000)
 
 
@@ -232,7 +233,7 @@ def test_a_structural_alarm_selects_its_heritage_component_and_its_records(windo
     index = dock.model.index(dock.row_of_sensor(i), 2)
     dock.table.scrollTo(index)
     qtbot.mouseClick(dock.table.viewport(), Qt.LeftButton, pos=dock.table.visualRect(index).center())
-    hbim = window.hbim
+    hbim = window.panels.hbim
     qtbot.waitUntil(lambda: hbim.selection is not None, timeout=5000)
     layer, element = hbim.selection
     assert layer is bridge and bridge.data.elements[element]["guid"] == reg.mounted_on[i]

@@ -56,20 +56,26 @@ def _click_when_asked(button_text: str, seen: list):
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch, tmp_path):
+def open_window(qtbot, monkeypatch, tmp_path):
+    """The window opened on the stores as they are now (its Workspace takes their paths when it is made)."""
     if not has_display():
         pytest.skip("needs a display; the test command runs xvfb-run")
     from console.app import MainWindow
     from layers import i18n
+    from offline.workspace import Workspace
     i18n.set_language("en")
     monkeypatch.delenv("SONGJIANG_NO_DIALOGS", raising=False)
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
+    opened = []
+
+    def open_():
+        opened.append(MainWindow(Workspace.open(demo_feed=False)))
+        qtbot.addWidget(opened[-1])
+        opened[-1].show()
+        return opened[-1]
+    yield open_
     i18n.set_language("zh")
-    win.close()
+    for win in opened:
+        win.close()
 
 
 def _damaged_hbim_store(tmp_path, monkeypatch, answer: str):
@@ -81,9 +87,10 @@ def _damaged_hbim_store(tmp_path, monkeypatch, answer: str):
     return bad, _sha(bad), seen
 
 
-def test_window_offers_a_fresh_store_and_keeps_the_damaged_one(window, tmp_path, monkeypatch):
+def test_window_offers_a_fresh_store_and_keeps_the_damaged_one(open_window, tmp_path, monkeypatch):
     bad, before, seen = _damaged_hbim_store(tmp_path, monkeypatch, "Start a fresh one")
-    store = window.hbim.store
+    window = open_window()
+    store = window.panels.hbim.store
     assert seen and str(bad) in seen[0] and "damaged HBIM record store" in seen[0]
     assert store.records("components")  # the fresh store, seeded from the models
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("hbim.sqlite.damaged-")
@@ -93,20 +100,21 @@ def test_window_offers_a_fresh_store_and_keeps_the_damaged_one(window, tmp_path,
     assert window.isVisible()
 
 
-def test_window_can_go_on_without_the_damaged_store(window, tmp_path, monkeypatch):
+def test_window_can_go_on_without_the_damaged_store(open_window, tmp_path, monkeypatch):
     bad, before, seen = _damaged_hbim_store(tmp_path, monkeypatch, "Work without it")
+    window = open_window()
     with pytest.raises(StoreRefused):
-        window.hbim.store
+        window.panels.hbim.store
     assert len(seen) == 1 and any(str(bad) in e for e in window.errors)
     with pytest.raises(StoreRefused):  # asked once, not at every refresh
-        window.hbim.store
+        window.panels.hbim.store
     assert len(seen) == 1
     assert _sha(bad) == before and not any("damaged" in p.name for p in tmp_path.iterdir())
-    window.hbim.inspector.refresh()  # the inspector lives on without records
+    window.panels.hbim.inspector.refresh()  # the inspector lives on without records
     assert window.isVisible()
 
 
-def test_window_offers_a_fresh_sensor_history_and_keeps_the_damaged_one(window, qtbot, tmp_path, monkeypatch):
+def test_window_offers_a_fresh_sensor_history_and_keeps_the_damaged_one(open_window, qtbot, tmp_path, monkeypatch):
     from layers.sensors.source import sensor_spec
     from offline.history import HistoryStore
     path = tmp_path / "history.sqlite"
@@ -120,11 +128,12 @@ def test_window_offers_a_fresh_sensor_history_and_keeps_the_damaged_one(window, 
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(path))
     seen: list = []
     _click_when_asked("Start a fresh one", seen)
+    window = open_window()
     window.load_specs([sensor_spec()])
-    qtbot.waitUntil(lambda: window.sensor_panel.model is not None and not window.loader.busy(), timeout=120000)
+    qtbot.waitUntil(lambda: window.panels.sensor_panel.model is not None and not window.loader.busy(), timeout=120000)
     assert seen and str(path) in seen[0] and "sensor history" in seen[0]
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("history.sqlite.damaged-")
             and not p.name.endswith(("-wal", "-shm"))]
     assert len(kept) == 1 and _sha(kept[0]) == before
-    assert window.sensor_panel.model.history_path == path  # recording goes on, into a fresh file
+    assert window.panels.sensor_panel.model.history_path == path  # recording goes on, into a fresh file
     assert window.isVisible()

@@ -20,8 +20,7 @@ STRAY_PIXELS = 30     # changed pixels allowed outside the footprint (anti-alias
 
 @pytest.fixture
 def window(qtbot, monkeypatch):
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")  # sensor colours stay put between frames
-    win = open_default_window(qtbot)
+    win = open_default_window(qtbot, demo_feed=False)  # no simulator: sensor colours stay put between frames
     yield win
     win.close()
 
@@ -44,9 +43,9 @@ def _add(win, qtbot, path):
     win.load_files([path])
     qtbot.waitUntil(lambda: not win.loader.busy(), timeout=120000)
     qtbot.wait(100)
-    if win.hbim.placement_dialog is not None:  # a model without georeference: the question is left unanswered
-        win.hbim.placement_dialog.reject()
-        win.hbim.placement_dialog = None
+    if win.panels.hbim.placement_dialog is not None:  # a model without georeference: the question is left unanswered
+        win.panels.hbim.placement_dialog.reject()
+        win.panels.hbim.placement_dialog = None
     return [lyr for lyr in win.project.layers if lyr not in before], win.errors[errors:]
 
 
@@ -77,7 +76,7 @@ def test_adding_each_shared_file_changes_the_old_town_only_where_the_layer_is(wi
 
 def test_far_away_layers_are_badged_and_never_cut_the_bridge_away(window, qtbot, shared_data, tmp_path):
     win = window
-    win.hbim.fly_to_model("dacang_bridge", animate=False)
+    win.panels.hbim.fly_to_model("dacang_bridge", animate=False)
     qtbot.wait(50)
     shown = frame(win.view).astype(int)
     far = []
@@ -87,13 +86,13 @@ def test_far_away_layers_are_badged_and_never_cut_the_bridge_away(window, qtbot,
         assert added and not errors, rel
         far += [lyr for lyr in added if lyr.meta.get("outside_area")]
     assert {lyr.name for lyr in far} == {"webifc_AC20-FZK-Haus", "rasterio_RGB.byte"}
-    win.hbim.fly_to_model("dacang_bridge", animate=False)  # the bridge bookmark again, as in the issue
+    win.panels.hbim.fly_to_model("dacang_bridge", animate=False)  # the bridge bookmark again, as in the issue
     qtbot.wait(50)
     assert "rasterio_RGB.byte" in win.statusBar().currentMessage()  # the last far layer is announced …
     assert _dark_pixels(win.statusBar()) > 300  # … where it can be read, not behind the cursor read-out
     for layer in far:
         assert not win.tree.item_for(layer.id).icon(0).isNull()  # the badge in the layer tree
-    bridge = win.hbim.model_layer("dacang_bridge")
+    bridge = win.panels.hbim.model_layer("dacang_bridge")
     near, far_plane = win.scene.renderer.GetActiveCamera().GetClippingRange()
     eye = win.scene.project.from_scene([win.scene.renderer.GetActiveCamera().GetPosition()])[0]
     b = np.array(bridge.bounds)
@@ -115,9 +114,9 @@ def test_far_away_layers_are_badged_and_never_cut_the_bridge_away(window, qtbot,
 
 def _bridge_pixels(win, qtbot, n, seed):
     """The Dacang Bridge close up, and n pixels where one of its components is what is seen."""
-    win.hbim.fly_to_model("dacang_bridge", animate=False)
+    win.panels.hbim.fly_to_model("dacang_bridge", animate=False)
     qtbot.wait(50)
-    layer = win.hbim.model_layer("dacang_bridge")
+    layer = win.panels.hbim.model_layer("dacang_bridge")
     return layer, visible_element_pixels(win, win.scene.adapters[layer.id], n, seed=seed)
 
 
@@ -130,7 +129,7 @@ def test_forty_clicks_on_the_bridge_select_the_component_clicked(window, qtbot):
     selected = 0
     for x, y, element in targets:
         QTest.mouseClick(win.view, Qt.LeftButton, Qt.NoModifier, QPoint(x, y))
-        chosen = win.hbim.selection
+        chosen = win.panels.hbim.selection
         selected += chosen is not None and chosen[0] is layer and chosen[1] == element
     assert selected >= 38, f"{selected} of 40 clicks selected the component under the cursor"
 

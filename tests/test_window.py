@@ -18,7 +18,8 @@ def window(qtbot):
     from console.app import MainWindow
     from layers.loading import embedded_specs
     i18n.set_language("zh")
-    win = MainWindow(start_view="old-town")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(start_view="old-town"))
     qtbot.addWidget(win)
     win.resize(1200, 800)
     win.show()
@@ -206,7 +207,8 @@ def test_project_saves_and_reopens_layers_styles_and_camera(window, qtbot, tmp_p
     window.fly_to("film-city", animate=False)
     path = window.save_project(tmp_path / "ops.sjproj")
 
-    other = MainWindow(start_view=None)
+    from offline.workspace import Workspace
+    other = MainWindow(Workspace.open(start_view=None))
     qtbot.addWidget(other)
     other.show()
     other.open_project(path)

@@ -30,15 +30,16 @@ def _console(*args, **kw):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
-def _window(qtbot, lang="en", feed_settings=None):
+def _window(qtbot, lang="en", feed_settings=None, demo_feed=True):
     """The main window on the default scene, as opened from the desktop."""
     from console.app import MainWindow
     from layers import i18n
     from layers.loading import default_specs
     i18n.set_language(lang)
-    win = MainWindow(start_view="new-city")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(demo_feed=demo_feed))
     qtbot.addWidget(win)
-    win.sensor_panel.feed_settings = feed_settings
+    win.panels.sensor_panel.feed_settings = feed_settings
     win.show()
     win.load_specs(default_specs())
     return win
@@ -81,7 +82,7 @@ def test_in_the_window_the_layer_state_follows_the_broker(mosquitto_broker, qtbo
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     host, port = mosquitto_broker.address.split(":")
     win = _window(qtbot, "en", MqttSettings(host=host, port=int(port)))
-    panel = win.sensor_panel
+    panel = win.panels.sensor_panel
     qtbot.waitUntil(lambda: panel.model is not None and panel.model.pipeline is not None
                     and panel.model.pipeline.feed.connected, timeout=60000)
     model = panel.model
@@ -100,9 +101,8 @@ def test_in_the_window_the_layer_state_follows_the_broker(mosquitto_broker, qtbo
 
 def test_the_demo_simulator_is_labelled_simulated(qtbot, tmp_path, monkeypatch):
     from layers import i18n
-    monkeypatch.delenv("SONGJIANG_NO_FEED", raising=False)
     win = _window(qtbot, "en")
-    panel = win.sensor_panel
+    panel = win.panels.sensor_panel
     qtbot.waitUntil(lambda: panel.model is not None and panel.model.pipeline is not None, timeout=60000)
     qtbot.waitUntil(lambda: "SIMULATED" in panel.feed_label.text(), timeout=5000)
     i18n.set_language("zh")
@@ -129,10 +129,9 @@ def test_a_tls_profile_with_a_password_connects_and_the_password_stays_in_the_ke
     broker = Broker(tmp_path, extra_conf=f"allow_anonymous false\npassword_file {pwfile}\ncafile {ca}\n"
                                          f"certfile {tmp_path / 'server.crt'}\nkeyfile {tmp_path / 'server.key'}\n").start()
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
     try:
-        win = _window(qtbot, "en")
-        panel = win.sensor_panel
+        win = _window(qtbot, "en", demo_feed=False)
+        panel = win.panels.sensor_panel
         qtbot.waitUntil(lambda: panel.model is not None, timeout=60000)
         dialog = panel.connect_dialog()
         dialog.profile.setCurrentText("centre TLS")
@@ -161,10 +160,9 @@ def test_closing_while_the_feed_starts_leaves_no_pipeline_running(qtbot, monkeyp
     """A window closed during start-up (the demo is still priming) must not start its feed afterwards."""
     import threading
 
-    monkeypatch.delenv("SONGJIANG_NO_FEED", raising=False)
     before = {t.ident for t in threading.enumerate() if t.name == "sensor-pipeline"}
     win = _window(qtbot, "zh")
-    qtbot.waitUntil(lambda: win.sensor_panel.model is not None, timeout=60000)
+    qtbot.waitUntil(lambda: win.panels.sensor_panel.model is not None, timeout=60000)
     win.close()  # the feed-start thread is priming the demo right now
     qtbot.wait(3000)
     leaked = [t for t in threading.enumerate() if t.name == "sensor-pipeline" and t.ident not in before]

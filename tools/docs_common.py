@@ -11,13 +11,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+DEMO_FEED = [False]
+
+
 def quiet_environment(feed: bool = False):
     """Pictures never touch the user's data or wait on a dialog; no feed unless asked."""
     os.environ.setdefault("SONGJIANG_DATA_DIR", tempfile.mkdtemp(prefix="songjiang-docs-"))
     os.environ.setdefault("SONGJIANG_CONFIG_DIR", tempfile.mkdtemp(prefix="songjiang-docs-config-"))
     os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
-    if not feed:
-        os.environ.setdefault("SONGJIANG_NO_FEED", "1")
+    DEMO_FEED[0] = feed  # the window's Workspace (offline/workspace.py) decides: no environment variable
 
 
 def pump(app, seconds: float):
@@ -35,12 +37,13 @@ def open_window(lang: str, view: str = "old-town"):
     from layers.loading import default_specs
     app = QApplication.instance() or QApplication(sys.argv[:1])
     i18n.set_language(lang)
-    win = MainWindow(start_view=view)
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(start_view=view, demo_feed=DEMO_FEED[0]))
     win.resize(1600, 950)
     win.show()
     win.load_specs(default_specs())
     end = time.monotonic() + 120
-    while time.monotonic() < end and (win.loader.busy() or getattr(win, "sensor_panel", None) is not None
-                                      and win.sensor_panel.model is None):
+    while time.monotonic() < end and (win.loader.busy() or win.panels.sensor_panel is not None
+                                      and win.panels.sensor_panel.model is None):
         pump(app, 0.05)
     return app, win

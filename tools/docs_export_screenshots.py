@@ -29,9 +29,9 @@ def click(app, view, x, y):
 def main() -> int:
     from console.app import window_image
     app, win = open_window("zh")
-    win.hbim.fly_to_model("dacang_bridge", animate=False)
+    win.panels.hbim.fly_to_model("dacang_bridge", animate=False)
     pump(app, 1.0)
-    panel, view = win.annotations, win.view
+    panel, view = win.panels.annotations, win.view
     w, h = view.width(), view.height()
     panel.widget.set_colour("#e4002b")
     panel.widget.text.setText("拱券北侧裂缝待复核")

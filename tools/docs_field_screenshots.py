@@ -22,30 +22,33 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from console.app import MainWindow, window_image
-    from console.field import enter_field_mode, prepare_environment
+    from console.field import workspace_specs
+    from layers.project import Project
+    from offline.workspace import Workspace
     from layers import i18n
-    from offline.package import PackageRequest, create_package, open_package
+    from offline.package import PackageRequest, create_package
     from offline.package.areas import district_area
     tmp = Path(tempfile.mkdtemp(prefix="songjiang-field-"))
     pkg = create_package(PackageRequest(out=tmp / "old-town.gpkg", area=district_area("old-town"),
                                         district="old-town", created_by="docs"))
-    prepare_environment()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     i18n.set_language("zh")
-    win = MainWindow()
+    workspace, project = Workspace.open(pkg), Project()  # as `--offline PKG`: the package checked first
+    specs = workspace_specs(workspace, project)
+    win = MainWindow(workspace, project)
     win.resize(1920, 1080)
     win.show()
-    win.load_specs(enter_field_mode(win, pkg, open_package(pkg)))
+    win.load_specs(specs)
     while win.loader.busy() or sum(lyr.kind == "bim" for lyr in win.project.layers) < 5:
         pump(app, 0.05)
     pump(app, 0.5)
-    bridge = win.hbim.model_layer("dacang_bridge")
+    bridge = win.panels.hbim.model_layer("dacang_bridge")
     arch = next(k for k, e in enumerate(bridge.data.elements) if e.get("name") == "Arch ring 3")
-    win.hbim.fly_to_model("dacang_bridge", animate=False)
-    win.hbim.select(bridge, arch)
+    win.panels.hbim.fly_to_model("dacang_bridge", animate=False)
+    win.panels.hbim.select(bridge, arch)
     for lang in ("zh", "en"):
         win.set_language(lang)
-        win.hbim.dock.raise_()
+        win.panels.hbim.dock.raise_()
         pump(app, 1.0)
         window_image(win).save(str(ROOT / "docs" / f"field-mode-{lang}.png"))
     win.close()

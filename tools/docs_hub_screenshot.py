@@ -31,11 +31,11 @@ def main() -> int:
     x, y = plan.to_xy(t3.u - 40.0, t3.v - 60.0)
     win.fly_to(Bookmark("picture", "", "", (x, y, 55.0), 820.0, 205.0, 27.0), animate=False)
     pump(app, 0.5)
-    win.hbim.browser_dock.show()
-    win.hbim.browser_dock.raise_()
-    win.hbim.browser.search("T3 L12")                 # the storey: T3 at level 12, the rest of T3 x-rayed
-    win.hbim.browser.search("T3 L12 energy meter")    # and one of its meters picked
-    win.hbim.browser_dock.raise_()
+    win.panels.hbim.browser_dock.show()
+    win.panels.hbim.browser_dock.raise_()
+    win.panels.hbim.browser.search("T3 L12")                 # the storey: T3 at level 12, the rest of T3 x-rayed
+    win.panels.hbim.browser.search("T3 L12 energy meter")    # and one of its meters picked
+    win.panels.hbim.browser_dock.raise_()
     pump(app, 1.0)
     out = ROOT / "docs" / "hub.png"
     window_image(win).save(str(out))

@@ -21,7 +21,7 @@ def main() -> int:
     import numpy as np
     from layers.sensors.kinds import kind_code
     app, win = open_window("zh")
-    panel = win.sensor_panel
+    panel = win.panels.sensor_panel
     reg = panel.model.registry
     i = int(np.flatnonzero((reg.kind == kind_code("noise")) & (reg.district == reg.district_names.index("old-town")))[0])
     now = time.time()
@@ -34,10 +34,10 @@ def main() -> int:
         win.inspector_dock.raise_()
         pump(app, 0.5)
         win.inspector_dock.grab().save(str(ROOT / "docs" / f"inspector-{lang}.png"))
-        win.hbim.inspector.show_element(bridge, arch)
-        win.hbim.dock.raise_()
+        win.panels.hbim.inspector.show_element(bridge, arch)
+        win.panels.hbim.dock.raise_()
         pump(app, 0.5)
-        win.hbim.dock.grab().save(str(ROOT / "docs" / f"hbim-{lang}.png"))
+        win.panels.hbim.dock.grab().save(str(ROOT / "docs" / f"hbim-{lang}.png"))
     win.close()
     return 0
 

@@ -27,11 +27,12 @@ def main() -> int:
     from layers.loading import default_specs
     app = QApplication.instance() or QApplication(sys.argv[:1])
     i18n.set_language("en")
-    win = MainWindow(start_view="old-town")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(start_view="old-town"))
     win.resize(1600, 950)
     win.show()
     win.load_specs(default_specs())
-    panel = win.sensor_panel
+    panel = win.panels.sensor_panel
     end = time.monotonic() + 120
     while time.monotonic() < end and (win.loader.busy() or not panel.settled()):
         app.processEvents()

@@ -54,13 +54,13 @@ def main() -> int:
     url, package = scene(tmp)
     os.environ["SONGJIANG_STORE"] = url
     app, win = open_window("zh")
-    sync = win.field.sync_dialog(str(package))
+    sync = win.panels.field.sync_dialog(str(package))
     sync.start()
     for _ in range(600):
         pump(app, 0.05)
-        if win.field.dialog is not sync:
+        if win.panels.field.dialog is not sync:
             break
-    dialog = win.field.dialog
+    dialog = win.panels.field.dialog
     dialog.resize(1180, 380)
     dialog.table.selectRow(0)
     pump(app, 0.5)

@@ -41,7 +41,7 @@ def main() -> int:
     from docs_common import open_window
     app, win = open_window("zh", "new-city")
     end = 120
-    while end > 0 and not win.sensor_panel.settled():
+    while end > 0 and not win.panels.sensor_panel.settled():
         pump(app, 0.5)
         end -= 0.5
     pump(app, 4.0)  # the feed raises its first alarms

@@ -26,6 +26,7 @@ class WindowExport:
         self.window = window
         self.process: QProcess | None = None
         self.last_out: Path | None = None
+        self.last_dialog = None
 
     def dialog(self):
         from console import settings
@@ -33,7 +34,7 @@ class WindowExport:
         dialog = ExportDialog(settings.operator_name(), self.window)
         dialog.accepted.connect(lambda: self.start(dialog.arguments()))
         dialog.show()
-        self.window.export_dialog = dialog
+        self.last_dialog = dialog  # kept alive while shown (docs, tests)
         return dialog
 
     def project_file(self) -> Path:

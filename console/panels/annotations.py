@@ -23,8 +23,8 @@ from widgets.annotations import AnnotationDock
 OPEN_ENDED = ("polyline", "polygon")
 
 
-def install(window):
-    window.annotations = AnnotationPanel(window)
+def install(window) -> dict:
+    return {"annotations": AnnotationPanel(window)}
 
 
 class AnnotationPanel(QObject):

@@ -19,8 +19,8 @@ from layers.undo import change_views
 log = logging.getLogger(__name__)
 
 
-def install(window):
-    window.city = CityPanel(window)
+def install(window) -> dict:
+    return {"city": CityPanel(window)}
 
 
 class CityPanel(QObject):

@@ -1,9 +1,10 @@
 """Field work in the window: the field profile, syncing a package, reviewing conflicts.
 
-Installed with the HBIM panel (its menu carries these actions). The store the dialogs
-use is ``--store`` / $SONGJIANG_STORE, else ops-store.sqlite in the user data folder
-(console/store_login.py); the dialogs show it redacted, and a password typed in the sync
-dialog is kept in the OS keyring once the store accepted it.
+Installed with the HBIM panel (its menu carries these actions). The store the dialogs use is
+the window's Workspace's (offline/workspace.py: ``--store`` / $SONGJIANG_STORE, else
+ops-store.sqlite in the user data folder; its password found by console/store_login.py); the
+dialogs show it redacted, and a password typed in the sync dialog is kept in the OS keyring
+once the store accepted it.
 """
 from __future__ import annotations
 
@@ -44,16 +45,16 @@ class FieldPanel(QObject):
         return self.dialog
 
     def sync_dialog(self, package: str = "") -> SyncDialog:
-        dlg = self.dialog = SyncDialog(store_login.chosen(), package, self.window, opener=self.open_store)
+        dlg = self.dialog = SyncDialog(self.window.workspace.store_target(), package, self.window,
+                                       opener=self.open_store)
         dlg.synced.connect(lambda report: self._synced(report, dlg.store.text().strip(), dlg.password.text()))
         dlg.show()
         return dlg
 
-    @staticmethod
-    def open_store(url: str, password: str = ""):
+    def open_store(self, url: str, password: str = ""):
         """The store the dialogs name by ``url`` (as shown: redacted); a typed password then goes to the keyring."""
         from offline.store.conninfo import is_postgres, redact
-        chosen = store_login.chosen()
+        chosen = self.window.workspace.store_target()
         if not url or url == redact(chosen):
             url = chosen  # the process's own store, with the password $SONGJIANG_STORE may hold
         store = store_login.open_store(url, password or None)

@@ -13,7 +13,7 @@ from layers.annotations import PACKAGE_SOURCE, Annotation
 
 
 def _package(window):
-    hbim = getattr(window, "hbim", None)
+    hbim = window.panels.hbim
     return hbim.package_records() if hbim is not None else None
 
 
@@ -31,11 +31,10 @@ def refresh_from_package(window, layer):
 
     Read without opening the records (this runs while the loaders' GDAL reads the same file).
     """
-    hbim = getattr(window, "hbim", None)
-    if layer.source != PACKAGE_SOURCE or hbim is None:
+    if layer.source != PACKAGE_SOURCE:
         return
     from offline.field.annotations import read_annotations
     from offline.field.package import is_package
-    path = hbim.records_path()
+    path = window.workspace.hbim_path  # the records the workspace opened (a package's own in field mode)
     if is_package(path):
         layer.data.reset(Annotation.from_dict(d) for d in read_annotations(path))

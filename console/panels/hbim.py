@@ -21,7 +21,6 @@ from layers.hub.source import is_hub
 from layers.i18n import tr
 from layers.spec import LayerSpec
 from offline.hbim_seed import grades
-from offline.records import open_records
 from widgets.hbim.inspector import HbimInspector
 from widgets.hbim.placement import PlacementDialog
 from widgets.hbim.toolbar import VISIBILITY, HbimToolbar
@@ -31,10 +30,11 @@ GRADED = ("condition", "damage")  # colour modes graded from the record store ("
 DEMO_ENV = "SONGJIANG_DEMO"  # =hbim: after loading, fly to the bridge, colour by condition, open arch ring 3
 
 
-def install(window):
+def install(window) -> dict:
     from console.panels.field import FieldPanel
-    window.field = FieldPanel(window)  # before the HBIM panel: its menu carries the field actions
-    window.hbim = HbimPanel(window)
+    from console.panels.field_mode import FieldMode
+    field = window.panels.field = FieldPanel(window)  # before the HBIM panel: its menu carries the field actions
+    return {"field": field, "hbim": HbimPanel(window), "field_mode": FieldMode(window)}
 
 
 class HbimPanel(QObject):
@@ -63,6 +63,7 @@ class HbimPanel(QObject):
         window.project.layers.events.inserted.connect(self._on_inserted)
         window.project.layers.events.removed.connect(self._on_removed)
         window.retranslate_hooks.append(self.retranslate)
+        window.workspace.changed.connect(lambda *_: self.use_store(window.workspace.hbim_path))
         if os.environ.get(DEMO_ENV) == "hbim":
             window.loader.finished.connect(self.demo)
 
@@ -106,8 +107,7 @@ class HbimPanel(QObject):
 
     def records_path(self):
         """The file the records are in: the field package in field mode, else the user's record store."""
-        from layers import paths
-        return getattr(self.window, "hbim_store_path", None) or paths.hbim_store()
+        return self.window.workspace.hbim_path
 
     def package_records(self):
         """The records when they are a field package's (journalled), else None; never opens a workstation store."""
@@ -128,7 +128,7 @@ class HbimPanel(QObject):
             raise self._refused
         path = self.records_path()
         try:
-            return open_records(path, undo_stack=self.undo)
+            return self.window.workspace.open_records(self.undo)
         except StoreRefused as exc:
             if path != paths.hbim_store() or not offer_fresh_store(self.window, str(exc), "store.what.hbim"):
                 self._refused = exc
@@ -136,7 +136,7 @@ class HbimPanel(QObject):
                 raise
         kept = set_aside(path)
         self.window.statusBar().showMessage(tr("store.kept_as", path=str(kept)), 15000)
-        return open_records(path, undo_stack=self.undo)
+        return self.window.workspace.open_records(self.undo)
 
     def _supply_grades(self, layers):
         """Colour-by needs the latest grades; read once per store change, shared by every model."""
@@ -175,7 +175,7 @@ class HbimPanel(QObject):
         menu.addActions([self.tools.actions_by_key[k] for k in (*VISIBILITY, "section")])
         menu.addSeparator()
         menu.addAction(self.actions["hbim.place"])
-        field = getattr(self.window, "field", None)
+        field = self.window.panels.field
         if field is not None:
             field.retranslate()
             menu.addSeparator()

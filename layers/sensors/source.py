@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 
 from layers import paths
 from layers.crs import transform_xy
@@ -39,11 +38,6 @@ def sensor_spec() -> LayerSpec:
 
 def default_specs() -> list[LayerSpec]:
     return [sensor_spec()]
-
-
-def demo_feed_enabled() -> bool:
-    """The window runs the built-in simulator when no broker is given (SONGJIANG_NO_FEED=1: neither)."""
-    return os.environ.get("SONGJIANG_NO_FEED", "") not in ("1", "true", "yes")
 
 
 def _read_sta(url: str, project_crs):

@@ -1,7 +1,7 @@
 """Sensor panel: the 200k-terminal layer, its live feed, alarm/health dock, chart and time slider.
 
 ``install(window)`` is the sensors kind's panel in layers/layer_kinds.py. The feed (simulator by
-default; SONGJIANG_NO_FEED=1 keeps it quiet) runs on its own threads and only
+default; ``--no-feed``, ``Workspace.demo_feed``, keeps it quiet) runs on its own threads and only
 enqueues; a 10 Hz QTimer here reads ``SensorState.version`` and touches VTK
 only when it moved. Data-driven renders are paced so they take at most ~1/8 of
 the GUI thread: a frame of the default scene costs ~200 ms on software GL (the
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QDockWidget, QLabel
 
 from console.panels.sensors.history import HistoryWorker
 from layers.sensors.model import DEFAULT_RATE, HISTORY_RETENTION_S
-from layers.sensors.source import demo_feed_enabled
 from layers.sensors.strings import kind_label, tr
 from layers.bookmarks import bookmark_for_extent
 from layers.districts import view_of
@@ -39,8 +38,8 @@ FLY_HALF_SPAN = 120.0    # metres around a terminal when flying to it
 MAX_SELECTED = 5000      # terminals a vital sign selects at most (the ring is drawn for each)
 
 
-def install(window):
-    window.sensor_panel = SensorPanel(window)
+def install(window) -> dict:
+    return {"sensor_panel": SensorPanel(window)}
 
 
 class SensorPanel(QObject):
@@ -79,9 +78,7 @@ class SensorPanel(QObject):
         window.view.picked.connect(self._picked)
         window.retranslate_hooks.append(self.retranslate)
         window.installEventFilter(self)
-        self._pending_pick = None
-        self._seen, self._last_full, self._ticks = -1, 0.0, 0
-        self._dirty = False
+        self._pending_pick, self._seen, self._last_full, self._ticks, self._dirty = None, -1, 0.0, 0, False
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
@@ -126,9 +123,10 @@ class SensorPanel(QObject):
         from console import settings
         self.alarms.operator = settings.operator_name()
         self.alarms.bind(self.model.alarms, self.model.registry)
+        self.model.history_path = self.window.workspace.sensor_history  # the workspace decides (None in the field)
         self._check_history()
         self.history.set_path(self.model.history_path)
-        if self.feed_settings is not None or demo_feed_enabled():
+        if self.window.workspace.wants_feed(self.feed_settings is not None):
             self._launch_feed()
         self.force()
 
@@ -306,7 +304,7 @@ class SensorPanel(QObject):
 
     def settled(self) -> bool:
         """The feed has started (or failed) and the docks and status bar have shown it once."""
-        if self.model is None or (self.feed_settings is None and not demo_feed_enabled()):
+        if self.model is None or not self.window.workspace.wants_feed(self.feed_settings is not None):
             return True
         started = self.model.pipeline is not None or bool(getattr(self, "_feed_error", ""))
         return started and getattr(self, "_shown_since_start", False)
@@ -370,7 +368,7 @@ class SensorPanel(QObject):
 
     def _select_mounting(self, mounted_on: str):
         """A structural monitor on an HBIM component: select the component and open its records."""
-        hbim = getattr(self.window, "hbim", None)
+        hbim = self.window.panels.hbim
         if hbim is not None and mounted_on and not mounted_on.startswith("heritage:"):
             hbim.select_guid(mounted_on)
 
@@ -397,6 +395,7 @@ class SensorPanel(QObject):
 
     # time replay ----------------------------------------------------------------------------------
     def _time_requested(self, t):
+        self.window.workspace.clock.replay(t)  # the workspace's clock: what other views and exports follow
         self.chart.set_cursor(t)
         self.history.request_at(t)
 
@@ -433,6 +432,7 @@ class SensorPanel(QObject):
         return True
 
     def _go_live(self):
+        self.window.workspace.clock.replay(None)
         if getattr(self, "replay_path", None) is not None and self.model is not None:
             self.replay_path = None
             self.history.set_path(self.model.history_path)  # back to the history this window records
