@@ -47,7 +47,7 @@ def test_flights_to_places_of_their_own_leave_the_users_bookmarks_alone(window, 
     assert _focal(window)[:2] == pytest.approx(((b[0] + b[3]) / 2, (b[1] + b[4]) / 2), abs=1.0)
     assert window.project.bookmarks == before
 
-    window.city.fly_to_hub(animate=False)
+    window.panels.city.fly_to_hub(animate=False)
     from layers.hub import plan
     assert _focal(window)[:2] == pytest.approx(plan.to_xy(-60.0, 330.0), abs=1.0)
     assert window.project.bookmarks == before
