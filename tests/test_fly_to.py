@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.gui,
 def window(qtbot):
     from console.app import MainWindow
     from layers.loading import embedded_specs
-    win = MainWindow(start_view="old-town")
+    from offline.workspace import Workspace
+    win = MainWindow(Workspace.open(start_view="old-town"))
     qtbot.addWidget(win)
     win.resize(800, 500)
     win.show()
