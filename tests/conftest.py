@@ -101,16 +101,14 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture
-def default_window(qtbot, monkeypatch):
-    """open_default_window on old-town with no live feed and no modal dialogs; closed afterwards."""
-    if not has_display():
-        pytest.skip("needs a display; the test command runs xvfb-run")
+def default_window(qtbot, monkeypatch, make_window):
+    """open_default_window on old-town with no live feed and no modal dialogs; closed afterwards,
+    and the test fails if the window outlives it (make_window)."""
     monkeypatch.setenv("SONGJIANG_NO_FEED", "1")
     monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
-    win = open_default_window(qtbot)
+    win = open_default_window(qtbot, make=make_window)
     yield win
     win.set_language("zh")
-    win.close()
 
 
 @pytest.fixture
@@ -166,3 +164,29 @@ def jpeg(tmp_path):
     path = tmp_path / "IMG_0001.jpg"
     img.save(path, exif=exif)
     return path
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``gui`` skip with a reason when there is no display (one rule for all)."""
+    if has_display():
+        return
+    skip = pytest.mark.skip(reason="needs a display; the test command runs xvfb-run")
+    for item in items:
+        if "gui" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test (``make_window`` skips its leak check after a failure)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def make_window(request, qapp):
+    """Open MainWindows for the test; at teardown close them and FAIL if any is still alive
+    (Python objects, VTK render window/renderers, top-level widgets): tests/window_leaks.py."""
+    from tests.window_leaks import window_factory
+    yield from window_factory(request, qapp)

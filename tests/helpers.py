@@ -19,16 +19,20 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000):
-    """The window as a user opens it on ``view``: every default layer loaded, and on."""
+def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000, make=None):
+    """The window as a user opens it on ``view``: every default layer loaded, and on.
+    ``make`` is the ``make_window`` fixture: the test then fails if the window outlives it."""
     from layers import i18n
-    from console.app import MainWindow
     from layers.loading import default_specs
     i18n.set_language("zh")
-    win = MainWindow(start_view=view)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
+    if make is not None:
+        win = make(start_view=view, size=(1200, 800))
+    else:
+        from console.app import MainWindow
+        win = MainWindow(start_view=view)
+        qtbot.addWidget(win)
+        win.resize(1200, 800)
+        win.show()
     win.load_specs(default_specs())
     from layers.bim.defaults import default_specs as bim_defaults
     models = len(bim_defaults())  # the heritage models and the hub's
@@ -36,5 +40,12 @@ def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000):
                     and any(lyr.kind == "sensors" for lyr in win.project.layers)
                     and not win.loader.busy(), timeout=timeout)
     assert all(lyr.visible for lyr in win.project.layers)  # every default layer on, as a user has it
-    qtbot.wait(100)
+    wait_for_frame(qtbot, win)
     return win
+
+
+def wait_for_frame(qtbot, win, timeout: int = 10000) -> None:
+    """Wait (on the event, not a sleep) until the window's view has drawn a frame after this call."""
+    before = win.view._last_end
+    win.view.request_render()
+    qtbot.waitUntil(lambda: win.view._last_end != before, timeout=timeout)
