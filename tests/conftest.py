@@ -166,13 +166,18 @@ def jpeg(tmp_path):
     return path
 
 
+QT_FIXTURES = {"qtbot", "qapp", "make_window", "default_window"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``gui`` skip with a reason when there is no display (one rule for all)."""
-    if has_display():
-        return
-    skip = pytest.mark.skip(reason="needs a display; the test command runs xvfb-run")
+    """One rule for tests that need a display: a test using a Qt fixture is marked ``gui``
+    (so ``-m "not gui"`` leaves it out), and every ``gui`` test skips with a reason when there
+    is no display, instead of failing or hanging in its fixture."""
+    skip = None if has_display() else pytest.mark.skip(reason="needs a display; the test command runs xvfb-run")
     for item in items:
-        if "gui" in item.keywords:
+        if QT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
+        if skip is not None and "gui" in item.keywords:
             item.add_marker(skip)
 
 

@@ -49,4 +49,5 @@ def test_ten_windows_opened_and_closed_grow_memory_by_at_most_50_mib(qapp, qtbot
         _open_and_close(qapp, qtbot)
     settle(qapp)
     grown = resident_mib() - before
+    print(f"10 windows opened and closed: resident memory {before:.0f} → {before + grown:.0f} MiB")
     assert grown <= GROWTH_MIB, f"10 windows opened and closed grew resident memory by {grown:.0f} MiB"
