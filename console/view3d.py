@@ -96,12 +96,6 @@ class View3D(QVTKRenderWindowInteractor):
         for obj, tag in self._observers:
             obj.RemoveObserver(tag)
         self._observers = []
-        # QVTKRenderWindowInteractor's own observers hold this widget's bound methods: a cycle
-        # through C++ that Python's collector never sees, keeping the closed window alive
-        self._Iren.RemoveObservers("CreateTimerEvent")
-        self._Iren.RemoveObservers("DestroyTimerEvent")
-        self.window.RemoveObservers("CursorChangedEvent")
-        self._timer.timeout.disconnect()
         self.scene.release()  # the layers' signal groups would keep the scene and window alive
         self.Finalize()
 
