@@ -145,8 +145,7 @@ def window_factory(request, qapp):
         if id(value) in made:
             funcargs[key] = None
     factory.close_all()
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
+    if any(getattr(getattr(request.node, f"rep_{when}", None), "failed", False) for when in ("setup", "call")):
         return
     problems = factory.leaks()
     if problems:
