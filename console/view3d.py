@@ -96,7 +96,7 @@ class View3D(QVTKRenderWindowInteractor):
         for obj, tag in self._observers:
             obj.RemoveObserver(tag)
         self._observers = []
-        self.scene.set_render_callback(None)
+        self.scene.release()  # the layers' signal groups would keep the scene and window alive
         self.Finalize()
 
     def request_render(self, data: bool = False):

@@ -37,18 +37,22 @@ def open_workspace_window(qtbot, package):
     return win
 
 
-def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000, demo_feed: bool = True):
+def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000, demo_feed: bool = True, make=None):
     """The window as a user opens it on ``view``: every default layer loaded, and on (``demo_feed=False``:
-    no simulator, as ``--no-feed``)."""
+    no simulator, as ``--no-feed``). ``make`` is the ``make_window`` fixture: the test then fails if the
+    window outlives it."""
     from layers import i18n
-    from console.app import MainWindow
     from layers.loading import default_specs
     i18n.set_language("zh")
-    from offline.workspace import Workspace
-    win = MainWindow(Workspace.open(start_view=view, demo_feed=demo_feed))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
+    if make is not None:
+        win = make(start_view=view, demo_feed=demo_feed, size=(1200, 800))
+    else:
+        from console.app import MainWindow
+        from offline.workspace import Workspace
+        win = MainWindow(Workspace.open(start_view=view, demo_feed=demo_feed))
+        qtbot.addWidget(win)
+        win.resize(1200, 800)
+        win.show()
     win.load_specs(default_specs())
     from layers.bim.defaults import default_specs as bim_defaults
     models = len(bim_defaults())  # the heritage models and the hub's
@@ -56,5 +60,12 @@ def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000, dem
                     and any(lyr.kind == "sensors" for lyr in win.project.layers)
                     and not win.loader.busy(), timeout=timeout)
     assert all(lyr.visible for lyr in win.project.layers)  # every default layer on, as a user has it
-    qtbot.wait(100)
+    wait_for_frame(qtbot, win)
     return win
+
+
+def wait_for_frame(qtbot, win, timeout: int = 10000) -> None:
+    """Wait (on the event, not a sleep) until the window's view has drawn a frame after this call."""
+    before = win.view._last_end
+    win.view.request_render()
+    qtbot.waitUntil(lambda: win.view._last_end != before, timeout=timeout)

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from tests.helpers import has_display
+from tests.helpers import has_display, wait_for_frame
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]
@@ -15,21 +15,17 @@ N = 200_000
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
+def window(qtbot, tmp_path, monkeypatch, make_window):
+    """The default layers on new-city; make_window fails the test if the window outlives it."""
     from layers import i18n
-    from console.app import MainWindow
     from layers.loading import default_specs
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     i18n.set_language("zh")
-    from offline.workspace import Workspace
-    win = MainWindow(Workspace.open(demo_feed=False))  # quiet: each test drives the state itself
-    qtbot.addWidget(win)
-    win.show()
+    win = make_window(start_view="new-city", demo_feed=False)  # quiet: each test drives the state itself
     win.load_specs(default_specs())
     qtbot.waitUntil(lambda: not win.loader.busy() and sensor_layer(win) is not None, timeout=60000)
-    qtbot.wait(100)
-    yield win
-    win.close()
+    wait_for_frame(qtbot, win)
+    return win
 
 
 def sensor_layer(win):

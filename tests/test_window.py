@@ -4,7 +4,7 @@ from __future__ import annotations
 import shapely
 import pytest
 
-from tests.helpers import has_display
+from tests.helpers import has_display, wait_for_frame
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]
@@ -13,21 +13,17 @@ EMBEDDED = 8
 
 
 @pytest.fixture
-def window(qtbot):
+def window(qtbot, make_window):
+    """The window with the embedded layers; make_window fails the test if it outlives it."""
     from layers import i18n
-    from console.app import MainWindow
     from layers.loading import embedded_specs
     i18n.set_language("zh")
-    from offline.workspace import Workspace
-    win = MainWindow(Workspace.open(start_view="old-town"))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
+    win = make_window(start_view="old-town", size=(1200, 800))
     win.load_specs(embedded_specs())
     qtbot.waitUntil(lambda: len(win.project.layers) >= EMBEDDED and not win.loader.busy(), timeout=60000)
-    qtbot.wait(100)
-    yield win
-    win.close()
+    qtbot.waitExposed(win)
+    wait_for_frame(qtbot, win)
+    return win
 
 
 def _screen_pos(win, lon, lat, lift=2.0):
@@ -84,7 +80,7 @@ def test_clicking_a_district_shows_its_chinese_attributes(window, qtbot):
     spots = _clear_of(window, districts, districts.data.geometries[i])
     assert spots, "no spot of the old-town district clear of roads, water and heritage sites"
     lon, lat = window.project.crs.to_wgs84(spots[len(spots) // 2].x, spots[len(spots) // 2].y)
-    qtbot.wait(50)
+    wait_for_frame(qtbot, window)
     x, y = _screen_pos(window, float(lon), float(lat))
     window.view.pick_at(x, y)
     assert window.inspector.layer is districts
@@ -97,7 +93,7 @@ def test_clicking_a_district_shows_its_chinese_attributes(window, qtbot):
 def test_clicking_where_no_feature_is_clears_the_inspector(window, qtbot):
     window.inspector.show_feature(window.project.layers[0], {"a": 1})
     window.fly_to("new-city", animate=False)
-    qtbot.wait(50)
+    wait_for_frame(qtbot, window)
     assert all(lyr.visible for lyr in window.project.layers)
     seen = shapely.box(*window.view.ground_at(0.1 * window.view.width(), 0.95 * window.view.height())[:2],
                        *window.view.ground_at(0.9 * window.view.width(), 0.2 * window.view.height())[:2])
@@ -196,8 +192,7 @@ def test_bookmark_flies_to_the_district(window, qtbot):
     assert abs(focal[0] - target[0]) < 1 and abs(focal[1] - target[1]) < 1
 
 
-def test_project_saves_and_reopens_layers_styles_and_camera(window, qtbot, tmp_path, shared_data):
-    from console.app import MainWindow
+def test_project_saves_and_reopens_layers_styles_and_camera(window, qtbot, tmp_path, shared_data, make_window):
     window.load_files([shared_data / "raster" / "rasterio_shade.tif"])
     qtbot.waitUntil(lambda: window.project.layers.by_name("rasterio_shade") is not None, timeout=30000)
     districts = window.project.layers.by_name("四大重点区域")
@@ -207,14 +202,11 @@ def test_project_saves_and_reopens_layers_styles_and_camera(window, qtbot, tmp_p
     window.fly_to("film-city", animate=False)
     path = window.save_project(tmp_path / "ops.sjproj")
 
-    from offline.workspace import Workspace
-    other = MainWindow(Workspace.open(start_view=None))
-    qtbot.addWidget(other)
-    other.show()
+    other = make_window(start_view=None)
     other.open_project(path)
     qtbot.waitUntil(lambda: len(other.project.layers) == len(window.project.layers)
                     and not other.loader.busy(), timeout=60000)
-    qtbot.wait(50)
+    wait_for_frame(qtbot, other)
     assert sorted(lyr.name for lyr in other.project.layers) == sorted(lyr.name for lyr in window.project.layers)
     d2 = other.project.layers.by_name("四大重点区域")
     assert d2.opacity == pytest.approx(0.55) and d2.style["colour"] == "#123456"
@@ -224,7 +216,6 @@ def test_project_saves_and_reopens_layers_styles_and_camera(window, qtbot, tmp_p
     focal = other.project.crs.from_scene([cam.GetFocalPoint()])[0]
     target = window.project.bookmarks["film-city"].focal
     assert abs(focal[0] - target[0]) < 1 and abs(focal[1] - target[1]) < 1
-    other.close()
 
 
 def test_dropping_files_on_the_window_loads_them(window, qtbot, shared_data):

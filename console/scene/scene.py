@@ -7,6 +7,7 @@ raises SceneError naming the layer, never an empty view.
 from __future__ import annotations
 
 import logging
+import weakref
 
 import numpy as np
 
@@ -47,6 +48,7 @@ class Scene:
         self.markup.AddObserver("StartEvent", self._sync_on_top)
         self.backdrop = Backdrop(self)
         self.adapters: dict[str, object] = {}
+        self._shown: dict[int, weakref.ref] = {}  # every layer this scene drew (release() lets go of them)
         self.shared: dict[str, object] = {}  # helpers several adapters of a kind share (a legend)
         self._render_callback = None
         self.overlays = MapOverlays(self)
@@ -176,6 +178,7 @@ class Scene:
             raise SceneError(f"no scene adapter for layer {layer.name!r} of kind {layer.kind}: {exc}") from exc
         adapter = cls(layer, self)
         self.adapters[layer.id] = adapter
+        self._shown[id(layer)] = weakref.ref(layer)
         for prop in adapter.props:
             self.renderer.AddViewProp(prop)
         if layer.kind == "terrain":
@@ -244,6 +247,25 @@ class Scene:
                 adapter.terrain_changed()
         self.refresh_labels()
         self.request_render()
+
+    def release(self):
+        """The window closes: close every adapter and drop every listener of the layers shown.
+
+        psygnal keeps a layer's signal group in a class-level map for as long as the layer lives
+        (``SignalGroupDescriptor._instance_map``), so one listener holding any part of the window
+        (the tree's tick-box lambda, a panel's) made window, scene, layers and their data a cycle
+        rooted in that map: never collected. The project is the window's, nothing else listens."""
+        self._render_callback = None
+        for adapter in self.adapters.values():
+            for prop in adapter.props:
+                self.renderer.RemoveViewProp(prop)
+            adapter.close()
+        self.adapters.clear()
+        for ref in self._shown.values():
+            layer = ref()
+            if layer is not None:
+                layer.events.disconnect()
+        self._shown.clear()
 
     def adapter_for_prop(self, prop):
         for adapter in self.adapters.values():
