@@ -69,3 +69,24 @@ def wait_for_frame(qtbot, win, timeout: int = 10000) -> None:
     before = win.view._last_end
     win.view.request_render()
     qtbot.waitUntil(lambda: win.view._last_end != before, timeout=timeout)
+
+
+def console_cli(*args, timeout: int = 300):
+    """`songjiang-console ARGS…` as a user runs it: a subprocess of this checkout, output captured."""
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "console", *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def old_town_package_fixture():
+    """A module-scoped fixture: `package create --district old-town`, as a surveyor's office runs it."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def created(tmp_path_factory):
+        out = tmp_path_factory.mktemp("created") / "old-town.gpkg"
+        run = console_cli("package", "create", "--district", "old-town", "--out", out)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return out
+    return created

@@ -23,3 +23,12 @@ def ops_store(store_url_param):
     store = open_store(store_url_param)
     yield store
     store.close()
+
+
+@pytest.fixture
+def seeded(ops_store):
+    """The operations-centre store (each backend) holding the records packages are cut from."""
+    from field_package import seed_rows
+    for table, rows in seed_rows().items():
+        ops_store.import_rows(table, rows)
+    return ops_store

@@ -15,17 +15,12 @@ from offline.field.profile import FieldProfile
 from offline.hbim import Inspection
 from offline.records import open_records
 from offline.store.sync import sync
-from stores import ops_store, store_url_param  # noqa: F401  (fixtures)
+from stores import ops_store, seeded, store_url_param  # noqa: F401  (fixtures)
 from tests.helpers import REPO
 
 LI = FieldProfile("Li Wei", "old-town team", "laptop-1")
 
 
-@pytest.fixture
-def seeded(ops_store):  # noqa: F811
-    for table, rows in seed_rows().items():
-        ops_store.import_rows(table, rows)
-    return ops_store
 
 
 def _package(store, tmp_path, name="field.gpkg"):

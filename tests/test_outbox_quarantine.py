@@ -21,17 +21,12 @@ from layers.sqlite_uri import connect_ro
 from offline.records import open_records
 from offline.field.profile import FieldProfile
 from offline.store.sync import sync
-from stores import ops_store, store_url_param  # noqa: F401  (fixtures)
+from stores import ops_store, seeded, store_url_param  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).resolve().parents[1]
 LI = FieldProfile("Li Wei", "old-town team", "laptop-1")
 
 
-@pytest.fixture
-def seeded(ops_store):  # noqa: F811
-    for table, rows in seed_rows().items():
-        ops_store.import_rows(table, rows)
-    return ops_store
 
 
 def _edited(store, tmp_path, n: int = 10) -> tuple[Path, list[str], list[str]]:

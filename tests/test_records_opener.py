@@ -14,8 +14,6 @@ import ast
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,24 +21,14 @@ import pytest
 from offline.field.profile import FieldProfile
 from offline.records import open_records
 from stores import store_url_param  # noqa: F401  (fixture: SQLite and PostgreSQL)
-from tests.helpers import REPO
+from tests.helpers import REPO, console_cli, old_town_package_fixture
 
 LI = FieldProfile("Li Wei", "old-town team", "laptop-1")
 OPENERS = {"offline/records.py", "offline/field/package.py", "offline/hbim_seeding.py"}  # the opener, its halves
 
 
-def cli(*args, timeout=300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "console", *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout)
-
-
-@pytest.fixture(scope="module")
-def created(tmp_path_factory) -> Path:
-    """`package create --district old-town`, as a surveyor's office runs it (the real CLI)."""
-    out = tmp_path_factory.mktemp("created") / "old-town.gpkg"
-    run = cli("package", "create", "--district", "old-town", "--out", out)
-    assert run.returncode == 0, run.stderr[-2000:]
-    return out
+cli = console_cli
+created = old_town_package_fixture()
 
 
 @pytest.fixture

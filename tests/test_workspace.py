@@ -12,27 +12,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import console_cli, old_town_package_fixture
 
 
-def cli(*args, timeout=300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "console", *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout)
-
-
-@pytest.fixture(scope="module")
-def created(tmp_path_factory) -> Path:
-    """`package create --district old-town`, as a surveyor's office runs it (the real CLI)."""
-    out = tmp_path_factory.mktemp("created") / "old-town.gpkg"
-    run = cli("package", "create", "--district", "old-town", "--out", out)
-    assert run.returncode == 0, run.stderr[-2000:]
-    return out
+cli = console_cli
+created = old_town_package_fixture()
 
 
 @pytest.fixture
