@@ -91,6 +91,11 @@ def install_hooks() -> Callable[[], None]:
         report(unexpected("", exc), exc)
         if before_sys is not sys.__excepthook__:
             before_sys(kind, exc, tb)
+        # PyErr_Print (how Qt bindings report a slot's exception) kept it in sys.last_*: its frames
+        # would keep whatever they reference alive (a closed window, its scene) until the next one
+        for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+            if hasattr(sys, name):
+                setattr(sys, name, None)
 
     def thread_hook(args):
         if args.exc_type is SystemExit:

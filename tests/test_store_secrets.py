@@ -298,7 +298,13 @@ def test_the_sync_dialog_masks_the_password_and_keeps_it_only_in_the_keyring(
     cluster, role, url = secured
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
-    win = QMainWindow()
+    from offline.workspace import Workspace
+
+    class Host(QMainWindow):  # the panel's window: what it needs of one is its Workspace
+        def __init__(self):
+            super().__init__()
+            self.workspace = Workspace.open(demo_feed=False)
+    win = Host()
     qtbot.addWidget(win)
     panel = FieldPanel(win)
 
