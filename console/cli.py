@@ -231,7 +231,7 @@ def cmd_info(args) -> int:
 def cmd_open(args) -> int:
     from console import store_login
     store_login.refuse_argv_password(args.store)  # a usage error first; the window's Workspace then holds it
-    from console.app import run
+    from console.start import run
     if args.profile:
         from offline.field.profile import set_from_text
         set_from_text(args.profile)

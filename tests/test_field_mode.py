@@ -71,7 +71,7 @@ def test_field_mode_shows_the_package_with_no_network(field_window, package, no_
     sensors = win.panels.sensor_panel.model
     assert len(sensors) == package.counts["sensor_snapshot"] and sensors.pipeline is None  # snapshot, no feed
     assert "field mode" in win.windowTitle() and "field.gpkg" in win.windowTitle()
-    status = win.statusBar().findChild(type(win.cursor_label), "field_mode").text()
+    status = win.statusBar().findChild(type(win.status.cursor_label), "field_mode").text()
     assert "field mode" in status and "offline snapshot" in status  # no live readings in the field
     win.set_language("zh")
     assert "外业模式" in win.windowTitle()

@@ -80,10 +80,10 @@ def test_english_map_labels_hold_no_chinese(window):
 
 
 def test_the_status_bar_follows_a_language_switch(window):
-    window._show_cursor(616900.0, 3432500.0, 4.0)
-    assert "高程" in window.cursor_label.text()
+    window.status.show_cursor(616900.0, 3432500.0, 4.0, window.project.crs.crs)
+    assert "高程" in window.status.cursor_label.text()
     window.set_language("en")
-    assert "高程" not in window.cursor_label.text() and "Z" in window.cursor_label.text()
+    assert "高程" not in window.status.cursor_label.text() and "Z" in window.status.cursor_label.text()
 
 
 def test_the_hbim_vocabulary_has_its_chinese_terms():

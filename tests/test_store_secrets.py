@@ -300,13 +300,18 @@ def test_the_sync_dialog_masks_the_password_and_keeps_it_only_in_the_keyring(
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
     from offline.workspace import Workspace
 
-    class Host(QMainWindow):  # the panel's window: what it needs of one is its Workspace
-        def __init__(self):
-            super().__init__()
-            self.workspace = Workspace.open(demo_feed=False)
-    win = Host()
+    from console.actions import Actions
+    from console.panels import Panels
+    from console.panels.context import PanelContext
+    from console.status import Status
+    win = QMainWindow()  # the panel's host: what it needs of a window is its context's Workspace and status bar
     qtbot.addWidget(win)
-    panel = FieldPanel(win)
+    errors = []
+    panel = FieldPanel(PanelContext(
+        workspace=Workspace.open(demo_feed=False), project=None, scene=None, view=None, loader=None,
+        actions=Actions(win), status=Status(win.statusBar(), lambda: None), panels=Panels(), inspector=None,
+        inspector_dock=None, tree=None, host=win, report_error=errors.append, fly_to=None, load_specs=None,
+        add_dock=win.addDockWidget, tabify=win.tabifyDockWidget, add_toolbar=win.addToolBar, set_title=win.setWindowTitle))
 
     def sync(dialog):
         dialog.start()

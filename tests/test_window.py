@@ -178,8 +178,8 @@ def test_cursor_position_is_shown_in_wgs84_and_project_crs(window):
     x, y = _screen_pos(window, 121.2048, 31.0077)
     xyz = window.view.ground_at(x, y)
     assert xyz is not None
-    window._show_cursor(*xyz)
-    text = window.cursor_label.text()
+    window.status.show_cursor(*xyz, window.project.crs.crs)
+    text = window.status.cursor_label.text()
     assert "EPSG:4549" in text and "121.20" in text and "31.00" in text
 
 
@@ -242,7 +242,7 @@ def test_cancel_stops_a_load_without_adding_a_layer(window, qtbot, shared_data):
     job = window.loader.submit(file_spec(shared_data / "raster" / "rasterio_RGB.byte.tif"), window.project.crs,
                                window._loaded, window.report_error)
     job.on("cancelled", lambda: seen.append("cancelled"))
-    window.cancel_button.click()
+    window.status.cancel_button.click()
     gate.set()
     qtbot.waitUntil(lambda: not window.loader.busy(), timeout=30000)
     assert seen == ["cancelled"]

@@ -27,7 +27,7 @@ def click(app, view, x, y):
 
 
 def main() -> int:
-    from console.app import window_image
+    from console.image_export import window_image
     app, win = open_window("zh")
     win.panels.hbim.fly_to_model("dacang_bridge", animate=False)
     pump(app, 1.0)

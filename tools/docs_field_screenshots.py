@@ -21,7 +21,8 @@ quiet_environment()
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
-    from console.app import MainWindow, window_image
+    from console.app import MainWindow
+    from console.image_export import window_image
     from console.field import workspace_specs
     from layers.project import Project
     from offline.workspace import Workspace

@@ -16,7 +16,7 @@ from docs_common import ROOT, open_window, pump, quiet_environment
 
 def main() -> int:
     quiet_environment(feed=True)  # the demo feed: flows and building systems in their live colours
-    from console.app import window_image
+    from console.image_export import window_image
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QDockWidget
     from layers.bookmarks import Bookmark

@@ -22,7 +22,8 @@ os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
-    from console.app import MainWindow, window_image
+    from console.app import MainWindow
+    from console.image_export import window_image
     from layers import i18n
     from layers.loading import default_specs
     app = QApplication.instance() or QApplication(sys.argv[:1])

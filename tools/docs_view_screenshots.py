@@ -21,7 +21,7 @@ SIZES = ((1920, 1080), (1366, 768))
 
 def shoot(app, win, view: str, theme: str, size) -> str:
     from PIL import Image
-    from console.app import window_image
+    from console.image_export import window_image
     win.resize(*size)
     pump(app, 0.5)
     win.set_theme(theme, remember=False)

@@ -1,9 +1,12 @@
 """Feature panels: the glue between the window and a layer kind's widgets.
 
-Each kind in layers/layer_kinds.py may name an ``install(window)`` here; it adds
-the kind's docks, menus and tools and returns its panels by name. The window keeps
-them in its ``panels`` (a ``Panels``, filled by ``install_all``): nothing sets an
-attribute on the window from outside it (tests/test_architecture.py). Panels never
+Each kind in layers/layer_kinds.py may name an ``install(context)`` here; given the
+window's ``PanelContext`` (console/panels/context.py: workspace, scene, view, undo,
+actions by id, status, report_error — never the window) it adds the kind's docks,
+menus and tools and returns its panels by name. The window keeps them in its
+``panels`` (a ``Panels``, filled by ``install_all``): nothing sets an attribute on
+the window from outside it, and no panel takes or keeps the window
+(tests/test_architecture.py). Panels never
 register adapters, sources or start-up layers: the kind's registry entry does, so
 headless paths see them too. A broken panel is reported and skipped, not fatal.
 """
@@ -27,14 +30,14 @@ class Panels:
     field_mode: Any = None     # console/panels/field_mode.py FieldMode (title and status in field mode)
 
 
-def install_all(window, panels: Panels) -> list[str]:
+def install_all(context, panels: Panels) -> list[str]:
     """Run every kind's panel installer into ``panels``; return the one-line errors of those that failed."""
     from layers import layer_kinds
     names = {f.name for f in fields(Panels)}
     errors = []
     for target in layer_kinds.panels():
         try:
-            installed = layer_kinds.resolve(target)(window) or {}
+            installed = layer_kinds.resolve(target)(context) or {}
             unknown = set(installed) - names
             if unknown:
                 raise ValueError(f"unknown panel names {sorted(unknown)} (add them to Panels)")

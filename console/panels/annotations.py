@@ -13,7 +13,6 @@ import copy
 import dataclasses
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QDockWidget
 
 from console.panels import field_annotations
 from layers.annotations import POINTS_NEEDED, Annotation, AnnotationCommand, new_layer
@@ -23,31 +22,27 @@ from widgets.annotations import AnnotationDock
 OPEN_ENDED = ("polyline", "polygon")
 
 
-def install(window) -> dict:
-    return {"annotations": AnnotationPanel(window)}
+def install(ctx) -> dict:
+    return {"annotations": AnnotationPanel(ctx)}
 
 
 class AnnotationPanel(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx):
+        super().__init__(ctx.host)
+        self.ctx = ctx
         self.widget = AnnotationDock()
-        self.dock = QDockWidget(window)
-        self.dock.setObjectName("annotations")
-        self.dock.setWidget(self.widget)
-        window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.inspector_dock, self.dock)
-        window.inspector_dock.raise_()
+        self.dock = ctx.dock("annotations", self.widget, tab_with=ctx.inspector_dock)
+        ctx.inspector_dock.raise_()
         self.tool, self.points, self.anchor, self.moving = "", [], "", False
         self.widget.tool_chosen.connect(self.choose_tool)
         self.widget.selection_changed.connect(self.select)
         self.widget.edit_requested.connect(self.edit_selected)
         self.widget.delete_requested.connect(self.delete_selected)
         self.widget.move_requested.connect(self._move_mode)
-        window.view.hit.connect(self._hit)
-        window.view.installEventFilter(self)
-        window.project.layers.events.inserted.connect(lambda *_: self._bind())
-        window.retranslate_hooks.append(self.retranslate)
+        ctx.view.hit.connect(self._hit)
+        ctx.view.installEventFilter(self)
+        ctx.project.layers.events.inserted.connect(lambda *_: self._bind())
+        ctx.retranslate_hooks.append(self.retranslate)
         self._bound = None
         self.retranslate()
 
@@ -58,19 +53,19 @@ class AnnotationPanel(QObject):
 
     # the layer -----------------------------------------------------------------------------
     def layer(self, create: bool = False):
-        found = next((lyr for lyr in self.window.project.layers if lyr.kind == "annotations"), None)
+        found = next((lyr for lyr in self.ctx.project.layers if lyr.kind == "annotations"), None)
         if found is None and create:
             found = new_layer()
-            self.window.project.layers.append(found)
+            self.ctx.project.layers.append(found)
         self._bind()
         return found
 
     def _bind(self):
-        layer = next((lyr for lyr in self.window.project.layers if lyr.kind == "annotations"), None)
+        layer = next((lyr for lyr in self.ctx.project.layers if lyr.kind == "annotations"), None)
         if layer is None or layer is self._bound:
             return
         self._bound = layer
-        field_annotations.refresh_from_package(self.window, layer)
+        field_annotations.refresh_from_package(self.ctx, layer)
         layer.data.changed.connect(self.refresh)
         layer.view.changed.connect(lambda *_: self.refresh())
         self.refresh()
@@ -86,7 +81,7 @@ class AnnotationPanel(QObject):
         self.moving = False
         if kind:
             self.dock.raise_()
-            self.window.statusBar().showMessage(tr("annotation.placing", kind=tr(f"annotation.{kind}")))
+            self.ctx.status.show(tr("annotation.placing", kind=tr(f"annotation.{kind}")))
 
     def _move_mode(self, on: bool):
         self.moving = on and bool(self._selected())
@@ -116,7 +111,7 @@ class AnnotationPanel(QObject):
         """A click at widget position (x, y) while placing or moving."""
         at = self.world_at(x, y)
         if at is None:
-            self.window.statusBar().showMessage(tr("annotation.off_map"), 4000)
+            self.ctx.status.show(tr("annotation.off_map"), 4000)
             return
         xyz, anchor = at
         if self.moving:
@@ -130,9 +125,9 @@ class AnnotationPanel(QObject):
     def world_at(self, x: float, y: float):
         """(project-CRS point, HBIM GlobalId or "") under a widget position: a component if one is there."""
         from console.scene.picking import pick
-        view = self.window.view
+        view = self.ctx.view
         ratio = view.devicePixelRatioF()
-        hit = pick(self.window.scene, x * ratio, (view.height() - y) * ratio)
+        hit = pick(self.ctx.scene, x * ratio, (view.height() - y) * ratio)
         if hit is not None and hit.layer.kind == "bim" and all(v == v for v in hit.position):
             return tuple(hit.position), str(hit.attributes.get("guid") or hit.attributes.get("GlobalId") or "")
         ground = view.ground_at(x, y)
@@ -156,16 +151,16 @@ class AnnotationPanel(QObject):
         if not self._push(layer, "annotation.undo_add", None, a):
             return
         layer.view.select([a.id])
-        self.window.statusBar().showMessage(tr("annotation.added", kind=tr(f"annotation.{a.kind}")), 4000)
+        self.ctx.status.show(tr("annotation.added", kind=tr(f"annotation.{a.kind}")), 4000)
 
     def _push(self, layer, key: str, before, after) -> bool:
         """One undoable change; in field mode kept in the package first (field_annotations), or told and not made."""
         from offline.guard import StoreRefused
         try:
-            self.window.project.undo.push(AnnotationCommand(layer.data, tr(key), before, after,
-                                                            sink=field_annotations.sink(self.window)))
+            self.ctx.undo.push(AnnotationCommand(layer.data, tr(key), before, after,
+                                                sink=field_annotations.sink(self.ctx)))
         except StoreRefused as exc:
-            self.window.report_error(str(exc))
+            self.ctx.report_error(str(exc))
             return False
         return True
 

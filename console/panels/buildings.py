@@ -19,27 +19,27 @@ from layers.undo import change_views
 log = logging.getLogger(__name__)
 
 
-def install(window) -> dict:
-    return {"city": CityPanel(window)}
+def install(ctx) -> dict:
+    return {"city": CityPanel(ctx)}
 
 
 class CityPanel(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx):
+        super().__init__(ctx.host)
+        self.ctx = ctx
+        ctx.actions.add_menu("city", "city.menu", 40)
+        ctx.actions.add_menu("city/colour", "city.colour", 10, parent="city")
         self.colour_group = QActionGroup(self)
         self.colour_actions: dict[str, QAction] = {}
-        for mode in COLOUR_MODES:
-            act = QAction(window, checkable=True)
+        for order, mode in enumerate(COLOUR_MODES):
+            act = ctx.actions.add(f"city.colour.{mode}", menu="city/colour", order=order, checkable=True)
             act.setData(mode)
             act.setChecked(mode == "none")
             self.colour_group.addAction(act)
             self.colour_actions[mode] = act
         self.colour_group.triggered.connect(lambda act: self.set_colour_mode(act.data()))
-        self.fly_action = QAction(window)
-        self.fly_action.triggered.connect(lambda *_: self.fly_to_hub())
-        window.view.hit.connect(self.on_hit)
-        window.retranslate_hooks.append(self.retranslate)
+        self.fly_action = ctx.actions.add("city.fly_hub", self.fly_to_hub, menu="city", order=20)
+        ctx.view.hit.connect(self.on_hit)
         self.binding = QTimer(self)  # the hub's building systems follow their terminals (layers/hub/bindings.py)
         self.binding.setInterval(1000)
         self.binding.timeout.connect(self.bind_sensors)
@@ -48,17 +48,17 @@ class CityPanel(QObject):
     def bind_sensors(self) -> int:
         from layers.hub.bindings import apply
         try:
-            return apply(self.window.project.layers)
+            return apply(self.ctx.project.layers)
         except Exception:  # noqa: BLE001 — colouring must never stop the window
             log.exception("hub sensor binding failed")
             return 0
 
     def layers(self):
-        return [lyr for lyr in self.window.project.layers if lyr.kind == "buildings"]
+        return [lyr for lyr in self.ctx.project.layers if lyr.kind == "buildings"]
 
     def set_colour_mode(self, mode: str):
         views = [lyr.view for lyr in self.layers()]
-        change_views(self.window.project.undo, views, lambda: [v.set_colour_by(mode) for v in views],
+        change_views(self.ctx.undo, views, lambda: [v.set_colour_by(mode) for v in views],
                      tr(f"city.colour.{mode}"))
         self.colour_actions.get(mode, self.colour_actions["none"]).setChecked(True)
 
@@ -68,7 +68,7 @@ class CityPanel(QObject):
         from layers.districts import HUB
         from layers.hub import plan
         x, y = plan.to_xy(-60.0, 330.0)
-        self.window.fly_to(Bookmark("hub-bim", *HUB.short, (x, y, 60.0), 1150.0, 200.0, 32.0), animate=animate)
+        self.ctx.fly_to(Bookmark("hub-bim", *HUB.short, (x, y, 60.0), 1150.0, 200.0, 32.0), animate=animate)
 
     def on_hit(self, hit):
         for layer in self.layers():
@@ -76,16 +76,3 @@ class CityPanel(QObject):
                 layer.view.select(hit.feature)
             elif hit is None or not hit.add:
                 layer.view.select(None)
-
-    def retranslate(self):
-        for mode, act in self.colour_actions.items():
-            act.setText(tr(f"city.colour.{mode}"))
-        self.fly_action.setText(tr("city.fly_hub"))
-        mb = self.window.menuBar()
-        menus = mb.actions()
-        menu = mb.addMenu(tr("city.menu"))
-        sub = menu.addMenu(tr("city.colour"))
-        sub.addActions(self.colour_group.actions())
-        menu.addAction(self.fly_action)
-        if menus:  # keep Help last
-            mb.insertMenu(menus[-1], menu)

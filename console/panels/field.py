@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
 
 from console import store_login
 from layers.i18n import tr
@@ -25,27 +24,21 @@ KEYS = ("field.profile", "field.sync", "field.conflicts")
 
 
 class FieldPanel(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx):
+        super().__init__(ctx.host)
+        self.ctx = ctx
         self.dialog = None
-        self.actions: dict[str, QAction] = {}
-        for key, slot in zip(KEYS, (self.edit_profile, self.sync_dialog, self.conflict_dialog)):
-            act = QAction(window)
-            act.triggered.connect(lambda *_, s=slot: s())
-            self.actions[key] = act
-
-    def retranslate(self):
-        for key, act in self.actions.items():
-            act.setText(tr(key))
+        ctx.actions.add_separator("hbim", 89)
+        for order, (key, slot) in enumerate(zip(KEYS, (self.edit_profile, self.sync_dialog, self.conflict_dialog))):
+            ctx.actions.add(key, lambda s=slot: s(), menu="hbim", order=90 + order)  # under the HBIM menu's own
 
     def edit_profile(self) -> ProfileDialog:
-        self.dialog = ProfileDialog(self.window)
+        self.dialog = ProfileDialog(self.ctx.host)
         self.dialog.show()
         return self.dialog
 
     def sync_dialog(self, package: str = "") -> SyncDialog:
-        dlg = self.dialog = SyncDialog(self.window.workspace.store_target(), package, self.window,
+        dlg = self.dialog = SyncDialog(self.ctx.workspace.store_target(), package, self.ctx.host,
                                        opener=self.open_store)
         dlg.synced.connect(lambda report: self._synced(report, dlg.store.text().strip(), dlg.password.text()))
         dlg.show()
@@ -54,7 +47,7 @@ class FieldPanel(QObject):
     def open_store(self, url: str, password: str = ""):
         """The store the dialogs name by ``url`` (as shown: redacted); a typed password then goes to the keyring."""
         from offline.store.conninfo import is_postgres, redact
-        chosen = self.window.workspace.store_target()
+        chosen = self.ctx.workspace.store_target()
         if not url or url == redact(chosen):
             url = chosen  # the process's own store, with the password $SONGJIANG_STORE may hold
         store = store_login.open_store(url, password or None)
@@ -67,7 +60,7 @@ class FieldPanel(QObject):
 
     def _synced(self, report: dict, url: str, password: str = ""):
         """The result in the status bar; conflicts open for review at once."""
-        self.window.statusBar().showMessage(tr("field.sync.done", **report), 8000)
+        self.ctx.status.show(tr("field.sync.done", **report), 8000)
         if report.get("conflict") or report.get("partial") or report.get("quarantined"):
             self.conflict_dialog(url or None, password)
 
@@ -75,9 +68,9 @@ class FieldPanel(QObject):
         try:
             store = self.open_store(url or "", password)
         except Exception as exc:  # noqa: BLE001 — an unreachable store is told, the window carries on
-            self.window.report_error(localize(str(exc)))
+            self.ctx.report_error(localize(str(exc)))
             return None
-        self.dialog = ConflictDialog(store, self.window)
+        self.dialog = ConflictDialog(store, self.ctx.host)
         self.dialog.finished.connect(lambda *_: store.close())
         self.dialog.show()
         return self.dialog

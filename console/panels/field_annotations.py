@@ -12,21 +12,21 @@ from __future__ import annotations
 from layers.annotations import PACKAGE_SOURCE, Annotation
 
 
-def _package(window):
-    hbim = window.panels.hbim
+def _package(ctx):
+    hbim = ctx.panels.hbim
     return hbim.package_records() if hbim is not None else None
 
 
-def sink(window):
+def sink(ctx):
     """Where an annotation change is kept besides the project: the package's journal, or None (workstation)."""
-    store = _package(window)
+    store = _package(ctx)
     if store is None:
         return None
     from offline.field.annotations import write_annotation
     return lambda before, after: write_annotation(store, before, after)
 
 
-def refresh_from_package(window, layer):
+def refresh_from_package(ctx, layer):
     """Field mode: the package's annotations layer shows what the package holds.
 
     Read without opening the records (this runs while the loaders' GDAL reads the same file).
@@ -35,6 +35,6 @@ def refresh_from_package(window, layer):
         return
     from offline.field.annotations import read_annotations
     from offline.field.package import is_package
-    path = window.workspace.hbim_path  # the records the workspace opened (a package's own in field mode)
+    path = ctx.workspace.hbim_path  # the records the workspace opened (a package's own in field mode)
     if is_package(path):
         layer.data.reset(Annotation.from_dict(d) for d in read_annotations(path))

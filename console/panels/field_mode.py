@@ -24,24 +24,24 @@ def created(meta: dict) -> str:
 
 
 class FieldMode(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window, self.label = window, None
-        window.workspace.changed.connect(self.show_mode)
-        window.retranslate_hooks.append(self.retitle)
+    def __init__(self, ctx):
+        super().__init__(ctx.host)
+        self.ctx, self.label = ctx, None
+        ctx.workspace.changed.connect(self.show_mode)
+        ctx.retranslate_hooks.append(self.retitle)
         self.show_mode()
 
     def show_mode(self, *_):
-        if self.window.workspace.is_field and self.label is None:
+        if self.ctx.workspace.is_field and self.label is None:
             self.label = QLabel()
             self.label.setObjectName("field_mode")
-            self.window.statusBar().addPermanentWidget(self.label)
+            self.ctx.status.add_permanent(self.label)
         self.retitle()
 
     def retitle(self):
-        ws = self.window.workspace
+        ws = self.ctx.workspace
         if not ws.is_field:
             return
         mode, name, made = tr("field.mode"), ws.package.name, created(ws.package_meta)
-        self.window.setWindowTitle(tr("field.title", app=tr("app.title"), mode=mode, name=name))
+        self.ctx.set_title(tr("field.title", app=tr("app.title"), mode=mode, name=name))
         self.label.setText(f"<b>{mode}</b> · {name}" + (f" · {tr('field.snapshot', time=made)}" if made else ""))

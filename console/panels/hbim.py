@@ -12,8 +12,6 @@ import os
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget
 
 from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 from layers.bookmarks import Bookmark
@@ -30,42 +28,48 @@ GRADED = ("condition", "damage")  # colour modes graded from the record store ("
 DEMO_ENV = "SONGJIANG_DEMO"  # =hbim: after loading, fly to the bridge, colour by condition, open arch ring 3
 
 
-def install(window) -> dict:
+def install(ctx) -> dict:
     from console.panels.field import FieldPanel
     from console.panels.field_mode import FieldMode
-    field = window.panels.field = FieldPanel(window)  # before the HBIM panel: its menu carries the field actions
-    return {"field": field, "hbim": HbimPanel(window), "field_mode": FieldMode(window)}
+    field = ctx.panels.field = FieldPanel(ctx)  # its actions go in the HBIM menu, after the panel's own
+    return {"field": field, "hbim": HbimPanel(ctx), "field_mode": FieldMode(ctx)}
 
 
 class HbimPanel(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx):
+        super().__init__(ctx.host)
+        self.ctx = ctx
         self._store = None
         self._refused = None  # the store's refusal, once the user chose to go on without it
         self._grades: dict | None = None
         self.placement_dialog = None
-        self.inspector = HbimInspector(lambda: self.store, window.report_error)
-        self.inspector.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
-        self.dock = QDockWidget(window)
-        self.dock.setObjectName("hbim")
-        self.dock.setWidget(self.inspector)
-        window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.inspector_dock, self.dock)
-        self.actions: dict[str, QAction] = {}
-        act = QAction(window)
-        act.triggered.connect(lambda *_: self.place_selected())
-        self.actions["hbim.place"] = act
+        self.inspector = HbimInspector(lambda: self.store, ctx.report_error)
+        self.inspector.message.connect(lambda text: ctx.status.show(text, 6000))
+        self.dock = ctx.dock("hbim", self.inspector, tab_with=ctx.inspector_dock)
         self._install_browser()
-        self.tools = HbimToolbar(window, self)
-        window.addToolBar(Qt.TopToolBarArea, self.tools)
-        window.view.hit.connect(self.on_hit)
-        window.project.layers.events.inserted.connect(self._on_inserted)
-        window.project.layers.events.removed.connect(self._on_removed)
-        window.retranslate_hooks.append(self.retranslate)
-        window.workspace.changed.connect(lambda *_: self.use_store(window.workspace.hbim_path))
+        self.tools = HbimToolbar(ctx.host, self)
+        ctx.add_toolbar(self.tools)
+        self._install_menu(ctx.actions)
+        ctx.view.hit.connect(self.on_hit)
+        ctx.project.layers.events.inserted.connect(self._on_inserted)
+        ctx.project.layers.events.removed.connect(self._on_removed)
+        ctx.retranslate_hooks.append(self.retranslate)
+        ctx.workspace.changed.connect(lambda *_: self.use_store(ctx.workspace.hbim_path))
         if os.environ.get(DEMO_ENV) == "hbim":
-            window.loader.finished.connect(self.demo)
+            ctx.loader.finished.connect(self.demo)
+
+    def _install_menu(self, actions):
+        """The HBIM menu: the docks, the toolbar's flight, visibility and section tools, placement (field: 90+)."""
+        actions.add_menu("hbim", "hbim.menu", 50)
+        actions.add("hbim.dock", action=self.dock.toggleViewAction(), menu="hbim", order=10)
+        actions.add("hbim.browser", action=self.browser_dock.toggleViewAction(), menu="hbim", order=11)
+        tools = self.tools.actions_by_key
+        actions.add("hbim.fly_bridge", action=tools["fly_bridge"], menu="hbim", order=12)
+        actions.add_separator("hbim", 19)
+        for order, key in enumerate((*VISIBILITY, "section")):
+            actions.add(f"hbim.{key}", action=tools[key], menu="hbim", order=20 + order)
+        actions.add_separator("hbim", 39)
+        actions.add("hbim.place", self.place_selected, menu="hbim", order=40)
 
     def _install_browser(self):
         """The BIM browser dock (tree, search, storey and discipline filters), behind the HBIM inspector."""
@@ -75,11 +79,7 @@ class HbimPanel(QObject):
         def show(layer, default, exceptions, text):
             change_views(self.undo, [layer.view], lambda: layer.view.set_visibility(default, exceptions), text)
         self.browser = BimBrowser(self.bim_layers, self.select, show)
-        self.browser_dock = QDockWidget(self.window)
-        self.browser_dock.setObjectName("bim-browser")
-        self.browser_dock.setWidget(self.browser)
-        self.window.addDockWidget(Qt.RightDockWidgetArea, self.browser_dock)
-        self.window.tabifyDockWidget(self.dock, self.browser_dock)
+        self.browser_dock = self.ctx.dock("bim-browser", self.browser, tab_with=self.dock)
         self.dock.raise_()
         self._browser_timer = QTimer(self)
         self._browser_timer.setSingleShot(True)
@@ -88,7 +88,7 @@ class HbimPanel(QObject):
 
     @property
     def undo(self):
-        return self.window.project.undo
+        return self.ctx.undo
 
     # the record store (opened when first needed, so a window without HBIM layers never creates it)
     @property
@@ -107,7 +107,7 @@ class HbimPanel(QObject):
 
     def records_path(self):
         """The file the records are in: the field package in field mode, else the user's record store."""
-        return self.window.workspace.hbim_path
+        return self.ctx.workspace.hbim_path
 
     def package_records(self):
         """The records when they are a field package's (journalled), else None; never opens a workstation store."""
@@ -128,15 +128,15 @@ class HbimPanel(QObject):
             raise self._refused
         path = self.records_path()
         try:
-            return self.window.workspace.open_records(self.undo)
+            return self.ctx.workspace.open_records(self.undo)
         except StoreRefused as exc:
-            if path != paths.hbim_store() or not offer_fresh_store(self.window, str(exc), "store.what.hbim"):
+            if path != paths.hbim_store() or not offer_fresh_store(self.ctx.host, str(exc), "store.what.hbim"):
                 self._refused = exc
-                self.window.report_error(str(exc))
+                self.ctx.report_error(str(exc))
                 raise
         kept = set_aside(path)
-        self.window.statusBar().showMessage(tr("store.kept_as", path=str(kept)), 15000)
-        return self.window.workspace.open_records(self.undo)
+        self.ctx.status.show(tr("store.kept_as", path=str(kept)), 15000)
+        return self.ctx.workspace.open_records(self.undo)
 
     def _supply_grades(self, layers):
         """Colour-by needs the latest grades; read once per store change, shared by every model."""
@@ -158,34 +158,15 @@ class HbimPanel(QObject):
             self.inspector.refresh()
 
     def retranslate(self):
-        for key, act in self.actions.items():
-            act.setText(tr(key))
         self.dock.setWindowTitle(tr("hbim.dock"))
         self.browser_dock.setWindowTitle(tr("bim.browser"))
         self.browser.retranslate()
         self.tools.retranslate()
         self.inspector.retranslate()
-        mb = self.window.menuBar()
-        menus = mb.actions()
-        menu = mb.addMenu(tr("hbim.menu"))
-        menu.addAction(self.dock.toggleViewAction())
-        menu.addAction(self.browser_dock.toggleViewAction())
-        menu.addAction(self.tools.actions_by_key["fly_bridge"])
-        menu.addSeparator()
-        menu.addActions([self.tools.actions_by_key[k] for k in (*VISIBILITY, "section")])
-        menu.addSeparator()
-        menu.addAction(self.actions["hbim.place"])
-        field = self.window.panels.field
-        if field is not None:
-            field.retranslate()
-            menu.addSeparator()
-            menu.addActions(list(field.actions.values()))
-        if menus:  # keep Help last
-            mb.insertMenu(menus[-1], menu)
 
     # layers, picking, selection -----------------------------------------------------------
     def bim_layers(self):
-        return [lyr for lyr in self.window.project.layers if lyr.kind == "bim"]
+        return [lyr for lyr in self.ctx.project.layers if lyr.kind == "bim"]
 
     def _on_inserted(self, _index, layer):
         if layer.kind != "bim":
@@ -265,7 +246,7 @@ class HbimPanel(QObject):
 
     def camera_position(self):
         """The camera in the project CRS (where a section keeps the far half)."""
-        scene = self.window.scene
+        scene = self.ctx.scene
         position = scene.renderer.GetActiveCamera().GetPosition()
         return scene.project.from_scene([position])[0]
 
@@ -276,11 +257,11 @@ class HbimPanel(QObject):
         if layer is None or not layer.has_bounds():
             return
         b = layer.bounds
-        adapter = self.window.scene.adapters.get(layer.id)
+        adapter = self.ctx.scene.adapters.get(layer.id)
         shift = adapter.ground_shift(np.asarray(layer.data.points)) if adapter else 0.0
         span = max(b[3] - b[0], b[4] - b[1], b[5] - b[2])
         focal = ((b[0] + b[3]) / 2, (b[1] + b[4]) / 2, (b[2] + b[5]) / 2 + shift)
-        self.window.fly_to(Bookmark(stem, layer.name, layer.meta.get("name_en") or layer.name, focal, span * 2.0,
+        self.ctx.fly_to(Bookmark(stem, layer.name, layer.meta.get("name_en") or layer.name, focal, span * 2.0,
                                     70.0, 22.0), animate=animate)
 
     # placement assistant ------------------------------------------------------------------
@@ -290,19 +271,19 @@ class HbimPanel(QObject):
             self.ask_placement(layer)
 
     def ask_placement(self, layer):
-        if layer not in self.window.project.layers:
+        if layer not in self.ctx.project.layers:
             return
         if self.selection and self.selection[0] is layer:
             self.select(None, None)
-        window = self.window
+        ctx = self.ctx
 
         def view_centre():
-            found = window.view.ground_at(window.view.width() / 2, window.view.height() / 2)
+            found = ctx.view.ground_at(ctx.view.width() / 2, ctx.view.height() / 2)
             if found is None:
                 return None
             x, y, z = found
-            return x, y, z / max(window.scene.exaggeration(), 1e-9)  # the true ground, not as drawn
-        dlg = PlacementDialog(layer.name, window.project.crs, view_centre, window)
+            return x, y, z / max(ctx.scene.exaggeration(), 1e-9)  # the true ground, not as drawn
+        dlg = PlacementDialog(layer.name, ctx.project.crs, view_centre, ctx.host)
         dlg.accepted.connect(lambda: self.place(layer, dlg.placement()))
         dlg.show()
         self.placement_dialog = dlg
@@ -310,10 +291,10 @@ class HbimPanel(QObject):
     def place(self, layer, placement):
         """Swap the layer for one read with the placement; its spec (and so the project file) keeps it."""
         spec = replace(LayerSpec.of_layer(layer), placement=placement.to_dict(), id=None)
-        if layer in self.window.project.layers:
-            self.window.project.layers.remove(layer)
-        self.window.load_specs([spec])
-        self.window.statusBar().showMessage(tr("hbim.placed", name=layer.name), 4000)
+        if layer in self.ctx.project.layers:
+            self.ctx.project.layers.remove(layer)
+        self.ctx.load_specs([spec])
+        self.ctx.status.show(tr("hbim.placed", name=layer.name), 4000)
 
     # documentation screenshot --------------------------------------------------------------
     def demo(self):
@@ -323,16 +304,15 @@ class HbimPanel(QObject):
         """
         if self.model_layer("dacang_bridge") is None:
             return
-        self.window.loader.finished.disconnect(self.demo)
-        tree = self.window.tree.tree
+        self.ctx.loader.finished.disconnect(self.demo)
+        tree = self.ctx.tree.tree
         for row in range(tree.topLevelItemCount()):  # through the tree, so its check boxes agree
             item = tree.topLevelItem(row)
-            layer = self.window.project.layers.by_id(item.data(0, Qt.UserRole + 1))
+            layer = self.ctx.project.layers.by_id(item.data(0, Qt.UserRole + 1))
             if layer is not None and layer.kind == "sensors":
                 item.setCheckState(0, Qt.Unchecked)
-        for dock in self.window.findChildren(QDockWidget):
-            if self.window.dockWidgetArea(dock) == Qt.BottomDockWidgetArea:
-                dock.hide()
+        for dock in self.ctx.docks_in(Qt.BottomDockWidgetArea):
+            dock.hide()
         self.tools.set_colour_mode("condition")
         self.fly_to_model("dacang_bridge", animate=False)
         self.select_by_name("dacang_bridge", "Arch ring 3")

@@ -19,7 +19,7 @@ from layers.sensors.state import CRITICAL
 def maybe_schedule_demo(panel):
     if os.environ.get("SONGJIANG_DEMO") == "sensors":
         panel._demo_pending = True  # a --screenshot waits for it
-        panel.window.loader.finished.connect(lambda: run_demo(panel))
+        panel.ctx.loader.finished.connect(lambda: run_demo(panel))
 
 
 def _backfill(model, indices, hours=1.0, now=None):
@@ -58,10 +58,10 @@ def run_demo(panel):
     series = _backfill(model, [i, *near.tolist()])
     panel.alarms.refresh()
     panel.alarms.select_alarms([pick.id])
-    panel.window.inspector_dock.raise_()
+    panel.ctx.inspector_dock.raise_()
     for j in [*near.tolist(), i]:
         panel.select_sensor(j, fly=False)
         t, v = series[j]
         panel.chart_series(j, [*t, float(model.state.time[j])], [*v, float(model.state.value[j])])
     panel.layer.view.select([i, *near.tolist()])
-    panel.window.inspector.show_feature(panel.layer, model.attributes(i))
+    panel.ctx.inspector.show_feature(panel.layer, model.attributes(i))

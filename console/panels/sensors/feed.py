@@ -1,0 +1,116 @@
+"""Where the sensor panel's readings come from: the simulator or a broker, started off the GUI thread.
+
+``FeedControl`` is a part of ``SensorPanel`` (console/panels/sensors/__init__.py): starting and
+switching the feed (Sensors › Connect…, Use the demo), and the permanent status-bar word on
+where readings come from and how they flow. Only the newest start request may start a
+pipeline, and never after shutdown.
+"""
+from __future__ import annotations
+
+import time
+
+from layers.sensors.model import DEFAULT_RATE
+from layers.sensors.strings import tr
+from widgets.background import run
+
+
+class FeedControl:
+    def _launch_feed(self):
+        with self._feed_lock:
+            self._generation += 1
+        run(self._start_feed, name="sensor-feed-start", owner=self, on_error=self._feed_failed)
+
+    def _feed_failed(self, exc):  # e.g. an unwritable history file, no keyring password
+        self._feed_error = str(exc)  # reported by the next slow tick
+
+    def _start_feed(self, job):
+        """A broker when one is given, else the simulator as a labelled demo (own thread: priming takes ~0.5 s).
+
+        The window may close, or the user switch source, while this runs: only the
+        newest request may start a pipeline, and never after shutdown (a pipeline
+        started then would run on, unseen, until the process ends).
+        """
+        from offline.pipeline import start_feed
+        generation, model, settings = self._generation, self.model, self.feed_settings
+        if settings is not None:
+            from console.feeds.mqtt import MqttFeed
+            feed = MqttFeed(model.registry, settings)
+        else:
+            from console.panels.sensors.trends import backfill_trends
+            from layers.sensors.simulator import SimulatorFeed
+            feed = SimulatorFeed(model.registry, rate=DEFAULT_RATE, seed=1)
+            backfill_trends(model, feed.sim)
+        with self._feed_lock:
+            if self._closed or generation != self._generation or model is not self.model:
+                return  # the demo primes its last minutes after the history's open alarms are carried on
+            start_feed(model, feed, before_feed=None if settings is not None else model.prime)
+
+    def connect_dialog(self):
+        """Sensors › Connect…: pick or edit a broker profile; the password goes to the OS keyring."""
+        from console import settings
+        from widgets.sensors.connect import ConnectDialog
+        dialog = ConnectDialog(settings.mqtt_profiles(), settings.last_mqtt_profile(), self.ctx.host)
+        dialog.accepted.connect(lambda: self._connect_from(dialog))
+        dialog.show()
+        self.dialog = dialog
+        return dialog
+
+    def _connect_from(self, dialog):
+        from console import settings
+        from console.feeds.mqtt import FeedError, MqttSettings, save_password
+        fields = dialog.values()
+        try:
+            if dialog.typed_password():
+                save_password(fields["username"], dialog.typed_password())
+        except FeedError as exc:
+            self.ctx.report_error(str(exc))
+            return
+        settings.save_mqtt_profile(dialog.profile_name(), fields)
+        self.switch_feed(MqttSettings(**fields))
+
+    def use_demo(self):
+        self.switch_feed(None)
+
+    def switch_feed(self, feed_settings):
+        """Stop the current feed (its readings stay as last known) and start the chosen one."""
+        self.feed_settings = feed_settings
+        self._feed_error, self._reported = "", False
+        if self.model is None:
+            return
+        with self._feed_lock:
+            self.model.stop()
+        self._launch_feed()
+
+    def settled(self) -> bool:
+        """The feed has started (or failed) and the docks and status bar have shown it once."""
+        if self.model is None or not self.ctx.workspace.wants_feed(self.feed_settings is not None):
+            return True
+        started = self.model.pipeline is not None or bool(getattr(self, "_feed_error", ""))
+        return started and getattr(self, "_shown_since_start", False)
+
+    def _show_feed_status(self):
+        """The permanent status-bar word on where readings come from, and how they are flowing."""
+        pipe = self.model.pipeline if self.model is not None else None
+        counts = pipe.counters.as_dict() if pipe is not None else {}
+        wall = time.monotonic()
+        received = counts.get("received", 0)
+        last_t, last_n = getattr(self, "_rate_mark", (wall, received))
+        rate = (received - last_n) / (wall - last_t) if wall > last_t else 0.0
+        self._rate_mark = (wall, received)
+        s = self.feed_settings
+        if pipe is None:
+            text = tr("sensors.feed_none")
+        elif s is None:
+            text = tr("sensors.feed_simulated", rate=rate)
+        else:
+            broker, feed = f"{s.host}:{s.port}", pipe.feed
+            from layers.messages import localize
+            if feed.fatal or pipe.error:
+                text = tr("sensors.feed_failed", broker=broker, why=localize(feed.fatal or pipe.error))
+            elif feed.connected:
+                text = tr("sensors.feed_connected", broker=broker, rate=rate,
+                          dropped=counts.get("dropped", 0) + counts.get("dropped_at_stop", 0))
+            else:
+                text = tr("sensors.feed_reconnecting", broker=broker, why=localize(feed.last_error) or "…")
+        self.feed_label.setText(text)
+        self._shown_since_start = pipe is not None or bool(getattr(self, "_feed_error", ""))
