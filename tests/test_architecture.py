@@ -159,3 +159,65 @@ def test_field_mode_is_decided_by_the_workspace_not_by_window_attributes():
             if isinstance(node, ast.Constant) and node.value in gone:
                 found.append(f"{path.relative_to(REPO)}:{node.lineno} {node.value!r}")
     assert found == [], found
+
+
+# Issue 21, the window's size and its panels: MainWindow grew by every feature reaching into it (panels took
+# the window, placed menus by counting the menu bar's entries, wrote its status bar). These keep it a thin view.
+PANELS = REPO / "console" / "panels"
+MAX_WINDOW_LINES, MAX_MODULE_LINES = 250, 400
+
+
+def test_the_window_and_every_product_module_stay_small():
+    """MainWindow's class ≤ 250 lines, and no product module (console/, layers/, widgets/, offline/) over 400.
+
+    tools/, tests/ and bench/ are not product code and are not counted.
+    """
+    app = ast.parse((REPO / "console" / "app.py").read_text(encoding="utf-8"))
+    window = next(n for n in app.body if isinstance(n, ast.ClassDef) and n.name == "MainWindow")
+    size = window.end_lineno - window.lineno + 1
+    assert size <= MAX_WINDOW_LINES, f"MainWindow is {size} lines; move a part into a module of its own"
+    big = {str(path.relative_to(REPO)): n for path, _ in _product_modules()
+           if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert big == {}, f"modules over {MAX_MODULE_LINES} lines (split them by responsibility): {big}"
+
+
+def _panel_modules():
+    for path in sorted(PANELS.rglob("*.py")):
+        if path.name != "context.py":  # builds the context from the window: the one place allowed to
+            yield path, ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_panels_get_a_typed_context_never_the_window():
+    """No panel takes the window (a parameter), keeps it or reads it (``.window``), or reaches into the
+    context's ``host`` (the widget docks and dialogs are parented to: passed on as an argument only)."""
+    found = []
+    for path, tree in _panel_modules():
+        where = str(path.relative_to(REPO))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+                args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                found += [f"{where}:{node.lineno} takes {a.arg!r}" for a in args if a.arg in WINDOW_NAMES]
+            elif isinstance(node, ast.Attribute) and node.attr in ("window", "_window"):
+                found.append(f"{where}:{node.lineno} .{node.attr}")
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) \
+                    and node.value.attr == "host":
+                found.append(f"{where}:{node.lineno} host.{node.attr}")
+            elif isinstance(node, ast.Name) and node.id in WINDOW_NAMES:
+                found.append(f"{where}:{node.lineno} {node.id}")
+    assert found == [], f"panels reach the window; give them what they need on PanelContext: {found}"
+
+
+def test_menus_are_built_by_id_never_by_position():
+    """Only console/actions.py touches the menu bar; nothing inserts a menu or an action by position."""
+    by_position = ("insertMenu", "insertAction", "insertActions", "insertSeparator", "menuBar")
+    found = []
+    for path, tree in _product_modules():
+        if path == REPO / "console" / "actions.py":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in by_position:
+                found.append(f"{path.relative_to(REPO)}:{node.lineno} {node.func.attr}()")
+            elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call) \
+                    and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "actions":
+                found.append(f"{path.relative_to(REPO)}:{node.lineno} actions()[…]")
+    assert found == [], f"menus by position (register in console/actions.py Actions by menu id): {found}"

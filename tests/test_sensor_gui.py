@@ -125,6 +125,14 @@ def test_filter_by_kind_from_the_menu_reduces_the_drawn_points(window, qtbot):
     assert adapter.drawn() == both
     panel.set_style(kinds=None, districts=None)
     assert adapter.drawn() == N
+    # menus by id (console/actions.py): a filter change refills the one Sensors menu in its place,
+    # it does not add another one; the menu bar keeps its order, Help last
+    from layers import i18n
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == [i18n.tr(k) for k in ("menu.file", "menu.edit", "menu.view", "city.menu", "hbim.menu")] \
+        + [tr("sensors.menu"), i18n.tr("menu.help")]
+    kinds = next(a.menu() for a in panel.menu.actions() if a.text() == tr("sensors.filter_kind"))
+    assert [a.text() for a in kinds.actions() if a.isChecked()] == [tr("sensors.all")]
 
 
 def _history(path, rows, alarm_events=()):
