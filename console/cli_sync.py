@@ -27,7 +27,8 @@ def add_subcommands(sub, package=None):
     sy.set_defaults(func=cmd_sync)
     co = package.add_parser("conflicts", help="list the conflicts waiting for review in the store")
     co.add_argument("--store", help="as for sync")
-    co.add_argument("--lang", choices=("zh", "en"))
+    co.add_argument("--lang", choices=("zh", "en"), help="language of the listing (default: the system locale)")
+    co.add_argument("--json", action="store_true", help="one JSON line per conflict (raw values, and as shown)")
     co.set_defaults(func=cmd_conflicts)
     ph = package.add_parser("photo", help="add photos (files, or every photo in a camera folder) to a package")
     ph.add_argument("file", help="the field package (.gpkg)")
@@ -69,14 +70,30 @@ def cmd_sync(args) -> int:
     return 0
 
 
+RAW = ("id", "tbl", "key", "field", "base", "field_value", "store_value", "author", "edited_at", "package_id",
+       "edit_id", "reason")
+
+
 def cmd_conflicts(args) -> int:
+    """Each conflict as a reviewer reads it (the record's and fields' names, old and new values, photos by
+    name: offline/store/describe.py), or with ``--json`` one line each, raw and as shown."""
+    from layers import i18n
+    from layers.messages import system_language
+    from offline.store.describe import describe
+    i18n.set_language(args.lang or system_language())
     store = _store(args)
     try:
         for c in store.conflicts():
-            sys.stdout.write(json.dumps({k: c[k] for k in ("id", "tbl", "key", "field", "base", "field_value",
-                                                           "store_value", "author", "edited_at", "package_id",
-                                                           "edit_id", "reason")},
-                                        ensure_ascii=False) + "\n")
+            d = describe(store, c)
+            if args.json:
+                shown = {k: d[k] for k in ("record", "field", "base", "field_value", "store_value", "photos")}
+                sys.stdout.write(json.dumps({**{k: c[k] for k in RAW}, "shown": shown}, ensure_ascii=False) + "\n")
+                continue
+            when = (c["edited_at"] or "")[:16].replace("T", " ")
+            sys.stdout.write(f"{d['record']} — {d['field']}\n"
+                             + "".join(f"  {i18n.tr('field.col.' + k)}: {d[k]}\n"
+                                       for k in ("base", "field_value", "store_value"))
+                             + f"  {c['author']} · {when} · {i18n.tr('field.conflict.line', id=c['id'])}\n\n")
     finally:
         store.close()
     return 0

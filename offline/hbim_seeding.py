@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 from layers.bim.heritage import MODELS, models_dir
-from offline.hbim import HbimStore
+from offline.hbim import KINDS, HbimStore
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,21 @@ def open_seeded(path: Path, undo_stack=None, seed_empty: bool = True) -> HbimSto
     if seed_empty and not store.records("components"):
         seed(store)
     return store
+
+
+def source_records(path: Path | None = None) -> dict:
+    """The records field packages are cut from (``package create``), as text rows per table.
+
+    The workstation's record store (``path``, default the user's), seeded from the models on
+    first use: a new operations-centre store starts with these (offline/store ``open_store``),
+    so a package's "before" values are what the centre holds and its first sync merges.
+    """
+    from layers import paths
+    store = open_seeded(Path(path) if path else paths.hbim_store())
+    try:
+        return {table: [store._encode(r) for r in store.records(table)] for table in KINDS}
+    finally:
+        store.close()
 
 
 def seed(store: HbimStore) -> int:

@@ -91,14 +91,10 @@ def cut_from(store, path: Path, **kw) -> Path:
 
 @lru_cache(maxsize=1)
 def seed_rows() -> dict:
-    """The illustrative HBIM records of the five old-town models, as text rows (read once per run)."""
-    import tempfile
-    from offline.records import open_records
-    with tempfile.TemporaryDirectory() as tmp:
-        store = open_records(Path(tmp) / "seed.sqlite")
-        rows = {t: [store._encode(r) for r in store.records(t)] for t in KINDS}
-        store.close()
-    return rows
+    """The records packages are cut from (the workstation's store, seeded from the five old-town models), as
+    text rows: what ``package create`` copies and a new centre store starts with (read once per run)."""
+    from offline.hbim_seeding import source_records
+    return source_records()
 
 
 def conflicted_store(tmp_path, surveyor="李伟", field_note="东侧拱圈新增裂缝", centre_note="已加固",

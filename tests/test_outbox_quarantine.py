@@ -83,7 +83,7 @@ def test_one_damaged_row_among_ten_is_quarantined_named_and_listed_and_the_next_
                            "valid JSON"), line
     again = _cli("sync", package, "--store", url)  # not blocked, and the damaged row is not sent again
     assert again.returncode == 0 and again.stderr == "" and json.loads(again.stdout)["edits"] == 0
-    listed = [json.loads(x) for x in _cli("conflicts", "--store", url).stdout.splitlines()]
+    listed = [json.loads(x) for x in _cli("conflicts", "--store", url, "--json").stdout.splitlines()]
     assert [(c["field"], c["edit_id"], c["package_id"], c["tbl"], c["key"]) for c in listed] == \
         [("quarantined", uuids[3], _package_id(package), "components", guids[3])]
     assert listed[0]["store_value"] == before and listed[0]["reason"].startswith("the row's after is not valid JSON")

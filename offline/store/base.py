@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from offline.field.annotations import OPS as ANNOTATION_OPS
 from offline.field.journal import now
 from offline.store.apply import Batch
-from offline.store.merge import WHOLE
+from offline.store.merge import SETS, WHOLE, merge_set
 from offline.store import quarantine
 from offline.store.schema import ADDED_COLUMNS, RECORD_TABLES, key_of, record_columns, statements
 
@@ -166,6 +166,34 @@ class Store:
                 self._write(table, row[key_of(table)], row)
             self._bump()
 
+    def initialise(self, rows: dict, force: bool = False) -> int:
+        """Fill a new store (version 0) with the records packages are cut from; returns the rows added.
+
+        Checked and done in one write transaction (the version row locked), so two workstations
+        opening one new store fill it once. A record the centre already holds, or one its change
+        log names (deleted or changed here), is never touched: ``force`` (``store init``) may so
+        fill a store that has been written to, without undoing what the centre did.
+        """
+        added = 0
+        with self.tx():
+            if int(self.q("SELECT version FROM store_version WHERE id = 1" + self.LOCK).fetchone()[0]) and not force:
+                return 0
+            known = {(t, k) for t, k in self.q("SELECT DISTINCT tbl, key FROM changes").fetchall()}
+            for table, table_rows in rows.items():
+                key = key_of(table)
+                have = {r[0] for r in self.q(f"SELECT {key} FROM hbim_{table}").fetchall()}
+                new = [r for r in table_rows if r[key] not in have and (table, r[key]) not in known]
+                cols = record_columns(table)
+                quoted = ", ".join(f'"{c}"' for c in cols)
+                if new:
+                    self.qmany(f"INSERT INTO hbim_{table} ({quoted}) VALUES ({', '.join('?' * len(cols))}) "
+                               f"ON CONFLICT ({key}) DO NOTHING", [[r.get(c) for c in cols] for r in new])
+                added += len(new)
+            if added or not self.version():
+                self._bump()
+                self.notify("initialised")
+        return added
+
     def put_annotation(self, body: dict, author: str, guid: str = "", ident: str | None = None) -> str:
         ident = ident or str(uuid.uuid4())
         with self.tx():
@@ -275,6 +303,8 @@ class Store:
             self._write(c["tbl"], c["key"], value)
             self._log(version, author, c["tbl"], c["key"], WHOLE, current, value, f"conflict:{c['id']}")
         elif current is not None:
+            if c["field"] in SETS:  # a set queued before sets merged (or edited): its items join the centre's
+                value = merge_set(c["base"], value, current.get(c["field"])) or value
             self._write(c["tbl"], c["key"], {**current, c["field"]: value})
             self._log(version, author, c["tbl"], c["key"], c["field"], current.get(c["field"]), value,
                       f"conflict:{c['id']}")

@@ -7,12 +7,38 @@ identical concurrent edit is no conflict); the store has a third value → keep 
 queue a conflict holding all three. An edit to a record the store deleted, or a field
 delete of a record the store changed, is a whole-record conflict (field "*"). Nothing is
 ever overwritten silently.
+
+A list of photos or documents (JSON text of SHA-256s or names) is a set, merged item by item:
+what the field added joins what the centre holds, what the field removed leaves it, so two
+surveyors' photos of one damage record are both kept and never meet as a conflict (issue 26).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 WHOLE = "*"  # the conflict is about the record's existence, not one field
+SETS = {"photos", "documents"}  # list fields whose items are merged as a set (offline/hbim.py _LISTS)
+
+
+def _items(text) -> list | None:
+    try:
+        value = json.loads(text) if text not in (None, "") else []
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, list) else None
+
+
+def merge_set(base, mine, theirs):
+    """The centre's list with the field's additions and without its removals (JSON text), or None when
+    one side is not a list (then the field is merged as any other)."""
+    was, new, have = _items(base), _items(mine), _items(theirs)
+    if was is None or new is None or have is None:
+        return None
+    removed = [x for x in was if x not in new]
+    out = [x for x in have if x not in removed]
+    out += [x for x in new if x not in was and x not in out]
+    return json.dumps(out)
 
 
 @dataclass
@@ -45,6 +71,15 @@ def merge(current: dict | None, before: dict | None, after: dict | None) -> Merg
     base = before or {}
     for name in changed_fields(before, after) if before is not None else sorted(after):
         mine, theirs, was = after.get(name), current.get(name), base.get(name)
+        if name in SETS and theirs not in (mine, was):
+            joined = merge_set(was, mine, theirs)
+            if joined is not None:
+                if _items(joined) == _items(theirs):
+                    out.same.append(name)
+                else:
+                    row[name] = joined
+                    out.applied.append(name)
+                continue
         if theirs == mine:
             out.same.append(name)
         elif theirs == was or (before is None and theirs in (None, "")):

@@ -9,7 +9,6 @@ its record if it still reads as one, or keep the centre's.
 """
 from __future__ import annotations
 
-import json
 import logging
 
 from PySide6.QtCore import Signal
@@ -19,44 +18,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from layers.bim.glossary import term
-from layers.bim import strings as hbim_strings  # noqa: F401  (the record fields' names)
-from layers.i18n import STRINGS, tr
+from layers.i18n import tr
 from layers.messages import localize
 from offline.field import profile as profiles
+from offline.store.describe import VALUES, describe
 from offline.store.quarantine import QUARANTINED
 from widgets.background import run
 from widgets.field import strings  # noqa: F401  (registers the strings)
+from widgets.field.thumbnails import THUMB, PhotoStrip
 
 log = logging.getLogger(__name__)
 COLUMNS = ("record", "field", "base", "field_value", "store_value", "who")
 
 
 MAX_COLUMN = 260  # px: long notes are elided, the whole text is in the tooltip
-
-
 WHOLE = ("*", QUARANTINED)  # conflicts about a whole record
-
-
-def _show(value, field: str, differing=()) -> str:
-    """A cell: a field's value, or for a whole-record conflict the fields the sides disagree on."""
-    if field in WHOLE and isinstance(value, dict):
-        return "；".join(f"{_label('hbim.field.' + k, k)} {_show(value.get(k), k)}" for k in differing) or "—"
-    if field in WHOLE and value is None:
-        return "—" if field == QUARANTINED else tr("field.record_deleted")
-    return "—" if value in (None, "") else term(str(value))  # a damaged row's text is shown as read
-
-
-def _field(c: dict) -> str:
-    if c["field"] == QUARANTINED:
-        return f"{tr('field.quarantined')}：{localize(c.get('reason') or '')}"
-    return tr("field.whole_record") if c["field"] == "*" else _label(f"hbim.field.{c['field']}", c["field"])
-
-
-def _differing(c: dict) -> list[str]:
-    rows = [r for r in (c["base"], c["field_value"], c["store_value"]) if isinstance(r, dict)]
-    keys = sorted({k for r in rows for k in r})
-    return [k for k in keys if len({json.dumps(r.get(k)) for r in rows}) > 1]
 
 
 class ConflictDialog(QDialog):
@@ -123,16 +99,19 @@ class ConflictDialog(QDialog):
         self.rows = self.store.conflicts()
         self.table.setHorizontalHeaderLabels([tr(f"field.col.{c}") for c in COLUMNS])
         self.table.setRowCount(len(self.rows))
-        for r, c in enumerate(self.rows):
-            record = f"{_label('field.table.' + c['tbl'], c['tbl'])} {c['key'][:8]}"
-            diff = _differing(c) if c["field"] in WHOLE else ()
-            values = (_show(c[k], c["field"], diff) for k in ("base", "field_value", "store_value"))
-            cells = (record, _field(c), *values,
+        self.described = [describe(self.store, c) for c in self.rows]
+        for r, (c, d) in enumerate(zip(self.rows, self.described)):
+            cells = (d["record"], d["field"], *(d[k] for k in VALUES),
                      f"{c['author']} · {(c['edited_at'] or '')[:16].replace('T', ' ')}")
             for col, text in enumerate(cells):
+                self.table.removeCellWidget(r, col)  # a photo strip of the conflict shown here before
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, col, item)
+            for k, shas in d["photos"].items():  # the photos themselves, beside their names
+                self.table.setCellWidget(r, COLUMNS.index(k), PhotoStrip(self.store, shas, d[k]))
+            if d["photos"]:
+                self.table.setRowHeight(r, THUMB + 8)
         self.table.resizeColumnsToContents()
         for col in range(len(COLUMNS) - 1):
             self.table.setColumnWidth(col, min(self.table.columnWidth(col), MAX_COLUMN))
@@ -175,6 +154,3 @@ class ConflictDialog(QDialog):
         if self.rows:
             self.status.setText(tr("field.resolved"))
 
-
-def _label(key: str, fallback: str) -> str:
-    return tr(key) if key in STRINGS else fallback

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from layers import i18n
+from offline.store import strings as store_strings  # noqa: F401  (a conflict's words, shared with the CLI)
 
 STRINGS = {
     "field.profile": ("外业身份…", "Field profile…"),
@@ -34,26 +35,13 @@ STRINGS = {
     "field.conflicts.title": ("同步冲突", "Sync conflicts"),
     "field.conflicts.help": ("双方都修改了同一字段：两个值都已保留，请选择其一或编辑后确认。",
                              "Both sides changed the same field: both values are kept; choose one, or edit it."),
-    "field.conflicts.none": ("没有待处理的冲突", "No conflicts waiting"),
     "field.col.record": ("记录", "Record"),
     "field.col.field": ("字段", "Field"),
-    "field.col.base": ("原值", "Base value"),
-    "field.col.field_value": ("现场值", "Field value"),
-    "field.col.store_value": ("中心值", "Centre value"),
-    "field.col.who": ("调查员 / 时间", "Surveyor / when"),
     "field.keep_field": ("采用现场值", "Take the field value"),
     "field.keep_store": ("采用中心值", "Keep the centre value"),
     "field.use_edit": ("采用编辑值", "Take the edited value"),
     "field.edit_hint": ("编辑后的值", "edited value"),
-    "field.record_deleted": ("（记录已删除）", "(record deleted)"),
-    "field.whole_record": ("整条记录", "whole record"),
-    "field.quarantined": ("已隔离的损坏编辑", "damaged edit, quarantined"),
-    "field.table.photos": ("照片", "Photo"),
     "field.resolved": ("冲突已处理，已记入日志", "Conflict resolved and journalled"),
-    "field.table.inspections": ("检查", "Inspection"),
-    "field.table.damage": ("病害", "Damage"),
-    "field.table.interventions": ("干预", "Intervention"),
-    "field.table.components": ("构件", "Component"),
     "field.photos": ("现场照片", "Field photos"),
     "field.photo.add": ("添加照片…", "Add photo…"),
     "field.photo.folder": ("导入相机文件夹…", "Import camera folder…"),
