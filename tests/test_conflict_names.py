@@ -77,7 +77,7 @@ def test_package_conflicts_names_records_fields_values_and_photos(conflicted):
     assert f"病害「{term(changed.type, 'zh')}」 · {name} · {MODELS[model][0]} — 严重程度" in out, out
     assert f"现场值: {changed.severity}" in out and f"中心值: {centre_severity}" in out, out
     other = term(_component_name(deleted.guid, other_model), "zh")
-    assert f"病害「{term(deleted.type, 'zh')}」 · {other} · {MODELS[other_model][0]} — 整条记录: 照片" in out, out
+    assert f"病害「{term(deleted.type, 'zh')}」 · {other} · {MODELS[other_model][0]} — 整条记录：照片" in out, out
     photos = "、".join([*deleted.photos, "IMG_0001.jpg"])  # the photo joins those the record had
     assert f"现场值: 照片 {photos}\n" in out and "中心值: （记录已删除）" in out, out
     assert not HASH.search(out) and changed.id[:8] not in out and deleted.id[:8] not in out, out
@@ -108,7 +108,7 @@ def test_the_conflict_dialog_shows_names_values_and_photo_thumbnails(conflicted,
         (gone,) = [r for r in rows.values() if r != sev]
         cell = {c: table.item(gone, i).text() for i, c in enumerate(COLUMNS)}
         assert (cell["field"], cell["field_value"], cell["store_value"]) == \
-            ("整条记录: 照片", f"照片 {'、'.join([*deleted.photos, 'IMG_0001.jpg'])}", "（记录已删除）"), cell
+            ("整条记录：照片", f"照片 {'、'.join([*deleted.photos, 'IMG_0001.jpg'])}", "（记录已删除）"), cell
         strip = table.cellWidget(gone, COLUMNS.index("field_value"))
         assert isinstance(strip, PhotoStrip) and len(strip.thumbs) == 1 and strip.isVisible()
         assert not strip.thumbs[0].pixmap().isNull() and strip.thumbs[0].pixmap().height() <= 48

@@ -265,7 +265,7 @@ def test_the_conflict_dialog_lists_a_quarantined_edit_with_its_reason(qtbot, tmp
         qtbot.addWidget(dlg)
         cells = [dlg.table.item(0, c).text() for c in range(dlg.table.columnCount())]
         assert dlg.table.rowCount() == 1 and cells[0].startswith("Component ")
-        assert cells[1].startswith("damaged edit, quarantined：the row's after is not valid JSON"), cells
+        assert cells[1].startswith("damaged edit, quarantined: the row's after is not valid JSON"), cells
         assert '"guid"!' in cells[3] and not dlg.take_field.isEnabled() and dlg.take_store.isEnabled()
         dlg.resolve("store")
         assert dlg.table.rowCount() == 0 and store.get("components", guids[1])["phase"] != "field phase 1"

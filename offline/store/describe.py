@@ -32,6 +32,10 @@ def _join(items, semicolon: bool = False) -> str:
     return ("；" if zh else "; ").join(items) if semicolon else ("、" if zh else ", ").join(items)
 
 
+def _colon() -> str:
+    return "：" if language() == "zh" else ": "
+
+
 def _label(key: str, fallback: str) -> str:
     return tr(key) if key in STRINGS else fallback
 
@@ -74,7 +78,9 @@ def record_name(store, c: dict) -> str:
     own = term(rec.get("type")) if rec.get("type") else (rec.get("date") or "")
     guid = c["key"] if c["tbl"] == "components" else rec.get("guid")
     where = component_name(store, guid) if guid else c["key"][:8]
-    return f"{kind}「{own}」 · {where}" if own else f"{kind} · {where}"
+    if not own:
+        return f"{kind} · {where}"
+    return f"{kind}「{own}」 · {where}" if language() == "zh" else f'{kind} "{own}" · {where}'
 
 
 def photo_names(store, shas) -> list[str]:
@@ -115,9 +121,9 @@ def describe(store, c: dict) -> dict:
     labels = {n: _label(f"hbim.field.{n}", n) for n in names}
     if c["field"] == QUARANTINED:
         from layers.messages import localize
-        field = f"{tr('field.quarantined')}: {localize(c.get('reason') or '')}"
+        field = f"{tr('field.quarantined')}{_colon()}{localize(c.get('reason') or '')}"
     elif whole:
-        field = f"{tr('field.whole_record')}: {_join(labels.values())}" if labels else tr("field.whole_record")
+        field = f"{tr('field.whole_record')}{_colon()}{_join(labels.values())}" if labels else tr("field.whole_record")
     else:
         field = labels[c["field"]]
     out = {"record": record_name(store, c), "field": field, "fields": labels, "photos": {}}
