@@ -19,7 +19,7 @@ import shutil
 
 import pytest
 
-from stores import store_url
+from stores import store_url, store_url_param  # noqa: F401  (fixture: SQLite and PostgreSQL)
 from tests.helpers import console_cli, old_town_package_fixture
 
 created = old_town_package_fixture()
@@ -90,5 +90,60 @@ def test_two_surveyors_photos_on_one_damage_record_are_both_kept(created, tmp_pa
         assert store.conflicts() == []
         assert json.loads(store.get("damage", damage_id)["photos"]) == before + shas  # both, in arrival order
         assert all(store.photo(sha) for sha in shas)
+    finally:
+        store.close()
+
+
+def test_store_init_gives_a_store_used_before_the_records_it_lacks(created, tmp_path):
+    """A store an older console made (used, never given the records): `store init` adds what it lacks, once,
+    and leaves what the centre changed; the first sync of a field edit then merges."""
+    from offline.records import open_records
+    from offline.store import open_store
+    from offline.store.sync import sync
+    centre = str(tmp_path / "old-centre.sqlite")
+    store = open_store(centre, seed=False)  # as an older console left it: used, and empty of records
+    pkg = _field_copy(created, tmp_path, "old-town")
+    field = open_records(pkg, profile=_surveyor("李伟"))
+    try:
+        first, second = field.records("damage")[:2]
+        store.put("damage", {**field._encode(first), "extent": "centre's own"}, "运营中心 王")
+        second.extent = "field's own"
+        field.put(second)
+    finally:
+        field.close()
+    store.close()
+    run = console_cli("store", "init", "--store", centre)
+    assert run.returncode == 0 and " records added" in run.stdout, run.stderr
+    added = int(run.stdout.split(": ")[-1].split()[0])
+    again = console_cli("store", "init", "--store", centre)
+    assert again.returncode == 0 and again.stdout.split(": ")[-1].startswith("0 records added"), again.stdout
+    store = open_store(centre)
+    try:
+        assert added == sum(len(store.records(t)) for t in ("components", "inspections", "damage",
+                                                             "interventions")) - 1  # all but the centre's own
+        assert store.get("damage", first.id)["extent"] == "centre's own"
+        report = sync(pkg, store).to_dict()
+        assert (report["applied"], report["conflict"]) == (1, 0), report
+        assert store.get("damage", second.id)["extent"] == "field's own"
+    finally:
+        store.close()
+    missing = console_cli("store", "init", "--store", centre, "--records", tmp_path / "nowhere.sqlite")
+    assert missing.returncode == 2 and not (tmp_path / "nowhere.sqlite").exists(), missing.stderr
+
+
+def test_a_photo_conflict_queued_before_sets_merged_keeps_both_photos_when_resolved(store_url_param):
+    """A store an older console used may hold a queued photo-list conflict; "采用现场值" adds the field's photo to
+    the centre's list instead of replacing it (the list is a set there too)."""
+    from offline.store import open_store
+    store = open_store(store_url_param, seed=False)
+    try:
+        store.import_rows("damage", [{"id": "d1", "guid": "g1", "type": "crack", "severity": "2",
+                                      "photos": json.dumps(["a", "b"])}])
+        store.q("INSERT INTO conflicts (id, edit_id, tbl, key, field, base, field_value, store_value, author, "
+                "edited_at) VALUES ('c1', 'e1', 'damage', 'd1', 'photos', ?, ?, ?, '王芳', '2026-11-28T10:00:00')",
+                [json.dumps(v) for v in (json.dumps(["a"]), json.dumps(["a", "c"]), json.dumps(["a", "b"]))])
+        (c,) = store.conflicts()
+        store.resolve(c["id"], c["field_value"], "运营中心 王")
+        assert json.loads(store.get("damage", "d1")["photos"]) == ["a", "b", "c"]
     finally:
         store.close()

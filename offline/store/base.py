@@ -304,7 +304,8 @@ class Store:
             self._log(version, author, c["tbl"], c["key"], WHOLE, current, value, f"conflict:{c['id']}")
         elif current is not None:
             if c["field"] in SETS:  # a set queued before sets merged (or edited): its items join the centre's
-                value = merge_set(c["base"], value, current.get(c["field"])) or value
+                base = json.loads(c["base"]) if c["base"] is not None else None  # the row as stored: JSON text
+                value = merge_set(base, value, current.get(c["field"])) or value
             self._write(c["tbl"], c["key"], {**current, c["field"]: value})
             self._log(version, author, c["tbl"], c["key"], c["field"], current.get(c["field"]), value,
                       f"conflict:{c['id']}")
