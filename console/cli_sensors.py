@@ -51,12 +51,16 @@ def _registry(args):
 
 
 class _Stopper:
-    """SIGINT/SIGTERM set an event instead of raising in the middle of a write."""
+    """SIGINT/SIGTERM set an event instead of raising in the middle of a write; a second one, ``hurry``."""
 
     def __init__(self):
         self.event = threading.Event()
+        self.hurry = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: self.event.set())
+            signal.signal(sig, self._signalled)
+
+    def _signalled(self, *_):
+        (self.hurry if self.event.is_set() else self.event).set()
 
 
 def _said(error) -> str:
@@ -65,9 +69,10 @@ def _said(error) -> str:
     return localize(" ".join(str(error).split()), system_language())
 
 
-def _final(counts: dict) -> None:
+def _final(counts: dict, extra: dict | None = None) -> None:
     keys = ("received", "stored", "duplicates", "rejected", "reconnects", "dropped", "dropped_at_stop", "held_back")
     out = {k: int(counts.get(k, 0)) for k in keys}
+    out.update(extra or {})
     if counts.get("reasons"):
         out["rejected_reasons"] = counts["reasons"]
     sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -82,20 +87,25 @@ def _progress(name: str, counts: dict, rate: float, extra: str = "") -> None:
 
 
 def cmd_simulate(args) -> int:
-    from console.feeds.publisher import Publisher
+    """Publish until --count/--duration, a signal, or a broker gone for --give-up-after seconds (status 2).
+
+    The JSON line accounts for every reading handed to the publisher: received = stored
+    (acknowledged) + dropped (refused) + unacknowledged (sent or queued, never confirmed).
+    """
+    from console.feeds.publisher import BrokerGone, Publisher
     from layers.sensors.simulator import Simulator
 
     stop = _Stopper()
     try:
         reg = _registry(args)
-        pub = Publisher(_settings(args), batch=args.batch)
+        pub = Publisher(_settings(args), batch=args.batch, give_up_after=args.give_up_after)
     except Exception as exc:  # bad registry, no keyring password: one clear line, no traceback
         sys.stderr.write(f"simulate: {_said(exc)}\n")
         return 1
     sim = Simulator(reg, seed=args.seed, rate=args.rate or 100_000.0)
     pub.start()
     start = last = time.monotonic()
-    last_n, done = 0, 0
+    last_n, done, gone = 0, 0, None
     while not stop.event.is_set():
         now = time.monotonic()
         if args.duration is not None and now - start >= args.duration:
@@ -111,14 +121,28 @@ def cmd_simulate(args) -> int:
             stop.event.wait(0.002)
         else:
             b = sim.batch(want)
-            pub.publish(reg.datastream[b.idx], b.times, b.values, stop.event)
+            try:
+                pub.publish(reg.datastream[b.idx], b.times, b.values, stop.event)
+            except BrokerGone as exc:
+                gone = exc
+                break
             done += len(b)
         if now - last >= 1.0:
             c = pub.counters.as_dict()
             _progress("simulate", c, (c["received"] - last_n) / (now - last))
             last, last_n = now, c["received"]
-    pub.finish(timeout=30.0)
-    _final(pub.counters.as_dict())
+    signalled = stop.event.is_set()  # then only a connected broker's acknowledgements are waited for
+    pub.finish(timeout=5.0 if signalled else 30.0, hurry=stop.hurry, reconnect=not signalled)
+    if gone is None and pub.gone:
+        gone = BrokerGone(pub.gone_reason())
+    summary = pub.summary()
+    _final(summary, {"unacknowledged": summary["unacknowledged"]})
+    if gone is not None:
+        sys.stderr.write(f"simulate: {_said(gone)}\n")
+        return 2
+    if summary["unacknowledged"]:
+        sys.stderr.write(f"simulate: {summary['unacknowledged']} readings were never acknowledged by the broker "
+                         f"({pub.last_error or 'no answer'})\n")
     return 0
 
 
@@ -193,6 +217,8 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--batch", type=int, default=0, metavar="K",
                    help="K observations per message on the compact batch topic (0 = STA messages)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--give-up-after", type=float, default=5.0, metavar="S",
+                   help="a broker unreachable this long ends simulate with status 2 (default 5)")
     p.set_defaults(func=cmd_simulate)
     p = subparsers.add_parser("record", help="store a broker's observations in the history database")
     _common(p)

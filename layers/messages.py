@@ -180,6 +180,8 @@ CATALOGUE = [
     (r"(?P<who>\S+) refused the login of (?P<user>.+?): (?P<why>.+)", "{who} 拒绝了 {user} 的登录：{why}"),
     (r"TLS failed, the broker's certificate is not trusted \((?P<why>.+)\)", "TLS 失败：服务器证书不受信任（{why}）"),
     (r"TLS failed \((?P<why>.+)\)", "TLS 失败（{why}）"),
+    (r"the broker (?P<b>\S+) was unreachable for (?P<s>\S+) s \((?P<why>.+)\); stopped",
+     "MQTT 服务器 {b} 已 {s} 秒无法连接（{why}）；已停止"),
     (r"OS keyring unavailable for MQTT user (?P<u>.+?): (?P<why>.+)", "MQTT 用户 {u} 无法使用系统密钥环：{why}"),
     (r"no password for MQTT user (?P<u>.+?) in the OS keyring \(service (?P<s>.+)\)",
      "系统密钥环中没有 MQTT 用户 {u} 的密码（服务 {s}）"),
