@@ -5,7 +5,9 @@
 
 Both write a progress line (throughput, drops) to stderr every second and, when
 done or on SIGINT/SIGTERM, exactly one JSON line to stdout:
-{"received":…, "stored":…, "duplicates":…, "rejected":…, "reconnects":…, "dropped":…}.
+{"received":…, "stored":…, "duplicates":…, "rejected":…, "reconnects":…, "dropped":…};
+`simulate` adds "unacknowledged", `record` the broker's own drop counts ("broker_dropped":
+what it dropped while record ran, "broker_dropped_total": its counter; null when unknown).
 ``console/cli.py`` calls ``add_subcommands``; ``python -m console.cli_sensors`` works alone.
 """
 from __future__ import annotations
@@ -149,7 +151,7 @@ def cmd_simulate(args) -> int:
 def cmd_record(args) -> int:
     from layers.sensors.alarms import AlarmBook
     from console.feeds.mqtt import MqttFeed
-    from console.record_session import DropWatch, session_of
+    from console.record_session import DropWatch, SlowWatch, session_of
     from offline.guard import StoreRefused
     from offline.history import HistoryError
     from offline.pipeline import Pipeline
@@ -172,7 +174,7 @@ def cmd_record(args) -> int:
     except Exception as exc:  # an unreadable registry, no keyring password: one line (README's exit codes)
         sys.stderr.write(f"record: {_said(exc)}\n")
         return 2
-    drops = DropWatch(feed)
+    drops, slow = DropWatch(feed), SlowWatch(reg, args.rate_window)
     start = last = time.monotonic()
     last_n = 0
     while not stop.event.wait(0.2):
@@ -182,14 +184,18 @@ def cmd_record(args) -> int:
         if pipe.error or not pipe.running or feed.fatal:
             break  # the recording ended itself: say why at once, never carry on storing nothing
         drops.check()
+        slow.check(now, pipe.counters["received"])
         if now - last >= 1.0:
             c = pipe.counters.as_dict()
-            note = "" if feed.connected else f" DISCONNECTED {feed.last_error}"
+            note = drops.progress_note() + slow.progress_note()
+            note += "" if feed.connected else f" DISCONNECTED {feed.last_error}"
             note += f" STORE RETRYING {pipe.retrying}" if pipe.retrying else ""
             _progress("record", c, (c["stored"] - last_n) / (now - last), note)
             last, last_n = now, c["stored"]
+    if not (pipe.error or feed.fatal):
+        drops.settle(stop.hurry)  # the broker's count as of now, not of its last tick up to 10 s ago
     pipe.stop(timeout=args.stop_timeout)
-    _final(pipe.counters.as_dict(with_reasons=True))
+    _final(pipe.counters.as_dict(with_reasons=True), drops.summary())
     if pipe.error or feed.fatal:
         sys.stderr.write(f"record: {_said(pipe.error or feed.fatal)}\n")
         return 2
@@ -231,6 +237,9 @@ def add_subcommands(subparsers) -> None:
                    help="how long a locked or full history is retried before record stops with status 2 (default 120)")
     p.add_argument("--clean-session", action="store_true",
                    help="start a clean MQTT session: what is published while record is away is lost")
+    p.add_argument("--rate-window", type=float, default=60.0, metavar="S",
+                   help="warn when fewer readings than the registry's intervals promise arrive over S seconds "
+                   "(under 80 %%; default 60)")
     p.add_argument("--stop-timeout", type=float, default=60.0, metavar="S",
                    help="on Ctrl+C/SIGTERM, seconds to store what is queued (the rest is counted as dropped_at_stop)")
     p.set_defaults(func=cmd_record)

@@ -53,13 +53,19 @@ def session_of(db, client_id: str, clean: bool) -> tuple[str, str]:
 
 
 class DropWatch:
-    """Says once per increase that the broker reports dropped messages (its own counter)."""
+    """The broker's own drop counter for `record`: a warning once per increase, the progress line, the summary."""
 
     def __init__(self, feed):
         self.feed, self.seen = feed, None
 
     def check(self) -> bool:
         n = self.feed.broker_dropped
+        if self.feed.broker.refused and self.seen is None:
+            self.seen = -1
+            sys.stderr.write("record: WARNING the broker refuses the subscription to its $SYS counters: what it "
+                             "drops cannot be shown (allow this user to read $SYS/broker/#)\n")
+            sys.stderr.flush()
+            return True
         if n is None or (self.seen is not None and n <= self.seen):
             return False
         before, self.seen = self.seen, n
@@ -70,3 +76,59 @@ class DropWatch:
                          "missing: raise its max_queued_messages (see docs/sensors.md)\n")
         sys.stderr.flush()
         return True
+
+    def progress_note(self) -> str:
+        since = self.feed.broker.dropped_since_start
+        return f" broker_dropped={since}" if since is not None else " broker_dropped=?"
+
+    def settle(self, hurry=None) -> None:
+        """Wait (bounded) for the broker's next publication of its counters, so the summary is current.
+
+        Mosquitto publishes them every sys_interval s (10 by default); a stop between two ticks
+        would otherwise report a count that misses the last drops.
+        """
+        b = self.feed.broker
+        if not b.publishes:
+            sys.stderr.write("record: the broker published no drop counters ($SYS/broker/publish/messages/dropped, "
+                             "not Mosquitto or not allowed to this user): what it dropped is unknown\n")
+            return
+        if not self.feed.connected:
+            return
+        within = b.next_tick_within()
+        sys.stderr.write(f"record: waiting for the broker's next drop count (up to {within:.0f} s; "
+                         "Ctrl+C again to skip)\n")
+        sys.stderr.flush()
+        b.wait_tick(within, hurry)
+        self.check()
+
+    def summary(self) -> dict:
+        b = self.feed.broker
+        return {"broker_dropped": b.dropped_since_start, "broker_dropped_total": b.dropped}
+
+
+class SlowWatch:
+    """Says once each time readings fall below the registry's expected rate (and once when they recover)."""
+
+    def __init__(self, registry, window_s: float):
+        from layers.sensors.arrival import ArrivalWatch, expected_rate
+        self.watch = ArrivalWatch(expected_rate(registry), window_s)
+        self.terminals, self.slow = len(registry), None
+
+    def check(self, now: float, received: int) -> None:
+        self.watch.add(now, received)
+        slow = self.watch.slow()
+        if (slow is None) == (self.slow is None):
+            self.slow = slow
+            return
+        self.slow = slow
+        w = self.watch
+        if slow is not None:
+            sys.stderr.write(f"record: WARNING readings arrive at {w.rate():,.1f}/s, {slow:.0%} of the "
+                             f"{w.expected:,.1f}/s the registry's {self.terminals:,} terminals report: readings "
+                             "are being lost before record (a broker queue, a publisher, the network)\n")
+        else:
+            sys.stderr.write(f"record: readings arrive at the expected rate again ({w.rate():,.1f}/s)\n")
+        sys.stderr.flush()
+
+    def progress_note(self) -> str:
+        return f" SLOW {self.slow:.0%} of expected" if self.slow is not None else ""

@@ -32,7 +32,11 @@ def _accepting(port: int) -> bool:
 
 
 class Broker:
-    def __init__(self, workdir: Path, port: int | None = None, extra_conf: str = "", persistent: bool = False):
+    def __init__(self, workdir: Path, port: int | None = None, extra_conf: str = "", persistent: bool = False,
+                 stock: bool = False):
+        """``stock``: Mosquitto's own queue limits (max_queued_messages 1000, max_inflight_messages 20), as a
+        user's broker has them, instead of the large ones most tests use. Every broker here publishes its
+        $SYS counters every second (stock: 10 s), so `record`'s wait for a current drop count is short."""
         self.workdir = Path(workdir)
         self.port = port or free_port()
         self.conf = self.workdir / f"mosquitto-{self.port}.conf"
@@ -43,7 +47,8 @@ class Broker:
             + ("user root\n" if os.geteuid() == 0 else "")
             + (f"persistence true\npersistence_location {self.workdir}/\nautosave_interval 1\n" if persistent
                else "persistence false\n")
-            + "max_queued_messages 200000\nmax_inflight_messages 1000\n"
+            + ("" if stock else "max_queued_messages 200000\nmax_inflight_messages 1000\n")
+            + ("sys_interval 1\n" if "sys_interval" not in extra_conf else "")
             + extra_conf)
         self.proc: subprocess.Popen | None = None
 

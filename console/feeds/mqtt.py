@@ -24,6 +24,7 @@ import paho.mqtt.client as mqtt
 from layers.sensors import batch as B
 from layers.sensors import sta
 from layers.sensors.feed import Batch, Deduper, Feed
+from console.feeds import broker_sys
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "songjiang-console/mqtt"
@@ -33,8 +34,8 @@ POLL_MIN_MESSAGES = 2_000
 STA_SUBSCRIPTION = "v1.1/+/Observations"  # matches v1.1/Datastreams(<id>)/Observations
 LOGIN_REFUSED = {"bad user name or password", "not authorized"}
 # Mosquitto's count of messages it discarded (a full session queue: max_queued_messages), retained,
-# sent every sys_interval s. It is broker-wide: it says drops happened, not whose.
-SYS_DROPPED = "$SYS/broker/publish/messages/dropped"
+# sent every sys_interval s. It is broker-wide: it says drops happened, not whose (broker_sys.py).
+SYS_DROPPED = broker_sys.DROPPED
 
 
 MAX_QUEUED_OBS = 4_000_000  # ~80 MB of batch records: beyond it QoS 0 is dropped (counted), QoS 1 held back
@@ -109,11 +110,12 @@ def make_client(settings: MqttSettings, client_id: str = "") -> mqtt.Client:
 
 class MqttFeed(Feed):
     def __init__(self, registry, settings: MqttSettings, queue_size: int = 200_000,
-                 dedupe_capacity: int = 2_000_000, watch_broker_drops: bool = False):
+                 dedupe_capacity: int = 2_000_000, watch_broker_drops: bool = True):
         super().__init__(registry, queue_size)
         self.settings = settings
-        self.watch_broker_drops = watch_broker_drops
-        self.broker_dropped: int | None = None  # the broker's own drop count (SYS_DROPPED), when it says
+        self.watch_broker_drops = watch_broker_drops  # the window and record both watch: drops are not ours to hide
+        self.broker = broker_sys.BrokerCounters()  # the broker's own counts ($SYS), None until it says
+        self._sys_mid = None
         self.dedupe = Deduper(dedupe_capacity)
         self._connects = 0
         self._connected = False
@@ -130,11 +132,17 @@ class MqttFeed(Feed):
     def connected(self) -> bool:
         return self._connected
 
+    @property
+    def broker_dropped(self) -> int | None:
+        """The broker's drop counter as it last published it (broker-wide, since it started)."""
+        return self.broker.dropped
+
     def start(self):
         self._stopping = False
         self.client = c = make_client(self.settings)
         c.on_connect, c.on_disconnect, c.on_message = self._on_connect, self._on_disconnect, self._on_message
         c.on_connect_fail = self._on_connect_fail
+        c.on_subscribe = self._on_subscribe
         c.connect_async(self.settings.host, int(self.settings.port), keepalive=self.settings.keepalive)
         c.loop_start()
 
@@ -158,8 +166,16 @@ class MqttFeed(Feed):
         self._connected = True
         self.last_error = ""
         q = self.settings.qos
-        client.subscribe([(STA_SUBSCRIPTION, q), (B.BATCH_TOPIC, q)]
-                         + ([(SYS_DROPPED, 0)] if self.watch_broker_drops else []))
+        sys_topics = [(t, 0) for t in broker_sys.TOPICS] if self.watch_broker_drops else []
+        self._sys_mid = client.subscribe([(STA_SUBSCRIPTION, q), (B.BATCH_TOPIC, q)] + sys_topics)[1]
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        """A broker that refuses $SYS (an ACL) says so here: its drops stay unknown, said, never shown as 0."""
+        if mid == self._sys_mid and self.watch_broker_drops and len(reason_codes) > 2:
+            self.broker.refused = all(rc.is_failure for rc in reason_codes[2:])
+            if self.broker.refused:
+                log.warning("%s:%s refused the subscription to its $SYS counters: what it drops cannot be shown",
+                            self.settings.host, self.settings.port)
 
     def _on_connect_fail(self, client, userdata):
         """Called by paho inside its ``except OSError``: the exception says why."""
@@ -175,11 +191,7 @@ class MqttFeed(Feed):
         self._connected = False
 
     def _on_message(self, client, userdata, msg):
-        if msg.topic == SYS_DROPPED:
-            try:
-                self.broker_dropped = int(msg.payload.decode("ascii").strip())
-            except (UnicodeDecodeError, ValueError):
-                pass
+        if msg.topic.startswith("$SYS/") and self.broker.take(msg.topic, msg.payload):
             return
         try:
             self._enqueue(msg)
