@@ -160,7 +160,17 @@ class Pipeline:
             self.error = self.error or str(exc)
 
     def _restore_alarms(self, store):
+        """Carry on the open alarms the history holds — only those of this same source.
+
+        A history last fed by another source (the demo simulator, another broker) keeps its
+        alarms in the file, but they are not this feed's: a new source starts clean.
+        """
         if self.alarms is None:
+            return
+        was = store.meta("feed")
+        if was and self.feed.label and was != self.feed.label:
+            log.info("history %s: last fed by %s, not %s: its open alarms are not carried on",
+                     self.history_path, was, self.feed.label)
             return
         reg = self.state.registry
         recorded = {}

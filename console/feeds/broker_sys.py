@@ -5,7 +5,8 @@ counter can see it: a stock Mosquitto (max_queued_messages 1000) at 5,000 readin
 62-65 % of them while the window said "dropped 0", and only the broker's log told. Mosquitto
 counts them in ``$SYS/broker/publish/messages/dropped`` and publishes it, retained, every
 ``sys_interval`` seconds (10 by default) — only when it changed, except ``uptime``, which
-changes at every tick and so marks one. The counts are the whole broker's since it started
+changes at every tick and so marks one; a count never published by a tick after we subscribed
+(retained messages come at once) has not changed since the broker started: 0. The counts are the whole broker's since it started
 (not this client's): ``dropped_since_start`` is the rise seen while we were connected, a
 broker restart (the counter back to a lower value) carried over. A broker that publishes no
 $SYS (not Mosquitto, or an ACL that refuses the subscription) leaves them ``None``: unknown,
@@ -61,6 +62,8 @@ class BrokerCounters:
         else:
             if self.uptime is not None and n > self.uptime:
                 self.interval = float(n - self.uptime)
+                if self.dropped is None:  # Mosquitto publishes a count only once it changed: none yet is 0
+                    self.dropped = self._first = 0
             self.uptime = n
             self._tick.set()
         return True

@@ -79,6 +79,16 @@ class SensorModel:
             self.pipeline.stop(timeout=5)
             self.pipeline = None
 
+    def start_clean(self):
+        """A new source starts with nothing known: every terminal offline, no alarms (so no vital signs).
+
+        Switching the window from the demo to a real broker kept 200,000 simulated states and their
+        alarms under the broker's name. The old source's pipeline must be stopped first.
+        """
+        self.state = SensorState(self.registry)
+        self.alarms = AlarmBook(self.state)
+        self.feed_label = ""
+
     # what the views show ---------------------------------------------------
     def view(self, now: float | None = None) -> tuple[SensorState, float]:
         if self.replay is not None:

@@ -119,8 +119,17 @@ STRINGS = {
                                          "option above on a network you trust."),
     "sensors.feed_simulated": ("感知数据：模拟（演示） · {rate:,.0f} 条/秒",
                                "Sensors: SIMULATED (demo) · {rate:,.0f} obs/s"),
-    "sensors.feed_connected": ("MQTT {broker} · 已连接 · {rate:,.0f} 条/秒 · 丢弃 {dropped:,}",
-                               "MQTT {broker} · connected · {rate:,.0f} obs/s · dropped {dropped:,}"),
+    "sensors.feed_connected": ("MQTT {broker} · 已连接 · {rate:,.0f} 条/秒 · 丢弃 {dropped:,} · 服务器丢弃 {broker_dropped}",
+                               "MQTT {broker} · connected · {rate:,.0f} obs/s · dropped {dropped:,} · "
+                               "broker dropped {broker_dropped}"),
+    "sensors.feed_slow": (" · ⚠ 到达速率仅为预期 {expected:,.0f} 条/秒的 {share:.0%}",
+                          " · ⚠ only {share:.0%} of the expected {expected:,.0f} obs/s arrive"),
+    "sensors.feed_tip": ("服务器丢弃：本次连接以来（服务器 $SYS 计数，全服务器合计 {total}）\n"
+                         "服务器当前保存的消息：{held}\n按登记表各终端上报间隔，预期 {expected:,.1f} 条/秒",
+                         "Broker dropped: since this connection (the broker's $SYS counter, {total} in all)\n"
+                         "Messages the broker holds: {held}\nExpected from the registry's intervals: "
+                         "{expected:,.1f} obs/s"),
+    "sensors.unknown": ("未知", "unknown"),
     "sensors.feed_reconnecting": ("MQTT {broker} · 正在重连：{why}", "MQTT {broker} · reconnecting: {why}"),
     "sensors.feed_failed": ("MQTT {broker} · 已停止：{why}", "MQTT {broker} · stopped: {why}"),
     "sensors.store_retrying": ("历史库暂不可写，正在重试（数据保留在内存中）：{msg}",

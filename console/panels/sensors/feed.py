@@ -1,13 +1,11 @@
 """Where the sensor panel's readings come from: the simulator or a broker, started off the GUI thread.
 
 ``FeedControl`` is a part of ``SensorPanel`` (console/panels/sensors/__init__.py): starting and
-switching the feed (Sensors › Connect…, Use the demo), and the permanent status-bar word on
-where readings come from and how they flow. Only the newest start request may start a
+switching the feed (Sensors › Connect…, Use the demo; a new source starts clean), and the
+permanent status-bar word on where readings come from and how they flow (feed_status.py). Only the newest start request may start a
 pipeline, and never after shutdown.
 """
 from __future__ import annotations
-
-import time
 
 from layers.sensors.model import DEFAULT_RATE
 from layers.sensors.strings import tr
@@ -79,6 +77,9 @@ class FeedControl:
             return
         with self._feed_lock:
             self.model.stop()
+            self.model.start_clean()  # nothing of the old source is shown under the new one's name
+        self.alarms.bind(self.model.alarms, self.model.registry)
+        self.force()
         self._launch_feed()
 
     def settled(self) -> bool:
@@ -89,28 +90,10 @@ class FeedControl:
         return started and getattr(self, "_shown_since_start", False)
 
     def _show_feed_status(self):
-        """The permanent status-bar word on where readings come from, and how they are flowing."""
+        """The permanent status-bar word on where readings come from, and how they are flowing (feed_status.py)."""
+        from console.panels.sensors.feed_status import FeedStatus
+        if getattr(self, "_feed_status", None) is None:
+            self._feed_status = FeedStatus(self.feed_label)
         pipe = self.model.pipeline if self.model is not None else None
-        counts = pipe.counters.as_dict() if pipe is not None else {}
-        wall = time.monotonic()
-        received = counts.get("received", 0)
-        last_t, last_n = getattr(self, "_rate_mark", (wall, received))
-        rate = (received - last_n) / (wall - last_t) if wall > last_t else 0.0
-        self._rate_mark = (wall, received)
-        s = self.feed_settings
-        if pipe is None:
-            text = tr("sensors.feed_none")
-        elif s is None:
-            text = tr("sensors.feed_simulated", rate=rate)
-        else:
-            broker, feed = f"{s.host}:{s.port}", pipe.feed
-            from layers.messages import localize
-            if feed.fatal or pipe.error:
-                text = tr("sensors.feed_failed", broker=broker, why=localize(feed.fatal or pipe.error))
-            elif feed.connected:
-                text = tr("sensors.feed_connected", broker=broker, rate=rate,
-                          dropped=counts.get("dropped", 0) + counts.get("dropped_at_stop", 0))
-            else:
-                text = tr("sensors.feed_reconnecting", broker=broker, why=localize(feed.last_error) or "…")
-        self.feed_label.setText(text)
+        self._feed_status.show(pipe, self.feed_settings, self.model.registry if self.model is not None else None)
         self._shown_since_start = pipe is not None or bool(getattr(self, "_feed_error", ""))

@@ -1,0 +1,46 @@
+"""From the demo to a real broker in the window: a new source starts clean, its drops are the broker's.
+
+Issue 26 item 2: Sensors › Connect… from the demo kept the 200,000 simulated states and their
+alarms under the real broker's name, and the status bar said "丢弃 0" while the broker dropped
+a third of the readings. Now the switch starts with every terminal offline and no alarms (nor
+the demo's alarms carried on from the history), and the status bar shows the broker's own drop
+count. Real window under Xvfb, real Mosquitto.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from mosquitto import mosquitto_broker  # noqa: F401
+from tests.helpers import has_display
+from tests.test_window_feed import _window
+
+pytestmark = [pytest.mark.mqtt, pytest.mark.gui,
+              pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]
+
+
+def test_connecting_from_the_demo_starts_clean_and_shows_the_broker_drop_count(
+        mosquitto_broker, qtbot, tmp_path, monkeypatch):
+    from console.feeds.mqtt import MqttSettings
+    from layers.sensors.state import OFFLINE
+    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
+    win = _window(qtbot, "en")
+    panel = win.panels.sensor_panel
+    qtbot.waitUntil(lambda: panel.model is not None and panel.model.pipeline is not None, timeout=60000)
+    qtbot.waitUntil(lambda: "SIMULATED" in panel.feed_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: bool(panel.model.alarms.open_alarms()), timeout=60000)  # the demo's, to leave behind
+    assert (panel.model.state.states(time.time()) != OFFLINE).sum() > 100_000
+    qtbot.waitUntil(lambda: panel.model.pipeline.counters["stored"] > 0, timeout=10000)  # and a history of them
+
+    host, port = mosquitto_broker.address.split(":")
+    panel.switch_feed(MqttSettings(host=host, port=int(port)))
+    qtbot.waitUntil(lambda: panel.model.pipeline is not None and panel.model.pipeline.feed.connected,
+                    timeout=30000)
+    model = panel.model
+    assert (model.state.states(time.time()) == OFFLINE).all(), "no simulated terminal under the broker's name"
+    assert model.alarms.open_alarms() == [], "nor the demo's alarms (live or carried on from the history)"
+    assert panel.alarms.book is model.alarms
+    qtbot.waitUntil(lambda: "broker dropped 0" in panel.feed_label.text(), timeout=10000)
+    assert "SIMULATED" not in panel.feed_label.text()
+    win.close()
