@@ -245,12 +245,15 @@ def add_subcommands(subparsers) -> None:
     p.set_defaults(func=cmd_record)
     p = subparsers.add_parser("broker-config", help="print a mosquitto.conf with the settings record needs "
                               "(persistence, a session queue that outlasts a restart of record)")
+    p.add_argument("--port", type=int, default=1883, help="the listener's port (default 1883)")
+    p.add_argument("--persistence-location", default="/var/lib/mosquitto/", metavar="DIR",
+                   help="where the broker saves sessions and queued readings (default /var/lib/mosquitto/)")
     p.set_defaults(func=cmd_broker_config)
 
 
 def cmd_broker_config(args) -> int:
-    from console.record_session import MOSQUITTO_CONF
-    sys.stdout.write(MOSQUITTO_CONF)
+    from console.record_session import broker_config
+    sys.stdout.write(broker_config(args.port, args.persistence_location))
     return 0
 
 

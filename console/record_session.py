@@ -20,21 +20,36 @@ log = logging.getLogger(__name__)
 PREFIX = "songjiang-rec-"  # + 8 hex digits: 22 characters, within MQTT 3.1.1's 23
 
 MOSQUITTO_CONF = """\
-# mosquitto.conf for a Songjiang console recorder (`songjiang-console record`)
-listener 1883
+# mosquitto.conf for the Songjiang console (`songjiang-console record` and the window's feed)
+# printed by `songjiang-console broker-config`; docs/sensors.md, "The broker record needs", says why.
+listener {port}
+# Mosquitto 2 refuses anonymous clients on a listener of its own: give users a password (record
+# --username; the console keeps the password in the OS keyring), or on a closed network allow them
+#password_file /etc/mosquitto/passwd
+#allow_anonymous true
 # sessions and their queued messages survive a broker restart
 persistence true
-persistence_location /var/lib/mosquitto/
+persistence_location {data}
 autosave_interval 60
-# what the broker keeps for a recorder that is away: the default 1000 is ~0.4 s of the city's
-# 2,500 readings/s; 1,000,000 one-reading messages is ~7 min (and bounded in bytes below)
+# what the broker keeps for each subscriber that is away or behind. The default 1000 is ~0.4 s of the
+# city's 2,500 readings/s: past it a stock broker DROPS (at 5,000/s it lost a third of them).
+# 1,000,000 one-reading messages is ~7 min, bounded in bytes below.
 max_queued_messages 1000000
 max_queued_bytes 1073741824
+# readings sent and not yet acknowledged, per subscriber: record acknowledges each only once it is
+# stored (a batch every ~0.1 s), so 20 (the default) would hold the stream to a trickle
+max_inflight_messages 1000
 # sessions of recorders that never come back are removed after a week
 persistent_client_expiration 7d
-# the drop counter `record` watches ($SYS/broker/publish/messages/dropped), every 10 s
-sys_interval 10
+# the broker's own counters ($SYS/broker/publish/messages/dropped, store/messages/count), which record
+# and the window show, every 2 s (default 10: record waits for one more update when it stops)
+sys_interval 2
 """
+
+
+def broker_config(port: int = 1883, data: str = "/var/lib/mosquitto/") -> str:
+    """The mosquitto.conf `broker-config` prints, for a listener port and a persistence folder."""
+    return MOSQUITTO_CONF.format(port=int(port), data=str(data).rstrip("/") + "/")
 
 
 def client_id_for(db) -> str:

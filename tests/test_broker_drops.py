@@ -139,3 +139,36 @@ def test_record_says_when_the_broker_hides_its_counters(tmp_path):
     assert r["broker_dropped"] is None and r["broker_dropped_total"] is None
     assert "broker_dropped=?" in err  # the progress line: unknown, not 0
     assert "the broker published no drop counters" in err
+
+
+def test_the_printed_broker_config_runs_mosquitto_and_the_flood_is_stored_whole(tmp_path):
+    """`broker-config`: a mosquitto.conf a real Mosquitto accepts, under which the same flood loses nothing."""
+    import os
+    import subprocess
+    import sys
+
+    from mosquitto import free_port
+    from tests.helpers import REPO
+    require_mosquitto()
+    port = free_port()
+    conf = subprocess.run([sys.executable, "-m", "console", "broker-config", "--port", str(port),
+                           "--persistence-location", str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                          check=True).stdout
+    assert "max_queued_messages 1000000" in conf and "sys_interval 2" in conf
+    b = Broker(tmp_path, port=port)
+    b.conf.write_text(conf + "allow_anonymous true\n" + ("user root\n" if os.geteuid() == 0 else ""))
+    b.start()
+    db = tmp_path / "rec.db"
+    try:
+        rec = cli("record", "--mqtt", b.address, "--db", str(db), "--terminals", "2000")
+        _recording(rec)
+        sim = cli("simulate", "--mqtt", b.address, "--count", "20000", "--rate", "0", "--terminals", "2000")
+        out, err = sim.communicate(timeout=300)
+        assert final_json(out)["stored"] == 20000, err
+        _until_still(db)
+        rec.send_signal(signal.SIGINT)
+        out, err = rec.communicate(timeout=60)
+    finally:
+        b.kill()
+    r = final_json(out)
+    assert r["stored"] == _rows(db) == 20000 and r["broker_dropped"] == 0, (r, err)
