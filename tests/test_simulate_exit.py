@@ -71,3 +71,13 @@ def test_simulate_against_no_broker_gives_up():
     assert sim.returncode == 2 and "Traceback" not in err, err
     s = final_json(out)
     assert s["stored"] == 0 and _accounted(s), s
+
+
+def test_the_broker_gone_line_has_its_chinese_words():
+    from console.feeds.mqtt import MqttSettings
+    from console.feeds.publisher import Publisher
+    from layers.messages import localize
+    pub = Publisher(MqttSettings(host="mqtt.ops", port=1883), give_up_after=5)
+    pub.last_error = "[Errno 111] Connection refused"
+    said = localize(pub.gone_reason(), "zh")
+    assert said == "MQTT 服务器 mqtt.ops:1883 已 5 秒无法连接（[Errno 111] Connection refused）；已停止", said
