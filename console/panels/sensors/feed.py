@@ -2,13 +2,12 @@
 
 ``FeedControl`` is a part of ``SensorPanel`` (console/panels/sensors/__init__.py): starting and
 switching the feed (Sensors › Connect…, Use the demo; a new source starts clean), and the
-permanent status-bar word on where readings come from and how they flow (feed_status.py). Only the newest start request may start a
-pipeline, and never after shutdown.
+permanent status-bar word on where readings come from and how they flow (feed_status.py).
+Only the newest start request may start a pipeline, and never after shutdown.
 """
 from __future__ import annotations
 
 from layers.sensors.model import DEFAULT_RATE
-from layers.sensors.strings import tr
 from widgets.background import run
 
 
