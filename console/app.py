@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         from console.gc_guard import GuiThreadGC
         self.gc_guard = GuiThreadGC(self)  # before any worker thread starts: see console/gc_guard.py
         self.loader = Loader(self)
+        self.status = Status(self.statusBar(), self.loader.cancel_all)  # before anything may report an error
         attach_errors(self.report_error, self)  # failed workers, uncaught exceptions: one line here, logged
         self.view.is_busy = self.loader.busy
         self.errors: list[str] = []
@@ -61,7 +62,6 @@ class MainWindow(QMainWindow):
         self.project.undo.changed.connect(self._update_undo)
         self.bookmark_bar = BookmarkBar(self)
         self.addToolBar(self.bookmark_bar)
-        self.status = Status(self.statusBar(), self.loader.cancel_all)
         self.setAcceptDrops(True)
         self._connect_view()
         self.loader.finished.connect(self._all_loaded)
