@@ -12,6 +12,20 @@ from __future__ import annotations
 import re
 
 # (English pattern, Chinese template); {name} takes the pattern's group of that name
+# what a PostgreSQL role was refused (offline/store: ``tx(what)``), as the zh sentence says it
+STORE_ACTIONS = {
+    "read the store": "读取运营中心数据库",
+    "write to the store": "写入运营中心数据库",
+    "edit HBIM records": "编辑遗产档案记录",
+    "add records to the store": "向运营中心数据库添加记录",
+    "add annotations": "添加标注",
+    "submit field edits (sync)": "提交外业编辑（同步）",
+    "resolve conflicts": "处理冲突",
+    "update the store's schema; its owner runs songjiang-console store init":
+        "更新数据库结构；请由其所有者运行 songjiang-console store init",
+    "create the store's roles and grant their privileges": "创建数据库角色并授予权限",
+}
+
 CATALOGUE = [
     (r"file not found", "文件不存在"),
     (r"is not a file", "不是普通文件"),
@@ -118,6 +132,15 @@ CATALOGUE = [
     (r"cannot connect to the operations-centre store \((?P<why>.+)\)", "无法连接运营中心数据库（{why}）"),
     (r"cannot set up the operations-centre store \((?P<why>.+)\)", "无法初始化运营中心数据库（{why}）"),
     (r"cannot listen to the operations-centre store \((?P<why>.+)\)", "无法监听运营中心数据库的变更（{why}）"),
+    (r"PostgreSQL role (?P<role>\S+) may not (?P<action>" + "|".join(map(re.escape, STORE_ACTIONS)) + r") \((?P<why>.+)\)",
+     "PostgreSQL 角色 {role} 无权{action}（{why}）"),
+    (r"permission denied for (?:table|schema|sequence|relation|database) (?P<name>\S+)", "无权访问 {name}"),
+    (r"(?P<option>--login-role|--project): an SQLite store has no roles \(whoever may read the file reads all of it\); "
+     r"roles are PostgreSQL's", "{option}：SQLite 数据库没有角色（能读该文件者即可读取全部内容）；角色仅适用于 PostgreSQL"),
+    (r"expected NAME:GROUP \(GROUP one of (?P<groups>.+)\)", "应为 NAME:GROUP（GROUP 为 {groups} 之一）"),
+    (r"not a store role \(one of (?P<groups>.+)\)", "不是数据库角色（应为 {groups} 之一）"),
+    (r"not a PostgreSQL role name \(letters, digits, _ \. -; at most 63\)",
+     "不是 PostgreSQL 角色名（字母、数字、_ . -，最多 63 个）"),
     (r"not a PostgreSQL connection string libpq can read", "不是 libpq 能读取的 PostgreSQL 连接串"),
     (r"an '@' or '/' in the store URL's password must be written %40 or %2F; (?P<rest>.+)",
      "数据库 URL 密码中的“@”或“/”须写作 %40 或 %2F；更好的做法是用 PGPASSWORD、~/.pgpass 或系统密钥环提供密码"),
@@ -218,7 +241,7 @@ def _tables(text: str) -> str:
 
 
 # a part that may be a sentence of ours (inside "damaged … (why)") is translated too; a library's stays
-_PARTS = {"what": lambda v: NOUNS.get(v, v), "kind": lambda v: NOUNS.get(v, v), "tables": _tables,
+_PARTS = {"action": lambda v: STORE_ACTIONS.get(v, v), "what": lambda v: NOUNS.get(v, v), "kind": lambda v: NOUNS.get(v, v), "tables": _tables,
           "why": lambda v: localize_reason(v, "zh"), "reason": lambda v: localize_reason(v, "zh")}
 
 

@@ -17,7 +17,8 @@ from offline.field.journal import now
 from offline.store.apply import Batch
 from offline.store.merge import SETS, WHOLE, merge_set
 from offline.store import quarantine
-from offline.store.schema import ADDED_COLUMNS, RECORD_TABLES, key_of, record_columns, statements
+from offline.store import migrations
+from offline.store.schema import RECORD_TABLES, key_of, record_columns
 
 
 class Store:
@@ -34,8 +35,18 @@ class Store:
         raise NotImplementedError
 
     @contextmanager
-    def tx(self):
+    def tx(self, what: str = "write to the store"):
+        """One write transaction; ``what`` names it in a refusal (PostgreSQL: a role without the privilege)."""
         raise NotImplementedError
+
+    def has_table(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def lock_schema(self):
+        """Inside a transaction: serialise schema migrations (SQLite's BEGIN IMMEDIATE already does)."""
+
+    def migrate_backend(self):
+        """The backend's own part of the schema (migration 2): PostgreSQL's PostGIS point; SQLite: none."""
 
     def notify(self, payload: str):
         """Tell other workstations (inside the write transaction); polling backends need nothing."""
@@ -51,12 +62,8 @@ class Store:
         raise NotImplementedError
 
     def create(self):
-        with self.tx():
-            for sql in statements():
-                self.q(sql.format(**self.DIALECT))
-            for table, column in ADDED_COLUMNS:  # a store made by an older console
-                if column not in [c[0] for c in self.q(f"SELECT * FROM {table} WHERE 1 = 0").description]:
-                    self.q(f"ALTER TABLE {table} {self.DIALECT['add_column']} {column} TEXT")
+        """Bring the schema to the latest version (offline/store/migrations.py); a no-op when it is there."""
+        migrations.migrate(self)
 
     # -- reading -------------------------------------------------------------------
     def version(self) -> int:
@@ -137,7 +144,7 @@ class Store:
 
     def put(self, table: str, row: dict, author: str, source: str = "workstation") -> int:
         """A workstation's edit of one record (fields as text); returns the store version."""
-        with self.tx():
+        with self.tx("edit HBIM records"):
             key = row[key_of(table)]
             version = self._bump()  # first, as a sync does: one lock order, no deadlock between the two
             current = self.get(table, key, lock=True)
@@ -150,7 +157,7 @@ class Store:
         return version
 
     def delete(self, table: str, key: str, author: str) -> int:
-        with self.tx():
+        with self.tx("edit HBIM records"):
             version = self._bump()
             current = self.get(table, key, lock=True)
             if current is not None:
@@ -161,7 +168,7 @@ class Store:
 
     def import_rows(self, table: str, rows: list[dict]):
         """The starting records (not logged as changes): e.g. seeded from the HBIM models."""
-        with self.tx():
+        with self.tx("add records to the store"):
             for row in rows:
                 self._write(table, row[key_of(table)], row)
             self._bump()
@@ -175,7 +182,7 @@ class Store:
         fill a store that has been written to, without undoing what the centre did.
         """
         added = 0
-        with self.tx():
+        with self.tx("add records to the store"):
             if int(self.q("SELECT version FROM store_version WHERE id = 1" + self.LOCK).fetchone()[0]) and not force:
                 return 0
             known = {(t, k) for t, k in self.q("SELECT DISTINCT tbl, key FROM changes").fetchall()}
@@ -196,7 +203,7 @@ class Store:
 
     def put_annotation(self, body: dict, author: str, guid: str = "", ident: str | None = None) -> str:
         ident = ident or str(uuid.uuid4())
-        with self.tx():
+        with self.tx("add annotations"):
             self.q("INSERT INTO annotations (id, guid, body, author, at) VALUES (?,?,?,?,?) ON CONFLICT (id) DO "
                    "UPDATE SET body = excluded.body, author = excluded.author, at = excluded.at",
                    (ident, guid, json.dumps(body, ensure_ascii=False), author, now()))
@@ -216,7 +223,7 @@ class Store:
         and not journalled (a repaired row can still be applied). Returns UUID → outcome.
         """
         out = {}
-        with self.tx():
+        with self.tx("submit field edits (sync)"):
             done = self.applied(e["uuid"] for e in edits)
             pending = [e for e in edits if e["uuid"] not in done]
             # a repeated sync changes nothing
@@ -282,7 +289,7 @@ class Store:
 
     def resolve(self, conflict_id: str, value, author: str) -> int:
         """Settle a conflict with ``value`` (a field's text; for "*" a whole row or None), as a journalled change."""
-        with self.tx():
+        with self.tx("resolve conflicts"):
             version = self._bump()
             rows = self._rows("SELECT * FROM conflicts WHERE id = ?" + self.LOCK, (conflict_id,))
             if not rows or rows[0]["status"] != "open":

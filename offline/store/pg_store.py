@@ -17,6 +17,11 @@ from offline.store import conninfo
 from offline.store.base import Store
 
 CHANNEL = "songjiang_store"
+SCHEMA_LOCK = 0x534A4F50  # pg_advisory_xact_lock key of schema migrations ("SJOP")
+
+
+class PermissionRefused(StoreRefused):
+    """PostgreSQL refused a statement for want of a privilege (the connection's role: offline/store/roles.py)."""
 
 
 class PgStore(Store):
@@ -59,26 +64,46 @@ class PgStore(Store):
     def _hide(self, exc) -> str:
         return conninfo.hide(" ".join(str(exc).split()), self._secrets)
 
-    def create(self):
-        with self.tx():
-            self.q("CREATE EXTENSION IF NOT EXISTS postgis")
-        super().create()
-        with self.tx():
-            self.q("ALTER TABLE photos ADD COLUMN IF NOT EXISTS geom geometry(Point, 4326) GENERATED ALWAYS AS "
-                   "(CASE WHEN lon IS NULL OR lat IS NULL THEN NULL "
-                   "ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END) STORED")
+    def migrate_backend(self):
+        self.q("CREATE EXTENSION IF NOT EXISTS postgis")
+        self.q("ALTER TABLE photos ADD COLUMN IF NOT EXISTS geom geometry(Point, 4326) GENERATED ALWAYS AS "
+               "(CASE WHEN lon IS NULL OR lat IS NULL THEN NULL "
+               "ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END) STORED")
+
+    def has_table(self, name: str) -> bool:
+        return self.q("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
+
+    def lock_schema(self):
+        self.q("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
+
+    _doing = "read the store"
 
     def q(self, sql: str, params=()):
-        return self.con.execute(sql.replace("?", "%s"), tuple(params))
+        with self._privileged():
+            return self.con.execute(sql.replace("?", "%s"), tuple(params))
 
     def qmany(self, sql: str, rows):
-        with self.con.cursor() as cur:  # psycopg pipelines executemany: one round trip for the lot
+        with self._privileged(), self.con.cursor() as cur:  # psycopg pipelines executemany: one round trip
             cur.executemany(sql.replace("?", "%s"), rows)
 
     @contextmanager
-    def tx(self):
-        with self.con.transaction():
+    def _privileged(self):
+        """A statement the role may not run: one line naming the role and what it may not do (not a traceback)."""
+        try:
             yield
+        except self._psycopg.errors.InsufficientPrivilege as exc:
+            detail = self._hide(exc).split(" LINE ")[0]
+            raise PermissionRefused(f"{self.url}: PostgreSQL role {self.con.info.user} may not {self._doing} "
+                                    f"({detail})") from None
+
+    @contextmanager
+    def tx(self, what: str = "write to the store"):
+        outer, self._doing = self._doing, what
+        try:
+            with self.con.transaction():
+                yield
+        finally:
+            self._doing = outer
 
     def notify(self, payload: str):
         self.q("SELECT pg_notify(?, ?)", (CHANNEL, payload))

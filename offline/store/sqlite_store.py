@@ -16,7 +16,7 @@ from offline.guard import StoreRefused, check_store
 from offline.store.base import Store
 
 APPLICATION_ID = 0x534A4F50  # "SJOP": a Songjiang operations-centre store
-OWN = {"hbim_*", "store_version", "photos", "photo_blobs", "annotations", "sync_journal", "changes", "conflicts"}
+OWN = {"hbim_*", "store_version", "schema_version", "restricted_tables", "photos", "photo_blobs", "annotations", "sync_journal", "changes", "conflicts"}
 
 
 class SqliteStore(Store):
@@ -44,8 +44,11 @@ class SqliteStore(Store):
     def qmany(self, sql: str, rows):
         self.con.executemany(sql, rows)
 
+    def has_table(self, name: str) -> bool:
+        return self.q("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
     @contextmanager
-    def tx(self):
+    def tx(self, what: str = "write to the store"):
         self.con.execute("BEGIN IMMEDIATE")
         try:
             yield

@@ -1,0 +1,75 @@
+"""The operations-centre store's schema, as numbered migrations recorded in ``schema_version``.
+
+Each migration is applied once, in order, in ONE write transaction with its row in
+``schema_version`` (version, when, what), so a store is always at a whole version. A store made
+before migrations were numbered (no ``schema_version`` table) is at version 0: every migration
+is written with ``IF NOT EXISTS`` and so brings it up without touching what it holds.
+
+A store already at ``LATEST`` is not written at all when opened, so a PostgreSQL role without
+any DDL right (the viewer, the field-sync role: offline/store/roles.py) opens it; an older one is
+migrated by whoever may (the store's owner, ``songjiang-console store init``), and any other role
+is told so in one line (offline/store/pg_store.py ``PermissionRefused``). ``schema_version`` is distinct from ``store_version``, which
+counts committed changes (a field package records the change version it was cut from).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from offline.store.schema import ADDED_COLUMNS, statements
+
+TABLE = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, "
+         "what TEXT NOT NULL)")
+
+
+MIGRATE = "update the store's schema; its owner runs songjiang-console store init"
+
+
+def _base(store):
+    for sql in statements():
+        store.q(sql.format(**store.DIALECT))
+    for table, column in ADDED_COLUMNS:  # a store made by an older console
+        if column not in [c[0] for c in store.q(f"SELECT * FROM {table} WHERE 1 = 0").description]:
+            store.q(f"ALTER TABLE {table} {store.DIALECT['add_column']} {column} TEXT")
+
+
+def _backend(store):
+    store.migrate_backend()  # PostgreSQL: PostGIS and the photos' point; SQLite: nothing
+
+
+def _restricted(store):
+    # the store's tables that hold restricted layers (a project's "restricted" list): roles.py grants them
+    # only to roles that may see them
+    store.q("CREATE TABLE IF NOT EXISTS restricted_tables (name TEXT PRIMARY KEY)")
+
+
+MIGRATIONS = (
+    (1, "records, photos, annotations, change log, sync journal, conflicts", _base),
+    (2, "backend extras (PostGIS point of photos)", _backend),
+    (3, "restricted tables", _restricted),
+)
+LATEST = MIGRATIONS[-1][0]
+
+
+def current(store) -> int:
+    """The schema version of the store (0: made before versions were recorded, or new)."""
+    if not store.has_table("schema_version"):
+        return 0
+    return int(store.q("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+
+
+def migrate(store) -> list[int]:
+    """Apply the migrations the store lacks, in one transaction; returns their numbers (none: a no-op)."""
+    if current(store) >= LATEST:
+        return []
+    done = []
+    with store.tx(MIGRATE):
+        store.lock_schema()  # two first opens of one new store: the second waits, then finds it done
+        store.q(TABLE)
+        have = current(store)
+        for version, what, step in MIGRATIONS:
+            if version > have:
+                step(store)
+                store.q("INSERT INTO schema_version (version, applied_at, what) VALUES (?, ?, ?)",
+                        (version, datetime.now(timezone.utc).isoformat(timespec="seconds"), what))
+                done.append(version)
+    return done

@@ -1,0 +1,172 @@
+"""Roles and least privilege in the PostgreSQL operations-centre store (issue 22, item 5).
+
+`store init`, run by the store's owner (a role with CREATEROLE, not a superuser), migrates the
+schema (versioned, offline/store/migrations.py) and makes the group roles with exactly their
+privileges (offline/store/roles.py); login roles log in as members of one group. Each test here
+logs in as a real role of a real throw-away cluster (tests/postgres.py, one per run) and goes
+through the real CLI: a viewer cannot sync or resolve a conflict and is told so in one line (exit
+3, zh too), a recorder cannot read HBIM records, a field-sync role cannot read a restricted table
+and still syncs a package, and `store init` twice changes nothing. Before, any role that could
+connect could do anything its grants allowed, and a refusal was a psycopg traceback.
+SQLite has no roles: `--login-role` there is a usage error.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import uuid
+
+import pytest
+
+from postgres import require_postgres
+from tests.helpers import console_cli, old_town_package_fixture
+
+created = old_town_package_fixture()
+
+
+@pytest.fixture(scope="module")
+def admin():
+    """A login role that owns the test stores and may create roles: what `store init` runs as."""
+    import psycopg
+    cluster = require_postgres()
+    name = "own_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(cluster.url("postgres"), autocommit=True) as con:
+        con.execute(f"CREATE ROLE {name} LOGIN CREATEROLE")
+    return cluster, name
+
+
+def _init(url: str, *args):
+    return console_cli("store", "init", "--store", url, "--lang", "en", *args)
+
+
+def _as(url: str, login: str) -> str:
+    return re.sub(r"//[^@/]+@", f"//{login}@", url, count=1)
+
+
+@pytest.fixture
+def store(admin):
+    """A new store, `store init` run on it by its owner with one login role per group."""
+    cluster, owner = admin
+    url = cluster.new_database(owner=owner)
+    tag = uuid.uuid4().hex[:6]
+    logins = {g: f"{g}_{tag}" for g in ("viewer", "operator", "recorder", "field_sync")}
+    run = _init(url, *[a for g, n in logins.items() for a in ("--login-role", f"{n}:{g}")])
+    assert run.returncode == 0, run.stderr[-2000:]
+    return url, {g: _as(url, n) for g, n in logins.items()}
+
+
+def _edited_package(created, tmp_path):
+    from offline.field.profile import FieldProfile
+    from offline.records import open_records
+    pkg = tmp_path / "old-town.gpkg"
+    shutil.copyfile(created, pkg)
+    field = open_records(pkg, profile=FieldProfile("李伟", "老城遗产组", "li-laptop"))
+    try:
+        damage = field.records("damage")[0]
+        damage.severity = 5 if damage.severity != 5 else 4
+        field.put(damage)
+    finally:
+        field.close()
+    return pkg
+
+
+def _one_line(run, *words):
+    assert run.returncode == 3, (run.returncode, run.stdout, run.stderr)
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
+    for w in words:
+        assert w in lines[0], lines[0]
+    return lines[0]
+
+
+def test_a_viewer_cannot_sync_or_resolve_and_is_told_in_one_line(store, created, tmp_path):
+    _, urls = store
+    pkg = _edited_package(created, tmp_path)
+    before = pkg.read_bytes()
+    run = console_cli("package", "sync", pkg, "--store", urls["viewer"], "--lang", "en")
+    _one_line(run, "may not submit field edits (sync)", "viewer_")
+    assert pkg.read_bytes() == before  # nothing marked synced in the package
+    zh = console_cli("package", "sync", pkg, "--store", urls["viewer"], "--lang", "zh")
+    assert "无权提交外业编辑（同步）" in _one_line(zh)
+    listed = console_cli("package", "conflicts", "--store", urls["viewer"], "--lang", "en")
+    assert listed.returncode == 0, listed.stderr  # reading is what a viewer may do
+    from offline.store import open_store
+    from offline.store.pg_store import PermissionRefused
+    wall = open_store(urls["viewer"])
+    try:
+        with pytest.raises(PermissionRefused, match="may not resolve conflicts"):
+            wall.resolve("any", "x", "wall")
+    finally:
+        wall.close()
+
+
+def test_a_recorder_cannot_read_hbim_records(store):
+    import psycopg
+    _, urls = store
+    with psycopg.connect(urls["recorder"], autocommit=True) as con:
+        assert con.execute("SELECT version FROM schema_version ORDER BY version DESC").fetchone()[0] >= 3
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("SELECT * FROM hbim_damage")
+    run = console_cli("package", "conflicts", "--store", urls["recorder"], "--lang", "en")
+    _one_line(run, "may not read the store")
+
+
+def test_a_field_sync_role_syncs_but_cannot_read_restricted_tables(admin, store, created, tmp_path):
+    import psycopg
+    owner_url, urls = store
+    with psycopg.connect(owner_url, autocommit=True) as con:  # a restricted layer the centre keeps in its store
+        con.execute("CREATE TABLE heritage_sites (id TEXT PRIMARY KEY, geom TEXT)")
+    project = tmp_path / "centre.sjproj"
+    project.write_text(json.dumps({"format": "songjiang-console-project", "version": 2, "layers": [],
+                                   "restricted": ["heritage_sites"]}), encoding="utf-8")
+    run = _init(owner_url, "--project", project)
+    assert run.returncode == 0 and "restricted: heritage_sites" in run.stdout, run.stdout + run.stderr
+    with psycopg.connect(urls["field_sync"], autocommit=True) as con:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("SELECT * FROM heritage_sites")
+    with psycopg.connect(urls["viewer"], autocommit=True) as con:
+        con.execute("SELECT * FROM heritage_sites")  # the centre's own roles may see it
+    pkg = _edited_package(created, tmp_path)
+    run = console_cli("package", "sync", pkg, "--store", urls["field_sync"], "--lang", "en")
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert (report["edits"], report["applied"]) == (1, 1), report
+
+
+def _state(url):
+    import psycopg
+    with psycopg.connect(url, autocommit=True) as con:
+        versions = con.execute("SELECT version, applied_at FROM schema_version ORDER BY version").fetchall()
+        acl = con.execute("SELECT relname, relacl::text FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+                          "ORDER BY relname").fetchall()
+        members = con.execute("SELECT r.rolname, m.rolname FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid "
+                               "JOIN pg_roles m ON m.oid = a.member WHERE r.rolname LIKE 'songjiang_%' "
+                               "ORDER BY 1, 2").fetchall()
+    return versions, acl, members
+
+
+def test_store_init_twice_changes_nothing_and_an_older_schema_migrates(store):
+    import psycopg
+    owner_url, urls = store
+    first = _state(owner_url)
+    assert [v for v, _ in first[0]] == [1, 2, 3]
+    again = _init(owner_url)
+    assert again.returncode == 0 and "0 records added" in again.stdout, again.stdout + again.stderr
+    assert _state(owner_url) == first
+    with psycopg.connect(owner_url, autocommit=True) as con:  # as a console before versioned migrations left it
+        con.execute("DROP TABLE schema_version, restricted_tables")
+        con.execute("ALTER TABLE conflicts DROP COLUMN reason")
+    old = console_cli("package", "conflicts", "--store", urls["viewer"], "--lang", "en")
+    _one_line(old, "may not update the store's schema; its owner runs songjiang-console store init")
+    assert _init(owner_url).returncode == 0
+    with psycopg.connect(urls["viewer"], autocommit=True) as con:
+        assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3]
+        con.execute("SELECT reason FROM conflicts")
+
+
+def test_login_roles_on_sqlite_are_a_usage_error(tmp_path):
+    target = tmp_path / "ops.sqlite"
+    run = console_cli("store", "init", "--store", target, "--login-role", "wall:viewer", "--lang", "en")
+    assert run.returncode == 2 and "an SQLite store has no roles" in run.stderr, run.stderr
+    assert not target.exists()
