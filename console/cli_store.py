@@ -9,7 +9,7 @@ transaction, and prints how many it added.
 On PostgreSQL it also brings the schema to the latest version (offline/store/migrations.py) and makes
 the group roles with their least privileges (offline/store/roles.py), run as the store's owner; run
 again it changes nothing. ``--login-role NAME:GROUP`` adds a login role to a group, without a password
-(its owner sets one with psql's ``\password NAME``: a password never goes on a command line).
+(its owner sets one with psql's ``\\password NAME``: a password never goes on a command line).
 SQLite has no roles: ``--login-role`` there is a usage error.
 """
 from __future__ import annotations
