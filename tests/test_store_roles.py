@@ -85,10 +85,10 @@ def test_a_viewer_cannot_sync_or_resolve_and_is_told_in_one_line(store, created,
     pkg = _edited_package(created, tmp_path)
     before = pkg.read_bytes()
     run = console_cli("package", "sync", pkg, "--store", urls["viewer"], "--lang", "en")
-    _one_line(run, "may not submit field edits (sync)", "viewer_")
+    line = _one_line(run, "may not submit field edits (sync)", "viewer_")
     assert pkg.read_bytes() == before  # nothing marked synced in the package
-    zh = console_cli("package", "sync", pkg, "--store", urls["viewer"], "--lang", "zh")
-    assert "无权提交外业编辑（同步）" in _one_line(zh)
+    from layers.messages import localize
+    assert "无权提交外业编辑（同步）" in localize(line.removeprefix("songjiang-console: "), "zh")
     listed = console_cli("package", "conflicts", "--store", urls["viewer"], "--lang", "en")
     assert listed.returncode == 0, listed.stderr  # reading is what a viewer may do
     from offline.store import open_store
@@ -170,3 +170,15 @@ def test_login_roles_on_sqlite_are_a_usage_error(tmp_path):
     run = console_cli("store", "init", "--store", target, "--login-role", "wall:viewer", "--lang", "en")
     assert run.returncode == 2 and "an SQLite store has no roles" in run.stderr, run.stderr
     assert not target.exists()
+
+
+def test_every_refused_action_has_its_chinese_words():
+    """A new ``tx("…")`` without its zh entry would print English in a Chinese session."""
+    from pathlib import Path
+    from layers.messages import STORE_ACTIONS
+    from offline.store.migrations import MIGRATE
+    root = Path(__file__).resolve().parent.parent
+    said = {MIGRATE, "read the store", "write to the store"}
+    for path in [*root.glob("offline/store/*.py"), *root.glob("console/cli_*.py")]:
+        said.update(re.findall(r'\.tx\("([^"]+)"\)', path.read_text(encoding="utf-8")))
+    assert len(said) > 5 and said <= set(STORE_ACTIONS), said - set(STORE_ACTIONS)
