@@ -68,7 +68,7 @@ def _edited_package(created, tmp_path):
         field.put(damage)
     finally:
         field.close()
-    return pkg
+    return pkg, damage
 
 
 def _one_line(run, *words):
@@ -82,7 +82,7 @@ def _one_line(run, *words):
 
 def test_a_viewer_cannot_sync_or_resolve_and_is_told_in_one_line(store, created, tmp_path):
     _, urls = store
-    pkg = _edited_package(created, tmp_path)
+    pkg, _ = _edited_package(created, tmp_path)
     before = pkg.read_bytes()
     run = console_cli("package", "sync", pkg, "--store", urls["viewer"], "--lang", "en")
     line = _one_line(run, "may not submit field edits (sync)", "viewer_")
@@ -127,11 +127,36 @@ def test_a_field_sync_role_syncs_but_cannot_read_restricted_tables(admin, store,
             con.execute("SELECT * FROM heritage_sites")
     with psycopg.connect(urls["viewer"], autocommit=True) as con:
         con.execute("SELECT * FROM heritage_sites")  # the centre's own roles may see it
-    pkg = _edited_package(created, tmp_path)
+    pkg, _ = _edited_package(created, tmp_path)
     run = console_cli("package", "sync", pkg, "--store", urls["field_sync"], "--lang", "en")
     assert run.returncode == 0, run.stderr[-2000:]
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert (report["edits"], report["applied"]) == (1, 1), report
+
+
+def test_an_operator_resolves_a_conflict_that_a_viewer_cannot(store, created, tmp_path):
+    from offline.store import open_store
+    from offline.store.pg_store import PermissionRefused
+    owner_url, urls = store
+    pkg, damage = _edited_package(created, tmp_path)
+    centre = open_store(owner_url)  # the centre changed the same field meanwhile: the sync queues a conflict
+    try:
+        centre.put("damage", {"id": damage.id, "severity": "1" if str(damage.severity) != "1" else "2"}, "centre")
+    finally:
+        centre.close()
+    run = console_cli("package", "sync", pkg, "--store", urls["field_sync"], "--lang", "en")
+    assert run.returncode == 0 and json.loads(run.stdout.splitlines()[-1])["conflict"] == 1, run.stdout + run.stderr
+    wall, desk = open_store(urls["viewer"]), open_store(urls["operator"])
+    try:
+        (conflict,) = wall.conflicts()
+        with pytest.raises(PermissionRefused, match="may not resolve conflicts"):
+            wall.resolve(conflict["id"], conflict["field_value"], "wall")
+        desk.resolve(conflict["id"], conflict["field_value"], "zhang")
+        assert desk.get("damage", damage.id)["severity"] == conflict["field_value"]
+        assert wall.conflicts() == []
+    finally:
+        wall.close()
+        desk.close()
 
 
 def _state(url):
