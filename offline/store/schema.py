@@ -11,7 +11,8 @@ from dataclasses import fields
 from offline.hbim import KINDS, _key
 
 RECORD_TABLES = tuple(KINDS)
-# columns later versions added: (table, column); a store made before gets them on open (Store.create)
+# columns added before migrations were numbered (migration 1 adds them to an older store); a later change
+# to the schema is a new migration in offline/store/migrations.py
 ADDED_COLUMNS = (("conflicts", "package_id"), ("conflicts", "reason"))
 
 
