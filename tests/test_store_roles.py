@@ -5,7 +5,7 @@ schema (versioned, offline/store/migrations.py) and makes the group roles with e
 privileges (offline/store/roles.py); login roles log in as members of one group. Each test here
 logs in as a real role of a real throw-away cluster (tests/postgres.py, one per run) and goes
 through the real CLI: a viewer cannot sync or resolve a conflict and is told so in one line (exit
-3, zh too), a recorder cannot read HBIM records, a field-sync role cannot read a restricted table
+3, zh too), a recorder cannot read HBIM records (it only inserts observations), a field-sync role cannot read a restricted table
 and still syncs a package, and `store init` twice changes nothing. Before, any role that could
 connect could do anything its grants allowed, and a refusal was a psycopg traceback.
 SQLite has no roles: `--login-role` there is a usage error.
@@ -110,6 +110,14 @@ def test_a_recorder_cannot_read_hbim_records(store):
             con.execute("SELECT * FROM hbim_damage")
     run = console_cli("package", "conflicts", "--store", urls["recorder"], "--lang", "en")
     _one_line(run, "may not read the store")
+    owner_url = store[0]
+    with psycopg.connect(owner_url, autocommit=True) as con:  # the table sensor observations will live in (item 1)
+        con.execute("CREATE TABLE observations (id BIGSERIAL PRIMARY KEY, datastream TEXT, t TEXT, v DOUBLE PRECISION)")
+    assert _init(owner_url).returncode == 0  # store init grants the recorder what it may do there, once it exists
+    with psycopg.connect(urls["recorder"], autocommit=True) as con:
+        con.execute("INSERT INTO observations (datastream, t, v) VALUES ('ds1', '2026-12-07T10:00:00Z', 1.5)")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("SELECT * FROM observations")
 
 
 def test_a_field_sync_role_syncs_but_cannot_read_restricted_tables(admin, store, created, tmp_path):
