@@ -23,7 +23,6 @@ from console.scene.scene import Scene
 from console.status import Status
 from console.view3d import View3D
 from layers import i18n
-from layers import package_strings  # noqa: F401  (field package and store recovery words)
 from layers.i18n import tr
 from layers.loading import file_spec, is_project
 from layers.project import Project
@@ -37,6 +36,7 @@ FLY_MS = 700
 class MainWindow(QMainWindow):
     def __init__(self, workspace: Workspace | None = None, project: Project | None = None):
         super().__init__()
+        i18n.load_all()  # the window is an entry point (tools and benches build one directly); once per process
         self.workspace = workspace or Workspace.open()  # what is open: mode, stores, feed, clock (offline/workspace.py)
         self.project = project or Project()
         self.start_view = self.workspace.start_view

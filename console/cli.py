@@ -251,6 +251,8 @@ def main(argv=None) -> int:
     if flags == len(argv) or argv[flags] not in commands:  # also `songjiang-console --offline FILE.gpkg`
         argv = [*argv[:flags], "open", *argv[flags:]]
     args = parser.parse_args(argv)
+    from layers import i18n
+    i18n.load_all()  # every catalogue, explicitly (importing one registers nothing)
     from layers.messages import localize, system_language
     error_lang = getattr(args, "lang", None) or system_language()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,

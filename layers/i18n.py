@@ -2,9 +2,15 @@
 
 A plain table rather than Qt .ts files: the strings are few, tests can check
 both languages are complete, and the headless tools share them.
+
+The table below holds the shell's words; each feature keeps its own catalogue (a module with a
+``STRINGS`` dict, listed in ``CATALOGUES``). Importing a catalogue changes nothing: the entry
+points (``console.cli.main``, the window, the tests' conftest) call ``load_all()`` once, so what
+the table holds never depends on which modules happened to be imported first.
 """
 from __future__ import annotations
 
+import importlib
 from contextlib import contextmanager
 
 STRINGS = {
@@ -118,6 +124,27 @@ STRINGS = {
                    "Operations console for Songjiang New City's digital transformation.\n"
                    "Data sources: see assets/README.md."),
 }
+
+CATALOGUES = (
+    "layers.bim.strings", "layers.bim.browser_strings", "layers.buildings.strings", "layers.sensors.strings",
+    "layers.package_strings", "layers.field_strings", "layers.store_strings",
+)
+_loaded = [False]
+
+
+def catalogues() -> dict[str, dict]:
+    """Each catalogue's own table, by module name (nothing registered)."""
+    return {name: importlib.import_module(name).STRINGS for name in CATALOGUES}
+
+
+def load_all() -> None:
+    """Register every catalogue in the shared table (again is a no-op)."""
+    if _loaded[0]:
+        return
+    for table in catalogues().values():
+        STRINGS.update(table)
+    _loaded[0] = True
+
 
 _current = ["zh"]
 

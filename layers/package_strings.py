@@ -1,7 +1,7 @@
-"""Interface strings of field packages and store recovery, merged into layers.i18n.STRINGS on import."""
+"""Interface strings of field packages and store recovery, a catalogue
+``layers.i18n.load_all()`` registers."""
 from __future__ import annotations
 
-from layers import i18n
 from layers.districts import DISTRICTS
 
 STRINGS = {
@@ -29,5 +29,3 @@ STRINGS = {
     "package.done": ("已创建 {path}（{size} MB）", "Created {path} ({size} MB)"),
     "package.failed": ("创建失败：{error}", "Creation failed: {error}"),
 }
-
-i18n.STRINGS.update(STRINGS)

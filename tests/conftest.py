@@ -29,6 +29,9 @@ def _refuse_a_second_copy() -> None:
 _refuse_a_second_copy()
 
 from tests.helpers import REPO, SHARED, SHARED_IFC, has_display, open_default_window  # noqa: E402,F401
+from layers import i18n  # noqa: E402
+
+i18n.load_all()  # as the console's entry points do: every catalogue, before any test builds a widget
 
 # Nothing the suite runs may write into the user's home. HOME points at an empty
 # folder of our own for the whole run (subprocesses inherit it), the XDG folders

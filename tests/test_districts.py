@@ -56,9 +56,7 @@ def test_the_embedded_districts_are_the_tables_parts_and_coloured_alike():
 
 def test_every_district_has_its_view_its_package_area_and_its_words():
     from layers import districts as D
-    from layers import package_strings  # noqa: F401  (the dialog's names)
-    from layers.i18n import STRINGS
-    from layers.sensors import strings  # noqa: F401  (the sensors' short names)
+    from layers.i18n import STRINGS  # every catalogue: conftest calls i18n.load_all()
     from offline.package.areas import district_area
     from console.export.report import PAGES
     for d in D.DISTRICTS:

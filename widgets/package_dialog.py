@@ -13,7 +13,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QVBoxLayout)
 
-from layers import package_strings  # noqa: F401  (registers the strings)
 from layers.districts import DISTRICT_IDS
 from layers.i18n import tr
 from layers.messages import localize

@@ -9,7 +9,6 @@ import os
 
 from PySide6.QtWidgets import QMessageBox
 
-from layers import package_strings  # noqa: F401  (registers the strings)
 from layers.i18n import tr
 from layers.messages import localize
 

@@ -11,7 +11,6 @@ import logging
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QActionGroup
 
-from layers.buildings import strings as city_strings  # noqa: F401  (registers the strings)
 from layers.buildings.view import COLOUR_MODES
 from layers.i18n import tr
 from layers.undo import change_views

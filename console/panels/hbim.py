@@ -13,7 +13,6 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
-from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 from layers.bookmarks import Bookmark
 from layers.hub.source import is_hub
 from layers.i18n import tr

@@ -16,7 +16,6 @@ from console.vtk_imports import (
     numpy_to_vtk, numpy_to_vtkIdTypeArray, vtkActor, vtkCellArray,
     vtkPlane, vtkPoints, vtkPolyData, vtkPolyDataMapper,
 )
-from layers.bim import strings as hbim_strings  # noqa: F401  (the legend's words)
 from layers.bim.view import HIDDEN, GHOST, SOLID  # noqa: F401  (re-exported for tests and benches)
 from layers.i18n import tr
 

@@ -1,4 +1,5 @@
-"""Interface strings of the BIM browser (tree, search, storey and discipline filters), merged into layers.i18n."""
+"""Interface strings of the BIM browser (tree, search, storey and discipline filters), a catalogue
+``layers.i18n.load_all()`` registers."""
 from __future__ import annotations
 
 import re
@@ -30,7 +31,6 @@ CLASSES = {  # IFC class: (zh, en)
     "IfcFireSuppressionTerminal": ("消火栓", "Hydrant"), "IfcTransportElement": ("电梯", "Elevator"),
     "IfcBuildingElementProxy": ("构件", "Component"), "IfcRailing": ("栏杆", "Railing"),
 }
-i18n.STRINGS.update(STRINGS)
 _BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff）)])\s+(?P<en>[A-Za-z].*)$")
 _GLOSSED = re.compile(r"^(?P<en>[A-Za-z][^(（]*?)\s*[(（](?P<zh>[^)）]*[\u3400-\u9fff][^)）]*)[)）]$")  # "Xilin Pagoda (西林塔)"
 

@@ -1,7 +1,7 @@
-"""Interface strings of heritage BIM (panel, toolbar, legend), merged into layers.i18n.STRINGS on import."""
+"""Interface strings of heritage BIM (panel, toolbar, legend), one of the catalogues
+``layers.i18n.load_all()`` registers ."""
 from __future__ import annotations
 
-from layers import i18n
 
 STRINGS = {
     "hbim.menu": ("遗产建筑(&B)", "&Heritage BIM"),
@@ -72,5 +72,3 @@ STRINGS = {
     "hbim.place.view_centre": ("使用视图中心", "Use the view centre"),
     "hbim.placed": ("已放置 {name}", "Placed {name}"),
 }
-
-i18n.STRINGS.update(STRINGS)

@@ -1,4 +1,5 @@
-"""Interface strings of the city buildings (menu, colour modes, inspector fields), merged into layers.i18n.STRINGS."""
+"""Interface strings of the city buildings (menu, colour modes, inspector fields), a catalogue
+``layers.i18n.load_all()`` registers."""
 from __future__ import annotations
 
 from layers import i18n
@@ -27,15 +28,12 @@ STRINGS = {
     "city.approximate": ("是（生成的示意数据）", "yes (generated approximation)"),
 }
 
-i18n.STRINGS.update(STRINGS)
-
 
 def display(field: str, value):
     """A building attribute as the inspector shows it: the embedded data's codes in the interface language."""
     if field == "use" and f"city.use.{value}" in i18n.STRINGS:
         return i18n.tr(f"city.use.{value}")
     if field == "district" and isinstance(value, str):
-        from layers.sensors import strings as _sensor_words  # noqa: F401  (the districts' names)
         for key in (f"city.district.{value}", f"district.{value}"):
             if key in i18n.STRINGS:
                 return i18n.tr(key)

@@ -1,4 +1,5 @@
-"""Interface strings of the sensor panel (zh, en), merged into layers.i18n at import.
+"""Interface strings of the sensor panel (zh, en), a catalogue ``layers.i18n.load_all()``
+registers.
 
 Kind, district and state names are looked up here so every sensor widget shows
 the same words; times are shown in China Standard Time (the console's users).
@@ -207,7 +208,6 @@ STRINGS = {
     "field.z": ("高程（米）", "Elevation (m)"),
     **{f"district.{p.id}": p.short for p in PARTS},
 }
-i18n.STRINGS.update(STRINGS)
 
 STATE_KEYS = ("state.normal", "state.warning", "state.critical", "state.stale", "state.offline")
 

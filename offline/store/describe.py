@@ -19,8 +19,6 @@ from layers.bim.heritage import MODELS, models_dir
 from layers.i18n import STRINGS, language, tr
 from offline.store.merge import SETS, WHOLE
 from offline.store.quarantine import QUARANTINED
-from layers.bim import strings as hbim_strings  # noqa: F401  (the record fields' labels)
-from offline.store import strings  # noqa: F401  (registers the words)
 
 log = logging.getLogger(__name__)
 VALUES = ("base", "field_value", "store_value")

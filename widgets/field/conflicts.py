@@ -24,7 +24,6 @@ from offline.field import profile as profiles
 from offline.store.describe import VALUES, describe
 from offline.store.quarantine import QUARANTINED
 from widgets.background import run
-from widgets.field import strings  # noqa: F401  (registers the strings)
 from widgets.field.thumbnails import THUMB, PhotoStrip
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, Signal
 
 from layers.i18n import tr
 from widgets.background import run
-from widgets.field import strings  # noqa: F401  (registers the strings)
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from layers.i18n import tr
 from offline.field import profile as profiles
-from widgets.field import strings  # noqa: F401  (registers the strings)
 
 
 class ProfileDialog(QDialog):

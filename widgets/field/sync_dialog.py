@@ -23,7 +23,6 @@ from layers.i18n import tr
 from layers.messages import localize
 from offline.store import conninfo
 from widgets.background import run
-from widgets.field import strings  # noqa: F401  (registers the strings)
 
 log = logging.getLogger(__name__)
 

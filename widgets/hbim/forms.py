@@ -9,8 +9,6 @@ from PySide6.QtWidgets import (
 
 from layers.i18n import tr
 from offline.hbim import ICOMOS_ISCS
-from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
-from widgets.field import strings as field_strings  # noqa: F401  (the photo buttons' words)
 
 # The terms a surveyor meets most on brick, stone and timber, first; the full glossary follows.
 COMMON_DAMAGE = ("crack", "erosion", "black crust", "biological colonization", "efflorescence",

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 from layers.bim.glossary import term
 from layers.i18n import tr
 from offline.hbim import Damage, Inspection
-from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 from widgets.field.photo_adder import PhotoAdder
 from widgets.hbim.forms import RecordForms
 from widgets.inspector import _text

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
 
 from layers.i18n import tr
 from layers.ifc.georef import Placement
-from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 
 
 def _spin(lo, hi, decimals, value=0.0) -> QDoubleSpinBox:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
-from layers.bim import strings as hbim_strings  # noqa: F401  (registers the strings)
 from layers.bim.view import COLOUR_MODES, VISIBILITY_ACTIONS, section_plane
 from layers.i18n import tr
 from layers.undo import change_views

@@ -1,7 +1,6 @@
-"""The words a conflict is described in (offline/store/describe.py), for the dialog and `package conflicts` alike."""
+"""The words a conflict is described in (offline/store/describe.py), for the dialog and `package conflicts` alike:
+a catalogue ``layers.i18n.load_all()`` registers."""
 from __future__ import annotations
-
-from layers import i18n
 
 STRINGS = {
     "field.record_deleted": ("（记录已删除）", "(record deleted)"),
@@ -19,4 +18,3 @@ STRINGS = {
     "field.col.who": ("调查员 / 时间", "Surveyor / when"),
     "field.conflict.line": ("冲突 {id}", "conflict {id}"),
 }
-i18n.STRINGS.update(STRINGS)

@@ -1,8 +1,6 @@
-"""Interface strings of field work (profile, sync, conflicts), merged into layers.i18n.STRINGS on import."""
+"""Interface strings of field work (profile, sync, conflicts), a catalogue
+``layers.i18n.load_all()`` registers."""
 from __future__ import annotations
-
-from layers import i18n
-from offline.store import strings as store_strings  # noqa: F401  (a conflict's words, shared with the CLI)
 
 STRINGS = {
     "field.profile": ("外业身份…", "Field profile…"),
@@ -50,4 +48,3 @@ STRINGS = {
     "field.photo.hint": ("照片关联到当前构件；在档案中选中病害记录时也关联到该记录。",
                          "Photos go to this component, and to the damage record selected in the records."),
 }
-i18n.STRINGS.update(STRINGS)
