@@ -190,6 +190,29 @@ def tr(key: str, **fields) -> str:
     return text.format(**fields) if fields else text
 
 
+class Term:
+    """A word by its key, as a model returns it: the widget showing it translates it (``str``) when it
+    shows it, so a language switch re-shows it right. ``fallback`` when the key has no entry (a unit symbol)."""
+    __slots__ = ("key", "fallback")
+
+    def __init__(self, key: str, fallback: str | None = None):
+        self.key, self.fallback = key, fallback
+
+    def __str__(self) -> str:
+        if self.key in STRINGS:
+            return tr(self.key)
+        return self.key if self.fallback is None else str(self.fallback)
+
+    def __repr__(self) -> str:
+        return f"Term({self.key!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Term) and (self.key, self.fallback) == (other.key, other.fallback)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
 def layer_name(layer) -> str:
     """Layers carry a Chinese name and, where known, an English one."""
     if _current[0] == "en" and layer.meta.get("name_en"):

@@ -72,3 +72,23 @@ def test_no_import_exists_only_to_register_words():
                 if "noqa: F401" in line and "strings" in line:
                     hits.append(f"{path.relative_to(REPO)}:{n}: {line.strip()}")
     assert hits == []
+
+
+def test_a_picked_feature_is_reshown_in_the_new_language(qtbot):
+    """Models return terms (codes), the inspector translates them: switching the language re-shows a picked
+    building's use and a sensor's state in the new language (they were frozen in the old one)."""
+    from layers import i18n
+    from layers.buildings.strings import display
+    from layers.layer import Layer
+    from widgets.inspector import Inspector
+    with i18n.using("zh"):
+        inspector = Inspector()
+        qtbot.addWidget(inspector)
+        inspector.show_feature(Layer("建筑", "buildings"), {"use": display("use", "office"),
+                                                            "district": display("district", "old-town")})
+        shown = {inspector.table.item(r, 0).text(): inspector.table.item(r, 1).text() for r in range(2)}
+        assert shown == {"用途": "办公", "片区": "老城风貌区"}
+        i18n.set_language("en")
+        inspector.retranslate()
+        shown = {inspector.table.item(r, 0).text(): inspector.table.item(r, 1).text() for r in range(2)}
+        assert shown == {"Use": "office", "District": "Old town"}

@@ -30,13 +30,13 @@ STRINGS = {
 
 
 def display(field: str, value):
-    """A building attribute as the inspector shows it: the embedded data's codes in the interface language."""
-    if field == "use" and f"city.use.{value}" in i18n.STRINGS:
-        return i18n.tr(f"city.use.{value}")
+    """A building attribute as the inspector shows it: the embedded data's codes as terms the inspector
+    translates (``str(term)``) in the interface language of the moment."""
+    if field == "use" and isinstance(value, str) and value:
+        return i18n.Term(f"city.use.{value}", value)
     if field == "district" and isinstance(value, str):
-        for key in (f"city.district.{value}", f"district.{value}"):
-            if key in i18n.STRINGS:
-                return i18n.tr(key)
+        key = f"city.district.{value}" if f"city.district.{value}" in STRINGS else f"district.{value}"
+        return i18n.Term(key, value)
     if field == "approximate" and value in (1, True):
-        return i18n.tr("city.approximate")
+        return i18n.Term("city.approximate")
     return value

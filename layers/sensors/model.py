@@ -126,13 +126,14 @@ class SensorModel:
         t = float(st.time[i])
         code = int(st.states(now, rows=[i])[0])
         alarm = self.alarms.for_sensor(i) if self.replay is None else None
-        from layers.i18n import tr
-        from layers.sensors.strings import district_label, kind_label, state_label, unit_label
-        # what the inspector shows, in the interface language; codes stay in the registry
-        return {"id": row["id"], "kind": kind_label(k.name), "district": district_label(row["district"]),
-                "value": float(st.value[i]), "unit": unit_label(k.unit), "state": state_label(code),
+        from layers.i18n import Term
+        from layers.sensors.strings import STATE_KEYS
+        # terms, not words: the inspector translates them when it shows them (and again on a language switch)
+        return {"id": row["id"], "kind": Term(f"kind.{k.name}"), "district": Term(f"district.{row['district']}",
+                                                                               row["district"]),
+                "value": float(st.value[i]), "unit": Term(f"unit.{k.unit}", k.unit), "state": Term(STATE_KEYS[code]),
                 "time": fmt_time(t) if np.isfinite(t) else "", "warn": row["warn"], "crit": row["crit"],
-                "standard": tr(f"standard.{k.name}"), "mounted_on": row["mounted_on"],
-                "alarm": tr(f"sensors.status_{alarm.status}") if alarm else "", "index": int(i),
+                "standard": Term(f"standard.{k.name}"), "mounted_on": row["mounted_on"],
+                "alarm": Term(f"sensors.status_{alarm.status}") if alarm else "", "index": int(i),
                 "x": row["x"], "y": row["y"], "z": row["z"]}
 
