@@ -192,15 +192,16 @@ def tr(key: str, **fields) -> str:
 
 class Term:
     """A word by its key, as a model returns it: the widget showing it translates it (``str``) when it
-    shows it, so a language switch re-shows it right. ``fallback`` when the key has no entry (a unit symbol)."""
-    __slots__ = ("key", "fallback")
+    shows it, so a language switch re-shows it right. ``fallback`` when the key has no entry (a unit symbol);
+    ``fields`` fill the text's {placeholders}, each shown with ``str`` then (a field may be a term itself)."""
+    __slots__ = ("key", "fallback", "fields")
 
-    def __init__(self, key: str, fallback: str | None = None):
-        self.key, self.fallback = key, fallback
+    def __init__(self, key: str, fallback: str | None = None, **fields):
+        self.key, self.fallback, self.fields = key, fallback, fields
 
     def __str__(self) -> str:
         if self.key in STRINGS:
-            return tr(self.key)
+            return tr(self.key, **{k: str(v) for k, v in self.fields.items()})
         return self.key if self.fallback is None else str(self.fallback)
 
     def __repr__(self) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlite_utils
 from psygnal import Signal
 
+from layers.i18n import Term
 from layers.undo import UndoStack
 from offline.guard import StoreRefused, check_store
 
@@ -282,25 +283,28 @@ class HbimStore:
         for c in cmds:
             self.changed.emit(c.table, (c.before or c.after)["guid"])
 
-    def _do(self, cmds: list[_Put]):
+    def _do(self, cmds: list[_Put], label=None):
+        """Apply and file one undo step, named by a term the Edit menu words in its language: the table and
+        ``label`` (the component as the caller names it, e.g. ``glossary.Name``), else its GlobalId."""
         self._run(cmds)
         first = cmds[0]
-        text = f"{first.table} {(first.after or first.before).get('guid', '')}"
+        component = label if label is not None else (first.after or first.before).get("guid", "")
+        text = Term(f"hbim.undo.{first.table}", first.table, component=component)
         self.undo_stack.record(text, lambda: self._run(cmds, undo=True), lambda: self._run(cmds))
 
-    def put(self, rec) -> str:
+    def put(self, rec, label=None) -> str:
         """Add or replace a record; returns its key (GlobalId for components, UUID otherwise)."""
         validate(rec)
         table = TABLE_OF[type(rec)]
         after = self._encode(rec)
         key = after[_key(table)]
-        self._do([_Put(table, self._row(table, key), after)])
+        self._do([_Put(table, self._row(table, key), after)], label)
         return key
 
-    def delete(self, table: str, key: str):
+    def delete(self, table: str, key: str, label=None):
         before = self._row(table, key)
         if before is not None:
-            self._do([_Put(table, before, None)])
+            self._do([_Put(table, before, None)], label)
 
     def put_many(self, recs, undoable: bool = True):
         """Several records in one transaction (one undo step), e.g. an import."""

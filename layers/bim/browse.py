@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from layers.bim.glossary import names
 from layers.bim.view import GHOST, HIDDEN, SOLID
 
 SPATIAL = ("IfcProject", "IfcSite", "IfcBuilding", "IfcBuildingStorey")
@@ -47,14 +48,15 @@ def storeys(model) -> list[str]:
 
 
 def search(model, text: str, limit: int = 200) -> list[int]:
-    """Elements whose name or GlobalId contains ``text`` (case-insensitive); an exact GlobalId first."""
+    """Elements whose name (in either language: "电梯" finds "Elevator 2") or GlobalId contains ``text``
+    (case-insensitive); an exact GlobalId first."""
     text = (text or "").strip().lower()
     if not text:
         return []
     exact = [i for i, e in enumerate(model.elements) if (e.get("guid") or "").lower() == text]
     hits = [i for i, e in enumerate(model.elements)
             if i not in exact and e.get("ifc_class") not in SPATIAL
-            and (text in (e.get("name") or "").lower() or text in (e.get("guid") or "").lower())]
+            and (text in (e.get("guid") or "").lower() or any(text in n.lower() for n in names(e.get("name") or "")))]
     return (exact + hits)[:limit]
 
 

@@ -9,6 +9,8 @@ Chinese edition of the ICOMOS-ISCS glossary and WW/T 0002-2007 (石质文物病�
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
 
 from layers import i18n
@@ -73,12 +75,25 @@ BUILDINGS = {"carved hall (雕花楼)": "雕花楼", "front hall": "前厅", "ma
 BUILDING_PARTS = {"back wall": "后墙", "column": "柱", "east gable wall": "东山墙", "west gable wall": "西山墙",
                   "floor": "楼板", "floor beam": "楼面梁", "front lattice": "前檐格扇", "roof": "屋面",
                   "tie beam": "穿枋"}
+# the hub's models (tools/build_hub.py): "<tower> <level> <part>", "<tower> elevator <n>", station parts
+HUB_PARTS = {
+    "office": "办公空间", "core": "核心筒", "slab": "楼板", "facade": "幕墙", "hydrant": "消火栓",
+    "energy meter": "能耗计量表", "fire detector": "火灾探测器", "elevator": "电梯", "column": "柱",
+    "gate line": "闸机线", "hall facade": "站房幕墙", "hall roof": "站房屋面", "ticket hall": "售票厅",
+    "waiting hall": "候车厅", "waiting hall floor": "候车厅楼板", "roof": "屋面", "site": "场地",
+}
+HUB_NAME = re.compile(r"^(?P<code>(?:T\d+ )?(?:L\d+ )?)(?P<part>[a-z][a-z ]*?)(?: (?P<n>\d+(?:-\d+)?))?$", re.I)
+PLATFORM = re.compile(r"^platform (\d+)( area)?$", re.I)  # the station's; the pagoda's "Platform" is a 台基
+GLOSS = re.compile(r"\s*[(（][^)）]*[\u3400-\u9fff][^)）]*[)）]")  # "Carved hall (雕花楼)": the gloss in brackets
 STOREY = re.compile(r"^storey (\d+) (eave|floor|wall (\d+))$", re.I)
 NUMBERED = re.compile(r"^(.*?)\s*(\d+(?:-\d+)?)$")
 
 
 def _name_zh(text: str) -> str | None:
     low = text.strip().lower()
+    m = PLATFORM.match(low)
+    if m:
+        return f"站台 {m.group(1)}{' 区域' if m.group(2) else ''}"
     m = STOREY.match(low)
     if m:
         what = {"eave": "腰檐", "floor": "楼面"}.get(m.group(2)) or f"墙 {m.group(3)}"
@@ -92,11 +107,56 @@ def _name_zh(text: str) -> str | None:
             part = base[len(building) + 1:]
             if part in BUILDING_PARTS:
                 return f"{zh}{BUILDING_PARTS[part]}{' ' + number if number else ''}"
+    return _hub_zh(text.strip())
+
+
+def _hub_zh(text: str) -> str | None:
+    m = HUB_NAME.match(text)
+    if m and m.group("part").lower() in HUB_PARTS:
+        return " ".join(x for x in (m.group("code").strip(), HUB_PARTS[m.group("part").lower()], m.group("n")) if x)
     return None
 
 
+class Name:
+    """A component's name as a model holds it, worded (``term``) in the interface language whenever it is shown
+    (an undo step's text outlives a language switch)."""
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return term(self.text)
+
+
 def term(text, lang: str | None = None) -> str:
-    """A vocabulary term or component name in the interface language; anything else unchanged."""
+    """A vocabulary term or component name in the interface language; anything else unchanged.
+
+    In English a Chinese gloss in brackets is dropped ("Carved hall (雕花楼) back wall" → "Carved hall back
+    wall"): the English interface holds no Chinese."""
+    if not isinstance(text, str):
+        return text
+    if (lang or i18n.language()) != "zh":
+        return GLOSS.sub("", text) if GLOSS.search(text) else text
+    return TERMS.get(text.strip().lower()) or _name_zh(text) or text
+
+
+@functools.lru_cache(maxsize=1)
+def _seed_zh() -> dict:
+    from layers.bim.heritage import models_dir
+    table = json.loads((models_dir() / "records_zh.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in table.items() if not k.startswith("_")}
+
+
+def seed_text(text, lang: str | None = None):
+    """The illustrative seed records' free text (notes, extents, surveyors, periods) in the interface
+    language: the store keeps the English (assets/hbim/records.json), assets/hbim/records_zh.json the
+    Chinese. Only for records marked illustrative: what a surveyor typed is shown as typed."""
     if not isinstance(text, str) or (lang or i18n.language()) != "zh":
         return text
-    return TERMS.get(text.strip().lower()) or _name_zh(text) or text
+    return _seed_zh().get(text, text)
+
+
+def names(text) -> list[str]:
+    """Every language's wording of a name (search finds "电梯" and "elevator" alike)."""
+    return list(dict.fromkeys(str(term(text, lang)) for lang in ("zh", "en"))) + [text] if isinstance(text, str) else []

@@ -71,4 +71,10 @@ STRINGS = {
     "hbim.place.elevation": ("高程（米）", "Elevation (m)"),
     "hbim.place.view_centre": ("使用视图中心", "Use the view centre"),
     "hbim.placed": ("已放置 {name}", "Placed {name}"),
+    # Edit › Undo/Redo name the step: what changed, on which component (offline/hbim.py HbimStore._do)
+    "hbim.undo.components": ("{component} 的构件档案", "component record of {component}"),
+    "hbim.undo.inspections": ("{component} 的检查记录", "inspection of {component}"),
+    "hbim.undo.damage": ("{component} 的病害记录", "damage record on {component}"),
+    "hbim.undo.interventions": ("{component} 的干预记录", "intervention on {component}"),
+    "hbim.undo.photo": ("{component} 的现场照片 {name}", "field photo {name} of {component}"),
 }

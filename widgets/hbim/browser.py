@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from layers.bim import browse
+from layers.bim.glossary import term
 from layers.bim.browser_strings import class_label, in_language, storey_label
 from layers.bim.view import SOLID
 from layers.i18n import layer_name, tr
@@ -74,7 +75,7 @@ class BimBrowser(QWidget):
                     s_item.setData(0, ROLE, (layer.id, storey))
                     for i in members:
                         e = model.elements[i]
-                        item = QTreeWidgetItem(s_item, [f"{class_label(e['ifc_class']).split(' (')[0]} · {e.get('name') or e['guid']}"])
+                        item = QTreeWidgetItem(s_item, [f"{class_label(e['ifc_class']).split(' (')[0]} · {term(e.get('name')) or e['guid']}"])
                         item.setData(0, ROLE, (layer.id, i))
             classes |= set(browse.classes(model))
             disciplines |= set(browse.disciplines(model))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QLabel, QListWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from layers.bim.glossary import term
+from layers.bim.glossary import Name, seed_text, term
 from layers.i18n import tr
 from offline.hbim import Damage, Inspection
 from widgets.field.photo_adder import PhotoAdder
@@ -32,9 +32,11 @@ RECORD_FIELDS = {
 VOCABULARY = {"type", "classification", "material", "structural_role", "materials", "name"}  # glossary.term()
 
 
-def _item(parent, key, value="", vocabulary: bool = False) -> QTreeWidgetItem:
+def _item(parent, key, value="", vocabulary: bool = False, seed: bool = False) -> QTreeWidgetItem:
     if vocabulary:
         value = term(value)
+    if seed:  # an illustrative seed record's text, in the interface language
+        value = seed_text(value)
     item = QTreeWidgetItem(parent, [str(key), _text(value)])
     item.setToolTip(1, _text(value))
     return item
@@ -151,7 +153,7 @@ class HbimInspector(QWidget):
         if comp is not None:
             node = _item(self.records, tr("hbim.component"), tr("hbim.illustrative") if comp.illustrative else "")
             for f in RECORD_FIELDS["component"]:
-                _item(node, tr(f"hbim.field.{f}"), getattr(comp, f), vocabulary=f in VOCABULARY)
+                _item(node, tr(f"hbim.field.{f}"), getattr(comp, f), vocabulary=f in VOCABULARY, seed=comp.illustrative)
         for table in ("inspections", "damage", "interventions"):
             group = _item(self.records, tr(f"hbim.{table}"), len(recs.get(table, [])))
             for rec in recs.get(table, []):
@@ -161,7 +163,8 @@ class HbimInspector(QWidget):
                 node = _item(group, when or "—", head)
                 node.setData(0, Qt.UserRole, (table, rec.id))
                 for f in RECORD_FIELDS[table]:
-                    _item(node, tr(f"hbim.field.{f}"), getattr(rec, f), vocabulary=f in VOCABULARY)
+                    _item(node, tr(f"hbim.field.{f}"), getattr(rec, f), vocabulary=f in VOCABULARY,
+                          seed=rec.illustrative)
         self.records.expandAll()
 
     # edits -------------------------------------------------------------------------
@@ -203,7 +206,8 @@ class HbimInspector(QWidget):
         if self.guid is None:
             return
         try:
-            self.store_getter().put(rec)
+            e = self.element
+            self.store_getter().put(rec, label=Name(e.get("name") or e["guid"]) if e else None)
         except Exception as exc:  # noqa: BLE001 — bad input is reported, never fatal
             log.warning("HBIM edit failed: %s", exc)
             self.report_error(tr("hbim.edit_failed", error=exc))

@@ -31,14 +31,19 @@ class SensorHealth(QWidget):
         box.addWidget(self.table, 1)
         self.counts = {"stale": 0, "offline": 0}
         self.listed = np.zeros(0, np.int64)
+        self._shown = None  # what show_health was last given: a language switch re-words it all
         self.retranslate()
 
     def retranslate(self):
         self.table.setHorizontalHeaderLabels([tr(f"sensors.col_{c}") for c in
                                               ("sensor", "state", "kind", "district", "last")])
+        if self._shown is not None:  # the summary and every row, not only the headers
+            self.listed = np.zeros(0, np.int64)
+            self.show_health(*self._shown)
 
     def show_health(self, registry, states: np.ndarray, last_time: np.ndarray):
         """states: code per terminal at the moment shown; last_time: each one's last report."""
+        self._shown = (registry, states, last_time)
         stale = np.flatnonzero(states == STALE)
         offline = np.flatnonzero(states == OFFLINE)
         self.counts = {"stale": int(len(stale)), "offline": int(len(offline))}
