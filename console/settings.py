@@ -1,68 +1,83 @@
-"""Remembered user settings (QSettings: the registry, a plist or an ini file per platform)."""
+"""Remembered user settings: the typed, versioned ``layers.settings.Settings`` in the config folder's
+settings.json (read once per process, written on each change). The window layout stays in QSettings
+(console/layout.py: Qt's own bytes); the keys earlier consoles kept there are migrated on first read.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, QSettings
 
+from layers import paths
+from layers import settings as typed
+
 ORG, APP = "Songjiang", "songjiang-console"
+LEGACY_KEYS = ("ui/language", "ui/theme", "sensors/operator", "sensors/mqtt_profiles", "sensors/mqtt_last")
 
 
 def settings() -> QSettings:
+    """Qt's store, for the window layout only."""
     return QSettings(ORG, APP)
+
+
+def _legacy() -> dict:
+    """Version 1: the keys in QSettings, handed to the migration and then removed from there."""
+    s = settings()
+    old = {k: s.value(k) for k in LEGACY_KEYS if s.contains(k)}
+    for k in old:
+        s.remove(k)
+    s.sync()
+    return {k: v for k, v in old.items() if v is not None}
+
+
+def current() -> typed.Settings:
+    return typed.load(paths.settings_file(), legacy=_legacy)
+
+
+def change(**values) -> typed.Settings:
+    s = current()
+    for name, value in values.items():
+        setattr(s, name, value)
+    typed.save(paths.settings_file(), s)
+    return s
 
 
 def saved_language() -> str:
     """The remembered language, else the system locale's (Chinese for any zh locale)."""
-    value = settings().value("ui/language", "")
+    value = current().language
     if value in ("zh", "en"):
         return value
     return "zh" if QLocale.system().name().lower().startswith("zh") else "en"
 
 
 def save_language(lang: str):
-    s = settings()
-    s.setValue("ui/language", lang)
-    s.sync()
+    change(language=lang)
 
 
 def saved_theme() -> str:
-    value = settings().value("ui/theme", "light")
-    return value if value in ("light", "wall") else "light"
+    return current().theme
 
 
 def save_theme(name: str):
-    s = settings()
-    s.setValue("ui/theme", name)
-    s.sync()
+    change(theme=name)
 
 
 def mqtt_profiles() -> dict:
     """Saved broker profiles: name → connection fields (never a password; that is in the OS keyring)."""
-    import json
-    raw = settings().value("sensors/mqtt_profiles", "")
-    try:
-        profiles = json.loads(raw) if raw else {}
-    except (TypeError, ValueError):
-        return {}
-    return profiles if isinstance(profiles, dict) else {}
+    return dict(current().mqtt_profiles)
 
 
 def save_mqtt_profile(name: str, fields: dict):
-    import json
     profiles = mqtt_profiles()
     profiles[name] = {k: v for k, v in fields.items() if k != "password"}
-    s = settings()
-    s.setValue("sensors/mqtt_profiles", json.dumps(profiles, ensure_ascii=False))
-    s.setValue("sensors/mqtt_last", name)
-    s.sync()
+    change(mqtt_profiles=profiles, mqtt_last=name)
 
 
 def last_mqtt_profile() -> str:
-    return str(settings().value("sensors/mqtt_last", "") or "")
+    return current().mqtt_last
 
 
 def operator_name() -> str:
-    """Who acknowledges and clears alarms: the "sensors/operator" setting, else the OS user."""
-    value = str(settings().value("sensors/operator", "") or "")
+    """Who acknowledges and clears alarms: the operator setting, else the OS user."""
+    value = current().operator
     if value:
         return value
     import getpass

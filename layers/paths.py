@@ -48,6 +48,11 @@ def config_dir() -> Path:
     return Path(env) if env else platformdirs.user_config_path(APP, appauthor=False)
 
 
+def settings_file() -> Path:
+    """The user's settings (layers/settings.py): language, theme, operator, broker profiles."""
+    return config_dir() / "settings.json"
+
+
 def field_profile() -> Path:
     """Who is editing on this machine: surveyor, team, device id (offline/field/profile.py)."""
     return config_dir() / "field-profile.json"
