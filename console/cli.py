@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--mqtt", type=_hostport, metavar="HOST:PORT",
                     help="listen to this MQTT broker (SensorThings and batch topics) instead of the demo simulator")
     op.add_argument("--no-feed", action="store_true", help="no demo simulator (only a broker given with --mqtt)")
+    op.add_argument("--demo", choices=("hbim", "sensors"),
+                    help="once loaded, run a scripted demo: fly to the bridge and open arch ring 3 (hbim), "
+                         "or select a terminal in alarm (sensors)")
     op.add_argument("--tls-ca", metavar="FILE", help="CA bundle of the broker; enables TLS")
     op.add_argument("--username", help="MQTT user; the password is read from the OS keyring")
     op.add_argument("--allow-insecure", action="store_true", help="send the MQTT password without TLS")

@@ -67,6 +67,7 @@ class Workspace:
     live_feed: bool = True                 # may the window start any feed (simulator or broker)? never in the field
     demo_feed: bool = True                 # with no broker given, run the built-in simulator (``--no-feed``: not)
     start_view: str | None = WHOLE
+    demo: str = ""                         # a scripted demo once loaded: "hbim" or "sensors" (``--demo``)
     clock: Clock = field(default_factory=Clock)
     changed = Signal(str)  # the mode, when it or the package changed (a saved field project opened later)
 
@@ -77,7 +78,7 @@ class Workspace:
     # constructors ------------------------------------------------------------------
     @classmethod
     def open(cls, path=None, *, history=None, demo_feed: bool = True, start_view: str | None = WHOLE,
-             hbim=None, at_time: float | None = None, store=None) -> "Workspace":
+             hbim=None, at_time: float | None = None, store=None, demo: str = "") -> "Workspace":
         """The workspace on ``path``: a field package gives field mode, nothing the workstation.
 
         A package is checked first (StoreRefused names the file and the check; nothing written).
@@ -93,6 +94,7 @@ class Workspace:
             ws = cls(mode=WORKSTATION, hbim_path=Path(hbim) if hbim else paths.hbim_store(),
                      sensor_history=hist, demo_feed=demo_feed, start_view=start_view, clock=clock)
         ws._store = str(store) if store else None
+        ws.demo = demo or ""
         return ws
 
     @classmethod

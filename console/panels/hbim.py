@@ -8,7 +8,6 @@ view changes are steps on the application's undo stack (``project.undo``).
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -24,7 +23,6 @@ from widgets.hbim.toolbar import VISIBILITY, HbimToolbar
 
 log = logging.getLogger(__name__)
 GRADED = ("condition", "damage")  # colour modes graded from the record store ("sensors": layers/hub/bindings.py)
-DEMO_ENV = "SONGJIANG_DEMO"  # =hbim: after loading, fly to the bridge, colour by condition, open arch ring 3
 
 
 def install(ctx) -> dict:
@@ -54,7 +52,7 @@ class HbimPanel(QObject):
         ctx.project.layers.events.removed.connect(self._on_removed)
         ctx.retranslate_hooks.append(self.retranslate)
         ctx.workspace.changed.connect(lambda *_: self.use_store(ctx.workspace.hbim_path))
-        if os.environ.get(DEMO_ENV) == "hbim":
+        if ctx.workspace.demo == "hbim":
             ctx.loader.finished.connect(self.demo)
 
     def _install_menu(self, actions):

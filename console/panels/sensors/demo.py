@@ -1,4 +1,4 @@
-"""SONGJIANG_DEMO=sensors: once the scene is loaded, select a terminal with an active alarm.
+"""``--demo sensors`` (Workspace.demo): once the scene is loaded, select a terminal with an active alarm.
 
 For README screenshots: the alarm is selected in the dock, shown in the
 inspector, and charted with two neighbours of the same kind. The built-in feed is
@@ -7,7 +7,6 @@ same way (same model and seed) for the charted terminals only.
 """
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
@@ -17,7 +16,7 @@ from layers.sensors.state import CRITICAL
 
 
 def maybe_schedule_demo(panel):
-    if os.environ.get("SONGJIANG_DEMO") == "sensors":
+    if panel.ctx.workspace.demo == "sensors":
         panel._demo_pending = True  # a --screenshot waits for it
         panel.ctx.loader.finished.connect(lambda: run_demo(panel))
 
