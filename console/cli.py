@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "network (its layers, HBIM models and records, sensor snapshot)")
     op.add_argument("--exit-after", type=float, metavar="S", help="close the window cleanly after S seconds")
     op.add_argument("--profile", metavar="NAME[/TEAM]", help="who records field edits on this machine "
-                    "(saved; $SONGJIANG_SURVEYOR/$SONGJIANG_TEAM override it)")
+                    "(saved for later sessions)")
     op.add_argument("--store", metavar="STORE", help="operations-centre store for sync and conflict review: "
                     "an SQLite file or postgresql://… (default $SONGJIANG_STORE or ops-store.sqlite); "
                     "no password here: PGPASSWORD, ~/.pgpass or the OS keyring")

@@ -37,6 +37,13 @@ def open_workspace_window(qtbot, package):
     return win
 
 
+def field_profile(monkeypatch, tmp_path, text: str):
+    """A surveyor for this test only, as ``--profile "NAME[/TEAM]"`` saves one: in a config folder of its own."""
+    from offline.field import profile as profiles
+    monkeypatch.setenv("SONGJIANG_CONFIG_DIR", str(tmp_path / "config"))
+    return profiles.set_from_text(text)
+
+
 def open_default_window(qtbot, view: str = "old-town", timeout: int = 90000, demo_feed: bool = True, make=None):
     """The window as a user opens it on ``view``: every default layer loaded, and on (``demo_feed=False``:
     no simulator, as ``--no-feed``). ``make`` is the ``make_window`` fixture: the test then fails if the

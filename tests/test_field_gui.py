@@ -6,6 +6,7 @@ import hashlib
 import pytest
 
 from field_package import conflicted_store
+from tests.helpers import field_profile
 
 pytestmark = pytest.mark.gui
 
@@ -15,7 +16,7 @@ def test_the_conflict_dialog_shows_both_values_and_resolves_into_the_store(qtbot
     from layers import i18n
     from offline.store.sync import sync
     from widgets.field.conflicts import ConflictDialog
-    monkeypatch.setenv("SONGJIANG_SURVEYOR", "Zhao Min")
+    field_profile(monkeypatch, tmp_path, "Zhao Min")
     i18n.set_language("en")
     store, package, row = conflicted_store(tmp_path, "Li Wei", "new crack east", "consolidated")
     sync(package, store)
@@ -52,8 +53,8 @@ def test_sync_from_the_window_opens_the_conflicts(default_window, qtbot, tmp_pat
     conflicts.close()
 
 
-def test_an_inspection_from_the_window_is_signed_by_the_profile(default_window, monkeypatch):
-    monkeypatch.setenv("SONGJIANG_SURVEYOR", "李伟")
+def test_an_inspection_from_the_window_is_signed_by_the_profile(default_window, monkeypatch, tmp_path):
+    field_profile(monkeypatch, tmp_path, "李伟")
     win = default_window
     win.panels.hbim.select_by_name("dacang_bridge", "Arch ring 3")
     win.panels.hbim.inspector.set_grade(4)
@@ -67,8 +68,7 @@ def field_package_as_store(tmp_path, monkeypatch):
     from field_package import make_package, seed_rows
     package = make_package(tmp_path / "old-town.gpkg", seed_rows(), base_version=3)
     monkeypatch.setenv("SONGJIANG_HBIM_DB", str(package))
-    monkeypatch.setenv("SONGJIANG_SURVEYOR", "李伟")
-    monkeypatch.setenv("SONGJIANG_TEAM", "老城遗产组")
+    field_profile(monkeypatch, tmp_path, "李伟/老城遗产组")
     return package
 
 

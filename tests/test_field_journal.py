@@ -23,16 +23,15 @@ def package(tmp_path):
     return make_package(tmp_path / "old-town.gpkg", seed_rows(), base_version=7)
 
 
-def test_the_profile_is_saved_with_a_device_id_and_the_environment_overrides_it(monkeypatch, tmp_path):
+def test_the_profile_is_saved_with_a_device_id_and_no_environment_overrides_it(monkeypatch, tmp_path):
     monkeypatch.setenv("SONGJIANG_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.delenv("SONGJIANG_SURVEYOR", raising=False)
     first = profiles.load()
     assert first.surveyor == "console" and first.device
     profiles.set_from_text("Li Wei/old-town team")
     again = profiles.load()
     assert (again.surveyor, again.team, again.device) == ("Li Wei", "old-town team", first.device)
-    monkeypatch.setenv("SONGJIANG_SURVEYOR", "Zhao Min")
-    assert profiles.load().surveyor == "Zhao Min"
+    monkeypatch.setenv("SONGJIANG_SURVEYOR", "Zhao Min")  # once an override; now behaviour is never steered so
+    assert profiles.load().surveyor == "Li Wei"
     with pytest.raises(ValueError, match="give a surveyor name"):
         profiles.set_from_text("/team only")
     assert (tmp_path / "config" / "field-profile.json").is_file()

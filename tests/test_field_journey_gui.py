@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from tests.helpers import REPO, has_display
+from tests.helpers import REPO, field_profile, has_display
 from tests.test_hbim_gui import _index, _screen_pos_of
 
 pytestmark = [pytest.mark.gui,
@@ -70,8 +70,7 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
     pkg = tmp_path / "old-town.gpkg"
     made = cli("package", "create", "--district", "old-town", "--out", pkg)
     assert made.returncode == 0, made.stderr[-2000:]
-    monkeypatch.setenv("SONGJIANG_SURVEYOR", "李伟")
-    monkeypatch.setenv("SONGJIANG_TEAM", "老城遗产组")
+    field_profile(monkeypatch, tmp_path, "李伟/老城遗产组")
     i18n.set_language("en")
     request.addfinalizer(lambda: i18n.set_language("zh"))
     win = _field_window(qtbot, pkg)

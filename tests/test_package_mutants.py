@@ -35,6 +35,7 @@ import pytest
 import shapely
 
 from layers.sqlite_uri import connect_ro
+from tests.helpers import field_profile
 
 SEED = 20
 REPO = Path(__file__).resolve().parents[1]
@@ -414,8 +415,7 @@ def _run_all(base: Base, tmp: Path, indices: list[int], capsys):
 
 @pytest.fixture
 def field_config(monkeypatch, tmp_path):
-    monkeypatch.setenv("SONGJIANG_CONFIG_DIR", str(tmp_path / "config"))  # `package photo` keeps a profile
-    monkeypatch.setenv("SONGJIANG_SURVEYOR", "Li Wei")
+    field_profile(monkeypatch, tmp_path, "Li Wei")  # `package photo` signs with it
 
 
 def test_forty_damaged_packages_are_refused_untouched_or_synced_around_the_damage(base, tmp_path, capsys,

@@ -2,8 +2,8 @@
 
 Kept as a small JSON file in the user's config folder (layers/paths.py). The device id
 is made once per machine and never changes, so the operations centre can tell two
-laptops of one surveyor apart. ``SONGJIANG_SURVEYOR``/``SONGJIANG_TEAM`` override the
-file for a session (a shared laptop, a kiosk, the test suite).
+laptops of one surveyor apart. ``--profile "NAME[/TEAM]"`` (the window, ``package sync``) sets and
+saves it; no environment variable overrides it (a shared laptop gives each user their own account).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class FieldProfile:
 
 
 def load() -> FieldProfile:
-    """The saved profile (a new device id is saved on first use), with the environment's overrides."""
+    """The saved profile (a new device id is saved on first use)."""
     path = paths.field_profile()
     data = {}
     try:
@@ -44,8 +44,7 @@ def load() -> FieldProfile:
     if not profile.device:
         profile.device = str(uuid.uuid4())
         save(profile)
-    profile.surveyor = os.environ.get("SONGJIANG_SURVEYOR") or profile.surveyor or DEFAULT_SURVEYOR
-    profile.team = os.environ.get("SONGJIANG_TEAM", profile.team)
+    profile.surveyor = profile.surveyor or DEFAULT_SURVEYOR
     return profile
 
 
