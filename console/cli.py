@@ -227,7 +227,11 @@ def cmd_info(args) -> int:
     from console.cli_datum import shift_from_args
     from console.info import describe, format_text
     from layers.crs import ProjectCRS
-    report = describe(args.file, args.assume_crs, ProjectCRS(datum_shift=shift_from_args(args)))
+    from offline.package.verify import is_package
+    from offline.workspace import Workspace
+    # as snapshot and the window: the workspace decides what the file is (a package: checked, field mode)
+    workspace = Workspace.open(args.file if is_package(args.file) else None, history="")
+    report = describe(args.file, args.assume_crs, ProjectCRS(datum_shift=shift_from_args(args)), workspace=workspace)
     text = json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_text(report)
     sys.stdout.write(text + "\n")
     return 0

@@ -77,12 +77,22 @@ def describe_project(path) -> dict:
             "bookmarks": list(project.bookmarks), "errors": errors}
 
 
-def describe(path, assume_crs: str | None = None, project: ProjectCRS | None = None) -> dict:
-    """What the console reads in a file; Python warnings raised while reading become report warnings."""
+PACKAGE_FIELDS = ("package_id", "district", "base_version", "created_at", "created_by", "project_crs", "restricted")
+
+
+def describe(path, assume_crs: str | None = None, project: ProjectCRS | None = None, workspace=None) -> dict:
+    """What the console reads in a file; Python warnings raised while reading become report warnings.
+
+    ``workspace`` (offline/workspace.py) is what the window would open on the file: a field package is
+    opened as one (checked with `package verify`'s checks first, so a damaged one is refused as the
+    window refuses it) and described with its mode and package facts."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             report = _describe(Path(path), assume_crs, project or ProjectCRS())
+            if workspace is not None and workspace.is_field:
+                report.update(format="Songjiang field package", workspace=workspace.describe(),
+                              package={k: workspace.package_meta.get(k) for k in PACKAGE_FIELDS})
         except (ReadError, ValueError, OSError):
             raise
         except Exception as exc:  # a library's surprise is one line naming the file, not a traceback
@@ -120,6 +130,10 @@ def format_text(report: dict) -> str:
         lines += [f"  {k}: {v}" for k, v in report.items() if k not in ("file", "format")]
         return "\n".join(lines)
     lines.append(f"project CRS: {report['project_crs']}")
+    if report.get("package"):
+        p = report["package"]
+        lines.append(f"field package {p['package_id']}: district {p['district']}, base version {p['base_version']}, "
+                     f"made {p['created_at']} by {p['created_by']} (opens in field mode)")
     for lyr in report["layers"]:
         count = (f"{lyr['feature_count']} features" if "feature_count" in lyr
                  else f"{lyr['element_count']} elements" if "element_count" in lyr
