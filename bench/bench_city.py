@@ -130,8 +130,7 @@ def _frames(app, win, n=12) -> float:
 def bench_window():
     os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
     scratch = tempfile.mkdtemp(prefix="bench-city-")
-    os.environ["SONGJIANG_HBIM_DB"] = str(Path(scratch) / "hbim.sqlite")
-    os.environ["SONGJIANG_SENSOR_HISTORY"] = str(Path(scratch) / "history.sqlite")
+    os.environ["SONGJIANG_DATA_DIR"] = scratch  # its HBIM records and sensor history, never the user's
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication

@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -189,7 +190,7 @@ def main():
         return render_child()
     if "--memory-child" in sys.argv:
         return memory_child()
-    os.environ.setdefault("SONGJIANG_SENSOR_HISTORY", "")
+    os.environ.setdefault("SONGJIANG_DATA_DIR", tempfile.mkdtemp(prefix="bench-sensor-scene-"))  # not the user's
     bench_update()
     bench_render()
     bench_memory()

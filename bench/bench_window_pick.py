@@ -74,8 +74,7 @@ def click_times(app, win, points) -> tuple[list[float], list[float], list]:
 def main():
     os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
     scratch = tempfile.mkdtemp(prefix="bench-window-pick-")
-    os.environ["SONGJIANG_HBIM_DB"] = str(Path(scratch) / "hbim.sqlite")
-    os.environ["SONGJIANG_SENSOR_HISTORY"] = str(Path(scratch) / "history.sqlite")
+    os.environ["SONGJIANG_DATA_DIR"] = scratch  # its HBIM records and sensor history, never the user's
     from PySide6.QtWidgets import QApplication
     from console.vtk_imports import quiet_vtk_logging
     from tests.view_probe import visible_element_pixels

@@ -109,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "shows it) instead of the embedded one; framed on its area unless --view is given")
     sn.add_argument("--time", type=_when, help="show the sensor layer as recorded at this moment "
                     "(ISO 8601, e.g. 2026-11-29T08:30+08:00, or seconds since 1970)")
+    sn.add_argument("--history", metavar="FILE", help="sensor history to read (default: sensor-history.sqlite "
+                    "in the user data folder)")
     sn.add_argument("--size", type=_size, default=(1600, 900), help="PNG/GeoTIFF WIDTHxHEIGHT (default 1600x900, "
                     "up to 7680x4320)")
     where = sn.add_mutually_exclusive_group(required=True)
@@ -135,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("files", nargs="*", help="a saved .sjproj project (default: the default scene)")
     rp.add_argument("--out", required=True, help="PDF file to write")
     rp.add_argument("--time", type=_when, help="the moment reported (default: the latest recorded)")
+    rp.add_argument("--history", metavar="FILE", help="sensor history to report from (default: "
+                    "sensor-history.sqlite in the user data folder)")
     rp.add_argument("--paper", choices=("A4", "A3"), default="A4")
     rp.add_argument("--portrait", action="store_true")
     rp.add_argument("--dpi", type=int, default=200)
@@ -173,7 +177,7 @@ def cmd_snapshot(args) -> int:
         args.view = "package"  # the package's own area (console/field.py)
     views = args.views or [args.view]
     from offline.workspace import Workspace
-    workspace = Workspace.open(args.offline, at_time=args.time)  # as the window's --offline: the package checked
+    workspace = Workspace.open(args.offline, at_time=args.time, history=args.history)  # as the window's --offline
     if args.bare:
         from console.snapshot import snapshot
         if len(views) != 1 or args.out_dir:
@@ -210,7 +214,8 @@ def cmd_report(args) -> int:
     said_in, args.lang = args.lang or system_language(), args.lang or "zh"
     i18n.set_language(args.lang)
     from offline.workspace import Workspace
-    project = build_project(args.files, at_time=args.time, workspace=Workspace.open(at_time=args.time))
+    project = build_project(args.files, at_time=args.time,
+                            workspace=Workspace.open(at_time=args.time, history=args.history))
     out = write_daily_report(project, ExportRequest(out=Path(args.out), paper=args.paper, landscape=not args.portrait,
                                                     dpi=args.dpi, title=args.title, author=args.author,
                                                     lang=args.lang))

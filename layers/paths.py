@@ -3,8 +3,9 @@
 platformdirs gives each platform's convention (XDG folders on Linux, AppData on
 Windows, ~/Library on macOS). Paths are looked up at call time, never at
 import, so an environment set later (tests, a portable install) is honoured.
-``SONGJIANG_DATA_DIR`` and ``SONGJIANG_CACHE_DIR`` move everything at once;
-the per-store variables below move one store.
+``SONGJIANG_DATA_DIR``, ``SONGJIANG_CACHE_DIR`` and ``SONGJIANG_CONFIG_DIR`` move the folders (a
+deployment's choice); one store elsewhere is a command-line option (``--history FILE``) on the
+Workspace, never an environment variable.
 """
 from __future__ import annotations
 
@@ -29,16 +30,12 @@ def cache_dir() -> Path:
 
 
 def hbim_store() -> Path:
-    """$SONGJIANG_HBIM_DB, else hbim.sqlite in the data folder."""
-    env = os.environ.get("SONGJIANG_HBIM_DB")
-    return Path(env) if env else data_dir() / "hbim.sqlite"
+    """The user's HBIM records: hbim.sqlite in the data folder."""
+    return data_dir() / "hbim.sqlite"
 
 
-def sensor_history() -> Path | None:
-    """$SONGJIANG_SENSOR_HISTORY ('' records nothing), else sensor-history.sqlite in the data folder."""
-    env = os.environ.get("SONGJIANG_SENSOR_HISTORY")
-    if env is not None:
-        return Path(env) if env else None
+def sensor_history() -> Path:
+    """The user's sensor history: sensor-history.sqlite in the data folder (``--history`` picks another)."""
     return data_dir() / "sensor-history.sqlite"
 
 

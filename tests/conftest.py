@@ -74,9 +74,9 @@ def copy_shared(shared_data, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _home_stays_empty(monkeypatch, tmp_path):
-    """Fail the test after which anything was written into the home folder; stores go to tmp."""
-    monkeypatch.setenv("SONGJIANG_HBIM_DB", str(tmp_path / "hbim-test.sqlite"))
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "sensor-history.sqlite"))
+    """Fail the test after which anything was written into the home folder; stores go to tmp (the data
+    folder of each test: its HBIM records, sensor history and operations-centre store)."""
+    monkeypatch.setenv("SONGJIANG_DATA_DIR", str(tmp_path / "data"))
     yield
     problems = []
     home = Path(os.environ.get("HOME", ""))

@@ -146,10 +146,9 @@ def test_the_daily_report_has_a_page_per_district_with_its_vital_signs_and_open_
         store.append([reg.datastream[i]], [t0 + 5], [reg.crit[i] + 10])
         store.append_alarm_events([(7, int(reg.datastream[i]), "raised", CRITICAL, t0 + 5, "", reg.crit[i] + 10)])
         store.set_meta("feed", "simulated")
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(history))
     pdf = tmp_path / "daily.pdf"
     out = subprocess.run([sys.executable, "-m", "console", "report", "--out", pdf, "--time", str(t0 + 60),
-                          "--dpi", "100"], cwd=REPO, capture_output=True, text=True, timeout=300)
+                          "--dpi", "100", "--history", history], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     pages = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]

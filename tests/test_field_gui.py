@@ -66,8 +66,9 @@ def test_an_inspection_from_the_window_is_signed_by_the_profile(default_window, 
 def field_package_as_store(tmp_path, monkeypatch):
     """The window's HBIM records are a field package (as in field mode): edits are journalled."""
     from field_package import make_package, seed_rows
-    package = make_package(tmp_path / "old-town.gpkg", seed_rows(), base_version=3)
-    monkeypatch.setenv("SONGJIANG_HBIM_DB", str(package))
+    from layers import paths
+    paths.hbim_store().parent.mkdir(parents=True, exist_ok=True)  # the test's own data folder (conftest)
+    package = make_package(paths.hbim_store(), seed_rows(), base_version=3)  # where the window's records are
     field_profile(monkeypatch, tmp_path, "李伟/老城遗产组")
     return package
 

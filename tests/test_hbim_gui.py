@@ -18,7 +18,6 @@ STEMS = ("dacang_bridge", "xilin_pagoda", "du_mansion", "xu_pawnshop", "guanding
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("SONGJIANG_HBIM_DB", str(tmp_path / "hbim.sqlite"))  # never the user's store
     win = open_default_window(qtbot)
     yield win
     win.close()

@@ -127,21 +127,22 @@ def test_snapshot_shows_sensors_as_recorded_at_a_time(tmp_path, monkeypatch):
     from layers.sensors.model import default_registry
     from offline.history import HistoryStore
     history = tmp_path / "history.sqlite"
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(history))
     offline_png = tmp_path / "offline.png"
-    result = run_cli("snapshot", "--view", "hub", "--size", "480x270", "--out", offline_png)
+    result = run_cli("snapshot", "--view", "hub", "--size", "480x270", "--history", history, "--out", offline_png)
     assert result.returncode == 0, result.stderr
     reg = default_registry()
     t0 = 1_764_400_000.0
     with HistoryStore(history) as store:  # every terminal reported, far past its critical threshold
         store.append(reg.datastream, np.full(len(reg), t0), np.where(np.isfinite(reg.crit), reg.crit * 10 + 100, 1e6))
     recorded_png = tmp_path / "recorded.png"
-    result = run_cli("snapshot", "--view", "hub", "--size", "480x270", "--time", str(t0 + 1), "--out", recorded_png)
+    result = run_cli("snapshot", "--view", "hub", "--size", "480x270", "--time", str(t0 + 1), "--history", history,
+                     "--out", recorded_png)
     assert result.returncode == 0, result.stderr
     before, after = read_png(offline_png), read_png(recorded_png)
     red = lambda img: ((img[..., 0] > 180) & (img[..., 1] < 90) & (img[..., 2] < 90)).sum()  # noqa: E731
     assert red(after) > 10 * max(red(before), 20), "recorded critical readings draw the terminals red"
-    early = run_cli("snapshot", "--view", "hub", "--time", str(t0 - 3600), "--out", tmp_path / "early.png")
+    early = run_cli("snapshot", "--view", "hub", "--time", str(t0 - 3600), "--history", history,
+                    "--out", tmp_path / "early.png")
     assert early.returncode == 2 and "no sensor readings" in early.stderr
 
 

@@ -59,8 +59,7 @@ def laptop(root: Path) -> dict:
     for var, sub in (("XDG_CONFIG_HOME", "xdg/config"), ("XDG_CACHE_HOME", "xdg/cache"),
                      ("XDG_DATA_HOME", "xdg/data"), ("XDG_STATE_HOME", "xdg/state"),
                      ("SONGJIANG_DATA_DIR", "data"), ("SONGJIANG_CACHE_DIR", "cache"),
-                     ("SONGJIANG_CONFIG_DIR", "config"), ("SONGJIANG_HBIM_DB", "data/hbim.sqlite"),
-                     ("SONGJIANG_SENSOR_HISTORY", "data/history.sqlite"), ("SONGJIANG_STORE", "data/ops.sqlite")):
+                     ("SONGJIANG_CONFIG_DIR", "config"), ("SONGJIANG_STORE", "data/ops.sqlite")):
         env[var] = str(root / sub)
     (root / "home").mkdir(parents=True, exist_ok=True)
     (root / "home" / ".bashrc").write_text("# the user's own start-up file\n")

@@ -15,9 +15,9 @@ from tests.helpers import REPO
 from tests.test_export import needs
 
 
-def report(pdf, env_history, monkeypatch, *extra):
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(env_history))
-    return subprocess.run([sys.executable, "-m", "console", "report", "--out", pdf, "--dpi", "60", *extra],
+def report(pdf, history, monkeypatch, *extra):
+    return subprocess.run([sys.executable, "-m", "console", "report", "--out", pdf, "--dpi", "60",
+                           "--history", str(history), *extra],
                           cwd=REPO, capture_output=True, text=True, timeout=600)
 
 

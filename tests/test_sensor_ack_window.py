@@ -50,7 +50,6 @@ def test_an_acknowledgement_made_just_before_closing_is_there_after_reopening(qt
                                                                                monkeypatch, tries):
     from layers import i18n
     from layers.sensors.kinds import kind_code
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     i18n.set_language("zh")
     win, panel = _open(qtbot, mosquitto_broker)
     reg = panel.model.registry

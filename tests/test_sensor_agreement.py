@@ -24,7 +24,6 @@ def window(qtbot, tmp_path, monkeypatch):
     from console.app import MainWindow
     from layers import i18n
     from layers.sensors.source import sensor_spec
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     i18n.set_language("en")
     from offline.workspace import Workspace
     win = MainWindow(Workspace.open(demo_feed=False))  # the test drives the state itself

@@ -19,7 +19,6 @@ def window(qtbot, tmp_path, monkeypatch, make_window):
     """The default layers on new-city; make_window fails the test if the window outlives it."""
     from layers import i18n
     from layers.loading import default_specs
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     i18n.set_language("zh")
     win = make_window(start_view="new-city", demo_feed=False)  # quiet: each test drives the state itself
     win.load_specs(default_specs())

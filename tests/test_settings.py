@@ -67,7 +67,7 @@ def test_the_console_migrates_the_keys_it_kept_in_qsettings(tmp_path, monkeypatc
 # Workspace, the command line or the settings object. NOT_YET lists what is still read today: it may
 # only shrink.
 DEPLOYMENT = {"SONGJIANG_DATA_DIR", "SONGJIANG_CACHE_DIR", "SONGJIANG_CONFIG_DIR", "SONGJIANG_STORE"}
-NOT_YET = {"SONGJIANG_HBIM_DB", "SONGJIANG_SENSOR_HISTORY", "SONGJIANG_NO_DIALOGS"}
+NOT_YET = {"SONGJIANG_NO_DIALOGS"}
 
 
 def test_no_behaviour_is_steered_by_other_environment_variables():

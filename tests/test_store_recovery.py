@@ -34,7 +34,7 @@ def _truncated_hbim(path):
 def test_cli_names_the_damaged_store_in_one_line_and_leaves_it(tmp_path):
     bad = _truncated_hbim(tmp_path / "hbim.sqlite")
     before = _sha(bad)
-    env = {**os.environ, "SONGJIANG_HBIM_DB": str(bad), "LC_ALL": "C.UTF-8"}
+    env = {**os.environ, "SONGJIANG_DATA_DIR": str(tmp_path), "LC_ALL": "C.UTF-8"}  # its hbim.sqlite is the bad one
     run = subprocess.run([sys.executable, "-m", "console", "package", "create", "--district", "old-town",
                           "--out", str(tmp_path / "p.gpkg"), "--lang", "en"], cwd=REPO, env=env,
                          capture_output=True, text=True, timeout=300)
@@ -80,8 +80,8 @@ def open_window(qtbot, monkeypatch, tmp_path):
 
 def _damaged_hbim_store(tmp_path, monkeypatch, answer: str):
     """A truncated store as the window's, and the recovery box to be answered: (path, sha256, texts seen)."""
+    monkeypatch.setenv("SONGJIANG_DATA_DIR", str(tmp_path))  # the user's data folder: its hbim.sqlite
     bad = _truncated_hbim(tmp_path / "hbim.sqlite")
-    monkeypatch.setenv("SONGJIANG_HBIM_DB", str(bad))
     seen: list = []
     _click_when_asked(answer, seen)
     return bad, _sha(bad), seen
@@ -117,7 +117,8 @@ def test_window_can_go_on_without_the_damaged_store(open_window, tmp_path, monke
 def test_window_offers_a_fresh_sensor_history_and_keeps_the_damaged_one(open_window, qtbot, tmp_path, monkeypatch):
     from layers.sensors.source import sensor_spec
     from offline.history import HistoryStore
-    path = tmp_path / "history.sqlite"
+    monkeypatch.setenv("SONGJIANG_DATA_DIR", str(tmp_path))  # the user's data folder: its sensor history
+    path = tmp_path / "sensor-history.sqlite"
     with HistoryStore(path) as store:
         import numpy as np
         n = 20_000
@@ -125,14 +126,13 @@ def test_window_offers_a_fresh_sensor_history_and_keeps_the_damaged_one(open_win
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     path.write_bytes(path.read_bytes()[:8192 + 100])  # cut mid-page
     before = _sha(path)
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(path))
     seen: list = []
     _click_when_asked("Start a fresh one", seen)
     window = open_window()
     window.load_specs([sensor_spec()])
     qtbot.waitUntil(lambda: window.panels.sensor_panel.model is not None and not window.loader.busy(), timeout=120000)
     assert seen and str(path) in seen[0] and "sensor history" in seen[0]
-    kept = [p for p in tmp_path.iterdir() if p.name.startswith("history.sqlite.damaged-")
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("sensor-history.sqlite.damaged-")
             and not p.name.endswith(("-wal", "-shm"))]
     assert len(kept) == 1 and _sha(kept[0]) == before
     assert window.panels.sensor_panel.model.history_path == path  # recording goes on, into a fresh file

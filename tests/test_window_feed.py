@@ -79,7 +79,6 @@ def test_the_window_records_a_real_feed_and_its_terminals_come_alive(mosquitto_b
 def test_in_the_window_the_layer_state_follows_the_broker(mosquitto_broker, qtbot, tmp_path, monkeypatch):
     from console.feeds.mqtt import MqttSettings
     from layers.sensors.state import OFFLINE
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     host, port = mosquitto_broker.address.split(":")
     win = _window(qtbot, "en", MqttSettings(host=host, port=int(port)))
     panel = win.panels.sensor_panel
