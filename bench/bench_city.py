@@ -128,7 +128,6 @@ def _frames(app, win, n=12) -> float:
 
 
 def bench_window():
-    os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
     scratch = tempfile.mkdtemp(prefix="bench-city-")
     os.environ["SONGJIANG_DATA_DIR"] = scratch  # its HBIM records and sensor history, never the user's
     from PySide6.QtCore import QPoint, Qt

@@ -36,7 +36,6 @@ def main():
     if not os.environ.get("DISPLAY"):
         sys.stderr.write("needs a display: run under xvfb-run\n")
         return 1
-    os.environ["SONGJIANG_NO_DIALOGS"] = "1"
     from PySide6.QtWidgets import QApplication
 
     from console.app import MainWindow

@@ -12,7 +12,6 @@ Run: xvfb-run -a -s "-screen 0 1920x1080x24" python -m bench.bench_orbit
 """
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
@@ -62,7 +61,6 @@ def still_frame(app, win) -> float:
 
 
 def main():
-    os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
     from bench.bench_sensors import start_broker
     from bench.bench_window_feed import LIVE_RATE, open_window, publish, pump
     tmp = Path(tempfile.mkdtemp(prefix="bench-orbit-"))

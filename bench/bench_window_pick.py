@@ -72,7 +72,6 @@ def click_times(app, win, points) -> tuple[list[float], list[float], list]:
 
 
 def main():
-    os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
     scratch = tempfile.mkdtemp(prefix="bench-window-pick-")
     os.environ["SONGJIANG_DATA_DIR"] = scratch  # its HBIM records and sensor history, never the user's
     from PySide6.QtWidgets import QApplication

@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
         from layers.messages import localize
         log.warning("%s", message)
         self.errors.append(message)  # as raised (English); the user reads it in the interface language
-        self.status.tell(localize(message), tr(title_key), self)
+        self.status.tell(localize(message), tr(title_key), self, ask=self.workspace.dialogs)
 
     # camera ---------------------------------------------------------------------
     def fly_to(self, bookmark, animate: bool = True):

@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--mqtt", type=_hostport, metavar="HOST:PORT",
                     help="listen to this MQTT broker (SensorThings and batch topics) instead of the demo simulator")
     op.add_argument("--no-feed", action="store_true", help="no demo simulator (only a broker given with --mqtt)")
+    op.add_argument("--no-dialogs", action="store_true", help="never open a dialog box (errors go to the status "
+                    "bar and the log; a damaged store is not offered a fresh one): for scripts and kiosks")
     op.add_argument("--demo", choices=("hbim", "sensors"),
                     help="once loaded, run a scripted demo: fly to the bridge and open arch ring 3 (hbim), "
                          "or select a terminal in alarm (sensors)")

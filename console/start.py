@@ -27,7 +27,8 @@ def run(args) -> int:
     # field mode on a package (checked before anything, a window or a setting, is made), else the workstation
     workspace = Workspace.open(getattr(args, "offline", None), history=getattr(args, "history", None),
                                demo_feed=not getattr(args, "no_feed", False), start_view=args.view or WHOLE,
-                               store=getattr(args, "store", None), demo=getattr(args, "demo", None) or "")
+                               store=getattr(args, "store", None), demo=getattr(args, "demo", None) or "",
+                               dialogs=not getattr(args, "no_dialogs", False))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("songjiang-console")
     i18n.set_language(args.lang or settings.saved_language())

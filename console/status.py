@@ -5,7 +5,6 @@ never through the window's ``statusBar()``.
 """
 from __future__ import annotations
 
-import os
 from typing import Callable
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QPushButton, QStatusBar, QWidget
@@ -32,10 +31,11 @@ class Status:
     def show(self, text: str, ms: int = 0):
         self.bar.showMessage(text, ms)
 
-    def tell(self, message: str, title: str, parent: QWidget):
-        """An error line: in the status bar, and in a box that does not block the window."""
+    def tell(self, message: str, title: str, parent: QWidget, ask: bool = True):
+        """An error line: in the status bar, and (``ask``: the workspace's ``dialogs``) in a box that does not
+        block the window."""
         self.show(message, 10000)
-        if os.environ.get("SONGJIANG_NO_DIALOGS"):  # tests and docs tools: no modal boxes
+        if not ask:  # --no-dialogs, or a workspace made in code (tests, docs tools): the status bar only
             return
         box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, parent)
         box.setModal(False)

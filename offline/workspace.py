@@ -68,6 +68,9 @@ class Workspace:
     demo_feed: bool = True                 # with no broker given, run the built-in simulator (``--no-feed``: not)
     start_view: str | None = WHOLE
     demo: str = ""                         # a scripted demo once loaded: "hbim" or "sensors" (``--demo``)
+    dialogs: bool = False                  # may the window ask (error boxes, a damaged store's recovery offer)?
+    #                                        the window a user starts does (``--no-dialogs``: not); code, docs
+    #                                        tools and tests that make a workspace get the status bar only
     clock: Clock = field(default_factory=Clock)
     changed = Signal(str)  # the mode, when it or the package changed (a saved field project opened later)
 
@@ -78,7 +81,8 @@ class Workspace:
     # constructors ------------------------------------------------------------------
     @classmethod
     def open(cls, path=None, *, history=None, demo_feed: bool = True, start_view: str | None = WHOLE,
-             hbim=None, at_time: float | None = None, store=None, demo: str = "") -> "Workspace":
+             hbim=None, at_time: float | None = None, store=None, demo: str = "",
+             dialogs: bool = False) -> "Workspace":
         """The workspace on ``path``: a field package gives field mode, nothing the workstation.
 
         A package is checked first (StoreRefused names the file and the check; nothing written).
@@ -94,7 +98,7 @@ class Workspace:
             ws = cls(mode=WORKSTATION, hbim_path=Path(hbim) if hbim else paths.hbim_store(),
                      sensor_history=hist, demo_feed=demo_feed, start_view=start_view, clock=clock)
         ws._store = str(store) if store else None
-        ws.demo = demo or ""
+        ws.demo, ws.dialogs = demo or "", bool(dialogs)
         return ws
 
     @classmethod

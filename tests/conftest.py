@@ -50,8 +50,8 @@ for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"), (
     os.environ[_var] = str(SANDBOX / _sub)
 os.environ["MESA_SHADER_CACHE_DISABLE"] = "true"  # llvmpipe's shader cache is not ours to keep
 
-# Error dialogs would block a test; the window still reports through its status bar and .errors.
-os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
+# Error dialogs would block a test: a Workspace made in code has none (``dialogs=False``, its default);
+# the window still reports through its status bar and .errors.
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +107,6 @@ def pytest_sessionfinish(session, exitstatus):
 def default_window(qtbot, monkeypatch, make_window):
     """open_default_window on old-town with no live feed and no modal dialogs; closed afterwards,
     and the test fails if the window outlives it (make_window)."""
-    monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
     win = open_default_window(qtbot, demo_feed=False, make=make_window)
     yield win
     win.set_language("zh")

@@ -26,7 +26,6 @@ def live_window(qtbot, monkeypatch, fresh_layout):
     """The default window with its simulated live feed (what a first start shows)."""
     if not has_display():
         pytest.skip("needs a display; the test command runs xvfb-run")
-    monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
     win = open_default_window(qtbot, view="new-city")
     qtbot.waitUntil(lambda: win.panels.sensor_panel.settled(), timeout=60000)
     yield win

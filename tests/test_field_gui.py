@@ -140,7 +140,6 @@ def test_the_window_syncs_into_its_workspaces_store(qtbot, tmp_path, monkeypatch
     store.close()
     decoy = tmp_path / "elsewhere" / "ops.sqlite"
     monkeypatch.setenv("SONGJIANG_STORE", str(decoy))
-    monkeypatch.setenv("SONGJIANG_NO_DIALOGS", "1")
     i18n.set_language("zh")
     win = MainWindow(Workspace.open(store=url, demo_feed=False))
     qtbot.addWidget(win)

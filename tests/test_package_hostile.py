@@ -55,7 +55,7 @@ def craft(sound: Path, out: Path, package_id: str | None = None, member: str | N
 
 def laptop(root: Path) -> dict:
     """An environment whose every folder the console may write lies under ``root``."""
-    env = {**os.environ, "HOME": str(root / "home"), "SONGJIANG_NO_DIALOGS": "1"}
+    env = {**os.environ, "HOME": str(root / "home")}
     for var, sub in (("XDG_CONFIG_HOME", "xdg/config"), ("XDG_CACHE_HOME", "xdg/cache"),
                      ("XDG_DATA_HOME", "xdg/data"), ("XDG_STATE_HOME", "xdg/state"),
                      ("SONGJIANG_DATA_DIR", "data"), ("SONGJIANG_CACHE_DIR", "cache"),
@@ -88,7 +88,7 @@ COMMANDS = {
                              "--profile", "Li Wei/old town"],
     "snapshot --offline": lambda pkg, w: ["snapshot", "--offline", pkg, "--bare", "--out", w / "shot.png",
                                           "--size", "320x200"],
-    "--offline": lambda pkg, w: ["--offline", pkg, "--exit-after", "5", "--screenshot", w / "window.png"],
+    "--offline": lambda pkg, w: ["--offline", pkg, "--no-dialogs", "--exit-after", "5", "--screenshot", w / "window.png"],
 }
 
 

@@ -64,11 +64,10 @@ def open_window(qtbot, monkeypatch, tmp_path):
     from layers import i18n
     from offline.workspace import Workspace
     i18n.set_language("en")
-    monkeypatch.delenv("SONGJIANG_NO_DIALOGS", raising=False)
     opened = []
 
     def open_():
-        opened.append(MainWindow(Workspace.open(demo_feed=False)))
+        opened.append(MainWindow(Workspace.open(demo_feed=False, dialogs=True)))  # as a user's window asks
         qtbot.addWidget(opened[-1])
         opened[-1].show()
         return opened[-1]

@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.mqtt, pytest.mark.gui,
 
 
 def _console(*args, **kw):
-    env = {**os.environ, "SONGJIANG_NO_DIALOGS": "1"}
-    return subprocess.Popen([sys.executable, "-m", "console", *map(str, args)], cwd=REPO, env=env,
+    args = (*args, "--no-dialogs") if args[0] == "open" else args  # a script: the status bar only
+    return subprocess.Popen([sys.executable, "-m", "console", *map(str, args)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 

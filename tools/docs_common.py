@@ -18,7 +18,6 @@ def quiet_environment(feed: bool = False):
     """Pictures never touch the user's data or wait on a dialog; no feed unless asked."""
     os.environ.setdefault("SONGJIANG_DATA_DIR", tempfile.mkdtemp(prefix="songjiang-docs-"))
     os.environ.setdefault("SONGJIANG_CONFIG_DIR", tempfile.mkdtemp(prefix="songjiang-docs-config-"))
-    os.environ.setdefault("SONGJIANG_NO_DIALOGS", "1")
     DEMO_FEED[0] = feed  # the window's Workspace (offline/workspace.py) decides: no environment variable
 
 

@@ -5,7 +5,6 @@ damaged file is never changed — a fresh start moves it aside (offline.guard.se
 """
 from __future__ import annotations
 
-import os
 
 from PySide6.QtWidgets import QMessageBox
 
@@ -13,9 +12,10 @@ from layers.i18n import tr
 from layers.messages import localize
 
 
-def offer_fresh_store(parent, message: str, what_key: str) -> bool:
-    """True when the user chose a fresh store; False (and nothing asked) when dialogs are off."""
-    if os.environ.get("SONGJIANG_NO_DIALOGS"):
+def offer_fresh_store(parent, message: str, what_key: str, ask: bool = True) -> bool:
+    """True when the user chose a fresh store; False (and nothing asked) when dialogs are off (``ask``:
+    the window's ``workspace.dialogs``)."""
+    if not ask:
         return False
     box = QMessageBox(QMessageBox.Warning, tr("store.damaged_title"),
                       f"{localize(message)}\n\n{tr('store.offer_fresh', what=tr(what_key))}", QMessageBox.NoButton,

@@ -127,7 +127,8 @@ class HbimPanel(QObject):
         try:
             return self.ctx.workspace.open_records(self.undo)
         except StoreRefused as exc:
-            if path != paths.hbim_store() or not offer_fresh_store(self.ctx.host, str(exc), "store.what.hbim"):
+            if path != paths.hbim_store() or not offer_fresh_store(self.ctx.host, str(exc), "store.what.hbim",
+                                                                   self.ctx.workspace.dialogs):
                 self._refused = exc
                 self.ctx.report_error(str(exc))
                 raise

@@ -24,7 +24,7 @@ class Replay:
         try:
             check_history(path)
         except StoreRefused as exc:
-            if offer_fresh_store(self.ctx.host, str(exc), "store.what.history"):
+            if offer_fresh_store(self.ctx.host, str(exc), "store.what.history", self.ctx.workspace.dialogs):
                 kept = set_aside(path)
                 self.ctx.status.show(tr("store.kept_as", path=str(kept)), 15000)
             else:
