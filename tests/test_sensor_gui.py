@@ -136,6 +136,7 @@ def test_filter_by_kind_from_the_menu_reduces_the_drawn_points(window, qtbot):
 
 def _history(path, rows, alarm_events=()):
     from offline.history import HistoryStore
+    path.parent.mkdir(parents=True, exist_ok=True)  # the test's data folder (conftest), before the window made it
     with HistoryStore(path) as store:
         store.append(*(np.array(c) for c in zip(*rows)))
         store.append_alarm_events(list(alarm_events))
