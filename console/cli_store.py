@@ -24,7 +24,7 @@ def add_subcommand(sub):
     init = cmds.add_parser("init", help="add the records field packages are cut from (those the store lacks)")
     init.add_argument("--store", help="SQLite file or postgresql://… URL (default $SONGJIANG_STORE or ops-store.sqlite)")
     init.add_argument("--records", metavar="HBIM_DB", help="the record store packages are cut from "
-                      "(default $SONGJIANG_HBIM_DB or hbim.sqlite in the data folder)")
+                      "(default hbim.sqlite in the data folder)")
     init.add_argument("--login-role", action="append", default=[], metavar="NAME:GROUP",
                       help="PostgreSQL: a login role NAME (made without a password) in GROUP: viewer, operator, "
                       "recorder or field_sync (repeatable)")

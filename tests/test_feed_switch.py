@@ -49,7 +49,6 @@ def _switched(broker, qtbot):
 def test_connecting_from_the_demo_starts_clean_and_shows_the_broker_drop_count(
         stock_broker, qtbot, tmp_path, monkeypatch):
     from layers.sensors.state import OFFLINE
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     win, panel = _switched(stock_broker, qtbot)
     model = panel.model
     assert (model.state.states(time.time()) == OFFLINE).all(), "no simulated terminal under the broker's name"
@@ -65,7 +64,6 @@ def test_a_flood_in_the_window_is_stored_or_shown_as_the_broker_counts_it(stock_
                                                                           monkeypatch):
     from tests.test_broker_drops import broker_says
     from tests.test_sensors_cli import cli, final_json
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(tmp_path / "history.sqlite"))
     win, panel = _switched(stock_broker, qtbot)
     model = panel.model
     sim = cli("simulate", "--mqtt", stock_broker.address, "--count", "20000", "--rate", "0")
