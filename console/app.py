@@ -20,6 +20,7 @@ from console.bookmark_bar import BookmarkBar
 from console.loader import Loader
 from console.scene.camera import apply_bookmark, restore_camera
 from console.scene.scene import Scene
+from console.startup import MapFirst
 from console.status import Status
 from console.view3d import View3D
 from layers import i18n
@@ -42,7 +43,8 @@ class MainWindow(QMainWindow):
         self.start_view = self.workspace.start_view
         self.scene = Scene(self.project.crs, self.project.layers)
         self.view = View3D(self.scene, self)
-        self.setCentralWidget(self.view)
+        self.map_first = MapFirst(self)  # the view, or "loading the map" until the map is in (issue 26)
+        self.setCentralWidget(self.map_first)
         from console.gc_guard import GuiThreadGC
         self.gc_guard = GuiThreadGC(self)  # before any worker thread starts: see console/gc_guard.py
         self.loader = Loader(self)
@@ -73,8 +75,8 @@ class MainWindow(QMainWindow):
         for message in install_all(context_of(self), self.panels):
             self.report_error(message)
         self.retranslate()
-        self.resize(1600, 950)
         from console import layout
+        layout.initial_size(self)
         layout.compact(self)
         # the saved arrangement, else the default one (restoring over an arranged window left a
         # stray tab bar of the default's tab groups over the menu)
@@ -188,12 +190,17 @@ class MainWindow(QMainWindow):
         for message, ms in project_files.loaded_messages(self.project, layers):
             self.status.show(message, ms)
 
-    def _all_loaded(self):
-        self.status.set_busy(False)
+    def place_start_view(self) -> bool:
+        """The start bookmark, once: when the map first shows (console/startup.py), else when all has loaded."""
         if self.start_view and self.start_view in self.project.bookmarks:
             self.fly_to(self.start_view, animate=False)
             self.start_view = None
-        elif self.project.camera:
+            return True
+        return False
+
+    def _all_loaded(self):
+        self.status.set_busy(False)
+        if not self.place_start_view() and self.project.camera:
             restore_camera(self.scene.renderer, self.project.camera, self.project.crs)
             self.project.camera = None
         self.view.request_render()

@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--crs", dest="assume_crs", help="CRS of the files when they do not say (e.g. GCJ-02)")
     op.add_argument("--view", choices=VIEWS, help="bookmark to start on")
     op.add_argument("--lang", choices=("zh", "en"), help="interface language (remembered)")
+    op.add_argument("--font-scale", type=float, metavar="F", help="interface font size factor, e.g. 2 for a "
+                    "3840×2160 wall read from 3 m (remembered; 0: automatic, 2× on a 4K wall)")
     op.add_argument("--project-crs", help="projected CRS the scene works in (default EPSG:4549)")
     op.add_argument("--mqtt", type=_hostport, metavar="HOST:PORT",
                     help="listen to this MQTT broker (SensorThings and batch topics) instead of the demo simulator")

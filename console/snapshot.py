@@ -118,11 +118,13 @@ def offscreen_window(width: int, height: int):
     return window
 
 
-def frame_rgb(window):
-    """The last rendered frame as an (H, W, 3) uint8 array, row 0 at the top."""
+def frame_rgb(window, rerender: bool = True):
+    """The last rendered frame as an (H, W, 3) uint8 array, row 0 at the top (``rerender=False``:
+    the frame as drawn, read inside a frame's EndEvent)."""
     from console.vtk_imports import vtk_to_numpy, vtkWindowToImageFilter
     grab = vtkWindowToImageFilter()
     grab.SetInput(window)
+    grab.SetShouldRerender(rerender)
     grab.ReadFrontBufferOff()
     grab.Update()
     img = grab.GetOutput()

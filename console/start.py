@@ -36,6 +36,10 @@ def run(args) -> int:
     qt_translations.apply(i18n.language())
     if args.lang:
         settings.save_language(args.lang)
+    from console import ui_scale
+    if getattr(args, "font_scale", None) is not None:
+        ui_scale.save(args.font_scale)
+    ui_scale.apply(app)  # before any window: docks and columns are laid out in the scaled font
     project = Project(crs=ProjectCRS(args.project_crs)) if args.project_crs else Project()
     from console.field import workspace_specs
     specs = workspace_specs(workspace, project)  # a package's layers (its area a bookmark), else the base map
@@ -49,15 +53,15 @@ def run(args) -> int:
             client_id=args.client_id or "", allow_insecure=args.allow_insecure)
     if getattr(args, "exit_after", None):
         QTimer.singleShot(int(args.exit_after * 1000), window.close)  # closing commits the history
-    window.show()
-    base_jobs = window.load_specs(specs)  # the base map (or the package's) first: its frame is the start-up figure
-    if not workspace.is_field:
-        window.load_specs(_kind_specs(args))  # then what the kinds add (HBIM models, sensors)
+    from console.startup import report_frames, start
+    # the base map (or the package's) first, then what the kinds add (HBIM models, sensors);
+    # the view shows nothing until the map is in (console/startup.py)
+    start(window, specs, [] if workspace.is_field else _kind_specs(args))
     window.load_files(args.files, args.assume_crs)
     if args.screenshot:
         _schedule_screenshot(window, args.screenshot, args.pick)
     if args.bench_first_frame:
-        _report_frames(window, base_jobs)
+        report_frames(window)
     return app.exec()
 
 
@@ -68,27 +72,6 @@ def _kind_specs(args):
         return specs
     from layers.sensors.source import DEFAULT_SOURCE, sta_spec
     return [sta_spec(args.sta) if s.source == DEFAULT_SOURCE else s for s in specs]
-
-
-def _report_frames(window, base_jobs):
-    """bench/bench_startup.py: say when the base map is drawn, and when everything has loaded."""
-    pending = set(map(id, base_jobs))
-
-    def base_done(job):
-        pending.discard(id(job))
-        if not pending:
-            window.view.window.Render()
-            sys.stdout.write(f"FIRST_FRAME layers={len(window.project.layers)}\n")
-            sys.stdout.flush()
-
-    def all_done():
-        window.view.window.Render()
-        sys.stdout.write(f"ALL_LOADED layers={len(window.project.layers)}\n")
-        sys.stdout.flush()
-        window.close()
-    for job in base_jobs:
-        job.on("loaded", lambda *_, j=job: base_done(j)).on("failed", lambda *_, j=job: base_done(j))
-    window.loader.finished.connect(lambda: QTimer.singleShot(0, all_done))
 
 
 def _schedule_screenshot(window, path, pick=None):

@@ -45,7 +45,8 @@ class View3D(QVTKRenderWindowInteractor):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RENDER_INTERVAL_MS)
-        self._timer.timeout.connect(self.window.Render)
+        self._timer.timeout.connect(self._render)
+        self.held = False  # console/startup.py: no frame before the map is in
         scene.set_render_callback(self.request_render)
         style = vtkInteractorStyleTrackballCamera()
         self.SetInteractorStyle(style)
@@ -115,6 +116,14 @@ class View3D(QVTKRenderWindowInteractor):
         interval = BUSY_RENDER_INTERVAL_MS if self.busy() else RENDER_INTERVAL_MS
         if not self._timer.isActive() or self._timer.remainingTime() > interval:  # a click never waits for the feed
             self._timer.start(interval)
+
+    def _render(self):
+        if not self.held:
+            self.window.Render()
+
+    def paintEvent(self, ev):
+        if not self.held:
+            super().paintEvent(ev)
 
     def _frame_started(self, *_):
         self._t0 = time.perf_counter()

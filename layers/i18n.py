@@ -104,6 +104,7 @@ STRINGS = {
     "inspector.value": ("值", "Value"),
     "status.ready": ("就绪", "Ready"),
     "status.loading": ("正在加载 {name}…", "Loading {name}…"),
+    "status.loading_map": ("正在加载地图…", "Loading the map…"),
     "status.loaded": ("已加载 {name}", "Loaded {name}"),
     "status.outside_area": ("注意：{name} 位于项目坐标系 {crs} 的适用范围之外（坐标在该处有变形，视图不随之移动）",
                             "Note: {name} lies outside the area of use of the project CRS {crs} "

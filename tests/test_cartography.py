@@ -49,12 +49,16 @@ def test_the_map_takes_most_of_the_window(qtbot, monkeypatch, fresh_layout, size
     win.resize(*size)
     qtbot.waitUntil(lambda: (win.width(), win.height()) == size, timeout=5000)
     qtbot.wait(200)
-    docks = {d.objectName() for d in win.findChildren(type(win.layers_dock)) if d.isVisible()}
-    assert {"layers", "inspector", "sensor-alarms", "sensor-time"} <= docks  # nothing hidden to make room
+    docks = {d.objectName() for d in win.findChildren(type(win.layers_dock)) if d.toggleViewAction().isChecked()}
+    assert {"layers", "inspector", "sensor-alarms", "sensor-time"} <= docks  # nothing closed to make room
     assert layout.view_share(win) >= 0.55, (win.view.width(), win.view.height())
-    # the attributes and the alarm list are both in sight (one above the other, not tabbed together)
-    assert not win.inspector_dock.visibleRegion().isEmpty()
-    assert not win.panels.sensor_panel.alarm_dock.visibleRegion().isEmpty()
+    alarms = win.panels.sensor_panel.alarm_dock
+    if size[1] >= 1000:  # the attributes and the alarm list both in sight, one above the other
+        assert not win.inspector_dock.visibleRegion().isEmpty()
+        assert not alarms.visibleRegion().isEmpty()
+    else:  # too short for both with 8 rows each (issue 26): tabs of one group, alarms in front
+        assert win.inspector_dock in win.tabifiedDockWidgets(alarms)
+        assert not alarms.visibleRegion().isEmpty()
     win.close()
 
 

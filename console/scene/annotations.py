@@ -4,6 +4,11 @@ A handful of props per annotation (a layer holds tens, not thousands). Everythin
 above where it was placed so it never fights the terrain or the model face it was put on.
 Selected annotations are drawn thicker with a white halo. ``set_print_scale`` sizes text and
 symbols for an export's resolution (console/export/render.py).
+
+Symbols keep a screen size and face the camera, as pins and text do: an arrowhead is a flat
+triangle of HEAD_PX, rebuilt before every frame in the plane facing the camera at the arrow's
+tip and pointing along the shaft as drawn on screen (console/scene/arrowheads.py). It used to be
+a world-size cone up to 60 m long, which, seen end-on, was a ~90 px red disc over text and arch.
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from console.scene import polydata
 from console.scene.base import LayerAdapter
 from console.scene.style import rgb
 from console.vtk_imports import (
-    vtkActor, vtkBillboardTextActor3D, vtkConeSource, vtkPolyDataMapper, vtkTriangleFilter,
+    vtkActor, vtkBillboardTextActor3D, vtkPolyDataMapper, vtkTriangleFilter,
 )
 
 LIFT = 1.5            # metres above the placed point
@@ -26,12 +31,15 @@ class AnnotationAdapter(LayerAdapter):
     def __init__(self, layer, scene):
         self.print_scale = 1.0
         self.owner: dict[int, int] = {}   # id(prop) → annotation index (picking)
+        from console.scene.arrowheads import Arrowheads
+        self.heads = Arrowheads(scene)
         super().__init__(layer, scene)
         layer.data.changed.connect(self._on_data)
         layer.view.changed.connect(lambda *_: self._on_data())
 
     def close(self):
         self.layer.data.changed.disconnect(self._on_data)
+        self.heads.close()
         super().close()
 
     def set_print_scale(self, k: float):
@@ -41,6 +49,7 @@ class AnnotationAdapter(LayerAdapter):
     # building ------------------------------------------------------------------------------
     def build(self):
         self.owner = {}
+        self.heads.clear()
         selected = set(self.layer.view.selected)
         for i, a in enumerate(self.layer.data):
             xyz = self.scene.project.to_scene(np.asarray(a.points, float) + [0.0, 0.0, LIFT])
@@ -94,7 +103,7 @@ class AnnotationAdapter(LayerAdapter):
         if lines is not None:
             out.append(self._actor(lines, colour, width=width))
         if a.kind == "arrow":
-            out.append(self._arrowhead(xyz[-2], xyz[-1], colour))
+            out.append(self._arrowhead(xyz[-2], xyz[-1], colour, width))
         return out
 
     @staticmethod
@@ -106,18 +115,10 @@ class AnnotationAdapter(LayerAdapter):
             return polydata.polylines(closed, np.array([0, len(closed)]))
         return None
 
-    def _arrowhead(self, tail, tip, colour) -> vtkActor:
-        direction = np.asarray(tip, float) - np.asarray(tail, float)
-        length = float(np.linalg.norm(direction)) or 1.0
-        cone = vtkConeSource()
-        size = min(max(length * 0.15, 3.0), 60.0)
-        cone.SetHeight(size)
-        cone.SetRadius(size * 0.4)
-        cone.SetResolution(16)
-        cone.SetDirection(*(direction / length))
-        cone.SetCenter(*(np.asarray(tip, float) - direction / length * size / 2))
-        cone.Update()
-        return self._actor(cone.GetOutput(), colour)
+    def _arrowhead(self, tail, tip, colour, width) -> vtkActor:
+        actor = self._actor(self.heads.add(tail, tip, width * PT_TO_PX * self.print_scale), colour)
+        actor.GetMapper().SetResolveCoincidentTopologyToPolygonOffset()
+        return actor
 
     def _text(self, a, at, chosen: bool):
         t = vtkBillboardTextActor3D()

@@ -26,6 +26,7 @@ HIGHLIGHT = (0.0, 0.95, 1.0)
 MARKER = "#c8102e"        # heritage red: a model too small to see is shown by this symbol …
 MARKER_BELOW_PX = 4.0     # … while its narrower horizontal side spans fewer pixels than this
 MARKER_PX = 11.0
+WHOLE_CLASSES = ("IfcBridge", "IfcBuilding", "IfcFacility", "IfcSite")  # what a click on the symbol selects
 
 
 def _polys(faces: np.ndarray) -> vtkCellArray:
@@ -223,6 +224,21 @@ class BimAdapter(LayerAdapter):
             worst = max((int(values.get(e["guid"], 0)) for e in self.layer.data.elements), default=0)
             return rgb(GRADE_COLOURS.get(worst, NO_DATA))
         return rgb(MARKER)
+
+    def pick_symbol(self, dx: float, dy: float):
+        """The model's own element (its IfcBuilding/IfcBridge…) when display pixel (dx, dy) is on
+        the symbol drawn for it: the symbol is drawn over everything beneath (picking.py)."""
+        if not self.marker.GetVisibility():
+            return None
+        from console.scene.sensor_pick import project
+        top = self.marker.GetMapper().GetInput().GetPoints()
+        if top is None or not top.GetNumberOfPoints():
+            return None
+        disp, depth = project(self.scene.renderer, np.array([top.GetPoint(0)]))
+        if abs(depth[0]) > 1 or np.hypot(disp[0, 0] - dx, disp[0, 1] - dy) > MARKER_PX / 2 + 1.0:
+            return None
+        classes = [e.get("ifc_class") for e in self.layer.data.elements]
+        return next((i for c in WHOLE_CLASSES for i, k in enumerate(classes) if k == c), 0)
 
     def pick_feature(self, prop, cell_id):
         if prop is not self.solid or cell_id < 0:

@@ -5,7 +5,9 @@ the sensor layer answers exactly through ``pick_display``), then one rule
 chooses: among 3D hits (BIM components, sensors, later buildings and
 annotations) the front-most wins, except that a higher-priority kind
 (``LayerKind.pick_rank``) lying just behind it wins — a sensor dot painted on
-an arch does not steal the arch. Draped kinds (vector polygons, water, terrain)
+an arch does not steal the arch. Before all that, symbols drawn over everything (a BIM
+model too small to see, drawn as a red disc at district scale: ``pick_symbol``) win where
+they are drawn: what is on top of the picture is what a click takes. Draped kinds (vector polygons, water, terrain)
 count only where no 3D object is under the cursor: a district fill 2 m above
 the ground under the bridge never shadows the bridge.
 """
@@ -150,5 +152,18 @@ def choose(found: list[tuple[int, float, Hit]]) -> Hit | None:
     return min(near, key=lambda c: (c[0], c[1]))[2]
 
 
+def symbol_hit(scene, display_x: float, display_y: float) -> Hit | None:
+    """A screen-size symbol drawn on top of the scene under the pixel (top layer first), or None."""
+    for layer in reversed(list(scene.layers)):
+        adapter = scene.adapters.get(layer.id)
+        fn = getattr(adapter, "pick_symbol", None)
+        feature = fn(display_x, display_y) if fn is not None and layer.visible else None
+        if feature is not None:
+            xyz = layer.bounds
+            centre = ((xyz[0] + xyz[3]) / 2, (xyz[1] + xyz[4]) / 2, xyz[5]) if xyz is not None else (0.0, 0.0, 0.0)
+            return Hit(layer, int(feature), _attributes(layer, feature), tuple(float(v) for v in centre))
+    return None
+
+
 def pick(scene, display_x: float, display_y: float) -> Hit | None:
-    return choose(candidates(scene, display_x, display_y))
+    return symbol_hit(scene, display_x, display_y) or choose(candidates(scene, display_x, display_y))

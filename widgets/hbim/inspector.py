@@ -10,7 +10,7 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QLabel, QListWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QLabel, QListWidget, QScrollArea, QSizePolicy, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from layers.bim.glossary import Name, seed_text, term
@@ -56,6 +56,20 @@ def timeline(records: dict) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda r: r[0] or "")
 
 
+def _scrolled(forms) -> QScrollArea:
+    """The edit forms scroll in a short dock rather than squeezing the record tree to a few rows
+    (issue 26): they take at most their own height and give way first."""
+    area = QScrollArea()
+    area.setWidget(forms)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
+    area.setMinimumHeight(forms.fontMetrics().height() * 4)
+    area.setMaximumHeight(forms.sizeHint().height() + 4)
+    return area
+
+
 class HbimInspector(QWidget):
     message = Signal(str)  # a line for the status bar (photos added)
 
@@ -83,8 +97,9 @@ class HbimInspector(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(self.title)
-        box.addWidget(self.tabs, 1)
-        box.addWidget(self.forms)
+        box.addWidget(self.tabs, 3)
+        self.forms_area = _scrolled(self.forms)
+        box.addWidget(self.forms_area, 2)
         self.layer = self.index = None
         self.retranslate()
 
@@ -129,6 +144,7 @@ class HbimInspector(QWidget):
             _item(self.records, tr("hbim.no_store", error=exc))
             return
         self.forms.photo_box.setVisible(getattr(store, "journal", None) is not None)
+        self.forms_area.setMaximumHeight(self.forms.sizeHint().height() + 4)
         self._fill_records(recs)
         for date, text in timeline(recs):
             self.history.addItem(f"{date}  {text}")

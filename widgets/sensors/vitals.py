@@ -4,6 +4,10 @@
 samples the history keeps (HistoryStore.vitals_series), drawn as a sparkline under
 each figure. A double-click on a cell asks (``indicator_activated``) for the
 terminals behind it to be selected.
+
+Every figure is shown whole (issue 26: "3…" in a side column): when the districts do not
+fit across the dock's width, it shows one district at a time (the whole new city first),
+chosen above the table, instead of eliding them all.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPen, QPolygonF
 from PySide6.QtWidgets import (
-    QHeaderView, QLabel, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QHeaderView, QLabel, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from layers.sensors.strings import district_label, tr
@@ -80,12 +84,20 @@ class VitalSigns(QWidget):
         self.table.cellDoubleClicked.connect(self._activated)
         self.table.setItemDelegate(Sparkline(self))
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.table.verticalHeader().setDefaultSectionSize(max(ROW_HEIGHT, self.fontMetrics().height() * 2 + 8))
         self.target = QLabel()
+        self.target.setWordWrap(True)
+        self.district = QComboBox()  # one district at a time, when they do not fit across
+        self.district.setObjectName("vitals-district")
+        self.district.currentIndexChanged.connect(lambda _i: self._fill())
+        self.district.setVisible(False)
         box = QVBoxLayout(self)
         box.setContentsMargins(2, 2, 2, 2)
+        box.addWidget(self.district)
         box.addWidget(self.table, 1)
         box.addWidget(self.target)
+        self.narrow = False
+        self.shown: list[str] = []    # the districts in the table's columns
         self.columns: list[str] = []
         self.values: dict = {}
         self.trends: dict = {}
@@ -98,18 +110,72 @@ class VitalSigns(QWidget):
     def show(self, values: dict):
         self.values = values
         self.columns = [d for d in values if d != "all"] + (["all"] if "all" in values else [])
-        self.table.setColumnCount(len(self.columns))
-        self.table.setHorizontalHeaderLabels([tr("sensors.vitals_all") if d == "all" else district_label(d)
-                                              for d in self.columns])
-        for col, district in enumerate(self.columns):
-            for row, ind in enumerate(INDICATORS):
-                item = QTableWidgetItem(cell_text(ind.key, values[district].get(ind.key)))
-                item.setTextAlignment(Qt.AlignHCenter | Qt.AlignTop)
-                self.table.setItem(row, col, item)
+        chosen = self.district.currentData()
+        self.district.blockSignals(True)
+        self.district.clear()
+        for d in reversed(self.columns):  # the whole new city first
+            self.district.addItem(self._label(d), d)
+        self.district.setCurrentIndex(max(0, self.district.findData(chosen)))
+        self.district.blockSignals(False)
+        self._fill()
         if "all" in values:
             total = values["all"]["online"][1]
             self.target.setText(tr("sensors.vital_target", n=values["all"]["target"])
                                 + (" ✓" if total >= values["all"]["target"] else f" ({total:,})"))
+
+    @staticmethod
+    def _label(district: str) -> str:
+        return tr("sensors.vitals_all") if district == "all" else district_label(district)
+
+    def _fill(self):
+        """Districts across with the indicators as row heads (wide), or one district: the indicators'
+        names in a first column that wraps, the figures beside them (narrow)."""
+        self.shown = [self.district.currentData()] if self.narrow and self.columns else list(self.columns)
+        self.shown = [d for d in self.shown if d is not None]
+        first = 1 if self.narrow else 0
+        self.table.setColumnCount(len(self.shown) + first)
+        self.table.setHorizontalHeaderLabels([""] * first + [self._label(d) for d in self.shown])
+        self.table.verticalHeader().setVisible(not self.narrow)
+        self.table.setWordWrap(self.narrow)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Stretch)
+        for row, ind in enumerate(INDICATORS):
+            if first:
+                name = QTableWidgetItem(tr(f"sensors.vital.{ind.key}"))
+                name.setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+                self.table.setItem(row, 0, name)
+            for col, district in enumerate(self.shown):
+                item = QTableWidgetItem(cell_text(ind.key, self.values[district].get(ind.key)))
+                item.setTextAlignment(Qt.AlignHCenter | Qt.AlignTop)
+                self.table.setItem(row, col + first, item)
+        if first:
+            header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self._refit()
+
+    def _value_col(self, district: str) -> int:
+        return self.shown.index(district) + (1 if self.narrow else 0)
+
+    def _needed_width(self) -> int:
+        """Width the table needs to show every district's figures whole, row heads included."""
+        fm = self.table.fontMetrics()
+        widest = max([fm.horizontalAdvance(self._label(d)) for d in self.columns]
+                     + [fm.horizontalAdvance(cell_text(i.key, self.values[d].get(i.key)))
+                        for d in self.columns for i in INDICATORS] + [0])
+        heads = max(fm.horizontalAdvance(tr(f"sensors.vital.{i.key}")) for i in INDICATORS) + 12
+        return heads + len(self.columns) * (widest + 16)
+
+    def _refit(self):
+        self.table.verticalHeader().setDefaultSectionSize(max(ROW_HEIGHT, self.fontMetrics().height() * 2 + 8))
+        room = self.table.width() - 2 * self.table.frameWidth() - self.table.verticalScrollBar().sizeHint().width()
+        narrow = room < self._needed_width()
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.district.setVisible(narrow)
+            self._fill()
+
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        self._refit()
 
     def show_trends(self, series: dict):
         """{(district, indicator): (times, values)} of the last hours, from the history."""
@@ -121,14 +187,20 @@ class VitalSigns(QWidget):
         return self.trends.get((district, key))
 
     def trend_at(self, row: int, col: int):
-        if col >= len(self.columns) or row >= len(INDICATORS):
+        col -= 1 if self.narrow else 0
+        if not 0 <= col < len(self.shown) or row >= len(INDICATORS):
             return None
-        return self.trends.get((self.columns[col], INDICATORS[row].key))
+        return self.trends.get((self.shown[col], INDICATORS[row].key))
 
     def cell(self, district: str, key: str) -> str:
-        col = self.columns.index(district)
-        row = [i.key for i in INDICATORS].index(key)
-        return self.table.item(row, col).text()
+        """The figure shown for a district (its text, also when another district is the one in view)."""
+        if district in self.shown:
+            row = [i.key for i in INDICATORS].index(key)
+            return self.table.item(row, self._value_col(district)).text()
+        if district not in self.columns:
+            raise ValueError(f"{district!r} is not a district of the vital signs")
+        return cell_text(key, self.values[district].get(key))
 
     def _activated(self, row: int, col: int):
-        self.indicator_activated.emit(self.columns[col], INDICATORS[row].key)
+        col = max(0, col - (1 if self.narrow else 0))  # narrow: the name or the figure, one district
+        self.indicator_activated.emit(self.shown[col], INDICATORS[row].key)
