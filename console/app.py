@@ -18,6 +18,7 @@ from console import docks, project_files, settings
 from console.actions import Actions
 from console.bookmark_bar import BookmarkBar
 from console.loader import Loader
+from console.panels.kinds import shows_own_inspector
 from console.scene.camera import apply_bookmark, restore_camera
 from console.scene.scene import Scene
 from console.startup import MapFirst
@@ -92,8 +93,7 @@ class MainWindow(QMainWindow):
     def _connect_view(self):
         view, scene = self.view, self.scene
         view.picked.connect(self.inspector.show_feature)
-        # bring the attribute tab forward for everything but BIM components (their panel has its own)
-        view.picked.connect(lambda layer, _: layer is not None and layer.kind != "bim" and self.inspector_dock.raise_())
+        view.picked.connect(lambda layer, _: layer is not None and not shows_own_inspector(layer) and self.inspector_dock.raise_())
         view.hit.connect(lambda hit: scene.highlight.show(hit and hit.layer, hit and hit.feature, add=bool(hit and hit.add)))
         view.hovered.connect(lambda hit: scene.hover.show(hit and hit.layer, hit and hit.feature))
         view.cursor_moved.connect(lambda x, y, z: self.status.show_cursor(x, y, z, self.project.crs.crs))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from layers import layer_kinds
 from layers.crs import ProjectCRS
 from layers.extent import area_of_use, describe_area, inside, wgs84_bounds
 from layers.readers import ReadError, ReadOptions, read_path, sniff
@@ -34,34 +35,7 @@ def _layer_report(layer, project) -> dict:
              "warnings": list(layer.meta.get("warnings", [])) + notes}
     if layer.meta.get("datum"):
         entry["datum_transformation"] = layer.meta["datum"]
-    if layer.kind == "bim":
-        entry["element_count"] = len(layer.data.elements)
-        entry["schema"] = layer.data.schema
-        entry["view"] = layer.view.to_dict()
-    elif layer.kind == "sensors":
-        entry["terminal_count"] = len(layer.data)
-    elif layer.kind == "flows":
-        entry["segment_count"] = len(layer.data)
-    elif layer.kind == "buildings":
-        entry["building_count"] = len(layer.data)
-        entry["fields"] = list(layer.data.columns)
-        if layer.meta.get("parts"):
-            entry["part_count"] = layer.meta["parts"]
-    elif layer.kind == "vector":
-        entry["feature_count"] = len(layer.data)
-        entry["geometry_types"] = layer.data.geometry_types
-        entry["fields"] = list(layer.data.columns)
-        if layer.meta.get("table"):
-            entry["table"] = layer.meta["table"]
-    else:
-        entry["size"] = layer.meta.get("size")
-        entry["bands"] = int(layer.meta.get("band_count") or layer.data.array.shape[0])
-        entry["role"] = layer.meta.get("role")
-        if layer.meta.get("table"):
-            entry["table"] = layer.meta["table"]
-        if layer.kind == "terrain" and layer.data.mask.any():
-            valid = layer.data.array[0][layer.data.mask]
-            entry["elevation"] = [round(float(valid.min()), 3), round(float(valid.max()), 3)]
+    entry.update(layer_kinds.of(layer).describe_layer(layer))  # the kind's hook (layers/describe.py)
     return entry
 
 

@@ -16,6 +16,7 @@ from layers.districts import WHOLE
 from layers.loading import default_specs, file_spec, is_project, load_project, load_spec
 from layers.progress import NULL_PROGRESS
 from layers.project import Project
+from layers.layer_kinds import is_kind
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def prepare_views(project: Project, at_time: float | None = None, workspace=None
     """
     from offline.workspace import Workspace
     workspace = workspace or Workspace.open(at_time=at_time)
-    bim = [lyr for lyr in project.layers if lyr.kind == "bim" and lyr.view.colour_by in ("condition", "damage")]
+    bim = [lyr for lyr in project.layers if is_kind(lyr, "bim") and lyr.view.colour_by in ("condition", "damage")]
     if bim:
         from offline.hbim_seed import grades
         store = workspace.open_records()
@@ -73,7 +74,7 @@ def prepare_views(project: Project, at_time: float | None = None, workspace=None
         for layer in bim:
             layer.view.set_grades(table)
     for layer in project.layers:
-        if layer.kind == "sensors":
+        if is_kind(layer, "sensors"):
             layer.data.history_path = workspace.sensor_history
             replay_history(layer.data, at_time)
     from layers.hub.bindings import apply

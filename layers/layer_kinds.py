@@ -1,10 +1,15 @@
-"""Every layer kind in one table: its model, where it comes from, how it is drawn, its panel.
+"""Every layer kind in one table: the headless facts of a kind, and its headless hooks.
 
-The window, ``snapshot``, ``info`` and the loader all resolve kinds here, so a
-kind registered once is seen everywhere. Entries name their Qt/VTK parts by
-import path ("module:attribute") and are resolved only when used, so this
-module (and ``info``) imports neither Qt nor VTK. Anything missing fails loudly
-with the kind and the import path, never as a silently empty scene.
+A kind here is what a layer *is*: its model class, its typed style, its view state
+(saved with projects), a built-in source, its layers in the default scene, whether
+its data is saved inside the project, and ``describe`` (what ``info`` reports of a
+layer). Entries name these by import path ("module:attribute"), resolved when used.
+
+How a kind is drawn and picked lives with the scene (console/scene/kinds.py), its
+docks and tools with the panels (console/panels/kinds.py): this module names no
+GUI module (tests/test_architecture.py). A layer's kind is compared here only
+(``is_kind``, ``layers_of``); everywhere else asks the kind's hooks
+(tests/test_architecture.py walks the code for ``kind == "…"``).
 """
 from __future__ import annotations
 
@@ -28,23 +33,17 @@ def resolve(target: str):
 class LayerKind:
     name: str
     model: str          # class of Layer.data
-    adapter: str        # scene adapter (console/scene/), built for every layer of the kind
     style: str = ""     # typed style (layers/styles.py): what layer.style's keys mean
     view: str = ""      # view-state model (selection, visibility, colour-by…), saved with projects
-    panel: str = ""     # install(window): the kind's docks, menus and tools in the window
     prefix: str = ""    # sources that are not files, e.g. "sensors:" …
     source: str = ""    # … built by fn(spec, project_crs, progress) -> [Layer]
     defaults: str = ""  # fn() -> [LayerSpec]: this kind's layers in the default scene
-    # Which hit a click selects when several are under it, lowest first: 0 BIM/HBIM component,
-    # 1 sensor, 2 building, 3 annotation, 4 vector, 5 terrain/imagery. GROUND_RANK and above are
-    # draped on the ground and never shadow a 3D object standing over them (console/scene/picking.py).
-    pick_rank: int = 4
+    describe: str = ""  # fn(layer) -> dict: what `info` says of a layer beyond name, CRS, bounds
+    inline: bool = False  # its data is saved inside the project (annotations), not read from a source
+    prepare: str = ""   # fn(layer): work done off the GUI thread before the layer is shown
 
     def model_class(self):
         return resolve(self.model)
-
-    def adapter_class(self):
-        return resolve(self.adapter)
 
     def style_class(self):
         return resolve(self.style) if self.style else None
@@ -52,11 +51,15 @@ class LayerKind:
     def make_view(self, data):
         return resolve(self.view)(data) if self.view else None
 
+    def prepare_layer(self, layer) -> None:
+        if self.prepare:
+            resolve(self.prepare)(layer)
+
+    def describe_layer(self, layer) -> dict:
+        return resolve(self.describe)(layer) if self.describe else {}
+
 
 KINDS: dict[str, LayerKind] = {}
-
-
-GROUND_RANK = 4
 
 
 def register(kind: LayerKind) -> LayerKind:
@@ -69,6 +72,20 @@ def get(name: str) -> LayerKind:
         return KINDS[name]
     except KeyError:
         raise KindError(f"unknown layer kind {name!r} (registered: {', '.join(KINDS)})") from None
+
+
+def of(layer) -> LayerKind:
+    return get(layer.kind)
+
+
+def is_kind(layer, name: str) -> bool:
+    """The one comparison of a layer's kind (a panel finding its own layers)."""
+    return layer is not None and layer.kind == get(name).name
+
+
+def layers_of(layers, name: str) -> list:
+    """The layers of kind ``name``, in list order."""
+    return [lyr for lyr in layers if is_kind(lyr, name)]
 
 
 def check(layer) -> None:
@@ -93,33 +110,25 @@ def default_specs() -> list:
     return [spec for k in KINDS.values() if k.defaults for spec in resolve(k.defaults)()]
 
 
-def panels() -> list[str]:
-    return [k.panel for k in KINDS.values() if k.panel]
-
-
+_D = "layers.describe:"
 for _kind in (
-    LayerKind("terrain", "layers.data:RasterData", "console.scene.terrain:TerrainAdapter",
-              style="layers.styles:TerrainStyle", pick_rank=5),
-    LayerKind("imagery", "layers.data:RasterData", "console.scene.imagery:ImageryAdapter",
-              style="layers.styles:ImageryStyle", pick_rank=5),
-    LayerKind("vector", "layers.data:VectorData", "console.scene.vector:VectorAdapter",
-              style="layers.styles:VectorStyle"),
-    LayerKind("buildings", "layers.buildings.model:BuildingSet", "console.scene.buildings:BuildingsAdapter",
-              style="layers.buildings.view:BuildingStyle", view="layers.buildings.view:BuildingView", panel="console.panels.buildings:install",
-              defaults="layers.buildings.source:default_specs", pick_rank=2),
-    LayerKind("flows", "layers.hub.flows:FlowNetwork", "console.scene.flows:FlowsAdapter",
-              style="layers.hub.flows:FlowStyle", prefix="flows:", source="layers.hub.flow_source:build_layers",
-              defaults="layers.hub.flow_source:default_specs", pick_rank=4),
-    LayerKind("bim", "layers.ifc.reader:IfcModel", "console.scene.bim:BimAdapter", style="layers.styles:BimStyle",
-              view="layers.bim.view:BimView", panel="console.panels.hbim:install",
-              defaults="layers.bim.defaults:default_specs", pick_rank=0),
-    LayerKind("sensors", "layers.sensors.model:SensorModel", "console.scene.sensors:SensorAdapter",
-              style="layers.styles:SensorStyle", view="layers.sensors.view:SensorView", panel="console.panels.sensors:install", prefix="sensors:",
-              source="layers.sensors.source:build_layers", defaults="layers.sensors.source:default_specs",
-              pick_rank=1),
-    LayerKind("annotations", "layers.annotations:AnnotationSet", "console.scene.annotations:AnnotationAdapter",
-              style="layers.styles:AnnotationStyle", view="layers.annotations:AnnotationView",
-              panel="console.panels.annotations:install", prefix="annotations:",
-              source="layers.annotations:source_layers", pick_rank=3),
+    LayerKind("terrain", "layers.data:RasterData", style="layers.styles:TerrainStyle", describe=_D + "terrain"),
+    LayerKind("imagery", "layers.data:RasterData", style="layers.styles:ImageryStyle", describe=_D + "raster"),
+    LayerKind("vector", "layers.data:VectorData", style="layers.styles:VectorStyle", describe=_D + "vector",
+              prepare="layers.loading:tessellate"),
+    LayerKind("buildings", "layers.buildings.model:BuildingSet", style="layers.buildings.view:BuildingStyle",
+              view="layers.buildings.view:BuildingView", defaults="layers.buildings.source:default_specs",
+              describe=_D + "buildings"),
+    LayerKind("flows", "layers.hub.flows:FlowNetwork", style="layers.hub.flows:FlowStyle", prefix="flows:",
+              source="layers.hub.flow_source:build_layers", defaults="layers.hub.flow_source:default_specs",
+              describe=_D + "flows"),
+    LayerKind("bim", "layers.ifc.reader:IfcModel", style="layers.styles:BimStyle", view="layers.bim.view:BimView",
+              defaults="layers.bim.defaults:default_specs", describe=_D + "bim"),
+    LayerKind("sensors", "layers.sensors.model:SensorModel", style="layers.styles:SensorStyle",
+              view="layers.sensors.view:SensorView", prefix="sensors:", source="layers.sensors.source:build_layers",
+              defaults="layers.sensors.source:default_specs", describe=_D + "sensors"),
+    LayerKind("annotations", "layers.annotations:AnnotationSet", style="layers.styles:AnnotationStyle",
+              view="layers.annotations:AnnotationView", prefix="annotations:",
+              source="layers.annotations:source_layers", inline=True),
 ):
     register(_kind)

@@ -40,9 +40,13 @@ def prepare(layer: Layer, project_crs=None) -> Layer:
         warnings = layer.meta.setdefault("warnings", [])
         if not any("area of use" in w for w in warnings):  # an IFC origin already says so
             warnings.append(far)
-    if layer.kind == "vector":
-        layer.data.tessellation()
+    layer_kinds.of(layer).prepare_layer(layer)
     return layer
+
+
+def tessellate(layer) -> None:
+    """A vector layer's ``prepare`` hook: its triangles, made on the loader's thread."""
+    layer.data.tessellation()
 
 
 def load_spec(spec: LayerSpec, project_crs, progress: Progress = NULL_PROGRESS) -> list[Layer]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from layers import layer_kinds
+
 ASSET_PREFIX = "asset:"
 _TYPES = {"source": (str,), "name": (str,), "name_en": (str,), "role": (str,), "style": (dict,),
           "visible": (bool,), "opacity": (int, float), "group": (str,), "table": (str,),
@@ -69,7 +71,7 @@ class LayerSpec:
                    opacity=layer.opacity, group=layer.group, table=layer.meta.get("table"),
                    assume_crs=layer.meta.get("assume_crs"), placement=layer.meta.get("placement"),
                    view=view.to_dict() if view is not None else None, id=layer.id,
-                   data=layer.data.to_list() if layer.kind == "annotations" else None)
+                   data=layer.data.to_list() if layer_kinds.of(layer).inline else None)
 
     def to_dict(self) -> dict:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "order"}

@@ -58,8 +58,9 @@ def test_a_kind_whose_adapter_cannot_load_names_the_layer(monkeypatch):
     from console.scene.scene import Scene, SceneError
     from layers.layer import Layer, LayerList
     from layers.crs import ProjectCRS
-    broken = layer_kinds.LayerKind("broken", "layers.data:VectorData", "console.scene.nowhere:Adapter")
-    monkeypatch.setitem(layer_kinds.KINDS, "broken", broken)
+    from console.scene import kinds
+    monkeypatch.setitem(layer_kinds.KINDS, "broken", layer_kinds.LayerKind("broken", "layers.data:VectorData"))
+    monkeypatch.setitem(kinds.SCENE_KINDS, "broken", kinds.SceneKind("broken", "console.scene.nowhere:Adapter"))
     with pytest.raises(SceneError, match="'roads'.*console.scene.nowhere"):
         Scene(ProjectCRS(), LayerList([Layer(name="roads", kind="broken")]))
 

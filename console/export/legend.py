@@ -4,41 +4,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from layers.styles import VectorStyle
-
-BIM_SWATCH = "#c8b48c"
-
-
-def layer_title(layer, lang: str) -> str:
-    if lang != "en":
-        return layer.name
-    from layers.i18n import pinyin
-    return layer.meta.get("name_en") or (layer.name if layer.name.isascii() else pinyin(layer.name))
+from layers import layer_kinds
 
 
 def legend_rows(project, lang: str) -> list[tuple[str, str | None]]:
-    """Visible layers, top first, with the colour they are drawn in; sensors by state."""
-    from console.scene.sensor_legend import STATE_RGB
-    from layers.sensors.strings import state_label
-    from layers import i18n
-    state_hex = ["#%02x%02x%02x" % tuple(round(c * 255) for c in rgb) for rgb in STATE_RGB]
-    rows = []
-    for layer in reversed(list(project.layers)):
-        if not layer.visible or layer.kind in ("terrain", "imagery"):
-            continue
-        if layer.kind == "sensors":
-            with i18n.using(lang):
-                rows += [(f"{layer_title(layer, lang)} · {state_label(i)}", state_hex[i]) for i in range(5)]
-        elif layer.kind == "bim":
-            rows.append((layer_title(layer, lang), BIM_SWATCH))
-        elif layer.kind == "annotations":
-            colours = [a.colour for a in layer.data]
-            if colours:
-                rows.append((layer_title(layer, lang), max(set(colours), key=colours.count)))
-        else:
-            s = VectorStyle.of(layer.style)
-            rows.append((layer_title(layer, lang), s.fill_colour or s.colour or s.line_colour or "#999999"))
-    return rows
+    """Visible layers, top first, with the colour they are drawn in (each kind's ``legend`` hook,
+    console/scene/kinds.py and console/export/kind_legend.py: sensors by state, no row for base maps)."""
+    from console.scene import kinds
+    return [row for layer in reversed(list(project.layers)) if layer.visible
+            for row in kinds.of(layer).legend_rows(layer, lang)]
 
 
 def _sources(project, lang: str) -> str:
@@ -63,8 +37,8 @@ def _sources(project, lang: str) -> str:
 
 def sensor_feed_label(project, lang: str) -> str | None:
     """Where the sensor readings shown came from; a simulated feed is said to be one."""
-    for layer in project.layers:
-        if layer.kind == "sensors" and layer.visible:
+    for layer in layer_kinds.layers_of(project.layers, "sensors"):
+        if layer.visible:
             feed = getattr(layer.data, "feed_label", "") or ""
             if feed == "simulated":
                 return "感知数据：模拟（演示）" if lang == "zh" else "Sensor data: SIMULATED (demo)"

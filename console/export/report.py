@@ -12,6 +12,7 @@ from pathlib import Path
 from console.export import ExportRequest, data_time, ensure_gui, provenance
 from layers.districts import KEY_DISTRICTS, WHOLE
 from layers.files import atomic_write
+from layers.layer_kinds import is_kind
 
 # one page per key district (its bookmark, the sensor districts it holds); the whole city first
 PAGES = ((WHOLE, ("all",)),) + tuple((d.parts[0].view, d.part_ids) for d in KEY_DISTRICTS)
@@ -19,7 +20,7 @@ ALARM_ROWS = 14
 
 
 def _sensor_model(project):
-    return next((lyr.data for lyr in project.layers if lyr.kind == "sensors"), None)
+    return next((lyr.data for lyr in project.layers if is_kind(lyr, "sensors")), None)
 
 
 def _alarms(model, districts) -> list:

@@ -13,12 +13,14 @@ import time
 
 import numpy as np
 
+from layers.layer_kinds import is_kind
+
 NO_SENSOR_DATA = 4  # `report`'s exit status: the PDF is written, without sensor figures
 NO_HISTORY = ("本时段无感知历史数据", "no sensor history for this period")
 
 
 def sensor_model(project):
-    return next((lyr.data for lyr in project.layers if lyr.kind == "sensors"), None)
+    return next((lyr.data for lyr in project.layers if is_kind(lyr, "sensors")), None)
 
 
 def sensor_data_time(model) -> float | None:

@@ -1,6 +1,6 @@
 """Feature panels: the glue between the window and a layer kind's widgets.
 
-Each kind in layers/layer_kinds.py may name an ``install(context)`` here; given the
+Each kind in console/panels/kinds.py may name an ``install(context)`` here; given the
 window's ``PanelContext`` (console/panels/context.py: workspace, scene, view, undo,
 actions by id, status, report_error — never the window) it adds the kind's docks,
 menus and tools and returns its panels by name. The window keeps them in its
@@ -32,12 +32,13 @@ class Panels:
 
 def install_all(context, panels: Panels) -> list[str]:
     """Run every kind's panel installer into ``panels``; return the one-line errors of those that failed."""
-    from layers import layer_kinds
+    from console.panels import kinds
+    from layers.layer_kinds import resolve
     names = {f.name for f in fields(Panels)}
     errors = []
-    for target in layer_kinds.panels():
+    for target in kinds.panels():
         try:
-            installed = layer_kinds.resolve(target)(context) or {}
+            installed = resolve(target)(context) or {}
             unknown = set(installed) - names
             if unknown:
                 raise ValueError(f"unknown panel names {sorted(unknown)} (add them to Panels)")

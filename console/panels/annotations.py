@@ -18,6 +18,7 @@ from console.panels import field_annotations
 from layers.annotations import POINTS_NEEDED, Annotation, AnnotationCommand, new_layer
 from layers.i18n import tr
 from widgets.annotations import AnnotationDock
+from layers.layer_kinds import is_kind
 
 OPEN_ENDED = ("polyline", "polygon")
 
@@ -53,7 +54,7 @@ class AnnotationPanel(QObject):
 
     # the layer -----------------------------------------------------------------------------
     def layer(self, create: bool = False):
-        found = next((lyr for lyr in self.ctx.project.layers if lyr.kind == "annotations"), None)
+        found = next((lyr for lyr in self.ctx.project.layers if is_kind(lyr, "annotations")), None)
         if found is None and create:
             found = new_layer()
             self.ctx.project.layers.append(found)
@@ -61,7 +62,7 @@ class AnnotationPanel(QObject):
         return found
 
     def _bind(self):
-        layer = next((lyr for lyr in self.ctx.project.layers if lyr.kind == "annotations"), None)
+        layer = next((lyr for lyr in self.ctx.project.layers if is_kind(lyr, "annotations")), None)
         if layer is None or layer is self._bound:
             return
         self._bound = layer
@@ -128,7 +129,7 @@ class AnnotationPanel(QObject):
         view = self.ctx.view
         ratio = view.devicePixelRatioF()
         hit = pick(self.ctx.scene, x * ratio, (view.height() - y) * ratio)
-        if hit is not None and hit.layer.kind == "bim" and all(v == v for v in hit.position):
+        if hit is not None and is_kind(hit.layer, "bim") and all(v == v for v in hit.position):
             return tuple(hit.position), str(hit.attributes.get("guid") or hit.attributes.get("GlobalId") or "")
         ground = view.ground_at(x, y)
         return (ground, "") if ground is not None else None
@@ -170,7 +171,7 @@ class AnnotationPanel(QObject):
 
     # selecting and editing -----------------------------------------------------------------------
     def _hit(self, hit):
-        if self.tool or self.moving or hit is None or hit.layer.kind != "annotations":
+        if self.tool or self.moving or hit is None or not is_kind(hit.layer, "annotations"):
             return
         items = list(hit.layer.data)
         if 0 <= hit.feature < len(items):

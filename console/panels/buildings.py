@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from layers.buildings.view import COLOUR_MODES
 from layers.i18n import tr
 from layers.undo import change_views
+from layers.layer_kinds import is_kind
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class CityPanel(QObject):
             return 0
 
     def layers(self):
-        return [lyr for lyr in self.ctx.project.layers if lyr.kind == "buildings"]
+        return [lyr for lyr in self.ctx.project.layers if is_kind(lyr, "buildings")]
 
     def set_colour_mode(self, mode: str):
         views = [lyr.view for lyr in self.layers()]

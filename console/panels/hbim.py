@@ -20,6 +20,7 @@ from offline.hbim_seed import grades
 from widgets.hbim.inspector import HbimInspector
 from widgets.hbim.placement import PlacementDialog
 from widgets.hbim.toolbar import VISIBILITY, HbimToolbar
+from layers.layer_kinds import is_kind
 
 log = logging.getLogger(__name__)
 GRADED = ("condition", "damage")  # colour modes graded from the record store ("sensors": layers/hub/bindings.py)
@@ -164,10 +165,10 @@ class HbimPanel(QObject):
 
     # layers, picking, selection -----------------------------------------------------------
     def bim_layers(self):
-        return [lyr for lyr in self.ctx.project.layers if lyr.kind == "bim"]
+        return [lyr for lyr in self.ctx.project.layers if is_kind(lyr, "bim")]
 
     def _on_inserted(self, _index, layer):
-        if layer.kind != "bim":
+        if not is_kind(layer, "bim"):
             return
         self._browser_timer.start()
         layer.view.changed.connect(lambda what, lyr=layer: self._view_changed(lyr, what))
@@ -178,9 +179,9 @@ class HbimPanel(QObject):
             QTimer.singleShot(0, lambda: self.ask_placement(layer))
 
     def _on_removed(self, _index, layer):
-        if layer.kind == "bim":
+        if is_kind(layer, "bim"):
             self._browser_timer.start()
-        if layer.kind == "bim" and self.selection and self.selection[0] is layer:
+        if is_kind(layer, "bim") and self.selection and self.selection[0] is layer:
             self.inspector.show_element(None, None)
 
     def _view_changed(self, layer, what):
@@ -199,7 +200,7 @@ class HbimPanel(QObject):
         return None
 
     def on_hit(self, hit):
-        if hit is not None and hit.layer.kind == "bim":
+        if hit is not None and is_kind(hit.layer, "bim"):
             self.select(hit.layer, hit.feature, add=hit.add)
         elif hit is None or not hit.add:  # Ctrl+click on something else keeps the components
             self.select(None, None)
@@ -307,7 +308,7 @@ class HbimPanel(QObject):
         for row in range(tree.topLevelItemCount()):  # through the tree, so its check boxes agree
             item = tree.topLevelItem(row)
             layer = self.ctx.project.layers.by_id(item.data(0, Qt.UserRole + 1))
-            if layer is not None and layer.kind == "sensors":
+            if layer is not None and is_kind(layer, "sensors"):
                 item.setCheckState(0, Qt.Unchecked)
         for dock in self.ctx.docks_in(Qt.BottomDockWidgetArea):
             dock.hide()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from console.scene import polydata
+from console.scene import kinds, polydata
 from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyDataMapper
 from layers.theme import Theme
 
@@ -51,13 +51,13 @@ class Backdrop:
 
     def _ground(self):
         """(extent, border colour or None, height) of the topmost visible base map or terrain."""
-        for kind in ("imagery", "terrain"):
+        for role in kinds.BACKDROP_ORDER:
             for layer in reversed(list(self.scene.layers)):
-                if layer.kind != kind or not layer.visible or layer.meta.get("outside_area"):
+                if kinds.of(layer).backdrop != role or not layer.visible or layer.meta.get("outside_area"):
                     continue
                 b = layer.bounds
                 extent = (b[0], b[1], b[3], b[4])
-                colour = border_colour(layer.data.array) if kind == "imagery" else None
+                colour = border_colour(layer.data.array) if role == "colour" else None
                 edge_x = np.array([extent[0], extent[2], extent[0], extent[2]])
                 edge_y = np.array([extent[1], extent[1], extent[3], extent[3]])
                 # outside the terrain, draped layers lie at height 0: the ground stays under them too

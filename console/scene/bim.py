@@ -18,6 +18,7 @@ from console.vtk_imports import (
 )
 from layers.bim.view import HIDDEN, GHOST, SOLID  # noqa: F401  (re-exported for tests and benches)
 from layers.i18n import tr
+from layers.layer_kinds import is_kind
 
 GHOST_OPACITY = 0.15
 NO_DATA = "#b4b4b4"
@@ -280,7 +281,7 @@ class BimLegend:
 
     def update(self, leaving=None):
         modes = [lyr.view.colour_by for lyr in self.scene.layers
-                 if lyr.kind == "bim" and lyr.visible and lyr is not leaving and lyr.view is not None
+                 if is_kind(lyr, "bim") and lyr.visible and lyr is not leaving and lyr.view is not None
                  and lyr.view.colour_by in ("condition", "damage")]  # sensor states: the sensor legend
         mode = next((m for m in modes if m != "none"), "none")
         if mode != self.mode or (self.legend_section is None) != (mode == "none"):

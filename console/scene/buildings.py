@@ -17,6 +17,7 @@ from console.scene import polydata
 from console.scene.base import LayerAdapter
 from console.scene.style import PALETTE, rgb
 from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyDataMapper
+from layers.layer_kinds import is_kind
 
 BASE_COLOUR = "#d9d2c5"
 USE_COLOURS = {"residential": "#e8c39e", "office": "#7fa7d6", "commercial": "#e58a73",
@@ -128,7 +129,7 @@ class BuildingsAdapter(LayerAdapter):
         loaded = set()
         for layer in self.scene.layers:
             stem = PurePath(str(layer.source)).name.split(".")[0]
-            if layer.kind == "bim" and stem in self.massing_models:
+            if is_kind(layer, "bim") and stem in self.massing_models:
                 layer.meta["lod_far"] = not near
                 if layer.visible:
                     loaded.add(stem)

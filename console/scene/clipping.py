@@ -16,9 +16,10 @@ from itertools import combinations
 
 import numpy as np
 
+from console.scene import kinds
+
 NEAR_MIN = 0.2          # metres: closer than this nothing in a city scene needs to be drawn
 DEPTH_RATIO = 1e4       # far/near a 24-bit depth buffer still resolves at city scale
-SOLID_KINDS = ("bim",)  # kinds whose geometry fills its box; others lie on or near the ground
 # plane triples that can meet in a point: never both faces of a box along one axis
 _TRIPLES = np.array([t for t in combinations(range(11), 3)
                      if not any({5 + 2 * a, 6 + 2 * a} <= set(t) for a in range(3))])
@@ -154,7 +155,7 @@ class ClippingFit:
                 b = prop.GetBounds() if prop.GetVisibility() else None
                 if b is not None:
                     boxes.append(b)
-                    solid.append(adapter.layer.kind in SOLID_KINDS)
+                    solid.append(kinds.of(adapter.layer).solid)  # fills its box; others lie near the ground
                     distant.append(bool(adapter.layer.meta.get("outside_area")))
         valid = [b[0] <= b[1] and math.isfinite(sum(b)) for b in boxes]  # empty props report (1, -1, …)
         boxes, solid, distant = ([x for x, ok in zip(v, valid) if ok] for v in (boxes, solid, distant))

@@ -14,6 +14,7 @@ from console.scene import polydata
 from console.scene.base import LayerAdapter
 from console.vtk_imports import numpy_to_vtk, vtkActor, vtkPolyDataMapper
 from layers.hub.flows import current_values
+from layers.layer_kinds import is_kind
 
 LIFT = 5.0
 WIDTHS = (2.0, 4.5, 7.5)            # px: under half, up to 80 %, beyond 80 % of capacity
@@ -61,7 +62,7 @@ class FlowsAdapter(LayerAdapter):
         loader threads may each have built the default registry)."""
         net = self.layer.data
         for lyr in self.scene.layers:
-            if lyr.kind != "sensors" or lyr.data is None:
+            if not is_kind(lyr, "sensors") or lyr.data is None:
                 continue
             reg = lyr.data.registry
             key = id(reg)

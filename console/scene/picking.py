@@ -4,7 +4,7 @@ Every kind gets its own pick (vtkCellPicker restricted to that kind's props;
 the sensor layer answers exactly through ``pick_display``), then one rule
 chooses: among 3D hits (BIM components, sensors, later buildings and
 annotations) the front-most wins, except that a higher-priority kind
-(``LayerKind.pick_rank``) lying just behind it wins — a sensor dot painted on
+(``SceneKind.pick_rank``, console/scene/kinds.py) lying just behind it wins — a sensor dot painted on
 an arch does not steal the arch. Before all that, symbols drawn over everything (a BIM
 model too small to see, drawn as a red disc at district scale: ``pick_symbol``) win where
 they are drawn: what is on top of the picture is what a click takes. Draped kinds (vector polygons, water, terrain)
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from console.vtk_imports import vtkCellPicker
-from layers import layer_kinds
-from layers.layer_kinds import GROUND_RANK
+from console.scene import kinds
+from console.scene.kinds import GROUND_RANK
 
 TIE_METRES = 1.0      # 3D hits this close along the ray are "at the same place": priority decides
 TIE_FRACTION = 0.02   # … plus 2 % of the distance (sensor dots are drawn a few pixels wide)
@@ -50,7 +50,7 @@ def _cell_picker() -> vtkCellPicker:
 
 
 def _rank(layer) -> int:
-    return layer_kinds.get(layer.kind).pick_rank
+    return kinds.of(layer).pick_rank
 
 
 def _attributes(layer, feature) -> dict:

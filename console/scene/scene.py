@@ -1,6 +1,6 @@
 """The scene: keeps one adapter per layer in step with the layer list.
 
-Adapters come from the layer-kind registry (layers/layer_kinds.py), the same
+Adapters come from the scene's kind registry (console/scene/kinds.py), the same
 for the window and for headless snapshots; a kind without a loadable adapter
 raises SceneError naming the layer, never an empty view.
 """
@@ -17,7 +17,8 @@ from console.scene.highlight import HOVER_COLOUR, Highlight
 from console.scene.labels import SceneLabels
 from console.scene.overlays import MapOverlays
 from console.vtk_imports import vtkRenderer
-from layers import layer_kinds
+from console.scene import kinds
+from layers.layer_kinds import KindError
 from layers.styles import TerrainStyle
 from layers.theme import theme as theme_named
 
@@ -144,7 +145,7 @@ class Scene:
 
     # terrain --------------------------------------------------------------
     def terrain_layers(self):
-        return [lyr for lyr in self.layers if lyr.kind == "terrain" and lyr.visible]
+        return [lyr for lyr in self.layers if kinds.of(lyr).ground and lyr.visible]
 
     def exaggeration(self, layer=None) -> float:
         terrain = layer or next(iter(self.terrain_layers()), None)
@@ -173,19 +174,20 @@ class Scene:
     # layers ----------------------------------------------------------------
     def _add(self, layer):
         try:
-            cls = layer_kinds.get(layer.kind).adapter_class()
-        except layer_kinds.KindError as exc:
+            drawn = kinds.of(layer)
+            cls = drawn.adapter_class()
+        except KindError as exc:
             raise SceneError(f"no scene adapter for layer {layer.name!r} of kind {layer.kind}: {exc}") from exc
         adapter = cls(layer, self)
         self.adapters[layer.id] = adapter
         self._shown[id(layer)] = weakref.ref(layer)
         for prop in adapter.props:
             self.renderer.AddViewProp(prop)
-        if layer.kind == "terrain":
+        if drawn.ground:
             layer.events.visible.connect(self._redrape)
             layer.events.style.connect(self._redrape)
             self._redrape()
-        if layer.kind in ("terrain", "imagery"):
+        if drawn.backdrop:
             layer.events.visible.connect(self._reground)
             layer.events.opacity.connect(self._reground)
             self._reground()
@@ -222,11 +224,12 @@ class Scene:
             self.renderer.RemoveViewProp(prop)
         self.off_top(adapter.props)
         adapter.close()
-        if layer.kind == "terrain":
+        drawn = kinds.of(layer)
+        if drawn.ground:
             layer.events.visible.disconnect(self._redrape)
             layer.events.style.disconnect(self._redrape)
             self._redrape()
-        if layer.kind in ("terrain", "imagery"):
+        if drawn.backdrop:
             layer.events.visible.disconnect(self._reground)
             layer.events.opacity.disconnect(self._reground)
             self._reground()
@@ -237,13 +240,13 @@ class Scene:
         if hasattr(self, "backdrop"):
             self.backdrop.rebuild(self.theme)
         for adapter in self.adapters.values():
-            if adapter.layer.kind == "terrain":
+            if kinds.of(adapter.layer).ground:
                 adapter.apply_visibility()
 
     def _redrape(self, *_):
         self._reground()
         for adapter in self.adapters.values():
-            if adapter.layer.kind != "terrain":
+            if not kinds.of(adapter.layer).ground:
                 adapter.terrain_changed()
         self.refresh_labels()
         self.request_render()

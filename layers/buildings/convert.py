@@ -13,12 +13,13 @@ import shapely
 from layers.buildings.model import BuildingSet, height_field, numbers
 from layers.errors import ReadError
 from layers.layer import Layer
+from layers.layer_kinds import is_kind
 
 POLYGONS = (3, 6)
 
 
 def looks_like_buildings(layer) -> bool:
-    if layer.kind != "vector" or height_field(layer.data.columns) is None:
+    if not is_kind(layer, "vector") or height_field(layer.data.columns) is None:
         return False
     geoms = layer.data.geometries
     present = ~shapely.is_missing(geoms)
@@ -28,7 +29,7 @@ def looks_like_buildings(layer) -> bool:
 def to_buildings(layer, path) -> Layer:
     data = layer.data
     field = height_field(data.columns)
-    if layer.kind != "vector":
+    if not is_kind(layer, "vector"):
         raise ReadError(path, "holds no footprints to extrude (not a vector table)")
     if field is None:
         raise ReadError(path, "no height attribute to extrude footprints by (height, measuredHeight, building:height)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from layers.hub.source import is_hub
+from layers.layer_kinds import layers_of
 
 
 def states_by_guid(sensor_layer, guids: set, now: float | None = None) -> dict:
@@ -31,8 +32,8 @@ def states_by_guid(sensor_layer, guids: set, now: float | None = None) -> dict:
 
 def apply(layers, now: float | None = None) -> int:
     """Colour-by grades "sensors" on every hub BIM layer; returns how many elements have a state."""
-    hub = [lyr for lyr in layers if lyr.kind == "bim" and is_hub(lyr) and lyr.view is not None]
-    sensors = next((lyr for lyr in layers if lyr.kind == "sensors" and lyr.data is not None), None)
+    hub = [lyr for lyr in layers_of(layers, "bim") if is_hub(lyr) and lyr.view is not None]
+    sensors = next((lyr for lyr in layers_of(layers, "sensors") if lyr.data is not None), None)
     if not hub or sensors is None:
         return 0
     own = {lyr.id: {e["guid"] for e in lyr.data.elements} for lyr in hub}

@@ -71,8 +71,9 @@ def read_path(path, project: ProjectCRS, options: ReadOptions | None = None,
 def _as_buildings(path: Path, layers: list, options: ReadOptions) -> list:
     """Footprint tables with a height become buildings (layers/buildings/convert.py)."""
     from layers.buildings.convert import looks_like_buildings, to_buildings
+    from layers.layer_kinds import is_kind
     if options.role == "buildings":
-        return [lyr if lyr.kind == "buildings" else to_buildings(lyr, path) for lyr in layers]
+        return [lyr if is_kind(lyr, "buildings") else to_buildings(lyr, path) for lyr in layers]
     return [to_buildings(lyr, path) if looks_like_buildings(lyr) else lyr for lyr in layers]
 
 

@@ -20,9 +20,14 @@ from layers.spec import LayerSpec
 log = logging.getLogger(__name__)
 DEFAULT_SOURCE = "sensors:default"
 STA_PREFIX = "sensors:sta:"  # + a SensorThings base URL: the terminals that server lists
-# Network clients live in console/feeds: named here, resolved when a project asks for one
-# (the way layers/layer_kinds.py names adapters), so this module imports none of them.
-STA_READER = "console.feeds.sta_http:read_sensorthings"
+# Network clients live in console/feeds and layers/ names none: the console hands its
+# SensorThings client in (console/__init__.py, ``use_sta_reader``) before anything loads.
+_sta_reader = []
+
+
+def use_sta_reader(read) -> None:
+    """``read(url, project_crs) -> SensorRegistry``: how "sensors:sta:" sources are listed."""
+    _sta_reader[:] = [read]
 
 
 def sta_spec(url: str) -> LayerSpec:
@@ -42,12 +47,10 @@ def default_specs() -> list[LayerSpec]:
 
 def _read_sta(url: str, project_crs):
     from layers.errors import ReadError
-    from layers.layer_kinds import KindError, resolve
     from layers.sensors.registry import RegistryError
-    try:
-        read = resolve(STA_READER)
-    except KindError as exc:
-        raise ReadError(url, f"no SensorThings client in this installation ({exc})") from None
+    if not _sta_reader:
+        raise ReadError(url, "no SensorThings client in this installation (none was handed in: console/__init__.py)")
+    read = _sta_reader[0]
     try:
         return read(url, project_crs)
     except RegistryError as exc:

@@ -29,6 +29,7 @@ from widgets.sensors.alarm_dock import AlarmDock
 from widgets.sensors.chart import SensorChart
 from widgets.sensors.time_slider import TimeSlider
 from widgets.sensors.vitals import VitalSigns
+from layers.layer_kinds import is_kind
 
 log = logging.getLogger(__name__)
 TICK_MS = 100
@@ -109,7 +110,7 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
 
     # the layer --------------------------------------------------------------------------
     def _inserted(self, _index, layer):
-        if layer.kind != "sensors" or self.layer is not None:
+        if not is_kind(layer, "sensors") or self.layer is not None:
             return
         self.layer, self.model = layer, layer.data
         self.adapter = self.ctx.scene.adapters.get(layer.id)
