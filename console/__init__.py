@@ -9,7 +9,7 @@ def _read_sensorthings(url, project_crs):
 
 def _hand_clients_to_the_models():
     """layers/ names no network client: the console gives it the ones it has, once."""
-    from layers.sensors.source import use_sta_reader
+    from layers.sensors.clients import use_sta_reader
     use_sta_reader(_read_sensorthings)
 
 

@@ -21,13 +21,7 @@ log = logging.getLogger(__name__)
 DEFAULT_SOURCE = "sensors:default"
 STA_PREFIX = "sensors:sta:"  # + a SensorThings base URL: the terminals that server lists
 # Network clients live in console/feeds and layers/ names none: the console hands its
-# SensorThings client in (console/__init__.py, ``use_sta_reader``) before anything loads.
-_sta_reader = []
-
-
-def use_sta_reader(read) -> None:
-    """``read(url, project_crs) -> SensorRegistry``: how "sensors:sta:" sources are listed."""
-    _sta_reader[:] = [read]
+# SensorThings client in (console/__init__.py → layers/sensors/clients.py) before anything loads.
 
 
 def sta_spec(url: str) -> LayerSpec:
@@ -48,9 +42,10 @@ def default_specs() -> list[LayerSpec]:
 def _read_sta(url: str, project_crs):
     from layers.errors import ReadError
     from layers.sensors.registry import RegistryError
-    if not _sta_reader:
+    from layers.sensors.clients import sta_reader
+    read = sta_reader()
+    if read is None:
         raise ReadError(url, "no SensorThings client in this installation (none was handed in: console/__init__.py)")
-    read = _sta_reader[0]
     try:
         return read(url, project_crs)
     except RegistryError as exc:
