@@ -78,8 +78,8 @@ def save_reporting(project: Project, scene, path, status, report_error) -> Path 
 def insert_loaded(project: Project, layers, report_error) -> bool:
     """Insert in the order asked for (not the order loads finish); True when the bookmarks changed."""
     for layer in layers:
-        order = layer.meta.get("order", 0)
-        at = next((i for i, other in enumerate(project.layers) if other.meta.get("order", 0) > order),
+        order = layer.order
+        at = next((i for i, other in enumerate(project.layers) if other.order > order),
                   len(project.layers))
         try:
             project.layers.insert(at, layer)
@@ -99,7 +99,7 @@ def insert_loaded(project: Project, layers, report_error) -> bool:
 def loaded_messages(project: Project, layers) -> list[tuple[str, int]]:
     """The status-bar lines after a load: what loaded, and what lies outside the project area."""
     messages = [(tr("status.loaded", name=", ".join(i18n.layer_name(x) for x in layers)), 4000)]
-    far = [i18n.layer_name(x) for x in layers if x.meta.get("outside_area")]
+    far = [i18n.layer_name(x) for x in layers if x.outside_area]
     if far:  # loaded and listed, but the camera stays on the project area (console/scene/clipping.py)
         message = tr("status.outside_area", name=", ".join(far), crs=project.crs.crs)
         log.warning("%s", message)

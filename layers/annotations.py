@@ -13,8 +13,9 @@ import copy
 import time
 import uuid
 from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
-from psygnal import Signal
+from psygnal import Signal, evented
 
 KINDS = ("text", "callout", "arrow", "polyline", "polygon", "marker")
 POINTS_NEEDED = {"text": 1, "marker": 1, "callout": 2, "arrow": 2, "polyline": 2, "polygon": 3}
@@ -109,17 +110,17 @@ class AnnotationSet:
         return (min(xs), min(ys), min(zs), max(xs), max(ys), max(zs))
 
 
+@evented
+@dataclass(eq=False)
 class AnnotationView:
-    """Which annotations are selected (the adapter draws them highlighted; the dock lists them)."""
+    """Which annotations are selected (the adapter draws them highlighted; the dock lists them):
+    ``view.events.selected`` fires when the selection changes."""
 
-    changed = Signal(str)
-
-    def __init__(self, data=None):
-        self.selected: list[str] = []
+    data: Any = field(default=None, repr=False)
+    selected: list[str] = field(default_factory=list)
 
     def select(self, ids):
         self.selected = list(ids)
-        self.changed.emit("selection")
 
     def to_dict(self) -> dict:
         return {"selected": list(self.selected)}

@@ -38,6 +38,10 @@ class Layer:
     meta: dict = field(default_factory=dict, repr=False)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     view: Any = field(default=None, repr=False)  # the kind's view state (layers/bim/view.py…), if it has one
+    # Far outside the project CRS's area of use (layers/loading.py): badged in the tree, never followed by
+    # the clipping planes or the backdrop (console/scene/clipping.py, backdrop.py). Not saved: decided on reading.
+    outside_area: bool = False
+    order: int = 0  # its place among a project's layers (LayerSpec.order): the window inserts loaded layers by it
 
     def __post_init__(self):
         kind = layer_kinds.get(self.kind)  # unknown kinds fail here, loudly

@@ -36,7 +36,7 @@ def prepare(layer: Layer, project_crs=None) -> Layer:
     layer_kinds.check(layer)
     far = project_crs.outside_area(layer.bounds) if project_crs is not None else None
     if far:  # the window badges it and the clipping planes never follow it (console/scene/clipping.py)
-        layer.meta["outside_area"] = True
+        layer.outside_area = True
         warnings = layer.meta.setdefault("warnings", [])
         if not any("area of use" in w for w in warnings):  # an IFC origin already says so
             warnings.append(far)

@@ -104,7 +104,7 @@ class LayerSpec:
             lyr.visible = bool(self.visible)
             lyr.opacity = self.opacity
             lyr.group = self.group
-            lyr.meta["order"] = self.order
+            lyr.order = self.order
             if single and self.id:
                 lyr.id = self.id
             if self.view and getattr(lyr, "view", None) is not None:

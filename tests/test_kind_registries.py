@@ -73,15 +73,12 @@ def kind_tests(source: str) -> list[int]:
     return lines
 
 
-def test_the_walk_finds_what_it_is_meant_to():
-    assert kind_tests('if layer.kind == "bim": pass') == [1]
+def test_a_layer_kind_is_compared_only_inside_the_registries():
+    assert kind_tests('if layer.kind == "bim": pass') == [1]  # the walk finds what it is meant to
     assert kind_tests('x = lyr.kind != "terrain"') == [1]
     assert kind_tests('x = layer.kind in ("terrain", "imagery")') == [1]
     assert kind_tests('for kind in ("imagery", "terrain"): pass') == [1]
     assert kind_tests('x = a.kind == "polygon"\ny = reg.kind == code') == [], "other kinds (annotations, sensors) pass"
-
-
-def test_a_layer_kind_is_compared_only_inside_the_registries():
     offenders = []
     for pkg in PRODUCT:
         for path in sorted((REPO / pkg).rglob("*.py")):
@@ -101,3 +98,21 @@ def test_every_kind_is_drawn_and_its_panel_is_a_registered_kind():
         kind.adapter_class()  # loads: a typo fails here, not in front of a user
     for target in panel_kinds.panels():
         layer_kinds.resolve(target)
+
+
+def test_adapters_are_asked_through_their_protocol_not_probed():
+    """``hasattr(adapter, "relabel")``-style probes hid typos; ``SceneAdapter`` lists what may be asked."""
+    from console.scene.base import LayerAdapter, SceneAdapter
+    from console.scene import kinds as scene_kinds
+    members = {n for n in dir(SceneAdapter) if not n.startswith("_")} | set(SceneAdapter.__annotations__)
+    offenders = []
+    for path in sorted((REPO / "console").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hasattr", "getattr") \
+                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value in members \
+                    and not (isinstance(node.args[0], ast.Name) and node.args[0].id == "self"):
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno} {node.func.id}(…, {node.args[1].value!r})")
+    assert offenders == []
+    for kind in scene_kinds.SCENE_KINDS.values():
+        cls = kind.adapter_class()
+        assert issubclass(cls, LayerAdapter) and all(hasattr(cls, m) for m in members - {"layer", "props"}), cls

@@ -45,7 +45,7 @@ def test_bim_view_saves_exceptions_not_every_element():
     model = _Model([f"g{i}" for i in range(1000)])
     view = BimView(model)
     seen = []
-    view.changed.connect(seen.append)
+    view.events.visibility.connect(lambda new, old: seen.append("visibility"))
     view.apply("isolate", "g7")
     assert view.states().tolist().count(SOLID) == 1 and view.states()[7] == SOLID
     view.apply("hide", "g8")

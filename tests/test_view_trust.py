@@ -84,7 +84,7 @@ def test_far_away_layers_are_badged_and_never_cut_the_bridge_away(window, qtbot,
                 "ifc/webifc_AC20-FZK-Haus.ifc", "raster/rasterio_RGB.byte.tif"):
         added, errors = _add(win, qtbot, shared_data / rel)
         assert added and not errors, rel
-        far += [lyr for lyr in added if lyr.meta.get("outside_area")]
+        far += [lyr for lyr in added if lyr.outside_area]
     assert {lyr.name for lyr in far} == {"webifc_AC20-FZK-Haus", "rasterio_RGB.byte"}
     win.panels.hbim.fly_to_model("dacang_bridge", animate=False)  # the bridge bookmark again, as in the issue
     qtbot.wait(50)

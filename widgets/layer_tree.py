@@ -94,7 +94,7 @@ class LayerTree(QWidget):
             item.setFlags(item.flags() & ~Qt.ItemIsDropEnabled)
             item.setCheckState(0, Qt.Checked if layer.visible else Qt.Unchecked)
             item.setToolTip(0, "\n".join([_tooltip(layer), *layer.meta.get("warnings", [])]))
-            if layer.meta.get("outside_area"):  # the badge: far from the project area, maybe off screen
+            if layer.outside_area:  # the badge: far from the project area, maybe off screen
                 item.setIcon(0, self.style().standardIcon(QStyle.SP_MessageBoxWarning))
             self.tree.addTopLevelItem(item)
             if layer.id == current:

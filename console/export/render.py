@@ -69,7 +69,7 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
     scene.attach(window)
     _hide_screen_furniture(scene)
     for adapter in scene.adapters.values():
-        if hasattr(adapter, "set_print_scale") and print_scale != 1.0:
+        if print_scale != 1.0:
             adapter.set_print_scale(print_scale)
     scene.labels.actor.SetVisibility(False)  # drawn by the page as text (searchable, crisp in a PDF)
     if print_scale != 1.0:

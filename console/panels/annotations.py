@@ -68,7 +68,7 @@ class AnnotationPanel(QObject):
         self._bound = layer
         field_annotations.refresh_from_package(self.ctx, layer)
         layer.data.changed.connect(self.refresh)
-        layer.view.changed.connect(lambda *_: self.refresh())
+        layer.view.events.selected.connect(lambda *_: self.refresh())
         self.refresh()
 
     def refresh(self):

@@ -1,6 +1,6 @@
 """Heritage BIM in the main window: the record inspector dock, the HBIM toolbar and menu, placement.
 
-The bim kind's registry entry (layers/layer_kinds.py) supplies the adapter and
+The bim kind's registry entries (console/scene/kinds.py, layers/layer_kinds.py) supply the adapter and
 the five old-town models; this panel adds the window's parts. Selection and
 view tools act on each layer's ``view`` (layers/bim/view.py); record edits and
 view changes are steps on the application's undo stack (``project.undo``).
@@ -171,11 +171,11 @@ class HbimPanel(QObject):
         if not is_kind(layer, "bim"):
             return
         self._browser_timer.start()
-        layer.view.changed.connect(lambda what, lyr=layer: self._view_changed(lyr, what))
+        layer.view.events.all.connect(lambda info, lyr=layer: self._view_changed(lyr, info.signal.name))
         if layer.view.colour_by in GRADED:
             self._supply_grades([layer])
         self.tools.sync()
-        if layer.meta.get("needs_placement"):
+        if layer.data.needs_placement:
             QTimer.singleShot(0, lambda: self.ask_placement(layer))
 
     def _on_removed(self, _index, layer):
@@ -185,9 +185,9 @@ class HbimPanel(QObject):
             self.inspector.show_element(None, None)
 
     def _view_changed(self, layer, what):
-        if what == "colour" and layer.view.colour_by in GRADED and not layer.view.grades.get(layer.view.colour_by):
+        if what == "colour_by" and layer.view.colour_by in GRADED and not layer.view.grades.get(layer.view.colour_by):
             self._supply_grades([layer])
-        if what in ("colour", "section"):
+        if what in ("colour_by", "grades", "section"):
             self.tools.sync()
 
     @property

@@ -35,10 +35,11 @@ class AnnotationAdapter(LayerAdapter):
         self.heads = Arrowheads(scene)
         super().__init__(layer, scene)
         layer.data.changed.connect(self._on_data)
-        layer.view.changed.connect(lambda *_: self._on_data())
+        layer.view.events.selected.connect(self._on_data)
 
     def close(self):
         self.layer.data.changed.disconnect(self._on_data)
+        self.layer.view.events.selected.disconnect(self._on_data)
         self.heads.close()
         super().close()
 

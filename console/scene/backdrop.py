@@ -53,7 +53,7 @@ class Backdrop:
         """(extent, border colour or None, height) of the topmost visible base map or terrain."""
         for role in kinds.BACKDROP_ORDER:
             for layer in reversed(list(self.scene.layers)):
-                if kinds.of(layer).backdrop != role or not layer.visible or layer.meta.get("outside_area"):
+                if kinds.of(layer).backdrop != role or not layer.visible or layer.outside_area:
                     continue
                 b = layer.bounds
                 extent = (b[0], b[1], b[3], b[4])

@@ -53,8 +53,9 @@ class BimAdapter(LayerAdapter):
         self.view = layer.view
         self.state = self.view.states()
         self.plane: vtkPlane | None = None
+        self.stand_in = False  # the city's massing box stands in for this model, far away (console/scene/buildings.py)
         super().__init__(layer, scene)
-        self.view.changed.connect(self._on_view)
+        self._follow_view(True)
         self.legend = scene.share("bim-legend", BimLegend)
         self.legend.update()
 
@@ -106,7 +107,7 @@ class BimAdapter(LayerAdapter):
         else:
             metres_per_px = 2 * distance * np.tan(np.radians(cam.GetViewAngle() / 2)) / height
         small = self._span / max(metres_per_px, 1e-9) < MARKER_BELOW_PX
-        far = bool(self.layer.meta.get("lod_far"))  # the city's massing box stands in (console/scene/buildings.py)
+        far = self.stand_in
         for actor in (self.solid, self.ghost, self.mark):
             actor.SetVisibility(bool(self.layer.visible and not far))
         self.marker.SetVisibility(bool(self.layer.visible and small and self.state.any() and not far))
@@ -174,19 +175,35 @@ class BimAdapter(LayerAdapter):
         return outline(self._subset(np.isin(self.layer.data.triangle_element, list(indices))), 25.0)
 
     # following the view state ----------------------------------------------------
-    def _on_view(self, what: str):
-        if what == "visibility":
-            self.state = self.view.states()
-            self._fill()
-        elif what == "selection":
-            self._fill_mark()
-        elif what == "section":
-            self._apply_section()
-        elif what == "colour":
-            self._fill()
-            self.marker.GetProperty().SetColor(self._marker_colour())
-            self.legend.update()
+    def _follow_view(self, on: bool):
+        events = self.view.events
+        for signal, slot in ((events.visibility, self._on_visibility), (events.selection, self._on_selection),
+                             (events.section, self._on_section), (events.colour_by, self._on_colour),
+                             (events.grades, self._on_grades)):
+            signal.connect(slot) if on else signal.disconnect(slot)
+
+    def _on_visibility(self, *_):
+        self.state = self.view.states()
+        self._fill()
         self.scene.request_render()
+
+    def _on_selection(self, *_):
+        self._fill_mark()
+        self.scene.request_render()
+
+    def _on_section(self, *_):
+        self._apply_section()
+        self.scene.request_render()
+
+    def _on_colour(self, *_):
+        self._fill()
+        self.marker.GetProperty().SetColor(self._marker_colour())
+        self.legend.update()
+        self.scene.request_render()
+
+    def _on_grades(self, *_):
+        if self.view.colour_by != "none":  # new grades matter only while coloured by them
+            self._on_colour()
 
     def _section_plane(self) -> vtkPlane | None:
         if self.view.section is None:
@@ -260,7 +277,7 @@ class BimAdapter(LayerAdapter):
 
     def close(self):
         self.scene.renderer.RemoveObserver(self._observer)
-        self.view.changed.disconnect(self._on_view)
+        self._follow_view(False)
         super().close()
         self.legend.update(leaving=self.layer)
 

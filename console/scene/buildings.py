@@ -56,7 +56,7 @@ class BuildingsAdapter(LayerAdapter):
     def __init__(self, layer, scene):
         self.view = layer.view
         super().__init__(layer, scene)
-        self.view.changed.connect(self._on_view)
+        self._follow_view(True)
 
     def build(self):
         model = self.layer.data
@@ -129,8 +129,9 @@ class BuildingsAdapter(LayerAdapter):
         loaded = set()
         for layer in self.scene.layers:
             stem = PurePath(str(layer.source)).name.split(".")[0]
-            if is_kind(layer, "bim") and stem in self.massing_models:
-                layer.meta["lod_far"] = not near
+            model = self.scene.adapters.get(layer.id) if is_kind(layer, "bim") else None
+            if model is not None and stem in self.massing_models:
+                model.stand_in = not near  # a BimAdapter: hidden while the massing box stands in for it
                 if layer.visible:
                     loaded.add(stem)
         # the boxes stand in while the models are far, hidden or not loaded at all
@@ -163,11 +164,18 @@ class BuildingsAdapter(LayerAdapter):
         p.SetLineWidth(3.0)
         p.LightingOff()
 
-    def _on_view(self, what: str):
-        if what in ("colour", "visibility"):
-            self._fill()
-        if what == "selection":
-            self._fill_mark()
+    def _follow_view(self, on: bool):
+        events = self.view.events
+        for signal, slot in ((events.colour_by, self._on_fill), (events.hidden, self._on_fill),
+                             (events.selected, self._on_selection)):
+            signal.connect(slot) if on else signal.disconnect(slot)
+
+    def _on_fill(self, *_):
+        self._fill()
+        self.scene.request_render()
+
+    def _on_selection(self, *_):
+        self._fill_mark()
         self.scene.request_render()
 
     def apply_style(self):
@@ -205,5 +213,5 @@ class BuildingsAdapter(LayerAdapter):
     def close(self):
         if getattr(self, "_observer", None) is not None:
             self.scene.renderer.RemoveObserver(self._observer)
-        self.view.changed.disconnect(self._on_view)
+        self._follow_view(False)
         super().close()

@@ -156,7 +156,7 @@ class ClippingFit:
                 if b is not None:
                     boxes.append(b)
                     solid.append(kinds.of(adapter.layer).solid)  # fills its box; others lie near the ground
-                    distant.append(bool(adapter.layer.meta.get("outside_area")))
+                    distant.append(adapter.layer.outside_area)
         valid = [b[0] <= b[1] and math.isfinite(sum(b)) for b in boxes]  # empty props report (1, -1, …)
         boxes, solid, distant = ([x for x, ok in zip(v, valid) if ok] for v in (boxes, solid, distant))
         aspect = renderer.GetTiledAspectRatio()

@@ -70,11 +70,12 @@ class Highlight:
             if len(t.line_xyz):
                 return polydata.polylines(self._drape(t.line_xyz), t.line_offsets)
             return polydata.vertices(self._drape(t.point_xyz))
-        if self.hover and hasattr(adapter, "outline"):
-            return adapter.outline([feature])
-        if self.hover and hasattr(adapter, "scene_position"):
-            xyz = np.asarray(adapter.scene_position(feature), float)[None]
-            return polydata.vertices(self.scene.project.to_scene(xyz))
+        outline = adapter.outline([feature]) if self.hover and adapter is not None else None
+        if outline is not None:
+            return outline
+        where = adapter.scene_position(feature) if self.hover and adapter is not None else None
+        if where is not None:
+            return polydata.vertices(self.scene.project.to_scene(np.asarray(where, float)[None]))
         return None
 
     def _drape(self, xyz):

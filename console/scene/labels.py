@@ -73,7 +73,7 @@ class SceneLabels:
 
     def collect(self, adapters):
         """Gather (xyz, text, priority) from every visible adapter that labels."""
-        parts = [a.label_points() for a in adapters if hasattr(a, "label_points")]
+        parts = [a.label_points() for a in adapters]
         parts = [p for p in parts if p is not None and len(p[1])]
         if not parts:
             self.set_labels(np.zeros((0, 3)), [], np.zeros(0, int))

@@ -62,7 +62,7 @@ def _groups(scene):
     groups: dict[int, list] = {}
     for layer in reversed(list(scene.layers)):
         adapter = scene.adapters.get(layer.id)
-        if adapter is not None and layer.visible and not hasattr(adapter, "pick_display"):
+        if adapter is not None and layer.visible and not adapter.exact_pick:
             groups.setdefault(_rank(layer), []).append(adapter)
     return groups
 
@@ -77,7 +77,7 @@ def _cell_hit(scene, props, dx, dy, eye, tolerance):
         if prop.GetVisibility() and prop.GetPickable():
             picker.AddPickList(prop)
             adapter = scene.adapter_for_prop(prop)
-            if hasattr(adapter, "locators") and id(adapter) not in located:  # big meshes (city buildings)
+            if adapter is not None and id(adapter) not in located:  # big meshes (city buildings) have locators
                 located.add(id(adapter))
                 for locator in adapter.locators():
                     picker.AddLocator(locator)
@@ -99,10 +99,9 @@ def _exact_hits(scene, dx, dy, eye):
     origin = scene.project.from_scene(eye[None])[0]
     for layer in reversed(list(scene.layers)):
         adapter = scene.adapters.get(layer.id)
-        fn = getattr(adapter, "pick_display", None)
-        if fn is None or not layer.visible:
+        if adapter is None or not adapter.exact_pick or not layer.visible:
             continue
-        feature = fn(dx, dy)
+        feature = adapter.pick_display(dx, dy)
         if feature is not None:
             pos = np.asarray(adapter.scene_position(feature), float)  # project CRS
             out.append((_rank(layer), float(np.linalg.norm(pos - origin)),
@@ -156,8 +155,7 @@ def symbol_hit(scene, display_x: float, display_y: float) -> Hit | None:
     """A screen-size symbol drawn on top of the scene under the pixel (top layer first), or None."""
     for layer in reversed(list(scene.layers)):
         adapter = scene.adapters.get(layer.id)
-        fn = getattr(adapter, "pick_symbol", None)
-        feature = fn(display_x, display_y) if fn is not None and layer.visible else None
+        feature = adapter.pick_symbol(display_x, display_y) if adapter is not None and layer.visible else None
         if feature is not None:
             xyz = layer.bounds
             centre = ((xyz[0] + xyz[3]) / 2, (xyz[1] + xyz[4]) / 2, xyz[5]) if xyz is not None else (0.0, 0.0, 0.0)

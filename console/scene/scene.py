@@ -12,6 +12,7 @@ import weakref
 import numpy as np
 
 from console.scene.backdrop import Backdrop
+from console.scene.base import SceneAdapter
 from console.scene.clipping import ClippingFit
 from console.scene.highlight import HOVER_COLOUR, Highlight
 from console.scene.labels import SceneLabels
@@ -48,7 +49,7 @@ class Scene:
         self._on_top: dict[int, tuple] = {}  # id(actor) → (actor, its twin in the markup layer)
         self.markup.AddObserver("StartEvent", self._sync_on_top)
         self.backdrop = Backdrop(self)
-        self.adapters: dict[str, object] = {}
+        self.adapters: dict[str, SceneAdapter] = {}
         self._shown: dict[int, weakref.ref] = {}  # every layer this scene drew (release() lets go of them)
         self.shared: dict[str, object] = {}  # helpers several adapters of a kind share (a legend)
         self._render_callback = None
@@ -120,8 +121,7 @@ class Scene:
         """Light or wall (dark): sky, ground, base-map tone, labels and overlays."""
         self.theme = theme_named(name)
         for adapter in self.adapters.values():
-            if hasattr(adapter, "theme_changed"):
-                adapter.theme_changed()
+            adapter.theme_changed()
         self.labels.set_theme(self.theme)
         self.overlays.set_theme(self.theme)
         self.backdrop.rebuild(self.theme)
@@ -138,7 +138,7 @@ class Scene:
         b = terrain.bounds
         t = (b[0], b[1], b[3], b[4])
         for adapter in self.adapters.values():
-            e = adapter.opaque_extent() if hasattr(adapter, "opaque_extent") else None
+            e = adapter.opaque_extent()
             if e is not None and e[0] <= t[0] + 1 and e[1] <= t[1] + 1 and e[2] >= t[2] - 1 and e[3] >= t[3] - 1:
                 return True
         return False
@@ -155,7 +155,7 @@ class Scene:
         """(xs, ys, z drawn) of the topmost visible terrain's mesh, or None."""
         for terrain in reversed(self.terrain_layers()):
             adapter = self.adapters.get(terrain.id)
-            if adapter is not None and getattr(adapter, "grid", None) is not None:
+            if adapter is not None and adapter.grid is not None:
                 return adapter.grid
         return None
 
@@ -203,11 +203,9 @@ class Scene:
     def relabel(self):
         """Labels in the interface language (after a language switch)."""
         for adapter in self.adapters.values():
-            if hasattr(adapter, "relabel"):
-                adapter.relabel()
-        for helper in self.shared.values():
-            if hasattr(helper, "relabel"):
-                helper.relabel()
+            adapter.relabel()
+        for helper in self.shared.values():  # a shared helper relabels too (BimLegend)
+            helper.relabel()
         self.refresh_labels()
         self.request_render()
 
@@ -268,6 +266,8 @@ class Scene:
             layer = ref()
             if layer is not None:
                 layer.events.disconnect()
+                if layer.view is not None:  # its view state's signals are kept the same way
+                    layer.view.events.disconnect()
         self._shown.clear()
 
     def adapter_for_prop(self, prop):

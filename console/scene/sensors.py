@@ -38,6 +38,8 @@ def point_size(distance: float) -> float:
 
 
 class SensorAdapter(LayerAdapter):
+    exact_pick = True  # 200k points: answered by its own screen-space index (console/scene/sensor_pick.py)
+
     def build(self):
         self.model = m = self.layer.data
         reg = m.registry
@@ -80,7 +82,7 @@ class SensorAdapter(LayerAdapter):
         self.update(state.snapshot(now))  # drawn as last known from the first frame (snapshots have no tick)
         self._draw_selection()
         if not getattr(self, "_following", False):
-            self.layer.view.changed.connect(self._on_view)
+            self.layer.view.events.selected.connect(self._on_view)
             self._following = True
 
     def _sharing_polydata(self) -> vtkPolyData:
@@ -203,7 +205,7 @@ class SensorAdapter(LayerAdapter):
         """Select terminals (the selection is the layer's view state; this adapter draws it)."""
         self.layer.view.select(indices)
 
-    def _on_view(self, what: str):
+    def _on_view(self, *_):
         self._draw_selection()
         self.scene.request_render()
 
@@ -279,7 +281,7 @@ class SensorAdapter(LayerAdapter):
 
     def close(self):
         self.scene.renderer.RemoveObserver(self._observer)
-        self.layer.view.changed.disconnect(self._on_view)
+        self.layer.view.events.selected.disconnect(self._on_view)
         super().close()
 
 

@@ -3,15 +3,20 @@
 A Qt- and VTK-free state object on ``layer.view`` (the napari/glue pattern):
 tools change it, the scene adapter only renders it, projects save it
 (``to_dict``), exports read it, and the undo stack restores it.
-``changed`` carries what changed: "visibility", "selection", "section", "colour".
+A psygnal evented dataclass: each field is one aspect and has its own signal,
+``view.events.visibility`` / ``selection`` / ``section`` / ``colour_by`` / ``grades``
+(a value that does not change emits nothing).
 
 Visibility is a default state for every element plus exceptions by GlobalId,
 so "isolate one arch ring" saves as two entries, not one per element.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
-from psygnal import Signal
+from psygnal import evented
 
 HIDDEN, GHOST, SOLID = 0, 1, 2
 STATE_NAMES = {"hidden": HIDDEN, "ghost": GHOST, "solid": SOLID}
@@ -19,18 +24,39 @@ COLOUR_MODES = ("none", "condition", "damage", "sensors")  # sensors: building s
 VISIBILITY_ACTIONS = ("isolate", "hide", "xray", "show_all")
 
 
-class BimView:
-    changed = Signal(str)
+@dataclass(frozen=True)
+class Visibility:
+    """Every element's state: ``default`` unless ``exceptions`` names its GlobalId."""
+    default: int = SOLID
+    exceptions: dict = field(default_factory=dict)
 
-    def __init__(self, model=None):
-        self.model = model
-        self.default = SOLID
-        self.exceptions: dict[str, int] = {}
-        self.selected: str | None = None
-        self.also: tuple[str, ...] = ()      # more components picked with Ctrl, besides ``selected``
-        self.section: tuple | None = None   # plane (ox, oy, oz, nx, ny, nz), project CRS; keeps the +normal side
-        self.colour_by = "none"
-        self.grades: dict[str, dict] = {}   # mode → {GlobalId: grade}, from the record store (not saved)
+
+@evented
+@dataclass(eq=False)
+class BimView:
+    model: Any = field(default=None, repr=False)
+    visibility: Visibility = field(default_factory=Visibility)
+    selection: tuple[str, ...] = ()     # GlobalIds: the main one first, then those picked with Ctrl
+    section: tuple | None = None        # plane (ox, oy, oz, nx, ny, nz), project CRS; keeps the +normal side
+    colour_by: str = "none"
+    grades: dict = field(default_factory=dict)  # mode → {GlobalId: grade}, from the record store (not saved)
+
+    @property
+    def default(self) -> int:
+        return self.visibility.default
+
+    @property
+    def exceptions(self) -> dict:
+        return self.visibility.exceptions
+
+    @property
+    def selected(self) -> str | None:
+        return self.selection[0] if self.selection else None
+
+    @property
+    def also(self) -> tuple[str, ...]:
+        """More components picked with Ctrl, besides ``selected``."""
+        return self.selection[1:]
 
     # what the adapter reads ------------------------------------------------------------
     def states(self) -> np.ndarray:
@@ -68,9 +94,7 @@ class BimView:
     # what tools change -------------------------------------------------------------------
     def set_visibility(self, default: int, exceptions: dict | None = None):
         default, exceptions = int(default), {str(k): int(v) for k, v in (exceptions or {}).items()}
-        if (default, exceptions) != (self.default, self.exceptions):
-            self.default, self.exceptions = default, exceptions
-            self.changed.emit("visibility")
+        self.visibility = Visibility(default, exceptions)
 
     def apply(self, how: str, guid: str | None):
         """isolate / hide / x-ray the element ``guid`` (None: it is in another model); show_all resets.
@@ -90,33 +114,20 @@ class BimView:
 
     def select(self, guid: str | None, add: bool = False):
         """Select one component; with ``add`` (Ctrl+click) toggle it in the selection instead."""
-        selected, also = guid, ()
         if add and guid is not None:
-            chosen = [g for g in ([self.selected] if self.selected else []) + list(self.also)]
-            chosen = [g for g in chosen if g != guid] if guid in chosen else chosen + [guid]
-            selected, also = (chosen[0], tuple(chosen[1:])) if chosen else (None, ())
-        elif add:
-            return
-        if (selected, also) != (self.selected, self.also):
-            self.selected, self.also = selected, also
-            self.changed.emit("selection")
+            chosen = list(self.selection)
+            self.selection = tuple(g for g in chosen if g != guid) if guid in chosen else (*chosen, guid)
+        elif not add:
+            self.selection = () if guid is None else (guid,)
 
     def set_section(self, plane):
-        plane = None if plane is None else tuple(float(v) for v in plane)
-        if plane != self.section:
-            self.section = plane
-            self.changed.emit("section")
+        self.section = None if plane is None else tuple(float(v) for v in plane)
 
     def set_colour_by(self, mode: str):
-        mode = mode if mode in COLOUR_MODES else "none"
-        if mode != self.colour_by:
-            self.colour_by = mode
-            self.changed.emit("colour")
+        self.colour_by = mode if mode in COLOUR_MODES else "none"
 
     def set_grades(self, grades: dict):
         self.grades = {k: dict(v) for k, v in grades.items()}
-        if self.colour_by != "none":
-            self.changed.emit("colour")
 
     # saving ---------------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -134,9 +145,8 @@ class BimView:
         section = d.get("section")
         self.set_section(section if isinstance(section, (list, tuple)) and len(section) == 6 else None)
         self.set_colour_by(d.get("colour_by") or "none")
-        self.select(d.get("selected"))
-        for guid in d.get("also") or []:
-            self.select(str(guid), add=True)
+        chosen = [d.get("selected"), *(d.get("also") or [])]
+        self.selection = tuple(dict.fromkeys(str(g) for g in chosen if g))
 
 
 def section_plane(bounds, camera_position=None) -> tuple:

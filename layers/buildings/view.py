@@ -1,43 +1,35 @@
 """What the user chose to see of a buildings layer: colour by an attribute, the selected building.
 
 Lives on ``layer.view`` (like layers/bim/view.py): tools change it, the adapter
-draws it, projects save it.
+draws it, projects save it. An evented dataclass: ``view.events.colour_by``,
+``selected`` and ``hidden`` fire when they change.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from psygnal import Signal
+from psygnal import evented
 
 COLOUR_MODES = ("none", "height", "use", "year")
 
 
+@evented
+@dataclass(eq=False)
 class BuildingView:
-    changed = Signal(str)
-
-    def __init__(self, model=None):
-        self.model = model
-        self.colour_by = "none"
-        self.selected: int | None = None
-        self.hidden: frozenset = frozenset()   # building indices not drawn (the hub's massing, close up)
+    model: Any = field(default=None, repr=False)
+    colour_by: str = "none"
+    selected: int | None = None
+    hidden: frozenset = frozenset()   # building indices not drawn (the hub's massing, close up)
 
     def set_colour_by(self, mode: str):
-        mode = mode if mode in COLOUR_MODES else "none"
-        if mode != self.colour_by:
-            self.colour_by = mode
-            self.changed.emit("colour")
+        self.colour_by = mode if mode in COLOUR_MODES else "none"
 
     def select(self, index: int | None, add: bool = False):
-        index = None if index is None else int(index)
-        if index != self.selected:
-            self.selected = index
-            self.changed.emit("selection")
+        self.selected = None if index is None else int(index)
 
     def set_hidden(self, indices):
-        hidden = frozenset(int(i) for i in indices)
-        if hidden != self.hidden:
-            self.hidden = hidden
-            self.changed.emit("visibility")
+        self.hidden = frozenset(int(i) for i in indices)
 
     def to_dict(self) -> dict:
         return {"colour_by": self.colour_by, "selected": self.selected}

@@ -131,7 +131,7 @@ class IfcModel:
 
     def to_layer(self, name: str | None = None, placement: Placement | None = None):
         from layers.layer import Layer
-        meta = {"georef": self.georef, "needs_placement": self.needs_placement}
+        meta = {"georef": self.georef}
         if placement is not None:
             meta["placement"] = placement.to_dict()
         return Layer(name=name or self.path.stem, kind="bim", data=self, bounds=self.bounds,

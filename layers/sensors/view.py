@@ -3,25 +3,25 @@
 Like the BIM view state (layers/bim/view.py) it lives on the layer (``layer.view``):
 the panel and the chart change it, the scene adapter draws the selection ring,
 projects save it by terminal id (indices change with the registry, ids do not).
+An evented dataclass: ``view.events.selected`` fires when the selection changes.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
-from psygnal import Signal
+from psygnal import evented
 
 
+@evented
+@dataclass(eq=False)
 class SensorView:
-    changed = Signal(str)
-
-    def __init__(self, model=None):
-        self.model = model
-        self.selected: tuple[int, ...] = ()
+    model: Any = field(default=None, repr=False)
+    selected: tuple[int, ...] = ()   # registry indices
 
     def select(self, indices):
-        indices = tuple(dict.fromkeys(int(i) for i in indices))
-        if indices != self.selected:
-            self.selected = indices
-            self.changed.emit("selection")
+        self.selected = tuple(dict.fromkeys(int(i) for i in indices))
 
     def selected_indices(self) -> np.ndarray:
         return np.asarray(self.selected, dtype=np.int64)

@@ -1,6 +1,6 @@
 """Sensor panel: the 200k-terminal layer, its live feed, alarm/health dock, chart and time slider.
 
-``install(ctx)`` is the sensors kind's panel in layers/layer_kinds.py; the panel is split by
+``install(ctx)`` is the sensors kind's panel in console/panels/kinds.py; the panel is split by
 responsibility: feed.py (where readings come from), replay.py (the history and time replay),
 selection.py (picking, selecting, flying), menus.py (the Sensors menu), history.py (the reader). The feed (simulator by
 default; ``--no-feed``, ``Workspace.demo_feed``, keeps it quiet) runs on its own threads and only
