@@ -88,12 +88,13 @@ def replay_history(model, at_time: float | None):
     (console/export/sensor_data.py) instead of showing every terminal offline as of now.
     """
     path = model.history_path
-    if path is None or not Path(path).is_file():
+    if path is None or not Path(path).is_file() or not Path(path).stat().st_size:
         if at_time is not None:
             raise ValueError(f"--time needs a sensor history, and {path or 'none'} does not exist")
         return
-    from offline.history import HistoryStore
-    with HistoryStore(path) as store:
+    from offline.history import HistoryReader
+    # read-only, one read transaction: a window or `record` may be writing this file right now
+    with HistoryReader(path) as history, history.moment() as store:
         t = store.latest() if at_time is None else at_time
         if t is None:
             return

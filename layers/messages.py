@@ -120,6 +120,8 @@ CATALOGUE = [
     # stores (offline/guard.py, hbim.py, history.py, pipeline.py)
     (r"not a (?P<what>.+?) \(not an SQLite database\)", "不是{what}（不是 SQLite 数据库）"),
     (r"cannot open (?P<what>.+?) \((?P<why>.+)\)", "无法打开{what}（{why}）"),
+    (r"(?P<what>.+?) busy \((?P<why>.+)\); try again when the program writing it lets go",
+     "{what}正被占用（{why}）；请在写入它的程序释放后重试"),
     (r"not a (?P<what>.+?) \((?P<kind>.+)\); choose another file", "不是{what}（{kind}）；请选择其他文件"),
     (r"damaged (?P<what>.+?) \((?P<why>.+)\); restore it from a backup or move it away",
      "{what}已损坏（{why}）；请从备份恢复或将其移走"),

@@ -14,6 +14,7 @@ from pathlib import Path
 from layers.sqlite_uri import connect_ro
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CORRUPT, SQLITE_NOTADB = 5, 6, 11, 26  # primary result codes
 
 
 class StoreRefused(RuntimeError):
@@ -32,14 +33,14 @@ def check_store(path: Path, application_id: int, what: str, own_tables: set[str]
         return True
     if path.is_dir():
         raise StoreRefused(f"{path}: is a folder, not a {what}")
-    with open(path, "rb") as fh:
-        if fh.read(16) != SQLITE_MAGIC:
-            raise StoreRefused(f"{path}: not a {what} (not an SQLite database)")
     try:
         con = connect_ro(path, timeout=5.0)
     except sqlite3.Error as exc:
         raise StoreRefused(f"{path}: cannot open {what} ({exc})") from None
     try:
+        # one read transaction through the WAL: every check below sees one committed state of a file
+        # another process may be writing, never a half-checkpointed mix of two
+        con.execute("BEGIN")
         app_id = con.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         ours = app_id == application_id or (app_id == 0 and tables and all(_own(t, own_tables) for t in tables))
@@ -52,10 +53,42 @@ def check_store(path: Path, application_id: int, what: str, own_tables: set[str]
             raise StoreRefused(f"{path}: damaged {what} ({check}); restore it from a backup or move it away")
         check_text(con, path, what, [t for t in tables if _own(t, own_tables)])
     except sqlite3.DatabaseError as exc:
-        raise StoreRefused(f"{path}: damaged {what} ({exc}); restore it from a backup or move it away") from None
+        raise refusal(path, what, exc) from None
     finally:
         con.close()
     return False
+
+
+def refusal(path: Path, what: str, exc: sqlite3.DatabaseError) -> StoreRefused:
+    """The one line for an SQLite error met while reading a store: "damaged" only when SQLite says so.
+
+    SQLITE_CORRUPT is damage; SQLITE_NOTADB is a file that is not a database (or whose header is
+    damaged); a busy or locked file, or an I/O error, is not damage and is never called so: the
+    user would be told to throw away a healthy store.
+    """
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == SQLITE_NOTADB and not _has_magic(path):
+        return StoreRefused(f"{path}: not a {what} (not an SQLite database)")
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return StoreRefused(f"{path}: damaged {what} ({exc}); restore it from a backup or move it away")
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return StoreRefused(f"{path}: {what} busy ({exc}); try again when the program writing it lets go")
+    return StoreRefused(f"{path}: cannot open {what} ({exc})")
+
+
+def _has_magic(path: Path) -> bool:
+    """The SQLite header string, read with Python only once SQLite refused the file as no database.
+
+    Never before: closing any descriptor of a file drops every POSIX lock this process holds
+    on it, so a plain open()/close() of a history this process records into released its
+    writer's locks, and another process's reader, believing itself the last, checkpointed and
+    deleted the WAL under the writer (the "damaged" exports of issue 26 item 1).
+    """
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
 
 
 def check_text(con: sqlite3.Connection, path: Path, what: str, tables) -> None:

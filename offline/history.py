@@ -15,11 +15,13 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from layers.sensors.alarms import AlarmEvent
+from layers.sqlite_uri import connect_ro
 from offline.guard import StoreRefused, check_store
 
 SCHEMA = """
@@ -56,7 +58,121 @@ def check_history(path) -> bool:
     return check_store(path, APPLICATION_ID, "sensor history", {"obs", "alarm_events", "meta"})
 
 
-class HistoryStore:
+class _Reads:
+    """The queries charts, replay, snapshot and the report make; ``conn`` is the writer's or a reader's."""
+
+    conn: sqlite3.Connection
+
+    def vitals_series(self, t0: float, t1: float) -> dict:
+        """{(district, indicator): (times s, values)} in [t0, t1], oldest first."""
+        out: dict = {}
+        for d, k, tm, v in self.conn.execute(
+                "SELECT district, key, time, value FROM vitals WHERE time BETWEEN ? AND ? ORDER BY district, key, time",
+                (int(t0 * 1000), int(t1 * 1000))):
+            times, values = out.setdefault((d, k), ([], []))
+            times.append(tm / 1000.0)
+            values.append(float("nan") if v is None else v)
+        return {key: (np.array(t), np.array(v)) for key, (t, v) in out.items()}
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def latest(self) -> float | None:
+        """Time (s) of the newest observation, None when there is none (what a report is "as of")."""
+        row = self.conn.execute("SELECT max(time) FROM obs").fetchone()
+        return None if row[0] is None else row[0] / 1000.0
+
+    def extent(self) -> tuple[float, float] | None:
+        """(first, last) observation time in seconds, None when there is none: the span replay can reach."""
+        t0, t1 = self.conn.execute("SELECT min(time), max(time) FROM obs").fetchone()
+        return None if t0 is None else (t0 / 1000.0, t1 / 1000.0)
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM obs").fetchone()[0]
+
+    def series(self, sensor: int, t0: float, t1: float):
+        """(times s, values) of one sensor in [t0, t1], oldest first, for charts."""
+        rows = self.conn.execute(
+            "SELECT time, value FROM obs WHERE sensor = ? AND time BETWEEN ? AND ? ORDER BY time",
+            (int(sensor), int(t0 * 1000), int(t1 * 1000))).fetchall()
+        a = np.array(rows, dtype=np.float64).reshape(-1, 2)
+        return a[:, 0] / 1000.0, a[:, 1]
+
+    def at(self, t: float, lookback_s: float | None = None):
+        """Last observation per sensor at or before t → (sensors, times s, values), for replay."""
+        lo = -(2 ** 62) if lookback_s is None else int((t - lookback_s) * 1000)
+        rows = self.conn.execute(_AT, (int(t * 1000), lo)).fetchall()
+        a = np.array(rows, dtype=np.float64).reshape(-1, 3)
+        return a[:, 0].astype(np.int64), a[:, 1] / 1000.0, a[:, 2]
+
+    def alarms_at(self, t: float) -> dict:
+        """Alarms open at time t: {alarm id: {"sensor", "severity", "status", "raised_at"[, "acked_by",
+        "acked_at", "flapping", "escalated"]}}."""
+        out = {}
+        for alarm, sensor, event, sev, tm, who in self.conn.execute(
+                "SELECT alarm, sensor, event, severity, time, who FROM alarm_events "
+                "WHERE time <= ? ORDER BY time, rowid", (int(t * 1000),)):
+            if event == "raised":
+                out[alarm] = {"sensor": sensor, "severity": sev, "status": "active",
+                              "raised_at": tm / 1000.0}
+            elif alarm in out and event == "escalated":
+                out[alarm]["severity"] = sev
+            elif alarm in out and event == "flapping":
+                out[alarm]["flapping"] = True
+            elif alarm in out and event == "unacknowledged":
+                out[alarm]["escalated"] = True
+            elif alarm in out and event == "acknowledged":
+                out[alarm].update(status="acknowledged", acked_by=who, acked_at=tm / 1000.0)
+            elif event == "cleared":
+                out.pop(alarm, None)
+        return out
+
+    def retention(self) -> float | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'retention_s'").fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+
+class HistoryReader(_Reads):
+    """A history another process (or thread) may be writing, read without ever writing to it.
+
+    Read-only through its WAL (``connect_ro``: nothing is created, no journal mode is switched),
+    checked like every store first, and ``moment()`` holds one read transaction so several queries
+    (readings at t, the alarms open at t, the feed's name) all see the same committed state.
+    """
+
+    def __init__(self, path, busy_timeout_s: float = 5.0):
+        self.path = Path(path)
+        try:
+            if check_history(self.path):
+                raise HistoryError(f"{self.path}: no such sensor history")
+            self.conn = connect_ro(self.path, timeout=busy_timeout_s, isolation_level=None,
+                                   check_same_thread=True)
+        except StoreRefused as exc:
+            raise HistoryError(str(exc)) from None
+        except sqlite3.Error as exc:
+            raise HistoryError(f"{self.path}: cannot open sensor history ({exc})") from None
+
+    @contextmanager
+    def moment(self):
+        """One read transaction: what the queries inside it return is one committed state of the file."""
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.conn.execute("COMMIT")
+
+    def close(self):
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class HistoryStore(_Reads):
     def __init__(self, path, retention_s: float | None = None, busy_timeout_s: float = 5.0):
         self.path = Path(path)
         try:
@@ -122,76 +238,12 @@ class HistoryStore:
         return self._write("INSERT OR REPLACE INTO vitals VALUES (?, ?, ?, ?)",
                            [(d, k, ms, None if v != v else v) for d, k, v in rows])
 
-    def vitals_series(self, t0: float, t1: float) -> dict:
-        """{(district, indicator): (times s, values)} in [t0, t1], oldest first."""
-        out: dict = {}
-        for d, k, tm, v in self.conn.execute(
-                "SELECT district, key, time, value FROM vitals WHERE time BETWEEN ? AND ? ORDER BY district, key, time",
-                (int(t0 * 1000), int(t1 * 1000))):
-            times, values = out.setdefault((d, k), ([], []))
-            times.append(tm / 1000.0)
-            values.append(float("nan") if v is None else v)
-        return {key: (np.array(t), np.array(v)) for key, (t, v) in out.items()}
-
     def set_meta(self, key: str, value: str):
         self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(key, value)])
-
-    def meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def latest(self) -> float | None:
-        """Time (s) of the newest observation, None when there is none (what a report is "as of")."""
-        row = self.conn.execute("SELECT max(time) FROM obs").fetchone()
-        return None if row[0] is None else row[0] / 1000.0
-
-    def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM obs").fetchone()[0]
-
-    def series(self, sensor: int, t0: float, t1: float):
-        """(times s, values) of one sensor in [t0, t1], oldest first, for charts."""
-        rows = self.conn.execute(
-            "SELECT time, value FROM obs WHERE sensor = ? AND time BETWEEN ? AND ? ORDER BY time",
-            (int(sensor), int(t0 * 1000), int(t1 * 1000))).fetchall()
-        a = np.array(rows, dtype=np.float64).reshape(-1, 2)
-        return a[:, 0] / 1000.0, a[:, 1]
-
-    def at(self, t: float, lookback_s: float | None = None):
-        """Last observation per sensor at or before t → (sensors, times s, values), for replay."""
-        lo = -(2 ** 62) if lookback_s is None else int((t - lookback_s) * 1000)
-        rows = self.conn.execute(_AT, (int(t * 1000), lo)).fetchall()
-        a = np.array(rows, dtype=np.float64).reshape(-1, 3)
-        return a[:, 0].astype(np.int64), a[:, 1] / 1000.0, a[:, 2]
-
-    def alarms_at(self, t: float) -> dict:
-        """Alarms open at time t: {alarm id: {"sensor", "severity", "status", "raised_at"[, "acked_by",
-        "acked_at", "flapping", "escalated"]}}."""
-        out = {}
-        for alarm, sensor, event, sev, tm, who in self.conn.execute(
-                "SELECT alarm, sensor, event, severity, time, who FROM alarm_events "
-                "WHERE time <= ? ORDER BY time, rowid", (int(t * 1000),)):
-            if event == "raised":
-                out[alarm] = {"sensor": sensor, "severity": sev, "status": "active",
-                              "raised_at": tm / 1000.0}
-            elif alarm in out and event == "escalated":
-                out[alarm]["severity"] = sev
-            elif alarm in out and event == "flapping":
-                out[alarm]["flapping"] = True
-            elif alarm in out and event == "unacknowledged":
-                out[alarm]["escalated"] = True
-            elif alarm in out and event == "acknowledged":
-                out[alarm].update(status="acknowledged", acked_by=who, acked_at=tm / 1000.0)
-            elif event == "cleared":
-                out.pop(alarm, None)
-        return out
 
     def set_retention(self, seconds: float | None):
         self._write("INSERT OR REPLACE INTO meta VALUES ('retention_s', ?)",
                     [(None if seconds is None else str(float(seconds)),)])
-
-    def retention(self) -> float | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'retention_s'").fetchone()
-        return float(row[0]) if row and row[0] is not None else None
 
     def prune(self, now: float) -> int:
         """Delete observations older than the retention setting; returns rows deleted."""

@@ -106,9 +106,9 @@ def area_in(area, crs: str):
 def latest_values(model, rows: np.ndarray, history_path) -> tuple[np.ndarray, np.ndarray]:
     """(times, values) of the terminals: the recorded history if there is one, else the demo simulator."""
     now = time.time()
-    if history_path is not None and Path(history_path).is_file():
-        from offline.history import HistoryStore
-        with HistoryStore(history_path) as hist:  # a damaged one is refused (HistoryError names it)
+    if history_path is not None and Path(history_path).is_file() and Path(history_path).stat().st_size:
+        from offline.history import HistoryReader
+        with HistoryReader(history_path) as hist:  # read-only; a damaged one is refused (HistoryError names it)
             ds, times, values = hist.at(now)
         idx = model.registry.index_of_datastreams(ds)
         ok = idx >= 0

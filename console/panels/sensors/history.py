@@ -79,7 +79,7 @@ class HistoryWorker(QObject):
                 self._series.clear()
             if self._stop.is_set():
                 break
-            if path != opened:
+            if path != opened or store is None:  # a history not there yet is looked for again
                 if store is not None:
                     store.close()
                 store, opened = self._open(path), path
@@ -88,14 +88,15 @@ class HistoryWorker(QObject):
                     job.post(("failed", (f"{path}: no sensor history to replay",)))
                 continue
             try:
-                for index, ds, t0, t1 in jobs:
-                    times, values = store.series(ds, t0, t1)
-                    job.post(("series", (index, times, values)))
-                if vitals is not None:
-                    job.post(("vitals", (store.vitals_series(*vitals),)))
-                if at is not None:
-                    sensors, times, values = store.at(at)
-                    job.post(("replay", (at, sensors, times, values, store.alarms_at(at))))
+                with store.moment():  # one committed state of a file the pipeline is writing
+                    for index, ds, t0, t1 in jobs:
+                        times, values = store.series(ds, t0, t1)
+                        job.post(("series", (index, times, values)))
+                    if vitals is not None:
+                        job.post(("vitals", (store.vitals_series(*vitals),)))
+                    if at is not None:
+                        sensors, times, values = store.at(at)
+                        job.post(("replay", (at, sensors, times, values, store.alarms_at(at))))
             except Exception as exc:  # noqa: BLE001 — a damaged history must not kill the reader
                 log.exception("history read failed")
                 job.post(("failed", (f"{path}: cannot read sensor history ({exc})",)))
@@ -104,11 +105,11 @@ class HistoryWorker(QObject):
 
     @staticmethod
     def _open(path):
-        from offline.history import HistoryError, HistoryStore
-        if path is None or not Path(path).exists():
+        from offline.history import HistoryError, HistoryReader
+        if path is None or not Path(path).is_file() or not Path(path).stat().st_size:
             return None
         try:
-            return HistoryStore(path)
+            return HistoryReader(path)  # read-only: the window's pipeline is the one writer
         except HistoryError as exc:
             log.warning("%s", exc)
             return None

@@ -47,16 +47,12 @@ class Replay:
 
     def open_history(self, path) -> bool:
         """Replay a recorded sensor history file (another day, another workstation's recording)."""
-        from offline.guard import StoreRefused
-        from offline.history import check_history
+        from offline.history import HistoryError, HistoryReader
         path = Path(path)
         try:
-            if check_history(path):
-                raise StoreRefused(f"{path}: no such sensor history")
-            from layers.sqlite_uri import connect_ro
-            with connect_ro(path) as db:
-                t0, t1 = db.execute("SELECT min(time), max(time) FROM obs").fetchone()
-        except (StoreRefused, sqlite3.Error) as exc:
+            with HistoryReader(path) as history:  # read-only: another program may be recording into it
+                t0, t1 = history.extent() or (None, None)
+        except (HistoryError, sqlite3.Error) as exc:
             self.ctx.report_error(str(exc))
             return False
         if t0 is None:
@@ -64,7 +60,7 @@ class Replay:
             return False
         self.replay_path = path
         self.history.set_path(path)
-        self.slider.show_range(t0 / 1000.0, t1 / 1000.0)
+        self.slider.show_range(t0, t1)
         self.ctx.status.show(tr("sensors.history_opened", path=str(path)), 8000)
         return True
 
