@@ -28,7 +28,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS obs (sensor INTEGER NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL,
     PRIMARY KEY (sensor, time)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alarm_events (alarm INTEGER NOT NULL, sensor INTEGER NOT NULL,
-    event TEXT NOT NULL, severity INTEGER NOT NULL, time INTEGER NOT NULL, who TEXT, value REAL);
+    event TEXT NOT NULL, severity INTEGER NOT NULL, time INTEGER NOT NULL, who TEXT, value REAL, note TEXT);
 CREATE INDEX IF NOT EXISTS alarm_events_time ON alarm_events (time);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS vitals (district TEXT NOT NULL, key TEXT NOT NULL, time INTEGER NOT NULL,
@@ -102,31 +102,56 @@ class _Reads:
     def at(self, t: float, lookback_s: float | None = None):
         """Last observation per sensor at or before t → (sensors, times s, values), for replay."""
         lo = -(2 ** 62) if lookback_s is None else int((t - lookback_s) * 1000)
-        rows = self.conn.execute(_AT, (int(t * 1000), lo)).fetchall()
+        rows = self.conn.execute(_AT, (int(round(t * 1000)), lo)).fetchall()
         a = np.array(rows, dtype=np.float64).reshape(-1, 3)
         return a[:, 0].astype(np.int64), a[:, 1] / 1000.0, a[:, 2]
 
     def alarms_at(self, t: float) -> dict:
         """Alarms open at time t: {alarm id: {"sensor", "severity", "status", "raised_at"[, "acked_by",
-        "acked_at", "flapping", "escalated"]}}."""
-        out = {}
-        for alarm, sensor, event, sev, tm, who in self.conn.execute(
-                "SELECT alarm, sensor, event, severity, time, who FROM alarm_events "
-                "WHERE time <= ? ORDER BY time, rowid", (int(t * 1000),)):
+        "acked_at", "note", "flapping", "escalated"]}}.
+
+        An alarm the recording left open when it ended ("ended": the window closed, the source was
+        switched or lost) is not open after that moment: nobody watched it. It is open again from
+        its "resumed" event, when the next recording carried it on.
+        """
+        return self.alarm_states(t)[0]
+
+    def alarm_states(self, t: float) -> tuple[dict, dict]:
+        """(open at t, left open by a recording that ended before t and not resumed), as alarms_at."""
+        out, ended = {}, {}
+        note = "note" if self._has_notes() else "NULL"
+        for alarm, sensor, event, sev, tm, who, text in self.conn.execute(
+                f"SELECT alarm, sensor, event, severity, time, who, {note} FROM alarm_events "
+                "WHERE time <= ? ORDER BY time, rowid", (int(round(t * 1000)),)):
             if event == "raised":
                 out[alarm] = {"sensor": sensor, "severity": sev, "status": "active",
                               "raised_at": tm / 1000.0}
-            elif alarm in out and event == "escalated":
-                out[alarm]["severity"] = sev
-            elif alarm in out and event == "flapping":
-                out[alarm]["flapping"] = True
-            elif alarm in out and event == "unacknowledged":
-                out[alarm]["escalated"] = True
-            elif alarm in out and event == "acknowledged":
-                out[alarm].update(status="acknowledged", acked_by=who, acked_at=tm / 1000.0)
+            elif event == "resumed" and alarm in ended:
+                out[alarm] = ended.pop(alarm)
             elif event == "cleared":
                 out.pop(alarm, None)
-        return out
+                ended.pop(alarm, None)
+            elif alarm not in out:
+                continue
+            elif event == "ended":
+                ended[alarm] = out.pop(alarm)
+            elif event == "escalated":
+                out[alarm]["severity"] = sev
+            elif event == "flapping":
+                out[alarm]["flapping"] = True
+            elif event == "unacknowledged":
+                out[alarm]["escalated"] = True
+            elif event == "acknowledged":
+                out[alarm].update(status="acknowledged", acked_by=who, acked_at=tm / 1000.0)
+                if text:
+                    out[alarm]["note"] = text
+        return out, ended
+
+    def _has_notes(self) -> bool:
+        """Histories written before notes were kept have no note column (a reader never adds one)."""
+        if getattr(self, "_notes", None) is None:
+            self._notes = any(r[1] == "note" for r in self.conn.execute("PRAGMA table_info(alarm_events)"))
+        return self._notes
 
     def retention(self) -> float | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'retention_s'").fetchone()
@@ -187,6 +212,9 @@ class HistoryStore(_Reads):
             self.conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
             self.conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: index pages stay hot
             self.conn.executescript(SCHEMA)
+            if not self._has_notes():  # a history from before acknowledgement notes were kept
+                self.conn.execute("ALTER TABLE alarm_events ADD COLUMN note TEXT")
+                self._notes = True
             if new or self.conn.execute("PRAGMA application_id").fetchone()[0] == 0:
                 self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
         except sqlite3.DatabaseError as exc:
@@ -229,8 +257,8 @@ class HistoryStore(_Reads):
     def append_alarm_events(self, events) -> int:
         """AlarmEvent records (layers/sensors/alarms.py), or tuples in their field order."""
         rows = [(e.alarm, e.sensor, e.event, e.severity, int(round(e.time * 1000)), e.who,
-                 None if e.value != e.value else e.value) for e in map(_as_event, events)]
-        return self._write("INSERT INTO alarm_events VALUES (?, ?, ?, ?, ?, ?, ?)", rows) if rows else 0
+                 None if e.value != e.value else e.value, e.note or None) for e in map(_as_event, events)]
+        return self._write("INSERT INTO alarm_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows) if rows else 0
 
     def append_vitals(self, t: float, rows) -> int:
         """(district, indicator, value) samples of the city vital signs at time t (sparklines)."""
@@ -254,8 +282,10 @@ class HistoryStore(_Reads):
         # per-sensor range deletes through the key (a plain "time < ?" would scan everything)
         sql = _DISTINCT + " DELETE FROM obs WHERE sensor IN (SELECT sensor FROM s) AND time < ?"
         n = self._write(sql, [(cutoff,)])
-        # an alarm still open keeps its events: it is carried on after a restart (AlarmBook.restore)
-        self._write("DELETE FROM alarm_events WHERE time < ?1 AND alarm IN "
-                    "(SELECT alarm FROM alarm_events WHERE event = 'cleared')", [(cutoff,)])
+        # an alarm still open keeps its events: it is carried on after a restart (AlarmBook.restore);
+        # one whose last event is "cleared" or "ended" (a recording that closed and never resumed it) goes
+        self._write("DELETE FROM alarm_events WHERE time < ?1 AND alarm IN (SELECT e.alarm FROM alarm_events e "
+                    "WHERE e.rowid = (SELECT max(rowid) FROM alarm_events WHERE alarm = e.alarm) "
+                    "AND e.event IN ('cleared', 'ended'))", [(cutoff,)])
         self._write("DELETE FROM vitals WHERE time < ?", [(int((now - max(keep, VITALS_KEEP_S)) * 1000),)])
         return n

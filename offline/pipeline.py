@@ -152,15 +152,22 @@ class Pipeline:
             self._stored(lambda: store.append_alarm_events(rows))
 
     def _final_drain(self, store):
-        """The last alarm events (an acknowledgement just before closing) go in before the history closes."""
+        """The last alarm events (an acknowledgement just before closing) go in before the history closes,
+        then where the recording left its open alarms: "ended", so replay and the report do not count
+        them open past this moment (issue 26 item 3); a recording that carries them on resumes them."""
         try:
             self._store_alarm_events(store)
+            if self.alarms is not None:
+                lost = bool(self.error or getattr(self.feed, "fatal", ""))
+                self.alarms.end_open(time.time(), "source lost" if lost else "shutdown")
+                self._store_alarm_events(store)
         except Exception as exc:  # noqa: BLE001 — said once, like any failed write; the close still happens
             log.warning("history %s: last alarm events not stored (%s)", self.history_path, exc)
             self.error = self.error or str(exc)
 
     def _restore_alarms(self, store):
-        """Carry on the open alarms the history holds — only those of this same source.
+        """Carry on the open alarms the history holds — only those of this same source — and those the
+        last recording of this source left open when it ended (marked "resumed" from now).
 
         A history last fed by another source (the demo simulator, another broker) keeps its
         alarms in the file, but they are not this feed's: a new source starts clean.
@@ -174,12 +181,17 @@ class Pipeline:
             return
         reg = self.state.registry
         recorded = {}
-        for aid, a in store.alarms_at(time.time()).items():
+        now = time.time()
+        still_open, ended = store.alarm_states(now)
+        for aid, a in {**ended, **still_open}.items():
             row = reg.index_of_datastream(int(a["sensor"]))
             if row >= 0:
                 recorded[aid] = {**a, "sensor": int(row)}
         if recorded:
             log.info("history %s: %d open alarms carried on", self.history_path, self.alarms.restore(recorded))
+        # ended ones this book now holds open (restored, or still open here from the previous feed)
+        if self.alarms.resume([aid for aid in ended if aid in self.alarms.alarms], now):
+            self._store_alarm_events(store)
 
     def _store_vitals(self, store):
         from layers.sensors.vitals import samples, vital_signs_of

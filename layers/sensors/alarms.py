@@ -34,10 +34,12 @@ class AlarmEvent(NamedTuple):
     alarm: int
     sensor: int         # registry row in memory; the history store keeps the Datastream id
     event: str          # raised | escalated | acknowledged | cleared | normal | unacknowledged | flapping
+    #                     | ended (the recording stopped with it open) | resumed (the next one carried it on)
     severity: int
     time: float         # seconds since 1970
-    who: str = ""
+    who: str = ""       # the operator; for "ended" why: "shutdown" or "source lost"
     value: float = float("nan")
+    note: str = ""      # what the operator wrote acknowledging or clearing it
 
 
 @dataclass
@@ -78,8 +80,8 @@ class AlarmBook:
         self._lock = threading.RLock()
         self.version = 0
 
-    def _event(self, a: Alarm, event: str, t: float, who: str = "", value: float = float("nan")):
-        self.events.append(AlarmEvent(a.id, a.sensor, event, a.severity, t, who, value))
+    def _event(self, a: Alarm, event: str, t: float, who: str = "", value: float = float("nan"), note: str = ""):
+        self.events.append(AlarmEvent(a.id, a.sensor, event, a.severity, t, who, value, note))
         if len(self.events) > MAX_EVENTS:  # nobody drains (no history store): keep the newest
             del self.events[: MAX_EVENTS // 2]
         self.version += 1
@@ -154,11 +156,11 @@ class AlarmBook:
                 a.escalated = True
                 self._event(a, "unacknowledged", now, value=a.peak)
 
-    def _close(self, a: Alarm, who: str, when: float):
+    def _close(self, a: Alarm, who: str, when: float, note: str = ""):
         a.status, a.cleared_by, a.cleared_at = CLEARED, who, when
         self.open_by_sensor.pop(a.sensor, None)
         self.state.set_alarm_level([a.sensor], 0)
-        self._event(a, "cleared", when, who)
+        self._event(a, "cleared", when, who, note=note)
         self._cleared.append(a.id)
         while len(self._cleared) > KEEP_CLEARED:  # a long shift must not grow without bound
             self.alarms.pop(self._cleared.popleft(), None)
@@ -170,7 +172,7 @@ class AlarmBook:
             if a.status != ACTIVE:
                 raise ValueError(f"alarm {alarm_id} is {a.status}, not active")
             a.status, a.acked_by, a.acked_at = ACKNOWLEDGED, who, when
-            self._event(a, "acknowledged", when, who)
+            self._event(a, "acknowledged", when, who, note=note)
             if a.normal_since is not None:
                 self._close(a, "system", when)
             return a
@@ -184,8 +186,8 @@ class AlarmBook:
                 raise ValueError(f"alarm {alarm_id} is already cleared")
             if a.status == ACTIVE:
                 a.status, a.acked_by, a.acked_at = ACKNOWLEDGED, who, when
-                self._event(a, "acknowledged", when, who)
-            self._close(a, who, when)
+                self._event(a, "acknowledged", when, who, note=note)
+            self._close(a, who, when, note)
             return a
 
     def restore(self, recorded: dict) -> int:
@@ -203,7 +205,8 @@ class AlarmBook:
                     continue
                 a = Alarm(int(aid), s, int(r["severity"]), float(r["raised_at"]), float("nan"),
                           status=r["status"], acked_by=r.get("acked_by") or "", acked_at=r.get("acked_at"),
-                          flapping=bool(r.get("flapping")), escalated=bool(r.get("escalated")))
+                          note=r.get("note") or "", flapping=bool(r.get("flapping")),
+                          escalated=bool(r.get("escalated")))
                 self.alarms[a.id] = a
                 self.open_by_sensor[s] = a.id
                 self.streak[s] = self.rules["confirm"][s]  # confirmed already: a reading over keeps it open
@@ -211,6 +214,26 @@ class AlarmBook:
                 n += 1
             self.version += 1
         return n
+
+    def end_open(self, when: float, why: str) -> int:
+        """The recording stops with these alarms open ("shutdown", "source lost"): say so in the log.
+
+        They stay open in memory (a feed switched in this window carries them on, ``resume``);
+        the history marks where nobody watched them any more, so replay and the report do not
+        count them open afterwards.
+        """
+        with self._lock:
+            for a in self.open_alarms():
+                self._event(a, "ended", when, why)
+            return len(self.open_by_sensor)
+
+    def resume(self, alarm_ids, when: float) -> int:
+        """Alarms a new recording carries on (restored, or still open in this book): logged as resumed."""
+        with self._lock:
+            ids = [i for i in alarm_ids if i in self.alarms and self.alarms[i].status != CLEARED]
+            for i in ids:
+                self._event(self.alarms[i], "resumed", when)
+            return len(ids)
 
     def open_alarms(self) -> list[Alarm]:
         with self._lock:
@@ -256,6 +279,7 @@ def alarm_columns(alarms) -> dict[str, np.ndarray]:
             "acked_at": opt("acked_at"), "cleared_at": opt("cleared_at"),
             "acked_by": np.array([a.acked_by for a in al], object),
             "cleared_by": np.array([a.cleared_by for a in al], object),
+            "note": np.array([a.note for a in al], object),
             "occurrences": col("occurrences", np.int32), "flapping": col("flapping", bool)}
 
 
@@ -263,7 +287,7 @@ def replayed_alarms(alarms: dict) -> list[Alarm]:
     """HistoryStore.alarms_at() records (sensor as registry rows) as Alarm objects."""
     return [Alarm(int(aid), int(a["sensor"]), int(a["severity"]), float(a["raised_at"]), float("nan"),
                   status=a["status"], acked_by=a.get("acked_by") or "", acked_at=a.get("acked_at"),
-                  flapping=bool(a.get("flapping")))
+                  note=a.get("note") or "", flapping=bool(a.get("flapping")))
             for aid, a in alarms.items()]
 
 
