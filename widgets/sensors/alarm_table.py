@@ -19,7 +19,7 @@ from layers.sensors.state import CRITICAL, WARNING
 from layers.sensors.strings import district_label, fmt_time, kind_label, state_label, tr
 
 COLUMNS = ("severity", "status", "sensor", "kind", "district", "value", "raised", "occurrences", "acked",
-           "cleared", "now")  # now: the terminal's state as the map shows it (layers.sensors.state.terminal_states)
+           "note", "cleared", "now")  # now: the terminal's state as the map shows it (layers.sensors.state.terminal_states)
 SEVERITY_BG = {CRITICAL: QColor(200, 40, 40), WARNING: QColor(230, 170, 20)}
 GROUP_BG = (QColor(0, 0, 0, 0), QColor(120, 140, 170, 40))  # alternate bands, one per group
 CLEARED = STATUSES.index("cleared")
@@ -107,7 +107,8 @@ class AlarmTableModel(QAbstractTableModel):
             return (self.states[c["sensor"]] if self.states is not None
                     else np.zeros(len(c["sensor"]), np.uint8))
         return {"severity": c["severity"], "status": c["status"], "value": c["value"], "raised": c["raised"],
-                "occurrences": c["occurrences"], "acked": c["acked_at"], "cleared": c["cleared_at"]}[name]
+                "occurrences": c["occurrences"], "acked": c["acked_at"], "cleared": c["cleared_at"],
+                "note": c["note"].astype(str)}[name]
 
     def _reorder(self):
         """Filter, then sort (stable, so equal keys keep the book's order), group key first."""
@@ -149,6 +150,9 @@ class AlarmTableModel(QAbstractTableModel):
                 return SEVERITY_BG.get(int(c["severity"][r]))
             if self.group:
                 return GROUP_BG[int(self._group_code(r)) % 2]
+        if role == Qt.ToolTipRole:  # the alarm's history and its note (widgets/sensors/alarm_notes.py)
+            from widgets.sensors.alarm_notes import alarm_tooltip
+            return alarm_tooltip(c, r, self.text(r, "value"))
         if role == Qt.ForegroundRole and c["status"][r] == CLEARED:
             return QColor(140, 140, 140)
         return None
@@ -178,6 +182,9 @@ class AlarmTableModel(QAbstractTableModel):
             return fmt_time(float(c["raised"][r]))
         if column == "now":
             return "" if self.states is None else state_label(int(self.states[s]))
+        if column == "note":
+            from widgets.sensors.alarm_notes import note_text
+            return note_text(c, r)
         if column == "occurrences":
             n = int(c["occurrences"][r])
             return f"{n} · {tr('sensors.flapping')}" if c["flapping"][r] else str(n)
