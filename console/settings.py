@@ -85,3 +85,20 @@ def operator_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "operator"
+
+
+HISTORY_HOURS = (1, 6, 24, 72, 168)  # the choices Sensors › History span offers
+
+
+def history_hours() -> float:
+    """How many hours of readings the window keeps and its time slider spans ("sensors/history_hours", 24)."""
+    from layers.sensors.model import HISTORY_RETENTION_S
+    try:
+        value = float(settings().value("sensors/history_hours", HISTORY_RETENTION_S / 3600.0))
+    except (TypeError, ValueError):
+        value = HISTORY_RETENTION_S / 3600.0
+    return min(max(value, 1.0), 24.0 * 366) if value == value else HISTORY_RETENTION_S / 3600.0
+
+
+def save_history_hours(hours: float):
+    settings().setValue("sensors/history_hours", float(hours))

@@ -41,6 +41,15 @@ _AT = _DISTINCT + """ SELECT o.sensor, o.time, o.value FROM s JOIN obs o ON o.se
     AND o.time = (SELECT max(time) FROM obs WHERE sensor = s.sensor AND time <= ?1 AND time >= ?2)"""
 
 
+def _extremes(t: np.ndarray, v: np.ndarray, buckets: int) -> np.ndarray:
+    """Row indices (in time order) of each of ``buckets`` equal time spans' lowest and highest value."""
+    b = np.minimum(((t - t[0]) / max(t[-1] - t[0], 1.0) * buckets).astype(np.int64), buckets - 1)
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])  # t is sorted: each bucket is one run
+    ends = np.r_[starts[1:], len(t)]
+    keep = [s + np.argmin(v[s:e]) for s, e in zip(starts, ends)] + [s + np.argmax(v[s:e]) for s, e in zip(starts, ends)]
+    return np.unique(np.array(keep, np.int64))
+
+
 def _as_event(e) -> AlarmEvent:
     return e if isinstance(e, AlarmEvent) else AlarmEvent(*e)
 
@@ -84,19 +93,30 @@ class _Reads:
         return None if row[0] is None else row[0] / 1000.0
 
     def extent(self) -> tuple[float, float] | None:
-        """(first, last) observation time in seconds, None when there is none: the span replay can reach."""
-        t0, t1 = self.conn.execute("SELECT min(time), max(time) FROM obs").fetchone()
+        """(first, last) observation time in seconds, None when there is none: the span replay can reach.
+
+        Per sensor through the key (a skip-scan), never a scan of every row of a day's history.
+        """
+        t0, t1 = self.conn.execute(_DISTINCT + " SELECT min((SELECT min(time) FROM obs WHERE sensor = s.sensor)), "
+                                   "max((SELECT max(time) FROM obs WHERE sensor = s.sensor)) FROM s "
+                                   "WHERE s.sensor IS NOT NULL").fetchone()
         return None if t0 is None else (t0 / 1000.0, t1 / 1000.0)
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM obs").fetchone()[0]
 
-    def series(self, sensor: int, t0: float, t1: float):
-        """(times s, values) of one sensor in [t0, t1], oldest first, for charts."""
+    def series(self, sensor: int, t0: float, t1: float, max_points: int | None = None):
+        """(times s, values) of one sensor in [t0, t1], oldest first, for charts.
+
+        ``max_points``: a long span (a day of readings every second) comes back as each time
+        bucket's lowest and highest reading, so a chart draws the whole span with its excursions.
+        """
         rows = self.conn.execute(
             "SELECT time, value FROM obs WHERE sensor = ? AND time BETWEEN ? AND ? ORDER BY time",
             (int(sensor), int(t0 * 1000), int(t1 * 1000))).fetchall()
         a = np.array(rows, dtype=np.float64).reshape(-1, 2)
+        if max_points is not None and len(a) > max_points:
+            a = a[_extremes(a[:, 0], a[:, 1], max_points // 2)]
         return a[:, 0] / 1000.0, a[:, 1]
 
     def at(self, t: float, lookback_s: float | None = None):

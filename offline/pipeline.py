@@ -49,6 +49,7 @@ class Pipeline:
         self._thread: threading.Thread | None = None
         self._opened = threading.Event()
         self._abandon = threading.Event()
+        self._retention_changed = threading.Event()
         self._feeding = threading.Event()  # no vital-signs sample of the city before its feed (or priming) ran
 
     def start(self, before_feed=None) -> "Pipeline":
@@ -111,6 +112,10 @@ class Pipeline:
                     if self._stop.is_set() and not self.feed.pending():
                         break
                     continue
+                if store is not None and self._retention_changed.is_set():
+                    self._retention_changed.clear()
+                    self._stored(lambda: store.set_retention(self.retention_s))
+                    last_prune = float("-inf")  # a shorter span applies now, not in an hour
                 if store is not None and time.monotonic() - last_prune > self.prune_every_s:
                     store.prune(time.time())
                     last_prune = time.monotonic()
@@ -223,6 +228,11 @@ class Pipeline:
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
+    def set_retention(self, seconds: float):
+        """Keep readings this long from now on (the window's history-span setting); the worker writes it."""
+        self.retention_s = float(seconds)
+        self._retention_changed.set()
+
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
@@ -237,14 +247,18 @@ class Pipeline:
         return predicate(self.counters.as_dict())
 
 
-def start_feed(model, feed, history: bool = True, before_feed=None) -> Pipeline:
-    """Run ``feed`` into a sensor layer's model (state, alarms, and its history file unless told not to)."""
+def start_feed(model, feed, history: bool = True, before_feed=None, retention_s: float | None = None) -> Pipeline:
+    """Run ``feed`` into a sensor layer's model (state, alarms, and its history file unless told not to).
+
+    ``retention_s``: how long readings are kept (the window's setting; default HISTORY_RETENTION_S).
+    """
     from layers.sensors.model import HISTORY_RETENTION_S
+    retention_s = HISTORY_RETENTION_S if retention_s is None else float(retention_s)
     path = model.history_path if history else None
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     model.feed_label = feed.label
     model.pipeline = Pipeline(feed, model.state, model.alarms, history_path=path,
-                              retention_s=HISTORY_RETENTION_S if path else None, prune_every_s=300)
+                              retention_s=retention_s if path else None, prune_every_s=300)
     model.pipeline.start(before_feed)
     return model.pipeline

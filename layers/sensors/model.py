@@ -22,7 +22,7 @@ from layers.sensors.state import SensorState
 
 log = logging.getLogger(__name__)
 DEFAULT_RATE = 2500.0   # obs/s ≈ the sum of 1/interval over the default 200k registry
-HISTORY_RETENTION_S = 1800.0
+HISTORY_RETENTION_S = 24 * 3600.0  # the default span kept and replayable (a setting in the window)
 
 
 @lru_cache(maxsize=2)

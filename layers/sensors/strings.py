@@ -95,6 +95,8 @@ STRINGS = {
     "sensors.vital.station_occupancy": ("上海松江站在站人数（估算）", "Songjiang station occupancy (estimated)"),
     "sensors.vital_target": ("规划目标（2025）：≥ {n:,} 个感知终端", "Plan target (2025): ≥ {n:,} sensing terminals"),
     "sensors.search_terminal": ("搜索终端编号", "Search terminal id"),
+    "sensors.history_span": ("回放时长", "History span"),
+    "sensors.span_hours": ("{n} 小时", "{n} hours"),
     "sensors.action_note": ("确认/解除备注（可选）", "Note for acknowledge/clear (optional)"),
     "sensors.filter_all_district": ("全部片区", "All districts"),
     "sensors.filter_all_kind": ("全部类型", "All kinds"),

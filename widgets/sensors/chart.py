@@ -201,7 +201,11 @@ class SensorChart(QWidget):
 
     def set_cursor(self, t: float | None):
         self._cursor_t = None if t is None else float(t)
-        for cursor in self._cursors.values():
+        for unit, cursor in self._cursors.items():
             cursor.setVisible(t is not None)
             if t is not None:
                 cursor.setValue(float(t))
+                plot = self.plots.get(unit)
+                lo, hi = plot.viewRange()[0] if plot is not None else (t, t)
+                if not lo <= t <= hi:  # the replayed moment stays in view: the chart follows the slider
+                    plot.setXRange(min(lo, t), max(hi, t), padding=0.02)

@@ -1,6 +1,7 @@
 """Time slider: replay the sensor layer and alarms at a past moment, play/pause/speed, back to live.
 
-The slider spans the last ``span_s`` seconds (the history retention) up to now;
+The slider spans the last ``span_s`` seconds (the history-span setting, a day by default) up to
+now, and further back when the history holds older readings (``cover``);
 moving it asks for that moment (``time_requested``), playing advances it at the
 chosen speed and returns to live when it catches up with the present.
 """
@@ -23,7 +24,8 @@ class TimeSlider(QWidget):
 
     def __init__(self, span_s: float = 1800.0, parent=None):
         super().__init__(parent)
-        self.span = float(span_s)
+        self.span = self.base_span = float(span_s)
+        self._covered: float | None = None  # the history's first reading, once known
         self.end = time.time()
         self.time: float | None = None  # None = live
         self.slider = QSlider(Qt.Horizontal)
@@ -69,6 +71,7 @@ class TimeSlider(QWidget):
         """While live, keep the right end of the slider at the present."""
         if self.time is None:
             self.end = time.time() if now is None else now
+            self._fit()  # the left end stays on the history's first reading while the right one moves
             self._show()
 
     def set_time(self, t: float):
@@ -84,6 +87,39 @@ class TimeSlider(QWidget):
         self._quiet = False
         self._show()
         self.time_requested.emit(self.time)
+
+    @property
+    def start(self) -> float:
+        """The moment at the slider's left end."""
+        return self.end - self.span
+
+    def set_span(self, span_s: float):
+        """The setting changed: span at least this much (what the history holds stays reachable)."""
+        self.base_span = float(span_s)
+        self._fit()
+
+    def cover(self, t0: float):
+        """The history holds readings from ``t0`` on: the slider reaches back to them (and no further
+        than the setting once pruning has moved them on)."""
+        self._covered = float(t0)
+        self._fit()
+
+    def _fit(self):
+        if self._fixed_end:
+            return  # an opened file's span (show_range)
+        held = self.end - self._covered if self._covered is not None else 0.0
+        span = max(self.base_span, held)
+        if int(span) != int(self.span):
+            self.span = span
+            self._set_slider_range()
+            self._show_position()
+        self.span = span
+
+    def _show_position(self):
+        self._quiet = True
+        self.slider.setValue(self.slider.maximum() if self.time is None
+                             else int(round(self.time - (self.end - self.span))))
+        self._quiet = False
 
     def _set_slider_range(self):
         self._quiet = True
@@ -130,6 +166,7 @@ class TimeSlider(QWidget):
         self._fixed_end = False
         self.time = None
         self.end = time.time()
+        self.set_span(self.base_span)  # back from an opened file's span to the window's own
         self._quiet = True
         self.slider.setValue(self.slider.maximum())
         self._quiet = False

@@ -23,6 +23,7 @@ from console.panels.sensors.feed import FeedControl
 from console.panels.sensors.history import HistoryWorker
 from console.panels.sensors.replay import Replay
 from console.panels.sensors.selection import Selection
+from console.panels.sensors.span import EXTENT_EVERY_TICKS, install_span
 from layers.sensors.model import HISTORY_RETENTION_S
 from layers.sensors.strings import tr
 from widgets.sensors.alarm_dock import AlarmDock
@@ -66,6 +67,7 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
         self.history.replay_ready.connect(self._replay_ready)
         self.history.vitals_ready.connect(self.vitals.show_trends)
         self.history.failed.connect(lambda msg: ctx.status.show(msg, 8000))
+        install_span(self)  # the history-span setting: retention, the slider's reach, the chart's span
         self.alarms.sensor_activated.connect(lambda i: self.select_sensor(i, fly=True))
         self.slider.time_requested.connect(self._time_requested)
         self.slider.live_requested.connect(self._go_live)
@@ -121,6 +123,7 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
         self.model.history_path = self.ctx.workspace.sensor_history  # the workspace decides (None in the field)
         self._check_history()
         self.history.set_path(self.model.history_path)
+        self.history.request_extent()
         if self.ctx.workspace.wants_feed(self.feed_settings is not None):
             self._launch_feed()
         self.force()
@@ -181,6 +184,8 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
             self.refresh_vitals(now)
         if self._ticks % (30 * SLOW_EVERY) == SLOW_EVERY:  # at start, then every 30 s
             self.request_trends()
+        if self._ticks % (EXTENT_EVERY_TICKS * SLOW_EVERY) == SLOW_EVERY:
+            self.history.request_extent()
         pipe = self.model.pipeline
         if pipe is not None and pipe.retrying:
             self.ctx.status.show(tr("sensors.store_retrying", msg=pipe.retrying), 2000)

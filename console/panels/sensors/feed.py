@@ -40,7 +40,8 @@ class FeedControl:
         with self._feed_lock:
             if self._closed or generation != self._generation or model is not self.model:
                 return  # the demo primes its last minutes after the history's open alarms are carried on
-            start_feed(model, feed, before_feed=None if settings is not None else model.prime)
+            start_feed(model, feed, before_feed=None if settings is not None else model.prime,
+                       retention_s=self.history_span_s)
 
     def connect_dialog(self):
         """Sensors › Connect…: pick or edit a broker profile; the password goes to the OS keyring."""

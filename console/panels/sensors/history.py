@@ -18,18 +18,21 @@ from PySide6.QtCore import QObject, Signal
 from widgets.background import run
 
 log = logging.getLogger(__name__)
+CHART_POINTS = 4000  # a charted day comes back as 2,000 buckets' lowest and highest readings
 
 
 class HistoryWorker(QObject):
     replay_ready = Signal(float, object, object, object, object)  # t, datastreams, times, values, alarms
     series_ready = Signal(int, object, object)                     # terminal index, times, values
     vitals_ready = Signal(object)                                   # {(district, indicator): (times, values)}
+    extent_ready = Signal(object, float, float)                     # history path, first and last reading
     failed = Signal(str)
 
     def __init__(self, path=None, parent=None):
         super().__init__(parent)
         self.path = Path(path) if path else None
         self._at = self._vitals = None
+        self._extent = False
         self._series: collections.deque = collections.deque()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -55,11 +58,17 @@ class HistoryWorker(QObject):
             self._vitals = (float(t0), float(t1))
         self._wake.set()
 
+    def request_extent(self):
+        """How far back the history reaches (the time slider covers it)."""
+        with self._lock:
+            self._extent = True
+        self._wake.set()
+
     def _deliver(self, result):
         """The reader's results, on the GUI thread."""
         kind, args = result
         signals = {"series": self.series_ready, "replay": self.replay_ready, "failed": self.failed,
-                   "vitals": self.vitals_ready}
+                   "vitals": self.vitals_ready, "extent": self.extent_ready}
         signals[kind].emit(*args)
 
     def stop(self):
@@ -74,8 +83,9 @@ class HistoryWorker(QObject):
             self._wake.wait()
             self._wake.clear()
             with self._lock:
-                path, at, jobs, vitals = self.path, self._at, list(self._series), self._vitals
+                path, at, jobs, vitals, extent = self.path, self._at, list(self._series), self._vitals, self._extent
                 self._at = self._vitals = None
+                self._extent = False
                 self._series.clear()
             if self._stop.is_set():
                 break
@@ -90,8 +100,10 @@ class HistoryWorker(QObject):
             try:
                 with store.moment():  # one committed state of a file the pipeline is writing
                     for index, ds, t0, t1 in jobs:
-                        times, values = store.series(ds, t0, t1)
+                        times, values = store.series(ds, t0, t1, max_points=CHART_POINTS)
                         job.post(("series", (index, times, values)))
+                    if extent and (span := store.extent()) is not None:
+                        job.post(("extent", (path, *span)))
                     if vitals is not None:
                         job.post(("vitals", (store.vitals_series(*vitals),)))
                     if at is not None:

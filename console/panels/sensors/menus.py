@@ -43,6 +43,9 @@ def register_menu(actions, panel):
     add("sensors.connect", panel.connect_dialog, menu="sensors", order=10, tr=tr).setObjectName("sensors-connect")
     add("sensors.use_demo", panel.use_demo, menu="sensors", order=11, tr=tr)
     add("sensors.open_history", lambda: _open_history(panel.ctx.host, panel), menu="sensors", order=12, tr=tr)
+    from console.panels.sensors.span import fill_span_menu
+    actions.add_menu("sensors/span", "sensors.history_span", 13, parent="sensors", tr=tr,
+                     fill=lambda m, owner: fill_span_menu(m, owner, panel))
     actions.add_separator("sensors", 19)
     actions.add_menu("sensors/colour", "sensors.colour_by", 20, parent="sensors", tr=tr,
                      fill=lambda m, owner: _fill_colour(m, owner, panel))

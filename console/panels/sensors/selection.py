@@ -5,12 +5,10 @@ in the inspector, highlighted, charted with its history, its HBIM component sele
 """
 from __future__ import annotations
 
-import time
 
 from layers.bookmarks import bookmark_for_extent
 from layers.districts import view_of
 from layers.sensors import kinds as K
-from layers.sensors.model import HISTORY_RETENTION_S
 from layers.sensors.strings import kind_label
 
 FLY_HALF_SPAN = 120.0    # metres around a terminal when flying to it
@@ -52,8 +50,8 @@ class Selection:
         self.chart.set_cursor(self.model.replay.time if self.model.replay else None)
         self.layer.view.select(self.chart.sensors())
         self.chart_dock.show()
-        now = time.time()
-        self.history.request_series(i, int(reg.datastream[i]), now - HISTORY_RETENTION_S, now)
+        from console.panels.sensors.span import series_span
+        self.history.request_series(i, int(reg.datastream[i]), *series_span(self))  # the slider's whole span
         self._select_mounting(str(reg.mounted_on[i] or ""))
         if fly:
             self.fly_to_sensor(i)
