@@ -54,14 +54,13 @@ def window(qtbot, tmp_path, monkeypatch, make_window):
     qtbot.waitUntil(lambda: not win.loader.busy() and any(lyr.kind == "sensors" for lyr in win.project.layers),
                     timeout=240000)
     wait_for_frame(qtbot, win)
-    win.first_reading, win.charted = float(steps[0]), int(rows[3])
-    return win
+    return win, float(steps[0]), int(rows[3])
 
 
 def test_the_slider_reaches_the_first_of_26_hours_and_the_chart_shows_it(window, qtbot):
+    window, t0, i = window  # the window, its history's first reading, a terminal recorded all along
     panel = window.panels.sensor_panel
     model = panel.model
-    t0, i = window.first_reading, window.charted
     assert panel.slider.span >= 24 * 3600, "the default span is a day"
     qtbot.waitUntil(lambda: panel.slider.start <= t0 + 1, timeout=20000)
     panel.slider.slider.setValue(panel.slider.slider.minimum())  # the operator drags it to the left end
@@ -74,12 +73,9 @@ def test_the_slider_reaches_the_first_of_26_hours_and_the_chart_shows_it(window,
     plot = panel.chart.plots[next(iter(panel.chart.plots))]
     lo, hi = plot.viewRange()[0]
     assert lo <= t0 + 60 and panel.chart.cursor.isVisible(), "the chart shows the replayed start"
-
-
-def test_the_span_setting_sets_the_slider_and_is_remembered(window, qtbot):
+    # the setting (Sensors › History span): remembered, and the slider spans at least that much
     from console import settings
     from layers.sensors.strings import tr
-    panel = window.panels.sensor_panel
     menu = next(a.menu() for a in panel.menu.actions() if a.text() == tr("sensors.history_span"))
     next(a for a in menu.actions() if a.text() == tr("sensors.span_hours", n=72)).trigger()
     assert settings.history_hours() == 72 and panel.slider.span >= 72 * 3600
