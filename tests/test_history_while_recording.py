@@ -116,6 +116,7 @@ def test_a_truly_damaged_history_is_still_called_damaged_by_snapshot(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # 25 offscreen renders beside a live window: ~10 s each on an idle machine
 @pytest.mark.gui
 @pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")
 def test_25_snapshots_while_the_window_records_are_all_written(qtbot, tmp_path, monkeypatch, make_window):
