@@ -76,6 +76,6 @@ def test_the_slider_reaches_the_first_of_26_hours_and_the_chart_shows_it(window,
     # the setting (Sensors › History span): remembered, and the slider spans at least that much
     from console import settings
     from layers.sensors.strings import tr
-    menu = next(a.menu() for a in panel.menu.actions() if a.text() == tr("sensors.history_span"))
+    menu = window.actions.menu("sensors/span")
     next(a for a in menu.actions() if a.text() == tr("sensors.span_hours", n=72)).trigger()
     assert settings.history_hours() == 72 and panel.slider.span >= 72 * 3600
