@@ -18,8 +18,9 @@ from layers.sensors.alarms import STATUSES
 from layers.sensors.state import CRITICAL, WARNING
 from layers.sensors.strings import district_label, fmt_time, kind_label, state_label, tr
 
+# now: the terminal's state as the map shows it (layers.sensors.state.terminal_states); note: the operator's
 COLUMNS = ("severity", "status", "sensor", "kind", "district", "value", "raised", "occurrences", "acked",
-           "note", "cleared", "now")  # now: the terminal's state as the map shows it (layers.sensors.state.terminal_states)
+           "note", "cleared", "now")
 SEVERITY_BG = {CRITICAL: QColor(200, 40, 40), WARNING: QColor(230, 170, 20)}
 GROUP_BG = (QColor(0, 0, 0, 0), QColor(120, 140, 170, 40))  # alternate bands, one per group
 CLEARED = STATUSES.index("cleared")
