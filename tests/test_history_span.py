@@ -20,6 +20,7 @@ from tests.helpers import has_display, wait_for_frame
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(not has_display(), reason="needs a display; the test command runs xvfb-run")]
 HOURS = 26
+STRIDE = 997  # every 997th terminal has readings; terminal 3 * STRIDE is charted
 
 
 def test_a_long_series_is_charted_whole_with_its_extremes(tmp_path):
@@ -43,7 +44,7 @@ def window(qtbot, tmp_path, monkeypatch, make_window):
     monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(path))
     reg = default_registry()
     now = time.time()
-    rows = np.arange(0, len(reg), 997)  # a few hundred terminals, a reading every 10 minutes for 26 h
+    rows = np.arange(0, len(reg), STRIDE)  # a few hundred terminals, a reading every 10 minutes for 26 h
     steps = np.arange(now - HOURS * 3600, now, 600.0)
     with HistoryStore(path) as store:
         store.append(np.repeat(reg.datastream[rows], len(steps)), np.tile(steps, len(rows)),
@@ -54,13 +55,16 @@ def window(qtbot, tmp_path, monkeypatch, make_window):
     qtbot.waitUntil(lambda: not win.loader.busy() and any(lyr.kind == "sensors" for lyr in win.project.layers),
                     timeout=240000)
     wait_for_frame(qtbot, win)
-    return win, float(steps[0]), int(rows[3])
+    return win
 
 
 def test_the_slider_reaches_the_first_of_26_hours_and_the_chart_shows_it(window, qtbot):
-    window, t0, i = window  # the window, its history's first reading, a terminal recorded all along
+    from offline.history import HistoryReader
     panel = window.panels.sensor_panel
     model = panel.model
+    i = 3 * STRIDE
+    with HistoryReader(model.history_path) as history:
+        t0 = history.extent()[0]  # the first of 26 hours of readings
     assert panel.slider.span >= 24 * 3600, "the default span is a day"
     qtbot.waitUntil(lambda: panel.slider.start <= t0 + 1, timeout=20000)
     panel.slider.slider.setValue(panel.slider.slider.minimum())  # the operator drags it to the left end
