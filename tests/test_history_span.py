@@ -40,8 +40,9 @@ def window(qtbot, tmp_path, monkeypatch, make_window):
     from layers import i18n
     from layers.loading import default_specs
     from layers.sensors.model import default_registry
-    path = tmp_path / "history.sqlite"
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(path))
+    from layers import paths
+    path = paths.sensor_history()  # the test's own data folder (conftest), where the window records
+    path.parent.mkdir(parents=True, exist_ok=True)
     reg = default_registry()
     now = time.time()
     rows = np.arange(0, len(reg), STRIDE)  # a few hundred terminals, a reading every 10 minutes for 26 h

@@ -123,8 +123,8 @@ def test_25_snapshots_while_the_window_records_are_all_written(qtbot, tmp_path, 
     """The user's run: the window open with its feed recording, 25 `snapshot` runs meanwhile."""
     import os
     from tests.helpers import open_default_window
-    history = tmp_path / "history.sqlite"
-    monkeypatch.setenv("SONGJIANG_SENSOR_HISTORY", str(history))
+    from layers import paths
+    history = paths.sensor_history()  # the test's data folder (conftest); the snapshots inherit it
     win = open_default_window(qtbot, view="old-town", make=make_window)
     model = next(lyr.data for lyr in win.project.layers if lyr.kind == "sensors")
     qtbot.waitUntil(lambda: model.pipeline is not None and model.pipeline.counters.as_dict().get("stored", 0) > 0,
