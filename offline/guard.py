@@ -67,7 +67,7 @@ def refusal(path: Path, what: str, exc: sqlite3.DatabaseError) -> StoreRefused:
     user would be told to throw away a healthy store.
     """
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if code == SQLITE_NOTADB and not _has_magic(path):
+    if code == SQLITE_NOTADB and not has_magic(path):
         return StoreRefused(f"{path}: not a {what} (not an SQLite database)")
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return StoreRefused(f"{path}: damaged {what} ({exc}); restore it from a backup or move it away")
@@ -76,7 +76,7 @@ def refusal(path: Path, what: str, exc: sqlite3.DatabaseError) -> StoreRefused:
     return StoreRefused(f"{path}: cannot open {what} ({exc})")
 
 
-def _has_magic(path: Path) -> bool:
+def has_magic(path: Path) -> bool:
     """The SQLite header string, read with Python only once SQLite refused the file as no database.
 
     Never before: closing any descriptor of a file drops every POSIX lock this process holds

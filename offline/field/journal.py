@@ -21,7 +21,7 @@ from layers.sqlite_uri import connect_ro
 from offline.field.outbox import row_sha256, stamp_legacy
 from offline.field.profile import FieldProfile
 from offline.field.profile import load as load_profile
-from offline.guard import SQLITE_MAGIC, StoreRefused, check_text
+from offline.guard import SQLITE_NOTADB, StoreRefused, has_magic, check_text
 
 GPKG_IDS = (0x47504B47, 0x47503130)  # "GPKG", and "GP10" of GeoPackage 1.0
 TABLES = {
@@ -73,14 +73,15 @@ class FieldJournal:
         """A package must already be a GeoPackage with package_meta and pass every check of ``package verify``
         (offline/package/verify.py); nothing is written when it does not."""
         path = Path(path)
+        # SQLite reads the header, never a plain open(): closing any descriptor of the file drops the
+        # POSIX locks this process (the window) holds on the package (see offline/guard.py has_magic)
+        if not path.is_file():
+            reason = "is a folder" if path.is_dir() else "No such file or directory"
+            raise StoreRefused(f"{path}: cannot open field package ({reason})")
         try:
-            with open(path, "rb") as fh:
-                magic = fh.read(16)
-        except OSError as exc:
-            raise StoreRefused(f"{path}: cannot open field package ({exc.strerror})") from None
-        if magic != SQLITE_MAGIC:
-            raise StoreRefused(f"{path}: not a field package (not an SQLite database)")
-        con = connect_ro(path)
+            con = connect_ro(path)
+        except sqlite3.Error as exc:
+            raise StoreRefused(f"{path}: cannot open field package ({exc})") from None
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             meta = con.execute("SELECT 1 FROM sqlite_master WHERE name='package_meta'").fetchone()
@@ -90,6 +91,8 @@ class FieldJournal:
             check_text(con, path, "field package", [r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'hbim\\_%' ESCAPE '\\'")])
         except sqlite3.DatabaseError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == SQLITE_NOTADB and not has_magic(path):
+                raise StoreRefused(f"{path}: not a field package (not an SQLite database)") from None
             raise StoreRefused(f"{path}: damaged field package ({exc})") from None
         finally:
             con.close()

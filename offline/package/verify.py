@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from layers.sqlite_uri import connect_ro
-from offline.guard import SQLITE_MAGIC, StoreRefused
+from offline.guard import SQLITE_NOTADB, StoreRefused, has_magic
 from offline.package.checksum import content_sha256
 from offline.package.indexes import fts_problems, rtree_problems
 from offline.package.names import is_package_id, is_plain_name, shown
@@ -42,10 +42,8 @@ def _header(path: Path) -> list[str]:
         return [f"file: {path} does not exist"]
     if path.is_dir():
         return [f"file: {path} is a folder"]
-    with open(path, "rb") as fh:
-        head = fh.read(100)
-    if head[:16] != SQLITE_MAGIC:
-        return ["sqlite header: not an SQLite database"]
+    # the header itself is read by SQLite (verify() below), never by a plain open(): closing any descriptor
+    # of the file drops the POSIX locks the window holds on the package it has open (offline/guard.py)
     return []
 
 
@@ -126,6 +124,8 @@ def verify(path) -> list[str]:
     except _Failed as exc:
         return [str(exc)]
     except sqlite3.DatabaseError as exc:  # damage SQLite only finds while reading a table
+        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == SQLITE_NOTADB and not has_magic(path):
+            return ["sqlite header: not an SQLite database"]
         return [f"integrity_check: {exc}"]
     finally:
         con.close()
