@@ -72,6 +72,15 @@ class _Reads:
 
     conn: sqlite3.Connection
 
+    def close(self):
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
     def vitals_series(self, t0: float, t1: float) -> dict:
         """{(district, indicator): (times s, values)} in [t0, t1], oldest first."""
         out: dict = {}
@@ -207,15 +216,6 @@ class HistoryReader(_Reads):
         finally:
             self.conn.execute("COMMIT")
 
-    def close(self):
-        self.conn.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
 
 class HistoryStore(_Reads):
     def __init__(self, path, retention_s: float | None = None, busy_timeout_s: float = 5.0):
@@ -241,15 +241,6 @@ class HistoryStore(_Reads):
             raise HistoryError(f"{self.path}: cannot open history store ({exc})") from None
         if retention_s is not None:
             self.set_retention(retention_s)
-
-    def close(self):
-        self.conn.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def _write(self, sql: str, rows) -> int:
         before = self.conn.total_changes

@@ -46,3 +46,14 @@ def open_window(lang: str, view: str = "old-town"):
                                       and win.panels.sensor_panel.model is None):
         pump(app, 0.05)
     return app, win
+
+
+def save_window_png(win, out):
+    """The window as the docs show it: a 256-colour PNG (small in the repository)."""
+    from PIL import Image
+    from console.image_export import window_image
+    tmp = out.with_suffix(".tmp.png")
+    window_image(win).save(str(tmp))
+    Image.open(tmp).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(out, optimize=True)
+    tmp.unlink()
+    return str(out)

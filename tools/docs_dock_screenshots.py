@@ -13,24 +13,18 @@ import os
 import sys
 import tempfile
 
-from docs_common import ROOT, pump, quiet_environment  # noqa: E402
+from docs_common import ROOT, pump, quiet_environment, save_window_png  # noqa: E402
 
 
 def shoot(app, win, name: str, lang: str) -> str:
-    from PIL import Image
     from PySide6.QtWidgets import QDockWidget
-    from console.image_export import window_image
     dock = win.findChild(QDockWidget, {"alarms": "sensor-alarms", "vitals": "sensor-vitals",
                                        "records": "hbim"}[name])
     dock.show()
     dock.raise_()
     pump(app, 1.0)
     out = ROOT / "docs" / f"docks-1366-{name}{'' if lang == 'en' else '-' + lang}.png"
-    tmp = out.with_suffix(".tmp.png")
-    window_image(win).save(str(tmp))
-    Image.open(tmp).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(out, optimize=True)
-    tmp.unlink()
-    return str(out)
+    return save_window_png(win, out)
 
 
 def main() -> int:

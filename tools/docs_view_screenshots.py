@@ -13,26 +13,20 @@ import os
 import sys
 import tempfile
 
-from docs_common import ROOT, pump, quiet_environment  # noqa: E402
+from docs_common import ROOT, pump, quiet_environment, save_window_png  # noqa: E402
 
 VIEWS = ("new-city", "hub", "old-town")
 SIZES = ((1920, 1080), (1366, 768))
 
 
 def shoot(app, win, view: str, theme: str, size) -> str:
-    from PIL import Image
-    from console.image_export import window_image
     win.resize(*size)
     pump(app, 0.5)
     win.set_theme(theme, remember=False)
     win.fly_to(view, animate=False)
     pump(app, 2.5)
     out = ROOT / "docs" / f"view-{view}-{theme}-{size[0]}.png"
-    tmp = out.with_suffix(".tmp.png")
-    window_image(win).save(str(tmp))
-    Image.open(tmp).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(out, optimize=True)
-    tmp.unlink()
-    return str(out)
+    return save_window_png(win, out)
 
 
 def main() -> int:
