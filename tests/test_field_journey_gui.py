@@ -37,17 +37,23 @@ def _click(qtbot, widget, x, y):
     qtbot.mouseRelease(widget, Qt.LeftButton, pos=QPoint(int(x), int(y)))
 
 
-def _choose_in_file_dialog(path):
-    """When the file dialog opens (modal, its own event loop), choose ``path`` in it as a user would."""
+def _choose_in_file_dialog(path, tries=200):
+    """When the file dialog opens (modal, its own event loop), type ``path`` into its name box and press Open, as a
+    user does. (``selectFile`` with a path outside the dialog's folder waits on the dialog's asynchronous folder
+    model, and a dialog left open would hang the test: give up after ``tries``, closing whatever modal is up.)"""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QFileDialog
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
-    def answer():
+    def answer(left=tries):
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QFileDialog):
-            QTimer.singleShot(50, answer)
+            if left:
+                QTimer.singleShot(50, lambda: answer(left - 1))
             return
-        dialog.selectFile(str(path))
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(path))
+        if dialog.selectedFiles() != [str(path)]:
+            dialog.reject()  # the test then fails on the missing photo, instead of hanging
+            return
         dialog.accept()
     QTimer.singleShot(50, answer)
 
@@ -100,10 +106,12 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
     assert forms.photo_box.isVisibleTo(inspector), "field mode offers Add photo…"
     # and a user finds it: the records dock came to the front with the click, the button whole in it (issue 26)
     button = forms.add_photo
-    inspector.forms_area.ensureWidgetVisible(button)  # the forms scroll in a short dock (issue 26): as a user does
-    qtbot.wait(50)
     assert button.isVisible() and button.isEnabled() and button.text() == "Add photo…"
-    assert button.visibleRegion().boundingRect() == button.rect(), "Add photo… is clipped"
+
+    def scrolled_to_whole():  # the forms scroll in a short dock (issue 26): a user scrolls until the button shows
+        inspector.forms_area.ensureWidgetVisible(button)
+        return button.visibleRegion().boundingRect() == button.rect()
+    qtbot.waitUntil(scrolled_to_whole, timeout=5000)  # fails as "Add photo… is clipped" if it never shows whole
     assert win.rect().contains(QRect(button.mapTo(win, QPoint(0, 0)), button.size()))
     _choose_in_file_dialog(jpeg)
     with qtbot.waitSignal(inspector.message, timeout=20000):
