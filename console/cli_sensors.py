@@ -1,7 +1,7 @@
 """``simulate`` and ``record`` subcommands (headless; no Qt is imported here).
 
     songjiang-console simulate --mqtt HOST:PORT [--rate N] [--count N | --duration S] [--batch K]
-    songjiang-console record   --mqtt HOST:PORT --db FILE [--duration S] [--client-id ID | --clean-session]
+    songjiang-console record   --mqtt HOST:PORT (--db FILE | --store URL) [--duration S] [--client-id ID | --clean-session]
 
 Both write a progress line (throughput, drops) to stderr every second and, when
 done or on SIGINT/SIGTERM, exactly one JSON line to stdout:
@@ -159,15 +159,20 @@ def cmd_record(args) -> int:
 
     stop = _Stopper()
     settings = _settings(args)
-    settings.client_id, said = session_of(args.db, settings.client_id, args.clean_session)
+    try:
+        history = _history(args)
+    except ValueError as exc:  # a password on the command line
+        sys.stderr.write(f"record: {_said(exc)}\n")
+        return 2
+    settings.client_id, said = session_of(args.store or args.db, settings.client_id, args.clean_session)
     sys.stderr.write(f"record: {said}\n")
     try:
         reg = _registry(args)
         state = SensorState(reg)
         feed = MqttFeed(reg, settings, watch_broker_drops=True)
-        retention = args.retention_days * 86400.0 if args.retention_days else None
-        pipe = Pipeline(feed, state, AlarmBook(state), history_path=args.db, retention_s=retention,
-                        give_up_after_s=args.store_timeout).start()
+        # into the store, alarms are not evaluated by each recorder (offline/store/recording.py)
+        pipe = Pipeline(feed, state, None if args.store else AlarmBook(state), give_up_after_s=args.store_timeout,
+                        **history).start()
     except (StoreRefused, HistoryError) as exc:  # a damaged or foreign history: named, left as it was
         sys.stderr.write(f"record: {_said(exc)}\n")
         return 3
@@ -202,6 +207,20 @@ def cmd_record(args) -> int:
     return 0
 
 
+def _history(args) -> dict:
+    """The pipeline's history: ``--db`` (a history file) or ``--store`` (the operations-centre store)."""
+    retention = args.retention_days * 86400.0 if args.retention_days else None
+    if not args.store:
+        return {"history_path": args.db, "retention_s": retention}
+    from console.store_login import password_for, refuse_argv_password
+    from offline.store import conninfo
+    from offline.store.recording import opener
+    refuse_argv_password(args.store)
+    name = conninfo.redact(args.store) if conninfo.is_postgres(args.store) else args.store
+    return {"history_path": name, "retention_s": retention,
+            "open_history": opener(args.store, password_for(args.store), retention)}
+
+
 def _common(p):
     p.add_argument("--mqtt", required=True, type=_hostport, metavar="HOST:PORT")
     p.add_argument("--username", help="MQTT user; the password is read from the OS keyring")
@@ -228,7 +247,10 @@ def add_subcommands(subparsers) -> None:
     p.set_defaults(func=cmd_simulate)
     p = subparsers.add_parser("record", help="store a broker's observations in the history database")
     _common(p)
-    p.add_argument("--db", required=True, metavar="FILE")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", metavar="FILE", help="a sensor history file")
+    where.add_argument("--store", metavar="URL", help="the operations-centre store (an SQLite file or postgresql://; "
+                       "its password from PGPASSWORD, ~/.pgpass or the OS keyring): readings go to its observations")
     p.add_argument("--duration", type=float, metavar="S")
     p.add_argument("--retention-days", type=float)
     p.add_argument("--client-id", help="MQTT client id of the persistent session (default: songjiang-rec- and "

@@ -52,9 +52,15 @@ def broker_config(port: int = 1883, data: str = "/var/lib/mosquitto/") -> str:
     return MOSQUITTO_CONF.format(port=int(port), data=str(data).rstrip("/") + "/")
 
 
+def _identity(db) -> str:
+    """A history file's or SQLite store's resolved path; a PostgreSQL store's redacted URL."""
+    from offline.store import conninfo
+    return conninfo.redact(str(db)) if conninfo.is_postgres(str(db)) else str(Path(db).resolve())
+
+
 def client_id_for(db) -> str:
-    """The recorder's stable MQTT client id for one history file."""
-    return PREFIX + hashlib.sha256(str(Path(db).resolve()).encode()).hexdigest()[:8]
+    """The recorder's stable MQTT client id for one history file (or operations-centre store)."""
+    return PREFIX + hashlib.sha256(_identity(db).encode()).hexdigest()[:8]
 
 
 def session_of(db, client_id: str, clean: bool) -> tuple[str, str]:
@@ -62,7 +68,7 @@ def session_of(db, client_id: str, clean: bool) -> tuple[str, str]:
     if clean:
         return "", "clean MQTT session (--clean-session): what is published while record is away is lost"
     cid = client_id or client_id_for(db)
-    why = "" if client_id else f", derived from {Path(db).resolve()}"
+    why = "" if client_id else f", derived from {_identity(db)}"
     return cid, (f"persistent MQTT session, client id {cid}{why}: the broker keeps what is published "
                  "while record is away (up to its max_queued_messages; see docs/sensors.md)")
 

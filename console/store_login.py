@@ -65,9 +65,8 @@ def save_password(url: str, password: str):
             from None
 
 
-def open_store(url: str | None = None, password: str | None = None):
-    """The store at ``url`` (default ``$SONGJIANG_STORE`` or ops-store.sqlite), its password found as the module says."""
-    url = url or paths.ops_store()
+def password_for(url: str, password: str | None = None) -> str | None:
+    """``password``, or the keyring's when neither the string nor ``PGPASSWORD`` gives one (None: libpq's ways)."""
     if conninfo.is_postgres(url) and not password and not os.environ.get("PGPASSWORD"):
         try:
             in_string = bool(conninfo.split(url)[1])
@@ -75,4 +74,10 @@ def open_store(url: str | None = None, password: str | None = None):
             in_string = True  # open_store refuses it in its own words
         if not in_string:
             password = keyring_password(url)
-    return _open(url, password)
+    return password
+
+
+def open_store(url: str | None = None, password: str | None = None):
+    """The store at ``url`` (default ``$SONGJIANG_STORE`` or ops-store.sqlite), its password found as the module says."""
+    url = url or paths.ops_store()
+    return _open(url, password_for(url, password))

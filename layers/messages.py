@@ -24,6 +24,10 @@ STORE_ACTIONS = {
     "update the store's schema; its owner runs songjiang-console store init":
         "更新数据库结构；请由其所有者运行 songjiang-console store init",
     "create the store's roles and grant their privileges": "创建数据库角色并授予权限",
+    "record sensor observations": "记录传感器观测数据",
+    "make the day partitions of sensor observations": "创建传感器观测数据的日分区",
+    "delete old sensor observations": "删除过期的传感器观测数据",
+    "drop old sensor observations": "删除过期的传感器观测数据分区",
 }
 
 CATALOGUE = [
@@ -134,6 +138,7 @@ CATALOGUE = [
     (r"cannot connect to the operations-centre store \((?P<why>.+)\)", "无法连接运营中心数据库（{why}）"),
     (r"cannot set up the operations-centre store \((?P<why>.+)\)", "无法初始化运营中心数据库（{why}）"),
     (r"cannot listen to the operations-centre store \((?P<why>.+)\)", "无法监听运营中心数据库的变更（{why}）"),
+    (r"the store's connection is lost \((?P<why>.+)\)", "与运营中心数据库的连接已断开（{why}）"),
     (r"PostgreSQL role (?P<role>\S+) may not (?P<action>" + "|".join(map(re.escape, STORE_ACTIONS)) + r") \((?P<why>.+)\)",
      "PostgreSQL 角色 {role} 无权{action}（{why}）"),
     (r"permission denied for (?:table|schema|sequence|relation|database) (?P<name>\S+)", "无权访问 {name}"),

@@ -23,7 +23,9 @@ from layers.background import start_thread
 from layers.sensors.alarms import AlarmBook
 from layers.sensors.feed import Feed
 from layers.sensors.state import SensorState
+from offline.guard import StoreRefused
 from offline.history import HistoryStore
+from offline.store.observations import StoreUnavailable
 
 log = logging.getLogger(__name__)
 VITALS_EVERY_S = 60.0  # one vital-signs sample a minute: a day of sparklines is ~12k rows
@@ -37,9 +39,14 @@ class StoreGaveUp(RuntimeError):
 class Pipeline:
     def __init__(self, feed: Feed, state: SensorState, alarms: AlarmBook | None = None,
                  history_path=None, retention_s: float | None = None,
-                 prune_every_s: float = 3600.0, give_up_after_s: float = STORE_RETRY_S):
+                 prune_every_s: float = 3600.0, give_up_after_s: float = STORE_RETRY_S, open_history=None):
+        """``open_history``: a callable opening another history in the worker's thread (`record --store`:
+        offline/store/recording.py); ``history_path`` then only names it in messages."""
         self.feed, self.state, self.alarms = feed, state, alarms
         self.history_path, self.retention_s = history_path, retention_s
+        if open_history is None and history_path is not None:
+            open_history = lambda: HistoryStore(self.history_path, retention_s=self.retention_s)  # noqa: E731
+        self._open_history = open_history
         self.prune_every_s = prune_every_s
         self.counters = feed.counters
         self.give_up_after_s = give_up_after_s
@@ -86,8 +93,8 @@ class Pipeline:
     def _run(self):
         store = None
         try:
-            if self.history_path is not None:
-                store = HistoryStore(self.history_path, retention_s=self.retention_s)
+            if self._open_history is not None:
+                store = self._open_history()
                 self._restore_alarms(store)
         except Exception as exc:  # re-raised by start(), its kind kept (a damaged history exits 3); the GUI shows it
             self.error, self._open_error = str(exc), exc
@@ -119,7 +126,7 @@ class Pipeline:
                 if store is not None and time.monotonic() - last_prune > self.prune_every_s:
                     store.prune(time.time())
                     last_prune = time.monotonic()
-        except StoreGaveUp as exc:  # a store locked or full too long: one line (the caller says it), no traceback
+        except (StoreGaveUp, StoreRefused) as exc:  # locked or full too long, or a role refused: one line, no traceback
             log.debug("sensor pipeline stopped", exc_info=True)
             self.error = str(exc)
             self.feed.stop()  # nothing more is taken in that cannot be stored
@@ -218,7 +225,7 @@ class Pipeline:
                 result = write()
                 self.retrying = ""
                 return result
-            except sqlite3.OperationalError as exc:
+            except (sqlite3.OperationalError, StoreUnavailable) as exc:
                 if time.monotonic() + delay > deadline:
                     raise StoreGaveUp(f"{self.history_path}: cannot store observations ({exc}); "
                                       "recording stopped") from None

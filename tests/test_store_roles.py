@@ -110,14 +110,32 @@ def test_a_recorder_cannot_read_hbim_records(store):
             con.execute("SELECT * FROM hbim_damage")
     run = console_cli("package", "conflicts", "--store", urls["recorder"], "--lang", "en")
     _one_line(run, "may not read the store")
-    owner_url = store[0]
-    with psycopg.connect(owner_url, autocommit=True) as con:  # the table sensor observations will live in (item 1)
-        con.execute("CREATE TABLE observations (id BIGSERIAL PRIMARY KEY, datastream TEXT, t TEXT, v DOUBLE PRECISION)")
-    assert _init(owner_url).returncode == 0  # store init grants the recorder what it may do there, once it exists
     with psycopg.connect(urls["recorder"], autocommit=True) as con:
-        con.execute("INSERT INTO observations (datastream, t, v) VALUES ('ds1', '2026-12-07T10:00:00Z', 1.5)")
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            con.execute("SELECT * FROM observations")
+        for table in ("observations", "latest"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute(f"SELECT * FROM {table}")
+
+
+def test_a_recorder_records_observations_it_cannot_read_or_drop(store):
+    """Issue 22 item 1: the recorder inserts (binary COPY, day partitions made for it, ``latest`` kept by the
+    owner's trigger) and may do nothing else with them."""
+    import psycopg
+    from offline.store import open_store
+    from offline.store.observations import Observations
+    from offline.store.pg_store import PermissionRefused
+    owner_url, urls = store
+    obs = Observations(open_store(urls["recorder"], seed=False))
+    try:
+        t = 1_765_100_000.0
+        assert obs.append([5, 6], [t, t + 1], [1.0, 2.0]) == 2
+        assert obs.append([5, 6], [t, t + 2], [1.0, 3.0]) == 1  # a repeat: the slower path, still only INSERT
+        with pytest.raises(PermissionRefused, match="may not drop old sensor observations"):
+            obs.drop_before(t + 3 * 86400)
+    finally:
+        obs.store.close()
+    with psycopg.connect(owner_url, autocommit=True) as con:
+        assert con.execute("SELECT datastream, result FROM latest ORDER BY 1").fetchall() == [(5, 1.0), (6, 3.0)]
+        assert con.execute("SELECT count(*) FROM observations").fetchone()[0] == 3
 
 
 def test_a_field_sync_role_syncs_but_cannot_read_restricted_tables(admin, store, created, tmp_path):
@@ -183,7 +201,7 @@ def test_store_init_twice_changes_nothing_and_an_older_schema_migrates(store):
     import psycopg
     owner_url, urls = store
     first = _state(owner_url)
-    assert [v for v, _ in first[0]] == [1, 2, 3]
+    assert [v for v, _ in first[0]] == [1, 2, 3, 4]
     again = _init(owner_url)
     assert again.returncode == 0 and "0 records added" in again.stdout, again.stdout + again.stderr
     assert _state(owner_url) == first
@@ -194,7 +212,7 @@ def test_store_init_twice_changes_nothing_and_an_older_schema_migrates(store):
     _one_line(old, "may not update the store's schema; its owner runs songjiang-console store init")
     assert _init(owner_url).returncode == 0
     with psycopg.connect(urls["viewer"], autocommit=True) as con:
-        assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3]
+        assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4]
         con.execute("SELECT reason FROM conflicts")
 
 

@@ -22,6 +22,7 @@ from offline.store.schema import RECORD_TABLES, key_of, record_columns
 
 
 class Store:
+    BACKEND = "sqlite"  # or "postgresql": the few places SQL differs by more than DIALECT (observations)
     url = ""
     session = ""  # one per open store: ``wait`` reports the changes of the others
     DIALECT = {"blob": "BLOB", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "float": "REAL",

@@ -42,10 +42,17 @@ def _restricted(store):
     store.q("CREATE TABLE IF NOT EXISTS restricted_tables (name TEXT PRIMARY KEY)")
 
 
+def _observations(store):
+    # the sensor history in the store (issue 22 item 1): offline/store/observations_schema.py
+    from offline.store import observations_schema
+    observations_schema.migrate(store)
+
+
 MIGRATIONS = (
     (1, "records, photos, annotations, change log, sync journal, conflicts", _base),
     (2, "backend extras (PostGIS point of photos)", _backend),
     (3, "restricted tables", _restricted),
+    (4, "sensor observations (partitioned by day on PostgreSQL) and each Datastream's latest reading", _observations),
 )
 LATEST = MIGRATIONS[-1][0]
 

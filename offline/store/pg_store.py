@@ -25,6 +25,7 @@ class PermissionRefused(StoreRefused):
 
 
 class PgStore(Store):
+    BACKEND = "postgresql"
     DIALECT = {"blob": "BYTEA", "serial": "BIGSERIAL PRIMARY KEY", "float": "DOUBLE PRECISION",
                "add_column": "ADD COLUMN IF NOT EXISTS"}
     LOCK = " FOR UPDATE"
@@ -53,7 +54,10 @@ class PgStore(Store):
         except psycopg.Error as exc:
             raise StoreRefused(f"{self.url}: cannot set up the operations-centre store "
                                f"({self._hide(exc)})") from None
-        self._seen = self.last_change()
+        try:
+            self._seen = self.last_change()
+        except PermissionRefused:  # the recorder reads no change log (roles.py): it only inserts observations
+            self._seen = 0
 
     def _connect(self, what: str, **kw):
         try:

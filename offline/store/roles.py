@@ -25,8 +25,9 @@ GROUPS = {
     "recorder": "insert sensor observations only; read nothing else",
     "field_sync": "submit field edits through package sync only; no read of restricted tables",
 }
-# the table sensor observations will live in (issue 22 item 1); granted to the recorder once it exists
+# the table sensor observations live in (offline/store/observations_schema.py): the recorder's only right
 OBSERVATIONS = "observations"
+PARTITIONS = "songjiang_observation_partitions(date[])"  # makes the day partitions the readings need
 HBIM = tuple(f"hbim_{t}" for t in RECORD_TABLES)
 ALL = "SELECT, INSERT, UPDATE, DELETE"
 
@@ -85,6 +86,10 @@ def statements(tables: set[str], sequences: dict[str, str], restricted: set[str]
         for t, privs in sorted(grants.items()):
             if "INSERT" in privs and t in sequences:  # BIGSERIAL columns (changes.seq) draw from a sequence
                 out.append(f"GRANT USAGE ON SEQUENCE {ident(sequences[t])} TO {PREFIX + short}")
+    if OBSERVATIONS in tables:  # whoever inserts readings makes the partitions of their days (SECURITY DEFINER)
+        out.append(f"REVOKE ALL ON FUNCTION {PARTITIONS} FROM PUBLIC, {groups}")
+        out += [f"GRANT EXECUTE ON FUNCTION {PARTITIONS} TO {PREFIX + g}" for g, grants in
+                privileges(tables, restricted).items() if "INSERT" in grants.get(OBSERVATIONS, "")]
     return out
 
 
@@ -98,7 +103,7 @@ def login_statements(login: str, group_name: str) -> list[str]:
 
 # a table a later migration adds joins this list (and ``privileges``), or no group role may use it
 STORE_TABLES = (*HBIM, "store_version", "schema_version", "restricted_tables", "photos", "photo_blobs", "annotations",
-                "sync_journal", "changes", "conflicts")
+                "sync_journal", "changes", "conflicts", "latest")
 
 
 def restricted_names(names) -> set[str]:

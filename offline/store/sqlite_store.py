@@ -16,7 +16,8 @@ from offline.guard import StoreRefused, check_store
 from offline.store.base import Store
 
 APPLICATION_ID = 0x534A4F50  # "SJOP": a Songjiang operations-centre store
-OWN = {"hbim_*", "store_version", "schema_version", "restricted_tables", "photos", "photo_blobs", "annotations", "sync_journal", "changes", "conflicts"}
+OWN = {"hbim_*", "store_version", "schema_version", "restricted_tables", "photos", "photo_blobs", "annotations", "sync_journal", "changes", "conflicts",
+       "observations", "latest"}
 
 
 class SqliteStore(Store):
