@@ -35,27 +35,16 @@ def test_a_saved_install_path_of_a_built_in_model_is_read_as_its_asset_name():
             LayerSpec(source=hostile).resolve()
 
 
-def test_a_png_provenance_names_built_in_models_as_assets_never_by_install_path(tmp_path):
-    from PySide6.QtGui import QImage
-    from layers.bim.heritage import MODELS
-    out = tmp_path / "old-town.png"
-    _snapshot("--view", "old-town", "--out", out, "--size", "480x270")
-    prov = json.loads(QImage(str(out)).text("songjiang:provenance"))
-    sources = [lyr["source"] for lyr in prov["layers"]]
-    assert not [s for s in sources if Path(s).is_absolute()], sources
-    assert str(Path(REPO).resolve()) not in json.dumps(prov, ensure_ascii=False)
-    for stem in MODELS:
-        assert f"asset:hbim/{stem}.ifc" in sources
-
-
 def _page_text(pdf: Path, page: int) -> str:
     return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), pdf, "-"], capture_output=True,
                           text=True, check=True).stdout
 
 
-def test_a_page_without_bim_in_its_extent_lists_no_bim_model(tmp_path):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed (the test command installs poppler-utils)")
+def test_a_page_without_bim_in_its_extent_lists_no_bim_model_and_provenance_names_assets(tmp_path):
+    """(The provenance is the one ``console.export.provenance`` a PNG, a PDF and a GeoTIFF all carry.)"""
+    for tool in ("pdftotext", "pdfdetach"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (the test command installs poppler-utils)")
     from layers import i18n
     from layers.bim.heritage import MODELS as HERITAGE
     from layers.hub.source import MODELS as HUB
@@ -69,6 +58,14 @@ def test_a_page_without_bim_in_its_extent_lists_no_bim_model(tmp_path):
     assert models not in industry
     assert models in old_town, "the old town's models are one row, in the colour drawn"
     assert "四大重点区域" not in industry, "districts by their drawn colours, not one swatch for the layer"
+
+    subprocess.run(["pdfdetach", "-saveall", "-o", tmp_path, pdf], check=True, capture_output=True)
+    prov = json.loads((tmp_path / "provenance.json").read_text(encoding="utf-8"))
+    sources = [lyr["source"] for page in prov["pages"] for lyr in page["layers"]]
+    assert not [s for s in sources if Path(s).is_absolute()], sources
+    assert str(Path(REPO).resolve()) not in json.dumps(prov, ensure_ascii=False)
+    for stem in HERITAGE:
+        assert f"asset:hbim/{stem}.ifc" in sources
 
 
 def test_district_rows_are_the_districts_on_the_page_in_their_drawn_colours():
