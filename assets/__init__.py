@@ -14,16 +14,45 @@ from layers.districts import HUB, PARTS
 DATASET = "songjiang"
 
 
-def path(name: str) -> pathlib.Path:
-    """Path of a dataset file, e.g. path("dem.tif"); FileNotFoundError names what is missing."""
-    if not name or "/" in name or "\\" in name or name.startswith("."):
+FOLDERS = ("hbim",)  # built-in files beside the dataset: "asset:hbim/dacang_bridge.ifc"
+
+
+def _split(name: str) -> tuple[str, str]:
+    """(folder, file) of an asset name: "dem.tif" is the dataset's, "hbim/x.ifc" a built-in folder's."""
+    parts = name.split("/") if isinstance(name, str) else []
+    folder, file = (DATASET, parts[0]) if len(parts) == 1 else (parts[0], parts[1]) if len(parts) == 2 else ("", "")
+    if folder not in (DATASET, *FOLDERS) or not file or "\\" in file or file.startswith("."):
         raise ValueError(f"not a dataset file name: {name!r}")
-    ref = resources.files(__package__).joinpath(DATASET, name)
+    return folder, file
+
+
+def path(name: str) -> pathlib.Path:
+    """Path of a dataset file, e.g. path("dem.tif") or path("hbim/dacang_bridge.ifc");
+    FileNotFoundError names what is missing."""
+    ref = resources.files(__package__).joinpath(*_split(name))
     # A normal (unzipped) install gives a real file; the console's readers need one.
     found = pathlib.Path(str(ref))
     if not found.is_file():
         raise FileNotFoundError(f"embedded dataset file missing: {found} (run tools/build_assets.py)")
     return found
+
+
+def name_of(file) -> str | None:
+    """The asset name ("dem.tif", "hbim/dacang_bridge.ifc") of a file inside this package, else None:
+    built-in data is named so in projects and provenance, never by the install path."""
+    try:
+        found = pathlib.Path(file).resolve()
+        rel = found.relative_to(pathlib.Path(__file__).resolve().parent)
+    except (OSError, ValueError, TypeError):
+        return None
+    if len(rel.parts) != 2:
+        return None
+    name = rel.parts[1] if rel.parts[0] == DATASET else "/".join(rel.parts)
+    try:
+        _split(name)
+    except ValueError:
+        return None
+    return name
 
 
 def _style(colour: str, width: float = 1.0, fill_opacity: float = 0.0, label: str | None = "name_zh",

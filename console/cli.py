@@ -38,6 +38,14 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _scale(text: str) -> int:
+    from console.export.print_scale import parse_scale
+    try:
+        return parse_scale(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _hostport(text: str) -> tuple[str, int]:
     from console.cli_sensors import _hostport as parse
     return parse(text)
@@ -123,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     sn.add_argument("--format", choices=("png", "pdf", "tif"), default="png", help="with --out-dir (default png)")
     sn.add_argument("--paper", choices=("A4", "A3"), default="A4", help="PDF paper (default A4)")
     sn.add_argument("--portrait", action="store_true", help="PDF in portrait (default landscape)")
+    sn.add_argument("--scale", type=_scale, metavar="1:N", help="PDF map scale (default: the first of 1:2,000, "
+                    "1:5,000, 1:10,000, 1:25,000, 1:50,000 at which the district fits the page)")
+    sn.add_argument("--style", choices=("map", "view"), default="map", help="PDF: a top-down map at a true scale "
+                    "with a scale bar (default), or the 3D view as a picture (perspective, not to scale)")
     sn.add_argument("--dpi", type=int, default=300, help="PDF resolution of the map (default 300)")
     sn.add_argument("--title", default="", help="title on the map (default: the view's name)")
     sn.add_argument("--subtitle", default="")
@@ -196,7 +208,7 @@ def cmd_snapshot(args) -> int:
                             workspace=workspace)
     project.theme = args.theme or project.theme
     common = dict(size=args.size, paper=args.paper, landscape=not args.portrait, dpi=args.dpi, title=args.title,
-                  subtitle=args.subtitle, author=args.author, lang=args.lang)
+                  subtitle=args.subtitle, author=args.author, lang=args.lang, scale=args.scale, style=args.style)
     for v in views:
         if v is not None and v not in project.bookmarks:
             raise KeyError(f"unknown view {v!r}; choose from {', '.join(project.bookmarks)}")

@@ -56,22 +56,27 @@ def bookmark_for_extent(bid, name_zh, name_en, xmin, ymin, xmax, ymax, z=0.0, pi
     return Bookmark(bid, name_zh, name_en, focal, distance, 0.0, pitch)
 
 
-def default_bookmarks(layers) -> dict[str, Bookmark]:
-    """The whole new city plus one per district part (layers/districts.py), from the embedded
-    district and extent layers."""
-    out: dict[str, Bookmark] = {}
+def view_extents(layers) -> dict[str, tuple[float, float, float, float]]:
+    """The ground box (xmin, ymin, xmax, ymax, project CRS) each default view frames: the whole new
+    city and each district part (layers/districts.py), from the embedded district and extent layers."""
+    out: dict[str, tuple] = {}
     extent = next((lyr for lyr in layers if lyr.source.endswith("new_city_extent.geojson")), None)
     if extent is not None and extent.has_bounds():
         b = extent.bounds
-        out[WHOLE] = bookmark_for_extent(WHOLE, *WHOLE_NAME, b[0], b[1], b[3], b[4], pitch=55.0)
+        out[WHOLE] = (b[0], b[1], b[3], b[4])
     districts = next((lyr for lyr in layers if lyr.source.endswith("districts.geojson")), None)
     if districts is None:
         return out
     ids = [str(v) for v in districts.data.columns.get("id", [])]
     for part in PARTS:
         if part.id in ids:
-            xmin, ymin, xmax, ymax = districts.data.geometries[ids.index(part.id)].bounds
-            out[part.view] = bookmark_for_extent(part.view, *part.name, xmin, ymin, xmax, ymax)
+            out[part.view] = tuple(districts.data.geometries[ids.index(part.id)].bounds)
     return out
 
 
+def default_bookmarks(layers) -> dict[str, Bookmark]:
+    """The whole new city plus one per district part (layers/districts.py), from the embedded
+    district and extent layers."""
+    names = {WHOLE: WHOLE_NAME, **{p.view: p.name for p in PARTS}}
+    return {view: bookmark_for_extent(view, *names[view], *box, pitch=55.0 if view == WHOLE else 50.0)
+            for view, box in view_extents(layers).items()}

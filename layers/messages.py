@@ -32,6 +32,7 @@ STORE_ACTIONS = {
 
 CATALOGUE = [
     (r"file not found", "文件不存在"),
+    (r"scale must look like 1:10000, not (?P<t>.+)", "比例尺应写作 1:10000，而不是 {t}"),
     (r"is not a file", "不是普通文件"),
     (r"is a folder, not a file", "是文件夹，不是文件"),
     (r"file is empty \(0 bytes\)", "文件为空（0 字节）"),

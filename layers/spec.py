@@ -37,6 +37,15 @@ class LayerSpec:
     data: list | None = None         # only a project's annotations (layers/annotations.py)
     order: int = 0                   # load order, so parallel loads insert in the order asked
 
+    def __post_init__(self):
+        # built-in data is "asset:…" wherever it came from (an old project, a file given on the
+        # command line): projects and provenance never carry the install path (or the user's name in it)
+        if isinstance(self.source, str) and Path(self.source).is_absolute():
+            import assets
+            name = assets.name_of(self.source)
+            if name is not None:
+                self.source = ASSET_PREFIX + name
+
     @classmethod
     def for_file(cls, path, assume_crs: str | None = None, role: str | None = None) -> "LayerSpec":
         return cls(source=str(Path(path).resolve()), assume_crs=assume_crs, role=role)

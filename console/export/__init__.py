@@ -35,6 +35,8 @@ class ExportRequest:
     subtitle: str = ""
     author: str = ""
     lang: str = "zh"
+    scale: int | None = None                               # PDF map at 1:scale (None: fitted, print_scale.py)
+    style: str = "map"                                     # PDF: "map" at a true scale, "view" the 3D perspective
 
     @property
     def format(self) -> str:
@@ -84,9 +86,10 @@ def data_time(project) -> float | None:
     return of_project(project)
 
 
-def provenance(project, view, camera, req: ExportRequest) -> dict:
+def provenance(project, view, camera, req: ExportRequest, page: dict | None = None) -> dict:
+    """What a file was made of; ``page``: a print page's scale and map frame (its georeference)."""
     from layers.spec import LayerSpec
-    return {"software": APP, "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "view": view,
+    return {**(page or {}), "software": APP, "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "view": view,
             "data_time": data_time(project), "crs": project.crs.crs, "camera": camera, "author": req.author,
             "layers": [{"name": s.name, "source": s.source, "visible": s.visible}
                        for s in map(LayerSpec.of_layer, project.layers)]}

@@ -7,12 +7,17 @@ from pathlib import Path
 from layers import layer_kinds
 
 
-def legend_rows(project, lang: str) -> list[tuple[str, str | None]]:
-    """Visible layers, top first, with the colour they are drawn in (each kind's ``legend`` hook,
-    console/scene/kinds.py and console/export/kind_legend.py: sensors by state, no row for base maps)."""
+def legend_rows(project, lang: str, extent=None) -> list[tuple[str, str | None]]:
+    """What is on the page, top layer first, in the colours drawn (each kind's ``legend`` hook,
+    console/scene/kinds.py and console/export/kind_legend.py): visible layers with something in
+    ``extent`` (the page's ground, console/export/extent.py), a row per category/grade/state drawn
+    there, no row for base maps; a row several layers give (every BIM model's) said once."""
     from console.scene import kinds
-    return [row for layer in reversed(list(project.layers)) if layer.visible
-            for row in kinds.of(layer).legend_rows(layer, lang)]
+    rows: list = []
+    for layer in reversed(list(project.layers)):
+        if layer.visible:
+            rows += [row for row in kinds.of(layer).legend_rows(layer, lang, extent) if row not in rows]
+    return rows
 
 
 def _sources(project, lang: str) -> str:

@@ -30,6 +30,7 @@ class PageText:
     labels: list = field(default_factory=list)   # (x, y px of the map image, text, priority)
     keep_clear: list = field(default_factory=list)  # (x, y px of the map image): annotation pins
     image_size: tuple = (0, 0)                   # the map image's pixels (labels are placed in them)
+    scale_text: str = ""                         # "比例尺 1:10,000" on a true-scale page; "透视图 — 不按比例"
 
 
 def cjk_family() -> str:
@@ -77,11 +78,13 @@ def draw(painter: QPainter, rect: QRectF, dpi: float, image: QImage | None, text
         image_w = image.width()
     _labels(page, rect, text)
     _title(page, rect, text)
-    _legend(page, rect, text)
+    above = rect.bottom() - _footer(page, rect, text.footer) - page.mm(3)  # panels stand clear of the footer
+    _legend(page, rect, text, above)
     _north(page, rect, text.north_angle)
     if text.scale_bar and math.isfinite(text.metres_per_px):
-        _scale_bar(page, rect, text.metres_per_px * image_w / rect.width())
-    _footer(page, rect, text.footer)
+        _scale_bar(page, rect, text.metres_per_px * image_w / rect.width(), above, text.scale_text)
+    elif text.scale_text:
+        _scale_note(page, rect, above, text.scale_text)
 
 
 def _labels(page: Page, rect: QRectF, text: PageText):
@@ -136,7 +139,7 @@ def _title(page: Page, rect: QRectF, text: PageText):
                    text.subtitle)
 
 
-def _legend(page: Page, rect: QRectF, text: PageText):
+def _legend(page: Page, rect: QRectF, text: PageText, above: float):
     if not text.legend:
         return
     font = page.font(8)
@@ -146,7 +149,7 @@ def _legend(page: Page, rect: QRectF, text: PageText):
     swatch, pad = page.mm(3.2), page.mm(2.5)
     w = max(widths) + swatch + 3 * pad
     h = line_h * len(rows) + 2 * pad
-    box = QRectF(rect.right() - w - page.mm(3), rect.bottom() - h - page.mm(12), w, h)
+    box = QRectF(rect.right() - w - page.mm(3), above - h, w, h)
     page.panel(box)
     p = page.p
     p.setFont(font)
@@ -176,12 +179,16 @@ def _north(page: Page, rect: QRectF, angle: float):
     p.drawText(QRectF(tip.x() - size, tip.y() - size / 2, 2 * size, size), Qt.AlignCenter, "N")
 
 
-def _scale_bar(page: Page, rect: QRectF, metres_per_page_px: float):
+def _scale_bar(page: Page, rect: QRectF, metres_per_page_px: float, above: float, said: str = ""):
+    """A bar of a round length in four quarters, its length above it and ``said`` (the scale) below,
+    in a panel whose bottom is at ``above`` (clear of the footer)."""
     from console.scene.overlays import nice_length
     length = nice_length(metres_per_page_px, target_px=page.mm(35))
     px = length / metres_per_page_px
-    x0, y0 = rect.left() + page.mm(6), rect.bottom() - page.mm(14)
-    box = QRectF(x0 - page.mm(2), y0 - page.mm(6), px + page.mm(4), page.mm(9))
+    font = page.font(7)
+    note_w, note_h = page.text_size(font, said) if said else (0.0, 0.0)
+    x0, y0 = rect.left() + page.mm(6), above - page.mm(3) - note_h
+    box = QRectF(x0 - page.mm(2), y0 - page.mm(6), max(px, note_w) + page.mm(4), page.mm(9) + note_h)
     page.panel(box)
     p = page.p
     h = page.mm(1.4)
@@ -189,14 +196,28 @@ def _scale_bar(page: Page, rect: QRectF, metres_per_page_px: float):
         p.setPen(QPen(QColor(20, 24, 32), page.mm(0.2)))
         p.setBrush(QBrush(QColor(20, 24, 32) if i % 2 == 0 else QColor(255, 255, 255)))
         p.drawRect(QRectF(x0 + i * px / 4, y0, px / 4, h))
-    p.setFont(page.font(7))
+    p.setFont(font)
     p.setPen(QColor(20, 24, 32))
     p.drawText(QRectF(x0, y0 - page.mm(5), px, page.mm(4.5)), Qt.AlignCenter, format_length(length))
+    if said:
+        p.drawText(QRectF(x0, y0 + h + page.mm(0.8), note_w + 2, note_h), Qt.AlignLeft | Qt.AlignVCenter, said)
 
 
-def _footer(page: Page, rect: QRectF, lines: list):
+def _scale_note(page: Page, rect: QRectF, above: float, said: str):
+    """Where a scale bar would be, what the picture is instead ("perspective — not to scale")."""
+    font = page.font(7)
+    w, h = page.text_size(font, said)
+    box = QRectF(rect.left() + page.mm(4), above - h - page.mm(2), w + page.mm(4), h + page.mm(2))
+    page.panel(box)
+    page.p.setFont(font)
+    page.p.setPen(QColor(20, 24, 32))
+    page.p.drawText(box, Qt.AlignCenter, said)
+
+
+def _footer(page: Page, rect: QRectF, lines: list) -> float:
+    """The footer band at the bottom of ``rect``; returns its height."""
     if not lines:
-        return
+        return 0.0
     font = page.font(6.5)
     line_h = page.text_size(font, "国")[1]
     h = line_h * len(lines) + page.mm(1.5)
@@ -209,3 +230,4 @@ def _footer(page: Page, rect: QRectF, lines: list):
     for i, line in enumerate(lines):
         page.p.drawText(QRectF(box.left() + page.mm(3), box.top() + page.mm(0.75) + i * line_h,
                                box.width() - page.mm(6), line_h), Qt.AlignLeft | Qt.AlignVCenter, line)
+    return h

@@ -25,6 +25,7 @@ class MapImage:
     camera: dict | None = None       # the camera in project CRS (provenance)
     labels: list = None              # (x px, y px from the top, text, priority) of the scene's labels
     keep_clear: list = None          # (x px, y px) of annotation pins: no place name is put over them
+    extent: object = None            # the ground shown, a shapely polygon in project CRS (console/export/extent.py)
 
 
 class PrintScale:
@@ -55,7 +56,10 @@ def ortho_half_height(bookmark) -> float:
 
 
 def render_map(project, view: str | None, width: int, height: int, print_scale: float = 1.0,
-               ortho: bool = False, offscreen_window=None) -> MapImage:
+               ortho: bool = False, offscreen_window=None, centre: tuple | None = None,
+               half_height: float | None = None) -> MapImage:
+    """``ortho``: top-down, framed as the view's perspective frames, or on ``centre`` (project CRS x, y)
+    with ``half_height`` metres of ground above it (a print page at its scale, print_scale.py)."""
     from console.scene.camera import camera_state
     from console.scene.scene import Scene
     from console.snapshot import check_view, frame_rgb
@@ -78,8 +82,8 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
     transform = None
     if ortho:
         bm = project.bookmarks[view] if view is not None else _camera_bookmark(project.camera)
-        half = ortho_half_height(bm)
-        fx, fy, fz = bm.focal
+        half = half_height or ortho_half_height(bm)
+        fx, fy, fz = (*centre, bm.focal[2]) if centre is not None else bm.focal
         focal = project.crs.to_scene(np.array([[fx, fy, fz]]))[0]
         cam.ParallelProjectionOn()
         cam.SetFocalPoint(*map(float, focal))
@@ -97,9 +101,11 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
     rgb = frame_rgb(window)
     h, w, _ = rgb.shape
     scene.overlays.update()
+    from console.export.extent import ground_extent
     out = MapImage(rgb, transform[1] if transform else scene.overlays.metres_per_px,
                    0.0 if ortho else scene.overlays.north_angle, transform,
-                   camera_state(scene.renderer, project.crs), _label_pixels(scene, w, h), _pin_pixels(scene, w, h))
+                   camera_state(scene.renderer, project.crs), _label_pixels(scene, w, h), _pin_pixels(scene, w, h),
+                   ground_extent(scene.renderer, project.crs, w, h))
     window.Finalize()
     return out
 

@@ -19,17 +19,20 @@ def _scale_for(width: int, height: int) -> float:
     return max(1.0, min(width / SCREEN_SIZE[0], height / SCREEN_SIZE[1]))
 
 
-def page_text(project, view, image, req: ExportRequest):
+def page_text(project, view, image, req: ExportRequest, scale: int | None = None):
+    """The furniture of a page; ``scale``: the N of a true-scale map (its text beside the scale bar)."""
     from console.export.legend import footer_lines, legend_rows
     from console.export.page import PageText
     bm = project.bookmarks.get(view) if view else None
     place = bm.name(req.lang) if bm else ("当前视图" if req.lang == "zh" else "Current view")
     title = req.title or (f"松江新城 · {place}" if req.lang == "zh" else f"Songjiang New City · {place}")
     near_top_down = image.transform is not None or (bm is not None and bm.pitch >= 60)
-    return PageText(title=title, subtitle=req.subtitle, legend=legend_rows(project, req.lang),
+    from console.export.print_scale import perspective_text, scale_text
+    said = scale_text(scale, req.lang) if scale else "" if near_top_down else perspective_text(req.lang)
+    return PageText(title=title, subtitle=req.subtitle, legend=legend_rows(project, req.lang, image.extent),
                     footer=footer_lines(project, req, data_time(project)), north_angle=image.north_angle,
                     metres_per_px=image.metres_per_px, scale_bar=near_top_down, labels=image.labels or [],
-                    keep_clear=image.keep_clear or [],
+                    keep_clear=image.keep_clear or [], scale_text=said,
                     image_size=(image.rgb.shape[1], image.rgb.shape[0]))
 
 
@@ -90,20 +93,30 @@ def pdf_document(tmp: Path, req: ExportRequest, title: str, provenance_pages: li
 
 
 def write_pdf(project, req: ExportRequest) -> Path:
-    """One page per view, in the paper size and orientation asked."""
+    """One page per view, in the paper size and orientation asked: a top-down map at a true
+    scale (console/export/print_scale.py), or with ``style="view"`` the 3D perspective."""
     from PySide6.QtCore import QRectF
     from console.export.page import draw
+    from console.export.print_scale import plan as print_plan
     ensure_gui()
     map_w, map_h = page_pixels(req)
     pages = []
     for view in req.views:
-        image = render_map(project, view, map_w, map_h, print_scale=req.dpi * PDF_PRINT_SCALE)
-        pages.append((view, image, page_text(project, view, image, req)))
+        k = req.dpi * PDF_PRINT_SCALE
+        if req.style == "view":
+            image, page = render_map(project, view, map_w, map_h, print_scale=k), {"style": "view"}
+        else:
+            at = print_plan(project, view, (map_w, map_h), req.dpi, req.scale)
+            image = render_map(project, view, map_w, map_h, print_scale=k, ortho=True, centre=at.centre,
+                               half_height=at.half_height)
+            page = {"style": "map", "scale": at.scale, "transform": list(image.transform),
+                    "map_mm": [MARGIN_MM, MARGIN_MM, map_w * 25.4 / req.dpi, map_h * 25.4 / req.dpi]}
+        pages.append((view, image, page_text(project, view, image, req, page.get("scale")), page))
 
     def write(tmp: Path):
-        prov = [provenance(project, v, img.camera, req) for v, img, _ in pages]
+        prov = [provenance(project, v, img.camera, req, page) for v, img, _, page in pages]
         with pdf_document(tmp, req, pages[0][2].title, prov) as (pdf, painter):
-            for i, (_view, image, text) in enumerate(pages):
+            for i, (_view, image, text, _page) in enumerate(pages):
                 if i:
                     pdf.newPage()
                 draw(painter, QRectF(0, 0, map_w, map_h), req.dpi, qimage(image.rgb), text)

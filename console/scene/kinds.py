@@ -26,13 +26,14 @@ class SceneKind:
     ground: bool = False    # its heights are the ground every other layer drapes on (terrain)
     backdrop: str = ""      # a base map the backdrop continues: "colour" (its border colour) or "ground"
     solid: bool = False     # its geometry fills its box (near/far clipping, console/scene/clipping.py)
-    legend: str = "console.export.kind_legend:styled"  # fn(layer, lang) -> [(title, colour)] in an export
+    legend: str = "console.export.kind_legend:styled"  # fn(layer, lang, extent) -> [(title, colour)] on a page
 
     def adapter_class(self):
         return resolve(self.adapter)
 
-    def legend_rows(self, layer, lang: str) -> list:
-        return resolve(self.legend)(layer, lang) if self.legend else []
+    def legend_rows(self, layer, lang: str, extent=None) -> list:
+        """What of the layer is on a page showing ``extent`` (project-CRS ground; None: all of it)."""
+        return resolve(self.legend)(layer, lang, extent) if self.legend else []
 
 
 SCENE_KINDS: dict[str, SceneKind] = {}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from layers.spec import LayerSpec
+from layers.spec import ASSET_PREFIX, LayerSpec
 
 MODELS = {  # file stem: (zh, en)
     "dacang_bridge": ("大仓桥", "Dacang Bridge"),
@@ -21,5 +21,5 @@ def models_dir() -> Path:
 
 def default_specs() -> list[LayerSpec]:
     """The five heritage models (group "HBIM"), loaded with the embedded data."""
-    return [LayerSpec(source=str(models_dir() / f"{stem}.ifc"), name=zh, name_en=en, group="HBIM")
+    return [LayerSpec(source=f"{ASSET_PREFIX}hbim/{stem}.ifc", name=zh, name_en=en, group="HBIM")
             for stem, (zh, en) in MODELS.items()]

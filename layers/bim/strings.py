@@ -9,6 +9,7 @@ STRINGS = {
     "hbim.toolbar": ("遗产建筑信息模型", "Heritage BIM"),
     "hbim.colour_by": ("着色：", "Colour by:"),
     "hbim.colour.none": ("模型材质", "Model materials"),
+    "hbim.legend.models": ("BIM 模型", "BIM models"),  # an export's legend: one row for every model
     "hbim.colour.condition": ("状况等级", "Condition grade"),
     "hbim.colour.damage": ("最严重病害", "Worst damage"),
     "hbim.isolate": ("单独显示", "Isolate"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from layers.spec import LayerSpec
+from layers.spec import ASSET_PREFIX, LayerSpec
 
 MODELS = {  # file name: (zh, en)
     "hub_station.ifc": ("上海松江站站房（BIM）", "Shanghai Songjiang station (BIM)"),
@@ -19,7 +19,7 @@ def models_dir() -> Path:
 
 def default_specs() -> list[LayerSpec]:
     # building systems coloured by their terminals' states (layers/hub/bindings.py)
-    return [LayerSpec(source=str(models_dir() / name), name=zh, name_en=en, group=GROUP, view={"colour_by": "sensors"})
+    return [LayerSpec(source=f"{ASSET_PREFIX}hbim/{name}", name=zh, name_en=en, group=GROUP, view={"colour_by": "sensors"})
             for name, (zh, en) in MODELS.items()]
 
 
