@@ -5,10 +5,12 @@ map, vectors, five HBIM models, 200,000 terminals), subscribed to a real Mosquit
 loopback that ``songjiang-console simulate`` feeds at 5,000 obs/s. A left-button drag
 is sent to the 3D view as Qt mouse events; each move is one rotation and one frame.
 Figures, same run, views new-city and old-town:
-- frame time while moving (the interactive level of detail: bins/decimated terminals, no FXAA);
+- frame time while moving (the interactive level of detail: bins/decimated terminals, no FXAA,
+  drawn at half the window's pixels each way and scaled up: console/image_reduction.py);
+- the same drag with the level of detail at full resolution (before issue 25);
 - the same drag with the level of detail switched off (the naive full-detail orbit);
 - the still frame the scheduler draws after the camera stops (full detail, FXAA).
-Run: xvfb-run -a -s "-screen 0 1920x1080x24" python -m bench.bench_orbit
+Run: xvfb-run -a -s "-screen 0 1920x1080x24" python -m bench.bench_orbit [RUNS]
 """
 from __future__ import annotations
 
@@ -60,9 +62,12 @@ def still_frame(app, win) -> float:
     return time.perf_counter() - t0
 
 
-def main():
+def main(argv=None):
+    from console.image_reduction import FACTOR
     from bench.bench_sensors import start_broker
     from bench.bench_window_feed import LIVE_RATE, open_window, publish, pump
+    args = sys.argv[1:] if argv is None else argv
+    runs = int(args[0]) if args else RUNS
     tmp = Path(tempfile.mkdtemp(prefix="bench-orbit-"))
     proc, port = start_broker(tmp)
     pub = None
@@ -74,18 +79,23 @@ def main():
         for view in ("new-city", "old-town"):
             win.fly_to(view, animate=False)
             pump(app, 1.0)
-            lod, full, still = [], [], []
-            for _ in range(RUNS):
-                win.view.lod = True
+            lod, lod_full, full, still = [], [], [], []
+            for _ in range(runs):
+                win.view.lod, win.view.reduction.factor = True, FACTOR
                 lod += drag(app, win.view, MOVES)
                 still.append(still_frame(app, win))
+                win.view.reduction.factor = 1
+                lod_full += drag(app, win.view, MOVES)
+                pump(app, 0.3)
                 win.view.lod = False
                 full += drag(app, win.view, MOVES)
                 pump(app, 0.3)
-                win.view.lod = True
-            lod_ms, full_ms, still_ms = (median(x) * 1000 for x in (lod, full, still))
-            emit(f"orbit frame while moving, {view}, full default scene + 5,000 obs/s feed (LOD)",
+                win.view.lod, win.view.reduction.factor = True, FACTOR
+            lod_ms, lod_full_ms, full_ms, still_ms = (median(x) * 1000 for x in (lod, lod_full, full, still))
+            emit(f"orbit frame while moving, {view}, full default scene + 5,000 obs/s feed (LOD, 1/{FACTOR} resolution)",
                  round(lod_ms, 1), "ms", "≤ 100 ms", lod_ms <= 100, view_px=size, moves=len(lod))
+            emit(f"orbit frame while moving, {view}, LOD at full resolution (before issue 25, same run)",
+                 round(lod_full_ms, 1), "ms", "report", True, ratio=round(lod_full_ms / lod_ms, 2))
             emit(f"orbit frame while moving, {view}, level of detail off (naive, same run)",
                  round(full_ms, 1), "ms", "report", True, ratio=round(full_ms / lod_ms, 2))
             emit(f"still full-detail frame with FXAA, {view}", round(still_ms, 1), "ms", "≤ 250 ms",

@@ -12,13 +12,19 @@ import sys
 from pathlib import Path
 
 from layers import districts
-from layers.readers import ReadError
-from offline.guard import StoreRefused
-from offline.history import HistoryError
+from layers.errors import ReadError
 
 log = logging.getLogger("songjiang-console")
 
 VIEWS = districts.VIEWS
+# What refuses a damaged or foreign store (exit 3), by module: looked up only when a command failed
+# and only in modules it imported (an error of a module never imported cannot have been raised), so
+# a command (`info` on a GeoJSON) pays for no store module it does not use.
+REFUSALS = (("offline.guard", "StoreRefused"), ("offline.history", "HistoryError"))
+
+
+def _refusals() -> tuple:
+    return tuple(getattr(sys.modules[mod], name) for mod, name in REFUSALS if mod in sys.modules)
 
 
 def _views(text: str) -> list[str]:
@@ -293,7 +299,7 @@ def main(argv=None) -> int:
     except ReadError as exc:
         sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
         return 2
-    except (StoreRefused, HistoryError) as exc:  # a damaged or foreign store: the file named, left as it was
+    except _refusals() as exc:  # a damaged or foreign store: the file named, left as it was
         sys.stderr.write(f"songjiang-console: {localize(str(exc), error_lang)}\n")
         return 3
     except (KeyError, ValueError, OSError) as exc:

@@ -5,7 +5,8 @@ layer switched) draw on the next tick; data-driven ones (the live feed) at most
 every DATA_RENDER_S and never more than 1/RENDER_DUTY of the time, so a slow
 software-GL frame cannot starve the event loop; nothing is drawn when nothing
 asked. While the camera moves the scene draws its interactive level of detail
-(scene.interactive); STILL_MS after it stops, one full-detail frame with FXAA.
+(scene.interactive) at half the window's pixels each way, scaled up (console/image_reduction.py);
+STILL_MS after it stops, one full-resolution, full-detail frame with FXAA.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ vtkmodules.qt.PyQtImpl = "PySide6"
 from PySide6.QtCore import Qt, QTimer, Signal  # noqa: E402
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor  # noqa: E402
 
+from console.image_reduction import ImageReduction  # noqa: E402
 from console.scene.camera import view_ray  # noqa: E402
 from console.scene.picking import pick  # noqa: E402
 from console.vtk_imports import vtkInteractorStyleTrackballCamera  # noqa: E402
@@ -62,6 +64,7 @@ class View3D(QVTKRenderWindowInteractor):
                             (style, style.AddObserver("EndInteractionEvent", lambda *_: self._still.start()))]
         self.fxaa = True  # anti-aliased still frames; off while moving
         self.lod = True   # the cheaper level of detail while the camera moves (benches compare without)
+        self.reduction = ImageReduction(self.window)  # ... drawn at reduced resolution (factor 1: off)
         scene.renderer.SetUseFXAA(self.fxaa)
         self._press = None
         self.is_busy = None
@@ -76,12 +79,16 @@ class View3D(QVTKRenderWindowInteractor):
         from PySide6.QtGui import QImage
 
         from console.vtk_imports import vtk_to_numpy, vtkWindowToImageFilter
-        self.window.Render()
-        grab = vtkWindowToImageFilter()
-        grab.SetInput(self.window)
-        grab.SetInputBufferTypeToRGB()
-        grab.ReadFrontBufferOff()
-        grab.Update()
+        moving, self.reduction.active = self.reduction.active, False  # an export grabs full resolution
+        try:
+            self.window.Render()
+            grab = vtkWindowToImageFilter()
+            grab.SetInput(self.window)
+            grab.SetInputBufferTypeToRGB()
+            grab.ReadFrontBufferOff()
+            grab.Update()
+        finally:
+            self.reduction.active = moving
         out = grab.GetOutput()
         w, h, _ = out.GetDimensions()
         rgb = vtk_to_numpy(out.GetPointData().GetScalars()).reshape(h, w, 3)[::-1].copy()
@@ -97,6 +104,7 @@ class View3D(QVTKRenderWindowInteractor):
         for obj, tag in self._observers:
             obj.RemoveObserver(tag)
         self._observers = []
+        self.reduction.release()
         self.scene.release()  # the layers' signal groups would keep the scene and window alive
         self.Finalize()
 
@@ -135,6 +143,7 @@ class View3D(QVTKRenderWindowInteractor):
 
     def _camera_moving(self, *_):
         self._still.stop()
+        self.reduction.active = True
         if self.lod and not self.scene.interactive:
             self.scene.set_interactive(True)
             self.scene.renderer.SetUseFXAA(False)
@@ -142,6 +151,7 @@ class View3D(QVTKRenderWindowInteractor):
     def _camera_still(self):
         if getattr(self, "_closed", False):
             return
+        self.reduction.active = False
         self.scene.set_interactive(False)
         self.scene.renderer.SetUseFXAA(self.fxaa)
         self.request_render()

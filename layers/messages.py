@@ -225,7 +225,17 @@ CATALOGUE = [
     # a bug in a worker or a slot (layers/background.py): the exception's own words stay as they are
     (r"unexpected error \((?P<exc>.+)\)", "意外错误（{exc}）"),
 ]
-_COMPILED = [(re.compile(p + r"$"), t) for p, t in CATALOGUE]
+_COMPILED: list | None = None  # compiled when a message is first localized: ~200 patterns cost ~40 ms,
+#                               and a command that succeeds (`info`, issue 25) never localizes anything
+
+
+def _compiled() -> list:
+    global _COMPILED
+    if _COMPILED is None:  # one assignment: two threads at once at worst both compile
+        _COMPILED = [(re.compile(p + r"$"), t) for p, t in CATALOGUE]
+    return _COMPILED
+
+
 # the stores' names, where a message says which store it is (guard.check_store's "what" and "kind")
 NOUNS = {"sensor history": "感知历史记录", "HBIM record store": "遗产档案库", "history store": "历史库",
          "an HBIM record store": "遗产档案库", "a sensor history": "感知历史记录", "a GeoPackage": "GeoPackage",
@@ -256,7 +266,7 @@ _PARTS = {"action": lambda v: STORE_ACTIONS.get(v, v), "what": lambda v: NOUNS.g
 def localize_reason(reason: str, lang: str) -> str:
     if lang != "zh":
         return reason
-    for pattern, template in _COMPILED:
+    for pattern, template in _compiled():
         m = pattern.match(reason)
         if m:
             parts = {k: _PARTS[k](v) if k in _PARTS and v else (v or "") for k, v in m.groupdict().items()}

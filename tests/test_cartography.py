@@ -1,7 +1,9 @@
 """Issue 9, cartography and frame pacing, in the window as a user has it (every default layer on):
 the map's share of the window and a remembered layout, city-scale sensor bins with a legend
 beside the map, the dark wall theme, ground to the horizon, the terrain not drawn twice, the
-interactive level of detail while the camera moves, and feed redraws paced by one scheduler."""
+interactive level of detail while the camera moves, drawn at half the window's pixels each way and
+scaled up (issue 25: the reduced/full-resolution switch is checked by state, and by the picture the
+window shows filling it, never by a timing), and feed redraws paced by one scheduler."""
 from __future__ import annotations
 
 import numpy as np
@@ -225,7 +227,21 @@ def test_terrain_is_not_drawn_under_an_opaque_base_map(default_window):
     base.visible = True
 
 
-def test_moving_camera_draws_the_level_of_detail_then_one_full_frame(live_window, qtbot):
+def _shown(view) -> np.ndarray:
+    """The picture the window shows now (its display framebuffer, bottom row first), as floats."""
+    from console.vtk_imports import vtk_to_numpy, vtkUnsignedCharArray
+    w, h = view.window.GetSize()
+    pixels = vtkUnsignedCharArray()
+    view.window.GetPixelData(0, 0, w - 1, h - 1, 1, pixels, 0)
+    return vtk_to_numpy(pixels).reshape(h, w, 3).astype(float)
+
+
+def _blocks(img: np.ndarray, n: int = 16) -> np.ndarray:
+    h, w = (img.shape[0] // n) * n, (img.shape[1] // n) * n
+    return img[:h, :w].reshape(h // n, n, w // n, n, 3).mean(axis=(1, 3))
+
+
+def test_moving_camera_draws_the_level_of_detail_at_half_resolution_then_one_full_frame(live_window, qtbot):
     from PySide6.QtCore import QEvent, QPointF, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
@@ -235,6 +251,7 @@ def test_moving_camera_draws_the_level_of_detail_then_one_full_frame(live_window
     adapter = next(a for a in win.scene.adapters.values() if a.layer.kind == "sensors")
     full = adapter.pd.GetNumberOfVerts()
     cx, cy = view.width() / 2, view.height() / 2
+    w, h = view.window.GetSize()
 
     def send(kind, x, button, buttons):
         p = QPointF(x, cy)
@@ -246,11 +263,23 @@ def test_moving_camera_draws_the_level_of_detail_then_one_full_frame(live_window
     assert win.scene.interactive and not win.scene.labels.actor.GetVisibility()
     assert adapter.pd.GetNumberOfVerts() < full / 4        # decimated terminals while moving
     assert not win.scene.renderer.GetUseFXAA()
+    assert view.reduction.frame_px == (w // 2, h // 2) and view.reduction.reduced  # a quarter of the pixels
+    assert win.scene.renderer.GetViewport() == (0.0, 0.0, 1.0, 1.0)  # picking between frames sees the window
+    moving = _shown(view)
     send(QEvent.MouseButtonRelease, cx + 45, Qt.LeftButton, Qt.NoButton)
     qtbot.waitUntil(lambda: not win.scene.interactive, timeout=3000)
+    qtbot.waitUntil(lambda: view.reduction.frame_px == (w, h), timeout=3000)  # the full-resolution frame
     qtbot.wait(100)
     assert adapter.pd.GetNumberOfVerts() == full and win.scene.labels.actor.GetVisibility()
-    assert win.scene.renderer.GetUseFXAA()
+    assert win.scene.renderer.GetUseFXAA() and not view.reduction.reduced
+    still = _shown(view)
+    # the moving frame was scaled up over the whole window: its lower-left quarter matches the still
+    # frame's, not the whole view shrunk into that corner (what an unscaled reduced frame shows)
+    corner = _blocks(moving[: h // 2, : w // 2])
+    shrunk = still[: h // 2 * 2: 2, : w // 2 * 2: 2][: h // 2, : w // 2]
+    scaled_ok = np.abs(corner - _blocks(still[: h // 2, : w // 2])).mean()
+    unscaled = np.abs(corner - _blocks(shrunk)).mean()
+    assert scaled_ok < 0.5 * unscaled, (scaled_ok, unscaled)
 
 
 def test_feed_redraws_are_paced_by_the_one_scheduler(live_window, qtbot):
