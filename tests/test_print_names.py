@@ -52,7 +52,10 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.parametrize("paper,portrait", [("A4", False), ("A4", True), ("A3", False), ("A3", True)])
+# two shapes by default (the A4 landscape page lost 大仓桥 and 跨塘桥); the other two in the slow run
+@pytest.mark.parametrize("paper,portrait", [("A4", False), ("A3", True),
+                                            pytest.param("A4", True, marks=pytest.mark.slow),
+                                            pytest.param("A3", False, marks=pytest.mark.slow)])
 def test_every_heritage_site_of_the_old_town_is_named_on_the_page_or_said_dropped(tmp_path, paper, portrait):
     for tool in ("pdftotext", "pdfdetach"):
         if shutil.which(tool) is None:
@@ -61,7 +64,7 @@ def test_every_heritage_site_of_the_old_town_is_named_on_the_page_or_said_droppe
     _snapshot("--view", "old-town", "--out", pdf, "--paper", paper, "--dpi", DPI, *(["--portrait"] if portrait else []))
     subprocess.run(["pdfdetach", "-saveall", "-o", tmp_path, pdf], check=True, capture_output=True)
     page = json.loads((tmp_path / "provenance.json").read_text(encoding="utf-8"))["pages"][0]
-    assert "labels_dropped" in page, "the provenance says which names had no room"
+    dropped = page.get("labels_dropped", [])
     text = _flat(subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout)
 
     x0, dx, _, y0, _, dy = page["transform"]
@@ -69,9 +72,10 @@ def test_every_heritage_site_of_the_old_town_is_named_on_the_page_or_said_droppe
     sites = _old_town_sites()
     outside = [name for name, (x, y) in sites if not (0 <= (x - x0) / dx < w and 0 <= (y - y0) / dy < h)]
     assert not outside, f"heritage sites of the old town off the {paper} page: {outside}"
-    missing = [name for name, _ in sites if _flat(name) not in text and name not in page["labels_dropped"]]
+    missing = [name for name, _ in sites if _flat(name) not in text and name not in dropped]
     assert not missing, f"named neither on the {paper} page nor in its provenance: {missing}"
-    assert not [name for name in page["labels_dropped"] if _flat(name) in text], "a dropped name is not on the page"
+    assert "labels_dropped" in page, "the provenance says which names had no room (none: an empty list)"
+    assert not [name for name in dropped if _flat(name) in text], "a dropped name is not on the page"
 
 
 def _in_view(camera: dict, aspect: float, points) -> list[bool]:

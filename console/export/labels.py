@@ -12,6 +12,7 @@ footer panels were drawn over the names that were placed. Now, highest priority 
 4. only when the key is full too, dropped: ``LabelLayout.dropped`` names it and the provenance
    lists it (console/export/__init__.py ``provenance``).
 A name said twice near itself (a river in several features) is said once; that is no drop.
+A count of alarms on the city's hexagons is no place name: beside its point or dropped (listed).
 """
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 
-RINGS_MM = (6.0, 10.0, 15.0, 21.0, 28.0)   # how far a name may move from its point (leader line)
+RINGS_MM = (5.0, 9.0, 14.0, 20.0)   # how far a name may move from its point (a longer leader reads worse than a key)
 DIRECTIONS = 16
 MARK_MM = 1.4        # half the size of a named point's marker on paper: no other name covers it
 GAP_MM = 1.6         # between a point and its own name (the marker stays visible)
 KEY_MAX = 0.6        # the key's height at most this share of the map's
 PASSES = 3           # the key is placed, then the names again around it
+GIVE_WAY = 0         # a label of this priority or less is no place name (a count of alarms): beside its
+                     # point or not at all (console/scene/sensors.py LABEL_PRIORITY)
 
 
 @dataclass
@@ -51,6 +54,7 @@ class LabelLayout:
     keyed: list = field(default_factory=list)
     key_box: QRectF | None = None
     dropped: list = field(default_factory=list)   # names that are not on the page
+    overflow: list = field(default_factory=list)  # of those, the names the key had no room for
     centre_x: float = 0.0                         # of the map: a key on its right grows leftwards
 
 
@@ -65,15 +69,15 @@ def layout(page, rect: QRectF, text, furniture: list) -> LabelLayout:
         if any(abs(at.x() - q.x()) + abs(at.y() - q.y()) < near for q in said.get(label, [])):
             continue  # the same name said once nearby (not a drop)
         said.setdefault(label, []).append(at)
-        items.append((at, label))
+        items.append((at, label, _prio > GIVE_WAY))
     pin = page.mm(2.5)  # a surveyor's pin is never under a place name
     pins = [QRectF(rect.left() + x * sx - pin, rect.top() + y * sy - pin, 2 * pin, 2 * pin) for x, y in text.keep_clear]
     key_rows, out, names = 0, None, []
     for _ in range(PASSES):
         key_box = _key_box(page, rect, furniture, items, key_rows, names) if key_rows else None
         out = _place(page, rect, items, furniture + pins + ([key_box] if key_box else []), key_box)
-        names = [k.text for k in out.keyed] + out.dropped
-        if len(names) <= key_rows or (key_box is not None and not out.dropped):
+        names = [k.text for k in out.keyed] + out.overflow
+        if len(names) <= key_rows or (key_box is not None and not out.overflow):
             break
         key_rows = len(names) + 2  # a little room: names pushed into the key by the key itself
     return out
@@ -84,11 +88,12 @@ def _place(page, rect: QRectF, items: list, blocked: list, key_box: QRectF | Non
     page.p.setFont(font)
     metrics = page.p.fontMetrics()
     pad, mark, gap = page.mm(0.8), page.mm(MARK_MM), page.mm(GAP_MM)
-    marks = [QRectF(at.x() - mark, at.y() - mark, 2 * mark, 2 * mark) for at, _ in items]
+    marks = [QRectF(at.x() - mark, at.y() - mark, 2 * mark, 2 * mark) for at, _, _ in items]
     capacity = _key_capacity(page, key_box)
     placed: list[QRectF] = []
+    leaders: list[QLineF] = []
     out = LabelLayout(key_box=key_box, centre_x=rect.center().x())
-    for at, label in items:
+    for at, label, name in items:
         w, h = metrics.horizontalAdvance(label) + 2 * pad, metrics.height() + pad
         others = [m for m in marks if not m.contains(at)]
 
@@ -97,15 +102,22 @@ def _place(page, rect: QRectF, items: list, blocked: list, key_box: QRectF | Non
 
         box = next((b for b in _beside(at, w, h, gap) if free(b)), None)
         leader = False
+        if box is None and not name:
+            out.dropped.append(label)  # a count, not a place name: it gives way
+            continue
         if box is None:
-            box = next((b for b in _around(page, at, w, h) if free(b) and _clear_line(at, b, placed + blocked)), None)
+            box = next((b for b in _around(page, at, w, h)
+                        if free(b) and _clear_line(at, b, placed + blocked, leaders)), None)
             leader = box is not None
         if box is not None:
             placed.append(box)
+            if leader:
+                leaders.append(QLineF(at, _end(at, box)))
             out.placed.append(Placed(label, box, at, leader))
             continue
         if len(out.keyed) >= capacity and key_box is not None:
             out.dropped.append(label)
+            out.overflow.append(label)
             continue
         number = len(out.keyed) + 1
         page.p.setFont(page.font(7, True))
@@ -116,8 +128,6 @@ def _place(page, rect: QRectF, items: list, blocked: list, key_box: QRectF | Non
         tag = next((t for t in tags if free(t)), None) or next((t for t in tags if rect.contains(t)), tags[0])
         placed.append(tag)
         out.keyed.append(Keyed(number, label, at, tag))
-    if key_box is None:
-        out.dropped = []  # the first pass only counts what needs a key
     return out
 
 
@@ -150,8 +160,12 @@ def _end(at: QPointF, box: QRectF) -> QPointF:
     return QPointF(min(max(at.x(), box.left()), box.right()), min(max(at.y(), box.top()), box.bottom()))
 
 
-def _clear_line(at: QPointF, box: QRectF, boxes: list) -> bool:
+def _clear_line(at: QPointF, box: QRectF, boxes: list, leaders: list) -> bool:
+    """A leader line to ``box`` crosses no other name and no other leader."""
     end = _end(at, box)
+    line = QLineF(at, end)
+    if any(line.intersects(other)[0] == QLineF.IntersectionType.BoundedIntersection for other in leaders):
+        return False
     for k in range(1, 10):
         p = at + (end - at) * (k / 10.0)
         if any(b.contains(p) for b in boxes):
@@ -188,7 +202,7 @@ def _key_box(page, rect: QRectF, furniture: list, items: list, rows: int, names:
             while rect.top() <= y and y + h <= rect.bottom():
                 box = QRectF(x, y, w, h)
                 if not any(box.intersects(f) for f in furniture):
-                    hidden = sum(box.contains(at) for at, _ in items)
+                    hidden = sum(box.contains(at) for at, _, _ in items)
                     if best is None or hidden < best[0]:
                         best = (hidden, box)
                     break

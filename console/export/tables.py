@@ -98,7 +98,7 @@ def draw_alarms(painter, rect: QRectF, dpi: float, model, alarms: list, total: i
             colours.append("#f52929" if a.severity == 2 else "#ffc208")
         if not rows:
             rows = [["—", "", "", "", ""]]
-        _table(page, rect, title, header, rows, [2.0, 0.8, 1.6, 1.2, 1.2], colours or None)
+        _table(page, rect, title, header, rows, [2.0, 0.7, 1.3, 1.3, 1.7], colours or None)
 
 
 def draw_no_history(painter, rect: QRectF, dpi: float, lang: str):
