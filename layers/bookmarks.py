@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -31,6 +31,13 @@ class Bookmark:
         right = np.array([math.cos(h), -math.sin(h), 0.0])
         up = np.cross(right, look)
         return position, focal, up / np.linalg.norm(up)
+
+    def framed_for(self, aspect: float) -> "Bookmark":
+        """This view in a picture ``aspect`` (width/height) wide: narrower than the VIEW_ASPECT it was
+        framed for (a portrait page, a square PNG), it steps back until what it framed across fits."""
+        if not aspect or aspect >= VIEW_ASPECT:
+            return self
+        return replace(self, distance=self.distance * VIEW_ASPECT / aspect)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -52,6 +52,13 @@ def sensor_feed_label(project, lang: str) -> str | None:
     return None
 
 
+def _made(author: str, now: str, zh: bool) -> str:
+    """Who made the page and when; no author given, no "制图 —" line of a dash (issue 24 item 5)."""
+    if zh:
+        return f"制图 {author} · 导出 {now}" if author else f"导出 {now}"
+    return f"Author {author} · exported {now}" if author else f"Exported {now}"
+
+
 def footer_lines(project, req, shown_at: float) -> list[str]:
     from layers.crs import crs_label
     from layers.sensors.strings import fmt_time
@@ -62,7 +69,7 @@ def footer_lines(project, req, shown_at: float) -> list[str]:
         else f"—（{no_history_text('zh')}）" if zh else f"— ({no_history_text('en')})"
     lines = [(f"数据时间 {when} · 坐标系 {crs_label(project.crs.crs)}" if zh else
               f"Data time {when} · CRS {crs_label(project.crs.crs)}"),
-             (f"制图 {req.author or '—'} · 导出 {now}" if zh else f"Author {req.author or '—'} · exported {now}"),
+             _made(req.author, now, zh),
              ("数据来源：" if zh else "Sources: ") + _sources(project, req.lang)]
     feed = sensor_feed_label(project, req.lang)
     if feed:

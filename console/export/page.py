@@ -68,7 +68,8 @@ class Page:
 
 
 def draw(painter: QPainter, rect: QRectF, dpi: float, image: QImage | None, text: PageText):
-    """The map image filling ``rect`` (None: already there, e.g. a PNG), with its furniture on top."""
+    """The map image filling ``rect`` (None: already there, e.g. a PNG), with its furniture on top;
+    returns where the place names went (a LabelLayout: its ``dropped`` go into the provenance)."""
     page = Page(painter, dpi)
     painter.setRenderHint(QPainter.Antialiasing)
     painter.setRenderHint(QPainter.TextAntialiasing)
@@ -76,49 +77,19 @@ def draw(painter: QPainter, rect: QRectF, dpi: float, image: QImage | None, text
     if image is not None:
         painter.drawImage(rect, image)
         image_w = image.width()
-    _labels(page, rect, text)
-    _title(page, rect, text)
-    above = rect.bottom() - _footer(page, rect, text.footer) - page.mm(3)  # panels stand clear of the footer
-    _legend(page, rect, text, above)
-    _north(page, rect, text.north_angle)
+    footer_h = _footer(page, rect, text.footer)
+    above = rect.bottom() - footer_h - page.mm(3)  # panels stand clear of the footer
+    furniture = [QRectF(rect.left(), rect.bottom() - footer_h, rect.width(), footer_h),
+                 _title(page, rect, text), _legend(page, rect, text, above), _north(page, rect, text.north_angle)]
     if text.scale_bar and math.isfinite(text.metres_per_px):
-        _scale_bar(page, rect, text.metres_per_px * image_w / rect.width(), above, text.scale_text)
+        furniture.append(_scale_bar(page, rect, text.metres_per_px * image_w / rect.width(), above, text.scale_text))
     elif text.scale_text:
-        _scale_note(page, rect, above, text.scale_text)
-
-
-def _labels(page: Page, rect: QRectF, text: PageText):
-    """Place names as text: higher priority first, none overlapping, none said twice nearby."""
-    if not text.labels or not text.image_size[0]:
-        return
-    sx, sy = rect.width() / text.image_size[0], rect.height() / text.image_size[1]
-    font = page.font(9, True)
-    page.p.setFont(font)
-    metrics = page.p.fontMetrics()
-    pad, near = page.mm(0.8), rect.width() * 0.12
-    pin = page.mm(2.5)  # a surveyor's pin is never under a place name
-    placed: list[QRectF] = [QRectF(rect.left() + x * sx - pin, rect.top() + y * sy - pin, 2 * pin, 2 * pin)
-                            for x, y in text.keep_clear]
-    said: dict[str, list[QPointF]] = {}
-    for x, y, label, _prio in sorted(text.labels, key=lambda lab: (-lab[3], lab[1])):
-        at = QPointF(rect.left() + x * sx, rect.top() + y * sy)
-        if any(abs(at.x() - q.x()) + abs(at.y() - q.y()) < near for q in said.get(label, [])):
-            continue
-        w, h = metrics.horizontalAdvance(label) + 2 * pad, metrics.height() + pad
-        gap = page.mm(1)
-        # above the anchor, else below, right or left of it: the first place that is free
-        candidates = (QRectF(at.x() - w / 2, at.y() - h - gap, w, h), QRectF(at.x() - w / 2, at.y() + gap, w, h),
-                      QRectF(at.x() + gap, at.y() - h / 2, w, h), QRectF(at.x() - w - gap, at.y() - h / 2, w, h))
-        box = next((b for b in candidates if rect.contains(b) and not any(b.intersects(o) for o in placed)), None)
-        if box is None:
-            continue
-        placed.append(box)
-        said.setdefault(label, []).append(at)
-        page.p.setPen(Qt.NoPen)
-        page.p.setBrush(QColor(26, 26, 31, 170))
-        page.p.drawRoundedRect(box, page.mm(0.8), page.mm(0.8))
-        page.p.setPen(QColor(255, 255, 255))
-        page.p.drawText(box, Qt.AlignCenter, label)
+        furniture.append(_scale_note(page, rect, above, text.scale_text))
+    # names last, placed clear of every panel (console/export/labels.py): none hidden under one
+    from console.export.labels import draw_labels, layout
+    laid = layout(page, rect, text, [box for box in furniture if box is not None and not box.isEmpty()])
+    draw_labels(page, laid)
+    return laid
 
 
 def _title(page: Page, rect: QRectF, text: PageText):
@@ -137,11 +108,12 @@ def _title(page: Page, rect: QRectF, text: PageText):
         p.setPen(QColor(60, 66, 78))
         p.drawText(QRectF(box.left() + pad, box.top() + pad + th, sw + 2, sh), Qt.AlignLeft | Qt.AlignVCenter,
                    text.subtitle)
+    return box
 
 
-def _legend(page: Page, rect: QRectF, text: PageText, above: float):
+def _legend(page: Page, rect: QRectF, text: PageText, above: float) -> QRectF | None:
     if not text.legend:
-        return
+        return None
     font = page.font(8)
     rows = [(label, colour) for label, colour in text.legend]
     widths = [page.text_size(font, label)[0] for label, _ in rows]
@@ -161,6 +133,7 @@ def _legend(page: Page, rect: QRectF, text: PageText, above: float):
             p.drawRect(QRectF(box.left() + pad, y + (line_h - swatch) / 2, swatch, swatch))
         p.setPen(QColor(20, 24, 32))
         p.drawText(QRectF(box.left() + 2 * pad + swatch, y, w, line_h), Qt.AlignLeft | Qt.AlignVCenter, label)
+    return box
 
 
 def _north(page: Page, rect: QRectF, angle: float):
@@ -177,6 +150,7 @@ def _north(page: Page, rect: QRectF, angle: float):
     p.setPen(QColor(20, 24, 32))
     tip = QPointF(cx + s * size * 1.55, cy - c * size * 1.55)
     p.drawText(QRectF(tip.x() - size, tip.y() - size / 2, 2 * size, size), Qt.AlignCenter, "N")
+    return QRectF(cx - 1.8 * size, cy - 2.2 * size, 3.6 * size, 3.6 * size)
 
 
 def _scale_bar(page: Page, rect: QRectF, metres_per_page_px: float, above: float, said: str = ""):
@@ -201,6 +175,7 @@ def _scale_bar(page: Page, rect: QRectF, metres_per_page_px: float, above: float
     p.drawText(QRectF(x0, y0 - page.mm(5), px, page.mm(4.5)), Qt.AlignCenter, format_length(length))
     if said:
         p.drawText(QRectF(x0, y0 + h + page.mm(0.8), note_w + 2, note_h), Qt.AlignLeft | Qt.AlignVCenter, said)
+    return box
 
 
 def _scale_note(page: Page, rect: QRectF, above: float, said: str):
@@ -212,6 +187,7 @@ def _scale_note(page: Page, rect: QRectF, above: float, said: str):
     page.p.setFont(font)
     page.p.setPen(QColor(20, 24, 32))
     page.p.drawText(box, Qt.AlignCenter, said)
+    return box
 
 
 def _footer(page: Page, rect: QRectF, lines: list) -> float:

@@ -94,7 +94,7 @@ def render_map(project, view: str | None, width: int, height: int, print_scale: 
         res = 2.0 * half / height
         transform = (fx - width / 2 * res, res, 0.0, fy + height / 2 * res, 0.0, -res)
     elif view is not None:
-        apply_bookmark(scene.renderer, project.bookmarks[view], project.crs)
+        apply_bookmark(scene.renderer, project.bookmarks[view].framed_for(width / height), project.crs)
     else:
         restore_camera(scene.renderer, project.camera, project.crs)
     window.Render()

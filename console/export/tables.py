@@ -2,21 +2,41 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPen
 
 from console.export.page import Page
+
+TITLE_PT, CELL_PT, TITLE_LINE, CELL_LINE = 10, 7.5, 1.3, 1.35
+
+
+def _line_heights(page: Page) -> tuple[float, float]:
+    """(title, row) heights of a table at the page's dpi (what _table draws them at)."""
+    return (QFontMetrics(page.font(TITLE_PT, True)).height() * TITLE_LINE,
+            QFontMetrics(page.font(CELL_PT)).height() * CELL_LINE)
+
+
+def table_height(dpi: float, rows: int) -> float:
+    """Device pixels a table of ``rows`` rows (and its title and header) needs."""
+    title_h, line_h = _line_heights(Page(None, dpi))
+    return title_h + line_h * (rows + 1) + 2
+
+
+def rows_fitting(dpi: float, height: float) -> int:
+    """How many rows (under a title and a header) a table ``height`` pixels tall has room for."""
+    title_h, line_h = _line_heights(Page(None, dpi))
+    return max(1, int((height - title_h - 2) // line_h) - 1)
 
 
 def _table(page: Page, rect: QRectF, title: str, header: list[str], rows: list[list[str]], widths: list[float],
            colours: list | None = None):
     p = page.p
     p.setPen(QColor(20, 24, 32))
-    p.setFont(page.font(10, True))
-    title_h = page.p.fontMetrics().height() * 1.3
+    p.setFont(page.font(TITLE_PT, True))
+    title_h = page.p.fontMetrics().height() * TITLE_LINE
     p.drawText(QRectF(rect.left(), rect.top(), rect.width(), title_h), Qt.AlignLeft | Qt.AlignVCenter, title)
-    font, bold = page.font(7.5), page.font(7.5, True)
+    font, bold = page.font(CELL_PT), page.font(CELL_PT, True)
     p.setFont(font)
-    line_h = p.fontMetrics().height() * 1.35
+    line_h = p.fontMetrics().height() * CELL_LINE
     y = rect.top() + title_h
     total = sum(widths)
     xs = [rect.left()]
@@ -45,18 +65,18 @@ def _table(page: Page, rect: QRectF, title: str, header: list[str], rows: list[l
         y += line_h
 
 
-def draw_vitals(painter, rect: QRectF, dpi: float, vitals: dict, districts: tuple, lang: str):
+def draw_vitals(painter, rect: QRectF, dpi: float, vitals: dict, districts: tuple, lang: str, indicators: list):
+    """``indicators``: the rows the district has terminals for (report.py ``indicators_of``)."""
     from layers import i18n
     from layers.sensors.strings import district_label
-    from layers.sensors.vitals import INDICATORS
     from widgets.sensors.vitals import cell_text
     page = Page(painter, dpi)
     with i18n.using(lang):
         shown = [d for d in districts if d in vitals]
-        header = [i18n.tr("sensors.dock_vitals")] + [
+        header = [i18n.tr("sensors.vitals_indicator")] + [  # the table's title says 城市体征, once
             i18n.tr("sensors.vitals_all") if d == "all" else district_label(d) for d in shown]
         rows = [[i18n.tr(f"sensors.vital.{ind.key}")] + [cell_text(ind.key, vitals[d].get(ind.key)) for d in shown]
-                for ind in INDICATORS]
+                for ind in indicators]
         _table(page, rect, i18n.tr("sensors.dock_vitals"), header, rows, [2.2] + [1.0] * len(shown))
 
 
@@ -78,7 +98,7 @@ def draw_alarms(painter, rect: QRectF, dpi: float, model, alarms: list, total: i
             colours.append("#f52929" if a.severity == 2 else "#ffc208")
         if not rows:
             rows = [["—", "", "", "", ""]]
-        _table(page, rect, title, header, rows, [2.0, 0.8, 1.6, 1.2, 1.2], colours or None)
+        _table(page, rect, title, header, rows, [2.0, 0.7, 1.3, 1.3, 1.7], colours or None)
 
 
 def draw_no_history(painter, rect: QRectF, dpi: float, lang: str):

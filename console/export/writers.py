@@ -23,9 +23,11 @@ def page_text(project, view, image, req: ExportRequest, scale: int | None = None
     """The furniture of a page; ``scale``: the N of a true-scale map (its text beside the scale bar)."""
     from console.export.legend import footer_lines, legend_rows
     from console.export.page import PageText
+    from layers.districts import WHOLE_NAME
     bm = project.bookmarks.get(view) if view else None
     place = bm.name(req.lang) if bm else ("当前视图" if req.lang == "zh" else "Current view")
-    title = req.title or (f"松江新城 · {place}" if req.lang == "zh" else f"Songjiang New City · {place}")
+    city = WHOLE_NAME[0] if req.lang == "zh" else WHOLE_NAME[1]
+    title = req.title or (place if place == city else f"{city} · {place}")  # the city's page: not said twice
     near_top_down = image.transform is not None or (bm is not None and bm.pitch >= 60)
     from console.export.print_scale import perspective_text, scale_text
     said = scale_text(scale, req.lang) if scale else "" if near_top_down else perspective_text(req.lang)
@@ -47,9 +49,9 @@ def export_png(project, req: ExportRequest, view) -> Path:
     text = page_text(project, view, image, req)
     painter = QPainter(qimg)
     from console.export.page import draw
-    draw(painter, QRectF(0, 0, w, h), SCREEN_DPI * k, None, text)  # the map is already the image
+    laid = draw(painter, QRectF(0, 0, w, h), SCREEN_DPI * k, None, text)  # the map is already the image
     painter.end()
-    prov = provenance(project, view, image.camera, req)
+    prov = provenance(project, view, image.camera, req, {"labels_dropped": laid.dropped})
     return write_png(qimg, req.out, {"Title": text.title, "Author": req.author, "Software": prov["software"],
                                      "Source": "; ".join(text.footer), "songjiang:provenance": provenance_json(prov)})
 
@@ -68,7 +70,8 @@ def page_pixels(req: ExportRequest) -> tuple[int, int]:
 
 @contextmanager
 def pdf_document(tmp: Path, req: ExportRequest, title: str, provenance_pages: list):
-    """A QPdfWriter on ``tmp`` with the paper, metadata and attached provenance; yields (pdf, painter)."""
+    """A QPdfWriter on ``tmp`` with the paper and metadata; yields (pdf, painter). ``provenance_pages``
+    is attached when the pages are drawn: a page's dict may say what drawing it found (labels dropped)."""
     from PySide6.QtCore import QByteArray, QMarginsF, QSizeF
     from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
     w, h = PAPER_MM[req.paper]
@@ -81,13 +84,13 @@ def pdf_document(tmp: Path, req: ExportRequest, title: str, provenance_pages: li
     pdf.setTitle(title)
     pdf.setAuthor(req.author)
     pdf.setCreator("songjiang-console")
-    pdf.addFileAttachment("provenance.json",
-                          QByteArray(provenance_json({"pages": provenance_pages}).encode()), "application/json")
     painter = QPainter()
     if not painter.begin(pdf):
         raise OSError("cannot start the PDF")
     try:
         yield pdf, painter
+        pdf.addFileAttachment("provenance.json",  # written with the document's tail, when the painter ends
+                              QByteArray(provenance_json({"pages": provenance_pages}).encode()), "application/json")
     finally:
         painter.end()
 
@@ -119,7 +122,8 @@ def write_pdf(project, req: ExportRequest) -> Path:
             for i, (_view, image, text, _page) in enumerate(pages):
                 if i:
                     pdf.newPage()
-                draw(painter, QRectF(0, 0, map_w, map_h), req.dpi, qimage(image.rgb), text)
+                laid = draw(painter, QRectF(0, 0, map_w, map_h), req.dpi, qimage(image.rgb), text)
+                prov[i]["labels_dropped"] = laid.dropped  # names the page had no room for, said
     return atomic_write(req.out, write)
 
 

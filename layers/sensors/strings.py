@@ -83,6 +83,7 @@ STRINGS = {
     "sensors.feed_none": ("感知数据：无数据源", "Sensors: no feed"),
     "sensors.dock_vitals": ("城市体征", "City vital signs"),
     "sensors.vitals_all": ("新城全域", "Whole new city"),
+    "sensors.vitals_indicator": ("指标", "Indicator"),
     "sensors.water_worse_than_v": ("劣V", "worse than V"),
     "sensors.vital.online": ("在线终端 / 总数", "Terminals online / total"),
     "sensors.vital.alarms": ("未关闭告警（严重 / 预警）", "Open alarms (critical / warning)"),
