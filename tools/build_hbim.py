@@ -64,7 +64,7 @@ class Builder:
         ifcopenshell.api.unit.assign_unit(f, length={"is_metric": True, "raw": "METRE"})
         self.ctx = f.createIfcGeometricRepresentationContext(None, "Model", 3, 1e-5, self._ax((0, 0, 0)), None)
         self.project.RepresentationContexts = [self.ctx]
-        self.body = f.createIfcGeometricRepresentationSubContext("Body", "Model", None, None, None, None,
+        self.body_context = f.createIfcGeometricRepresentationSubContext("Body", "Model", None, None, None, None,
                                                                  self.ctx, None, "MODEL_VIEW", None)
         e, n = Transformer.from_crs("EPSG:4326", "EPSG:4549", always_xy=True).transform(lon, lat)
         crs = f.createIfcProjectedCRS("EPSG:4549", "CGCS2000 / 3-degree Gauss-Kruger CM 120E", "CGCS2000",
@@ -112,7 +112,7 @@ class Builder:
             ifcopenshell.api.style.add_surface_style(self.f, style=style, ifc_class="IfcSurfaceStyleShading",
                                                      attributes={"SurfaceColour": {"Name": None, "Red": rgb[0],
                                                                                    "Green": rgb[1], "Blue": rgb[2]}})
-            ifcopenshell.api.style.assign_material_style(self.f, material=m, style=style, context=self.body)
+            ifcopenshell.api.style.assign_material_style(self.f, material=m, style=style, context=self.body_context)
             self.materials[name] = (m, style)
         return self.materials[name]
 
@@ -126,14 +126,25 @@ class Builder:
             self.types[key] = t
         return self.types[key]
 
-    def element(self, cls, name, kind, items, material, storey=None, role="", rep="SweptSolid"):
+    def body(self, items):
+        """The Body representation of ``items``, typed as IFC4's where-rule CorrectItemsForType asks: extruded
+        solids are "SweptSolid", triangulated face sets "Tessellation" (one kind per representation)."""
+        if all(i.is_a("IfcSweptAreaSolid") for i in items):
+            rep = "SweptSolid"
+        elif all(i.is_a("IfcTessellatedItem") for i in items):
+            rep = "Tessellation"
+        else:
+            raise ValueError(f"{self.key}: a body mixes extruded solids and meshes; make two elements")
+        return self.f.createIfcShapeRepresentation(self.body_context, "Body", rep, items)
+
+    def element(self, cls, name, kind, items, material, storey=None, role=""):
         """Create one component: ``kind`` is its heritage element type (e.g. 'arch ring')."""
         f = self.f
         el = ifcopenshell.api.root.create_entity(f, ifc_class=cls, name=name)
         el.GlobalId = gid(self.key, "element", name)
         el.ObjectPlacement = f.createIfcLocalPlacement(None, self._ax((0, 0, 0)))
         mat, style = self.material(material)
-        shape = f.createIfcShapeRepresentation(self.body, "Body", rep, items)
+        shape = self.body(items)
         for item in items:
             f.createIfcStyledItem(item, [style], None)
         el.Representation = f.createIfcProductDefinitionShape(None, None, [shape])
@@ -198,12 +209,16 @@ class Builder:
 
 
 def dms(deg: float) -> list[int]:
+    """An IfcCompoundPlaneAngleMeasure: degrees, minutes, seconds and millionths of a second, all of one sign.
+
+    Counted in whole millionths first, so no part reaches its limit (IFC4's where-rules: |minutes| and
+    |seconds| < 60, |millionths| < 1,000,000); rounding each part on its own once gave 30°59'5" plus
+    1,000,000 millionths for 30.985°."""
     sign = -1 if deg < 0 else 1
-    deg = abs(deg)
-    d = int(deg)
-    m = int((deg - d) * 60)
-    s = (deg - d - m / 60) * 3600
-    return [sign * d, sign * m, sign * int(s), sign * int(round((s - int(s)) * 1e6))]
+    d, rest = divmod(round(abs(deg) * 3600 * 10**6), 3600 * 10**6)
+    m, rest = divmod(rest, 60 * 10**6)
+    s, micro = divmod(rest, 10**6)
+    return [sign * d, sign * m, sign * s, sign * micro]
 
 
 # -- shape helpers -----------------------------------------------------------------------
@@ -292,22 +307,22 @@ def xilin_pagoda(b):
             b.element("IfcWall", f"Storey {i + 1} wall {k + 1}", "pagoda wall", [b.prism(plan, h, (0, 0, z))],
                       "grey brick", st, role="primary load-bearing (masonry tube)")
         b.element("IfcSlab", f"Storey {i + 1} floor", "timber floor", [frustum(b, ri + 0.1, ri + 0.1, z, z + 0.3)],
-                  "timber (fir)", st, role="floor diaphragm", rep="Tessellation")
+                  "timber (fir)", st, role="floor diaphragm")
         ze = z + 0.8 * h
         eave = [frustum(b, ro, ro + 1.8, ze, ze - 0.6)]
         b.element("IfcRoof", f"Storey {i + 1} eave", "eave (腰檐)", eave, "grey clay tile", st,
-                  role="weather protection", rep="Tessellation")
+                  role="weather protection")
         z += h
     top = b.storey("Roof", z)
     b.element("IfcRoof", "Top roof", "pyramidal roof", [frustum(b, 3.985 * 0.79 + 1.8, 0.35, z, z + 3.8)],
-              "grey clay tile", top, role="weather protection", rep="Tessellation")
+              "grey clay tile", top, role="weather protection")
     parts, zf = [frustum(b, 0.3, 0.3, z + 3.8, 46.0)], z + 4.3
     for k in range(7):  # the seven bronze rings (相轮)
         r = 0.9 - 0.05 * k
         parts.append(frustum(b, r, r, zf + 0.6 * k, zf + 0.6 * k + 0.15, 12))
     parts.append(frustum(b, 0.45, 0.0, 46.0, 46.5, 12))
     b.element("IfcBuildingElementProxy", "Finial", "finial (塔刹)", parts, "gilded bronze", top,
-              role="ornamental, lightning conductor", rep="Tessellation")
+              role="ornamental, lightning conductor")
 
 
 def hall(b, name, x0, y0, width, depth, bays, storeys, storey_h, ridge=2.6, gables=True, hip=False):
@@ -345,12 +360,12 @@ def hall(b, name, x0, y0, width, depth, bays, storeys, storey_h, ridge=2.6, gabl
              (x0 - o, y0 + depth + o, H - 0.3), (x0 + depth / 2, y0 + depth / 2, zr),
              (x0 + width - depth / 2, y0 + depth / 2, zr)]
         t = [(0, 1, 5), (0, 5, 4), (1, 2, 5), (2, 3, 4), (2, 4, 5), (3, 0, 4), (0, 3, 2), (0, 2, 1)]
-        items, rep = [b.mesh(v, t)], "Tessellation"
+        items = [b.mesh(v, t)]
     else:
         sec = [(y0 - o, H - 0.3), (y0 + depth / 2, zr), (y0 + depth + o, H - 0.3), (y0 + depth + o, H - 0.55),
                (y0 + depth / 2, zr - 0.3), (y0 - o, H - 0.55)]
-        items, rep = [yz_prism(b, sec, x0 - (0.35 if gables else o), width + (0.7 if gables else 2 * o))], "SweptSolid"
-    b.element("IfcRoof", f"{name} roof", "tiled roof", items, "grey clay tile", st, role="weather protection", rep=rep)
+        items = [yz_prism(b, sec, x0 - (0.35 if gables else o), width + (0.7 if gables else 2 * o))]
+    b.element("IfcRoof", f"{name} roof", "tiled roof", items, "grey clay tile", st, role="weather protection")
 
 
 def du_mansion(b):

@@ -97,7 +97,7 @@ class HubBuilder(Builder):
         mat, style = self.material(material)
         for item in items:
             f.createIfcStyledItem(item, [style], None)
-        shape = f.createIfcShapeRepresentation(self.body, "Body", "SweptSolid", items)
+        shape = self.body(items)
         el.Representation = f.createIfcProductDefinitionShape(None, None, [shape])
         ifcopenshell.api.material.assign_material(f, products=[el], material=mat)
         ifcopenshell.api.spatial.assign_container(f, products=[el], relating_structure=storey)
