@@ -25,7 +25,8 @@ def add_subcommand(sub):
     cr.add_argument("--force", action="store_true", help="replace --out even when it is not a field package")
     cr.add_argument("--project", metavar="FILE.sjproj", help="take the restricted layers from this project")
     cr.add_argument("--author", default="", help="who made the package (default: the login name)")
-    cr.add_argument("--lang", choices=("zh", "en"), help="language of errors")
+    cr.add_argument("--lang", choices=("zh", "en"), help="language of errors, and of the layer names GDAL and QGIS "
+                    "show (default: Chinese)")
     cr.set_defaults(func=cmd_create)
     ve = cmds.add_parser("verify", help="check a field package (GeoPackage rules, files, checksum)")
     ve.add_argument("file")
@@ -45,7 +46,8 @@ def cmd_create(args) -> int:
     from offline.package.create import restricted_of
     area = district_area(args.district) if args.district else polygon_area(args.polygon)
     req = PackageRequest(out=Path(args.out), area=area, district=args.district or "custom",
-                         restricted=restricted_of(args.project), created_by=args.author, force=args.force)
+                         restricted=restricted_of(args.project), created_by=args.author, force=args.force,
+                         language=args.lang or "zh")
     out = create_package(req)
     size = out.stat().st_size / 1e6
     sys.stdout.write(f"{out} ({size:.1f} MB): " + ", ".join(f"{k} {v}" for k, v in req.counts.items()) + "\n")

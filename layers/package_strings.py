@@ -28,4 +28,14 @@ STRINGS = {
     "package.working": ("正在创建：{step}", "Creating: {step}"),
     "package.done": ("已创建 {path}（{size} MB）", "Created {path} ({size} MB)"),
     "package.failed": ("创建失败：{error}", "Creation failed: {error}"),
+    # what GDAL and QGIS list in a package (offline/package/listing.py): a layer split by geometry kind,
+    # and the tables without a map style
+    "package.part.points": ("点", "points"),
+    "package.part.lines": ("线", "lines"),
+    "package.part.polygons": ("面", "areas"),
+    "package.layer.sensor_snapshot": ("传感器快照", "Sensor snapshot"),
+    "package.layer.hbim_components": ("遗产构件档案", "HBIM components"),
+    "package.layer.hbim_inspections": ("检查记录", "HBIM inspections"),
+    "package.layer.hbim_damage": ("病害记录", "HBIM damage records"),
+    "package.layer.hbim_interventions": ("干预/修缮记录", "HBIM interventions"),
 }

@@ -111,7 +111,7 @@ def _mutants(good: Path, out: Path) -> list[tuple[str, Path]]:
             kind = "wrong application_id"
         path.write_bytes(bytes(b))
         if k >= 75:
-            feature = ["sensor_snapshot", "heritage_sites", "transport", "districts"]
+            feature = ["sensor_snapshot", "heritage_sites", "districts"]
             _drop_row(path, rng, feature if k < 90 else ["package_files"])
             kind = "dropped row" + (" of package_files" if k >= 90 else " of a feature table")
         assert path.read_bytes() != data, kind  # a real mutation

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHB
                                QProgressBar, QPushButton, QVBoxLayout)
 
 from layers.districts import DISTRICT_IDS
-from layers.i18n import tr
+from layers.i18n import language, tr
 from layers.messages import localize
 from widgets.background import run
 
@@ -86,7 +86,7 @@ class PackageDialog(QDialog):
             self.status.setText(tr("package.failed", error=localize(str(exc))))
             return
         req = PackageRequest(out=Path(self.out.text()), area=district_area(district), district=district,
-                             restricted=restricted)
+                             restricted=restricted, language=language())  # the layer names QGIS shows
         self.create_button.setEnabled(False)
         self.job = run(_create, req, name="package-create", owner=self, on_progress=self.progressed.emit,
                        on_done=lambda out: self.finished_with.emit(str(out), ""),

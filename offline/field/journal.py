@@ -6,8 +6,8 @@ holds who (profile), when, the record's fields before and after, and the store v
 the package was cut from (``package_meta.base_version``): what sync (offline/store/sync.py)
 needs to merge field by field, and the row's own SHA-256 over all of that
 (offline/field/outbox.py), so sync can tell a damaged row and quarantine it instead of
-merging it. Our tables are ``field_*`` and registered in gpkg_contents as attributes, so the
-package stays a GeoPackage that GDAL opens (the part-A contract).
+merging it. Our tables are ``field_*``: the console's bookkeeping, declared as such in the package
+(offline/package/listing.py), so GDAL and QGIS do not offer them as layers.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from offline.field.outbox import row_sha256, stamp_legacy
 from offline.field.profile import FieldProfile
 from offline.field.profile import load as load_profile
 from offline.guard import SQLITE_NOTADB, StoreRefused, has_magic, check_text
+from offline.package.listing import declare_internal
 
 GPKG_IDS = (0x47504B47, 0x47503130)  # "GPKG", and "GP10" of GeoPackage 1.0
 TABLES = {
@@ -43,14 +44,6 @@ TABLES = {
 
 def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
-
-
-def register(con: sqlite3.Connection, tables):
-    """List ``tables`` in gpkg_contents as attribute tables (when the file has one), so GDAL sees them."""
-    if con.execute("SELECT 1 FROM sqlite_master WHERE name='gpkg_contents'").fetchone():
-        for name in tables:
-            con.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) "
-                        "VALUES (?, 'attributes', ?)", (name, name))
 
 
 class FieldJournal:
@@ -107,7 +100,7 @@ class FieldJournal:
             for sql in TABLES.values():
                 db.execute(sql)
             stamp_legacy(db)  # an outbox an older console wrote: its rows hashed as they stand
-            register(db, TABLES)
+            declare_internal(db, TABLES)  # an older console listed them in gpkg_contents
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

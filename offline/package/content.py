@@ -43,15 +43,61 @@ def _clip(geoms, area):
     return keep, cut
 
 
-def write_vector(out: Path, source: Path, table: str, area) -> int:
-    """One embedded vector layer clipped to ``area`` (WGS84) as a feature table; returns its feature count."""
+# geometry kinds by shapely type id: single types, then their multi type
+KINDS = {"points": ((0,), 4, "Point"), "lines": ((1, 2), 5, "LineString"), "polygons": ((3,), 6, "Polygon")}
+_MULTI = {"points": shapely.multipoints, "lines": shapely.multilinestrings, "polygons": shapely.multipolygons}
+
+
+def _kind_of(geoms) -> np.ndarray:
+    ids = shapely.get_type_id(geoms)
+    out = np.full(len(geoms), "", dtype=object)
+    for kind, (single, multi, _) in KINDS.items():
+        out[np.isin(ids, (*single, multi))] = kind
+    return out
+
+
+def _one_type(kind: str, geoms, source):
+    """``geoms`` of one kind under one geometry type: the single type, or its multi type when any of the
+    kind (here or in the source) is multi, the single ones wrapped in it."""
+    _, multi, name = KINDS[kind]
+    geoms = np.array(geoms, dtype=object)
+    ids = shapely.get_type_id(geoms)
+    if (ids == multi).any() or (shapely.get_type_id(source) == multi).any():
+        for i in np.flatnonzero(ids != multi):
+            geoms[i] = _MULTI[kind]([geoms[i]])
+        name = "Multi" + name
+    else:
+        for i in np.flatnonzero(ids == 2):  # a closed ring is a line string
+            geoms[i] = shapely.LineString(geoms[i].coords)
+    return geoms, name + (" Z" if shapely.has_z(source).any() else "")
+
+
+def write_vector(out: Path, source: Path, table: str, area) -> dict[str, int]:
+    """One embedded vector layer clipped to ``area`` (WGS84) as feature tables of one geometry type each;
+    returns table → features written.
+
+    A layer holding several geometry kinds is written as one table per kind (``transport`` →
+    ``transport_lines``, ``transport_points``; a one-kind layer keeps its name), a part with no
+    feature in the area left out: QGIS gives a mixed layer the type of its first feature and drops
+    the others (the metro line, issue 23)."""
     import pyogrio.raw
     meta, _fids, geom, field_data = pyogrio.raw.read(source)
     geoms = shapely.from_wkb(geom)
     keep, cut = _clip(geoms, area)
     fields = {name: np.asarray(f)[keep] for name, f in zip(meta["fields"], field_data)}
-    write_features(out, table, cut, fields, meta.get("crs") or WGS84)
-    return int(keep.sum())
+    kinds = _kind_of(geoms)
+    present = [k for k in KINDS if (kinds == k).any()]
+    written = {}
+    for kind in present:
+        name = table if len(present) == 1 else f"{table}_{kind}"
+        mine = kinds[keep] == kind
+        if len(present) > 1 and not mine.any():  # a part with nothing in the area is left out
+            continue
+        part, geometry_type = _one_type(kind, cut[mine], geoms[kinds == kind])
+        write_features(out, name, part, {n: v[mine] for n, v in fields.items()}, meta.get("crs") or WGS84,
+                       geometry_type)
+        written[name] = int(mine.sum())
+    return written
 
 
 FAST = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_JOURNAL": "OFF"}

@@ -22,7 +22,7 @@ import shapely
 from layers.progress import NULL_PROGRESS, Progress
 from offline.guard import StoreRefused
 from offline.history import HistoryError
-from offline.package import content, records
+from offline.package import content, listing, records
 from offline.package.areas import AreaError
 from offline.package.output import check_output
 from offline.package.signature import seal
@@ -44,6 +44,7 @@ class PackageRequest:
     hbim_store: Path | None = None    # default: the user's store (layers/paths.py)
     history: Path | None = None       # default: the user's sensor history
     force: bool = False               # replace a file that is not a field package
+    language: str = ""                # of the layer names GDAL and QGIS show ("zh"|"en"; "": the interface's)
     counts: dict = field(default_factory=dict)  # filled in: table → rows written
 
 
@@ -94,8 +95,9 @@ def create_package(req: PackageRequest, progress: Progress = NULL_PROGRESS) -> P
             if _restricted_table(table, req.restricted):
                 continue
             progress.update(0.05 + 0.3 * i / len(vectors), table)
-            req.counts[table] = content.write_vector(tmp, assets.path(d["file"]), table, req.area)
-            styles[table] = d
+            written = content.write_vector(tmp, assets.path(d["file"]), table, req.area)
+            req.counts.update(written)
+            styles.update(listing.part_styles(d, written))
         progress.update(0.4, content.SNAPSHOT_TABLE)
         kinds = {r.split(":", 1)[1] for r in req.restricted if r.startswith("sensors:")}
         if "sensors" not in req.restricted:
@@ -144,6 +146,11 @@ def _fsync_dir(folder: Path):
         os.close(fd)
 
 
+def _interface_language() -> str:
+    from layers import i18n
+    return i18n.language()
+
+
 def _author(given: str) -> str:
     try:
         return given or getpass.getuser()
@@ -181,6 +188,7 @@ def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
             "project_crs": req.project_crs, "package_id": str(uuid.uuid4()), "base_version": 0,
             "area_wkt": shapely.to_wkt(req.area, rounding_precision=7),
             "restricted": ",".join(req.restricted)})
+        listing.present(con, req.language or _interface_language())  # what GDAL and QGIS list, and by what name
         seal(con)  # the content checksum and this centre's signature (signature.py)
         con.execute("VACUUM")  # no free pages: the file holds what it says and nothing else
     finally:

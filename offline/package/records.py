@@ -1,7 +1,7 @@
 """What plain SQL adds to a field package: metadata, files, HBIM records, styles, tessellations.
 
-Each table is registered in gpkg_contents as 'attributes' (GeoPackage 1.2 §2.4), so GDAL
-and QGIS list them and the file stays a valid GeoPackage.
+The HBIM record tables are registered in gpkg_contents as 'attributes' (GeoPackage 1.2 §2.4), so
+GDAL and QGIS list them; the rest is the console's bookkeeping, declared as such (listing.py).
 """
 from __future__ import annotations
 
@@ -28,8 +28,7 @@ CREATE TABLE IF NOT EXISTS ifc_tessellation_arrays (id INTEGER PRIMARY KEY AUTOI
     REFERENCES ifc_tessellation(key), name TEXT NOT NULL, dtype TEXT NOT NULL, shape TEXT NOT NULL,
     data BLOB NOT NULL, UNIQUE (key, name));
 """
-ATTRIBUTE_TABLES = ("package_meta", "package_files", "package_styles", "ifc_tessellation",
-                    "ifc_tessellation_arrays", *(f"hbim_{t}" for t in KINDS))
+ATTRIBUTE_TABLES = tuple(f"hbim_{t}" for t in KINDS)
 
 
 def create_tables(con: sqlite3.Connection):
