@@ -194,6 +194,11 @@ CATALOGUE = [
      "外业数据包未通过签名检查（不是本中心签发的数据包：由其他中心或旧版控制台制作，或其交付内容在控制台之外被改动）"),
     (r"field package refused by the (?P<check>.+?) check \((?P<why>.+)\)", "外业数据包未通过 {check} 检查（{why}）"),
     (r"the package failed its own checks: (?P<why>.+)", "数据包未通过自检：{why}"),
+    # the record tables' keys and capture triggers (offline/package/capture.py)
+    (r"(?P<t>\S+) (?P<state>is missing|was changed); edits made by other tools would be lost",
+     "{t} {state}；其他软件所做的编辑将会丢失"),
+    (r"(?P<t>\S+) has no integer key fid \(format (?P<f>.+)\)", "{t} 没有整数主键 fid（格式 {f}）"),
+    (r"the package has no field_capture table", "数据包缺少 field_capture 表"),
     (r"(?P<what>.+?): not a polygon in WKT or GeoJSON(?: \((?P<why>.+)\))?", "{what}：不是 WKT 或 GeoJSON 多边形"),
     (r"the polygon is not in longitude/latitude degrees \(WGS84\)", "多边形不是经纬度（WGS84）坐标"),
     (r"unknown district (?P<d>'[^']*'); choose from (?P<list>.+)", "未知区域 {d}；可选：{list}"),
@@ -260,7 +265,8 @@ def _tables(text: str) -> str:
 
 # a part that may be a sentence of ours (inside "damaged … (why)") is translated too; a library's stays
 _PARTS = {"action": lambda v: STORE_ACTIONS.get(v, v), "what": lambda v: NOUNS.get(v, v), "kind": lambda v: NOUNS.get(v, v), "tables": _tables,
-          "why": lambda v: localize_reason(v, "zh"), "reason": lambda v: localize_reason(v, "zh")}
+          "why": lambda v: localize_reason(v, "zh"),
+          "state": lambda v: {"is missing": "缺失", "was changed": "已被改动"}.get(v, v), "reason": lambda v: localize_reason(v, "zh")}
 
 
 def localize_reason(reason: str, lang: str) -> str:

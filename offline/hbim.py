@@ -178,7 +178,7 @@ class HbimStore:
         self.db.execute("PRAGMA journal_mode=" + ("DELETE" if self.journal is not None else "WAL"))
         self.db.execute("PRAGMA synchronous=FULL")  # field edits must survive power loss
         self.db.execute("PRAGMA busy_timeout=5000")
-        # INSERT OR REPLACE must fire the delete trigger that keeps the full-text index in step
+        # a trigger's own writes fire the triggers that keep the full-text index in step
         self.db.execute("PRAGMA recursive_triggers=ON")
         self._schema()
         if self.journal is not None:
@@ -195,7 +195,8 @@ class HbimStore:
 
     # -- reading -----------------------------------------------------------
     def _row(self, table: str, key: str) -> dict | None:
-        cur = self.db.execute(f"SELECT * FROM hbim_{table} WHERE {_key(table)}=?", (key,))
+        cols = ", ".join(f'"{f.name}"' for f in fields(KINDS[table]))  # not a package's integer fid
+        cur = self.db.execute(f"SELECT {cols} FROM hbim_{table} WHERE {_key(table)}=?", (key,))
         row = cur.fetchone()
         return dict(zip([c[0] for c in cur.description], row)) if row else None
 
@@ -209,8 +210,8 @@ class HbimStore:
                 v = json.loads(v or "[]")
             elif f.name == "illustrative":
                 v = v == "1"
-            elif f.name in ("severity", "condition_grade"):
-                v = int(v)
+            elif f.name in ("severity", "condition_grade"):  # a row another tool added may hold none, or "3.0"
+                v = f.default if v in (None, "") else int(float(v))
             out[f.name] = v if v is not None else ""
         return cls(**out)
 
@@ -257,21 +258,26 @@ class HbimStore:
         if row is None:
             self.db.execute(f"DELETE FROM hbim_{table} WHERE {_key(table)}=?", (key,))
         else:
-            cols = list(row)
-            self.db.execute(f"INSERT OR REPLACE INTO hbim_{table} ({', '.join(cols)}) VALUES "
-                            f"({', '.join('?' * len(cols))})", [row[c] for c in cols])
+            # an upsert keeps the row (and a package's fid, which QGIS identifies a feature by)
+            cols, key_col = list(row), _key(table)
+            updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != key_col)
+            self.db.execute(f"INSERT INTO hbim_{table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                            f"ON CONFLICT ({key_col}) DO UPDATE SET {updates}", [row[c] for c in cols])
 
     def _run(self, cmds: list[_Put], undo: bool = False):
         edits = []
         try:
             self.db.execute("BEGIN IMMEDIATE")
             try:
+                since = self.journal.begin(self.db) if self.journal is not None else 0
                 for c in (reversed(cmds) if undo else cmds):
                     row = c.before if undo else c.after
                     key = (c.before or c.after)[_key(c.table)]
                     self._apply(c.table, row, key)
                     if self.journal is not None:  # an undo is a compensating edit with its own outbox row
                         edits.append(self.journal.log(self.db, c.table, key, c.after if undo else c.before, row))
+                if self.journal is not None:
+                    self.journal.end(self.db, since)  # the package's triggers captured these too: once is enough
                 self.db.execute("COMMIT")
             except BaseException:
                 if self.db.in_transaction:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from offline.hbim import KINDS, create_schema
+from offline.package import capture
 from offline.package.records import SCHEMA as PACKAGE_SCHEMA
 from offline.package.signature import seal
 from offline.store.schema import record_columns
@@ -40,8 +41,11 @@ WGS84 = ('GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.2572235
 
 
 def make_package(path: Path, records: dict, base_version: int = 0, district: str = "old-town",
-                 created_by: str = "test") -> Path:
-    """``records``: table → list of row dicts (text fields, as HbimStore and the store keep them)."""
+                 created_by: str = "test", legacy: bool = False) -> Path:
+    """``records``: table → list of row dicts (text fields, as HbimStore and the store keep them).
+
+    As ``package create`` makes one (format 2: integer record keys and capture triggers,
+    offline/package/capture.py); ``legacy``: as an older console made one (format 1: TEXT keys, no triggers)."""
     path = Path(path)
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA application_id=1196444487")  # 'GPKG'
@@ -57,9 +61,12 @@ def make_package(path: Path, records: dict, base_version: int = 0, district: str
     con.execute("CREATE TABLE package_meta (key TEXT PRIMARY KEY, value TEXT)")
     con.executemany("INSERT INTO package_meta VALUES (?, ?)", [
         ("package_id", str(uuid.uuid4())), ("district", district), ("base_version", str(base_version)),
-        ("created_by", created_by), ("format_version", "1"), ("created_at", "2026-11-01T08:00:00+00:00"),
+        ("created_by", created_by), ("format_version", "1" if legacy else "2"),
+        ("created_at", "2026-11-01T08:00:00+00:00"),
         ("console_version", "test"), ("project_crs", "EPSG:4549")])
     con.execute("COMMIT")
+    if not legacy:
+        capture.create_tables(con)
     create_schema(con)
     con.executescript(PACKAGE_SCHEMA)
     con.execute("BEGIN")
@@ -69,6 +76,8 @@ def make_package(path: Path, records: dict, base_version: int = 0, district: str
         cols = record_columns(table)
         con.executemany(f"INSERT INTO hbim_{table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                         [[r.get(c) for c in cols] for r in records.get(table, [])])
+    if not legacy:
+        capture.install(con)
     seal(con)
     con.execute("COMMIT")
     con.close()

@@ -8,6 +8,11 @@ needs to merge field by field, and the row's own SHA-256 over all of that
 (offline/field/outbox.py), so sync can tell a damaged row and quarantine it instead of
 merging it. Our tables are ``field_*``: the console's bookkeeping, declared as such in the package
 (offline/package/listing.py), so GDAL and QGIS do not offer them as layers.
+
+Other tools' edits are captured by the package's triggers (offline/package/capture.py): each of
+the console's edit transactions first drains them into the outbox (``begin``; they came first)
+and, before it commits, drops what its own writes captured (``end``): journalled once, here.
+Opening a format-1 package migrates it (integer keys, triggers) after every check has passed.
 """
 from __future__ import annotations
 
@@ -18,10 +23,12 @@ import uuid
 from pathlib import Path
 
 from layers.sqlite_uri import connect_ro
+from offline.field.drain import discard, drain, has_capture, mark
 from offline.field.outbox import row_sha256, stamp_legacy
 from offline.field.profile import FieldProfile
 from offline.field.profile import load as load_profile
 from offline.guard import SQLITE_NOTADB, StoreRefused, has_magic, check_text
+from offline.package.capture import TABLE as CAPTURED, migrate, unkeyed
 from offline.package.listing import declare_internal
 
 GPKG_IDS = (0x47504B47, 0x47503130)  # "GPKG", and "GP10" of GeoPackage 1.0
@@ -44,6 +51,33 @@ TABLES = {
 
 def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def ensure_tables(db: sqlite3.Connection):
+    """Our tables (idempotent), in the caller's transaction: an outbox an older console wrote gets its rows
+    hashed as they stand (outbox.stamp_legacy)."""
+    for sql in TABLES.values():
+        db.execute(sql)
+    stamp_legacy(db)
+    declare_internal(db, TABLES)  # an older console listed them in gpkg_contents
+
+
+def take_captured(db: sqlite3.Connection) -> int:
+    """``package sync``'s first step: edits other tools made (captured by the package's triggers) join the
+    outbox, in one transaction of their own; returns how many. Nothing is written when there are none."""
+    if not has_capture(db) or not (db.execute(f"SELECT 1 FROM {CAPTURED} LIMIT 1").fetchone() or unkeyed(db)):
+        return 0
+    base = str(dict(db.execute("SELECT key, value FROM package_meta").fetchall()).get("base_version") or 0)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        ensure_tables(db)
+        count = drain(db, int(base) if base.isdecimal() else 0)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return count
 
 
 class FieldJournal:
@@ -95,19 +129,28 @@ class FieldJournal:
 
     def attach(self, db: sqlite3.Connection):
         """Our tables (idempotent) and the package's identity; called by HbimStore after its schema."""
+        meta = dict(db.execute("SELECT key, value FROM package_meta").fetchall())
+        self.base_version = int(meta.get("base_version") or 0)
+        self.package_id = meta.get("package_id", "")
         db.execute("BEGIN IMMEDIATE")
         try:
-            for sql in TABLES.values():
-                db.execute(sql)
-            stamp_legacy(db)  # an outbox an older console wrote: its rows hashed as they stand
-            declare_internal(db, TABLES)  # an older console listed them in gpkg_contents
+            ensure_tables(db)
+            migrate(db)  # a format-1 package: integer keys and capture triggers (checked before: check())
+            drain(db, self.base_version)  # what other tools edited since the console last had it open
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        meta = dict(db.execute("SELECT key, value FROM package_meta").fetchall())
-        self.base_version = int(meta.get("base_version") or 0)
-        self.package_id = meta.get("package_id", "")
+
+    def begin(self, db: sqlite3.Connection) -> int:
+        """At the start of each of the console's edit transactions: other tools' edits go into the outbox
+        first (they came first); returns the mark ``end`` discards the console's own captures after."""
+        drain(db, self.base_version)
+        return mark(db)
+
+    def end(self, db: sqlite3.Connection, since: int):
+        """Before the console's edit commits: what its own writes captured is dropped (``log`` journalled it)."""
+        discard(db, since)
 
     def log(self, db: sqlite3.Connection, table: str, key: str, before: dict | None, after: dict | None,
             op: str | None = None) -> str:

@@ -101,6 +101,7 @@ def keep_photo(store, photo: Photo) -> str:
     db = store.db
     db.execute("BEGIN IMMEDIATE")
     try:
+        since = store.journal.begin(db)
         db.execute("INSERT OR IGNORE INTO field_photos (sha256, name, guid, record_id, taken_at, lon, lat, size, data) "
                    "VALUES (?,?,?,?,?,?,?,?,?)", (sha, meta["name"], guid, record_id, meta["taken_at"], meta["lon"],
                                                   meta["lat"], len(photo.data), photo.data))
@@ -108,6 +109,7 @@ def keep_photo(store, photo: Photo) -> str:
         for c in cmds:
             store._apply(c.table, c.after, c.after["id"])
             edits.append(store.journal.log(db, c.table, c.after["id"], c.before, c.after))
+        store.journal.end(db, since)  # journalled above: not again from the package's triggers
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:

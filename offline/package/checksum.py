@@ -6,6 +6,16 @@ protects them. Everything else a user relies on is covered: feature tables, tile
 and coverage tables, IFC blobs, styles, the sensor snapshot, the GeoPackage
 metadata tables about them and package_meta (without the checksum itself).
 R*Tree tables are an index derived from the features; verify checks they agree.
+
+What the checksum protects is what the centre delivered read-only, not who last wrote the
+file: records may be edited by any tool (QGIS, QField, GDAL, SQLite), so a package another
+tool edited must still verify. Such an edit changes only what is left out here: the record
+tables, ``field_capture`` (its triggers' copy of each edit, offline/package/capture.py),
+GDAL's bookkeeping (``gpkg_ogr_contents``, ``gpkg_contents.last_change``,
+``sqlite_sequence``) and triggers, which are not tables. Damage to anything delivered still
+fails it; the record edits are protected instead by each outbox row's own hash (drained
+captures get one too, offline/field/drain.py), and the capture triggers, whose loss would lose
+other tools' edits silently, are held to their exact text by verify.
 """
 from __future__ import annotations
 

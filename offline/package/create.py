@@ -22,13 +22,13 @@ import shapely
 from layers.progress import NULL_PROGRESS, Progress
 from offline.guard import StoreRefused
 from offline.history import HistoryError
-from offline.package import content, listing, records
+from offline.package import capture, content, listing, records
 from offline.package.areas import AreaError
 from offline.package.output import check_output
 from offline.package.signature import seal
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: integer record keys and capture triggers (capture.py); 1 is still read
 # Never leaves the operations centre: camera positions (a project may add more, see Project.restricted)
 DEFAULT_RESTRICTED = ("sensors:camera_status",)
 
@@ -181,6 +181,7 @@ def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
         req.counts["package_files"] = len(models)
         for table, d in styles.items():
             records.add_style(con, table, d)
+        capture.install(con)  # from now on every edit of a record, by any tool, is captured
         records.set_meta(con, {
             "format_version": FORMAT_VERSION, "district": req.district,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from layers.sqlite_uri import connect_ro, ro_uri
 from offline.hbim import KINDS, create_schema
+from offline.package import capture
 
 IFC_MEDIA_TYPE = "application/x-step"  # IFC-SPF (ISO 10303-21)
 SCHEMA = """
@@ -33,6 +34,7 @@ ATTRIBUTE_TABLES = tuple(f"hbim_{t}" for t in KINDS)
 
 def create_tables(con: sqlite3.Connection):
     con.executescript(SCHEMA)
+    capture.create_tables(con)  # integer keys: any tool can edit the records (capture.py)
     create_schema(con)
     for name in ATTRIBUTE_TABLES:
         con.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, last_change) "

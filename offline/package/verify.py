@@ -13,6 +13,7 @@ from pathlib import Path
 
 from layers.sqlite_uri import connect_ro
 from offline.guard import SQLITE_NOTADB, StoreRefused, has_magic
+from offline.package.capture import problems as capture_problems
 from offline.package.checksum import content_sha256
 from offline.package.indexes import fts_problems, rtree_problems
 from offline.package.names import is_package_id, is_plain_name, shown
@@ -93,6 +94,7 @@ def _checks(con) -> list[str]:
     absent = [k for k in META_KEYS if k not in meta]
     if absent:
         problems.append(f"package_meta: {', '.join(absent)} missing")
+    problems += capture_problems(con, meta.get("format_version"))
     if "package_id" in meta and not is_package_id(meta["package_id"]):
         problems.append(f"package_meta: package_id {shown(meta['package_id'])} is not a UUID")
     for name, size, digest, data in con.execute("SELECT name, bytes, sha256, data FROM package_files"):

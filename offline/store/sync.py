@@ -7,8 +7,10 @@ ones in its conflict list (quarantined, never merged) in ONE transaction
 (``Store.apply_edits``); (3) only after that commit, the package records the batch's UUIDs in
 ``field_sync`` (a damaged row as "quarantined", so it is not sent again). A kill between (2)
 and (3) leaves edits the store has already journalled: the next run finds them there and only
-marks them. Nothing else in the
-package is ever written, so a failed sync cannot lose a surveyor's work (Mergin #2382).
+marks them. Before the first batch, edits other tools made (QGIS, QField…: captured by the
+package's triggers, offline/package/capture.py) are turned into outbox rows in one transaction
+(offline/field/drain.py). Nothing else in the package is ever written, so a failed sync cannot
+lose a surveyor's work (Mergin #2382).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from offline.field import outbox
 from offline.field.annotations import OPS as ANNOTATION_OPS
-from offline.field.journal import now
+from offline.field.journal import now, take_captured
 from offline.guard import StoreRefused
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,12 @@ def _open(path: Path) -> sqlite3.Connection:
     if "package_meta" not in tables:
         con.close()
         raise StoreRefused(f"{path}: not a field package (no package_meta table)")
+    try:
+        if take_captured(con):  # other tools' edits (QGIS, QField…) join the outbox first
+            tables.add("field_outbox")
+    except sqlite3.DatabaseError as exc:
+        con.close()
+        raise StoreRefused(f"{path}: damaged field package ({exc})") from None
     if "field_outbox" not in tables:  # never edited: nothing to send
         con.close()
         return None
