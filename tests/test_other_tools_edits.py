@@ -180,6 +180,13 @@ def test_the_consoles_own_edits_are_journalled_once_and_after_earlier_edits_by_o
         ("李伟", "put", "interventions")]
     con = sqlite3.connect(package)
     assert con.execute("SELECT count(*) FROM field_capture").fetchone()[0] == 0
+    # GeoPackage Req 119 (what GDAL and QGIS need to edit a table): every attribute table listed, after the
+    # console has opened and edited the package, has an INTEGER primary key (its bookkeeping is not listed)
+    listed = con.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes'").fetchall()
+    assert {f"hbim_{t}" for t in RECORDS} | {"hbim_inspections"} <= {t for (t,) in listed}
+    for (table,) in listed:
+        keys = [c[2] for c in con.execute(f'PRAGMA table_info("{table}")') if c[5]]
+        assert keys == ["INTEGER"], (table, keys)
     con.close()
     report = _sync(package, centre)
     assert (report["edits"], report["conflict"], report["quarantined"]) == (4, 0, 0), report
