@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,9 @@ EDITS_PER_RUN = 500
 
 def _tables(con) -> dict:
     out = {}
-    for table in KINDS:
-        cur = con.execute(f"SELECT * FROM hbim_{table}")
+    for table in KINDS:  # the record's fields, not the package's integer fid (offline/package/capture.py)
+        cols = ", ".join(f'"{f.name}"' for f in fields(KINDS[table]))
+        cur = con.execute(f"SELECT {cols} FROM hbim_{table}")
         names = [c[0] for c in cur.description]
         out[table] = {r[names.index(_key(table))]: dict(zip(names, r)) for r in cur.fetchall()}
     return out
