@@ -181,9 +181,13 @@ def cmd_record(args) -> int:
         return 2
     drops, slow = DropWatch(feed), SlowWatch(reg, args.rate_window)
     start = last = time.monotonic()
-    last_n = 0
+    last_n, said_subscribed = 0, False
     while not stop.event.wait(0.2):
         now = time.monotonic()
+        if not said_subscribed and feed.subscribed.is_set():  # from here the broker keeps readings for us
+            sys.stderr.write(f"record: subscribed on {settings.host}:{settings.port} (QoS {settings.qos}): "
+                             f"readings are stored from here\n")
+            said_subscribed = True
         if args.duration is not None and now - start >= args.duration:
             break
         if pipe.error or not pipe.running or feed.fatal:

@@ -6,6 +6,8 @@ scaled up (issue 25: the reduced/full-resolution switch is checked by state, and
 window shows filling it, never by a timing), and feed redraws paced by one scheduler."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -288,9 +290,12 @@ def test_feed_redraws_are_paced_by_the_one_scheduler(live_window, qtbot):
     win = live_window
     frames = []
     tag = win.view.window.AddObserver("EndEvent", lambda *_: frames.append(1))
+    start = time.monotonic()
     qtbot.wait(3000)
+    qtbot.waitUntil(lambda: frames, timeout=15000)  # on a loaded machine one frame can take seconds
+    seconds = time.monotonic() - start
     win.view.window.RemoveObserver(tag)
-    assert 0 < len(frames) <= 3 * 10 + 2
+    assert len(frames) <= seconds * 10 + 2
 
 
 def test_nothing_is_redrawn_when_nothing_changes(default_window, qtbot):

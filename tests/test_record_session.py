@@ -14,7 +14,7 @@ import time
 import pytest
 
 from mosquitto import Broker, require_mosquitto
-from tests.test_sensors_cli import _stop_when_stored, cli, final_json
+from tests.test_sensors_cli import _stop_when_stored, cli, final_json, subscribed
 
 pytestmark = pytest.mark.mqtt
 
@@ -35,10 +35,9 @@ def test_kills_of_record_without_a_client_id_lose_no_acknowledged_reading(broker
     db = tmp_path / "rec.db"
     args = ("record", "--mqtt", broker.address, "--db", str(db), "--terminals", "2000")
     rec = cli(*args)
-    time.sleep(2.0)  # subscribed: from here on the session exists at the broker
+    first_lines = {subscribed(rec).splitlines()[0]}  # from here on the session exists at the broker
     sim = cli("simulate", "--mqtt", broker.address, "--count", "20000", "--rate", "2000",
               "--terminals", "2000", "--qos", "1")
-    first_lines = set()
     for _ in range(kills):
         time.sleep(rng.uniform(0.3, 0.8))
         rec.kill()
@@ -64,13 +63,14 @@ def test_record_warns_once_when_the_broker_reports_dropping(tmp_path):
     args = ("record", "--mqtt", b.address, "--db", str(db), "--terminals", "2000")
     try:
         rec = cli(*args)
-        time.sleep(2.0)
+        subscribed(rec)
         rec.kill()
         rec.communicate(timeout=10)
         sim = cli("simulate", "--mqtt", b.address, "--count", "500", "--rate", "0", "--terminals", "2000",
                   "--qos", "1")
         out, err = sim.communicate(timeout=60)
         assert final_json(out)["stored"] == 500, err
+        time.sleep(2.0)  # two of the broker's $SYS ticks (sys_interval 1): its drop count is whole before record asks
         rec = cli(*args)
         time.sleep(4.0)  # the broker publishes its counters every second (sys_interval 1)
         rec.send_signal(signal.SIGINT)
@@ -89,12 +89,13 @@ def test_a_history_that_stays_locked_ends_record_with_one_line_and_no_traceback(
     db = tmp_path / "rec.db"
     try:
         rec = cli("record", "--mqtt", b.address, "--db", str(db), "--terminals", "2000", "--store-timeout", "2")
-        time.sleep(2.0)
+        err_before = subscribed(rec)  # the history is open from here
         lock = sqlite3.connect(db, isolation_level=None)
         lock.execute("BEGIN EXCLUSIVE")  # another program holds the history: every write waits, then fails
         sim = cli("simulate", "--mqtt", b.address, "--count", "50", "--terminals", "2000", "--qos", "1")
         sim.communicate(timeout=60)
         out, err = rec.communicate(timeout=60)
+        err = err_before + err
         lock.close()
     finally:
         b.kill()

@@ -24,6 +24,20 @@ def cli(*args, **kw):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
+def subscribed(rec, seconds: float = 60) -> str:
+    """Wait until `record` says the broker acknowledged its subscription (from then on a persistent session
+    keeps what is published); returns the stderr lines read. A fixed sleep here failed on a loaded machine."""
+    end, seen = time.monotonic() + seconds, []
+    while time.monotonic() < end:
+        line = rec.stderr.readline()
+        if not line:
+            raise AssertionError(f"record ended before subscribing: {''.join(seen)}")
+        seen.append(line)
+        if line.startswith("record: subscribed on "):
+            return "".join(seen)
+    raise AssertionError(f"record did not subscribe within {seconds} s: {''.join(seen)}")
+
+
 def final_json(stdout: str) -> dict:
     lines = stdout.strip().splitlines()
     assert len(lines) == 1, stdout  # exactly one JSON line on stdout
@@ -57,7 +71,7 @@ def test_add_subcommands_registers_simulate_and_record():
 def test_simulate_exact_count_is_recorded_once(mosquitto_broker, tmp_path, batch):
     db = tmp_path / "rec.db"
     rec = cli("record", "--mqtt", mosquitto_broker.address, "--db", str(db), "--terminals", "2000")
-    time.sleep(2.0)  # registry + subscription
+    early = subscribed(rec)
     sim = cli("simulate", "--mqtt", mosquitto_broker.address, "--count", "3000", "--rate", "0",
               "--terminals", "2000", "--batch", str(batch))
     out, err = sim.communicate(timeout=60)
@@ -70,8 +84,10 @@ def test_simulate_exact_count_is_recorded_once(mosquitto_broker, tmp_path, batch
             if c.execute("SELECT count(*) FROM obs").fetchone()[0] >= 3000:
                 break
         time.sleep(0.1)
+    time.sleep(1.5)  # record prints a progress line a second: at least one before it stops
     rec.send_signal(signal.SIGINT)
     out, err = rec.communicate(timeout=30)
+    err = early + err
     assert rec.returncode == 0, err
     r = final_json(out)
     assert r["stored"] == 3000 and r["duplicates"] == 0 and r["rejected"] == 0
@@ -126,7 +142,7 @@ def test_kills_of_record_lose_no_acknowledged_reading(mosquitto_broker, tmp_path
     args = ("record", "--mqtt", mosquitto_broker.address, "--db", str(db), "--terminals", "2000",
             "--client-id", "ops-centre-recorder")
     rec = cli(*args)
-    time.sleep(2.0)  # the session exists at the broker from here on, so it queues while we are down
+    subscribed(rec)  # the session exists at the broker from here on, so it queues while we are down
     sim = cli("simulate", "--mqtt", mosquitto_broker.address, "--count", "20000", "--rate", "2500",
               "--terminals", "2000", "--qos", "1")
     for _ in range(kills):
@@ -155,7 +171,7 @@ def test_broker_restarts_under_a_persistent_session_lose_nothing(tmp_path, resta
     try:
         rec = cli("record", "--mqtt", broker.address, "--db", str(db), "--terminals", "2000",
                   "--client-id", "ops-centre-recorder")
-        time.sleep(2.0)
+        subscribed(rec)
         sim = cli("simulate", "--mqtt", broker.address, "--count", "20000", "--rate", "1500",
                   "--terminals", "2000", "--qos", "1")
         for _ in range(restarts):

@@ -21,7 +21,7 @@ import pytest
 from layers.sensors import sta
 from mosquitto import Broker, require_mosquitto
 from stores import store_url_param  # noqa: F401  (fixture: an SQLite path, then a new PostgreSQL database)
-from tests.test_sensors_cli import cli, final_json
+from tests.test_sensors_cli import cli, final_json, subscribed
 
 DAY = 86400.0
 
@@ -76,7 +76,7 @@ def _exactly_once(url: str, n: int):
 def test_record_into_the_store_keeps_each_reading_once_and_counts_a_repeat(store_url_param, broker):  # noqa: F811
     url = store_url_param
     rec = _record(broker, url)
-    time.sleep(2.0)  # registry + subscription: the persistent session exists from here
+    subscribed(rec)  # the persistent session exists from here
     sim = cli("simulate", "--mqtt", broker.address, "--count", "2000", "--rate", "0", "--terminals", "2000",
               "--qos", "1")
     out, err = sim.communicate(timeout=60)
@@ -88,7 +88,7 @@ def test_record_into_the_store_keeps_each_reading_once_and_counts_a_repeat(store
     ds, when, value = _sql(url, "SELECT datastream, phenomenon_time, result FROM latest ORDER BY datastream LIMIT 1")[0]
     t = when.timestamp() if hasattr(when, "timestamp") else when / 1000.0
     rec = _record(broker, url)
-    time.sleep(2.0)
+    subscribed(rec)
     for payload in (sta.observation_payload(t, value), sta.observation_payload(t + 1, value + 1)):
         subprocess.run(["mosquitto_pub", "-p", str(broker.port), "-q", "1", "-t", sta.observation_topic(int(ds)),
                         "-m", payload.decode()], check=True)
@@ -101,7 +101,7 @@ def test_record_into_the_store_keeps_each_reading_once_and_counts_a_repeat(store
 def _killed_and_restarted(broker, url: str, kills: int, seed: int):
     rng = random.Random(seed)
     rec = _record(broker, url)
-    time.sleep(2.0)
+    subscribed(rec)
     sim = cli("simulate", "--mqtt", broker.address, "--count", "10000", "--rate", "2000", "--terminals", "2000",
               "--qos", "1")
     for _ in range(kills):

@@ -15,6 +15,7 @@ import logging
 import os
 import ssl
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -116,6 +117,7 @@ class MqttFeed(Feed):
         self.watch_broker_drops = watch_broker_drops  # the window and record both watch: drops are not ours to hide
         self.broker = broker_sys.BrokerCounters()  # the broker's own counts ($SYS), None until it says
         self._sys_mid = None
+        self.subscribed = threading.Event()  # the broker acknowledged the readings' subscription once
         self.dedupe = Deduper(dedupe_capacity)
         self._connects = 0
         self._connected = False
@@ -171,6 +173,8 @@ class MqttFeed(Feed):
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
         """A broker that refuses $SYS (an ACL) says so here: its drops stay unknown, said, never shown as 0."""
+        if mid == self._sys_mid and reason_codes and not reason_codes[0].is_failure:
+            self.subscribed.set()
         if mid == self._sys_mid and self.watch_broker_drops and len(reason_codes) > 2:
             self.broker.refused = all(rc.is_failure for rc in reason_codes[2:])
             if self.broker.refused:
