@@ -2,6 +2,7 @@
 
     songjiang-console simulate --mqtt HOST:PORT [--rate N] [--count N | --duration S] [--batch K]
     songjiang-console record   --mqtt HOST:PORT (--db FILE | --store URL) [--duration S] [--client-id ID | --clean-session]
+                               [--share GROUP [--leave]]
 
 Both write a progress line (throughput, drops) to stderr every second and, when
 done or on SIGINT/SIGTERM, exactly one JSON line to stdout:
@@ -30,13 +31,22 @@ def _hostport(text: str):
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
+def _group(text: str) -> str:
+    from console.feeds.shared import group_name
+    try:
+        return group_name(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _settings(args):
     from console.feeds.mqtt import MqttSettings
 
     host, port = args.mqtt
     return MqttSettings(host=host, port=port, username=args.username or "", tls=bool(args.tls_ca),
                         ca_certs=args.tls_ca or "", client_id=getattr(args, "client_id", "") or "",
-                        qos=args.qos, allow_insecure=args.allow_insecure)
+                        qos=args.qos, allow_insecure=args.allow_insecure, share=getattr(args, "share", "") or "",
+                        leave=bool(getattr(args, "leave", False)))
 
 
 def _registry(args):
@@ -164,12 +174,24 @@ def cmd_record(args) -> int:
     except ValueError as exc:  # a password on the command line
         sys.stderr.write(f"record: {_said(exc)}\n")
         return 2
-    settings.client_id, said = session_of(args.store or args.db, settings.client_id, args.clean_session)
+    if args.share and not args.store or args.leave and not args.share:
+        sys.stderr.write("record: --share splits the feed between recorders: it needs --store (a history file "
+                         "evaluates alarms, which need every reading of a terminal); --leave needs --share\n")
+        return 2
+    try:
+        settings.client_id, said, member = session_of(args.store or args.db, settings.client_id,
+                                                      args.clean_session, args.share or "")
+    except (OSError, RuntimeError) as exc:  # no cache folder to hold a member number in; 64 members here already
+        sys.stderr.write(f"record: {_said(exc)}\n")
+        return 2
     sys.stderr.write(f"record: {said}\n")
+    if args.leave:
+        sys.stderr.write("record: --leave: this member unsubscribes, stores what its session still holds, then "
+                         "ends the session and stops\n")
     try:
         reg = _registry(args)
         state = SensorState(reg)
-        feed = MqttFeed(reg, settings, watch_broker_drops=True)
+        feed = MqttFeed(reg, settings, watch_broker_drops=not args.leave)
         # into the store, alarms are not evaluated by each recorder (offline/store/recording.py)
         pipe = Pipeline(feed, state, None if args.store else AlarmBook(state), give_up_after_s=args.store_timeout,
                         **history).start()
@@ -192,6 +214,8 @@ def cmd_record(args) -> int:
             break
         if pipe.error or not pipe.running or feed.fatal:
             break  # the recording ended itself: say why at once, never carry on storing nothing
+        if args.leave and feed.drained():
+            break  # what the broker kept for this member is stored: its session ends as record stops
         drops.check()
         slow.check(now, pipe.counters["received"])
         if now - last >= 1.0:
@@ -201,14 +225,26 @@ def cmd_record(args) -> int:
             note += f" STORE RETRYING {pipe.retrying}" if pipe.retrying else ""
             _progress("record", c, (c["stored"] - last_n) / (now - last), note)
             last, last_n = now, c["stored"]
-    if not (pipe.error or feed.fatal):
+    if args.leave:
+        sys.stderr.write(f"record: {_left(feed, settings)}\n")
+    elif not (pipe.error or feed.fatal):
         drops.settle(stop.hurry)  # the broker's count as of now, not of its last tick up to 10 s ago
     pipe.stop(timeout=args.stop_timeout)
+    if member is not None:
+        member.close()  # the member number is free for the next recorder of the group on this machine
     _final(pipe.counters.as_dict(with_reasons=True), drops.summary())
     if pipe.error or feed.fatal:
         sys.stderr.write(f"record: {_said(pipe.error or feed.fatal)}\n")
         return 2
     return 0
+
+
+def _left(feed, settings) -> str:
+    if feed.drained():
+        return (f"{settings.client_id} left group {settings.share!r}: what the broker kept for it is stored and "
+                "its session ends; the group's other members take the whole feed")
+    return (f"{settings.client_id} stopped before its session was emptied: the broker keeps the rest for it "
+            "(run record --leave again)")
 
 
 def _history(args) -> dict:
@@ -261,6 +297,12 @@ def add_subcommands(subparsers) -> None:
                    "a hash of the --db path, the same at every start, so the broker queues while record is away)")
     p.add_argument("--store-timeout", type=float, default=120.0, metavar="S",
                    help="how long a locked or full history is retried before record stops with status 2 (default 120)")
+    p.add_argument("--share", metavar="GROUP", type=_group,
+                   help="split the feed with the other recorders of GROUP (MQTT 5 shared subscription "
+                   "$share/GROUP/…; needs --store); each keeps its own persistent session")
+    p.add_argument("--leave", action="store_true",
+                   help="with --share: take a member out of the group for good (the lowest member number no "
+                   "recorder here holds, or --client-id): store what its session holds, then end the session")
     p.add_argument("--clean-session", action="store_true",
                    help="start a clean MQTT session: what is published while record is away is lost")
     p.add_argument("--rate-window", type=float, default=60.0, metavar="S",

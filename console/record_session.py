@@ -63,14 +63,29 @@ def client_id_for(db) -> str:
     return PREFIX + hashlib.sha256(_identity(db).encode()).hexdigest()[:8]
 
 
-def session_of(db, client_id: str, clean: bool) -> tuple[str, str]:
-    """(client id to use, "" for a clean session; the line `record` starts with, saying which)."""
+def session_of(db, client_id: str, clean: bool, share: str = "") -> tuple[str, str, object]:
+    """(client id to use, "" for a clean session; the line `record` starts with, saying which; what holds a
+    ``--share`` member's number, to keep open while recording: console/record_share.py)."""
+    if share:
+        return _member_session(db, client_id, clean, share)
     if clean:
-        return "", "clean MQTT session (--clean-session): what is published while record is away is lost"
+        return "", "clean MQTT session (--clean-session): what is published while record is away is lost", None
     cid = client_id or client_id_for(db)
     why = "" if client_id else f", derived from {_identity(db)}"
     return cid, (f"persistent MQTT session, client id {cid}{why}: the broker keeps what is published "
-                 "while record is away (up to its max_queued_messages; see docs/sensors.md)")
+                 "while record is away (up to its max_queued_messages; see docs/sensors.md)"), None
+
+
+def _member_session(db, client_id: str, clean: bool, group: str) -> tuple[str, str, object]:
+    from console.record_share import claim
+    where = f"shared subscription $share/{group}/… (MQTT 5)"
+    if clean:
+        return "", (f"{where}, clean session (--clean-session): what the broker sent this recorder and it had "
+                    "not stored is lost when it stops or is killed"), None
+    cid, slot = (client_id, None) if client_id else claim(_identity(db), group)
+    who = "" if client_id else f" (member {slot.number} of {group!r} on this machine)"
+    return cid, (f"{where}, persistent session, client id {cid}{who}: the broker keeps this member's share "
+                 "while it is away and redelivers it when it is back (docs/scaling.md)"), slot
 
 
 class DropWatch:

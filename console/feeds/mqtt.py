@@ -25,7 +25,7 @@ import paho.mqtt.client as mqtt
 from layers.sensors import batch as B
 from layers.sensors import sta
 from layers.sensors.feed import Batch, Deduper, Feed
-from console.feeds import broker_sys
+from console.feeds import broker_sys, shared
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "songjiang-console/mqtt"
@@ -33,6 +33,7 @@ MAX_BATCH_OBS = 50_000  # per pipeline step: keeps each history transaction ~0.1
 POLL_S = 0.02  # worker poll period when few messages are queued (GUI redraws at 10-20 Hz anyway)
 POLL_MIN_MESSAGES = 2_000
 STA_SUBSCRIPTION = "v1.1/+/Observations"  # matches v1.1/Datastreams(<id>)/Observations
+FEED_TOPICS = [(STA_SUBSCRIPTION, 1), (B.BATCH_TOPIC, 1)]
 LOGIN_REFUSED = {"bad user name or password", "not authorized"}
 # Mosquitto's count of messages it discarded (a full session queue: max_queued_messages), retained,
 # sent every sys_interval s. It is broker-wide: it says drops happened, not whose (broker_sys.py).
@@ -61,6 +62,8 @@ class MqttSettings:
     certfile: str = ""
     keyfile: str = ""
     client_id: str = ""  # set one to keep a persistent session (clean_session=False)
+    share: str = ""  # a group: subscribe through MQTT 5 shared subscriptions ($share/GROUP/…, console/feeds/shared.py)
+    leave: bool = False  # with share: unsubscribe, take what the session still holds, then end it (record --leave)
     qos: int = 1
     keepalive: int = 15
     allow_insecure: bool = False  # a password over plain TCP only when the user says so
@@ -94,8 +97,10 @@ def make_client(settings: MqttSettings, client_id: str = "") -> mqtt.Client:
     cid = client_id or settings.client_id
     # manual_ack: a QoS 1 reading is acknowledged to the broker only once it is stored (MqttFeed.commit),
     # so a crash leaves it with the broker (a persistent session redelivers it) instead of losing it
+    v5 = bool(settings.share)  # MQTT 5 only for a shared subscription: its session is set at connect (start)
     c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=cid or f"sj-{os.getpid()}-{time.time_ns()}",
-                    clean_session=not cid, protocol=mqtt.MQTTv311, manual_ack=True)
+                    clean_session=None if v5 else not cid, protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
+                    manual_ack=True)
     c.reconnect_delay_set(1, 4)
     if settings.username and not settings.tls and not settings.allow_insecure:
         raise FeedError(f"refusing to send the password of MQTT user {settings.username!r} unencrypted to "
@@ -124,6 +129,8 @@ class MqttFeed(Feed):
         self.fatal = ""  # a failure that retrying will not mend (login refused, certificate not trusted)
         self._queued_obs = 0
         self._stopping = False
+        self._got = self._acked = 0  # QoS 1 messages taken in / acknowledged (each written by one thread)
+        self._last_arrival = 0.0
         self.client: mqtt.Client | None = None
 
     @property
@@ -145,14 +152,21 @@ class MqttFeed(Feed):
         c.on_connect, c.on_disconnect, c.on_message = self._on_connect, self._on_disconnect, self._on_message
         c.on_connect_fail = self._on_connect_fail
         c.on_subscribe = self._on_subscribe
-        c.connect_async(self.settings.host, int(self.settings.port), keepalive=self.settings.keepalive)
+        v5 = shared.connect_args(self.settings.client_id) if self.settings.share else {}
+        c.connect_async(self.settings.host, int(self.settings.port), keepalive=self.settings.keepalive, **v5)
         c.loop_start()
 
     def stop(self):
+        ended = self.settings.leave and self.drained()  # a member leaving, its session emptied: end the session
         self._stopping = True
         if self.client is not None:
-            self.client.disconnect()
+            self.client.disconnect(properties=shared.session_end() if ended else None)
             self.client.loop_stop()
+
+    def drained(self) -> bool:
+        """Connected, every message taken in acknowledged, none queued, none arriving for a while (--leave)."""
+        return (self._connected and not self._queue and self._got == self._acked
+                and time.monotonic() - self._last_arrival >= shared.QUIET_S)
 
     def _on_connect(self, client, userdata, flags, reason_code, properties):
         if reason_code.is_failure:
@@ -167,14 +181,23 @@ class MqttFeed(Feed):
             self.counters.add("reconnects")
         self._connected = True
         self.last_error = ""
+        self._last_arrival = time.monotonic()
+        if self.settings.leave:  # the session's subscriptions go; what it holds is redelivered and stored
+            client.unsubscribe([t for t, _ in shared.topics(self.settings.share, FEED_TOPICS)])
+            return
         q = self.settings.qos
         sys_topics = [(t, 0) for t in broker_sys.TOPICS] if self.watch_broker_drops else []
-        self._sys_mid = client.subscribe([(STA_SUBSCRIPTION, q), (B.BATCH_TOPIC, q)] + sys_topics)[1]
+        feed = [(topic, q) for topic, _ in FEED_TOPICS]
+        if self.settings.share:
+            feed = shared.topics(self.settings.share, feed)
+        self._sys_mid = client.subscribe(feed + sys_topics)[1]
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
         """A broker that refuses $SYS (an ACL) says so here: its drops stay unknown, said, never shown as 0."""
         if mid == self._sys_mid and reason_codes and not reason_codes[0].is_failure:
             self.subscribed.set()
+        if mid == self._sys_mid and self.settings.share:  # a broker without shared subscriptions: never silent
+            self.fatal = self.fatal or shared.refusal(self._where, self.settings.share, reason_codes[:2])
         if mid == self._sys_mid and self.watch_broker_drops and len(reason_codes) > 2:
             self.broker.refused = all(rc.is_failure for rc in reason_codes[2:])
             if self.broker.refused:
@@ -193,6 +216,12 @@ class MqttFeed(Feed):
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self._connected = False
+        if self.settings.share and not self._stopping:  # two members on one id would take turns: say it, stop
+            self.fatal = self.fatal or shared.taken_over(self._where, self.settings.client_id, reason_code)
+
+    @property
+    def _where(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
 
     def _on_message(self, client, userdata, msg):
         if msg.topic.startswith("$SYS/") and self.broker.take(msg.topic, msg.payload):
@@ -212,6 +241,8 @@ class MqttFeed(Feed):
                 return
             self._hold_back(n)
         self._queued_obs += n  # approximate across the two threads; it only bounds memory
+        self._got += msg.qos > 0
+        self._last_arrival = time.monotonic()
         q.append((msg.topic, msg.payload, msg.mid, msg.qos))  # no Event.set(): waking the worker per message
         # makes the two threads trade the GIL 20,000 times a second; it polls instead
 
@@ -297,5 +328,6 @@ class MqttFeed(Feed):
         client = self.client
         if client is None:
             return
+        self._acked += len(acks)
         for mid, qos in acks:
             client.ack(mid, qos)  # after a disconnect this sends nothing: the broker redelivers

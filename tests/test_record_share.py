@@ -1,0 +1,182 @@
+"""Recorders that scale out and fail over: `record --share GROUP` (issue 22 item 2).
+
+Before, one `record` took the whole feed, and a second one on the same store took the first one's MQTT
+client id (the broker then kicks one off at every connect). Now N recorders split the feed through an
+MQTT 5 shared subscription ($share/GROUP/…), each with its own stable client id and persistent session:
+Mosquitto keeps sending a killed member its share, into that session, and redelivers it when the member
+is back (with a clean session it would discard it: docs/scaling.md). The tests kill one of two members
+under a QoS 1 stream and check in SQL that every reading the broker acknowledged to the publisher is in
+the store exactly once, written by both members. Real Mosquitto (tests/mosquitto.py), real stores
+(SQLite; PostgreSQL from tests/postgres.py in the slow run), the real CLI in subprocesses.
+"""
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from layers.sensors import sta
+from mosquitto import Broker, require_mosquitto
+from tests.test_sensors_cli import cli, final_json
+from tests.test_store_history import _count, _exactly_once, _sql
+
+pytestmark = pytest.mark.mqtt
+
+
+@pytest.fixture
+def broker(tmp_path):
+    require_mosquitto()
+    b = Broker(tmp_path).start()
+    yield b
+    b.kill()
+
+
+def _member(broker, url, terminals):
+    return cli("record", "--mqtt", broker.address, "--store", url, "--share", "ops", "--terminals", str(terminals))
+
+
+def _subscribed(rec, url):
+    """Wait until ``rec`` opened the store (its feed starts right after), then a moment for its SUBSCRIBE."""
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        if rec.poll() is not None:
+            pytest.fail(f"record ended with status {rec.returncode}: {rec.communicate()[1]}")
+        made = url.startswith("postgresql://") or Path(url).exists()
+        try:
+            if made and _sql(url, "SELECT count(*) FROM observations") is not None:
+                time.sleep(1.5)
+                return
+        except Exception:  # noqa: BLE001 — the table is not made yet
+            pass
+        time.sleep(0.2)
+    pytest.fail("record did not open the store within 60 s")
+
+
+def _stop_when_stored(recs, url, n, seconds):
+    """Let the members catch up to ``n`` rows (a restarted one first takes what its session kept), Ctrl+C them."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and _count(url) < n:
+        time.sleep(0.3)
+    for rec in recs:
+        rec.send_signal(signal.SIGINT)
+    finals = []
+    for rec in recs:
+        out, err = rec.communicate(timeout=90)
+        assert rec.returncode == 0, err
+        finals.append(final_json(out))
+    return finals
+
+
+def _consistent(url, n):
+    """Integrity and row counts in SQL: n readings, each key once, ``latest`` each Datastream's newest."""
+    _exactly_once(url, n)
+    stale = _sql(url, "SELECT count(*) FROM latest l JOIN (SELECT datastream, max(phenomenon_time) AS t "
+                      "FROM observations GROUP BY datastream) o ON o.datastream = l.datastream "
+                      "WHERE l.phenomenon_time <> o.t")[0][0]
+    assert stale == 0, "latest holds each Datastream's newest reading, whichever member wrote it"
+    if not url.startswith("postgresql://"):
+        assert _sql(url, "PRAGMA integrity_check")[0][0] == "ok"
+
+
+def _killed_member(broker, url, *, terminals, count, rate, kills, seed):
+    """Members A and B of group "ops"; A is SIGKILLed ``kills`` times under the stream and restarted each time."""
+    rng = random.Random(seed)
+    a = _member(broker, url, terminals)
+    _subscribed(a, url)  # from here A's session exists: its share is kept for it whatever happens to A
+    b = _member(broker, url, terminals)
+    _subscribed(b, url)
+    sim = cli("simulate", "--mqtt", broker.address, "--count", str(count), "--rate", str(rate),
+              "--terminals", str(terminals), "--qos", "1")
+    for _ in range(kills):
+        time.sleep(rng.uniform(0.4, 1.2))
+        a.kill()  # SIGKILL: readings delivered and not stored, stored and not acknowledged, queued for A
+        a.communicate(timeout=10)
+        a = _member(broker, url, terminals)  # member number 1 again: the same client id, the same session
+    out, err = sim.communicate(timeout=600)
+    published = final_json(out)["stored"]
+    assert published == count, err  # every reading was acknowledged by the broker to the publisher
+    return a, b, published
+
+
+def test_two_recorders_share_the_feed_and_a_killed_one_loses_and_repeats_nothing(broker, tmp_path):
+    url = str(tmp_path / "ops-store.sqlite")
+    a, b, published = _killed_member(broker, url, terminals=2000, count=4000, rate=1000, kills=3, seed=22)
+    # one reading published twice: round robin hands one copy to each member, which both try to store
+    t = time.time() + 3600.0
+    for _ in range(2):
+        subprocess.run(["mosquitto_pub", "-p", str(broker.port), "-q", "1", "-t", sta.observation_topic(1),
+                        "-m", sta.observation_payload(t, 1.0).decode()], check=True)
+    fa, fb = _stop_when_stored([a, b], url, published + 1, 90)
+    _consistent(url, published + 1)
+    assert fa["stored"] > 0 and fb["stored"] > 0, (fa, fb)  # both members wrote: the feed was split
+    assert fa["duplicates"] + fb["duplicates"] >= 1, (fa, fb)  # the second copy was dropped and counted
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_recorders_of_200000_terminals_twenty_kills_every_acknowledged_reading_once(broker, backend, tmp_path):
+    from stores import store_url
+    url = store_url(backend, tmp_path)
+    a, b, published = _killed_member(broker, url, terminals=200_000, count=60_000, rate=2500, kills=20, seed=20)
+    fa, fb = _stop_when_stored([a, b], url, published, 300)
+    _consistent(url, published)
+    assert fa["stored"] > 0 and fb["stored"] > 0, (fa, fb)
+
+
+def test_a_stopped_member_keeps_its_share_until_leave_hands_it_over(broker, tmp_path):
+    """Ctrl+C keeps a member's session (its share waits for it); `--leave` stores that share and ends the session,
+    and from then on the other member takes the whole feed."""
+    url = str(tmp_path / "ops-store.sqlite")
+    a = _member(broker, url, 200)
+    _subscribed(a, url)
+    b = _member(broker, url, 200)
+    _subscribed(b, url)
+    a.send_signal(signal.SIGINT)  # member 1 stops: the broker keeps sending it every second reading
+    assert a.communicate(timeout=60)[0] and a.returncode == 0
+
+    def burst(seed):
+        sim = cli("simulate", "--mqtt", broker.address, "--count", "1000", "--rate", "0", "--terminals", "200",
+                  "--qos", "1", "--seed", str(seed))
+        out, err = sim.communicate(timeout=60)
+        assert final_json(out)["stored"] == 1000, err
+
+    burst(1)
+    leaver = cli("record", "--mqtt", broker.address, "--store", url, "--share", "ops", "--leave",
+                 "--terminals", "200")  # member 1 again (the lowest free number): its session
+    out, err = leaver.communicate(timeout=90)  # it ends by itself once the session is emptied
+    assert leaver.returncode == 0 and "left group 'ops'" in err, err
+    assert 0 < final_json(out)["stored"] < 1000
+    burst(2)  # member 1's session is gone: every reading goes to member 2
+    (fb,) = _stop_when_stored([b], url, 2000, 60)
+    _consistent(url, 2000)
+    assert fb["stored"] > 1000, fb
+
+
+def test_two_members_on_one_client_id_are_told_and_stop(broker, tmp_path):
+    """Two recorders given the same --client-id would take the session from each other forever: said, status 2."""
+    url = str(tmp_path / "ops-store.sqlite")
+    args = ("record", "--mqtt", broker.address, "--store", url, "--share", "ops", "--terminals", "200",
+            "--client-id", "rec-1")
+    first = cli(*args)
+    _subscribed(first, url)
+    second = cli(*args)
+    out, err = first.communicate(timeout=30)
+    assert first.returncode == 2, err
+    assert "took its session" in err and "Traceback" not in err
+    second.send_signal(signal.SIGINT)
+    second.communicate(timeout=30)
+
+
+def test_share_needs_the_store_and_a_valid_group(broker, tmp_path):
+    """A history file evaluates alarms, which need every reading of a terminal: --share is refused with it."""
+    db = tmp_path / "rec.db"
+    for extra, said in ((("--db", str(db), "--share", "ops"), "it needs --store"),
+                        (("--store", str(tmp_path / "s.sqlite"), "--share", "a/b"), "group name without '/'")):
+        rec = cli("record", "--mqtt", broker.address, "--terminals", "200", *extra)
+        out, err = rec.communicate(timeout=30)
+        assert rec.returncode == 2 and said in err and "Traceback" not in err and not out, err
+    assert not db.exists()
