@@ -11,9 +11,11 @@ the store exactly once, written by both members. Real Mosquitto (tests/mosquitto
 """
 from __future__ import annotations
 
+import itertools
 import random
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +27,8 @@ from tests.test_sensors_cli import cli, final_json
 from tests.test_store_history import _count, _exactly_once, _sql
 
 pytestmark = pytest.mark.mqtt
+ROOT = Path(__file__).resolve().parents[1]
+_SEQ = itertools.count(1)
 
 
 @pytest.fixture
@@ -35,40 +39,46 @@ def broker(tmp_path):
     b.kill()
 
 
-def _member(broker, url, terminals):
-    return cli("record", "--mqtt", broker.address, "--store", url, "--share", "ops", "--terminals", str(terminals))
+class _Member:
+    """One `record --share ops` process; its stderr in a file, read to know that it subscribed."""
+
+    def __init__(self, broker, url, terminals, *extra, logs: Path):
+        self.log = logs / f"record-{next(_SEQ)}.log"
+        with open(self.log, "w") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "console.cli_sensors", "record", "--mqtt", broker.address, "--store", url,
+                 "--share", "ops", "--terminals", str(terminals), *extra],
+                cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True)
+
+    @property
+    def err(self) -> str:
+        return self.log.read_text()
+
+    def subscribed(self):
+        """Wait for its first progress line: its feed started a second before (on loopback: connected, subscribed)."""
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                pytest.fail(f"record ended with status {self.proc.returncode}: {self.err}")
+            if "rate=" in self.err:
+                return self
+            time.sleep(0.2)
+        pytest.fail(f"record did not start within 60 s: {self.err}")
+
+    def final(self, timeout=90) -> dict:
+        out, _ = self.proc.communicate(timeout=timeout)
+        assert self.proc.returncode == 0, self.err
+        return final_json(out)
 
 
-def _subscribed(rec, url):
-    """Wait until ``rec`` opened the store (its feed starts right after), then a moment for its SUBSCRIBE."""
-    end = time.monotonic() + 60
-    while time.monotonic() < end:
-        if rec.poll() is not None:
-            pytest.fail(f"record ended with status {rec.returncode}: {rec.communicate()[1]}")
-        made = url.startswith("postgresql://") or Path(url).exists()
-        try:
-            if made and _sql(url, "SELECT count(*) FROM observations") is not None:
-                time.sleep(1.5)
-                return
-        except Exception:  # noqa: BLE001 — the table is not made yet
-            pass
-        time.sleep(0.2)
-    pytest.fail("record did not open the store within 60 s")
-
-
-def _stop_when_stored(recs, url, n, seconds):
+def _stop_when_stored(members, url, n, seconds):
     """Let the members catch up to ``n`` rows (a restarted one first takes what its session kept), Ctrl+C them."""
     end = time.monotonic() + seconds
     while time.monotonic() < end and _count(url) < n:
         time.sleep(0.3)
-    for rec in recs:
-        rec.send_signal(signal.SIGINT)
-    finals = []
-    for rec in recs:
-        out, err = rec.communicate(timeout=90)
-        assert rec.returncode == 0, err
-        finals.append(final_json(out))
-    return finals
+    for m in members:
+        m.proc.send_signal(signal.SIGINT)
+    return [m.final() for m in members]
 
 
 def _consistent(url, n):
@@ -82,20 +92,18 @@ def _consistent(url, n):
         assert _sql(url, "PRAGMA integrity_check")[0][0] == "ok"
 
 
-def _killed_member(broker, url, *, terminals, count, rate, kills, seed):
+def _killed_member(broker, url, logs, *, terminals, count, rate, kills, seed):
     """Members A and B of group "ops"; A is SIGKILLed ``kills`` times under the stream and restarted each time."""
     rng = random.Random(seed)
-    a = _member(broker, url, terminals)
-    _subscribed(a, url)  # from here A's session exists: its share is kept for it whatever happens to A
-    b = _member(broker, url, terminals)
-    _subscribed(b, url)
+    a = _Member(broker, url, terminals, logs=logs).subscribed()  # from here A's session keeps its share
+    b = _Member(broker, url, terminals, logs=logs).subscribed()
     sim = cli("simulate", "--mqtt", broker.address, "--count", str(count), "--rate", str(rate),
               "--terminals", str(terminals), "--qos", "1")
     for _ in range(kills):
         time.sleep(rng.uniform(0.4, 1.2))
-        a.kill()  # SIGKILL: readings delivered and not stored, stored and not acknowledged, queued for A
-        a.communicate(timeout=10)
-        a = _member(broker, url, terminals)  # member number 1 again: the same client id, the same session
+        a.proc.kill()  # SIGKILL: readings delivered and not stored, stored and not acknowledged, queued for A
+        a.proc.communicate(timeout=10)
+        a = _Member(broker, url, terminals, logs=logs)  # member number 1 again: the same client id, the same session
     out, err = sim.communicate(timeout=600)
     published = final_json(out)["stored"]
     assert published == count, err  # every reading was acknowledged by the broker to the publisher
@@ -104,7 +112,7 @@ def _killed_member(broker, url, *, terminals, count, rate, kills, seed):
 
 def test_two_recorders_share_the_feed_and_a_killed_one_loses_and_repeats_nothing(broker, tmp_path):
     url = str(tmp_path / "ops-store.sqlite")
-    a, b, published = _killed_member(broker, url, terminals=2000, count=4000, rate=1000, kills=3, seed=22)
+    a, b, published = _killed_member(broker, url, tmp_path, terminals=2000, count=4000, rate=1000, kills=3, seed=22)
     # one reading published twice: round robin hands one copy to each member, which both try to store
     t = time.time() + 3600.0
     for _ in range(2):
@@ -121,7 +129,8 @@ def test_two_recorders_share_the_feed_and_a_killed_one_loses_and_repeats_nothing
 def test_two_recorders_of_200000_terminals_twenty_kills_every_acknowledged_reading_once(broker, backend, tmp_path):
     from stores import store_url
     url = store_url(backend, tmp_path)
-    a, b, published = _killed_member(broker, url, terminals=200_000, count=60_000, rate=2500, kills=20, seed=20)
+    a, b, published = _killed_member(broker, url, tmp_path, terminals=200_000, count=60_000, rate=2500, kills=20,
+                                     seed=20)
     fa, fb = _stop_when_stored([a, b], url, published, 300)
     _consistent(url, published)
     assert fa["stored"] > 0 and fb["stored"] > 0, (fa, fb)
@@ -131,12 +140,10 @@ def test_a_stopped_member_keeps_its_share_until_leave_hands_it_over(broker, tmp_
     """Ctrl+C keeps a member's session (its share waits for it); `--leave` stores that share and ends the session,
     and from then on the other member takes the whole feed."""
     url = str(tmp_path / "ops-store.sqlite")
-    a = _member(broker, url, 200)
-    _subscribed(a, url)
-    b = _member(broker, url, 200)
-    _subscribed(b, url)
-    a.send_signal(signal.SIGINT)  # member 1 stops: the broker keeps sending it every second reading
-    assert a.communicate(timeout=60)[0] and a.returncode == 0
+    a = _Member(broker, url, 200, logs=tmp_path).subscribed()
+    b = _Member(broker, url, 200, logs=tmp_path).subscribed()
+    a.proc.send_signal(signal.SIGINT)  # member 1 stops: the broker keeps sending it every second reading
+    a.final()
 
     def burst(seed):
         sim = cli("simulate", "--mqtt", broker.address, "--count", "1000", "--rate", "0", "--terminals", "200",
@@ -145,11 +152,9 @@ def test_a_stopped_member_keeps_its_share_until_leave_hands_it_over(broker, tmp_
         assert final_json(out)["stored"] == 1000, err
 
     burst(1)
-    leaver = cli("record", "--mqtt", broker.address, "--store", url, "--share", "ops", "--leave",
-                 "--terminals", "200")  # member 1 again (the lowest free number): its session
-    out, err = leaver.communicate(timeout=90)  # it ends by itself once the session is emptied
-    assert leaver.returncode == 0 and "left group 'ops'" in err, err
-    assert 0 < final_json(out)["stored"] < 1000
+    leaver = _Member(broker, url, 200, "--leave", logs=tmp_path)  # member 1 again (lowest free number): its session
+    left = leaver.final()  # it ends by itself once the session is emptied
+    assert "left group 'ops'" in leaver.err and 0 < left["stored"] < 1000, (left, leaver.err)
     burst(2)  # member 1's session is gone: every reading goes to member 2
     (fb,) = _stop_when_stored([b], url, 2000, 60)
     _consistent(url, 2000)
@@ -159,16 +164,13 @@ def test_a_stopped_member_keeps_its_share_until_leave_hands_it_over(broker, tmp_
 def test_two_members_on_one_client_id_are_told_and_stop(broker, tmp_path):
     """Two recorders given the same --client-id would take the session from each other forever: said, status 2."""
     url = str(tmp_path / "ops-store.sqlite")
-    args = ("record", "--mqtt", broker.address, "--store", url, "--share", "ops", "--terminals", "200",
-            "--client-id", "rec-1")
-    first = cli(*args)
-    _subscribed(first, url)
-    second = cli(*args)
-    out, err = first.communicate(timeout=30)
-    assert first.returncode == 2, err
-    assert "took its session" in err and "Traceback" not in err
-    second.send_signal(signal.SIGINT)
-    second.communicate(timeout=30)
+    first = _Member(broker, url, 200, "--client-id", "rec-1", logs=tmp_path).subscribed()
+    second = _Member(broker, url, 200, "--client-id", "rec-1", logs=tmp_path)
+    first.proc.communicate(timeout=60)
+    assert first.proc.returncode == 2, first.err
+    assert "took its session" in first.err and "Traceback" not in first.err
+    second.proc.send_signal(signal.SIGINT)
+    second.proc.communicate(timeout=60)
 
 
 def test_share_needs_the_store_and_a_valid_group(broker, tmp_path):

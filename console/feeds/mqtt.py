@@ -62,7 +62,7 @@ class MqttSettings:
     certfile: str = ""
     keyfile: str = ""
     client_id: str = ""  # set one to keep a persistent session (clean_session=False)
-    share: str = ""  # a group: subscribe through MQTT 5 shared subscriptions ($share/GROUP/…, console/feeds/shared.py)
+    share: str = ""  # a group: MQTT 5 shared subscriptions ($share/GROUP/…, console/feeds/shared.py)
     leave: bool = False  # with share: unsubscribe, take what the session still holds, then end it (record --leave)
     qos: int = 1
     keepalive: int = 15
