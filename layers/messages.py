@@ -227,8 +227,9 @@ CATALOGUE = [
      "拒绝以明文向 {b} 发送 MQTT 用户 {u} 的密码；请提供 CA 文件启用 TLS，或明确允许"),
     # `record --share` (console/feeds/shared.py, console/record_share.py)
     (r"(?P<who>\S+) refused the shared subscription (?P<sub>\S+): (?P<why>.+)", "{who} 拒绝了共享订阅 {sub}：{why}"),
-    (r"another client connected with this recorder's client id (?P<id>\S+) and took its session; (?P<rest>.+)",
-     "另一个客户端以本记录程序的客户端标识 {id} 连接，接管了它的会话；请给每个记录程序各自的 --client-id，"
+    (r"the broker gave this recorder's session \(client id (?P<id>\S+)\) to another client again and again; "
+     r"give each recorder its own --client-id, or none \(--share then chooses one per member\)",
+     "服务器一再把本记录程序的会话（客户端标识 {id}）交给另一个客户端；请给每个记录程序各自的 --client-id，"
      "或不指定（--share 会为每个成员选择一个）"),
     (r"(?P<n>\d+) recorders of group (?P<g>.+?) already run on (?P<host>\S+); give this one a --client-id of its own",
      "{host} 上已运行 {n} 个 {g} 组的记录程序；请为本程序指定单独的 --client-id"),

@@ -131,6 +131,7 @@ class MqttFeed(Feed):
         self._stopping = False
         self._got = self._acked = 0  # QoS 1 messages taken in / acknowledged (each written by one thread)
         self._last_arrival = 0.0
+        self._churn = shared.Churn()
         self.client: mqtt.Client | None = None
 
     @property
@@ -182,6 +183,7 @@ class MqttFeed(Feed):
         self._connected = True
         self.last_error = ""
         self._last_arrival = time.monotonic()
+        self._churn.connected(self._last_arrival)
         if self.settings.leave:  # the session's subscriptions go; what it holds is redelivered and stored
             client.unsubscribe([t for t, _ in shared.topics(self.settings.share, FEED_TOPICS)])
             return
@@ -217,7 +219,8 @@ class MqttFeed(Feed):
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self._connected = False
         if self.settings.share and not self._stopping:  # two members on one id would take turns: say it, stop
-            self.fatal = self.fatal or shared.taken_over(self._where, self.settings.client_id, reason_code)
+            churned = self._churn.lost(time.monotonic())
+            self.fatal = self.fatal or shared.taken_over(self._where, self.settings.client_id, reason_code, churned)
 
     @property
     def _where(self) -> str:

@@ -8,7 +8,8 @@ ever published to (a recorder storing nothing, silently), an MQTT 5 one with rea
 session expiry of a week, like ``persistent_client_expiration`` in broker-config's mosquitto.conf):
 what Mosquitto sends a member that was killed waits in its session for it and is redelivered when it
 comes back; with a clean session it would be discarded with the session (docs/scaling.md, measured).
-Two members on one client id take the session from each other (MQTT 5 reason 0x8E): said, and fatal.
+Two members on one client id take the session from each other (MQTT 5 reason 0x8E, or with Mosquitto 2.0
+a connection closed right after it was made, again and again: ``Churn``): said, and fatal.
 """
 from __future__ import annotations
 
@@ -55,9 +56,32 @@ def refusal(where: str, group: str, reason_codes) -> str:
     return f"{where} refused the shared subscription $share/{group}/…: {bad[0]}"
 
 
-def taken_over(where: str, client_id: str, reason_code) -> str:
+class Churn:
+    """Connections closed right after they were made, in a row: the mark of two clients on one id.
+
+    MQTT 5 lets the broker say it (DISCONNECT 0x8E, session taken over), but Mosquitto 2.0.11 just
+    closes the old connection: each member then reconnects a second later and takes the session back,
+    for ever. ``SHORT_S``/``IN_A_ROW``: a network that drops every connection within 3 s of its
+    CONNACK three times running would be told the same, and a supervisor restarts the recorder.
+    """
+    SHORT_S, IN_A_ROW = 3.0, 3
+
+    def __init__(self):
+        self.since, self.short = None, 0
+
+    def connected(self, now: float):
+        self.since = now
+
+    def lost(self, now: float) -> bool:
+        """True once IN_A_ROW connections in a row ended within SHORT_S of being made."""
+        brief = self.since is not None and now - self.since < self.SHORT_S
+        self.short, self.since = (self.short + 1 if brief else 0), None
+        return self.short >= self.IN_A_ROW
+
+
+def taken_over(where: str, client_id: str, reason_code, churned: bool) -> str:
     """The one line for a session another client took ("" for any other disconnect)."""
-    if getattr(reason_code, "value", None) != TAKEN_OVER:
+    if getattr(reason_code, "value", None) != TAKEN_OVER and not churned:
         return ""
-    return (f"{where}: another client connected with this recorder's client id {client_id} and took its "
-            "session; give each recorder its own --client-id, or none (--share then chooses one per member)")
+    return (f"{where}: the broker gave this recorder's session (client id {client_id}) to another client "
+            "again and again; give each recorder its own --client-id, or none (--share then chooses one per member)")
