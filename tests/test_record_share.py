@@ -161,6 +161,7 @@ def test_a_stopped_member_keeps_its_share_until_leave_hands_it_over(broker, tmp_
     assert fb["stored"] > 1000, fb
 
 
+@pytest.mark.slow  # ~12 s: three takeovers a second apart before it is told
 def test_two_members_on_one_client_id_are_told_and_stop(broker, tmp_path):
     """Two recorders given the same --client-id would take the session from each other for ever: one says so and
     stops with status 2 (Mosquitto 2.0 closes the old connection without MQTT 5's reason 0x8E: feeds/shared.py)."""
