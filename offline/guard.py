@@ -43,6 +43,8 @@ def check_store(path: Path, application_id: int, what: str, own_tables: set[str]
         con.execute("BEGIN")
         app_id = con.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id == 0 and not tables:  # an empty database: another process is making this store right now
+            return True  # (its WAL header is written, its schema not yet committed); nothing in it to keep
         ours = app_id == application_id or (app_id == 0 and tables and all(_own(t, own_tables) for t in tables))
         if not ours:
             kind = "a GeoPackage" if app_id in (0x47504B47, 0x47503130) else "another program's database"

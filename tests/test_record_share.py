@@ -190,3 +190,20 @@ def test_share_needs_the_store_and_a_valid_group(broker, tmp_path):
         out, err = rec.communicate(timeout=30)
         assert rec.returncode == 2 and said in err and "Traceback" not in err and not out, err
     assert not db.exists()
+
+
+def test_a_store_another_recorder_is_making_right_now_is_opened_not_refused(tmp_path):
+    """Two recorders started at once on a new SQLite store: the second found the first one's file with its WAL
+    header written and its schema not yet committed, and refused it as "another program's database"."""
+    import sqlite3
+    from offline.store import open_store
+    path = tmp_path / "ops-store.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=WAL")  # what the first recorder has done so far
+    con.close()
+    assert path.stat().st_size > 0
+    store = open_store(str(path), seed=False)
+    try:
+        assert store.has_table("observations")
+    finally:
+        store.close()
