@@ -55,12 +55,12 @@ class _Member:
         return self.log.read_text()
 
     def subscribed(self):
-        """Wait for its first progress line: its feed started a second before (on loopback: connected, subscribed)."""
+        """Wait until it says the broker acknowledged its subscription: from then its session keeps its share."""
         end = time.monotonic() + 60
         while time.monotonic() < end:
             if self.proc.poll() is not None:
                 pytest.fail(f"record ended with status {self.proc.returncode}: {self.err}")
-            if "rate=" in self.err:
+            if "readings are stored from here" in self.err:
                 return self
             time.sleep(0.2)
         pytest.fail(f"record did not start within 60 s: {self.err}")
