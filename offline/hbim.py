@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import sqlite_utils
@@ -24,92 +23,9 @@ from layers.i18n import Term
 from layers.undo import UndoStack
 from offline.guard import StoreRefused, check_store
 
-# ICOMOS-ISCS "Illustrated glossary on stone deterioration patterns" (2008): the five
-# families, then the terms under them (British spelling of colonisation accepted too).
-ICOMOS_ISCS = (
-    "crack and deformation", "detachment", "features induced by material loss",
-    "discolouration and deposit", "biological colonisation", "material loss",
-    "crack", "fracture", "star crack", "hair crack", "craquele", "splintering", "deformation",
-    "blistering", "bursting", "delamination", "exfoliation", "spalling", "flaking", "scaling",
-    "disintegration", "crumbling", "granular disintegration", "powdering", "sanding", "sugaring",
-    "fragmentation", "chipping", "alveolization", "coving", "erosion", "differential erosion",
-    "loss of components", "loss of matrix", "rounding", "roughening", "mechanical damage",
-    "impact damage", "cut", "scratch", "abrasion", "keying", "microkarst", "missing part", "gap",
-    "perforation", "pitting", "crust", "black crust", "salt crust", "deposit", "discolouration",
-    "colouration", "bleaching", "moist area", "staining", "efflorescence", "encrustation",
-    "concretion", "film", "glossy aspect", "graffiti", "patina", "iron rich patina", "oxalate patina",
-    "soiling", "subflorescence", "biological colonization", "alga", "lichen", "moss", "mould", "plant",
-)
-CONDITION_GRADES = {1: "good", 2: "fair", 3: "poor", 4: "very poor", 5: "dangerous"}
-
-
-def _uid() -> str:
-    return str(uuid.uuid4())
-
-
-@dataclass
-class Component:
-    guid: str
-    model: str = ""
-    classification: str = ""  # heritage element type, e.g. "arch ring", "eave bracket set"
-    period: str = ""
-    phase: str = ""
-    material: str = ""
-    structural_role: str = ""
-    illustrative: bool = False
-
-
-@dataclass
-class Inspection:
-    guid: str
-    date: str
-    surveyor: str = ""
-    condition_grade: int = 1
-    notes: str = ""
-    illustrative: bool = False
-    id: str = field(default_factory=_uid)
-
-
-@dataclass
-class Damage:
-    guid: str
-    type: str
-    severity: int = 1
-    extent: str = ""
-    location: str = ""
-    photos: list = field(default_factory=list)
-    date: str = ""
-    illustrative: bool = False
-    id: str = field(default_factory=_uid)
-
-
-@dataclass
-class Intervention:
-    guid: str
-    type: str
-    start: str = ""
-    end: str = ""
-    materials: str = ""
-    contractor: str = ""
-    documents: list = field(default_factory=list)
-    illustrative: bool = False
-    id: str = field(default_factory=_uid)
-
-
-APPLICATION_ID = 0x534A4842  # "SJHB": a Songjiang console HBIM record store
-SEARCHABLE = {  # what "search the records" looks in, per table
-    "components": ["guid", "classification", "period", "material", "structural_role"],
-    "inspections": ["guid", "surveyor", "notes"],
-    "damage": ["guid", "type", "location", "extent"],
-    "interventions": ["guid", "type", "materials", "contractor"],
-}
-KINDS = {"components": Component, "inspections": Inspection, "damage": Damage, "interventions": Intervention}
-TABLE_OF = {cls: name for name, cls in KINDS.items()}
-_LISTS = {"photos", "documents"}
-
-
-def _key(table: str) -> str:
-    return "guid" if table == "components" else "id"
+from offline.hbim_records import (  # noqa: F401  (the record kinds, re-exported where they were)
+    APPLICATION_ID, CONDITION_GRADES, ICOMOS_ISCS, KINDS, SEARCHABLE, TABLE_OF, Component, Damage, Inspection,
+    Intervention, _LISTS, _key, _uid)
 
 
 def create_schema(con: sqlite3.Connection):

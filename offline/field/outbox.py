@@ -25,7 +25,7 @@ import sqlite3
 import uuid
 from dataclasses import fields
 
-from offline.hbim import KINDS, _key
+from offline.hbim_records import KINDS, _key
 
 FIELDS = ("uuid", "at", "author", "team", "device", "tbl", "key", "op", "before", "after", "base_version")
 # operation → the tables its rows may name: HBIM records, photos, and annotations placed in field

@@ -30,7 +30,7 @@ import sqlite3
 import uuid
 from dataclasses import MISSING, fields
 
-from offline.hbim import KINDS, _key
+from offline.hbim_records import KINDS, _key
 from offline.package.listing import declare_internal
 
 TABLE = "field_capture"

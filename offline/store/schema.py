@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from offline.hbim import KINDS, _key
+from offline.hbim_records import KINDS, _key
 
 RECORD_TABLES = tuple(KINDS)
 # columns added before migrations were numbered (migration 1 adds them to an older store); a later change
