@@ -89,9 +89,19 @@ def require_mosquitto():
         pytest.skip("mosquitto binary not installed (Debian package 'mosquitto')")
 
 
-@pytest.fixture
-def mosquitto_broker(tmp_path):
+def _throwaway(tmp_path):
     require_mosquitto()
     b = Broker(tmp_path).start()
     yield b
     b.kill()
+
+
+@pytest.fixture
+def mosquitto_broker(tmp_path):
+    yield from _throwaway(tmp_path)
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """The same throw-away broker, under the shorter name the record tests use."""
+    yield from _throwaway(tmp_path)

@@ -46,7 +46,7 @@ def _ogrinfo_counts(path: Path) -> dict:
     return dict(zip(names, counts))
 
 
-def _expected_vector_counts(area) -> dict:
+def expected_vector_counts(area) -> dict:
     out = {}
     for d in assets.DEFAULT_LAYERS:
         if d["kind"] == "vector":
@@ -58,7 +58,7 @@ def _expected_vector_counts(area) -> dict:
 @pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="needs GDAL's ogrinfo (Debian gdal-bin)")
 def test_ogrinfo_lists_every_layer_with_its_feature_count(old_town):
     counts = _ogrinfo_counts(old_town.out)
-    expected = _expected_vector_counts(old_town.area)
+    expected = expected_vector_counts(old_town.area)
     assert expected["heritage_sites"] > 5 and expected["districts"] >= 1
     for table, n in expected.items():  # a layer of several geometry kinds is one table per kind
         parts = [t for t in counts if t == table or t in (f"{table}_points", f"{table}_lines", f"{table}_polygons")]

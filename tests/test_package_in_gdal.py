@@ -17,14 +17,13 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-import pyogrio
 import pytest
 import shapely
 
-import assets
 from offline.package import PackageRequest, create_package, verify
 from offline.package.areas import district_area
 from offline.package.listing import internal_tables
+from tests.test_package import expected_vector_counts
 
 PYTHON = "/usr/bin/python3"  # Debian's python3-gdal: the GDAL a surveyor's QGIS uses
 LIST = r"""
@@ -103,15 +102,6 @@ def _check_listing(path: Path) -> dict:
     return layers
 
 
-def _expected_counts(area) -> dict:
-    out = {}
-    for d in assets.DEFAULT_LAYERS:
-        if d["kind"] == "vector":
-            _, _, geom, _ = pyogrio.raw.read(assets.path(d["file"]))
-            out[Path(d["file"]).stem] = int(shapely.intersects(shapely.from_wkb(geom), area).sum())
-    return out
-
-
 def test_gdal_lists_only_the_layers_each_of_one_geometry_type(package):
     layers = _check_listing(package.out)
     assert {"transport_lines", "transport_points", "water_lines"} <= set(layers)
@@ -119,7 +109,7 @@ def test_gdal_lists_only_the_layers_each_of_one_geometry_type(package):
     assert layers["transport_lines"]["declared"] in ("Line String", "Multi Line String")
     assert layers["transport_lines"]["count"] >= 1 and layers["transport_points"]["count"] >= 1
     assert {"hbim_components", "hbim_inspections", "hbim_damage", "hbim_interventions"} <= set(layers)
-    for stem, n in _expected_counts(package.area).items():  # every feature the console wrote, split or not
+    for stem, n in expected_vector_counts(package.area).items():  # every feature the console wrote, split or not
         parts = [t for t in layers if t == stem or (t.startswith(stem + "_") and t[len(stem) + 1:] in
                                                      ("points", "lines", "polygons"))]
         assert sum(layers[t]["count"] for t in parts) == n == sum(package.counts[t] for t in parts), stem

@@ -22,21 +22,13 @@ from pathlib import Path
 import pytest
 
 from layers.sensors import sta
-from mosquitto import Broker, require_mosquitto
+from mosquitto import broker  # noqa: F401  (a fixture: a throw-away Mosquitto per test)
 from tests.test_sensors_cli import cli, final_json
 from tests.test_store_history import _count, _exactly_once, _sql
 
 pytestmark = pytest.mark.mqtt
 ROOT = Path(__file__).resolve().parents[1]
 _SEQ = itertools.count(1)
-
-
-@pytest.fixture
-def broker(tmp_path):
-    require_mosquitto()
-    b = Broker(tmp_path).start()
-    yield b
-    b.kill()
 
 
 class _Member:

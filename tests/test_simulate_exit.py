@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from mosquitto import Broker, require_mosquitto
+from mosquitto import broker  # noqa: F401  (a fixture: a throw-away Mosquitto per test)
 from tests.test_sensors_cli import cli, final_json
 
 pytestmark = pytest.mark.mqtt
@@ -21,14 +21,6 @@ pytestmark = pytest.mark.mqtt
 
 def _accounted(s: dict) -> bool:
     return s["received"] == s["stored"] + s["dropped"] + s["unacknowledged"]
-
-
-@pytest.fixture
-def broker(tmp_path):
-    require_mosquitto()
-    b = Broker(tmp_path).start()
-    yield b
-    b.kill()
 
 
 def _wait_publishing(sim):
