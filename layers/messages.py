@@ -199,6 +199,8 @@ CATALOGUE = [
      "{t} {state}；其他软件所做的编辑将会丢失"),
     (r"(?P<t>\S+) has no integer key fid \(format (?P<f>.+)\)", "{t} 没有整数主键 fid（格式 {f}）"),
     (r"the package has no field_capture table", "数据包缺少 field_capture 表"),
+    (r"(?P<t>\S+) is not the console's and touches the field journal; the package is refused",
+     "{t} 不是控制台写入的触发器，却会改动外业日志；拒绝此数据包"),
     (r"(?P<what>.+?): not a polygon in WKT or GeoJSON(?: \((?P<why>.+)\))?", "{what}：不是 WKT 或 GeoJSON 多边形"),
     (r"the polygon is not in longitude/latitude degrees \(WGS84\)", "多边形不是经纬度（WGS84）坐标"),
     (r"unknown district (?P<d>'[^']*'); choose from (?P<list>.+)", "未知区域 {d}；可选：{list}"),

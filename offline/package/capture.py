@@ -201,4 +201,16 @@ def problems(con: sqlite3.Connection, format_version: str | None) -> list[str]:
             if have.get(name) != sql:
                 state = "is missing" if name not in have else "was changed"
                 out.append(f"capture triggers: {name} {state}; edits made by other tools would be lost")
+    out += _foreign_triggers(con, have)
     return out
+
+
+def _foreign_triggers(con: sqlite3.Connection, have: dict) -> list[str]:
+    """A trigger that is not one of ours and touches the journal or the package's bookkeeping (``field_*``,
+    ``package_*``) could silently drop or rewrite edits before sync: a crafted package is refused for it.
+    GDAL's (R*Tree, tile matrix, feature counts) and the full-text index's triggers touch none of these."""
+    ours = {name for table in KINDS if is_current(con, table)
+            for name in triggers(table, _fields_in(con, table))}
+    return [f"triggers: {name} is not the console's and touches the field journal; the package is refused"
+            for name, sql in sorted(have.items())
+            if name not in ours and sql and any(w in sql.lower() for w in ("field_", "package_"))]
