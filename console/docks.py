@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QSplitter
 
 from widgets.inspector import Inspector
 from widgets.layer_tree import LayerTree
@@ -35,16 +35,52 @@ def build(window: QMainWindow, project) -> Docks:
     tree, inspector, legend = LayerTree(project.layers, project.undo), Inspector(), LegendPanel()
     column = QSplitter(Qt.Vertical)
     column.addWidget(tree)
-    column.addWidget(legend)
-    column.setStretchFactor(0, 3)
-    column.setStretchFactor(1, 1)
+    column.addWidget(_scrolled(legend))
+    column.setStretchFactor(0, 1)  # the layer list absorbs a resize (it scrolls); the legend keeps its rows
+    column.setStretchFactor(1, 0)
     column.setChildrenCollapsible(False)
+    # once laid out (the new rows' labels are measured at the next turn of the event loop)
+    legend.reshaped.connect(lambda: QTimer.singleShot(0, column, lambda: _legend_room(column, legend)))
     layers_dock = _dock(window, "layers", column)
     inspector_dock = _dock(window, "inspector", inspector)
     window.addDockWidget(Qt.LeftDockWidgetArea, layers_dock)
     window.addDockWidget(Qt.RightDockWidgetArea, inspector_dock)
     window.resizeDocks([layers_dock, inspector_dock], [300, 340], Qt.Horizontal)
     return Docks(tree, inspector, legend, layers_dock, inspector_dock)
+
+
+def _legend_room(column: QSplitter, legend: LegendPanel):
+    """Room for the whole legend, up to half the column: the layer list above it is short and the
+    legend was left one row high. Only when its rows change, so a user's drag of the split stays."""
+    total = sum(column.sizes())
+    if total <= 0:
+        return
+    wrapped = legend.heightForWidth(max(1, column.width()))  # the titles wrap in a narrow column
+    want = min(max(wrapped, legend.sizeHint().height()) + 4, total // 2)
+    if column.sizes()[1] < want:
+        column.setSizes([total - want, want])
+
+
+def _scrolled(legend) -> QScrollArea:
+    """The legend scrolls when its part of the column is short: its sections arrive after the
+    splitter has sized the column, and a splitter does not grow a pane to a new minimum, so the
+    rows were drawn over each other."""
+    area = QScrollArea()
+    area.setObjectName("legend-scroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # titles wrap; the column never widens
+    area.setWidget(legend)
+    area.setVisible(legend.isVisibleTo(area))
+    legend.installEventFilter(_FollowVisibility(area))  # no legend, no empty pane under the layer list
+    return area
+
+
+class _FollowVisibility(QObject):
+    def eventFilter(self, obj, ev):
+        if ev.type() in (QEvent.ShowToParent, QEvent.HideToParent):
+            self.parent().setVisible(ev.type() == QEvent.ShowToParent)
+        return False
 
 
 def _dock(window, name, widget) -> QDockWidget:

@@ -46,6 +46,43 @@ def compact(window):
         for box in d.findChildren(QComboBox):
             box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(5)
+    _WholeTabTitles.install(window)
+
+
+class _WholeTabTitles(QObject):
+    """Dock tab titles whole, the tab row scrolled: seven docks tabbed in a 300-pixel column were
+    elided to "A… Se… Ci…", which names nothing. Qt makes the dock tab bars itself, when it lays the
+    docks out (and again after a restore), so each one is caught as it joins the window."""
+
+    NAME = "whole-tab-titles"
+
+    @classmethod
+    def install(cls, window):
+        if window.findChild(QObject, cls.NAME) is None:
+            window.installEventFilter(cls(window))
+        for bar in _dock_tab_bars(window):
+            _whole(bar)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.setObjectName(self.NAME)
+
+    def eventFilter(self, obj, ev):
+        if ev.type() == QEvent.ChildPolished and obj is self.parent():
+            child = ev.child()
+            if child in _dock_tab_bars(obj):
+                _whole(child)
+        return False
+
+
+def _dock_tab_bars(window) -> list:
+    from PySide6.QtWidgets import QTabBar
+    return [b for b in window.findChildren(QTabBar) if b.parent() is window]  # not the docks' own tab widgets
+
+
+def _whole(bar):
+    bar.setElideMode(Qt.ElideNone)
+    bar.setUsesScrollButtons(True)
 
 
 def _group(window, area, names, docks) -> list:

@@ -67,3 +67,26 @@ def test_each_dock_shows_its_minimum_at_1366_1920_and_on_a_wall(dock_window, qtb
         assert alarms["rows"] >= 8, f"{alarms['rows']:.1f} alarm rows at {size}: {report}"
         assert not clipped, f"vital signs cut at {size}: {clipped[:4]} {report}"
         assert records >= 8, f"{records:.1f} record rows at {size}: {report}"
+
+
+def test_dock_tab_titles_whole_and_legend_unclipped(dock_window, qtbot):
+    """A new user saw the right column's tabs as "A… Se… Ci… At… H…" and the legend's rows drawn
+    over each other: every dock tab names its dock in full (the tab row scrolls instead), and the
+    legend's pane holds all its rows without scrolling, at the default size and at 1366×768."""
+    from PySide6.QtWidgets import QScrollArea, QTabBar
+    win = dock_window
+    for size in ((1600, 950), (1366, 768)):
+        win.resize(*size)
+        qtbot.waitUntil(lambda s=size: (win.width(), win.height()) == s, timeout=5000)
+        qtbot.wait(300)
+        bars = [b for b in win.findChildren(QTabBar) if b.parent() is win and b.isVisible() and b.count() > 1]
+        assert bars, f"no dock tab group at {size}"
+        for bar in bars:
+            fm = bar.fontMetrics()
+            cut = [bar.tabText(i) for i in range(bar.count())
+                   if bar.tabRect(i).width() < fm.horizontalAdvance(bar.tabText(i))]
+            assert not cut, f"tab titles cut at {size}: {cut}"
+        legend = win.findChild(QScrollArea, "legend-scroll")
+        assert legend.isVisible() and win.docks.legend.sections(), "the legend shows the sensor layer's section"
+        assert legend.verticalScrollBar().maximum() == 0, \
+            f"legend needs scrolling at {size}: {legend.viewport().height()} px for {legend.widget().sizeHint().height()}"

@@ -5,11 +5,14 @@ publish; the window hands them over when they change.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 
 class LegendPanel(QWidget):
+    reshaped = Signal()  # sections or rows came or went (not a count changing): the pane may need more room
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("legend")
@@ -25,6 +28,7 @@ class LegendPanel(QWidget):
         sections = [s for s in sections if s and s[1]]
         if sections == self._sections:
             return
+        shape = [(title, len(rows)) for title, rows in (self._sections or [])]
         self._sections = sections
         for box in self._boxes:
             self._layout.removeWidget(box)
@@ -53,3 +57,5 @@ class LegendPanel(QWidget):
             self._layout.addWidget(box)
             self._boxes.append(box)
         self.setVisible(bool(sections))
+        if shape != [(title, len(rows)) for title, rows in sections]:
+            self.reshaped.emit()
