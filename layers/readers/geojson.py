@@ -68,19 +68,36 @@ def decode_echarts(doc: dict) -> dict:
     return doc
 
 
+def _type(obj) -> str | None:
+    """An object's GeoJSON type as RFC 7946 spells it, whatever its case ("featurecollection", "POINT"):
+    GDAL compares type names without case once it has recognised the file."""
+    kind = obj.get("type") if isinstance(obj, dict) else None
+    return _TYPES.get(kind.lower(), kind) if isinstance(kind, str) else kind
+
+
+def _canonical(geom):
+    """A geometry whose type names are spelt as RFC 7946 spells them (shapely and GEOS need that)."""
+    if not isinstance(geom, dict) or not isinstance(geom.get("type"), str):
+        return geom
+    out = dict(geom, type=_type(geom))
+    if isinstance(out.get("geometries"), list):
+        out["geometries"] = [_canonical(g) for g in out["geometries"]]
+    return out
+
+
 def _features(path: Path, doc) -> list:
     if not isinstance(doc, dict):
         raise ReadError(path, "JSON is not a GeoJSON object")
-    kind = doc.get("type")
+    kind = _type(doc)
     if kind == "FeatureCollection":
         feats = doc.get("features")
         if not isinstance(feats, list):
             raise ReadError(path, "FeatureCollection without a 'features' list")
         # entries that are not Feature objects are not features (GDAL skips them too)
-        return [f for f in feats if isinstance(f, dict) and f.get("type") == "Feature"]
+        return [f for f in feats if _type(f) == "Feature"]
     if kind == "Feature":
         return [doc]
-    if kind in GEOMETRY_TYPES:
+    if doc.get("type") in GEOMETRY_TYPES:  # a bare geometry: GDAL recognises only the exact spelling
         return [{"type": "Feature", "geometry": doc, "properties": {}}]
     raise ReadError(path, "JSON has no GeoJSON 'type' (not a geographic file)")
 
@@ -90,6 +107,7 @@ def _geometry(path: Path, i: int, geom, bad: list):
     as GDAL keeps the feature: one broken polygon does not cost the file's other features."""
     if geom is None:
         return None
+    geom = _canonical(geom)
     if isinstance(geom, dict) and geom.get("type") not in GEOMETRY_TYPES:
         return None  # a type GeoJSON does not define: a feature without geometry, as GDAL reads it
     try:
@@ -109,6 +127,7 @@ def _geometry(path: Path, i: int, geom, bad: list):
 
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
                   "GeometryCollection")
+_TYPES = {t.lower(): t for t in (*GEOMETRY_TYPES, "Feature", "FeatureCollection")}
 
 
 def _one_point_lines(geom):
@@ -155,7 +174,7 @@ def read_geojson(path: Path, project, options, progress) -> list:
     else:
         options_crs = options.assume_crs
     feats = _features(path, doc)
-    listed = doc.get("features") if isinstance(doc, dict) and isinstance(doc.get("features"), list) else feats
+    listed = doc.get("features") if _type(doc) == "FeatureCollection" else feats
     if len(listed) > len(feats):
         warnings.append(f"{len(listed) - len(feats)} entries of 'features' are not GeoJSON Features: skipped")
     if not feats:  # GDAL opens it as an empty layer too

@@ -14,7 +14,7 @@ import numpy as np
 from layers.crs import CRSNotUnderstood, label, normalise_crs
 from layers.datum import best_route
 from layers.readers.libraries import import_rasterio
-from layers.readers.raster_extent import beyond_warning, clip_grid, source_extent
+from layers.readers.raster_extent import NoArea, beyond_warning, clip_grid, source_extent
 from layers.data import RasterData
 from layers.layer import Layer
 from layers.errors import ReadError, library_text
@@ -56,7 +56,8 @@ def _georeference(path: Path, src, options) -> tuple[str, dict, list]:
     if not crs:
         raise ReadError(path, "raster has no CRS (not georeferenced); pass the CRS explicitly")
     try:
-        return normalise_crs(crs), place, ([] if not place else [f"placed through {len(gcps)} ground control points"])
+        notes = [f"placed by GCPs ({len(gcps)} ground control points, as GDAL's warper places them)"] if place else []
+        return normalise_crs(crs), place, notes
     except CRSNotUnderstood as exc:
         raise ReadError(path, f"CRS not understood ({exc})") from exc
 
@@ -82,7 +83,7 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
             warnings.append(route.warning())
         progress.update(0.1, f"{path.name}: warping to {project.crs}")
         resampling = Resampling.bilinear if role == "terrain" else Resampling.average
-        grid = clip_grid(src, src_crs, box, project.crs, warnings)
+        grid = clip_grid(src, src_crs, box, project.crs, warnings, place.get("src_gcps"))
         try:
             if src_crs == project.crs and not place and src.transform.b == 0 and src.transform.d == 0:
                 # Already a north-up grid in the project CRS: a decimated read, no warp.
@@ -90,6 +91,9 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
             else:
                 array, mask, t, full = _warped(src, src_crs, route, project, role, options, resampling,
                                                None if grid == "outside" else grid)
+        except NoArea:
+            warnings.append(f"has no area once placed in {project.crs} (a point or a line); nothing drawn")
+            array, mask, t, full = _nothing(src, role)
         except (rasterio.errors.RasterioError, CPLE_BaseError, ValueError) as exc:
             if grid != "outside":
                 raise ReadError(path, f"cannot be read or warped into {project.crs}: "
@@ -166,6 +170,8 @@ def _plane_affine(plane):
 def _read_grid(ds, role, options, resampling):
     """Read a dataset (or warped VRT) at most max_raster_size a side, using overviews."""
     from rasterio.enums import Resampling
+    if not ds.width or not ds.height:  # GDAL's suggested grid for it is empty (a 1-pixel geocentric file)
+        raise NoArea()
     scale = max(1.0, max(ds.width, ds.height) / options.max_raster_size)
     out_w = max(1, math.ceil(ds.width / scale))
     out_h = max(1, math.ceil(ds.height / scale))

@@ -4,7 +4,9 @@ The outline is the pixel grid's edges (21 points each, as GDAL's suggested warp
 output samples them) taken through the geotransform, so a rotated grid is not
 inflated to its axis-aligned box. A raster that reaches beyond what the project
 CRS can hold (a world image in a Gauss-Kruger zone) is warped only over the part
-inside; one wholly outside gives an empty layer with a warning.
+inside; one wholly outside gives an empty layer with a warning. A grid across the
+antimeridian is judged by its longitudes made continuous (179..181), not by GDAL's
+box, which runs from -180 to 180 for it.
 """
 from __future__ import annotations
 
@@ -26,19 +28,29 @@ def _edges(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
     return cols, rows
 
 
+def _outline(src) -> tuple[np.ndarray, np.ndarray]:
+    """The pixel grid's edges in the source CRS, through the geotransform."""
+    cols, rows = _edges(src.width, src.height)
+    a = src.transform
+    return a.c + a.a * cols + a.b * rows, a.f + a.d * cols + a.e * rows
+
+
+def _outline_lonlat(src, src_crs: str) -> tuple[np.ndarray, np.ndarray]:
+    x, y = _outline(src)
+    lon, lat = Transformer.from_crs(src_crs, WGS84, always_xy=True).transform(x, y)
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
 def source_extent(src, src_crs: str, gcps) -> tuple[list | None, list | None]:
     """(bounds in the source CRS, WGS84 bounds [W, S, E, N]); GCP-placed rasters through their GCPs."""
     from rasterio.warp import calculate_default_transform
     if gcps:
         t, w, h = calculate_default_transform(src_crs, WGS84, src.width, src.height, gcps=gcps)
         return None, [t.c, t.f + h * t.e, t.c + w * t.a, t.f]
-    cols, rows = _edges(src.width, src.height)
-    a = src.transform
-    x = a.c + a.a * cols + a.b * rows
-    y = a.f + a.d * cols + a.e * rows
+    x, y = _outline(src)
     bounds = [float(x.min()), float(y.min()), float(x.max()), float(y.max())]
     try:
-        lon, lat = Transformer.from_crs(src_crs, WGS84, always_xy=True).transform(x, y)
+        lon, lat = _outline_lonlat(src, src_crs)
     except Exception:  # CRSs PROJ cannot relate to the Earth
         return bounds, None
     ok = np.isfinite(lon) & np.isfinite(lat)
@@ -47,22 +59,68 @@ def source_extent(src, src_crs: str, gcps) -> tuple[list | None, list | None]:
     return bounds, [float(lon[ok].min()), float(lat[ok].min()), float(lon[ok].max()), float(lat[ok].max())]
 
 
-def clip_grid(src, src_crs: str, box, project_crs: str, warnings: list):
+class NoArea(ValueError):
+    """The raster, once placed in the project CRS, has no area (a one-pixel geocentric file: a point)."""
+
+
+def _reach(src, src_crs: str, box, gcps) -> tuple:
+    """The WGS84 box with longitudes made continuous over the antimeridian (179 → 181, not -179).
+
+    ``box`` is GDAL's (the outline's min and max longitude): a grid across the antimeridian
+    spans almost the whole world in it, though it lies near ±180."""
+    w, s, e, n = box
+    if e - w <= 180.0 or gcps:
+        return box
+    lon, _ = _outline_lonlat(src, src_crs)
+    lon = lon[np.isfinite(lon)]
+    turned = np.where(lon < 0, lon + 360.0, lon)
+    if len(turned) and turned.max() - turned.min() < e - w:
+        return (float(turned.min()), s, float(turned.max()), n)
+    return box
+
+
+def _overlap(reach, area):
+    """The part of ``reach`` inside ``area`` (both WGS84 boxes), or None; ``reach`` may run past 180."""
+    for shift in (0.0, -360.0):
+        w, e = max(reach[0] + shift, area[0]), min(reach[2] + shift, area[2])
+        s, n = max(reach[1], area[1]), min(reach[3], area[3])
+        if w < e and s < n:
+            return w, s, e, n
+    return None
+
+
+def _window(src, left, bottom, right, top):
+    """The whole pixels covering the bounds, within the raster; None if none does."""
+    from rasterio.windows import Window, from_bounds
+    win = from_bounds(left, bottom, right, top, src.transform)
+    c0, r0 = max(0, math.floor(win.col_off)), max(0, math.floor(win.row_off))
+    c1 = min(src.width, math.ceil(win.col_off + win.width))
+    r1 = min(src.height, math.ceil(win.row_off + win.height))
+    return Window(c0, r0, c1 - c0, r1 - r0) if c1 > c0 and r1 > r0 else None
+
+
+def clip_grid(src, src_crs: str, box, project_crs: str, warnings: list, gcps=None):
     """None (warp it all), "outside" (no part fits), or the WarpedVRT grid of the part that fits."""
+    from rasterio.errors import WindowError
     from rasterio.warp import calculate_default_transform, transform_bounds
-    from rasterio.windows import from_bounds
     area = holdable(project_crs)
     if box is None or inside(box, area):
         return None
-    w, s, e, n = max(box[0], area[0]), max(box[1], area[1]), min(box[2], area[2]), min(box[3], area[3])
-    if w >= e or s >= n:  # wholly beyond: warped as it is if the maths holds (the caller tries)
+    part = _overlap(_reach(src, src_crs, box, gcps), area)
+    if part is None:  # wholly beyond: warped as it is if the maths holds (the caller tries)
         return "outside"
-    left, bottom, right, top = transform_bounds(WGS84, src_crs, w, s, e, n, densify_pts=EDGE_POINTS)
-    window = from_bounds(left, bottom, right, top, src.transform).round_offsets().round_lengths()
-    window = window.intersection(from_bounds(*src.bounds, src.transform).round_offsets().round_lengths())
-    width, height = max(1, int(window.width)), max(1, int(window.height))
+    if gcps:  # placed by GCPs: no geotransform to cut a window with; GDAL warps it whole
+        return None
+    left, bottom, right, top = transform_bounds(WGS84, src_crs, *part, densify_pts=EDGE_POINTS)
+    try:
+        window = _window(src, left, bottom, right, top)
+    except WindowError:  # a rotated grid: warp it whole
+        return None
+    if window is None:
+        return "outside"
     wl, wb, wr, wt = src.window_bounds(window)
-    t, dw, dh = calculate_default_transform(src_crs, project_crs, width, height, wl, wb, wr, wt)
+    t, dw, dh = calculate_default_transform(src_crs, project_crs, int(window.width), int(window.height),
+                                            wl, wb, wr, wt)
     if not all(math.isfinite(v) for v in (t.a, t.c, t.e, t.f)):
         return "outside"
     warnings.append(f"reaches beyond what {project_crs} can hold ({describe_area(area)}); "
