@@ -19,6 +19,10 @@ from functools import lru_cache
 from pyproj import CRS, Transformer
 from pyproj.transformer import TransformerGroup
 
+from layers.proj_grids import search_system_grids
+
+search_system_grids()  # before any transformation is made: the grids GDAL uses (layers/proj_grids.py)
+
 HUB = "EPSG:4326"
 # Datums that follow ITRF to within a metre, so a ballpark hop between them is honest enough.
 _ITRF_LIKE = ("WGS 84", "World Geodetic System 1984", "China 2000", "China Geodetic Coordinate System 2000")

@@ -85,6 +85,10 @@ def _canonical(geom):
     return out
 
 
+def _spelt_right(geom) -> bool:
+    return isinstance(geom, dict) and geom.get("type") in GEOMETRY_TYPES
+
+
 def _features(path: Path, doc) -> list:
     if not isinstance(doc, dict):
         raise ReadError(path, "JSON is not a GeoJSON object")
@@ -95,8 +99,8 @@ def _features(path: Path, doc) -> list:
             raise ReadError(path, "FeatureCollection without a 'features' list")
         # entries that are not Feature objects are not features (GDAL skips them too)
         return [f for f in feats if _type(f) == "Feature"]
-    if kind == "Feature":
-        return [doc]
+    if kind == "Feature" and (doc["type"] == "Feature" or _spelt_right(doc.get("geometry"))):
+        return [doc]  # GDAL recognises a lone feature by one of the two names spelt as RFC 7946 does
     if doc.get("type") in GEOMETRY_TYPES:  # a bare geometry: GDAL recognises only the exact spelling
         return [{"type": "Feature", "geometry": doc, "properties": {}}]
     raise ReadError(path, "JSON has no GeoJSON 'type' (not a geographic file)")

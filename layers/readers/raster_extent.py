@@ -90,18 +90,18 @@ def _overlap(reach, area):
 
 
 def _window(src, left, bottom, right, top):
-    """The whole pixels covering the bounds, within the raster; None if none does."""
-    from rasterio.windows import Window, from_bounds
-    win = from_bounds(left, bottom, right, top, src.transform)
-    c0, r0 = max(0, math.floor(win.col_off)), max(0, math.floor(win.row_off))
-    c1 = min(src.width, math.ceil(win.col_off + win.width))
-    r1 = min(src.height, math.ceil(win.row_off + win.height))
+    """The whole pixels covering the bounds, within the raster (any grid: south-up and rotated
+    too, where rasterio's ``from_bounds`` gives up); None if no pixel does."""
+    from rasterio.windows import Window
+    inv = ~src.transform
+    cols, rows = zip(*(inv * (x, y) for x in (left, right) for y in (bottom, top)))
+    c0, r0 = max(0, math.floor(min(cols))), max(0, math.floor(min(rows)))
+    c1, r1 = min(src.width, math.ceil(max(cols))), min(src.height, math.ceil(max(rows)))
     return Window(c0, r0, c1 - c0, r1 - r0) if c1 > c0 and r1 > r0 else None
 
 
 def clip_grid(src, src_crs: str, box, project_crs: str, warnings: list, gcps=None):
     """None (warp it all), "outside" (no part fits), or the WarpedVRT grid of the part that fits."""
-    from rasterio.errors import WindowError
     from rasterio.warp import calculate_default_transform, transform_bounds
     area = holdable(project_crs)
     if box is None or inside(box, area):
@@ -112,10 +112,7 @@ def clip_grid(src, src_crs: str, box, project_crs: str, warnings: list, gcps=Non
     if gcps:  # placed by GCPs: no geotransform to cut a window with; GDAL warps it whole
         return None
     left, bottom, right, top = transform_bounds(WGS84, src_crs, *part, densify_pts=EDGE_POINTS)
-    try:
-        window = _window(src, left, bottom, right, top)
-    except WindowError:  # a rotated grid: warp it whole
-        return None
+    window = _window(src, left, bottom, right, top)
     if window is None:
         return "outside"
     wl, wb, wr, wt = src.window_bounds(window)
