@@ -136,3 +136,24 @@ def test_a_towgs84_override_lands_where_gdal_puts_it(tmp_path):
         path = write_raster(tmp_path / "towgs84.tif", rasterio.crs.CRS.from_wkt(wkt),
                             Affine(10, 0, 3_500_000, 0, -10, 5_500_200), (3, 3))
     agrees_with_gdal(path)
+
+
+@needs_reference
+def test_a_geopackage_layer_is_read_in_its_geometry_columns_crs(tmp_path):
+    # gpkg_contents says WGS 84, the geometry column (and the data) UTM 51N: GDAL reads the column's.
+    import shutil
+    import sqlite3
+    import subprocess
+    if shutil.which("ogr2ogr") is None:
+        pytest.skip("gdal-bin (ogr2ogr) is not installed")
+    src = tmp_path / "utm.geojson"
+    src.write_text(json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {
+        "name": "EPSG:32651"}}, "features": [{"type": "Feature", "properties": {"n": i}, "geometry": {
+            "type": "Point", "coordinates": [350_000 + 1000 * i, 3_450_000 + 1000 * i]}} for i in range(2)]}))
+    path = tmp_path / "mismatch.gpkg"
+    subprocess.run(["ogr2ogr", "-f", "GPKG", "-nln", "pts", str(path), str(src)], check=True)
+    with sqlite3.connect(path) as con:  # the CRS row 4326 is in every GeoPackage GDAL writes
+        con.execute("UPDATE gpkg_contents SET srs_id = 4326")
+    layer = agrees_with_gdal(path)["layers"][0]
+    assert layer["crs"] == "EPSG:32651"
+    assert any("geometry column" in w for w in layer["warnings"])

@@ -54,10 +54,15 @@ def read_gpkg_tables(path: Path) -> tuple[list[dict], list[str]]:
             warnings.append(f"application_id is {struct.pack('>i', app_id)!r}, not 'GPKG'")
         rows = con.execute("SELECT table_name, data_type, srs_id FROM gpkg_contents").fetchall()
         has_geom_table = con.execute("SELECT 1 FROM sqlite_master WHERE name='gpkg_geometry_columns'").fetchone()
-        geom_cols = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns")
-                         .fetchall()) if has_geom_table else {}
-        tables = [{"name": n, "data_type": d, "srs_id": s, "geometry_column": geom_cols.get(n),
-                   "crs": srs_definition(con, s) if s is not None else None} for n, d, s in rows]
+        # A feature table's CRS is its geometry column's (what GDAL reads): gpkg_contents can disagree.
+        geom_cols = {n: (c, s) for n, c, s in con.execute(
+            "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns")} if has_geom_table else {}
+        tables = []
+        for n, d, s in rows:
+            column, srs_id = geom_cols.get(n, (None, s))
+            tables.append({"name": n, "data_type": d, "srs_id": srs_id, "contents_srs_id": s,
+                           "geometry_column": column,
+                           "crs": srs_definition(con, srs_id) if srs_id is not None else None})
         return tables, warnings
     finally:
         con.close()
@@ -112,6 +117,9 @@ def read_gpkg(path: Path, project, options, progress) -> list:
                 warnings.append(f"{curved} curved geometr{'y' if curved == 1 else 'ies'} linearised "
                                 f"(arcs cut every {STEP_DEG:g}°, as GDAL does)")
             declared = t["crs"]
+            if t["contents_srs_id"] != t["srs_id"]:
+                warnings.append(f"gpkg_contents gives srs_id {t['contents_srs_id']} but the geometry column "
+                                f"{t['srs_id']}; read in the geometry column's, as GDAL does")
             if t["srs_id"] == 0 and not options.assume_crs:
                 warnings.append("undefined geographic CRS (srs_id 0); read as WGS84")
                 declared = "EPSG:4326"
