@@ -5,7 +5,9 @@ Per file: {"file", "refused": reason or null, "layers": [{"name", "count", "wgs8
 "rasters": [{"name", "size", "bands", "wgs84"}]}. WGS84 bounds are GDAL's own:
 OCTTransformBounds (21 points an edge) for vector extents; for rasters the pixel grid's edges
 (21 points each) through the geotransform and OGR, and for GCP-placed rasters the suggested
-warp output (GDALSuggestedWarpOutput, via AutoCreateWarpedVRT).
+warp output (GDALSuggestedWarpOutput, via AutoCreateWarpedVRT). A GeoPackage's extents are the
+data's, not gpkg_contents': the geometries' for vectors, the tiles present for tile tables
+(GDAL's USE_TILE_EXTENT open option).
 """
 import json
 import sys
@@ -92,6 +94,14 @@ def _raster(ds, name):
     return entry
 
 
+def _raster_data(ds, name):
+    """A GeoPackage tile table reopened on the extent of the tiles it holds (GDAL's USE_TILE_EXTENT), not
+    gpkg_contents' extent, which can be stale or inflated: the data, as for vectors (_extent)."""
+    if ds.GetDriver().ShortName != "GPKG":
+        return ds
+    return gdal.OpenEx(name, gdal.OF_RASTER, open_options=["USE_TILE_EXTENT=YES"])
+
+
 def describe(path):
     out = {"file": path, "refused": None, "layers": [], "rasters": []}
     try:
@@ -107,10 +117,10 @@ def describe(path):
                               "wgs84": _vector_bounds(layer)})
     subdatasets = [v for k, v in (ds.GetMetadata("SUBDATASETS") or {}).items() if k.endswith("_NAME")]
     if ds.RasterCount and not subdatasets:
-        out["rasters"].append(_raster(ds, None))
+        out["rasters"].append(_raster(_raster_data(ds, path), None))
     for sub in subdatasets:
         try:
-            out["rasters"].append(_raster(gdal.Open(sub), sub.rsplit(":", 1)[-1]))
+            out["rasters"].append(_raster(_raster_data(gdal.Open(sub), sub), sub.rsplit(":", 1)[-1]))
         except Exception as exc:
             out["rasters"].append({"name": sub.rsplit(":", 1)[-1], "refused": str(exc).splitlines()[0]})
     if not out["layers"] and not out["rasters"]:
