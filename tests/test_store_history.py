@@ -137,6 +137,7 @@ def _opened(url):
 def test_latest_is_each_datastreams_newest_reading_whatever_the_order(store_url_param):  # noqa: F811
     obs = _opened(store_url_param)
     try:
+        assert [a.tolist() for a in obs.latest()] == [[], [], []]  # nothing recorded yet
         t = 1_765_000_000.0
         assert obs.append([7, 7, 9], [t + 10, t, t + 5], [1.0, 2.0, 3.0]) == 3
         # an older reading of 7, a repeat of 7's newest (another value: the first stays), a newer one of 9
@@ -144,6 +145,15 @@ def test_latest_is_each_datastreams_newest_reading_whatever_the_order(store_url_
         ds, times, values = obs.latest()
         assert ds.tolist() == [7, 9] and times.tolist() == [t + 10, t + 30] and values.tolist() == [1.0, 6.0]
         assert obs.count() == 5
+        # many Datastreams, newest first, then each updated: the answer comes back by Datastream, one row each
+        many = np.arange(5000, 1000, -1)
+        obs.append(many, np.full(len(many), t), many * 0.5)
+        obs.append(many[::3], np.full(len(many[::3]), t + 60), many[::3] * 2.0)
+        ds, times, values = obs.latest()
+        assert ds.tolist() == [7, 9, *range(1001, 5001)]
+        newer = set(many[::3].tolist())
+        assert all(v == (d * 2.0 if d in newer else d * 0.5) for d, v in zip(ds[2:].tolist(), values[2:].tolist()))
+        assert all(s == (t + 60 if d in newer else t) for d, s in zip(ds[2:].tolist(), times[2:].tolist()))
     finally:
         obs.store.close()
 

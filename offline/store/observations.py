@@ -132,10 +132,19 @@ class Observations:
     def latest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each Datastream's newest reading → (datastreams, times s, values), by Datastream id."""
         if self.pg:
-            sql = "COPY (SELECT * FROM latest ORDER BY datastream) TO STDOUT (FORMAT BINARY)"
-            with self.store.con.cursor() as cur, cur.copy(sql) as copy:
-                data = b"".join(bytes(b) for b in copy)
-            ds, ms, v = decode(data) if data else (np.zeros(0, np.int64),) * 2 + (np.zeros(0),)
+            # one row of three bytea columns, each the column's binary form end to end: a COPY out hands
+            # psycopg one message per row (200,000 Python calls: 2.7× slower, bench/bench_store_history.py).
+            # The three aggregates take the rows in one scan, so their n-th values are one row's.
+            ds, t, v = self.store.q(
+                "SELECT string_agg(int8send(datastream), ''::bytea), string_agg(timestamptz_send(phenomenon_time), "
+                "''::bytea), string_agg(float8send(result), ''::bytea) FROM latest").fetchone()
+            if ds is None:
+                return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+            ds = np.frombuffer(ds, ">i8").astype(np.int64)
+            ms = np.frombuffer(t, ">i8").astype(np.int64) // 1000 + EPOCH_2000_MS
+            v = np.frombuffer(v, ">f8").astype(np.float64)
+            order = np.argsort(ds, kind="stable")
+            ds, ms, v = ds[order], ms[order], v[order]
         else:
             rows = self.store.q("SELECT datastream, phenomenon_time, result FROM latest ORDER BY datastream").fetchall()
             a = np.array(rows, np.float64).reshape(-1, 3)
