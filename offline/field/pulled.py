@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import fields
 
+from offline.hbim_records import KINDS, _key
 from offline.package.listing import declare_internal
 
 TABLES = {
@@ -87,11 +89,30 @@ def conflicts(con: sqlite3.Connection, status: str | None = "open") -> list[dict
     return rows
 
 
-def read_conflicts(path) -> list[dict]:
-    """The open conflicts of a package file, read without writing to it."""
-    from layers.sqlite_uri import connect_ro
-    con = connect_ro(path)
-    try:
-        return conflicts(con)
-    finally:
-        con.close()
+class PackageRecords:
+    """A package file read as the conflict listing reads a store (offline/store/describe.py): ``get`` a record,
+    ``q`` the photos' names; read only, nothing written (the photos' view is a temporary one)."""
+
+    def __init__(self, path):
+        from layers.sqlite_uri import connect_ro
+        self.con = connect_ro(path)  # the file was checked by the caller (package verify's checks)
+        photos = "field_photos" if _has(self.con, "field_photos") else "(SELECT '' AS sha256, '' AS name)"
+        self.con.execute(f"CREATE TEMP VIEW photos AS SELECT sha256, name FROM {photos}")
+
+    def get(self, table: str, key: str) -> dict | None:
+        cols = [f.name for f in fields(KINDS[table])] if table in KINDS else []
+        if not cols:
+            return None
+        cur = self.con.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM hbim_{table} "
+                               f"WHERE {_key(table)} = ?", (key,))
+        row = cur.fetchone()
+        return dict(zip(cols, row)) if row else None
+
+    def q(self, sql: str, params=()):
+        return self.con.execute(sql, tuple(params))
+
+    def conflicts(self) -> list[dict]:
+        return conflicts(self.con)
+
+    def close(self):
+        self.con.close()
