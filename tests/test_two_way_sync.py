@@ -149,6 +149,8 @@ def test_a_centre_edit_reaches_the_package_at_the_next_sync_and_a_second_sync_br
         store.close()
     assert report["received"]["base_version"] == version
     assert _count(package, "SELECT version FROM field_base") == version
+    from offline.workspace import Workspace
+    assert Workspace.field(package).package_meta["base_version"] == str(version)  # what `info` and the window show
     verified = console_cli("package", "verify", package)
     assert verified.returncode == 0, verified.stdout + verified.stderr  # checksum and signature still hold
     before = _state(package)
