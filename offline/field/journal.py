@@ -26,8 +26,8 @@ from layers.sqlite_uri import connect_ro
 from offline.field.drain import discard, drain, has_capture, mark
 from offline.field.outbox import row_sha256, stamp_legacy
 from offline.field.profile import FieldProfile
-from offline.field.pulled import base_version
 from offline.field.profile import load as load_profile
+from offline.field.pulled import base_version
 from offline.guard import SQLITE_NOTADB, StoreRefused, has_magic, check_text
 from offline.package.capture import TABLE as CAPTURED, migrate, unkeyed
 from offline.package.listing import declare_internal

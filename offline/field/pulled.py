@@ -103,7 +103,8 @@ class PackageRecords:
         cols = [f.name for f in fields(KINDS[table])] if table in KINDS else []
         if not cols:
             return None
-        cur = self.con.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM hbim_{table} "
+        listed = ", ".join(f'"{c}"' for c in cols)  # "end" (interventions) is a reserved word
+        cur = self.con.execute(f"SELECT {listed} FROM hbim_{table} "
                                f"WHERE {_key(table)} = ?", (key,))
         row = cur.fetchone()
         return dict(zip(cols, row)) if row else None

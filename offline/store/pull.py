@@ -157,9 +157,13 @@ def _columns(con, tbl: str) -> list[str]:
     return [c for c in record_columns(tbl) if c in present]
 
 
+def _listed(cols: list[str]) -> str:
+    return ", ".join(f'"{c}"' for c in cols)  # "end" (interventions) is a reserved word
+
+
 def _row(con, tbl: str, key: str) -> dict | None:
     cols = _columns(con, tbl)
-    cur = con.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM hbim_{tbl} "
+    cur = con.execute(f"SELECT {_listed(cols)} FROM hbim_{tbl} "
                       f"WHERE {key_of(tbl)} = ?", (key,))
     found = cur.fetchone()
     return dict(zip(cols, found)) if found else None
@@ -171,7 +175,7 @@ def _write(con, tbl: str, key: str, row: dict | None):
         return
     cols = [c for c in _columns(con, tbl) if c in row]
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != key_of(tbl))
-    con.execute(f"INSERT INTO hbim_{tbl} ({', '.join(chr(34) + c + chr(34) for c in cols)}) VALUES "
+    con.execute(f"INSERT INTO hbim_{tbl} ({_listed(cols)}) VALUES "
                 f"({', '.join('?' * len(cols))}) ON CONFLICT ({key_of(tbl)}) DO UPDATE SET {updates}",
                 [row[c] for c in cols])
 
