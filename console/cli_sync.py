@@ -101,11 +101,11 @@ def cmd_conflicts(args) -> int:
                     raw.update(origin=c["origin"], status=c["status"])
                 sys.stdout.write(json.dumps({**raw, "shown": shown}, ensure_ascii=False) + "\n")
                 continue
-            when = (c.get("edited_at") or c.get("listed_at") or "")[:16].replace("T", " ")
+            when = (c["edited_at"] or "")[:16].replace("T", " ")
             sys.stdout.write(f"{d['record']} — {d['field']}\n"
                              + "".join(f"  {i18n.tr('field.col.' + k)}: {d[k]}\n"
                                        for k in ("base", "field_value", "store_value"))
-                             + f"  {c.get('author') or ''} · {when} · {i18n.tr('field.conflict.line', id=c['id'])}\n\n")
+                             + f"  {c['author']} · {when} · {i18n.tr('field.conflict.line', id=c['id'])}\n\n")
     finally:
         source.close()
     return 0

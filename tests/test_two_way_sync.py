@@ -181,9 +181,9 @@ def test_both_sides_edit_one_field_the_conflict_is_listed_on_both_sides_until_th
     mine = _rows(package, "inspections")[INSPECTION]
     assert (mine["notes"], mine["condition_grade"]) == ("东侧拱圈新增裂缝", "4")  # field-level: the other is taken
     at_centre, in_package = _conflicts("--store", centre), _conflicts("--package", package)
-    assert [(c["id"], c["field"], c["field_value"], c["store_value"]) for c in at_centre] == \
-        [(c["id"], c["field"], c["field_value"], c["store_value"]) for c in in_package] == \
-        [(at_centre[0]["id"], "notes", "东侧拱圈新增裂缝", "已加固")]
+    assert [(c["id"], c["field"], c["field_value"], c["store_value"], c["author"]) for c in at_centre] == \
+        [(c["id"], c["field"], c["field_value"], c["store_value"], c["author"]) for c in in_package] == \
+        [(at_centre[0]["id"], "notes", "东侧拱圈新增裂缝", "已加固", "李伟")]
     assert in_package[0]["origin"] == "centre" and in_package[0]["shown"]["field_value"] == "东侧拱圈新增裂缝"
     store = _store(centre)
     try:

@@ -27,9 +27,10 @@ TABLES = {
         version INTEGER NOT NULL, store TEXT, pulled_at TEXT NOT NULL)""",
     "field_conflicts": """CREATE TABLE IF NOT EXISTS field_conflicts (id TEXT PRIMARY KEY, edit_id TEXT,
         tbl TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, base TEXT, field_value TEXT, store_value TEXT,
-        status TEXT NOT NULL, origin TEXT NOT NULL, reason TEXT, listed_at TEXT NOT NULL)""",
+        author TEXT, edited_at TEXT, status TEXT NOT NULL, origin TEXT NOT NULL, reason TEXT, listed_at TEXT NOT NULL)""",
 }
-COLUMNS = ("id", "edit_id", "tbl", "key", "field", "base", "field_value", "store_value", "status", "origin", "reason")
+COLUMNS = ("id", "edit_id", "tbl", "key", "field", "base", "field_value", "store_value", "author", "edited_at",
+           "status", "origin", "reason")
 
 
 def ensure_tables(con: sqlite3.Connection):

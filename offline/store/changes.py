@@ -58,6 +58,6 @@ def since(store, version: int, package_id: str) -> Delta:
     for r in _fetch(store, "SELECT id, guid, body FROM annotations WHERE id IN ({marks})", wanted):
         delta.annotations[r["id"]] = {"guid": r["guid"], "body": r["body"]}
     if package_id:
-        delta.conflicts = store._rows("SELECT id, edit_id, tbl, key, field, base, field_value, store_value, status, "
-                                      "reason FROM conflicts WHERE package_id = ? ORDER BY id", (package_id,))
+        delta.conflicts = store._rows("SELECT id, edit_id, tbl, key, field, base, field_value, store_value, author, "
+                                      "edited_at, status, reason FROM conflicts WHERE package_id = ? ORDER BY id", (package_id,))
     return delta

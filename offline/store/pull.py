@@ -242,11 +242,9 @@ def _annotations(con, delta, scope: set, local: dict) -> int:
     return count
 
 
-UPSERT = ("INSERT INTO field_conflicts (id, edit_id, tbl, key, field, base, field_value, store_value, status, origin, "
-          "reason, listed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET edit_id = excluded.edit_id, "
-          "tbl = excluded.tbl, key = excluded.key, field = excluded.field, base = excluded.base, "
-          "field_value = excluded.field_value, store_value = excluded.store_value, status = excluded.status, "
-          "origin = excluded.origin, reason = excluded.reason")
+UPSERT = (f"INSERT INTO field_conflicts ({', '.join(pulled.COLUMNS)}, listed_at) VALUES "
+          f"({', '.join('?' * (len(pulled.COLUMNS) + 1))}) ON CONFLICT (id) DO UPDATE SET "
+          + ", ".join(f"{c} = excluded.{c}" for c in pulled.COLUMNS[1:]))
 
 
 def _json(value):
@@ -259,12 +257,15 @@ def _mirror(con, centre: list, found: list) -> int:
     have = {r[0]: r[1:] for r in con.execute(f"SELECT {', '.join(pulled.COLUMNS)} FROM field_conflicts")}
     rows = [tuple(c[k] for k in pulled.COLUMNS[:-2]) + ("centre", c["reason"]) for c in centre]
     ids = {r[0] for r in rows}
-    rows += [(cid, edit, tbl, key, name, _json(b), _json(fv), _json(cv), "open", "package", None)
-             for cid, edit, tbl, key, name, b, fv, cv in found if cid not in ids]
+    for cid, edit, tbl, key, name, b, fv, cv in found:
+        if cid not in ids:
+            who = con.execute("SELECT author, at FROM field_outbox WHERE uuid = ?", (edit,)).fetchone() or (None, None)
+            rows.append((cid, edit, tbl, key, name, _json(b), _json(fv), _json(cv), *who, "open", "package", None))
     new = 0
+    status = pulled.COLUMNS.index("status")
     for r in rows:
         if have.get(r[0]) != r[1:]:
-            new += r[0] not in have and r[8] == "open"
+            new += r[0] not in have and r[status] == "open"
             con.execute(UPSERT, (*r, now()))
     # one the pull found whose edit the centre has since taken without a conflict is settled
     con.execute("UPDATE field_conflicts SET status = 'resolved' WHERE origin = 'package' AND status = 'open' AND "
