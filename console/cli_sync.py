@@ -1,9 +1,10 @@
 """`songjiang-console package sync|conflicts|photo`: field packages against the operations-centre store.
 
-``sync`` sends a package's outbox into the store (offline/store/sync.py) and prints one JSON
-line of counts; a damaged outbox row is quarantined, with one line on stderr naming the
-package and the edit. ``conflicts`` lists what waits for review (quarantined edits included),
-one JSON line each; ``photo`` adds photos (files or a camera folder) to a package headless,
+``sync`` sends a package's outbox into the store (offline/store/sync.py), then brings the
+centre's changes since the package's base version into it (offline/store/pull.py), and prints
+one JSON line of counts (``"received"``: what came back); a damaged outbox row is quarantined,
+with one line on stderr naming the package and the edit. ``conflicts`` lists what waits for
+review (quarantined edits included), or with ``--package`` a package's own list; ``photo`` adds photos (files or a camera folder) to a package headless,
 as the window does. STORE is an SQLite file or a PostgreSQL ``postgresql://user@host:port/db``
 URL or keyword string (default: $SONGJIANG_STORE, else ops-store.sqlite in the user data
 folder); its password never on the command line (console/store_login.py says where it comes from).
