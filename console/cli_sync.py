@@ -1,9 +1,10 @@
 """`songjiang-console package sync|conflicts|photo`: field packages against the operations-centre store.
 
-``sync`` sends a package's outbox into the store (offline/store/sync.py) and prints one JSON
-line of counts; a damaged outbox row is quarantined, with one line on stderr naming the
-package and the edit. ``conflicts`` lists what waits for review (quarantined edits included),
-one JSON line each; ``photo`` adds photos (files or a camera folder) to a package headless,
+``sync`` sends a package's outbox into the store (offline/store/sync.py), then brings the
+centre's changes since the package's base version into it (offline/store/pull.py), and prints
+one JSON line of counts (``"received"``: what came back); a damaged outbox row is quarantined,
+with one line on stderr naming the package and the edit. ``conflicts`` lists what waits for
+review (quarantined edits included), or with ``--package`` a package's own list; ``photo`` adds photos (files or a camera folder) to a package headless,
 as the window does. STORE is an SQLite file or a PostgreSQL ``postgresql://user@host:port/db``
 URL or keyword string (default: $SONGJIANG_STORE, else ops-store.sqlite in the user data
 folder); its password never on the command line (console/store_login.py says where it comes from).
@@ -25,8 +26,10 @@ def add_subcommands(sub, package=None):
     sy.add_argument("--store", help="SQLite file or postgresql://… URL (default $SONGJIANG_STORE or ops-store.sqlite)")
     sy.add_argument("--lang", choices=("zh", "en"), help="language of errors (default: the system locale)")
     sy.set_defaults(func=cmd_sync)
-    co = package.add_parser("conflicts", help="list the conflicts waiting for review in the store")
+    co = package.add_parser("conflicts", help="list the conflicts waiting for review in the store (or a package's)")
     co.add_argument("--store", help="as for sync")
+    co.add_argument("--package", metavar="FILE", help="list a field package's conflicts instead, as its last sync "
+                    "left them (the centre's conflicts of that package, and those found before its edits were sent)")
     co.add_argument("--lang", choices=("zh", "en"), help="language of the listing (default: the system locale)")
     co.add_argument("--json", action="store_true", help="one JSON line per conflict (raw values, and as shown)")
     co.set_defaults(func=cmd_conflicts)
@@ -76,18 +79,28 @@ RAW = ("id", "tbl", "key", "field", "base", "field_value", "store_value", "autho
 
 def cmd_conflicts(args) -> int:
     """Each conflict as a reviewer reads it (the record's and fields' names, old and new values, photos by
-    name: offline/store/describe.py), or with ``--json`` one line each, raw and as shown."""
+    name: offline/store/describe.py), or with ``--json`` one line each, raw and as shown. ``--package``: the
+    package's own list (offline/field/pulled.py), read without writing to it."""
     from layers import i18n
     from layers.messages import system_language
     from offline.store.describe import describe
     i18n.set_language(args.lang or system_language())
-    store = _store(args)
+    if args.package:
+        from offline.field.pulled import PackageRecords
+        from offline.store.sync import check_package
+        check_package(args.package)  # every check of `package verify` (read only)
+        source = PackageRecords(args.package)
+    else:
+        source = _store(args)
     try:
-        for c in store.conflicts():
-            d = describe(store, c)
+        for c in source.conflicts():
+            d = describe(source, c)
             if args.json:
                 shown = {k: d[k] for k in ("record", "field", "base", "field_value", "store_value", "photos")}
-                sys.stdout.write(json.dumps({**{k: c[k] for k in RAW}, "shown": shown}, ensure_ascii=False) + "\n")
+                raw = {k: c.get(k) for k in RAW}
+                if args.package:
+                    raw.update(origin=c["origin"], status=c["status"])
+                sys.stdout.write(json.dumps({**raw, "shown": shown}, ensure_ascii=False) + "\n")
                 continue
             when = (c["edited_at"] or "")[:16].replace("T", " ")
             sys.stdout.write(f"{d['record']} — {d['field']}\n"
@@ -95,7 +108,7 @@ def cmd_conflicts(args) -> int:
                                        for k in ("base", "field_value", "store_value"))
                              + f"  {c['author']} · {when} · {i18n.tr('field.conflict.line', id=c['id'])}\n\n")
     finally:
-        store.close()
+        source.close()
     return 0
 
 

@@ -27,6 +27,10 @@ STRINGS = {
                         "Synced {edits} edits ({applied} applied, {same} identical, {partial} partly in conflict, "
                         "{conflict} in conflict, {already} sent before, {quarantined} damaged and quarantined), "
                         "{photos} photos, {annotations} annotations"),
+    "field.sync.received": ("从中心收到记录 {records} 条、照片 {photos} 张、标注 {annotations} 条，新冲突 {conflicts} 条；"
+                            "数据包现基于中心版本 {base_version}",
+                            "From the centre: {records} records, {photos} photos, {annotations} annotations, "
+                            "{conflicts} new conflicts; the package is now based on version {base_version}"),
     "field.sync.failed": ("同步失败：{error}（数据包未作任何改动，可再次同步以继续）",
                           "Sync failed: {error} (the package is unchanged; sync again to resume)"),
     "field.conflicts": ("处理同步冲突…", "Review sync conflicts…"),

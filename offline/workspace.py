@@ -122,7 +122,7 @@ class Workspace:
         path = Path(path).resolve()
         meta = open_package(path) if meta is None else meta  # every check of `package verify`: a non-package fails
         before = (self.mode, self.package)
-        self.mode, self.package, self.package_meta = FIELD, path, dict(meta)
+        self.mode, self.package, self.package_meta = FIELD, path, {**meta, "base_version": _based_on(path, meta)}
         self.hbim_path, self.sensor_history, self.live_feed, self.demo_feed = path, None, False, False
         self.start_view = PACKAGE_BOOKMARK
         if before != (FIELD, path):
@@ -172,3 +172,18 @@ class Workspace:
                 "sensor_history": str(self.sensor_history) if self.sensor_history else None,
                 "store": self.store_url, "live_feed": self.live_feed, "demo_feed": self.demo_feed,
                 "replay_at": self.clock.replay_at}
+
+
+def _based_on(path: Path, meta: dict) -> str:
+    """The store version the package is based on now (its last sync's pull), else the one it was cut from."""
+    import sqlite3
+    from layers.sqlite_uri import connect_ro
+    from offline.field.pulled import base_version
+    try:
+        con = connect_ro(path)
+        try:
+            return str(base_version(con))
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return str(meta.get("base_version", ""))

@@ -13,11 +13,10 @@ import logging
 from PySide6.QtCore import QObject
 
 from console import store_login
-from layers.i18n import tr
 from layers.messages import localize
 from widgets.field.conflicts import ConflictDialog
 from widgets.field.profile_dialog import ProfileDialog
-from widgets.field.sync_dialog import SyncDialog
+from widgets.field.sync_dialog import SyncDialog, done_text
 
 log = logging.getLogger(__name__)
 KEYS = ("field.profile", "field.sync", "field.conflicts")
@@ -60,7 +59,7 @@ class FieldPanel(QObject):
 
     def _synced(self, report: dict, url: str, password: str = ""):
         """The result in the status bar; conflicts open for review at once."""
-        self.ctx.status.show(tr("field.sync.done", **report), 8000)
+        self.ctx.status.show(done_text(report).replace("\n", " · "), 8000)
         if report.get("conflict") or report.get("partial") or report.get("quarantined"):
             self.conflict_dialog(url or None, password)
 

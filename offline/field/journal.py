@@ -27,6 +27,7 @@ from offline.field.drain import discard, drain, has_capture, mark
 from offline.field.outbox import row_sha256, stamp_legacy
 from offline.field.profile import FieldProfile
 from offline.field.profile import load as load_profile
+from offline.field.pulled import base_version
 from offline.guard import SQLITE_NOTADB, StoreRefused, has_magic, check_text
 from offline.package.capture import TABLE as CAPTURED, migrate, unkeyed
 from offline.package.listing import declare_internal
@@ -67,11 +68,10 @@ def take_captured(db: sqlite3.Connection) -> int:
     outbox, in one transaction of their own; returns how many. Nothing is written when there are none."""
     if not has_capture(db) or not (db.execute(f"SELECT 1 FROM {CAPTURED} LIMIT 1").fetchone() or unkeyed(db)):
         return 0
-    base = str(dict(db.execute("SELECT key, value FROM package_meta").fetchall()).get("base_version") or 0)
     db.execute("BEGIN IMMEDIATE")
     try:
         ensure_tables(db)
-        count = drain(db, int(base) if base.isdecimal() else 0)
+        count = drain(db, base_version(db))
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
@@ -130,7 +130,7 @@ class FieldJournal:
     def attach(self, db: sqlite3.Connection):
         """Our tables (idempotent) and the package's identity; called by HbimStore after its schema."""
         meta = dict(db.execute("SELECT key, value FROM package_meta").fetchall())
-        self.base_version = int(meta.get("base_version") or 0)
+        self.base_version = base_version(db)  # the last pull's, else the cut's (offline/field/pulled.py)
         self.package_id = meta.get("package_id", "")
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -145,6 +145,7 @@ class FieldJournal:
     def begin(self, db: sqlite3.Connection) -> int:
         """At the start of each of the console's edit transactions: other tools' edits go into the outbox
         first (they came first); returns the mark ``end`` discards the console's own captures after."""
+        self.base_version = base_version(db)  # a sync may have pulled since the package was opened
         drain(db, self.base_version)
         return mark(db)
 

@@ -203,8 +203,13 @@ class Store:
         return added
 
     def put_annotation(self, body: dict, author: str, guid: str = "", ident: str | None = None) -> str:
+        """A workstation's annotation, logged as a change (packages of its component bring it in at sync)."""
         ident = ident or str(uuid.uuid4())
         with self.tx("add annotations"):
+            version = self._bump()
+            rows = self._rows("SELECT body FROM annotations WHERE id = ?" + self.LOCK, (ident,))
+            self._log(version, author, "annotations", ident, WHOLE, json.loads(rows[0]["body"]) if rows else None,
+                      body, "workstation")
             self.q("INSERT INTO annotations (id, guid, body, author, at) VALUES (?,?,?,?,?) ON CONFLICT (id) DO "
                    "UPDATE SET body = excluded.body, author = excluded.author, at = excluded.at",
                    (ident, guid, json.dumps(body, ensure_ascii=False), author, now()))

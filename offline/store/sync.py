@@ -9,15 +9,16 @@ ones in its conflict list (quarantined, never merged) in ONE transaction
 and (3) leaves edits the store has already journalled: the next run finds them there and only
 marks them. Before the first batch, edits other tools made (QGIS, QField…: captured by the
 package's triggers, offline/package/capture.py) are turned into outbox rows in one transaction
-(offline/field/drain.py). Nothing else in the package is ever written, so a failed sync cannot
-lose a surveyor's work (Mergin #2382).
+(offline/field/drain.py). Then (4) the centre's changes since the package's base version come
+back into the package in one transaction of its own (offline/store/pull.py: records merged field
+by field, photos, annotations, the conflict list and the new base version). Nothing else in the
+package is ever written, so a failed sync cannot lose a surveyor's work (Mergin #2382).
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from offline.field import outbox
 from offline.field.annotations import OPS as ANNOTATION_OPS
 from offline.field.journal import now, take_captured
 from offline.guard import StoreRefused
+from offline.store.pull import Pulled, damaged as _damaged, pull
 
 log = logging.getLogger(__name__)
 BATCH = 250
@@ -39,6 +41,7 @@ class SyncReport:
     photos: int = 0
     quarantined: list = field(default_factory=list)  # (edit UUID as read, reason) of each damaged row stopped
     annotations: int = 0
+    received: Pulled = field(default_factory=Pulled)  # what the centre's changes brought into the package
 
     def add(self, outcomes: dict):
         for o in outcomes.values():
@@ -51,7 +54,7 @@ class SyncReport:
     def to_dict(self) -> dict:
         return {"package": self.package, "store": self.store, "edits": self.total, "photos": self.photos,
                 "annotations": self.annotations,
-                **{k: self.outcomes.get(k, 0) for k in OUTCOMES}}
+                **{k: self.outcomes.get(k, 0) for k in OUTCOMES}, "received": self.received.to_dict()}
 
     def lines(self) -> list[str]:
         """One line per quarantined edit, naming the package and the edit (English; localized at the edge)."""
@@ -121,7 +124,8 @@ MARK_QUARANTINED = ("INSERT INTO field_sync (uuid, synced_at, outcome, store) SE
 
 
 def sync(package, store, batch: int = BATCH, progress=None) -> SyncReport:
-    """Send every edit not yet acknowledged; ``progress(done, total)`` after each batch.
+    """Send every edit not yet acknowledged, then bring the centre's changes since the package's base
+    version into the package (offline/store/pull.py); ``progress(done, total)`` after each batch.
 
     A row that fails its checks (offline/field/outbox.py), or a photo whose bytes do not match
     their SHA-256, is quarantined: not merged, queued in the store's conflict list with the
@@ -131,42 +135,46 @@ def sync(package, store, batch: int = BATCH, progress=None) -> SyncReport:
     path = Path(package)
     report = SyncReport(str(path), store.url)
     con = _open(path)
-    if con is None:
-        return report
-    try:
-        with _damaged(path):
-            package_id = dict(con.execute("SELECT key, value FROM package_meta").fetchall()).get("package_id", "")
-            total = con.execute(f"SELECT COUNT(*) FROM ({CANDIDATES})").fetchone()[0]
-        seq, done = -(2 ** 63), 0
-        while True:
-            with _damaged(path):
-                rows = pending(con, seq, batch)
-                edits, damaged, photos = _sort(con, rows)
-            if not rows:
-                break
-            seq, done = rows[-1]["seq"], done + len(rows)
-            if edits or damaged:
-                stopped = [outbox.quarantined(r, why) for r, why in damaged]
-                outcomes = store.apply_edits(edits, photos, package_id, stopped)  # the store commits here
-                with _damaged(path):  # and only now does the package learn of it
-                    con.execute("BEGIN IMMEDIATE")
-                    con.executemany(MARK, [(u, now(), o, store.url) for u, o in outcomes.items()])
-                    con.executemany(MARK_QUARANTINED, [(now(), store.url, r["seq"]) for r, _ in damaged])
-                    con.execute("COMMIT")
-                report.add(outcomes)
-                report.outcomes["quarantined"] = report.outcomes.get("quarantined", 0) + len(stopped)
-                report.quarantined += [(q["uuid"], q["reason"]) for q in stopped]
-                report.photos += sum(1 for e in edits if e["op"] == "photo" and outcomes[e["uuid"]] != "already")
-                report.annotations += sum(1 for e in edits if e["op"] in ANNOTATION_OPS
-                                          and outcomes[e["uuid"]] not in ("already", "same"))
-            if progress:
-                progress(done, total)
-    finally:
-        con.close()
+    if con is not None:  # None: never edited, nothing to send
+        try:
+            _push(path, con, store, report, batch, progress)
+        finally:
+            con.close()
+    report.received = pull(path, store)  # after the push: the centre has merged what the package sent
     for line in report.lines():
         log.info("%s", line)
     log.info("synced %s into %s: %s", path, store.url, report.to_dict())
     return report
+
+
+def _push(path: Path, con, store, report: SyncReport, batch: int, progress):
+    with _damaged(path):
+        package_id = dict(con.execute("SELECT key, value FROM package_meta").fetchall()).get("package_id", "")
+        total = con.execute(f"SELECT COUNT(*) FROM ({CANDIDATES})").fetchone()[0]
+    seq, done = -(2 ** 63), 0
+    while True:
+        with _damaged(path):
+            rows = pending(con, seq, batch)
+            edits, damaged, photos = _sort(con, rows)
+        if not rows:
+            break
+        seq, done = rows[-1]["seq"], done + len(rows)
+        if edits or damaged:
+            stopped = [outbox.quarantined(r, why) for r, why in damaged]
+            outcomes = store.apply_edits(edits, photos, package_id, stopped)  # the store commits here
+            with _damaged(path):  # and only now does the package learn of it
+                con.execute("BEGIN IMMEDIATE")
+                con.executemany(MARK, [(u, now(), o, store.url) for u, o in outcomes.items()])
+                con.executemany(MARK_QUARANTINED, [(now(), store.url, r["seq"]) for r, _ in damaged])
+                con.execute("COMMIT")
+            report.add(outcomes)
+            report.outcomes["quarantined"] = report.outcomes.get("quarantined", 0) + len(stopped)
+            report.quarantined += [(q["uuid"], q["reason"]) for q in stopped]
+            report.photos += sum(1 for e in edits if e["op"] == "photo" and outcomes[e["uuid"]] != "already")
+            report.annotations += sum(1 for e in edits if e["op"] in ANNOTATION_OPS
+                                      and outcomes[e["uuid"]] not in ("already", "same"))
+        if progress:
+            progress(done, total)
 
 
 def _sort(con, rows: list[dict]):
@@ -185,15 +193,6 @@ def _sort(con, rows: list[dict]):
             damaged.append((e, "the photo's bytes are missing or do not match its SHA-256"))
     damaged.sort(key=lambda d: d[0]["seq"])
     return edits, damaged, photos
-
-
-@contextmanager
-def _damaged(path: Path):
-    """SQLite errors reading or marking the package name the package (the store's have their own)."""
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:
-        raise StoreRefused(f"{path}: damaged field package ({exc})") from None
 
 
 def _photos(con, shas: list[str]) -> dict:

@@ -115,10 +115,17 @@ class SyncDialog(QDialog):
         self.start_button.setEnabled(True)
         self.bar.setVisible(False)
         if isinstance(outcome, dict):
-            self.result.setText(tr("field.sync.done", **outcome))
+            self.result.setText(done_text(outcome))
             self.synced.emit(outcome)
         else:
             self.result.setText(tr("field.sync.failed", error=localize(outcome)))
+
+
+def done_text(report: dict) -> str:
+    """A sync's counts in words: what was sent, then what came back from the centre (offline/store/pull.py)."""
+    text = tr("field.sync.done", **report)
+    received = report.get("received")
+    return f"{text}\n{tr('field.sync.received', **received)}" if received else text
 
 
 def _sync(job, opener, package: str, url: str, password: str) -> dict:
