@@ -154,3 +154,38 @@ def test_records_photo_and_annotation_made_in_field_mode_all_reach_the_centre(qt
     shown = list(again.panels.annotations.layer().data)
     assert [(a.id, a.anchor, a.points) for a in shown] == [(pins[0].id, guid, pins[0].points)]
     again.close()
+
+
+def test_a_sync_from_the_field_window_shows_what_the_centre_sent_at_once(qtbot, tmp_path, monkeypatch):
+    """`--offline PKG`: the centre adds an inspection to a component the surveyor has selected; the
+    surveyor syncs from the window and the inspector lists it then and there (it used to appear only
+    after another selection or a reopen: the pull writes into the package on its own connection)."""
+    from PySide6.QtWidgets import QTreeWidgetItemIterator
+    from offline.store import open_store
+    centre = open_store(tmp_path / "ops.sqlite")  # a new centre store starts with the records packages are cut from
+    pkg = tmp_path / "old-town.gpkg"
+    made = cli("package", "create", "--district", "old-town", "--out", pkg)
+    assert made.returncode == 0, made.stderr[-2000:]
+    monkeypatch.setenv("SONGJIANG_STORE", centre.url)
+    field_profile(monkeypatch, tmp_path, "李伟/老城遗产组")
+    win = _field_window(qtbot, pkg)
+    assert win.panels.hbim.select_by_name("dacang_bridge", "Arch ring 3")
+    guid = win.panels.hbim.inspector.guid
+
+    def listed() -> str:
+        it, texts = QTreeWidgetItemIterator(win.panels.hbim.inspector.records), []
+        while it.value():
+            texts += [it.value().text(c) for c in range(it.value().columnCount())]
+            it += 1
+        return " ".join(texts)
+    assert "桥面中心复测" not in listed()
+    centre.put("inspections", {"id": "centre-1", "guid": guid, "date": "2026-12-07", "surveyor": "王",
+                               "condition_grade": "3", "notes": "桥面中心复测"}, "运营中心 王")
+    centre.close()
+    dlg = win.panels.field.sync_dialog(str(pkg))
+    with qtbot.waitSignal(dlg.synced, timeout=60000) as sent:
+        dlg.start()
+    assert sent.args[0]["received"]["records"] >= 1, sent.args[0]
+    qtbot.waitUntil(lambda: "桥面中心复测" in listed(), timeout=5000)
+    dlg.close()
+    win.close()

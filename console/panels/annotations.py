@@ -71,6 +71,12 @@ class AnnotationPanel(QObject):
         layer.view.events.selected.connect(lambda *_: self.refresh())
         self.refresh()
 
+    def reread(self):
+        """Field mode: the package's annotations changed behind the layer (a sync brought the centre's)."""
+        if self._bound is not None:
+            field_annotations.refresh_from_package(self.ctx, self._bound)
+            self.refresh()
+
     def refresh(self):
         layer = self._bound
         if layer is not None:

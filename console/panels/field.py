@@ -60,8 +60,21 @@ class FieldPanel(QObject):
     def _synced(self, report: dict, url: str, password: str = ""):
         """The result in the status bar; conflicts open for review at once."""
         self.ctx.status.show(done_text(report).replace("\n", " · "), 8000)
+        received = report.get("received") or {}
+        if any(received.get(k) for k in ("records", "photos", "annotations", "conflicts")):
+            self._reread()
         if report.get("conflict") or report.get("partial") or report.get("quarantined"):
             self.conflict_dialog(url or None, password)
+
+    def _reread(self):
+        """The sync brought the centre's changes into the package on its own connection: what the window
+        shows of the records (inspector, condition colours) and of the package's annotations is read again,
+        not at the next selection or reopen."""
+        panels = self.ctx.panels
+        if panels.hbim is not None:
+            panels.hbim.reread()
+        if panels.annotations is not None:
+            panels.annotations.reread()
 
     def conflict_dialog(self, url: str | None = None, password: str = "") -> ConflictDialog | None:
         try:

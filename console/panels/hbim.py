@@ -156,6 +156,11 @@ class HbimPanel(QObject):
         if guid == self.inspector.guid:
             self.inspector.refresh()
 
+    def reread(self):
+        """The records changed behind this window's store (a sync wrote the centre's into the package)."""
+        if self._store is not None:
+            self._on_store_changed(None, self.inspector.guid)
+
     def retranslate(self):
         self.dock.setWindowTitle(tr("hbim.dock"))
         self.browser_dock.setWindowTitle(tr("bim.browser"))
