@@ -22,7 +22,7 @@ import shapely
 
 from offline.package import PackageRequest, create_package, verify
 from offline.package.areas import district_area
-from offline.package.listing import internal_tables
+from offline.package.listing import PHOTOS, internal_tables
 from tests.test_package import expected_vector_counts
 
 PYTHON = "/usr/bin/python3"  # Debian's python3-gdal: the GDAL a surveyor's QGIS uses
@@ -93,7 +93,9 @@ def _check_listing(path: Path) -> dict:
         con.close()
     assert any("_fts" in t for t in internal) and "package_files" in internal  # the file holds them…
     assert not internal & set(layers)  # …and GDAL does not offer them
-    assert not [t for t in layers if t.startswith(("package_", "ifc_", "field_")) or "_fts" in t], sorted(layers)
+    # the photos are a layer (QGIS and QField add photos to it: an integer key, captured like a record edit)
+    assert not [t for t in layers if t.startswith(("package_", "ifc_", "field_")) and t != PHOTOS or "_fts" in t], \
+        sorted(layers)
     assert set(layers) == _listed_in_gpkg_contents(path)
     for name, lyr in layers.items():
         assert lyr["read"] == lyr["count"], name
@@ -108,7 +110,7 @@ def test_gdal_lists_only_the_layers_each_of_one_geometry_type(package):
     assert "transport" not in layers and "water" not in layers
     assert layers["transport_lines"]["declared"] in ("Line String", "Multi Line String")
     assert layers["transport_lines"]["count"] >= 1 and layers["transport_points"]["count"] >= 1
-    assert {"hbim_components", "hbim_inspections", "hbim_damage", "hbim_interventions"} <= set(layers)
+    assert {"hbim_components", "hbim_inspections", "hbim_damage", "hbim_interventions", PHOTOS} <= set(layers)
     for stem, n in expected_vector_counts(package.area).items():  # every feature the console wrote, split or not
         parts = [t for t in layers if t == stem or (t.startswith(stem + "_") and t[len(stem) + 1:] in
                                                      ("points", "lines", "polygons"))]

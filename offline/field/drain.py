@@ -9,11 +9,16 @@ and empties the table, in the caller's transaction. The console journals its own
 in the same transaction as the edit, so what its writes captured is discarded
 (``FieldJournal.end``), never journalled twice.
 
+A photo another tool added (a row of ``field_photos``, captured by its ``fid``) is hashed here: its
+SHA-256 and size are filled in and its outbox row is the console's own kind (``photo``, keyed by
+the SHA-256, the photo's name, component, damage record, time and place), so sync sends the bytes.
+
 Captured text is copied as it is: a damaged or forged captured row becomes an outbox row that
 sync's checks quarantine, like any other damaged row.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import uuid
@@ -63,6 +68,12 @@ def drain(con: sqlite3.Connection, base_version: int) -> int:
         con.text_factory = factory
     for seq, *values in rows:
         row = dict(zip(("at", "tbl", "key", "op", "before", "after"), map(_text, values)))
+        if row["tbl"] == "photos" and row["op"] == "photo":  # a photo another tool added: hashed now
+            taken = take_photo(con, row["key"])
+            con.execute(f"DELETE FROM {TABLE} WHERE seq = ?", (seq,))
+            if taken is None:  # gone again, or the same bytes as a photo the package already holds
+                continue
+            row["key"], row["after"] = taken
         row.update({k: row[k] or "" for k in _NOT_NULL})  # a missing one is named by sync's checks
         row.update({"uuid": str(uuid.uuid4()), "author": AUTHOR, "team": None, "device": DEVICE,
                     "base_version": base_version})
@@ -71,6 +82,31 @@ def drain(con: sqlite3.Connection, base_version: int) -> int:
                     [_storable(v) for v in row.values()])
         con.execute(f"DELETE FROM {TABLE} WHERE seq = ?", (seq,))
     return len(rows)
+
+
+def take_photo(con: sqlite3.Connection, fid) -> tuple[str, str] | None:
+    """(SHA-256, metadata JSON) of the photo row ``fid`` another tool added, its hash and size filled in, its EXIF
+    time and place where the row gives none; None (and the row removed) when the package already holds its bytes."""
+    row = con.execute("SELECT fid, sha256, name, guid, record_id, taken_at, lon, lat, data FROM field_photos "
+                      "WHERE fid = ?", (fid,)).fetchone()
+    if row is None or not isinstance(row[8], bytes):
+        return None
+    data = row[8]
+    sha = hashlib.sha256(data).hexdigest()
+    if con.execute("SELECT 1 FROM field_photos WHERE sha256 = ? AND fid <> ?", (sha, row[0])).fetchone():
+        con.execute("DELETE FROM field_photos WHERE fid = ?", (row[0],))  # kept once, by SHA-256
+        return None
+    meta = dict(zip(("name", "guid", "record_id", "taken_at", "lon", "lat"), row[2:8]))
+    from offline.field.photos import read_exif  # Pillow: only when another tool added a photo
+    try:
+        exif = read_exif(data)
+    except ValueError:  # not an image the console reads: sent as it is, the bytes checked by their hash
+        exif = {}
+    meta.update({k: v for k, v in exif.items() if meta.get(k) in (None, "")})
+    meta["name"] = meta["name"] or f"photo-{row[0]}"
+    con.execute("UPDATE field_photos SET sha256 = ?, size = ?, name = ?, taken_at = ?, lon = ?, lat = ? "
+                "WHERE fid = ?", (sha, len(data), meta["name"], meta["taken_at"], meta["lon"], meta["lat"], row[0]))
+    return sha, json.dumps(meta, ensure_ascii=False)
 
 
 def discard(con: sqlite3.Connection, since: int):

@@ -29,8 +29,8 @@ from offline.field.profile import FieldProfile
 from offline.field.profile import load as load_profile
 from offline.field.pulled import base_version
 from offline.guard import SQLITE_NOTADB, StoreRefused, has_magic, check_text
-from offline.package.capture import TABLE as CAPTURED, migrate, unkeyed
-from offline.package.listing import declare_internal
+from offline.package.capture import PHOTOS_SQL, TABLE as CAPTURED, install_photos, migrate, unkeyed
+from offline.package.listing import PHOTOS, declare_internal, list_photos, photos_listed
 
 GPKG_IDS = (0x47504B47, 0x47503130)  # "GPKG", and "GP10" of GeoPackage 1.0
 TABLES = {
@@ -38,9 +38,8 @@ TABLES = {
         seq INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL UNIQUE, at TEXT NOT NULL,
         author TEXT NOT NULL, team TEXT, device TEXT, tbl TEXT NOT NULL, key TEXT NOT NULL,
         op TEXT NOT NULL, before TEXT, after TEXT, base_version INTEGER NOT NULL, sha256 TEXT)""",
-    "field_photos": """CREATE TABLE IF NOT EXISTS field_photos (
-        sha256 TEXT PRIMARY KEY, name TEXT, guid TEXT, record_id TEXT, taken_at TEXT,
-        lon REAL, lat REAL, size INTEGER, data BLOB NOT NULL)""",
+    # an integer key, so QGIS and QField add photos (capture.py); a package made before keeps its SHA-256 key
+    "field_photos": PHOTOS_SQL,
     # annotations placed in field mode (offline/field/annotations.py): the Annotation as JSON, its GlobalId
     "field_annotations": """CREATE TABLE IF NOT EXISTS field_annotations (
         id TEXT PRIMARY KEY, anchor TEXT, body TEXT NOT NULL, at TEXT NOT NULL)""",
@@ -59,8 +58,11 @@ def ensure_tables(db: sqlite3.Connection):
     hashed as they stand (outbox.stamp_legacy)."""
     for sql in TABLES.values():
         db.execute(sql)
+    if has_capture(db):
+        install_photos(db)  # a photo another tool adds is captured like a record edit
     stamp_legacy(db)
-    declare_internal(db, TABLES)  # an older console listed them in gpkg_contents
+    declare_internal(db, [t for t in TABLES if t != PHOTOS or not photos_listed(db)])  # an older console listed them
+    list_photos(db)  # the photos are a layer where QGIS can add one
 
 
 def take_captured(db: sqlite3.Connection) -> int:

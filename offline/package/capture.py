@@ -31,13 +31,19 @@ import uuid
 from dataclasses import MISSING, fields
 
 from offline.hbim_records import KINDS, _key
-from offline.package.listing import declare_internal
+from offline.package.listing import PHOTOS, declare_internal, photos_listed
 
 TABLE = "field_capture"
 KEY = "fid"
 CAPTURE_SQL = (f"CREATE TABLE IF NOT EXISTS {TABLE} (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
                "tbl TEXT NOT NULL, key TEXT, op TEXT NOT NULL, before TEXT, after TEXT)")
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+# a package's photos (offline/field/photos.py): an integer key, so QGIS and QField add rows (GeoPackage Req 119);
+# the SHA-256 and size are the console's to fill in when it takes a photo another tool added (drain.py)
+PHOTOS_SQL = (f"CREATE TABLE IF NOT EXISTS {PHOTOS} ({KEY} INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT UNIQUE, "
+              "name TEXT, guid TEXT, record_id TEXT, taken_at TEXT, lon REAL, lat REAL, size INTEGER, "
+              "data BLOB NOT NULL)")
+PHOTO_META = ("name", "guid", "record_id", "taken_at", "lon", "lat")
 
 
 def _q(name: str) -> str:
@@ -102,6 +108,26 @@ def triggers(table: str, columns: list[str]) -> dict[str, str]:
     }
 
 
+def photo_trigger() -> dict[str, str]:
+    """name → text of the trigger that captures a photo another tool adds (its key: the row's ``fid``; the console
+    reads the bytes and hashes them when it drains the capture). Photos are only ever added, as in the console."""
+    name = f"{TABLE}_photos_insert"
+    return {name: f"CREATE TRIGGER {name} AFTER INSERT ON {_q(PHOTOS)} BEGIN\n  INSERT INTO {TABLE} (at, tbl, key, "
+                  f"op, before, after) SELECT {_NOW}, 'photos', NEW.{_q(KEY)}, 'photo', NULL, {_json('NEW', PHOTO_META)}"
+                  ";\nEND"}
+
+
+def _expected(con: sqlite3.Connection) -> dict[str, str]:
+    """Every capture trigger the package should hold, by name."""
+    out = {}
+    for table in KINDS:
+        if is_current(con, table):
+            out.update(triggers(table, _fields_in(con, table)))
+    if photos_listed(con) and con.execute("SELECT 1 FROM sqlite_master WHERE name=?", (TABLE,)).fetchone():
+        out.update(photo_trigger())  # a format-1 package has no capture table until the console migrates it
+    return out
+
+
 def _columns(con: sqlite3.Connection, table: str) -> list[tuple]:
     return con.execute(f"PRAGMA table_info({_q('hbim_' + table)})").fetchall()
 
@@ -151,12 +177,26 @@ def install(con: sqlite3.Connection):
     transaction). Called once a package's records are in: rows copied before are not edits."""
     con.execute(CAPTURE_SQL)
     declare_internal(con, [TABLE])  # bookkeeping, not a layer (listing.py)
+    install_photos(con)
     have = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall())
     for table in KINDS:
         for name, sql in triggers(table, _fields_in(con, table)).items():
             if have.get(name) != sql:  # missing, or made before a record field was added
                 con.execute(f"DROP TRIGGER IF EXISTS {_q(name)}")
                 con.execute(sql)
+
+
+def install_photos(con: sqlite3.Connection):
+    """The photos table (made with an integer key where there is none) and, once it has that key and the capture
+    table is there, its capture trigger; an older package's photos table (keyed by SHA-256) is kept as it is."""
+    con.execute(PHOTOS_SQL)
+    if not photos_listed(con) or not con.execute("SELECT 1 FROM sqlite_master WHERE name=?", (TABLE,)).fetchone():
+        return
+    have = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall())
+    for name, sql in photo_trigger().items():
+        if have.get(name) != sql:
+            con.execute(f"DROP TRIGGER IF EXISTS {_q(name)}")
+            con.execute(sql)
 
 
 def migrate(con: sqlite3.Connection) -> list[str]:
@@ -190,17 +230,16 @@ def problems(con: sqlite3.Connection, format_version: str | None) -> list[str]:
     have = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall())
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     for table in KINDS:
-        if not is_current(con, table):
-            if format_version not in (None, "1"):
-                out.append(f"record keys: hbim_{table} has no integer key {KEY} (format {format_version})")
-            continue
-        if TABLE not in tables:
-            out.append(f"capture triggers: the package has no {TABLE} table")
-            break
-        for name, sql in triggers(table, _fields_in(con, table)).items():
-            if have.get(name) != sql:
-                state = "is missing" if name not in have else "was changed"
-                out.append(f"capture triggers: {name} {state}; edits made by other tools would be lost")
+        if not is_current(con, table) and format_version not in (None, "1"):
+            out.append(f"record keys: hbim_{table} has no integer key {KEY} (format {format_version})")
+    expected = _expected(con)
+    if expected and TABLE not in tables:
+        out.append(f"capture triggers: the package has no {TABLE} table")
+        expected = {}
+    for name, sql in expected.items():
+        if have.get(name) != sql:
+            state = "is missing" if name not in have else "was changed"
+            out.append(f"capture triggers: {name} {state}; edits made by other tools would be lost")
     out += _foreign_triggers(con, have)
     return out
 
@@ -209,8 +248,7 @@ def _foreign_triggers(con: sqlite3.Connection, have: dict) -> list[str]:
     """A trigger that is not one of ours and touches the journal or the package's bookkeeping (``field_*``,
     ``package_*``) could silently drop or rewrite edits before sync: a crafted package is refused for it.
     GDAL's (R*Tree, tile matrix, feature counts) and the full-text index's triggers touch none of these."""
-    ours = {name for table in KINDS if is_current(con, table)
-            for name in triggers(table, _fields_in(con, table))}
+    ours = set(_expected(con))
     return [f"triggers: {name} is not the console's and touches the field journal; the package is refused"
             for name, sql in sorted(have.items())
             if name not in ours and sql and any(w in sql.lower() for w in ("field_", "package_"))]

@@ -12,7 +12,9 @@ file: records may be edited by any tool (QGIS, QField, GDAL, SQLite), so a packa
 tool edited must still verify. Such an edit changes only what is left out here: the record
 tables, ``field_capture`` (its triggers' copy of each edit, offline/package/capture.py),
 GDAL's bookkeeping (``gpkg_ogr_contents``, ``gpkg_contents.last_change``,
-``sqlite_sequence``) and triggers, which are not tables. Damage to anything delivered still
+``sqlite_sequence``) and triggers, which are not tables. The QGIS project and default styles the
+package carries (``qgis_projects``, ``layer_styles``: offline/package/qgis_project.py) are left out
+too: a surveyor who re-saves the project or a style in QGIS has changed no delivered data. Damage to anything delivered still
 fails it; the record edits are protected instead by each outbox row's own hash (drained
 captures get one too, offline/field/drain.py), and the capture triggers, whose loss would lose
 other tools' edits silently, are held to their exact text by verify.
@@ -23,6 +25,9 @@ import hashlib
 import sqlite3
 
 EDITABLE_PREFIXES = ("hbim_", "field_")
+# QGIS's project and default styles in the package (qgis_project.py): a user may re-save them, and the package
+# still verifies; the console never reads them back (nothing in them is a path it reads or writes)
+USER_TABLES = ("qgis_projects", "layer_styles")
 DERIVED_PREFIXES = ("rtree_", "sqlite_")
 # gpkg tables whose rows name a table in their first column: covered for covered tables only
 _PER_TABLE = {"gpkg_contents": "table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id",
@@ -38,7 +43,7 @@ def is_editable(table: str) -> bool:
 def covered_tables(con: sqlite3.Connection) -> list[str]:
     names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
     return [n for n in names if not n.startswith(EDITABLE_PREFIXES + DERIVED_PREFIXES)
-            and n not in _PER_TABLE and n != "gpkg_ogr_contents" and n != "gpkg_metadata_reference"]
+            and n not in _PER_TABLE and n not in USER_TABLES and n != "gpkg_ogr_contents" and n != "gpkg_metadata_reference"]
 
 
 def _feed(h, rows):

@@ -22,7 +22,7 @@ import shapely
 from layers.progress import NULL_PROGRESS, Progress
 from offline.guard import StoreRefused
 from offline.history import HistoryError
-from offline.package import capture, content, listing, records
+from offline.package import capture, content, listing, qgis_project, records
 from offline.package.areas import AreaError
 from offline.package.output import check_output
 from offline.package.signature import seal
@@ -189,7 +189,12 @@ def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
             "project_crs": req.project_crs, "package_id": str(uuid.uuid4()), "base_version": 0,
             "area_wkt": shapely.to_wkt(req.area, rounding_precision=7),
             "restricted": ",".join(req.restricted)})
-        listing.present(con, req.language or _interface_language())  # what GDAL and QGIS list, and by what name
+        language = req.language or _interface_language()
+        listing.present(con, language)  # what GDAL and QGIS list, and by what name
+        # the package is also a QGIS/QField project in the console's styles (outside the content checksum)
+        out = Path(req.out)
+        qgis_project.write_project(con, out.stem, out.name, out.stem, language, _author(req.created_by),
+                                   req.project_crs)
         seal(con)  # the content checksum and this centre's signature (signature.py)
         con.execute("VACUUM")  # no free pages: the file holds what it says and nothing else
     finally:

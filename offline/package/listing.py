@@ -39,9 +39,32 @@ def search_tables(con: sqlite3.Connection) -> list[str]:
     return sorted(name for name, _ in rows for v in virtual if name == v or name.startswith(v + "_"))
 
 
+PHOTOS = "field_photos"  # a layer where it has an integer key (QGIS and QField add photos: capture.py)
+
+
+def photos_listed(con: sqlite3.Connection) -> bool:
+    """Is the package's photo table one QGIS can add rows to (an integer ``fid`` key), and so a layer?"""
+    cols = con.execute(f'PRAGMA table_info("{PHOTOS}")').fetchall()
+    return any(c[1] == "fid" and c[5] == 1 and str(c[2]).upper() == "INTEGER" for c in cols)
+
+
 def internal_tables(con: sqlite3.Connection) -> list[str]:
     names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    return sorted({n for n in names if n.startswith(INTERNAL_PREFIXES)} | set(search_tables(con)))
+    listed = {PHOTOS} if photos_listed(con) else set()
+    return sorted({n for n in names if n.startswith(INTERNAL_PREFIXES) and n not in listed} | set(search_tables(con)))
+
+
+def list_photos(con: sqlite3.Connection, language: str | None = None):
+    """The photo table as an attributes layer (GDAL and QGIS list it; what a photo is added to) when it has its
+    integer key; in gpkg_contents and out of the internal tables' extension rows."""
+    if not photos_listed(con):
+        return
+    if con.execute("SELECT 1 FROM sqlite_master WHERE name='gpkg_extensions'").fetchone():
+        con.execute("DELETE FROM gpkg_extensions WHERE table_name=? AND extension_name=?", (PHOTOS, EXTENSION))
+    zh, en = STRINGS[f"package.layer.{PHOTOS}"]
+    con.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, last_change) VALUES "
+                "(?, 'attributes', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                (PHOTOS, f"{en if language == 'en' else zh} ({PHOTOS})"))
 
 
 def declare_internal(con: sqlite3.Connection, tables, create: bool = False):
@@ -85,4 +108,5 @@ def name_layers(con: sqlite3.Connection, language: str):
 def present(con: sqlite3.Connection, language: str):
     """A new package as GDAL and QGIS should list it: internal tables declared, layers named."""
     declare_internal(con, internal_tables(con), create=True)
+    list_photos(con, language)
     name_layers(con, language)
