@@ -1,8 +1,9 @@
-"""`songjiang-console package create|verify`: field packages for surveyors working offline.
+"""`songjiang-console package create|verify|sign|qgis`: field packages for surveyors working offline.
 
 `create` writes one GeoPackage for a district, the whole new city or a drawn polygon;
 `verify` runs the checks every open runs and says the first failing check in one line; on the
 centre's machine (which holds the signing key) "ok" also means the centre made the package.
+`qgis` writes the package's QGIS project as a .qgz file beside it, the project file QField opens.
 """
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ def add_subcommand(sub):
     si.add_argument("file")
     si.add_argument("--lang", choices=("zh", "en"), help="language of errors")
     si.set_defaults(func=cmd_sign)
+    qg = cmds.add_parser("qgis", help="write the package's QGIS project as a .qgz file beside it (what QField "
+                         "opens: copy both into one folder)")
+    qg.add_argument("file")
+    qg.add_argument("--out", help="the .qgz file to write (default: beside the package, FILE.qgz)")
+    qg.add_argument("--lang", choices=("zh", "en"), help="language of errors and of the project's layer names "
+                    "(default: Chinese)")
+    qg.set_defaults(func=cmd_qgis)
     return cmds
 
 
@@ -74,4 +82,11 @@ def cmd_sign(args) -> int:
     from offline.package.adopt import adopt
     adopt(args.file)  # StoreRefused (exit 3) when any other check fails
     sys.stdout.write(f"{args.file}: signed by this centre\n")
+    return 0
+
+
+def cmd_qgis(args) -> int:
+    from offline.package.qfield import write_qgz
+    out = write_qgz(args.file, args.out, args.lang or "zh")  # StoreRefused (exit 3) when a check fails
+    sys.stdout.write(f"{out}: QGIS project of {args.file} (QField: import the folder holding both)\n")
     return 0

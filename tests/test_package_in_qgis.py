@@ -174,3 +174,31 @@ def test_edits_made_in_qgis_reach_the_centre(qgis):
         assert tuple(row) == (edits["component"], edits["damage"])
     finally:
         store.close()
+
+
+OPEN_PROJECT_FILE = """
+import json, os, sys
+from qgis.core import QgsApplication, QgsProject
+app = QgsApplication([], False)
+app.initQgis()
+project = QgsProject.instance()
+read = project.read(sys.argv[1])
+print(json.dumps({"read": read, "layers": {l.source(): l.isValid() for l in project.mapLayers().values()}}))
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def test_qgis_opens_the_project_file_package_qgis_writes_for_a_renamed_package(qgis, tmp_path):
+    """What QField needs: a .qgz beside the package in one folder (QField opens no project kept in a GeoPackage)."""
+    from tests.field_package import copy_sqlite
+    renamed = Path(copy_sqlite(qgis["package"], tmp_path / "cangcheng-li.gpkg"))
+    run = console_cli("package", "qgis", renamed)
+    assert run.returncode == 0, run.stderr
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run([PYTHON, "-c", OPEN_PROJECT_FILE, str(tmp_path / "cangcheng-li.qgz")], capture_output=True,
+                         text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["read"] is True and len(seen["layers"]) == len(qgis["listed"] - {"layer_styles"})
+    assert all(seen["layers"].values()) and all(str(renamed) in s for s in seen["layers"]), seen

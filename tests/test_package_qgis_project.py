@@ -218,3 +218,30 @@ def test_a_photo_another_tool_adds_reaches_the_centre_with_its_sha256(tmp_path):
     assert con.execute("SELECT sha256, size FROM field_photos").fetchall() == [(sha, len(data))]
     con.close()
     assert verify(package) == []
+
+
+def test_package_qgis_writes_the_project_file_qfield_opens_for_the_package_as_now_named(package, tmp_path):
+    """QField opens project files, not projects kept in a GeoPackage: ``package qgis`` writes one beside the
+    package, naming it by its current name (a renamed package's own project still names the old one)."""
+    path = Path(copy_sqlite(package, tmp_path / "li-wei's copy.gpkg"))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    run = console_cli("package", "qgis", path, "--lang", "en")
+    assert run.returncode == 0, run.stdout + run.stderr
+    qgz = tmp_path / "li-wei's copy.qgz"
+    with zipfile.ZipFile(qgz) as z:
+        [member] = z.namelist()
+        root = ElementTree.fromstring(z.read(member))
+    sources = {lyr.findtext("datasource") for lyr in root.iter("maplayer")}
+    assert "./li-wei's copy.gpkg|layername=hbim_damage" in sources
+    assert all("cangcheng.gpkg" not in s for s in sources)
+    names = {lyr.findtext("layername") for lyr in root.iter("maplayer")}
+    assert "Heritage sites" in names  # --lang en
+    (tmp_path / "sub").mkdir()
+    run = console_cli("package", "qgis", path, "--out", tmp_path / "sub" / "p.qgz")
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(tmp_path / "sub" / "p.qgz") as z:
+        assert "../li-wei's copy.gpkg|layername=field_photos" in z.read(z.namelist()[0]).decode()
+    for bad in (tmp_path / "sub", tmp_path / "p.txt"):  # a folder, a name that is no project file: refused
+        run = console_cli("package", "qgis", path, "--out", bad, "--lang", "en")
+        assert run.returncode == 2 and run.stderr.count("\n") == 1 and str(bad) in run.stderr, run.stderr
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest  # the package is only read

@@ -15,8 +15,10 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   # python3-gdal: the reference the public-corpus test compares `info` with (tests/test_corpus.py)
   # postgresql + postgis (postgresql-postgis: the extension itself; "postgis" is only its tools): the store
   # tests start a throw-away cluster (tests/postgres.py)
+  # qgis + python3-qgis: tests/test_package_in_qgis.py opens, draws and edits a field package in QGIS itself
+  # (PyQGIS is not pip-installable; the test drives the system python and skips with the reason without it)
   [ -n "$extras" ] && pkgs+=(xvfb xauth mosquitto mosquitto-clients gdal-bin python3-gdal poppler-utils
-                             postgresql postgis postgresql-postgis)
+                             postgresql postgis postgresql-postgis qgis python3-qgis)
   missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   # npm packs the corpus's npm sources (tests/test_corpus.py); any npm on PATH will do

@@ -6,8 +6,8 @@ text, ``metadata`` JSON with the last modification's time and user, as QGIS's ow
 project storage writes them; Project › Open From › GeoPackage, or the browser, lists and opens
 it. QField and QFieldCloud open project *files* only (.qgs/.qgz in a folder or ZIP beside the
 data, QField's "Import project from folder/ZIP"), not projects kept in a GeoPackage: the same
-.qgz bytes saved beside the package (``package_qgz``, the ``package qgis`` command) make that
-bundle, since the project names the package by its file name relative to itself (``./NAME.gpkg``).
+project written as a .qgz file beside the package (``package qgis``, offline/package/qfield.py) makes
+that bundle, since the project names the package by its path relative to itself (``./NAME.gpkg``).
 
 The project is written from a template in Python, with no QGIS at package-build time: every
 layer the package lists (gpkg_contents) in the console's style (qgis_style.py) and in the
@@ -63,7 +63,7 @@ def _names(con, language: str) -> dict:
         "SELECT table_name, name_zh, name_en, visible FROM package_styles")}
 
 
-def _display_name(con, table: str, identifier: str | None, names: dict) -> str:
+def _display_name(table: str, identifier: str | None, names: dict) -> str:
     if table in names:
         return names[table][0]
     return (identifier or table).removesuffix(f" ({table})")
@@ -77,7 +77,9 @@ def layers_of(con: sqlite3.Connection, language: str) -> tuple[list[VectorLayer]
     vectors, rasters = [], []
     for table, kind, identifier, srs in con.execute("SELECT table_name, data_type, identifier, srs_id "
                                                      "FROM gpkg_contents ORDER BY rowid").fetchall():
-        name, visible = _display_name(con, table, identifier, names), names.get(table, ("", True))[1]
+        if table == qgis_style.TABLE:  # QGIS's own table of styles, not a layer of the map
+            continue
+        name, visible = _display_name(table, identifier, names), names.get(table, ("", True))[1]
         if kind in RASTER_TYPES:
             rasters.append(RasterLayer(table, name, srs, visible and kind == "tiles"))
             continue
@@ -160,9 +162,10 @@ def _extent(con, crs: str) -> str:
 
 def project_xml(con: sqlite3.Connection, gpkg_name: str, title: str, language: str,
                 crs: str = "EPSG:4549") -> tuple[str, list[VectorLayer]]:
-    """The .qgs text of the package at ``./gpkg_name``; and its vector layers (their QML is the same)."""
+    """The .qgs text of the package at ``./gpkg_name`` (or the relative path given) beside the project; and its
+    vector layers (their QML is the same)."""
     vectors, rasters = layers_of(con, language)
-    path = f"./{gpkg_name}"
+    path = gpkg_name if gpkg_name.startswith(("./", "../")) else f"./{gpkg_name}"
     tree, maps = [], []
     records = [v for v in vectors if v.geometry is None]
     for lyr in [v for v in vectors if v.geometry] + rasters:
@@ -211,17 +214,3 @@ def write_project(con: sqlite3.Connection, name: str, gpkg_name: str, title: str
                 (name, json.dumps(meta), qgz(xml, name).hex()))  # hex text, as QGIS's own storage writes it
     qgis_style.write_styles(con, vectors, title, language)
 
-
-def package_qgz(con: sqlite3.Connection) -> tuple[str, bytes] | None:
-    """(name, .qgz bytes) of the first project the package holds, for a QField bundle; None when it holds none."""
-    if not con.execute(f"SELECT 1 FROM sqlite_master WHERE name='{TABLE}'").fetchone():
-        return None
-    row = con.execute(f"SELECT name, content FROM {TABLE} ORDER BY rowid LIMIT 1").fetchone()
-    if row is None:
-        return None
-    content = row[1]
-    try:
-        data = bytes.fromhex(content) if isinstance(content, str) else bytes(content or b"")
-    except ValueError:
-        return None
-    return str(row[0]), data
