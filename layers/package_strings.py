@@ -47,7 +47,7 @@ STRINGS = {
     "package.field.end": ("结束日期", "End"),
     "package.field.id": ("记录编号", "Record id"),
     "package.field.illustrative": ("示意数据", "Illustrative"),
-    "package.field.sha256": ("SHA-256", "SHA-256"),
+    "package.field.sha256": ("SHA-256 校验值", "SHA-256"),
     "package.field.name": ("文件名", "File name"),
     "package.field.record_id": ("病害记录编号", "Damage record id"),
     "package.field.taken_at": ("拍摄时间", "Taken at"),
