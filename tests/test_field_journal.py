@@ -119,8 +119,12 @@ def test_gdal_still_opens_the_package_with_the_field_tables(package, jpeg):
     out = subprocess.run(["ogrinfo", "-ro", "-q", str(package)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "hbim_inspections" in out.stdout
-    for table in ("field_outbox", "field_photos", "field_sync"):  # the journal's bookkeeping is no layer
+    for table in ("field_outbox", "field_sync", "field_capture"):  # the journal's bookkeeping is no layer…
         assert table not in out.stdout
+    assert "field_photos" in out.stdout  # …the photos are: QGIS and QField add photos there
+    photos = subprocess.run(["ogrinfo", "-ro", "-q", "-sql", "SELECT count(*) AS n FROM field_photos", str(package)],
+                            capture_output=True, text=True, timeout=60)
+    assert "n (Integer) = 1" in photos.stdout, photos.stdout + photos.stderr
     count = subprocess.run(["ogrinfo", "-ro", "-q", "-sql", "SELECT count(*) AS n FROM field_outbox", str(package)],
                            capture_output=True, text=True, timeout=60)
     assert "n (Integer) = 1" in count.stdout, count.stdout + count.stderr

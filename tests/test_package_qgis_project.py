@@ -93,7 +93,7 @@ def test_each_feature_layer_has_the_consoles_style_as_its_default(package):
     try:
         features = {t for (t,) in con.execute("SELECT table_name FROM gpkg_contents WHERE data_type='features'")}
         records = {t for (t,) in con.execute("SELECT table_name FROM gpkg_contents WHERE data_type='attributes'")}
-        rows = con.execute("SELECT f_table_name, f_geometry_column, styleName, styleQML, useAsDefault "
+        rows = con.execute("SELECT f_table_name, f_geometry_column, styleName, styleQML, useAsDefault, styleSLD "
                            "FROM layer_styles").fetchall()
         heritage = json.loads(con.execute("SELECT style FROM package_styles WHERE table_name='heritage_sites'")
                               .fetchone()[0])["colour"]
@@ -106,6 +106,9 @@ def test_each_feature_layer_has_the_consoles_style_as_its_default(package):
     colours = {o.get("value") for o in qml["heritage_sites"].iter("Option") if o.get("name") == "color"}
     r, g, b = (int(heritage[i:i + 2], 16) for i in (1, 3, 5))
     assert colours == {f"{r},{g},{b},255"}
+    sld = ElementTree.fromstring({r[0]: r[5] for r in rows}["heritage_sites"].encode())  # for tools reading SLD
+    fills = {p.text for p in sld.iter("{http://www.opengis.net/se}SvgParameter") if p.get("name") == "fill"}
+    assert fills == {heritage}
     categories = {c.get("value") for c in qml["districts"].iter("category")}
     assert "old-town" in categories  # the districts coloured by district, as the console colours them
 

@@ -114,10 +114,19 @@ def _maplayer(con, lyr, source: str) -> str:
     if isinstance(lyr, RasterLayer):
         return f'<maplayer type="raster">{common}<provider>gdal</provider></maplayer>'
     geometry = GEOMETRY_NAMES.get(lyr.geometry, "No geometry")
-    wkb = lyr.wkb.title().replace("string", "String") if lyr.geometry else "NoGeometry"
+    wkb = _wkb_name(lyr.wkb) if lyr.geometry else "NoGeometry"
     return (f'<maplayer type="vector" geometry="{geometry}" wkbType="{wkb}" labelsEnabled="0" readOnly="0" '
             f'styleCategories="AllStyleCategories">{common}<provider encoding="UTF-8">ogr</provider>'
             f"{lyr.body}</maplayer>")
+
+
+def _wkb_name(type_name: str) -> str:
+    """GeoPackage's geometry type name (``MULTILINESTRING``) as QGIS names it (``MultiLineString``)."""
+    t = type_name.upper()
+    multi = t.startswith("MULTI")
+    base = {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon", "CURVE": "CompoundCurve",
+            "GEOMETRY": "Unknown"}.get(t.removeprefix("MULTI"), "Unknown")
+    return f"Multi{base}" if multi and base != "Unknown" else base
 
 
 def _tree_layer(lyr, source: str, provider: str) -> str:

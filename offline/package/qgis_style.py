@@ -5,7 +5,7 @@ f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD, 
 description, owner, ui, update_time) and applies the row marked ``useAsDefault`` to a layer it
 adds from the file, so a package dragged into QGIS without its project still shows the console's
 colours. The same renderer and form (offline/package/qgis_form.py) go into the project itself
-(qgis_project.py). The styles are written as text from the console's own style table
+(qgis_project.py); ``styleSLD`` holds the colours as OGC SLD 1.1 for other tools. The styles are written as text from the console's own style table
 (``package_styles``), with no QGIS at package-build time: the product does not depend on QGIS.
 
 What a user re-saves here (QGIS's "Save as default") is outside the content checksum
@@ -78,6 +78,44 @@ def renderer(geometry: str, style: dict) -> str:
             f"<symbols>{symbol(geometry, style)}</symbols></renderer-v2>")
 
 
+_SLD = ('<?xml version="1.0" encoding="UTF-8"?>\n<StyledLayerDescriptor version="1.1.0" '
+        'xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc" xmlns:se="http://www.opengis.net/se">'
+        "<NamedLayer><se:Name>{name}</se:Name><UserStyle><se:Name>{name}</se:Name><se:FeatureTypeStyle>{rules}"
+        "</se:FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>\n")
+
+
+def _sld_symbolizer(geometry: str, style: dict) -> str:
+    colour = style.get("colour", "#808080")
+    width = f"{max(0.5, float(style.get('line_width', 1.0))):g}"
+    stroke = (f'<se:Stroke><se:SvgParameter name="stroke">{colour}</se:SvgParameter>'
+              f'<se:SvgParameter name="stroke-width">{width}</se:SvgParameter></se:Stroke>')
+    if geometry == "point":
+        size = f"{float(style.get('point_size', 6.0)) * 1.5:g}"
+        return (f"<se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>circle</se:WellKnownName><se:Fill>"
+                f'<se:SvgParameter name="fill">{colour}</se:SvgParameter></se:Fill></se:Mark><se:Size>{size}</se:Size>'
+                "</se:Graphic></se:PointSymbolizer>")
+    if geometry == "line":
+        return f"<se:LineSymbolizer>{stroke}</se:LineSymbolizer>"
+    opacity = f"{max(0.0, min(1.0, float(style.get('fill_opacity', 0.3)))):g}"
+    return (f'<se:PolygonSymbolizer><se:Fill><se:SvgParameter name="fill">{colour}</se:SvgParameter>'
+            f'<se:SvgParameter name="fill-opacity">{opacity}</se:SvgParameter></se:Fill>{stroke}</se:PolygonSymbolizer>')
+
+
+def sld(table: str, geometry: str | None, style: dict) -> str:
+    """The same colours as OGC Symbology Encoding (SLD 1.1), for tools that read ``styleSLD``; "" for records."""
+    if not geometry:
+        return ""
+    field, colours = style.get("colour_field"), style.get("colours")
+    if field and isinstance(colours, dict) and colours:
+        rules = "".join(
+            f"<se:Rule><se:Name>{escape(str(v))}</se:Name><ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>"
+            f"{escape(field)}</ogc:PropertyName><ogc:Literal>{escape(str(v))}</ogc:Literal></ogc:PropertyIsEqualTo>"
+            f"</ogc:Filter>{_sld_symbolizer(geometry, {**style, 'colour': c})}</se:Rule>" for v, c in colours.items())
+    else:
+        rules = f"<se:Rule><se:Name>{escape(table)}</se:Name>{_sld_symbolizer(geometry, style)}</se:Rule>"
+    return _SLD.format(name=escape(table), rules=rules)
+
+
 def geometry_kind(type_name: str | None) -> str | None:
     """gpkg_geometry_columns' type name → "point" | "line" | "polygon" (None: no geometry)."""
     if not type_name:
@@ -120,6 +158,6 @@ def write_styles(con: sqlite3.Connection, layers: list, description: str, langua
         con.execute(f"DELETE FROM {TABLE} WHERE f_table_name=? AND styleName=?", (lyr.table, lyr.table))
         con.execute(f"INSERT INTO {TABLE} (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                     "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-                    "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL)",
+                    "VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, '', NULL)",
                     (lyr.table, lyr.geometry_column or "", lyr.table, qml(lyr.body, lyr.geometry),
-                     escape(description)))
+                     sld(lyr.table, lyr.geometry, style_of(con, lyr.table)), description))
