@@ -96,17 +96,27 @@ def take_photo(con: sqlite3.Connection, fid) -> tuple[str, str] | None:
     if con.execute("SELECT 1 FROM field_photos WHERE sha256 = ? AND fid <> ?", (sha, row[0])).fetchone():
         con.execute("DELETE FROM field_photos WHERE fid = ?", (row[0],))  # kept once, by SHA-256
         return None
-    meta = dict(zip(("name", "guid", "record_id", "taken_at", "lon", "lat"), row[2:8]))
-    from offline.field.photos import read_exif  # Pillow: only when another tool added a photo
+    meta = {k: _text(v) for k, v in zip(("name", "guid", "record_id", "taken_at"), row[2:6])}
+    meta.update(lon=_degrees(row[6]), lat=_degrees(row[7]))  # what another tool typed there: a number or nothing
+    from PIL import Image  # Pillow: only when another tool added a photo
+    from offline.field.photos import read_exif
     try:
         exif = read_exif(data)
-    except ValueError:  # not an image the console reads: sent as it is, the bytes checked by their hash
+    except (ValueError, Image.DecompressionBombError):  # not an image the console reads: sent as it is (its hash)
         exif = {}
     meta.update({k: v for k, v in exif.items() if meta.get(k) in (None, "")})
     meta["name"] = meta["name"] or f"photo-{row[0]}"
     con.execute("UPDATE field_photos SET sha256 = ?, size = ?, name = ?, taken_at = ?, lon = ?, lat = ? "
                 "WHERE fid = ?", (sha, len(data), meta["name"], meta["taken_at"], meta["lon"], meta["lat"], row[0]))
     return sha, json.dumps(meta, ensure_ascii=False)
+
+
+def _degrees(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -360.0 <= number <= 360.0 else None
 
 
 def discard(con: sqlite3.Connection, since: int):

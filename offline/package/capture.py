@@ -112,9 +112,9 @@ def photo_trigger() -> dict[str, str]:
     """name → text of the trigger that captures a photo another tool adds (its key: the row's ``fid``; the console
     reads the bytes and hashes them when it drains the capture). Photos are only ever added, as in the console."""
     name = f"{TABLE}_photos_insert"
+    after = _json("NEW", PHOTO_META)
     return {name: f"CREATE TRIGGER {name} AFTER INSERT ON {_q(PHOTOS)} BEGIN\n  INSERT INTO {TABLE} (at, tbl, key, "
-                  f"op, before, after) SELECT {_NOW}, 'photos', NEW.{_q(KEY)}, 'photo', NULL, {_json('NEW', PHOTO_META)}"
-                  ";\nEND"}
+                  f"op, before, after) SELECT {_NOW}, 'photos', NEW.{_q(KEY)}, 'photo', NULL, {after};\nEND"}
 
 
 def _expected(con: sqlite3.Connection) -> dict[str, str]:

@@ -14,8 +14,8 @@ tables, ``field_capture`` (its triggers' copy of each edit, offline/package/capt
 GDAL's bookkeeping (``gpkg_ogr_contents``, ``gpkg_contents.last_change``,
 ``sqlite_sequence``) and triggers, which are not tables. The QGIS project and default styles the
 package carries (``qgis_projects``, ``layer_styles``: offline/package/qgis_project.py) are left out
-too: a surveyor who re-saves the project or a style in QGIS has changed no delivered data. Damage to anything delivered still
-fails it; the record edits are protected instead by each outbox row's own hash (drained
+too: a surveyor who re-saves the project or a style in QGIS has changed no delivered data.
+Damage to anything delivered still fails it; the record edits are protected instead by each outbox row's own hash (drained
 captures get one too, offline/field/drain.py), and the capture triggers, whose loss would lose
 other tools' edits silently, are held to their exact text by verify.
 """
@@ -43,7 +43,8 @@ def is_editable(table: str) -> bool:
 def covered_tables(con: sqlite3.Connection) -> list[str]:
     names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
     return [n for n in names if not n.startswith(EDITABLE_PREFIXES + DERIVED_PREFIXES)
-            and n not in _PER_TABLE and n not in USER_TABLES and n != "gpkg_ogr_contents" and n != "gpkg_metadata_reference"]
+            and n not in _PER_TABLE and n not in USER_TABLES
+            and n != "gpkg_ogr_contents" and n != "gpkg_metadata_reference"]
 
 
 def _feed(h, rows):

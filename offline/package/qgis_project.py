@@ -146,7 +146,8 @@ def _relations(tables: set[str], language: str) -> str:
                 out.append((f"{child}_of_component", f"{parent} → {STRINGS[key][pick]}", child, "hbim_components",
                             field, "guid"))
     if {"hbim_damage", "field_photos"} <= tables:
-        out.append(("field_photos_of_damage", f"{STRINGS['hbim.damage'][pick]} → {STRINGS['hbim.field.photos'][pick]}",
+        damage, photos = STRINGS["hbim.damage"][pick], STRINGS["hbim.field.photos"][pick]
+        out.append(("field_photos_of_damage", f"{damage} → {photos}",
                     "field_photos", "hbim_damage", "record_id", "id"))
     return "<relations>" + "".join(
         f'<relation id="{rid}" name={quoteattr(name)} referencingLayer="{_layer_id(child)}" '

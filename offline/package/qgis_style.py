@@ -5,7 +5,8 @@ f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD, 
 description, owner, ui, update_time) and applies the row marked ``useAsDefault`` to a layer it
 adds from the file, so a package dragged into QGIS without its project still shows the console's
 colours. The same renderer and form (offline/package/qgis_form.py) go into the project itself
-(qgis_project.py); ``styleSLD`` holds the colours as OGC SLD 1.1 for other tools. The styles are written as text from the console's own style table
+(qgis_project.py); ``styleSLD`` holds the colours as OGC SLD 1.1 for other tools. The styles are
+written as text from the console's own style table
 (``package_styles``), with no QGIS at package-build time: the product does not depend on QGIS.
 
 What a user re-saves here (QGIS's "Save as default") is outside the content checksum
@@ -79,7 +80,8 @@ def renderer(geometry: str, style: dict) -> str:
 
 
 _SLD = ('<?xml version="1.0" encoding="UTF-8"?>\n<StyledLayerDescriptor version="1.1.0" '
-        'xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc" xmlns:se="http://www.opengis.net/se">'
+        'xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc" '
+        'xmlns:se="http://www.opengis.net/se">'
         "<NamedLayer><se:Name>{name}</se:Name><UserStyle><se:Name>{name}</se:Name><se:FeatureTypeStyle>{rules}"
         "</se:FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>\n")
 
@@ -98,7 +100,8 @@ def _sld_symbolizer(geometry: str, style: dict) -> str:
         return f"<se:LineSymbolizer>{stroke}</se:LineSymbolizer>"
     opacity = f"{max(0.0, min(1.0, float(style.get('fill_opacity', 0.3)))):g}"
     return (f'<se:PolygonSymbolizer><se:Fill><se:SvgParameter name="fill">{colour}</se:SvgParameter>'
-            f'<se:SvgParameter name="fill-opacity">{opacity}</se:SvgParameter></se:Fill>{stroke}</se:PolygonSymbolizer>')
+            f'<se:SvgParameter name="fill-opacity">{opacity}</se:SvgParameter></se:Fill>{stroke}'
+            "</se:PolygonSymbolizer>")
 
 
 def sld(table: str, geometry: str | None, style: dict) -> str:
