@@ -8,7 +8,9 @@ English term the records keep, shown with its Chinese name), an intervention typ
 console's vocabulary; ``illustrative`` is a check box ("1"/"0", as the records keep it). A
 photo's bytes are the ``data`` field, edited with QGIS's attachment widget for binary fields
 (``Binary``: "embed file", "save to file", a preview): a photo is kept inside the package, never
-as a path beside it (a package names no file the console reads or writes).
+as a path beside it (a package names no file the console reads or writes). QField has no widget for
+binary fields (it shows them as text): its camera's photos are files beside the project, which
+``package photo`` brings in.
 """
 from __future__ import annotations
 
