@@ -136,6 +136,7 @@ CATALOGUE = [
     # field packages, photos and the operations-centre store (offline/field/, offline/store/)
     (r"not a field package \(no package_meta table\)", "不是外业数据包（缺少 package_meta 表）"),
     (r"field package not found", "找不到外业数据包"),
+    (r"damaged field package \((?P<why>.+)\)", "外业数据包已损坏（{why}）"),
     (r"cannot connect to the operations-centre store \((?P<why>.+)\)", "无法连接运营中心数据库（{why}）"),
     (r"cannot set up the operations-centre store \((?P<why>.+)\)", "无法初始化运营中心数据库（{why}）"),
     (r"cannot listen to the operations-centre store \((?P<why>.+)\)", "无法监听运营中心数据库的变更（{why}）"),

@@ -12,11 +12,13 @@ the package, and it is written under a temporary name and renamed into place; on
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import tempfile
 from pathlib import Path, PurePosixPath
 
 from layers.sqlite_uri import connect_ro
+from offline.guard import StoreRefused
 from offline.package import qgis_project
 from offline.package.verify import open_package
 
@@ -43,6 +45,8 @@ def write_qgz(package, out=None, language: str = "zh") -> Path:
     try:
         xml, _ = qgis_project.project_xml(con, _relative(package, out), package.stem, language,
                                           meta.get("project_crs") or "EPSG:4549")
+    except sqlite3.DatabaseError as exc:  # damage the checks did not reach: one line naming the package
+        raise StoreRefused(f"{package}: damaged field package ({exc})") from None
     finally:
         con.close()
     with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.stem}.", suffix=".part", delete=False) as fh:

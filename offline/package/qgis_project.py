@@ -85,7 +85,8 @@ def layers_of(con: sqlite3.Connection, language: str) -> tuple[list[VectorLayer]
             continue
         column, wkb = geoms.get(table, (None, None))
         geometry = qgis_style.geometry_kind(wkb)
-        columns = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')]
+        quoted = table.replace('"', '""')  # a name the file chose: quoted, never trusted
+        columns = [r[1] for r in con.execute(f'PRAGMA table_info("{quoted}")')]
         body = qgis_style.layer_body(geometry, qgis_style.style_of(con, table),
                                      qgis_form.form(table, columns, language))
         vectors.append(VectorLayer(table, name, geometry, column, wkb or "", srs, visible, body))
