@@ -141,11 +141,54 @@ def test_a_package_whose_project_and_styles_were_re_saved_still_verifies(package
     assert [p.split(":")[0] for p in verify(path)] == ["content checksum"]
 
 
+QGIS_TEMPLATE = ("<qgis><projectlayers><maplayer><editform/><editforminit/><editforminitcodesource>0"
+                 "</editforminitcodesource><editforminitcode><![CDATA[# -*- coding: utf-8 -*-\n\"\"\"\nQGIS forms "
+                 "can have a Python function that is called when the form is opened.\n\"\"\"\n"
+                 "def my_form_open(dialog, layer, feature):\n    geom = feature.geometry()\n]]></editforminitcode>"
+                 "<attributeactions><defaultAction key=\"Canvas\" value=\"{00000000-0000-0000-0000-000000000000}\"/>"
+                 "</attributeactions></maplayer></projectlayers></qgis>")
+
+
+@pytest.mark.parametrize("where, code", [
+    ("project", "<qgis><properties><Macros><pythonCode type='QString'>import os; os.system('id')</pythonCode>"
+                "</Macros></properties></qgis>"),
+    ("project", QGIS_TEMPLATE.replace("<editforminit/>", "<editforminit>my_form_open</editforminit>")),
+    ("project", QGIS_TEMPLATE.replace(">0</editforminitcodesource>", ">2</editforminitcodesource>")),
+    ("style", "<qgis><attributeactions><actionsetting type='4' name='x' action='rm -rf ~'/></attributeactions></qgis>"),
+    ("project", "<!DOCTYPE q [<!ENTITY a 'aaaa'>]><qgis>&a;</qgis>"),
+])
+def test_a_project_or_style_carrying_code_qgis_would_run_is_refused(package, tmp_path, where, code):
+    """The project and styles are outside the checksum (a surveyor may re-save them), so anyone can put
+    something there after the centre signed the package: macros, form init code, command actions run in
+    QGIS when the surveyor opens it. The console writes none of them; verify refuses each, naming the
+    check, before a command writes to the package; QGIS's own form template (code source 0) passes."""
+    path = Path(copy_sqlite(package, tmp_path / "cangcheng.gpkg"))
+    _rewrite_project_and_styles(path, QGIS_TEMPLATE)
+    assert verify(path) == [], "what QGIS itself writes on save is not refused"
+    con = sqlite3.connect(path)
+    if where == "project":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("mine.qgs", code)
+        con.execute("UPDATE qgis_projects SET content = ? WHERE name = 'mine'", (buf.getvalue().hex(),))
+    else:
+        con.execute("UPDATE layer_styles SET styleQML = ? WHERE styleName = 'mine'", (code,))
+    con.commit()
+    con.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    problems = verify(path)
+    assert problems and all(p.startswith("qgis project: ") and "which QGIS would run" in p for p in problems), problems
+    run = console_cli("package", "sync", path, "--store", tmp_path / "ops.sqlite", "--lang", "en")
+    assert run.returncode == 3 and "qgis project check" in run.stderr, run.stdout + run.stderr[-2000:]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before, "a refused package is left as it was"
+
+
 def test_no_command_of_the_console_reads_the_project_or_the_styles():
     """They are QGIS's: the console writes them when it builds a package and never reads them back, so nothing
     a user or a crafted package puts there (a path, a script) reaches a command; only the checksum names them."""
     allowed = {"offline/package/qgis_project.py", "offline/package/qgis_style.py", "offline/package/checksum.py",
-               "layers/package_strings.py"}  # the last: the layer's name in each language
+               "layers/package_strings.py",  # the layer's name in each language
+               "offline/package/qgis_code.py"}  # verify looks for code QGIS would run, and only refuses
     named = {str(p.relative_to(REPO)) for top in ("console", "layers", "widgets", "offline", "assets")
              for p in (REPO / top).rglob("*.py")
              if re.search(r"\b(qgis_projects|layer_styles)\b", p.read_text(encoding="utf-8"))}

@@ -16,6 +16,7 @@ from offline.guard import SQLITE_NOTADB, StoreRefused, has_magic
 from offline.package.capture import problems as capture_problems
 from offline.package.checksum import content_sha256
 from offline.package.indexes import fts_problems, rtree_problems
+from offline.package.qgis_code import code_problems
 from offline.package.names import is_package_id, is_plain_name, shown
 from offline.package.signature import signature_problem
 
@@ -104,6 +105,7 @@ def _checks(con) -> list[str]:
         data = bytes(data or b"")
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
             problems.append(f"package_files: {shown(name)} does not match its recorded size and SHA-256")
+    problems += code_problems(con)  # outside the checksum, so checked for what QGIS would run
     if not problems and meta.get("content_sha256") != content_sha256(con):
         problems.append("content checksum: the delivered content differs from what was packaged")
     if not problems:
