@@ -123,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "else new-city)")
     sn.add_argument("--views", type=_views, metavar="A,B,…", help="several bookmarks: one file each in "
                     "--out-dir, or one page each of a PDF --out")
+    sn.add_argument("--atlas", choices=("districts",), help="a PDF atlas: a contents page, then a page per key "
+                    "district at its best scale (or --scale), e.g. --atlas districts --out atlas.pdf --paper A3")
     sn.add_argument("--offline", metavar="FILE.gpkg", help="render a field package's scene (as field mode "
                     "shows it) instead of the embedded one; framed on its area unless --view is given")
     sn.add_argument("--time", type=_when, help="show the sensor layer as recorded at this moment "
@@ -195,7 +197,9 @@ def cmd_snapshot(args) -> int:
     from layers import i18n
     args.lang = args.lang or "zh"  # the map's language; errors follow an explicit --lang or the locale
     i18n.set_language(args.lang)
-    if args.offline and not args.view and not args.views:
+    if args.atlas and (args.view or args.views or args.out_dir or args.bare):
+        raise ValueError("--atlas makes its own pages: give --out FILE.pdf without --view, --views, --out-dir or --bare")
+    if args.offline and not args.view and not args.views and not args.atlas:
         args.view = "package"  # the package's own area (console/field.py)
     views = args.views or [args.view]
     from offline.workspace import Workspace
@@ -214,7 +218,8 @@ def cmd_snapshot(args) -> int:
                             workspace=workspace)
     project.theme = args.theme or project.theme
     common = dict(size=args.size, paper=args.paper, landscape=not args.portrait, dpi=args.dpi, title=args.title,
-                  subtitle=args.subtitle, author=args.author, lang=args.lang, scale=args.scale, style=args.style)
+                  subtitle=args.subtitle, author=args.author, lang=args.lang, scale=args.scale, style=args.style,
+                  atlas=args.atlas)
     for v in views:
         if v is not None and v not in project.bookmarks:
             raise KeyError(f"unknown view {v!r}; choose from {', '.join(project.bookmarks)}")

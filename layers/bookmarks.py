@@ -63,15 +63,24 @@ def bookmark_for_extent(bid, name_zh, name_en, xmin, ymin, xmax, ymax, z=0.0, pi
     return Bookmark(bid, name_zh, name_en, focal, distance, 0.0, pitch)
 
 
+CITY_EXTENT, DISTRICT_PARTS = "new_city_extent.geojson", "districts.geojson"
+
+
+def embedded(layers, name: str):
+    """The loaded layer of one of the embedded files the views are made of (``CITY_EXTENT``,
+    ``DISTRICT_PARTS``), or None when the project has none."""
+    return next((lyr for lyr in layers if lyr.source.endswith(name)), None)
+
+
 def view_extents(layers) -> dict[str, tuple[float, float, float, float]]:
     """The ground box (xmin, ymin, xmax, ymax, project CRS) each default view frames: the whole new
     city and each district part (layers/districts.py), from the embedded district and extent layers."""
     out: dict[str, tuple] = {}
-    extent = next((lyr for lyr in layers if lyr.source.endswith("new_city_extent.geojson")), None)
+    extent = embedded(layers, CITY_EXTENT)
     if extent is not None and extent.has_bounds():
         b = extent.bounds
         out[WHOLE] = (b[0], b[1], b[3], b[4])
-    districts = next((lyr for lyr in layers if lyr.source.endswith("districts.geojson")), None)
+    districts = embedded(layers, DISTRICT_PARTS)
     if districts is None:
         return out
     ids = [str(v) for v in districts.data.columns.get("id", [])]

@@ -33,6 +33,10 @@ STORE_ACTIONS = {
 CATALOGUE = [
     (r"file not found", "文件不存在"),
     (r"scale must look like 1:10000, not (?P<t>.+)", "比例尺应写作 1:10000，而不是 {t}"),
+    (r"--atlas makes its own pages: give --out FILE.pdf without --view, --views, --out-dir or --bare",
+     "--atlas 自行生成各页：请只给 --out FILE.pdf，不要同时给 --view、--views、--out-dir 或 --bare"),
+    (r"(?P<f>.+): an atlas is a PDF \(give --out FILE.pdf\)", "{f}：图集为 PDF 文件（请给 --out FILE.pdf）"),
+    (r"the project has no key district to make an atlas of", "项目中没有可制成图集的重点区域"),
     (r"is not a file", "不是普通文件"),
     (r"is a folder, not a file", "是文件夹，不是文件"),
     (r"file is empty \(0 bytes\)", "文件为空（0 字节）"),

@@ -37,6 +37,7 @@ class ExportRequest:
     lang: str = "zh"
     scale: int | None = None                               # PDF map at 1:scale (None: fitted, print_scale.py)
     style: str = "map"                                     # PDF: "map" at a true scale, "view" the 3D perspective
+    atlas: str | None = None                               # PDF: "districts", a page per key district (atlas.py)
 
     @property
     def format(self) -> str:
@@ -59,6 +60,8 @@ def ensure_gui():
 
 def export(project, req: ExportRequest) -> Path:
     fmt = req.format
+    if req.atlas and fmt != "pdf":
+        raise ValueError(f"{req.out}: an atlas is a PDF (give --out FILE.pdf)")
     if fmt in ("png", "tif") and req.size[0] * req.size[1] > MAX_PX:
         raise ValueError(f"{req.size[0]}×{req.size[1]} is more than 7680×4320 pixels")
     if fmt == "pdf":

@@ -31,6 +31,8 @@ class PageText:
     keep_clear: list = field(default_factory=list)  # (x, y px of the map image): annotation pins
     image_size: tuple = (0, 0)                   # the map image's pixels (labels are placed in them)
     scale_text: str = ""                         # "比例尺 1:10,000" on a true-scale page; "透视图 — 不按比例"
+    grid: tuple | None = None                    # the map image's geotransform: a coordinate grid (grid.py)
+    overview: object = None                      # an inset of the whole city, the page marked (inset.py)
 
 
 def cjk_family() -> str:
@@ -77,6 +79,9 @@ def draw(painter: QPainter, rect: QRectF, dpi: float, image: QImage | None, text
     if image is not None:
         painter.drawImage(rect, image)
         image_w = image.width()
+    if text.grid is not None:  # under the panels; its labels in the band outside ``rect``
+        from console.export import grid
+        grid.draw(page, rect, text.grid, text.image_size)
     footer_h = _footer(page, rect, text.footer)
     above = rect.bottom() - footer_h - page.mm(3)  # panels stand clear of the footer
     furniture = [QRectF(rect.left(), rect.bottom() - footer_h, rect.width(), footer_h),
@@ -85,11 +90,26 @@ def draw(painter: QPainter, rect: QRectF, dpi: float, image: QImage | None, text
         furniture.append(_scale_bar(page, rect, text.metres_per_px * image_w / rect.width(), above, text.scale_text))
     elif text.scale_text:
         furniture.append(_scale_note(page, rect, above, text.scale_text))
+    if text.overview is not None:
+        furniture.append(_overview(page, rect, text, [box for box in furniture if box is not None]))
     # names last, placed clear of every panel (console/export/labels.py): none hidden under one
     from console.export.labels import draw_labels, layout
     laid = layout(page, rect, text, [box for box in furniture if box is not None and not box.isEmpty()])
     draw_labels(page, laid)
     return laid
+
+
+def _overview(page: Page, rect: QRectF, text: PageText, furniture: list) -> QRectF | None:
+    """The inset in the corner clear of the panels that hides the fewest named points."""
+    from console.export import inset
+    if not text.image_size[0]:
+        return None
+    sx, sy = rect.width() / text.image_size[0], rect.height() / text.image_size[1]
+    anchors = [QPointF(rect.left() + x * sx, rect.top() + y * sy) for x, y, _t, _p in text.labels]
+    box = inset.place(page, rect, text.overview, furniture, anchors)
+    if box is not None:
+        inset.draw(page, box, text.overview)
+    return box
 
 
 def _title(page: Page, rect: QRectF, text: PageText):

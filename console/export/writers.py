@@ -19,8 +19,9 @@ def _scale_for(width: int, height: int) -> float:
     return max(1.0, min(width / SCREEN_SIZE[0], height / SCREEN_SIZE[1]))
 
 
-def page_text(project, view, image, req: ExportRequest, scale: int | None = None):
-    """The furniture of a page; ``scale``: the N of a true-scale map (its text beside the scale bar)."""
+def page_text(project, view, image, req: ExportRequest, scale: int | None = None, printed: bool = False):
+    """The furniture of a page; ``scale``: the N of a true-scale map (its text beside the scale bar,
+    a coordinate grid round it); ``printed``: a PDF page (an overview inset of the city)."""
     from console.export.legend import footer_lines, legend_rows
     from console.export.page import PageText
     from layers.districts import WHOLE_NAME
@@ -31,11 +32,19 @@ def page_text(project, view, image, req: ExportRequest, scale: int | None = None
     near_top_down = image.transform is not None or (bm is not None and bm.pitch >= 60)
     from console.export.print_scale import perspective_text, scale_text
     said = scale_text(scale, req.lang) if scale else "" if near_top_down else perspective_text(req.lang)
+    footer = footer_lines(project, req, data_time(project))
+    gridded = bool(scale) and image.transform is not None
+    if gridded:
+        from console.export import grid
+        footer.insert(1, grid.note(grid.spacing(scale / 1000.0), req.lang))
+    from console.export.inset import overview
     return PageText(title=title, subtitle=req.subtitle, legend=legend_rows(project, req.lang, image.extent),
-                    footer=footer_lines(project, req, data_time(project)), north_angle=image.north_angle,
+                    footer=footer, north_angle=image.north_angle,
                     metres_per_px=image.metres_per_px, scale_bar=near_top_down, labels=image.labels or [],
                     keep_clear=image.keep_clear or [], scale_text=said,
-                    image_size=(image.rgb.shape[1], image.rgb.shape[0]))
+                    image_size=(image.rgb.shape[1], image.rgb.shape[0]),
+                    grid=image.transform if gridded else None,
+                    overview=overview(project, image.extent, req.lang) if printed else None)
 
 
 def export_png(project, req: ExportRequest, view) -> Path:
@@ -95,35 +104,62 @@ def pdf_document(tmp: Path, req: ExportRequest, title: str, provenance_pages: li
         painter.end()
 
 
+def map_frame(req: ExportRequest) -> tuple[int, int, int, int]:
+    """Where the map goes in the printable area (x, y, width, height device pixels): a map at a
+    scale leaves a band round it for its grid's ticks and labels (console/export/grid.py)."""
+    from console.export.grid import BAND_MM
+    w, h = page_pixels(req)
+    band = int(round(BAND_MM * req.dpi / 25.4)) if req.style == "map" else 0
+    return band, band, w - 2 * band, h - 2 * band
+
+
+def print_page(project, view, req: ExportRequest, frame: tuple) -> tuple:
+    """One page of a PDF (the one way a page is laid out: single pages and the atlas's):
+    (view, map image, furniture, provenance of the page)."""
+    from console.export.print_scale import plan as print_plan
+    left, top, map_w, map_h = frame
+    k = req.dpi * PDF_PRINT_SCALE
+    if req.style == "view":
+        image, page = render_map(project, view, map_w, map_h, print_scale=k), {"style": "view"}
+    else:
+        at = print_plan(project, view, (map_w, map_h), req.dpi, req.scale)
+        image = render_map(project, view, map_w, map_h, print_scale=k, ortho=True, centre=at.centre,
+                           half_height=at.half_height)
+        page = {"style": "map", "scale": at.scale, "transform": list(image.transform),
+                "map_mm": [MARGIN_MM + v * 25.4 / req.dpi for v in (left, top)] +
+                          [v * 25.4 / req.dpi for v in (map_w, map_h)]}
+    return view, image, page_text(project, view, image, req, page.get("scale"), printed=True), page
+
+
 def write_pdf(project, req: ExportRequest) -> Path:
     """One page per view, in the paper size and orientation asked: a top-down map at a true
-    scale (console/export/print_scale.py), or with ``style="view"`` the 3D perspective."""
+    scale (console/export/print_scale.py), or with ``style="view"`` the 3D perspective; an atlas
+    (``req.atlas``, console/export/atlas.py) puts a contents page before its districts' pages."""
     from PySide6.QtCore import QRectF
     from console.export.page import draw
-    from console.export.print_scale import plan as print_plan
     ensure_gui()
-    map_w, map_h = page_pixels(req)
-    pages = []
-    for view in req.views:
-        k = req.dpi * PDF_PRINT_SCALE
-        if req.style == "view":
-            image, page = render_map(project, view, map_w, map_h, print_scale=k), {"style": "view"}
-        else:
-            at = print_plan(project, view, (map_w, map_h), req.dpi, req.scale)
-            image = render_map(project, view, map_w, map_h, print_scale=k, ortho=True, centre=at.centre,
-                               half_height=at.half_height)
-            page = {"style": "map", "scale": at.scale, "transform": list(image.transform),
-                    "map_mm": [MARGIN_MM, MARGIN_MM, map_w * 25.4 / req.dpi, map_h * 25.4 / req.dpi]}
-        pages.append((view, image, page_text(project, view, image, req, page.get("scale")), page))
+    frame = map_frame(req)
+    contents = None
+    if req.atlas:
+        from console.export.atlas import Contents
+        contents = Contents(project, req)
+        req = contents.request
+    pages = [print_page(project, view, req, frame) for view in req.views]
+    if contents is not None:
+        contents.number(pages)
 
     def write(tmp: Path):
         prov = [provenance(project, v, img.camera, req, page) for v, img, _, page in pages]
-        with pdf_document(tmp, req, pages[0][2].title, prov) as (pdf, painter):
+        prov = ([contents.provenance()] if contents is not None else []) + prov
+        drawn = len(prov) - len(pages)
+        with pdf_document(tmp, req, contents.title if contents else pages[0][2].title, prov) as (pdf, painter):
+            if contents is not None:
+                contents.draw(painter, QRectF(0, 0, *page_pixels(req)), pages)
             for i, (_view, image, text, _page) in enumerate(pages):
-                if i:
+                if i or contents is not None:
                     pdf.newPage()
-                laid = draw(painter, QRectF(0, 0, map_w, map_h), req.dpi, qimage(image.rgb), text)
-                prov[i]["labels_dropped"] = laid.dropped  # names the page had no room for, said
+                laid = draw(painter, QRectF(*frame), req.dpi, qimage(image.rgb), text)
+                prov[drawn + i]["labels_dropped"] = laid.dropped  # names the page had no room for, said
     return atomic_write(req.out, write)
 
 
