@@ -199,6 +199,8 @@ def cmd_snapshot(args) -> int:
     i18n.set_language(args.lang)
     if args.atlas and (args.view or args.views or args.out_dir or args.bare):
         raise ValueError("--atlas makes its own pages: give --out FILE.pdf without --view, --views, --out-dir or --bare")
+    if args.atlas and Path(args.out).suffix.lower() != ".pdf":
+        raise ValueError(f"{args.out}: an atlas is a PDF (give --out FILE.pdf)")
     if args.offline and not args.view and not args.views and not args.atlas:
         args.view = "package"  # the package's own area (console/field.py)
     views = args.views or [args.view]

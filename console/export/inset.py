@@ -123,7 +123,24 @@ def draw(page, box: QRectF, view: Overview):
     p.setClipping(False)
     for label, frame in view.frames:
         _mark(page, frame, to_page, label)
+    if view.frames:  # the index map of the contents page is a map too: its scale
+        _bar(page, area, 1.0 / k)
     p.restore()
+
+
+def _bar(page, area: QRectF, metres_per_px: float):
+    """A plain scale bar in the bottom-left corner of ``area``: a round length, its words above it."""
+    from console.scene.overlays import format_length, nice_length
+    length = nice_length(metres_per_px, target_px=page.mm(30))
+    px = length / metres_per_px
+    x0, y0 = area.left() + page.mm(4), area.bottom() - page.mm(4)
+    p = page.p
+    p.setPen(QPen(QColor(20, 24, 32), page.mm(0.35)))
+    p.drawLine(QPointF(x0, y0), QPointF(x0 + px, y0))
+    for x in (x0, x0 + px / 2, x0 + px):
+        p.drawLine(QPointF(x, y0), QPointF(x, y0 - page.mm(1.2)))
+    p.setFont(page.font(7))
+    p.drawText(QRectF(x0, y0 - page.mm(5.5), px, page.mm(4)), Qt.AlignCenter, format_length(length))
 
 
 def _mark(page, ground, to_page, label: str = ""):
