@@ -212,17 +212,22 @@ def measure_against_geotiff(rgb, page: dict, pdf_dpi: int, look: int, tif) -> di
     def to_ground(col, row):                               # rgb pixel → ground, as the page claims
         return x0 + (col - left) * claimed, y0 - (row - top) * claimed
     grey = rgb.mean(axis=2)
+    box = int(round(claimed / gt.a))                       # GeoTIFF pixels a page pixel: averaged, not picked
+    if box > 1:
+        c = np.pad(ground, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+        ground = (c[box:, box:] - c[:-box, box:] - c[box:, :-box] + c[:-box, :-box]) / (box * box)
+        gt = gt * gt.translation(box / 2 - 0.5, box / 2 - 0.5)
     cols, rows = np.meshgrid(np.arange(int(left), int(left) + w), np.arange(int(top), int(top) + h))
     gx, gy = to_ground(cols + 0.5, rows + 0.5)
     tc, tr = (gx - gt.c) / gt.a, (gy - gt.f) / gt.e        # GeoTIFF pixel under each page pixel
     inside = (tc >= 0) & (tc < ground.shape[1] - 1) & (tr >= 0) & (tr < ground.shape[0] - 1)
     resampled = np.where(inside, ground[np.clip(tr.astype(int), 0, ground.shape[0] - 1),
                                         np.clip(tc.astype(int), 0, ground.shape[1] - 1)], np.nan)
-    patch, reach = int(12 / 25.4 * look), int(6 / 25.4 * look)  # 12 mm patches, searched 6 mm around
+    patch, reach = int(10 / 25.4 * look), int(4 / 25.4 * look)  # 10 mm patches, searched 4 mm around
+    ys, xs = np.nonzero(inside)                            # where the page and the GeoTIFF overlap
     found = []
-    for fy in np.linspace(0.1, 0.9, 8):
-        for fx in np.linspace(0.1, 0.9, 8):
-            r0, c0 = int(fy * (h - patch)), int(fx * (w - patch))
+    for r0 in np.linspace(ys.min() + reach, ys.max() - reach - patch, 8).astype(int):
+        for c0 in np.linspace(xs.min() + reach, xs.max() - reach - patch, 8).astype(int):
             rs, cs = r0 - reach, c0 - reach
             if rs < 0 or cs < 0 or rs + patch + 2 * reach > h or cs + patch + 2 * reach > w:
                 continue
@@ -238,6 +243,6 @@ def measure_against_geotiff(rgb, page: dict, pdf_dpi: int, look: int, tif) -> di
                 found.append((page_at, np.array(to_ground(left + cs + dc + patch / 2, top + rs + dr + patch / 2))))
     assert len(found) >= 4, f"page patches found on the GeoTIFF: {len(found)}"
     ratios = [np.linalg.norm(a[1] - b[1]) / np.linalg.norm(a[0] - b[0])
-              for i, a in enumerate(found) for b in found[i + 1:] if np.linalg.norm(a[0] - b[0]) > 0.08 * look / 25.4 * 1000]
+              for i, a in enumerate(found) for b in found[i + 1:] if np.linalg.norm(a[0] - b[0]) > 30 / 25.4 * look]
     assert ratios, "no two page patches far enough apart on the GeoTIFF"
     return {"measured": float(np.median(ratios)), "claimed": claimed, "patches": len(found)}

@@ -57,7 +57,7 @@ def test_a_district_page_is_at_its_scale_and_names_every_heritage_site_on_it(tmp
         on = "heritage markers"
     else:                                                  # no two heritage sites here: the GeoTIFF of the district
         tif = tmp_path / f"{view}.tif"
-        made = snapshot("--view", view, "--out", tif, "--size", "1800x1200")
+        made = snapshot("--view", view, "--out", tif, "--size", "2400x1200")
         assert made.returncode == 0, made.stderr[-3000:]
         metres, px = measure_against_geotiff(rgb, page, DPI, LOOK, tif)["measured"], 1.0
         on = "the GeoTIFF"

@@ -125,7 +125,10 @@ def _place(page, rect: QRectF, items: list, blocked: list, key_box: QRectF | Non
         th = page.p.fontMetrics().height()
         page.p.setFont(font)
         tags = list(_beside(at, tw, th, page.mm(0.6)))
-        tag = next((t for t in tags if free(t)), None) or next((t for t in tags if rect.contains(t)), tags[0])
+        # a number is never drawn over a panel (it sat on the scale text where the panel hid its point):
+        # beside the point, else the nearest free place around it (by the panel's edge)
+        tag = next((t for t in tags if free(t)), None) or next((t for t in _around(page, at, tw, th) if free(t)), None) \
+            or next((t for t in tags if rect.contains(t) and not any(t.intersects(b) for b in blocked)), tags[0])
         placed.append(tag)
         out.keyed.append(Keyed(number, label, at, tag))
     return out
