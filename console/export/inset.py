@@ -123,13 +123,14 @@ def draw(page, box: QRectF, view: Overview):
     p.setClipping(False)
     for label, frame in view.frames:
         _mark(page, frame, to_page, label)
-    if view.frames:  # the index map of the contents page is a map too: its scale
+    if view.frames:  # the index map of the contents page is a map too: its scale and north
         _bar(page, area, 1.0 / k)
     p.restore()
 
 
 def _bar(page, area: QRectF, metres_per_px: float):
-    """A plain scale bar in the bottom-left corner of ``area``: a round length, its words above it."""
+    """A plain scale bar in the bottom-left corner of ``area`` (a round length, its words above it) and a
+    north arrow in the top-right one."""
     from console.scene.overlays import format_length, nice_length
     length = nice_length(metres_per_px, target_px=page.mm(30))
     px = length / metres_per_px
@@ -141,6 +142,11 @@ def _bar(page, area: QRectF, metres_per_px: float):
         p.drawLine(QPointF(x, y0), QPointF(x, y0 - page.mm(1.2)))
     p.setFont(page.font(7))
     p.drawText(QRectF(x0, y0 - page.mm(5.5), px, page.mm(4)), Qt.AlignCenter, format_length(length))
+    tip = QPointF(area.right() - page.mm(6), area.top() + page.mm(4))  # grid north, up
+    p.setBrush(QColor(20, 24, 32))
+    p.drawPolygon(QPolygonF([tip, tip + QPointF(-page.mm(1.6), page.mm(4.5)), tip + QPointF(page.mm(1.6), page.mm(4.5))]))
+    p.setFont(page.font(8, True))
+    p.drawText(QRectF(tip.x() - page.mm(3), tip.y() + page.mm(4.8), page.mm(6), page.mm(4)), Qt.AlignCenter, "N")
 
 
 def _mark(page, ground, to_page, label: str = ""):
