@@ -10,12 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF
 
 
-def test_a_keyed_name_whose_point_is_under_a_panel_has_its_number_beside_the_panel_not_on_it():
+def test_a_keyed_name_whose_point_is_under_a_panel_has_its_number_beside_the_panel_not_on_it(qapp):
+    """(``qapp``: the suite's one QApplication; a QGuiApplication made here would be the worker's for good.)"""
     from PySide6.QtGui import QImage, QPainter
-    from console.export import ensure_gui
     from console.export.labels import layout
     from console.export.page import Page, PageText
-    ensure_gui()
     image = QImage(600, 400, QImage.Format_RGB32)
     painter = QPainter(image)
     try:
