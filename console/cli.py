@@ -184,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync(sub, package=add_package(sub))  # create/verify, then sync/conflicts/photo
     from console.cli_store import add_subcommand as add_store
     add_store(sub)
+    from console.cli_alarms import add_subcommand as add_alarms
+    add_alarms(sub)
 
     try:
         from console.cli_sensors import add_subcommands
@@ -284,7 +286,7 @@ def cmd_open(args) -> int:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "broker-config", "package", "store", "-h", "--help",
+    commands = {"open", "snapshot", "report", "info", "datum", "simulate", "record", "broker-config", "package", "store", "alarms", "-h", "--help",
                 "--version"}
     flags = 0
     while flags < len(argv) and argv[flags] in ("-v", "--verbose"):  # the global flag goes before the command

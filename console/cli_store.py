@@ -26,7 +26,7 @@ def add_subcommand(sub):
     init.add_argument("--records", metavar="HBIM_DB", help="the record store packages are cut from "
                       "(default hbim.sqlite in the data folder)")
     init.add_argument("--login-role", action="append", default=[], metavar="NAME:GROUP",
-                      help="PostgreSQL: a login role NAME (made without a password) in GROUP: viewer, operator, "
+                      help="PostgreSQL: a login role NAME (made without a password) in GROUP: viewer, operator, alarms, "
                       "recorder or field_sync (repeatable)")
     init.add_argument("--project", metavar="FILE.sjproj", help="PostgreSQL: the project whose restricted layers "
                       "only the centre's roles may read")

@@ -28,6 +28,7 @@ STORE_ACTIONS = {
     "make the day partitions of sensor observations": "创建传感器观测数据的日分区",
     "delete old sensor observations": "删除过期的传感器观测数据",
     "drop old sensor observations": "删除过期的传感器观测数据分区",
+    "evaluate alarms": "评估报警",
 }
 
 CATALOGUE = [
@@ -256,6 +257,13 @@ CATALOGUE = [
      "或不指定（--share 会为每个成员选择一个）"),
     (r"(?P<n>\d+) recorders of group (?P<g>.+?) already run on (?P<host>\S+); give this one a --client-id of its own",
      "{host} 上已运行 {n} 个 {g} 组的记录程序；请为本程序指定单独的 --client-id"),
+    # `alarms serve` (offline/store/alarm_service.py, alarm_lease.py, alarm_state.py)
+    (r"another alarm service \((?P<h>.+?)\) evaluates this store's alarms; one at a time "
+     r"\(alarms serve --standby waits and takes over when it stops\)",
+     "另一个报警服务（{h}）正在评估本数据库的报警；同一时间只能运行一个（alarms serve --standby 会等待，并在其停止后接替）"),
+    (r"the store stayed unreachable for (?P<s>\d+) s; alarm service stopped", "数据库 {s} 秒内一直无法连接；报警服务已停止"),
+    (r"another alarm service \((?P<h>.+?)\) took over this store's alarms at commit (?P<c>\d+); this one stops",
+     "另一个报警服务（{h}）已在提交 {c} 处接管本数据库的报警；本服务停止"),
     (r"no SensorThings client in this installation \((?P<why>.+)\)", "本安装缺少 SensorThings 客户端（{why}）"),
     (r"cannot list the SensorThings terminals \((?P<why>.+)\)", "无法获取 SensorThings 终端列表（{why}）"),
     # a bug in a worker or a slot (layers/background.py): the exception's own words stay as they are

@@ -75,8 +75,9 @@ class AlarmBook:
         self.open_by_sensor: dict[int, int] = {}
         self._cleared: collections.deque[int] = collections.deque()  # oldest first
         self.events: list[AlarmEvent] = []
-        # Ids unique across processes: two runs' alarms must stay two alarms in one history file.
-        self._ids = itertools.count(secrets.randbits(40) << 20)
+        # Ids unique across processes: two runs' alarms must stay two alarms in one history file
+        # (the store's alarm service numbers its own from 1: ``carry_on``).
+        self.next_id = secrets.randbits(40) << 20
         self._lock = threading.RLock()
         self.version = 0
 
@@ -102,7 +103,8 @@ class AlarmBook:
                 if aid is None:
                     if self.streak[s] < self.rules["confirm"][s]:
                         continue  # one spike is not an alarm
-                    a = Alarm(next(self._ids), s, lv, t, v, peak=v)
+                    a = Alarm(self.next_id, s, lv, t, v, peak=v)
+                    self.next_id += 1
                     self.alarms[a.id] = a
                     self.open_by_sensor[s] = a.id
                     self._event(a, "raised", t, value=v)
@@ -214,6 +216,33 @@ class AlarmBook:
                 n += 1
             self.version += 1
         return n
+
+    def carry_on(self, open_alarms, streak: dict, settled_at: float, next_id: int) -> None:
+        """Take up exactly where an evaluation stopped (the store's alarm service, offline/store/alarm_state.py).
+
+        ``open_alarms`` with every field, each terminal's confirmation ``streak`` ({row: n}), the data
+        time of the last settling walk and the next alarm id: unlike ``restore`` nothing is guessed,
+        so the book decides every later reading as the one that stopped would have.
+        """
+        with self._lock:
+            self.alarms = {a.id: a for a in open_alarms}
+            self.open_by_sensor = {a.sensor: a.id for a in open_alarms}
+            self._cleared.clear()
+            self.streak[:] = 0
+            for s, n in streak.items():
+                self.streak[int(s)] = n
+            self.state.set_alarm_level(np.arange(len(self.registry)), 0)
+            for a in open_alarms:
+                self.state.set_alarm_level([a.sensor], a.severity)
+            self._settled_at, self.next_id = float(settled_at), int(next_id)
+            self.version += 1
+
+    def exact_state(self) -> tuple[dict, float]:
+        """({row: streak} of the terminals with one, data time of the last settling walk): what
+        ``carry_on`` needs beside the open alarms and ``next_id``."""
+        with self._lock:
+            rows = np.flatnonzero(self.streak)
+            return dict(zip(rows.tolist(), self.streak[rows].tolist())), self._settled_at
 
     def end_open(self, when: float, why: str) -> int:
         """The recording stops with these alarms open ("shutdown", "source lost"): say so in the log.

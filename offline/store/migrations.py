@@ -48,11 +48,19 @@ def _observations(store):
     observations_schema.migrate(store)
 
 
+def _alarms(store):
+    # the alarm service's state and history, and each reading's commit number (issue 22 item 3):
+    # offline/store/alarms_schema.py
+    from offline.store import alarms_schema
+    alarms_schema.migrate(store)
+
+
 MIGRATIONS = (
     (1, "records, photos, annotations, change log, sync journal, conflicts", _base),
     (2, "backend extras (PostGIS point of photos)", _backend),
     (3, "restricted tables", _restricted),
     (4, "sensor observations (partitioned by day on PostgreSQL) and each Datastream's latest reading", _observations),
+    (5, "alarm state, alarm events and the alarm service's checkpoint; each reading's commit number", _alarms),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -17,7 +17,7 @@ from offline.store.base import Store
 
 APPLICATION_ID = 0x534A4F50  # "SJOP": a Songjiang operations-centre store
 OWN = {"hbim_*", "store_version", "schema_version", "restricted_tables", "photos", "photo_blobs", "annotations", "sync_journal", "changes", "conflicts",
-       "observations", "latest"}
+       "observations", "latest", "observation_commits", "alarms", "alarm_events", "alarm_service"}
 
 
 class SqliteStore(Store):
