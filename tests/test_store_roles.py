@@ -50,7 +50,7 @@ def store(admin):
     cluster, owner = admin
     url = cluster.new_database(owner=owner)
     tag = uuid.uuid4().hex[:6]
-    logins = {g: f"{g}_{tag}" for g in ("viewer", "operator", "recorder", "field_sync")}
+    logins = {g: f"{g}_{tag}" for g in ("viewer", "operator", "recorder", "field_sync", "alarms")}
     run = _init(url, *[a for g, n in logins.items() for a in ("--login-role", f"{n}:{g}")])
     assert run.returncode == 0, run.stderr[-2000:]
     return url, {g: _as(url, n) for g, n in logins.items()}
@@ -185,6 +185,37 @@ def test_an_operator_resolves_a_conflict_that_a_viewer_cannot(store, created, tm
         desk.close()
 
 
+def test_only_the_alarm_service_role_writes_alarms_and_the_centre_reads_them(store):
+    """Issue 22 item 3: the alarm service's own role reads the readings and writes alarms, their events and
+    its checkpoint; a recorder (which stores the readings) may not touch alarms; viewer and operator read them."""
+    import psycopg
+    from layers.sensors.generate import generate
+    from offline.store import open_store
+    from offline.store.observations import Observations
+    owner_url, urls = store
+    reg = generate(50)
+    obs = Observations(open_store(urls["recorder"], seed=False))
+    try:
+        tilt = int(reg.datastream[list(reg.kind_names()).index("tilt")])
+        obs.append([tilt, tilt], [1_765_100_000.0, 1_765_100_010.0], [1e6, 1e6])  # far over: raised at once
+    finally:
+        obs.store.close()
+    run = console_cli("alarms", "serve", "--store", urls["alarms"], "--terminals", "50", "--once", "--lang", "en")
+    assert run.returncode == 0 and json.loads(run.stdout)["events"] == 1, run.stderr[-2000:]
+    for who in ("viewer", "operator"):
+        with psycopg.connect(urls[who], autocommit=True) as con:
+            assert con.execute("SELECT datastream, event FROM alarm_events").fetchall() == [(tilt, "raised")]
+            assert con.execute("SELECT count(*) FROM alarms WHERE status = 'active'").fetchone()[0] == 1
+    with psycopg.connect(urls["recorder"], autocommit=True) as con:
+        for sql in ("INSERT INTO alarm_events (alarm, datastream, event, severity, at) VALUES (9, 1, 'raised', 2, 0)",
+                    "UPDATE alarm_service SET checkpoint = 0", "SELECT * FROM alarms"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute(sql)
+    with psycopg.connect(urls["alarms"], autocommit=True) as con:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("SELECT * FROM hbim_components")  # the alarm service reads readings, not HBIM records
+
+
 def _state(url):
     import psycopg
     with psycopg.connect(url, autocommit=True) as con:
@@ -201,7 +232,8 @@ def test_store_init_twice_changes_nothing_and_an_older_schema_migrates(store):
     import psycopg
     owner_url, urls = store
     first = _state(owner_url)
-    assert [v for v, _ in first[0]] == [1, 2, 3, 4]
+    from offline.store.migrations import LATEST
+    assert [v for v, _ in first[0]] == list(range(1, LATEST + 1))
     again = _init(owner_url)
     assert again.returncode == 0 and "0 records added" in again.stdout, again.stdout + again.stderr
     assert _state(owner_url) == first
@@ -212,7 +244,8 @@ def test_store_init_twice_changes_nothing_and_an_older_schema_migrates(store):
     _one_line(old, "may not update the store's schema; its owner runs songjiang-console store init")
     assert _init(owner_url).returncode == 0
     with psycopg.connect(urls["viewer"], autocommit=True) as con:
-        assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4]
+        assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version")] == \
+            list(range(1, LATEST + 1))
         con.execute("SELECT reason FROM conflicts")
 
 
