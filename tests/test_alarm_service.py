@@ -219,3 +219,30 @@ def test_a_second_service_is_refused_and_a_standby_takes_over(backend, tmp_path)
     standby.send_signal(signal.SIGINT)
     out, _ = standby.communicate(timeout=60)
     assert standby.returncode == 0 and "checkpoint" in final_json(out)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_window_reads_the_open_alarms_and_follows_the_events_by_seq(backend, tmp_path):
+    """What item 4's windows read: the open alarms with their state, and the events after the last one seen."""
+    from offline.store import open_store
+    from offline.store.alarm_history import events_since, open_alarms, service_status
+    from offline.store.observations import Observations
+    url = _url(backend, tmp_path)
+    (ds, hot), (ds2, hot2) = _tilt_terminals(2)
+    store = open_store(url, seed=False)
+    try:
+        obs = Observations(store)
+        obs.append([ds], [T0], [hot])
+        _once(url)
+        first = events_since(store)
+        assert [(e["datastream"], e["event"], e["who"]) for e in first] == [(ds, "raised", "")]
+        obs.append([ds2, ds], [T0 + 10, T0 + 20], [hot2, 0.0])  # a second one raised; the first back in range
+        _once(url)
+        later = events_since(store, first[-1]["seq"])
+        assert [(e["datastream"], e["event"]) for e in later] == [(ds2, "raised"), (ds, "normal")]
+        opened = {a["datastream"]: a for a in open_alarms(store)}
+        assert set(opened) == {ds, ds2} and opened[ds]["status"] == "active"
+        assert opened[ds]["normal_since"] == T0 + 20 and opened[ds2]["normal_since"] is None
+        assert service_status(store)["checkpoint"] > 0
+    finally:
+        store.close()

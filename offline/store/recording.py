@@ -3,10 +3,10 @@
 The pipeline drives a history through a few calls (``append`` a batch and return the rows stored,
 ``prune``, ``set_retention``, ``close``; alarm events, vital signs and the feed's label beside them).
 ``StoreHistory`` answers them over the store's ``observations`` (offline/store/observations.py), opened
-in the pipeline's own thread. What the store does not hold yet is said here, once: alarm events (the
-alarm service reads the stored observations in commit order, issue 22 item 3: `record --store` runs
-without an alarm book) and the vital signs' samples (item 4) are not written; the feed's label is kept
-by the recorder only.
+in the pipeline's own thread. What a recorder does not write is said here, once: alarm events (the one
+alarm service, `alarms serve`, evaluates the stored observations in commit order and writes them:
+offline/store/alarm_service.py; `record --store` runs without an alarm book) and the vital signs'
+samples (item 4); the feed's label is kept by the recorder only.
 """
 from __future__ import annotations
 

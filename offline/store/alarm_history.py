@@ -1,0 +1,46 @@
+"""Reading the alarms the alarm service keeps in the store: what a window, a report or a wall shows.
+
+Read-only (a viewer role may call all of it). The alarm service is the one writer of ``alarms`` and
+``alarm_events`` (offline/store/alarm_service.py); a reader follows the history by ``seq``, which the
+service assigns in its commit order, so ``events_since(last seq seen)`` never misses one. Terminals
+are Datastream ids; times Unix seconds; ``who`` is the operator (or "system") and ``note`` their words.
+"""
+from __future__ import annotations
+
+import json
+
+from offline.store.alarm_state import ALARM_COLUMNS, EVENT_COLUMNS
+
+_BOOL = ("escalated", "flapping")
+
+
+def _alarm(row) -> dict:
+    d = dict(zip(ALARM_COLUMNS, row))
+    d.update({k: bool(d[k]) for k in _BOOL}, returns=json.loads(d["returns"]))
+    return d
+
+
+def open_alarms(store) -> list[dict]:
+    """Every alarm not cleared (active or acknowledged), oldest first."""
+    return [_alarm(r) for r in store.q(f"SELECT {', '.join(ALARM_COLUMNS)} FROM alarms WHERE status <> 'cleared' "
+                                       "ORDER BY id").fetchall()]
+
+
+def alarm(store, alarm_id: int) -> dict | None:
+    row = store.q(f"SELECT {', '.join(ALARM_COLUMNS)} FROM alarms WHERE id = ?", (int(alarm_id),)).fetchone()
+    return None if row is None else _alarm(row)
+
+
+def events_since(store, seq: int = 0, limit: int = 10_000) -> list[dict]:
+    """The events after ``seq``, in order, at most ``limit`` (a reader passes the last ``seq`` it got)."""
+    cols = ("seq", *EVENT_COLUMNS)
+    rows = store.q(f"SELECT {', '.join(cols)} FROM alarm_events WHERE seq > ? ORDER BY seq LIMIT ?",
+                   (int(seq), int(limit))).fetchall()
+    return [dict(zip(cols, r)) for r in rows]
+
+
+def service_status(store) -> dict:
+    """Which service holds the alarms, how far it has read (commit number) and when it last committed."""
+    checkpoint, holder, updated = store.q(
+        "SELECT checkpoint, holder, updated_at FROM alarm_service WHERE id = 1").fetchone()
+    return {"checkpoint": int(checkpoint), "holder": holder or "", "updated_at": updated}
