@@ -1,6 +1,8 @@
 """Child process of the alarm-service tests: stores simulated readings in batches, as `record --store` does.
 
-Usage: python tests/alarm_writer.py STORE SEED BATCHES SIZE RATE (readings a second of data time). The readings come from the built-in
+Usage: python tests/alarm_writer.py STORE SEED BATCHES SIZE RATE [UNTIL]: BATCHES batches of SIZE readings
+at RATE readings a second of data time; with UNTIL (a file name), batches go on, one every 20 ms, until that
+file exists (the load lasts as long as the test needs it, however slow the machine), BATCHES at most. The readings come from the built-in
 simulator over ``TERMINALS`` terminals, one reading every few seconds of data time and many of them
 over a threshold, so a short run raises, escalates, flaps and clears alarms. Each batch goes through
 ``Observations.append`` (the recorder's own path: one transaction, binary COPY on PostgreSQL); a batch
@@ -19,7 +21,7 @@ TERMINALS = 300
 T0 = 1_765_000_000.0
 
 
-def main(url: str, seed: int, batches: int, size: int, rate: float):
+def main(url: str, seed: int, batches: int, size: int, rate: float, until: str = ""):
     from layers.sensors.generate import generate
     from layers.sensors.simulator import Simulator
     from offline.store import open_store
@@ -29,6 +31,10 @@ def main(url: str, seed: int, batches: int, size: int, rate: float):
     sim = Simulator(reg, seed=seed, t0=T0 + seed / 1000.0, rate=rate, anomaly_rate=0.05)
     obs = Observations(open_store(url, seed=False))
     for i in range(batches):
+        if until:
+            if Path(until).exists():
+                break
+            time.sleep(0.02)
         b = sim.batch(size)
         while True:
             try:
@@ -42,4 +48,4 @@ def main(url: str, seed: int, batches: int, size: int, rate: float):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), *sys.argv[6:7])

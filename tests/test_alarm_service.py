@@ -54,11 +54,12 @@ def _once(url) -> dict:
     return final_json(run.stdout)
 
 
-def _writers(url, seeds, batches, size):
+def _writers(url, seeds, batches, size, *until):
     """Writers of one stream between them: a reading every 150 s of data time per terminal, whatever their number
     (often enough over a threshold to raise, flap, escalate and clear alarms within the run)."""
     rate = 2.0 / len(seeds)
-    return [subprocess.Popen([sys.executable, str(WRITER), url, str(s), str(batches), str(size), str(rate)], cwd=ROOT,
+    return [subprocess.Popen([sys.executable, str(WRITER), url, str(s), str(batches), str(size), str(rate), *until],
+                             cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for s in seeds]
 
 
@@ -105,14 +106,16 @@ def _uninterrupted(url) -> tuple:
 
 def _killed_under_load(url, tmp_path, *, kills, seeds, batches, size, seed):
     rng = random.Random(seed)
-    log = tmp_path / "alarms.log"
-    writers = _writers(url, seeds, batches, size)
+    log, until = tmp_path / "alarms.log", tmp_path / "enough"
+    writers = _writers(url, seeds, batches, size, str(until))  # writing until told: every kill is under load
     for k in range(kills):
         svc = _serve(url, log=log)
         _wait_for(log, "evaluating the alarms of", k + 1)
         time.sleep(rng.uniform(0.2, 0.8))  # a random moment: before, inside or after a step's transaction
         svc.kill()
         svc.communicate(timeout=30)
+        assert all(w.poll() is None for w in writers), "the writers ran out before the kill"
+    until.touch()
     _finished(writers)
     return log
 
@@ -133,7 +136,7 @@ def _same_history(url, log, kills):
 def test_killed_alarm_service_leaves_the_history_of_an_uninterrupted_run(backend, tmp_path):
     url = _url(backend, tmp_path)
     seeds = [1] if backend == "sqlite" else [1, 2]  # PostgreSQL: two recorders' transactions interleave
-    log = _killed_under_load(url, tmp_path, kills=3, seeds=seeds, batches=60, size=150, seed=22)
+    log = _killed_under_load(url, tmp_path, kills=3, seeds=seeds, batches=2000, size=100, seed=22)
     _same_history(url, log, 3)
 
 
@@ -142,7 +145,7 @@ def test_killed_alarm_service_leaves_the_history_of_an_uninterrupted_run(backend
 def test_alarm_service_killed_twenty_times_under_load(backend, tmp_path):
     url = _url(backend, tmp_path)
     seeds = [1] if backend == "sqlite" else [1, 2, 3]
-    log = _killed_under_load(url, tmp_path, kills=20, seeds=seeds, batches=400, size=150, seed=20)
+    log = _killed_under_load(url, tmp_path, kills=20, seeds=seeds, batches=5000, size=100, seed=20)
     _same_history(url, log, 20)
 
 

@@ -17,6 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from offline.store.observations import EPOCH_2000_MS, HEADER, TRAILER
+
+ROWS = np.dtype([("tx", np.int64), ("ds", np.int64), ("ms", np.int64), ("v", np.float64)])
+# one row of the binary COPY out: field count, then (length, value) for tx, datastream, phenomenon_time, result
+COPIED = np.dtype([("n", ">i2"), ("l0", ">i4"), ("tx", ">i8"), ("l1", ">i4"), ("ds", ">i8"), ("l2", ">i4"),
+                   ("t", ">i8"), ("l3", ">i4"), ("v", ">f8")])
+
 
 class Batch:
     """One committed transaction's readings: Datastreams, times (Unix s) and values, in time order."""
@@ -31,7 +38,7 @@ class SettledReadings:
     def __init__(self, store, max_rows: int = 50_000):
         self.store, self.max_rows = store, max_rows
         self.pg = store.BACKEND == "postgresql"
-        self.window = 4096
+        self.window = 16  # commit numbers per look; a backlog is read in steps of about max_rows
 
     def horizon(self) -> int:
         """Every commit number below it is final (committed or rolled back, never to be added to)."""
@@ -46,7 +53,7 @@ class SettledReadings:
             return position, []
         upper = min(last, position + self.window)
         rows = self._rows(position, upper)
-        if not rows and upper < last:  # ids that stored no reading: go straight to the next one that did
+        if not len(rows) and upper < last:  # ids that stored no reading: go straight to the next one that did
             nxt = self.store.q("SELECT min(tx) FROM observations WHERE tx > ? AND tx <= ?", (upper, last)).fetchone()[0]
             if nxt is None:
                 return last, []
@@ -58,20 +65,33 @@ class SettledReadings:
             self.window = min(self.window * 2, 1 << 40)
         return upper, _batches(rows)
 
-    def _rows(self, low: int, high: int) -> list[tuple]:
-        ms = "(extract(epoch FROM phenomenon_time) * 1000)::bigint" if self.pg else "phenomenon_time"
-        return self.store.q(f"SELECT tx, datastream, {ms}, result FROM observations WHERE tx > ? AND tx <= ? "
-                            "ORDER BY tx, phenomenon_time, datastream", (low, high)).fetchall()
+    def _rows(self, low: int, high: int) -> np.ndarray:
+        """The readings with commit numbers in (low, high], in evaluation order, as a structured array."""
+        order = "ORDER BY tx, phenomenon_time, datastream"
+        if not self.pg:
+            rows = self.store.q("SELECT tx, datastream, phenomenon_time, result FROM observations "
+                                f"WHERE tx > ? AND tx <= ? {order}", (low, high)).fetchall()
+            out = np.zeros(len(rows), ROWS)
+            if rows:
+                cols = list(zip(*rows))
+                out["tx"], out["ds"], out["ms"], out["v"] = cols[0], cols[1], cols[2], cols[3]
+            return out
+        # binary COPY, decoded by numpy: no Python object per reading (COPY takes no parameters: ints only)
+        sql = (f"COPY (SELECT tx, datastream, phenomenon_time, result FROM observations WHERE tx > {int(low)} "
+               f"AND tx <= {int(high)} {order}) TO STDOUT (FORMAT BINARY)")
+        with self.store.con.cursor() as cur, cur.copy(sql) as copy:
+            data = b"".join(bytes(b) for b in copy)
+        a = np.frombuffer(data[len(HEADER):len(data) - len(TRAILER)], COPIED)
+        out = np.zeros(len(a), ROWS)
+        out["tx"], out["ds"], out["v"] = a["tx"], a["ds"], a["v"]
+        out["ms"] = a["t"] // 1000 + EPOCH_2000_MS
+        return out
 
 
-def _batches(rows) -> list[Batch]:
-    if not rows:
+def _batches(rows: np.ndarray) -> list[Batch]:
+    if not len(rows):
         return []
-    a = np.array(rows, dtype=np.float64)  # ids, Datastreams and ms are far below 2**53: exact
-    tx = np.array([r[0] for r in rows], np.int64)
-    ds = np.array([r[1] for r in rows], np.int64)
+    tx = rows["tx"]
     cuts = np.flatnonzero(np.diff(tx)) + 1
-    out = []
-    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(rows)]):
-        out.append(Batch(int(tx[lo]), ds[lo:hi], a[lo:hi, 2] / 1000.0, a[lo:hi, 3]))
-    return out
+    return [Batch(int(tx[lo]), rows["ds"][lo:hi], rows["ms"][lo:hi] / 1000.0, rows["v"][lo:hi])
+            for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(rows)])]
