@@ -87,8 +87,8 @@ def history(url) -> tuple:
     return events, alarms, service
 
 
-def _uninterrupted(url) -> tuple:
-    """The same stored readings evaluated again from the start, by one run that nobody stops."""
+def _reset(url):
+    """The alarm tables as before the service's first step (the store's owner may)."""
     sql = ["DELETE FROM alarm_events", "DELETE FROM alarms",
            "UPDATE alarm_service SET checkpoint = 0, next_alarm = 1, settled_at = NULL, streaks = '{}'"]
     if url.startswith("postgresql://"):
@@ -100,6 +100,11 @@ def _uninterrupted(url) -> tuple:
         with sqlite3.connect(url) as con:
             for q in sql:
                 con.execute(q)
+
+
+def _uninterrupted(url) -> tuple:
+    """The same stored readings evaluated again from the start, by one run that nobody stops."""
+    _reset(url)
     _once(url)
     return history(url)
 
@@ -249,3 +254,45 @@ def test_a_window_reads_the_open_alarms_and_follows_the_events_by_seq(backend, t
         assert service_status(store)["checkpoint"] > 0
     finally:
         store.close()
+
+
+def test_a_service_restarted_after_every_step_decides_as_one_that_never_stopped(tmp_path, monkeypatch):
+    """The strictest case of the kills above, in one process and without chance: a new service (a new book,
+    loaded from the store) for every step of three stored transactions. It holds what the store keeps of the
+    book's state to all of it: e.g. open alarms loaded in another order than raised gave their escalations
+    in another order."""
+    import threading
+    from layers.sensors.generate import generate
+    from offline.store import alarm_feed, open_store
+    from offline.store.alarm_service import AlarmService
+    from offline.store.observations import Observations
+    from layers.sensors.simulator import Simulator
+    url = str(tmp_path / "ops-store.sqlite")
+    reg = generate(TERMINALS)
+    store = open_store(url, seed=False)
+    sim = Simulator(reg, seed=5, t0=T0, rate=2.0, anomaly_rate=0.05)
+    for _ in range(60):
+        b = sim.batch(300)
+        Observations(store).append(reg.datastream[b.idx], b.times, b.values)
+    store.close()
+    _once(url)
+    whole = history(url)
+    made = alarm_feed.SettledReadings.__init__
+
+    def three_at_a_time(self, *args, **kw):
+        made(self, *args, **kw)
+        self.window = 3
+
+    monkeypatch.setattr(alarm_feed.SettledReadings, "__init__", three_at_a_time)
+    _reset(url)
+    restarts = 0
+    while True:
+        stop = threading.Event()
+        service = AlarmService(url, reg, report=lambda text: None)
+        step = service._step
+        service._step = lambda: stop.set() or step()  # one step, then stop: the next one is a new service
+        service.run(stop)
+        if not service.counts["steps"]:
+            break
+        restarts += 1
+    assert restarts == 20 and history(url) == whole
