@@ -47,11 +47,13 @@ SQLITE = [
 ]
 
 # no rewrite of a big history: the column is added empty, then its default applies to new rows only.
-# BRIN: the rows of a transaction lie together in the heap, and the writers pay next to nothing for it
+# A B-tree, not a BRIN: BRIN ranges are summarised only by (auto)vacuum, so every look scanned the whole
+# unsummarised tail (0.6 s against 0.2 s for 40,000 readings here); the recorders' COPY rate did not differ
+# beyond this shared machine's noise (ids only grow: each insert lands on the rightmost leaf)
 POSTGRESQL = [
     "ALTER TABLE observations ADD COLUMN IF NOT EXISTS tx BIGINT",
     "ALTER TABLE observations ALTER COLUMN tx SET DEFAULT (pg_current_xact_id()::text::bigint)",
-    "CREATE INDEX IF NOT EXISTS observations_tx ON observations USING brin (tx) WITH (autosummarize = on)",
+    "CREATE INDEX IF NOT EXISTS observations_tx ON observations (tx) WHERE tx IS NOT NULL",
 ]
 
 
