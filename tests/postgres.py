@@ -63,9 +63,12 @@ class Cluster:
         self._run(self.bindir / "pg_ctl", "-D", self.dir / "db", "-l", self.dir / "log", "-w", "-t", "60", "-o",
                   f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
 
-    def restart(self):
-        """The server stopped (every connection cut, as a fast shutdown does) and started again on its port."""
+    def halt(self):
+        """The server stopped, every connection cut (a fast shutdown); ``_pg_start`` brings it back on its port."""
         self._run(self.bindir / "pg_ctl", "-D", self.dir / "db", "-m", "fast", "-w", "-t", "60", "stop")
+
+    def restart(self):
+        self.halt()
         self._pg_start()
 
     def url(self, db: str) -> str:

@@ -178,6 +178,23 @@ def test_store_restarted_mid_run_is_waited_for_and_the_run_resumes(tmp_path):
     assert killed[0] and _uninterrupted(url) == killed
 
 
+def test_a_store_gone_longer_than_the_timeout_ends_the_service_in_one_line(tmp_path):
+    cluster = require_postgres()
+    url = cluster.new_database()
+    log = tmp_path / "alarms.log"
+    svc = _serve(url, "--store-timeout", "1", log=log)
+    _wait_for(log, "evaluating the alarms of")
+    cluster.halt()
+    try:
+        out, _ = svc.communicate(timeout=120)
+    finally:
+        cluster._pg_start()
+    text = log.read_text()
+    assert svc.returncode == 2 and "Traceback" not in text, text
+    assert "the store stayed unreachable for 1 s; alarm service stopped" in text.splitlines()[-1], text
+    assert "checkpoint" in final_json(out)
+
+
 def _tilt_terminals(n):
     from layers.sensors import kinds as K
     from layers.sensors.generate import generate

@@ -68,6 +68,8 @@ class AlarmService:
                     if self.store is None:
                         if not self._start(stop, standby):
                             return  # stopped while waiting as a standby
+                        if lost_since is not None:  # back after an outage
+                            self.counts["reconnects"] += 1
                         lost_since = None
                     if not self._step():
                         if once:
@@ -78,14 +80,14 @@ class AlarmService:
                 except Exception as exc:  # noqa: BLE001 — sorted below: the store gone is waited for, the rest raised
                     if not self._lost(exc):
                         raise
-                    lost_since = lost_since or time.monotonic()
+                    if lost_since is None:  # said once per outage, not at every try
+                        lost_since = time.monotonic()
+                        self.report(f"store unreachable ({_reason(exc)}); evaluation resumes from the last "
+                                    "committed step when it is back")
                     self._drop()
                     if time.monotonic() - lost_since > self.give_up_after_s:
                         raise StoreLost(f"{self._name()}: the store stayed unreachable for "
                                         f"{self.give_up_after_s:.0f} s; alarm service stopped") from None
-                    self.report(f"store unreachable ({_reason(exc)}); evaluation resumes from the last "
-                                "committed step when it is back")
-                    self.counts["reconnects"] += 1
                     stop.wait(min(2.0, self.poll_s * 4))
         finally:
             self._drop()
