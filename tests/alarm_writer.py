@@ -28,7 +28,7 @@ def main(url: str, seed: int, batches: int, size: int, rate: float, until: str =
     from offline.store.observations import Observations, StoreUnavailable
     reg = generate(TERMINALS)
     # each writer its own millisecond: two writers never store one (Datastream, time) twice
-    sim = Simulator(reg, seed=seed, t0=T0 + seed / 1000.0, rate=rate, anomaly_rate=0.05)
+    sim = Simulator(reg, seed=seed, t0=T0 + seed / 1000.0, rate=rate, anomaly_rate=0.06)
     obs = Observations(open_store(url, seed=False))
     for i in range(batches):
         if until:

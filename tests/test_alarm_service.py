@@ -28,10 +28,11 @@ import pytest
 from postgres import require_postgres
 from tests.alarm_writer import T0, TERMINALS
 from tests.test_sensors_cli import final_json
-from tests.test_store_history import _sql
+from tests.test_store_history import _count, _sql
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITER = Path(__file__).with_name("alarm_writer.py")
+ENOUGH = 30_000  # stored readings before the writers are told to stop
 
 
 def _url(backend, tmp_path) -> str:
@@ -55,9 +56,9 @@ def _once(url) -> dict:
 
 
 def _writers(url, seeds, batches, size, *until):
-    """Writers of one stream between them: a reading every 150 s of data time per terminal, whatever their number
-    (often enough over a threshold to raise, flap, escalate and clear alarms within the run)."""
-    rate = 2.0 / len(seeds)
+    """Writers of one stream between them: a reading every 100 s of data time per terminal, whatever their number
+    (often enough over a threshold that 30,000 readings raise, flap, escalate and clear alarms)."""
+    rate = 3.0 / len(seeds)
     return [subprocess.Popen([sys.executable, str(WRITER), url, str(s), str(batches), str(size), str(rate), *until],
                              cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for s in seeds]
@@ -120,6 +121,8 @@ def _killed_under_load(url, tmp_path, *, kills, seeds, batches, size, seed):
         svc.kill()
         svc.communicate(timeout=30)
         assert all(w.poll() is None for w in writers), "the writers ran out before the kill"
+    while _count(url) < ENOUGH and all(w.poll() is None for w in writers):
+        time.sleep(0.1)  # enough readings for every kind of event, however fast the kills went
     until.touch()
     _finished(writers)
     return log
