@@ -1,0 +1,94 @@
+"""PROJ's route choices kept between runs: picking one costs a TransformerGroup (~0.1–0.5 s), using it ~0.2 ms.
+
+``layers.datum`` picks the most accurate route between two CRSs for an area by listing every
+operation PROJ has (a ``TransformerGroup``): the biggest single cost of a one-shot `info` on a
+small file (issue 25) and paid again by every start of the window. The choice depends only on
+(source, target, area) and on PROJ's database, so it is kept in the cache folder
+(``layers.paths.cache_dir()/proj-routes.json``), stamped with the PROJ version and the database
+file it came from: a PROJ upgrade or a new proj.db starts the cache afresh. The file can be
+deleted at any time; an unreadable or foreign one is ignored (the route is worked out again),
+and a cache folder that cannot be written only costs the speed.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+NAME = "proj-routes.json"
+VERSION = 2
+MAX_ENTRIES = 2000  # a cache grown past this starts afresh (routes are cheap to find again)
+
+
+@lru_cache(maxsize=1)
+def _stamp() -> dict:
+    """What the routes were chosen with: PROJ and pyproj versions, and the database file."""
+    import pyproj
+    from pyproj.datadir import get_data_dir
+    db = Path(get_data_dir().split(":")[0]) / "proj.db"
+    try:
+        st = db.stat()
+        db_id = [str(db), st.st_size, st.st_mtime_ns]
+    except OSError:
+        db_id = [str(db), None, None]
+    return {"version": VERSION, "proj": pyproj.proj_version_str, "pyproj": pyproj.__version__, "db": db_id}
+
+
+def _path() -> Path:
+    from layers import paths
+    return paths.cache_dir() / NAME
+
+
+def _key(src: str, dst: str, area) -> str:
+    return json.dumps([src, dst, None if area is None else [float(v) for v in area]])
+
+
+class RouteCache:
+    """The routes of one process, read once from the cache file and written back when one was added."""
+
+    def __init__(self):
+        self._entries: dict | None = None
+
+    def _load(self) -> dict:
+        if self._entries is None:
+            self._entries = {}
+            try:
+                doc = json.loads(_path().read_text(encoding="utf-8"))
+                if isinstance(doc, dict) and doc.get("stamp") == _stamp() and isinstance(doc.get("routes"), dict):
+                    self._entries = doc["routes"]
+            except (OSError, ValueError) as exc:  # none yet, or damaged: worked out again
+                log.debug("route cache not used: %s", exc)
+        return self._entries
+
+    def get(self, src: str, dst: str, area):
+        """(True, {"route": fields or None, "warnings": [[category, text]…]}) when the route is known,
+        (False, None) when it must be worked out."""
+        entries = self._load()
+        key = _key(src, dst, area)
+        if key not in entries:
+            return False, None
+        value = entries[key]
+        return (True, value) if isinstance(value, dict) else (False, None)
+
+    def put(self, src: str, dst: str, area, fields: dict) -> None:
+        entries = self._load()
+        if len(entries) >= MAX_ENTRIES:
+            entries.clear()
+        entries[_key(src, dst, area)] = fields
+        self._save()
+
+    def _save(self) -> None:
+        from layers.files import atomic_write
+        text = json.dumps({"stamp": _stamp(), "routes": self._entries}, ensure_ascii=False)
+        target = _path()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        except OSError as exc:  # a read-only cache folder costs only the speed
+            log.debug("route cache not written: %s", exc)
+
+
+ROUTES = RouteCache()
