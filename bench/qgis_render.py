@@ -8,6 +8,7 @@ in EPSG:4549 (the console's project CRS), framed on EXTENT_FILE's extent; QgsMap
 the job QGIS's own map canvas and "Export as image" use. Prints one JSON line: the layers it drew.
 """
 import json
+import os
 import sys
 
 
@@ -44,9 +45,10 @@ def main() -> int:
     if not job.renderedImage().save(out, "PNG"):
         sys.stderr.write(f"QGIS could not write {out}\n")
         return 2
-    print(json.dumps({"layers": len(layers), "errors": len(job.errors())}))
+    print(json.dumps({"layers": len(layers), "errors": len(job.errors())}), flush=True)
+    del job, settings, layers, frame
     app.exitQgis()
-    return 0
+    os._exit(0)  # PyQGIS 3.22 crashes in the interpreter's teardown after exitQgis (a known standalone-script issue)
 
 
 if __name__ == "__main__":
