@@ -4,8 +4,9 @@
 operation PROJ has (a ``TransformerGroup``): the biggest single cost of a one-shot `info` on a
 small file (issue 25) and paid again by every start of the window. The choice depends only on
 (source, target, area) and on PROJ's database, so it is kept in the cache folder
-(``layers.paths.cache_dir()/proj-routes.json``), stamped with the PROJ version and the database
-file it came from: a PROJ upgrade or a new proj.db starts the cache afresh. The file can be
+(``layers.paths.cache_dir()/proj-routes.json``), stamped with the PROJ version and the folders PROJ
+searches (its database, the system's grids: layers/proj_grids.py): a PROJ upgrade, a new proj.db or
+a grid installed starts the cache afresh. The file can be
 deleted at any time; an unreadable or foreign one is ignored (the route is worked out again),
 and a cache folder that cannot be written only costs the speed.
 """
@@ -25,16 +26,23 @@ MAX_ENTRIES = 2000  # a cache grown past this starts afresh (routes are cheap to
 
 @lru_cache(maxsize=1)
 def _stamp() -> dict:
-    """What the routes were chosen with: PROJ and pyproj versions, and the database file."""
+    """What the routes were chosen with: PROJ and pyproj versions, and every folder PROJ searches for its
+    database and grids (a grid installed there changes the folder's mtime, and the choice may change)."""
+    import os
+
     import pyproj
-    from pyproj.datadir import get_data_dir
-    db = Path(get_data_dir().split(":")[0]) / "proj.db"
-    try:
-        st = db.stat()
-        db_id = [str(db), st.st_size, st.st_mtime_ns]
-    except OSError:
-        db_id = [str(db), None, None]
-    return {"version": VERSION, "proj": pyproj.proj_version_str, "pyproj": pyproj.__version__, "db": db_id}
+    from pyproj.datadir import get_data_dir, get_user_data_dir
+    folders = []
+    for d in [*get_data_dir().split(os.pathsep), get_user_data_dir()]:
+        entry = [d]
+        for f in (Path(d), Path(d) / "proj.db"):
+            try:
+                st = f.stat()
+                entry += [st.st_size if f.is_file() else None, st.st_mtime_ns]
+            except OSError:
+                entry += [None, None]
+        folders.append(entry)
+    return {"version": VERSION, "proj": pyproj.proj_version_str, "pyproj": pyproj.__version__, "folders": folders}
 
 
 def _path() -> Path:
