@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,10 +56,13 @@ def _key(src: str, dst: str, area) -> str:
 
 
 class RouteCache:
-    """The routes of one process, read once from the cache file and written back when one was added."""
+    """The routes of one process, read once from the cache file and written back when one was added.
+
+    The window's loader threads ask for routes at the same time: one lock around the entries."""
 
     def __init__(self):
         self._entries: dict | None = None
+        self._lock = threading.Lock()
 
     def _load(self) -> dict:
         if self._entries is None:
@@ -74,23 +78,23 @@ class RouteCache:
     def get(self, src: str, dst: str, area):
         """(True, {"route": fields or None, "warnings": [[category, text]…]}) when the route is known,
         (False, None) when it must be worked out."""
-        entries = self._load()
-        key = _key(src, dst, area)
-        if key not in entries:
+        with self._lock:
+            value = self._load().get(_key(src, dst, area))
+        if value is None:
             return False, None
-        value = entries[key]
         return (True, value) if isinstance(value, dict) else (False, None)
 
     def put(self, src: str, dst: str, area, fields: dict) -> None:
-        entries = self._load()
-        if len(entries) >= MAX_ENTRIES:
-            entries.clear()
-        entries[_key(src, dst, area)] = fields
-        self._save()
+        with self._lock:
+            entries = self._load()
+            if len(entries) >= MAX_ENTRIES:
+                entries.clear()
+            entries[_key(src, dst, area)] = fields
+            text = json.dumps({"stamp": _stamp(), "routes": entries}, ensure_ascii=False)
+        self._save(text)
 
-    def _save(self) -> None:
+    def _save(self, text: str) -> None:
         from layers.files import atomic_write
-        text = json.dumps({"stamp": _stamp(), "routes": self._entries}, ensure_ascii=False)
         target = _path()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
