@@ -263,14 +263,29 @@ def cmd_info(args) -> int:
     from console.cli_datum import shift_from_args
     from console.info import describe, format_text
     from layers.crs import ProjectCRS
-    from offline.package.verify import is_package
-    from offline.workspace import Workspace
-    # as snapshot and the window: the workspace decides what the file is (a package: checked, field mode)
-    workspace = Workspace.open(args.file if is_package(args.file) else None, history="")
-    report = describe(args.file, args.assume_crs, ProjectCRS(datum_shift=shift_from_args(args)), workspace=workspace)
+    report = describe(args.file, args.assume_crs, ProjectCRS(datum_shift=shift_from_args(args)),
+                      workspace=_package_workspace(args.file))
     text = json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_text(report)
     sys.stdout.write(text + "\n")
     return 0
+
+
+def _package_workspace(path):
+    """The field workspace a package opens as (checked first, as snapshot and the window open it), else None.
+
+    Only a SQLite file can be a package: any other file (GeoJSON, GeoTIFF, IFC) is described without
+    importing the package checks or the workspace (issue 25: `info` pays only for its format)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return None
+    except OSError:
+        return None  # describe names the file and the reason
+    from offline.package.verify import is_package
+    if not is_package(path):
+        return None
+    from offline.workspace import Workspace
+    return Workspace.open(path, history="")
 
 
 def cmd_open(args) -> int:

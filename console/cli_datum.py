@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from layers.helmert import DatumShift
+if TYPE_CHECKING:  # imported when a Helmert set is given: pyproj is not every command's start-up cost
+    from layers.helmert import DatumShift
 
 CONVENTIONS = ("coordinate_frame", "position_vector")
 
@@ -33,6 +35,7 @@ def shift_from_args(args) -> DatumShift | None:
         return None
     if not (args.datum_from and args.datum_params):
         raise ValueError("--datum-from and --datum-params go together")
+    from layers.helmert import DatumShift
     return DatumShift.parse(args.datum_from, args.datum_params, convention=args.convention,
                             target=args.datum_target)
 

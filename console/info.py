@@ -90,7 +90,7 @@ def _describe(path: Path, assume_crs: str | None, project: ProjectCRS) -> dict:
             from layers.ifc.ifczip import extract
             inner = extract(path)
         return {**ifc_info(inner, project), "file": str(path), "format": "IFC", "size_bytes": path.stat().st_size}
-    layers = read_path(path, project, ReadOptions(assume_crs=assume_crs))
+    layers = read_path(path, project, ReadOptions(assume_crs=assume_crs, pixels=False))  # imagery: its grid only
     formats = {"raster": "GeoTIFF", "gpkg": "GeoPackage", "json": "GeoJSON"}
     if kind == "json" and any(lyr.meta.get("cityjson_version") for lyr in layers):
         formats["json"] = "CityJSON"

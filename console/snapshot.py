@@ -171,6 +171,6 @@ def snapshot(view: str | None, size: tuple[int, int], out, files=(), assume_crs=
     project.theme = theme or project.theme
     window, _ = render_view(project, view, *size)
     from console.png import write_png
-    path = write_png(frame_rgb(window), out)
+    path = write_png(frame_rgb(window, rerender=False), out)  # the frame render_view drew: not a second render
     window.Finalize()
     return path

@@ -13,7 +13,8 @@ A project may instead carry the user's own Helmert set (layers/helmert.py).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import warnings
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from pyproj import CRS, Transformer
@@ -117,6 +118,32 @@ def _accuracy(t: Transformer) -> float | None:
 
 @lru_cache(maxsize=256)
 def _best_route(src: str, dst: str, area) -> Route | None:
+    """The route for (src, dst, area), from the cache folder when an earlier run chose it (layers/route_cache.py)."""
+    from layers.route_cache import ROUTES
+    known, entry = ROUTES.get(src, dst, area)
+    if known:
+        try:
+            route = None if entry["route"] is None else Route(**{k: tuple(v) if isinstance(v, list) else v
+                                                                 for k, v in entry["route"].items()})
+            for category, message in entry["warnings"]:  # what PROJ said when it chose (a missing grid)
+                warnings.warn(message, _WARNINGS.get(category, UserWarning), stacklevel=2)
+            return route
+        except (TypeError, KeyError, ValueError):  # a cache entry of another shape: chosen again below
+            pass
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        route = _choose_route(src, dst, area)
+    for w in said:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    ROUTES.put(src, dst, area, {"route": None if route is None else asdict(route),
+                                "warnings": [[w.category.__name__, str(w.message)] for w in said]})
+    return route
+
+
+_WARNINGS = {c.__name__: c for c in (UserWarning, RuntimeWarning, DeprecationWarning, FutureWarning)}
+
+
+def _choose_route(src: str, dst: str, area) -> Route | None:
     aoi = area
     direct = _best(src, dst, aoi)
     if direct is None:

@@ -31,14 +31,14 @@ def wgs84_bounds(bounds, crs: str) -> list[float] | None:
         lon, lat = transform_xy(xs, ys, GCJ02, WGS84)
         return [float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())]
     try:
-        box = _to_wgs84(crs).transform_bounds(minx, miny, maxx, maxy, densify_pts=DENSIFY)
+        box = to_wgs84(crs).transform_bounds(minx, miny, maxx, maxy, densify_pts=DENSIFY)
     except Exception:  # CRSs PROJ cannot relate to the Earth (Mars, local engineering)
         return None
     return [float(v) for v in box] if all(math.isfinite(v) for v in box) else None
 
 
 @lru_cache(maxsize=64)
-def _to_wgs84(crs: str) -> Transformer:
+def to_wgs84(crs: str) -> Transformer:
     return Transformer.from_crs(CRS.from_user_input(crs), WGS84, always_xy=True)
 
 

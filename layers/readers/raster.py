@@ -7,6 +7,7 @@ reads from its overviews instead of at full resolution.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -84,6 +85,8 @@ def read_raster(path: Path, project, options, progress, subdataset: str | None =
         progress.update(0.1, f"{path.name}: warping to {project.crs}")
         resampling = Resampling.bilinear if role == "terrain" else Resampling.average
         grid = clip_grid(src, src_crs, box, project.crs, warnings, place.get("src_gcps"))
+        if grid == "outside" and not options.pixels:  # only reading tells whether the maths holds out there
+            options = replace(options, pixels=True)
         try:
             if src_crs == project.crs and not place and src.transform.b == 0 and src.transform.d == 0:
                 # Already a north-up grid in the project CRS: a decimated read, no warp.
@@ -176,10 +179,19 @@ def _read_grid(ds, role, options, resampling):
     out_w = max(1, math.ceil(ds.width / scale))
     out_h = max(1, math.ceil(ds.height / scale))
     bands = _bands(ds.count, role)
+    t = ds.transform @ ds.transform.scale(ds.width / out_w, ds.height / out_h)
+    if not options.pixels and role != "terrain":  # `info`: the grid is what it reports of imagery
+        array, mask = unread((len(bands), out_h, out_w), ds.dtypes[0])
+        return array, mask, t, (ds.width, ds.height)
     array = ds.read(bands, out_shape=(len(bands), out_h, out_w), resampling=resampling)
     mask = ds.dataset_mask(out_shape=(out_h, out_w), resampling=Resampling.nearest) > 0
-    t = ds.transform @ ds.transform.scale(ds.width / out_w, ds.height / out_h)
     return array, mask, t, (ds.width, ds.height)
+
+
+def unread(shape: tuple, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """A stand-in for pixels not read (``ReadOptions.pixels=False``): zeros of the grid's shape, no memory."""
+    return (np.broadcast_to(np.zeros((1, 1, 1), dtype), shape),
+            np.broadcast_to(np.zeros((1, 1), bool), shape[1:]))
 
 
 def _bands(count: int, role: str) -> list[int]:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from pyproj import Transformer
 
 from layers.crs import WGS84
-from layers.extent import describe_area, holdable, inside
+from layers.extent import describe_area, holdable, inside, to_wgs84
 
 EDGE_POINTS = 21
 
@@ -37,7 +36,7 @@ def _outline(src) -> tuple[np.ndarray, np.ndarray]:
 
 def _outline_lonlat(src, src_crs: str) -> tuple[np.ndarray, np.ndarray]:
     x, y = _outline(src)
-    lon, lat = Transformer.from_crs(src_crs, WGS84, always_xy=True).transform(x, y)
+    lon, lat = to_wgs84(src_crs).transform(x, y)  # one transformer per CRS and process (~0.1 s each)
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 

@@ -82,14 +82,18 @@ def mosaic_tiles(path: Path, table: dict, project, options, progress) -> Layer:
         tw, th, psx, psy = con.execute("SELECT tile_width, tile_height, pixel_x_size, pixel_y_size "
                                        "FROM gpkg_tile_matrix WHERE table_name=? AND zoom_level=?",
                                        (name, zoom)).fetchone()
+        c0, r0, c1, r1 = con.execute(f'SELECT min(tile_column), min(tile_row), max(tile_column), max(tile_row) '
+                                     f'FROM "{name}" WHERE zoom_level=?', (zoom,)).fetchone()
+        # `info` (ReadOptions.pixels=False): the level's tile range places it; no tile is read or decoded
         rows = con.execute(f'SELECT tile_column, tile_row, tile_data FROM "{name}" WHERE zoom_level=?',
-                           (zoom,)).fetchall()
+                           (zoom,)).fetchall() if options.pixels else []
     finally:
         con.close()
-    c0 = min(r[0] for r in rows)
-    r0 = min(r[1] for r in rows)
-    width = (max(r[0] for r in rows) - c0 + 1) * tw
-    height = (max(r[1] for r in rows) - r0 + 1) * th
+    width = (c1 - c0 + 1) * tw
+    height = (r1 - r0 + 1) * th
+    src_transform = (minx + c0 * tw * psx, psx, 0.0, maxy - r0 * th * psy, 0.0, -psy)
+    if not options.pixels:
+        return _warp(path, name, None, (height, width), src_transform, crs, project, table, zoom)
     rgba = np.zeros((4, height, width), np.uint8)
     for i, (col, row, blob) in enumerate(rows):
         progress.update(0.1 + 0.6 * i / len(rows), f"{path.name}: tile {i + 1}/{len(rows)}")
@@ -100,29 +104,35 @@ def mosaic_tiles(path: Path, table: dict, project, options, progress) -> Layer:
         y, x = (row - r0) * th, (col - c0) * tw
         tile = tile[:, :th, :tw]
         rgba[:, y:y + tile.shape[1], x:x + tile.shape[2]] = tile
-    src_transform = (minx + c0 * tw * psx, psx, 0.0, maxy - r0 * th * psy, 0.0, -psy)
-    return _warp(path, name, rgba, src_transform, crs, project, table, zoom)
+    return _warp(path, name, rgba, (height, width), src_transform, crs, project, table, zoom)
 
 
-def _warp(path, name, rgba, src_t, crs, project, table, zoom) -> Layer:
+def _warp(path, name, rgba, size, src_t, crs, project, table, zoom) -> Layer:
+    """The mosaic warped onto the project grid; ``rgba`` None: the grid only (``ReadOptions.pixels=False``)."""
     from affine import Affine
     from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-    h, w = rgba.shape[1:]
+    from layers.readers.raster import unread
+
+    h, w = size
     src_aff = Affine(src_t[1], 0, src_t[0], 0, src_t[5], src_t[3])
     left, top = src_t[0], src_t[3]
     right, bottom = left + w * src_t[1], top + h * src_t[5]
     dst_aff, dw, dh = calculate_default_transform(crs, project.crs, w, h, left, bottom, right, top)
-    out = np.zeros((4, dh, dw), np.uint8)
-    for b in range(4):
-        reproject(rgba[b], out[b], src_transform=src_aff, src_crs=crs, dst_transform=dst_aff,
-                  dst_crs=project.crs, resampling=Resampling.bilinear)
+    if rgba is None:
+        colour, valid = unread((3, dh, dw), np.uint8)
+    else:
+        out = np.zeros((4, dh, dw), np.uint8)
+        for b in range(4):
+            reproject(rgba[b], out[b], src_transform=src_aff, src_crs=crs, dst_transform=dst_aff,
+                      dst_crs=project.crs, resampling=Resampling.bilinear)
+        colour, valid = out[:3], out[3] > 0
     warnings = []
     if table.get("crs") and normalise_crs(table["crs"]) != crs:
         warnings.append(f"gpkg_contents says {table['crs']} but the tile matrix set uses {crs}; "
                         "tiles placed by the tile matrix set")
-    data = RasterData(array=out[:3], transform=(dst_aff.c, dst_aff.a, 0.0, dst_aff.f, 0.0, dst_aff.e),
-                      mask=out[3] > 0, band_names=["red", "green", "blue"])
+    data = RasterData(array=colour, transform=(dst_aff.c, dst_aff.a, 0.0, dst_aff.f, 0.0, dst_aff.e),
+                      mask=valid, band_names=["red", "green", "blue"])
     source_bounds = [left, bottom, right, top]
     return Layer(name=f"{path.stem}:{name}", kind="imagery", data=data, bounds=data.bounds(),
                  source=str(path), source_crs=crs,
