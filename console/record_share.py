@@ -17,6 +17,7 @@ import os
 import socket
 
 from layers import paths
+from layers.files import try_lock
 
 MAX_MEMBERS = 64
 
@@ -33,23 +34,6 @@ class MemberSlot:
             self._fd = -1
 
 
-def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows: a byte-range lock, released likewise when the process ends
-        import msvcrt
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-
-
 def claim(identity: str, group: str) -> tuple[str, MemberSlot]:
     """(client id, the slot to keep open) for a member of ``group`` recording into the store ``identity``."""
     host = socket.gethostname()
@@ -59,7 +43,7 @@ def claim(identity: str, group: str) -> tuple[str, MemberSlot]:
     for k in range(1, MAX_MEMBERS + 1):
         path = folder / f"record-share-{digest}-{k}.lock"
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        if _try_lock(fd):
+        if try_lock(fd):
             return f"songjiang-rec-{digest}-{k}", MemberSlot(path, k, fd)
         os.close(fd)
     raise RuntimeError(f"{MAX_MEMBERS} recorders of group {group!r} already run on {host}; "

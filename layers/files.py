@@ -70,6 +70,23 @@ def sweep_stale(target) -> list[Path]:
     return removed
 
 
+def try_lock(fd: int) -> bool:
+    """An exclusive advisory lock on an open file, without waiting; the system frees it when the holder
+    closes the file or dies (a recorder's member number, the one alarm service of an SQLite store)."""
+    if fcntl is None:  # Windows: a byte-range lock, likewise freed when the process ends
+        import msvcrt
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
 def atomic_write(target, write: Callable[[Path], None]) -> Path:
     """Call ``write(temp_path)``, then move the result onto ``target``; OSError names the target."""
     target = Path(target)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from layers.files import try_lock
+
 ALARM_LOCK = 0x534A414C  # pg_try_advisory_lock key of the alarm service ("SJAL")
 
 
@@ -35,7 +37,7 @@ class Lease:
             return bool(self.store.q("SELECT pg_try_advisory_lock(?)", (ALARM_LOCK,)).fetchone()[0])
         path = Path(str(self.store.path) + ".alarms-lock")
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        if _flock(fd):
+        if try_lock(fd):
             self._fd = fd
             return True
         os.close(fd)
@@ -46,20 +48,3 @@ class Lease:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
-
-
-def _flock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows: a byte-range lock, likewise freed when the process ends
-        import msvcrt
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
