@@ -79,6 +79,17 @@ def _conflicts(*where) -> list[dict]:
     return [json.loads(line) for line in run.stdout.splitlines()]
 
 
+def _field_edit(package: Path, notes: str):
+    """The surveyor changes the inspection's notes in the console's field mode (journalled)."""
+    from offline.field.profile import FieldProfile
+    from offline.records import open_records
+    field = open_records(package, profile=FieldProfile("李伟", "老城组", "laptop-1"))
+    rec = field.get("inspections", INSPECTION)
+    rec.notes = notes
+    field.put(rec)
+    field.close()
+
+
 def _rows(package: Path, table: str) -> dict:
     con = sqlite3.connect(package)
     con.row_factory = sqlite3.Row
@@ -161,15 +172,8 @@ def test_a_centre_edit_reaches_the_package_at_the_next_sync_and_a_second_sync_br
 
 
 def test_both_sides_edit_one_field_the_conflict_is_listed_on_both_sides_until_the_centre_settles_it(tmp_path):
-    from offline.field.profile import FieldProfile
-    from offline.records import open_records
-    centre = _centre(str(tmp_path / "ops.sqlite"))
-    package = _package(tmp_path)
-    field = open_records(package, profile=FieldProfile("李伟", "老城组", "laptop-1"))
-    rec = field.get("inspections", INSPECTION)
-    rec.notes = "东侧拱圈新增裂缝"
-    field.put(rec)
-    field.close()
+    centre, package = _centre(str(tmp_path / "ops.sqlite")), _package(tmp_path)
+    _field_edit(package, "东侧拱圈新增裂缝")
     store = _store(centre)
     try:  # the centre edits the same field, and one the surveyor did not touch
         store.put("inspections", {"id": INSPECTION, "guid": COMPONENT, "notes": "已加固", "condition_grade": "4"},
@@ -278,15 +282,8 @@ sync(sys.argv[1], store)
 
 
 def test_a_sync_killed_during_the_pull_then_run_again_equals_one_uninterrupted_sync(tmp_path):
-    from offline.field.profile import FieldProfile
-    from offline.records import open_records
-    centre = _centre(str(tmp_path / "ops.sqlite"))
-    package = _package(tmp_path)
-    field = open_records(package, profile=FieldProfile("李伟", "老城组", "laptop-1"))
-    rec = field.get("inspections", INSPECTION)
-    rec.notes = "东侧拱圈新增裂缝"
-    field.put(rec)
-    field.close()
+    centre, package = _centre(str(tmp_path / "ops.sqlite")), _package(tmp_path)
+    _field_edit(package, "东侧拱圈新增裂缝")
     store = _store(centre)
     try:
         store.put("inspections", {"id": INSPECTION, "guid": COMPONENT, "notes": "已加固", "date": "2026-11-30"}, "ops")
