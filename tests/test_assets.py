@@ -104,11 +104,11 @@ def test_outline_was_converted_from_gcj02_to_wgs84():
 
 def test_heritage_sites_cover_table_a_and_osm_without_duplicates():
     feats = by_id("heritage_sites.geojson")
-    for sid in ("dacang-bridge", "xilin-pagoda", "du-mansion", "xu-pawnshop", "guanding-temple",
-                "zuibaichi", "square-pagoda", "tang-sutra-pillar", "yunjian-first-tower"):
+    for sid in ("dacang_bridge", "xilin_pagoda", "du_mansion", "xu_pawnshop", "guanding_temple",
+                "zuibaichi", "square_pagoda", "tang_sutra_pillar", "yunjian_first_tower"):
         p = feats[sid]["properties"]
         assert p["name_zh"] and p["name_en"] and p["confidence"] in ("H", "M", "L") and p["source"]
-    assert feats["xilin-pagoda"]["properties"]["height_m"] == 46.5
+    assert feats["xilin_pagoda"]["properties"]["height_m"] == 46.5
     osm = [f for f in feats.values() if f["properties"]["source"].startswith("© OpenStreetMap")]
     assert osm, "expected OSM features inside the old town"
     names = [f["properties"]["name_zh"].split("（")[0] for f in feats.values()]

@@ -11,7 +11,7 @@ from layers.sensors import kinds as K
 from console.feeds import sta_http
 from tests.sta_server import sta_server
 from layers.sensors import loaders, sta
-from layers.sensors.generate import BOXES, HERITAGE, _district_shapes, generate
+from layers.sensors.generate import BOXES, _district_shapes, generate, heritage as monitored_sites
 from layers.sensors.registry import DISTRICTS, RegistryError
 
 SHARED_STA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sta"
@@ -72,11 +72,11 @@ def test_default_registry_is_200k_deterministic_and_placed_in_songjiang(default_
     components = {c["guid"]: c for c in json.loads(HBIM_INDEX.read_text(encoding="utf-8"))["components"]}
     on_sites = {m.split(":")[1] for m in reg.mounted_on[heritage] if m.startswith("heritage:")}
     on_models = {components[m]["model"] for m in reg.mounted_on[heritage] if not m.startswith("heritage:")}
-    assert on_sites == {h[0] for h in HERITAGE} - set(HBIM_MODELS)
+    assert on_sites == {h[0] for h in monitored_sites()} - set(HBIM_MODELS)
     assert on_models == set(HBIM_MODELS.values())
     pagoda = np.array([components.get(m, {}).get("model") == "xilin_pagoda" for m in reg.mounted_on])
     assert reg.xyz[pagoda, 2].max() > 20  # up the 46.5 m pagoda, not on the ground
-    square = reg.mounted_on == "heritage:square-pagoda"
+    square = reg.mounted_on == "heritage:square_pagoda"
     assert reg.xyz[square, 2].max() > 20
 
 
@@ -111,11 +111,11 @@ def test_geopackage_in_wgs84_is_reprojected(tmp_path):
     path = tmp_path / "s.gpkg"
     pyogrio.raw.write(path, shapely.to_wkb(pts), [np.array(["T1", "T2"], dtype=object), np.array(["tilt", "crack_width"], dtype=object),
                                   np.array(["old-town"] * 2, dtype=object),
-                                  np.array(["heritage:dacang-bridge", ""], dtype=object)],
+                                  np.array(["heritage:dacang_bridge", ""], dtype=object)],
                       fields=["id", "kind", "district", "mounted_on"], geometry_type="Point Z", crs="EPSG:4326", driver="GPKG", layer="sensors")
     reg = loaders.read_gpkg(path)
     x, y = ProjectCRS().from_wgs84(121.20483, 31.00767)
-    assert np.allclose(reg.xyz[0], [x, y, 12.0]) and reg.mounted_on[0] == "heritage:dacang-bridge"
+    assert np.allclose(reg.xyz[0], [x, y, 12.0]) and reg.mounted_on[0] == "heritage:dacang_bridge"
     assert list(reg.kind_names()) == ["tilt", "crack_width"]
     with pytest.raises(RegistryError, match="cannot read GeoPackage"):
         (tmp_path / "junk.gpkg").write_bytes(b"not sqlite")

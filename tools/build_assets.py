@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # so the repo's own GCJ-02 code is used, not a copy
 from layers import districts  # noqa: E402
 from layers.gcj02 import gcj_to_wgs  # noqa: E402
+from layers.heritage_keys import MODEL_OF  # noqa: E402
 
 log = logging.getLogger("build_assets")
 
@@ -281,29 +282,31 @@ def _read_json(path: Path) -> dict:
 # ---------------------------------------------------------------- heritage (geofacts tables A, A2)
 
 def _site(sid, zh, en, lat, lon, period, protection, height, conf, desc, src, kind="heritage_site"):
+    # sid: the site's one key (layers/heritage_keys.py); hbim_model: its model's stem, the join field
     return dict(id=sid, name_zh=zh, name_en=en, lat=lat, lon=lon, period=period, protection_level=protection,
-                height_m=height, confidence=conf, description=desc, source=src, kind=kind)
+                height_m=height, confidence=conf, description=desc, source=src, kind=kind,
+                hbim_model=MODEL_OF.get(sid))
 
 
 HERITAGE = [
-    _site("dacang-bridge", "大仓桥（永丰桥、西仓桥）", "Dacang Bridge (Yongfeng Bridge)", 31.00767, 121.20483,
+    _site("dacang_bridge", "大仓桥（永丰桥、西仓桥）", "Dacang Bridge (Yongfeng Bridge)", 31.00767, 121.20483,
           "Ming, rebuilt Tianqi 6 (1626)", "上海市文物保护单位 Shanghai municipal protected site (2014)", 8.0, "H",
           "Five-arch stone arch bridge over the old canal (市河) south of 中山西路; ≈50 m long, ≈5 m wide, 92 steps; "
           "largest surviving stone arch bridge in Songjiang.", "zh-Wikipedia 大仓桥 / Wikidata Q19850032"),
-    _site("xu-pawnshop", "徐氏当铺", "Xu Family Pawnshop", 31.00840, 121.20585, "Qing, mid–late",
+    _site("xu_pawnshop", "徐氏当铺", "Xu Family Pawnshop", 31.00840, 121.20585, "Qing, mid–late",
           "文物保护点 registered cultural relic point", None, "M",
           "中山西路368号: gatehouse, pawn hall, storage tower and residence; 3 courtyards, 7 bays, ≈1,745 m²; "
           "restored 2016, now a bookshop.", "Shanghai Library heritage list (BD-09 geocode, converted)"),
-    _site("guanding-temple", "灌顶禅院（水次仓关帝庙）", "Guanding Chan Temple (former Shuicicang Guandi Temple)",
+    _site("guanding_temple", "灌顶禅院（水次仓关帝庙）", "Guanding Chan Temple (former Shuicicang Guandi Temple)",
           31.00496, 121.20451, "Ming (Tianqi 2 = 1622 or Wanli); renamed Qianlong era",
           "区级文物保护单位 district-level protected site", None, "L",
           "Riverside temple south of Dacang Bridge, founded as a Guandi shrine for the grain granary; "
           "restored 2014. Geocode may be ~300 m south of the true site.", "Shanghai Library heritage list (BD-09, converted)"),
-    _site("du-mansion", "杜氏雕花楼", "Du Family Carved Mansion", 31.00850, 121.20796, "Qing Jiaqing (1796–1820)",
+    _site("du_mansion", "杜氏雕花楼", "Du Family Carved Mansion", 31.00850, 121.20796, "Qing Jiaqing (1796–1820)",
           "区级文物保护单位 district-level protected site (1998)", None, "M",
           "中山西路266号: gentry residence, 4 surviving courtyards of 2-storey timber buildings, 12.2 m × 44.5 m; "
           "Republican-era carved third courtyard.", "Shanghai Library heritage list (BD-09, converted)"),
-    _site("xilin-pagoda", "西林塔（圆应塔）", "Xilin Pagoda (Yuanying Pagoda), Xilin Chan Temple", 31.00893, 121.21977,
+    _site("xilin_pagoda", "西林塔（圆应塔）", "Xilin Pagoda (Yuanying Pagoda), Xilin Chan Temple", 31.00893, 121.21977,
           "S. Song 1265–74; rebuilt Ming 1387", "上海市文物保护单位 Shanghai municipal protected site", 46.5, "M",
           "Octagonal 7-storey brick-and-timber pagoda, 46.5 m, tallest ancient pagoda in Shanghai; restored 1992–94.",
           "Shanghai Library heritage list (BD-09, converted); chuimin.cn; shine.cn"),
@@ -312,35 +315,35 @@ HERITAGE = [
           "人民南路64号: classical Jiangnan garden around a rectangular lotus pond, ≈5 ha; oldest of Shanghai's "
           "five classical gardens. Point is the midpoint of two sources 464 m apart.",
           "Shanghai Library list; Wikidata Q8075048; shtong.gov.cn"),
-    _site("square-pagoda", "兴圣教寺塔（松江方塔）", "Square Pagoda of Xingshengjiao Temple", 31.00657, 121.24167,
+    _site("square_pagoda", "兴圣教寺塔（松江方塔）", "Square Pagoda of Xingshengjiao Temple", 31.00657, 121.24167,
           "N. Song 1068–1094", "全国重点文物保护单位 national key protected site (4-83)", 42.5, "H",
           "Square 9-storey brick-and-timber pagoda in Fangta Park; 42.5 m in most Chinese sources "
           "(42.65 m and 48.5 m also quoted); leans ~0.53 m NW.", "OSM way/461743815; Wikidata Q41841"),
-    _site("fangta-park", "方塔园", "Fangta Park", 31.00639, 121.24167, "opened 1982", "park containing national and "
+    _site("fangta_park", "方塔园", "Fangta Park", 31.00639, 121.24167, "opened 1982", "park containing national and "
           "municipal protected sites", None, "M",
           "中山东路235号, ≈11.5 ha: the Square Pagoda, Ming screen wall, Song Wangxian Bridge, relocated Tianfei Palace.",
           "Wikidata Q11084700", kind="park"),
-    _site("ming-screen-wall", "照壁（松江明代砖雕照壁）", "Ming brick-carved screen wall", 31.0071, 121.2417,
+    _site("ming_screen_wall", "照壁（松江明代砖雕照壁）", "Ming brick-carved screen wall", 31.0071, 121.2417,
           "Ming Hongwu 3 (1370)", "上海市文物保护单位 Shanghai municipal protected site", 4.75, "L",
           "3-bay brick relief wall, centre 4.75 m high × 6.10 m wide, showing the beast '贪'; oldest and largest "
           "brick relief in Shanghai. Position estimated north of the pagoda (±80 m).", "115sou.com; idealshanghai.com"),
-    _site("yunjian-first-tower", "云间第一楼", "First Tower of Yunjian (prefectural gate tower)", 31.00938, 121.24013,
+    _site("yunjian_first_tower", "云间第一楼", "First Tower of Yunjian (prefectural gate tower)", 31.00938, 121.24013,
           "Yuan 1295/1349; rebuilt 1999–2000", "区级文物保护单位 district-level protected site (1985)", 16.3, "M",
           "Two-storey double-eave gate tower, 24.8 m × 10.1 m, ≈16–16.6 m high, gate of Songjiang No. 2 High School.",
           "OSM way/257738728; twwiki.net"),
-    _site("tang-sutra-pillar", "松江唐经幢", "Tang-dynasty Dharani Sutra Pillar", 31.00776, 121.23722,
+    _site("tang_sutra_pillar", "松江唐经幢", "Tang-dynasty Dharani Sutra Pillar", 31.00776, 121.23722,
           "Tang Dazhong 13 (859)", "全国重点文物保护单位 national key protected site (3-179)", 9.3, "H",
           "Octagonal stone dharani pillar, 9.3 m, 21 tiers; oldest above-ground structure in Shanghai.",
           "OSM node/4880995941; Wikidata Q41818"),
-    _site("kuatang-bridge", "跨塘桥（云间第一桥）", "Kuatang Bridge ('First Bridge of Yunjian')", 31.0078, 121.2000,
+    _site("kuatang_bridge", "跨塘桥（云间第一桥）", "Kuatang Bridge ('First Bridge of Yunjian')", 31.0078, 121.2000,
           "Song origin (Anlong Bridge)", "not stated", 8.0, "L",
           "3-arch bluestone bridge over 古浦塘 at the west end of 中山西路, 49.3 m × 5.25 m, 8 m high. Not located in "
           "any source: position estimated here at the west end of the old street.", "v7time.com 786290 (position ~ estimated)"),
-    _site("cangcheng-historic-area", "仓城历史文化风貌区", "Cangcheng Historic & Cultural Area (centre)", 31.0080, 121.2090,
+    _site("cangcheng_historic_area", "仓城历史文化风貌区", "Cangcheng Historic & Cultural Area (centre)", 31.0080, 121.2090,
           "Ming–Qing (granary founded 1433)", "历史文化风貌区 historic & cultural area (core zone 19.5 ha, 127 relic points)",
           None, "M", "Ming–Qing grain-storage and tribute-shipping base west of the prefectural city, both sides of "
           "the old canal and 中山西路.", "shsjb.com 8921534", kind="historic_area"),
-    _site("xiutang-bridge", "秀塘桥（三秀）", "Xiutang Bridge (canal junction 'Sanxiu')", 31.0081, 121.2134,
+    _site("xiutang_bridge", "秀塘桥（三秀）", "Xiutang Bridge (canal junction 'Sanxiu')", 31.0081, 121.2134,
           "Ming Chenghua; rebuilt 1960s", "not stated", None, "L",
           "Bridge at the T-junctions of 沈泾塘, 市河 and 黄墙港, the east node of the Cangcheng canal.",
           "ttnews.xyz 5ba1e726 (position ~ estimated)"),

@@ -11,11 +11,13 @@ Placement rules (plausible, not surveyed):
 - structural monitoring (tilt, crack width) on the heritage structures of
   geofacts.md table A: on the five sites with HBIM models, mounted on a structural
   component (arch ring, pier, wall, column, storey…) with mounted_on = its IFC
-  GlobalId (from assets/hbim/components.json); elsewhere mounted_on = "heritage:<slug>".
+  GlobalId (from assets/hbim/components.json); elsewhere mounted_on = "heritage:<site key>"
+  (layers/heritage_keys.py; the site points of assets/songjiang/heritage_sites.geojson).
 Run ``python -m layers.sensors.generate out.csv`` to write it as a CSV.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import logging
@@ -26,6 +28,7 @@ import numpy as np
 
 from layers.crs import WGS84, ProjectCRS, transform_xy
 from layers import districts as D
+from layers.heritage_keys import HERITAGE_PREFIX, MODEL_OF
 from layers.sensors import kinds as K
 from layers.sensors.registry import DISTRICTS, SensorRegistry
 
@@ -44,12 +47,11 @@ BOXES = {
 MIX = {"pm25": (0.06, 3.5), "aqi": (0.04, 3.5), "noise": (0.10, 4.0), "water_nh3n": (0.03, -1.5),
        "soil_moisture": (0.05, -0.3), "traffic_flow": (0.17, 6.0), "parking": (0.22, 0.3),
        "hydrant_pressure": (0.13, 0.8), "camera_status": (0.20, 6.0)}
-# geofacts.md table A: slug, lat, lon, height (m)
-HERITAGE = [("dacang-bridge", 31.00767, 121.20483, 8.0), ("xu-pawnshop", 31.00840, 121.20585, 10.0),
-            ("guanding-temple", 31.00496, 121.20451, 10.0), ("du-mansion", 31.00850, 121.20796, 10.0),
-            ("xilin-pagoda", 31.00893, 121.21977, 46.5), ("zuibaichi", 31.0035, 121.2265, 6.0),
-            ("square-pagoda", 31.00657, 121.24167, 42.5), ("screen-wall", 31.0071, 121.2417, 4.75),
-            ("yunjian-tower", 31.00938, 121.24013, 16.0), ("tang-pillar", 31.00776, 121.23722, 9.3)]
+# the monitored structures of geofacts.md table A: site key (layers/heritage_keys.py), the height (m) up to
+# which monitors are mounted; positions come from the heritage asset, the one home of the sites
+MONITORED = (("dacang_bridge", 8.0), ("xu_pawnshop", 10.0), ("guanding_temple", 10.0), ("du_mansion", 10.0),
+             ("xilin_pagoda", 46.5), ("zuibaichi", 6.0), ("square_pagoda", 42.5), ("ming_screen_wall", 4.75),
+             ("yunjian_first_tower", 16.0), ("tang_sutra_pillar", 9.3))
 OLD_CANAL = [(31.0077, 121.2030), (31.0077, 121.2048), (31.0080, 121.2090), (31.0081, 121.2134)]
 HUAYANG_LAKE_R = 310.0  # 30 ha ≈ a 310 m radius disc
 PER_HERITAGE = 40
@@ -57,24 +59,32 @@ PER_HERITAGE = 40
 
 HBIM_INDEX = Path(__file__).resolve().parents[2] / "assets" / "hbim" / "components.json"
 HUB_INDEX = Path(__file__).resolve().parents[2] / "assets" / "hbim" / "hub_terminals.json"
-HBIM_MODELS = {"dacang-bridge": "dacang_bridge", "xilin-pagoda": "xilin_pagoda", "du-mansion": "du_mansion",
-               "xu-pawnshop": "xu_pawnshop", "guanding-temple": "guanding_hall"}
+HERITAGE_GEOJSON = Path(__file__).resolve().parents[2] / "assets" / "songjiang" / "heritage_sites.geojson"
+HBIM_MODELS = MODEL_OF  # site key → model stem
 STRUCTURAL = re.compile(r"arch ring|pier|abutment|wall|column|storey|platform|beam", re.I)
 
 
+@functools.lru_cache(maxsize=1)
+def heritage(path: Path = HERITAGE_GEOJSON) -> tuple:
+    """(key, lat, lon, mounting height) of each monitored site, positioned by the heritage asset."""
+    fc = json.loads(path.read_text(encoding="utf-8"))
+    where = {f["id"]: f["geometry"]["coordinates"] for f in fc["features"]}
+    return tuple((key, where[key][1], where[key][0], height) for key, height in MONITORED)
+
+
 def _hbim_components(project: ProjectCRS, path: Path = HBIM_INDEX) -> dict:
-    """Heritage slug → structural components (GlobalId, centre) of its HBIM model, if shipped."""
+    """Heritage site key → structural components (GlobalId, centre) of its HBIM model, if shipped."""
     if not path.exists():
         return {}
     index = json.loads(path.read_text(encoding="utf-8"))
     if index.get("crs") != project.crs:
         return {}  # centres are in another CRS: fall back to the site points
     out = {}
-    for slug, stem in HBIM_MODELS.items():
+    for key, stem in HBIM_MODELS.items():
         comps = [c for c in index["components"] if c["model"] == stem]
         structural = [c for c in comps if STRUCTURAL.search(c.get("name") or "")]
         if structural or comps:
-            out[slug] = structural or comps
+            out[key] = structural or comps
     return out
 
 
@@ -160,7 +170,8 @@ def generate(n: int = 200_000, seed: int = 20221027, project: ProjectCRS | None 
     project = project or ProjectCRS()
     rng = np.random.default_rng(seed)
     shapes = _district_shapes(project, districts_geojson)
-    n_her = min(n, PER_HERITAGE * len(HERITAGE))
+    sites = heritage()
+    n_her = min(n, PER_HERITAGE * len(sites))
     hub = _hub_terminals(project)[:n - n_her]
     n_street = n - n_her - len(hub)
     weights = np.array([BOXES[d][1] for d in DISTRICTS])
@@ -183,10 +194,10 @@ def generate(n: int = 200_000, seed: int = 20221027, project: ProjectCRS | None 
             dist.append(np.full(cnt, di)), mounted.append(np.full(cnt, "", dtype=object))
     components = _hbim_components(project)
     for j in range(n_her):
-        slug, lat, lon, height = HERITAGE[j % len(HERITAGE)]
-        on = components.get(slug)
+        key, lat, lon, height = sites[j % len(sites)]
+        on = components.get(key)
         if on:  # a modelled structure: mount on one of its structural components
-            comp = on[(j // len(HERITAGE)) % len(on)]
+            comp = on[(j // len(sites)) % len(on)]
             xy.append(np.array([comp["centre"][:2]]))
             z.append(np.array([GROUND_Z + comp["centre"][2]]))
             mounted.append(np.array([comp["guid"]], dtype=object))
@@ -194,7 +205,7 @@ def generate(n: int = 200_000, seed: int = 20221027, project: ProjectCRS | None 
             x, y = project.from_wgs84(lon, lat)
             xy.append(np.array([[x, y]]) + rng.normal(0, 2.0, (1, 2)))
             z.append(np.array([GROUND_Z + rng.uniform(0.5, height)]))
-            mounted.append(np.array([f"heritage:{slug}"], dtype=object))
+            mounted.append(np.array([HERITAGE_PREFIX + key], dtype=object))
         kind.append(np.array([K.BY_NAME["tilt" if j % 2 else "crack_width"].code]))
         dist.append(np.array([DISTRICTS.index(D.OLD_TOWN.id)]))
     for t in hub:  # bound to its IFC element by GlobalId; its id is the one the element's pset names

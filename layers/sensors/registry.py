@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from layers.districts import PART_IDS
+from layers.heritage_keys import HERITAGE_PREFIX, OLD_KEYS
 from layers.sensors import kinds as K
 
 DISTRICTS = PART_IDS  # layers/districts.py; a district's index is its place there
+OLD_MOUNTED = {HERITAGE_PREFIX + old: HERITAGE_PREFIX + new for old, new in OLD_KEYS.items()}
 
 
 class RegistryError(ValueError):
@@ -51,6 +53,12 @@ class SensorRegistry:
             setattr(self, name, np.asarray(col, dtype=np.float64))
         if self.mounted_on is None:
             self.mounted_on = np.full(n, "", dtype=object)
+        else:  # a registry saved before the one-key scheme names sites "heritage:dacang-bridge"
+            self.mounted_on = np.asarray(self.mounted_on, dtype=object)
+            old = [i for i, v in enumerate(self.mounted_on) if v in OLD_MOUNTED]
+            if old:
+                self.mounted_on = self.mounted_on.copy()
+                self.mounted_on[old] = [OLD_MOUNTED[v] for v in self.mounted_on[old]]
         if len(np.unique(self.datastream)) != n:
             raise RegistryError("duplicate Datastream ids in registry")
         self._ds_order = np.argsort(self.datastream, kind="stable")

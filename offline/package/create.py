@@ -69,9 +69,9 @@ def _console_version() -> str:
 
 def _models_in(area) -> list[str]:
     """HBIM model stems whose building stands in the area."""
-    from layers.sensors.generate import HBIM_MODELS, HERITAGE
-    spots = {slug: (lon, lat) for slug, lat, lon, _ in HERITAGE}
-    return [stem for slug, stem in HBIM_MODELS.items() if shapely.contains_xy(area, *spots[slug])]
+    from layers.sensors.generate import HBIM_MODELS, heritage
+    spots = {key: (lon, lat) for key, lat, lon, _ in heritage()}
+    return [stem for key, stem in HBIM_MODELS.items() if shapely.contains_xy(area, *spots[key])]
 
 
 def _restricted_table(table: str, restricted) -> bool:
