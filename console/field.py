@@ -38,8 +38,8 @@ def field_specs(path: Path, meta: dict) -> list[LayerSpec]:
     import_tessellations(path)
     names = model_styles(path)
     for ifc in extract_models(path, meta["package_id"]):
-        zh, en = names.get(ifc.name, (ifc.stem, ifc.stem))
-        specs.append(LayerSpec(source=str(ifc), name=zh, name_en=en, group="HBIM"))
+        zh, en, group = names.get(ifc.name, (ifc.stem, ifc.stem, "HBIM"))
+        specs.append(LayerSpec(source=str(ifc), name=zh, name_en=en, group=group))
     specs.append(LayerSpec(source=PACKAGE_PREFIX + str(path), name="", style={"colour_by": "state"}))
     specs.append(LayerSpec(source=ANNOTATIONS, name="标注", name_en="Annotations", data=package_annotations(path)))
     return specs

@@ -47,11 +47,13 @@ def _ogrinfo_counts(path: Path) -> dict:
 
 
 def expected_vector_counts(area) -> dict:
+    """Features of each embedded vector layer touching the area (WGS84), the city buildings included."""
+    from offline.package.content import area_in
     out = {}
-    for d in assets.DEFAULT_LAYERS:
-        if d["kind"] == "vector":
-            _, _, geom, _ = pyogrio.raw.read(assets.path(d["file"]))
-            out[Path(d["file"]).stem] = int(shapely.intersects(shapely.from_wkb(geom), area).sum())
+    for file in [d["file"] for d in assets.DEFAULT_LAYERS if d["kind"] == "vector"] + ["buildings.gpkg"]:
+        meta, _, geom, _ = pyogrio.raw.read(assets.path(file))
+        local = area if meta["crs"] == "EPSG:4326" else area_in(area, meta["crs"])  # buildings: EPSG:4549
+        out[Path(file).stem] = int(shapely.intersects(shapely.from_wkb(geom), local).sum())
     return out
 
 
@@ -109,8 +111,10 @@ def test_every_district_and_the_whole_new_city(tmp_path, district):
     req = make(tmp_path / f"{district}.gpkg", district, tmp_path)
     assert verify(req.out) == []
     assert req.counts["sensor_snapshot"] > 1000 and req.counts["districts"] >= 1
-    if district == "new-city":  # the five heritage buildings stand inside the new city
-        assert req.counts["package_files"] == 5
+    if district == "new-city":  # the five heritage buildings and the hub's two models stand inside the new city
+        assert req.counts["package_files"] == 7
+    if district == "hub":  # the station and the towers
+        assert req.counts["package_files"] == 2
 
 
 def test_restricted_layers_are_never_exported(tmp_path):

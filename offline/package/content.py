@@ -83,7 +83,8 @@ def write_vector(out: Path, source: Path, table: str, area) -> dict[str, int]:
     import pyogrio.raw
     meta, _fids, geom, field_data = pyogrio.raw.read(source)
     geoms = shapely.from_wkb(geom)
-    keep, cut = _clip(geoms, area)
+    crs = meta.get("crs") or WGS84
+    keep, cut = _clip(geoms, area if crs == WGS84 else area_in(area, crs))  # the city buildings: EPSG:4549
     fields = {name: np.asarray(f)[keep] for name, f in zip(meta["fields"], field_data)}
     kinds = _kind_of(geoms)
     present = [k for k in KINDS if (kinds == k).any()]
@@ -94,8 +95,7 @@ def write_vector(out: Path, source: Path, table: str, area) -> dict[str, int]:
         if len(present) > 1 and not mine.any():  # a part with nothing in the area is left out
             continue
         part, geometry_type = _one_type(kind, cut[mine], geoms[kinds == kind])
-        write_features(out, name, part, {n: v[mine] for n, v in fields.items()}, meta.get("crs") or WGS84,
-                       geometry_type)
+        write_features(out, name, part, {n: v[mine] for n, v in fields.items()}, crs, geometry_type)
         written[name] = int(mine.sum())
     return written
 

@@ -22,7 +22,8 @@ import shapely
 from layers.progress import NULL_PROGRESS, Progress
 from offline.guard import StoreRefused
 from offline.history import HistoryError
-from offline.package import capture, content, listing, qgis_project, records
+from layers.hub.source import GROUP as HUB_GROUP
+from offline.package import area_models, capture, content, listing, qgis_project, records
 from offline.package.areas import AreaError
 from offline.package.output import check_output
 from offline.package.signature import seal
@@ -67,13 +68,6 @@ def _console_version() -> str:
         return "0.1.0"
 
 
-def _models_in(area) -> list[str]:
-    """HBIM model stems whose building stands in the area."""
-    from layers.sensors.generate import HBIM_MODELS, heritage
-    spots = {key: (lon, lat) for key, lat, lon, _ in heritage()}
-    return [stem for key, stem in HBIM_MODELS.items() if shapely.contains_xy(area, *spots[key])]
-
-
 def _restricted_table(table: str, restricted) -> bool:
     return table in restricted or f"asset:{table}" in restricted
 
@@ -87,7 +81,7 @@ def create_package(req: PackageRequest, progress: Progress = NULL_PROGRESS) -> P
     tmp = out.with_name(f".{out.stem}.part.gpkg")  # GDAL wants the .gpkg extension
     tmp.unlink(missing_ok=True)
     try:
-        vectors = [d for d in assets.DEFAULT_LAYERS if d["kind"] == "vector"]
+        vectors = area_models.vector_layers()  # the default scene's and the city buildings
         rasters = [d for d in assets.DEFAULT_LAYERS if d["kind"] == "raster"]
         styles, rasters_written = {}, {}
         for i, d in enumerate(vectors):
@@ -159,26 +153,25 @@ def _author(given: str) -> str:
 
 
 def _write_sql(tmp: Path, req: PackageRequest, styles: dict):
-    from layers.bim.heritage import MODELS, models_dir
     from layers import paths
     from offline.hbim_seeding import open_seeded
     con = sqlite3.connect(tmp, isolation_level=None)
     try:
         con.execute("PRAGMA synchronous=OFF")  # a temporary file: fsync'd once before the rename
         records.create_tables(con)
-        models = [] if "hbim" in req.restricted else _models_in(req.area)
-        for stem in models:
-            ifc = models_dir() / f"{stem}.ifc"
-            records.add_file(con, ifc)
-            records.add_tessellation(con, ifc)
-            zh, en = MODELS[stem]
-            records.add_style(con, ifc.name, {"name_zh": zh, "name_en": en, "group": "HBIM"})
+        files = [] if "hbim" in req.restricted else area_models.models_in(req.area)  # heritage and hub BIM
+        for model in files:
+            records.add_file(con, model.path, model.media_type)
+            records.add_tessellation(con, model.path)
+            records.add_style(con, model.path.name, {"name_zh": model.name_zh, "name_en": model.name_en,
+                                                     "group": "HBIM" if model.heritage else HUB_GROUP})
+        models = [m.stem for m in files if m.heritage]  # the models with records
         if models:
             store = open_seeded(req.hbim_store or paths.hbim_store())  # seeded from the models on first use
             store_path = store.path
             store.close()
             req.counts["hbim"] = records.copy_hbim(con, store_path, models)
-        req.counts["package_files"] = len(models)
+        req.counts["package_files"] = len(files)
         for table, d in styles.items():
             records.add_style(con, table, d)
         capture.install(con)  # from now on every edit of a record, by any tool, is captured

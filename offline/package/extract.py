@@ -16,7 +16,7 @@ from layers import paths
 from layers.sqlite_uri import connect_ro
 from offline.guard import StoreRefused
 from offline.package.names import is_package_id, is_plain_name, shown
-from offline.package.records import IFC_MEDIA_TYPE
+from offline.package.area_models import MODEL_MEDIA_TYPES
 
 log = logging.getLogger(__name__)
 SNAPSHOT_TABLE = "sensor_snapshot"
@@ -53,8 +53,8 @@ def extract_models(path, package_id: str) -> list[Path]:
     found = []
     con = _ro(path)
     try:
-        rows = con.execute("SELECT name, sha256, data FROM package_files WHERE media_type=? ORDER BY id",
-                           (IFC_MEDIA_TYPE,)).fetchall()
+        rows = con.execute("SELECT name, sha256, data FROM package_files WHERE media_type IN (?, ?) ORDER BY id",
+                           MODEL_MEDIA_TYPES).fetchall()
     finally:
         con.close()
     targets = [_target(out_dir, name, path) for name, _, _ in rows]  # all checked before the first write
@@ -111,9 +111,11 @@ def layer_entries(path) -> list[dict]:
 
 
 def model_styles(path) -> dict:
+    """Model file name → (zh, en, group) of the package's heritage and hub BIM models."""
+    from layers.hub.source import GROUP as HUB_GROUP
     con = _ro(path)
     try:
-        return {r[0]: (r[1], r[2]) for r in con.execute("SELECT table_name, name_zh, name_en FROM package_styles "
-                                                        "WHERE grp='HBIM'")}
+        return {r[0]: (r[1], r[2], r[3]) for r in con.execute(
+            "SELECT table_name, name_zh, name_en, grp FROM package_styles WHERE grp IN ('HBIM', ?)", (HUB_GROUP,))}
     finally:
         con.close()

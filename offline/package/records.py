@@ -15,7 +15,7 @@ from layers.sqlite_uri import connect_ro, ro_uri
 from offline.hbim import KINDS, create_schema
 from offline.package import capture
 
-IFC_MEDIA_TYPE = "application/x-step"  # IFC-SPF (ISO 10303-21)
+from offline.package.area_models import IFC_MEDIA_TYPE
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS package_meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS package_files (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,
