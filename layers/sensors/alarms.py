@@ -192,6 +192,15 @@ class AlarmBook:
             self._close(a, who, when, note)
             return a
 
+    def remark(self, alarm_id: int, event: str, who: str, when: float, note: str = "") -> Alarm:
+        """An operator's word on an open alarm that changes none of its state: a note, or an acknowledgement of
+        one already acknowledged (two desks at once: both are in the history, the first one's name stays)."""
+        with self._lock:
+            a = self.alarms[alarm_id]
+            a.note = note or a.note
+            self._event(a, event, when, who, note=note)
+            return a
+
     def restore(self, recorded: dict) -> int:
         """Carry on the alarms a history holds open (HistoryStore.alarms_at, sensors as registry rows).
 
