@@ -33,7 +33,7 @@ class AlarmEvent(NamedTuple):
 
     alarm: int
     sensor: int         # registry row in memory; the history store keeps the Datastream id
-    event: str          # raised | escalated | acknowledged | cleared | normal | unacknowledged | flapping
+    event: str          # raised | escalated | acknowledged | cleared | normal | unacknowledged | flapping | note
     #                     | ended (the recording stopped with it open) | resumed (the next one carried it on)
     severity: int
     time: float         # seconds since 1970
