@@ -1,6 +1,7 @@
 """``songjiang-console alarms serve --store URL``: the operations centre's one alarm service (headless).
 
     songjiang-console alarms serve --store URL [--registry SRC | --terminals N] [--once] [--standby]
+    (ack, clear, note, list: console/cli_alarm_requests.py)
 
 Reads the readings the recorders store, in commit order, and keeps the alarms and their history in
 the store (offline/store/alarm_service.py; why: docs/alarm-service.md). Progress lines go to stderr;
@@ -34,6 +35,8 @@ def add_subcommand(sub):
                        help="how long an unreachable store is waited for before the service stops with status 2")
     serve.add_argument("--lang", choices=("zh", "en"), help="language of errors")
     serve.set_defaults(func=cmd_serve)
+    from console.cli_alarm_requests import add_arguments
+    add_arguments(cmds)  # ack, clear, note, list: the operators' side
 
 
 def cmd_serve(args) -> int:

@@ -29,6 +29,9 @@ STORE_ACTIONS = {
     "delete old sensor observations": "删除过期的传感器观测数据",
     "drop old sensor observations": "删除过期的传感器观测数据分区",
     "evaluate alarms": "评估报警",
+    "acknowledge alarms": "确认报警",
+    "clear alarms": "清除报警",
+    "annotate alarms": "为报警添加备注",
 }
 
 CATALOGUE = [
@@ -261,6 +264,13 @@ CATALOGUE = [
     (r"another alarm service \((?P<h>.+?)\) evaluates this store's alarms; one at a time "
      r"\(alarms serve --standby waits and takes over when it stops\)",
      "另一个报警服务（{h}）正在评估本数据库的报警；同一时间只能运行一个（alarms serve --standby 会等待，并在其停止后接替）"),
+    # `alarms ack|clear|note|list` (offline/store/alarm_requests.py, console/cli_alarm_requests.py)
+    (r"no alarm (?P<n>\d+) in this store", "本数据库中没有报警 {n}"),
+    (r"alarm (?P<n>\d+) is already cleared", "报警 {n} 已清除"),
+    (r"unknown alarm action (?P<a>.+?) \(one of (?P<all>.+)\)", "未知的报警操作 {a}（应为 {all} 之一）"),
+    (r"give the operator's name with --as \(1 to (?P<n>\d+) characters\)", "请用 --as 给出操作员姓名（1 至 {n} 个字符）"),
+    (r"the note is longer than (?P<n>\d+) characters", "备注超过 {n} 个字符"),
+    (r"no store there \(store init or alarms serve makes one\)", "该处没有数据库（由 store init 或 alarms serve 创建）"),
     (r"the store stayed unreachable for (?P<s>\d+) s; alarm service stopped", "数据库 {s} 秒内一直无法连接；报警服务已停止"),
     (r"another alarm service \((?P<h>.+?)\) took over this store's alarms at commit (?P<c>\d+); this one stops",
      "另一个报警服务（{h}）已在提交 {c} 处接管本数据库的报警；本服务停止"),

@@ -33,7 +33,7 @@ class AlarmEvent(NamedTuple):
 
     alarm: int
     sensor: int         # registry row in memory; the history store keeps the Datastream id
-    event: str          # raised | escalated | acknowledged | cleared | normal | unacknowledged | flapping
+    event: str          # raised | escalated | acknowledged | cleared | normal | unacknowledged | flapping | note
     #                     | ended (the recording stopped with it open) | resumed (the next one carried it on)
     severity: int
     time: float         # seconds since 1970
@@ -190,6 +190,15 @@ class AlarmBook:
                 a.status, a.acked_by, a.acked_at = ACKNOWLEDGED, who, when
                 self._event(a, "acknowledged", when, who, note=note)
             self._close(a, who, when, note)
+            return a
+
+    def remark(self, alarm_id: int, event: str, who: str, when: float, note: str = "") -> Alarm:
+        """An operator's word on an open alarm that changes none of its state: a note, or an acknowledgement of
+        one already acknowledged (two desks at once: both are in the history, the first one's name stays)."""
+        with self._lock:
+            a = self.alarms[alarm_id]
+            a.note = note or a.note
+            self._event(a, event, when, who, note=note)
             return a
 
     def restore(self, recorded: dict) -> int:

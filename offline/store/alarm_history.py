@@ -26,6 +26,27 @@ def open_alarms(store) -> list[dict]:
                                        "ORDER BY id").fetchall()]
 
 
+def open_with_acknowledgements(store) -> list[dict]:
+    """``open_alarms``, each with ``"acknowledgements"`` (every operator who acknowledged it, in order: two desks at
+    once are both there), ``"notes"`` and ``"pending"`` (requests the alarm service has not applied yet)."""
+    alarms = open_alarms(store)
+    by_id = {a["id"]: {**a, "acknowledgements": [], "notes": [], "pending": []} for a in alarms}
+    if not by_id:
+        return []
+    for alarm_id, event, who, at, note in store.q(
+            "SELECT e.alarm, e.event, e.who, e.at, e.note FROM alarm_events e JOIN alarms a ON a.id = e.alarm "
+            "WHERE a.status <> 'cleared' AND e.event IN ('acknowledged', 'note') ORDER BY e.seq").fetchall():
+        if alarm_id in by_id:
+            key = "acknowledgements" if event == "acknowledged" else "notes"
+            by_id[alarm_id][key].append({"who": who, "at": at, "note": note})
+    if store.has_table("alarm_requests"):
+        for rid, alarm_id, action, who in store.q(
+                "SELECT id, alarm, action, who FROM alarm_requests WHERE applied_at IS NULL ORDER BY id").fetchall():
+            if alarm_id in by_id:
+                by_id[alarm_id]["pending"].append({"request": rid, "action": action, "who": who})
+    return list(by_id.values())
+
+
 def alarm(store, alarm_id: int) -> dict | None:
     row = store.q(f"SELECT {', '.join(ALARM_COLUMNS)} FROM alarms WHERE id = ?", (int(alarm_id),)).fetchone()
     return None if row is None else _alarm(row)

@@ -15,6 +15,10 @@ an uninterrupted run makes (tests/test_alarm_service.py). The store lost (restar
 the book in memory may be ahead of what committed, so it is dropped and loaded again from the store
 once it is back, for up to ``give_up_after_s``.
 
+Operators' acknowledgements, clears and notes arrive as rows of ``alarm_requests``
+(offline/store/alarm_requests.py): a step applies the pending ones first, in request order, and marks
+them applied in its transaction, so a kill never loses or repeats one.
+
 One service per store: the lease (offline/store/alarm_lease.py); a second one is refused in one line,
 or with ``standby`` waits and takes over when the first one ends. Every step also checks that the
 checkpoint and holder it started from are still the store's (fencing), so two could never both write.
@@ -32,7 +36,7 @@ import uuid
 from layers.sensors.alarms import AlarmBook
 from layers.sensors.state import SensorState
 from offline.guard import StoreRefused
-from offline.store import alarm_state
+from offline.store import alarm_requests, alarm_state
 from offline.store.alarm_feed import SettledReadings
 from offline.store.alarm_lease import Busy, Lease
 
@@ -51,7 +55,8 @@ class AlarmService:
         self.poll_s, self.max_rows, self.give_up_after_s = poll_s, max_rows, give_up_after_s
         self.report = report or log.info
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.counts = {"readings": 0, "unknown": 0, "events": 0, "steps": 0, "reconnects": 0}
+        self.counts = {"readings": 0, "unknown": 0, "events": 0, "steps": 0, "reconnects": 0,
+                       "requests": 0}
         self.store = self.lease = self.book = self.pos = self.feed = None
         self.position = 0  # read up to here: past the checkpoint over commit numbers that stored nothing
 
@@ -120,11 +125,13 @@ class AlarmService:
     def _step(self) -> bool:
         """Evaluate what is settled after the position; True when a step was committed."""
         upto, batches = self.feed.after(self.position)
-        if not batches:
+        asked = alarm_requests.pending(self.store)
+        if not batches and not asked:
             self.position = upto  # nothing stored there: read again after a restart, and empty again
             return False
         book, reg = self.book, self.registry
         before = alarm_state.fingerprints(book)
+        outcomes = alarm_requests.apply(book, asked)  # first: they answer the alarms as the operators saw them
         readings = unknown = 0
         for b in batches:
             idx = reg.index_of_datastreams(b.datastreams)
@@ -137,8 +144,10 @@ class AlarmService:
         events = book.drain_events()
         with self.store.tx("evaluate alarms"):
             alarm_state.save(self.store, book, before, events, self.pos, upto)
+            alarm_requests.mark(self.store, outcomes)  # with the checkpoint: applied once, killed or not
         self.pos.checkpoint = self.position = upto
-        for k, n in (("readings", readings), ("unknown", unknown), ("events", len(events)), ("steps", 1)):
+        for k, n in (("readings", readings), ("unknown", unknown), ("events", len(events)), ("steps", 1),
+                     ("requests", len(outcomes))):
             self.counts[k] += n
         return True
 

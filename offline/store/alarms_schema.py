@@ -20,7 +20,7 @@ Times are Unix seconds (double precision) on both backends.
 """
 from __future__ import annotations
 
-TABLES = ("alarms", "alarm_events", "alarm_service")
+TABLES = ("alarms", "alarm_events", "alarm_service", "alarm_requests")
 
 COMMON = [
     """CREATE TABLE IF NOT EXISTS alarm_service (id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -67,3 +67,25 @@ def migrate(store):
     elif "tx" not in [c[0] for c in store.q("SELECT * FROM observations WHERE 1 = 0").description]:
         for sql in SQLITE:
             store.q(sql)
+
+
+# Migration 6 (issue 22 item 4): what operators ask of the alarms (acknowledge, clear, note), applied by the
+# alarm service in its step. A window never updates ``alarms`` itself: the service holds the book's state and
+# writes it back every step, so an acknowledgement it never saw would be overwritten. Pending requests are
+# found by ``applied_at IS NULL`` (never by "the highest id seen": ids are handed out as rows are inserted,
+# not as they commit); ``outcome`` says what came of one ("done", "again": a repeated acknowledgement,
+# recorded in the history, or why nothing changed). ``login``: the PostgreSQL role that asked (the server
+# fills it; a request cannot name another role), beside ``who``, the name the operator gave.
+REQUESTS = [
+    """CREATE TABLE IF NOT EXISTS alarm_requests (id {serial}, alarm BIGINT NOT NULL, action TEXT NOT NULL,
+       who TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', requested_at {float} NOT NULL, login TEXT {login},
+       applied_at {float}, outcome TEXT)""",
+    "CREATE INDEX IF NOT EXISTS alarm_requests_pending ON alarm_requests (id) WHERE applied_at IS NULL",
+]
+
+
+def migrate_requests(store):
+    """Migration 6 on ``store`` (inside the migration's transaction)."""
+    login = "DEFAULT current_user" if store.BACKEND == "postgresql" else ""
+    for sql in REQUESTS:
+        store.q(sql.format(login=login, **store.DIALECT))

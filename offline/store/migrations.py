@@ -55,12 +55,19 @@ def _alarms(store):
     alarms_schema.migrate(store)
 
 
+def _alarm_requests(store):
+    # operators' acknowledgements, clears and notes, applied by the alarm service (issue 22 item 4)
+    from offline.store import alarms_schema
+    alarms_schema.migrate_requests(store)
+
+
 MIGRATIONS = (
     (1, "records, photos, annotations, change log, sync journal, conflicts", _base),
     (2, "backend extras (PostGIS point of photos)", _backend),
     (3, "restricted tables", _restricted),
     (4, "sensor observations (partitioned by day on PostgreSQL) and each Datastream's latest reading", _observations),
     (5, "alarm state, alarm events and the alarm service's checkpoint; each reading's commit number", _alarms),
+    (6, "alarm requests: operators' acknowledgements, clears and notes for the alarm service", _alarm_requests),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -21,7 +21,7 @@ from offline.store.schema import RECORD_TABLES
 PREFIX = "songjiang_"
 GROUPS = {
     "viewer": "read everything the centre shows (the video wall); write nothing",
-    "operator": "read; resolve conflicts and edit records (later: acknowledge alarms)",
+    "operator": "read; resolve conflicts, edit records, acknowledge/clear/annotate alarms (alarm_requests)",
     "recorder": "insert sensor observations only; read nothing else",
     "field_sync": "submit field edits through package sync only; no read of restricted tables",
     "alarms": "the alarm service (alarms serve): read the readings, write alarms, their events and its checkpoint",
@@ -59,12 +59,13 @@ def privileges(tables: set[str], restricted: set[str]) -> dict[str, dict[str, st
         "viewer": {t: "SELECT" for t in readable},
         "operator": {**{t: "SELECT" for t in readable}, "store_version": "SELECT, UPDATE",
                      **{t: ALL for t in HBIM}, "changes": "SELECT, INSERT", "conflicts": "SELECT, UPDATE",
-                     "annotations": ALL},
+                     "annotations": ALL, "alarm_requests": "SELECT, INSERT"},
         "recorder": {**common, **({OBSERVATIONS: "INSERT"} if OBSERVATIONS in tables else {})},
         "field_sync": {t: p for t, p in sync.items() if t not in restricted},
         # the one writer of alarms (offline/store/alarm_service.py); the recorder never writes them
         "alarms": {**common, OBSERVATIONS: "SELECT", "alarms": "SELECT, INSERT, UPDATE",
-                   "alarm_events": "SELECT, INSERT", "alarm_service": "SELECT, UPDATE"},
+                   "alarm_events": "SELECT, INSERT", "alarm_service": "SELECT, UPDATE",
+                   "alarm_requests": "SELECT, UPDATE"},
     }
     return {g: {t: p for t, p in grants.items() if t in tables} for g, grants in out.items()}
 
@@ -107,7 +108,8 @@ def login_statements(login: str, group_name: str) -> list[str]:
 
 # a table a later migration adds joins this list (and ``privileges``), or no group role may use it
 STORE_TABLES = (*HBIM, "store_version", "schema_version", "restricted_tables", "photos", "photo_blobs", "annotations",
-                "sync_journal", "changes", "conflicts", "latest", "alarms", "alarm_events", "alarm_service")
+                "sync_journal", "changes", "conflicts", "latest", "alarms", "alarm_events", "alarm_service",
+                "alarm_requests")
 
 
 def restricted_names(names) -> set[str]:
