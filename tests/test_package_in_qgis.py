@@ -143,7 +143,7 @@ def test_relations_and_bilingual_forms_in_qgis(qgis):
     assert layers["hbim_damage"]["aliases"]["type"] == "类型 / Type"
 
 
-def test_edits_made_in_qgis_reach_the_centre(qgis):
+def test_edits_made_in_qgis_reach_the_centre_and_the_centres_come_back(qgis):
     from offline.store import open_store
     seen, edits, package = qgis["seen"], qgis["edits"], qgis["package"]
     for step in ("damage_commit", "inspection_commit", "repair_commit", "photo_commit"):
@@ -172,8 +172,32 @@ def test_edits_made_in_qgis_reach_the_centre(qgis):
         assert store.photo(sha) == qgis["photo"]
         row = store.q("SELECT guid, record_id FROM photos WHERE sha256 = ?", (sha,)).fetchone()
         assert tuple(row) == (edits["component"], edits["damage"])
+        store.put("damage", {"id": edits["damage"], "guid": edits["component"], "location": "东侧拱脚（中心复核）"},
+                  "运营中心 王")  # the centre's edit after the first sync
     finally:
         store.close()
+    again = console_cli("package", "sync", package, "--store", centre, "--lang", "en")
+    assert again.returncode == 0, again.stdout + again.stderr[-2000:]
+    assert json.loads(again.stdout.strip().splitlines()[-1])["received"]["records"] == 1
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    read = subprocess.run([PYTHON, "-c", READ_DAMAGE, str(package), edits["damage"]], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert read.returncode == 0, read.stderr[-3000:]
+    assert json.loads(read.stdout.strip().splitlines()[-1]) == {"location": "东侧拱脚（中心复核）", "severity": 5}, \
+        "QGIS sees the centre's edit in the package, beside the surveyor's own"
+
+
+READ_DAMAGE = """
+import json, os, sys
+from qgis.core import QgsApplication, QgsFeatureRequest, QgsVectorLayer
+app = QgsApplication([], False)
+app.initQgis()
+layer = QgsVectorLayer(sys.argv[1] + "|layername=hbim_damage", "damage", "ogr")
+feature = next(layer.getFeatures(QgsFeatureRequest().setFilterExpression("id = '%s'" % sys.argv[2])))
+print(json.dumps({"location": feature["location"], "severity": int(feature["severity"])}))
+sys.stdout.flush()
+os._exit(0)
+"""
 
 
 OPEN_PROJECT_FILE = """
