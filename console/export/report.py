@@ -7,7 +7,10 @@ With no sensor history for the period the pages say so instead of showing figure
 
 Issue 24 item 5: the city's page is titled with the report (it read "松江新城 · 松江新城"), a
 district's page lists only the vital signs it has terminals for (the station headcount is the
-hub's), and the map takes the height the tables leave, so a page is filled to its foot.
+hub's), and the map takes the height the tables leave, so a page is filled to its foot. Each
+vital sign is shown with its change against the same moment a day earlier and a sparkline of the
+last 24 h (day_change.py), the open alarms under a line counting them by severity and by
+acknowledgement.
 """
 from __future__ import annotations
 
@@ -71,6 +74,8 @@ def write_daily_report(project, req: ExportRequest) -> Path:
     model = _sensor_model(project)
     known = has_sensor_data(project)  # without, no figures: "0 / 200,000 online" would read as an outage
     vitals = vital_signs(model, data_time(project)) if known else {}
+    from console.export.day_change import LookBack, look_back
+    back = look_back(model, data_time(project)) if known else LookBack()
     title = req.title or (TITLE[0] if req.lang == "zh" else TITLE[1])
     pages = []
     for view, districts in PAGES:
@@ -78,8 +83,8 @@ def write_daily_report(project, req: ExportRequest) -> Path:
             continue
         indicators = indicators_of(model, districts) if known else []
         alarms = _alarms(model, districts) if known else []
-        # the tables' rows decide the map's height: the page is filled to its foot
-        need = table_height(req.dpi, max(len(indicators), min(len(alarms), ALARM_ROWS), 1)) if known else 0
+        # the tables' rows (and the alarms' summary line) decide the map's height: the page is filled to its foot
+        need = table_height(req.dpi, max(len(indicators), min(len(alarms), ALARM_ROWS) + 1, 2)) if known else 0
         map_h = int(min(max(page_h - gap - need, page_h * MAP_SHARE[0]), page_h * MAP_SHARE[1]))
         image = render_map(project, view, page_w, map_h, print_scale=req.dpi * PDF_PRINT_SCALE)
         # the city's page carries the report's title (not "松江新城 · 松江新城"); a district's, the place's
@@ -101,8 +106,8 @@ def write_daily_report(project, req: ExportRequest) -> Path:
                     draw_no_history(painter, below, req.dpi, req.lang)
                     continue
                 draw_vitals(painter, QRectF(below.left(), below.top(), half, below.height()), req.dpi, vitals,
-                            districts, req.lang, indicators)
-                listed = alarms[:rows_fitting(req.dpi, below.height())]  # as many as the page holds
+                            districts, req.lang, indicators, back)
+                listed = alarms[:rows_fitting(req.dpi, below.height()) - 1]  # as many as the page holds
                 draw_alarms(painter, QRectF(below.right() - half, below.top(), half, below.height()), req.dpi,
-                            model, listed, len(alarms), req.lang)
+                            model, listed, alarms, req.lang)
     return atomic_write(req.out, write)
