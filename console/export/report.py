@@ -27,6 +27,7 @@ from layers.layer_kinds import is_kind
 PAGES = ((WHOLE, ("all",)),) + tuple((d.parts[0].view, d.part_ids) for d in KEY_DISTRICTS)
 ALARM_ROWS = 14
 MAP_SHARE = (0.55, 0.8)   # of the page's height: the map takes what the tables leave, within these
+VITALS_SHARE = (0.5, 0.6)  # of the width below the map: one district's columns, two districts'
 TITLE = ("松江新城每日运行报告", "Songjiang New City daily report")
 
 
@@ -83,8 +84,8 @@ def write_daily_report(project, req: ExportRequest) -> Path:
             continue
         indicators = indicators_of(model, districts) if known else []
         alarms = _alarms(model, districts) if known else []
-        # the tables' rows (and the alarms' summary line) decide the map's height: the page is filled to its foot
-        need = table_height(req.dpi, max(len(indicators), min(len(alarms), ALARM_ROWS) + 1, 2)) if known else 0
+        # the tables' rows (+1: the vitals' second header, the alarms' summary line) decide the map's height: the page is filled to its foot
+        need = table_height(req.dpi, max(len(indicators), min(len(alarms), ALARM_ROWS)) + 1) if known else 0
         map_h = int(min(max(page_h - gap - need, page_h * MAP_SHARE[0]), page_h * MAP_SHARE[1]))
         image = render_map(project, view, page_w, map_h, print_scale=req.dpi * PDF_PRINT_SCALE)
         # the city's page carries the report's title (not "松江新城 · 松江新城"); a district's, the place's
@@ -101,13 +102,15 @@ def write_daily_report(project, req: ExportRequest) -> Path:
                 prov[i]["labels_dropped"] = draw(painter, QRectF(0, 0, page_w, map_h), req.dpi, qimage(image.rgb),
                                                  text).dropped
                 below = QRectF(0, map_h + gap, page_w, page_h - map_h - gap)
-                half = below.width() * 0.48
+                # the vital signs' share: each district's figure, change and sparkline shown whole
+                left = below.width() * (VITALS_SHARE[0] if len(districts) == 1 else VITALS_SHARE[1])
+                right = below.width() - left - gap
                 if not known:
                     draw_no_history(painter, below, req.dpi, req.lang)
                     continue
-                draw_vitals(painter, QRectF(below.left(), below.top(), half, below.height()), req.dpi, vitals,
+                draw_vitals(painter, QRectF(below.left(), below.top(), left, below.height()), req.dpi, vitals,
                             districts, req.lang, indicators, back)
                 listed = alarms[:rows_fitting(req.dpi, below.height()) - 1]  # as many as the page holds
-                draw_alarms(painter, QRectF(below.right() - half, below.top(), half, below.height()), req.dpi,
+                draw_alarms(painter, QRectF(below.right() - right, below.top(), right, below.height()), req.dpi,
                             model, listed, alarms, req.lang)
     return atomic_write(req.out, write)

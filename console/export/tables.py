@@ -46,26 +46,32 @@ def _table(page: Page, rect: QRectF, title: str, header: list[str], rows: list[l
     xs = [rect.left()]
     for w in widths:
         xs.append(xs[-1] + rect.width() * w / total)
+    heads = header if header and isinstance(header[0], list) else [header]  # one header row or several
     cells_drawn = []
-    for r, cells in enumerate([header] + rows):
+    for r, cells in enumerate(heads + rows):
         if y + line_h > rect.bottom():
             break
-        if r:
+        head = r < len(heads)
+        if not head:
             cells_drawn.append([QRectF(xs[c], y, xs[c + 1] - xs[c], line_h) for c in range(len(widths))])
-        if r == 0:
+        if head:
             p.setPen(Qt.NoPen)
             p.setBrush(QColor(230, 234, 240))
             p.drawRect(QRectF(rect.left(), y, rect.width(), line_h))
-        colour = colours[r - 1] if colours and r else None
+        colour = colours[r - len(heads)] if colours and not head else None
         for c, cell in enumerate(cells):
-            cell_rect = QRectF(xs[c] + page.mm(1), y, xs[c + 1] - xs[c] - page.mm(2), line_h)
+            if cell is None:  # the cell before spans this column
+                continue
+            span = next((e for e in range(c + 1, len(cells)) if cells[e] is not None), len(cells))
+            cell_rect = QRectF(xs[c] + page.mm(1), y, xs[span] - xs[c] - page.mm(2), line_h)
             if c == 0 and colour:
                 p.setPen(Qt.NoPen)
                 p.setBrush(QColor(colour))
                 p.drawRect(QRectF(xs[0], y + line_h * 0.15, page.mm(1.2), line_h * 0.7))
-            p.setFont(bold if r == 0 else font)
+            p.setFont(bold if head else font)
             p.setPen(QColor(20, 24, 32))
-            p.drawText(cell_rect, (Qt.AlignLeft if c == 0 else Qt.AlignRight) | Qt.AlignVCenter,
+            align = Qt.AlignLeft if c == 0 else Qt.AlignHCenter if span > c + 1 else Qt.AlignRight
+            p.drawText(cell_rect, align | Qt.AlignVCenter,
                        p.fontMetrics().elidedText(cell, Qt.ElideRight, int(cell_rect.width())))
         p.setPen(QPen(QColor(200, 204, 210), page.mm(0.15)))
         p.drawLine(rect.left(), y + line_h, rect.right(), y + line_h)
@@ -86,10 +92,12 @@ def draw_vitals(painter, rect: QRectF, dpi: float, vitals: dict, districts: tupl
     page = Page(painter, dpi)
     with i18n.using(lang):
         shown = [d for d in districts if d in vitals]
-        header = [i18n.tr("sensors.vitals_indicator")]  # the table's title says 城市体征, once
+        # two header rows: each district's name over its figure, change and sparkline (named whole)
+        header = [[i18n.tr("sensors.vitals_indicator")], [""]]  # the table's title says 城市体征, once
         for d in shown:
-            header += [i18n.tr("sensors.vitals_all") if d == "all" else district_label(d),
-                       i18n.tr("sensors.report_change"), i18n.tr("sensors.report_trend")]
+            header[0] += [i18n.tr("sensors.vitals_all") if d == "all" else district_label(d), None, None]
+            header[1] += [i18n.tr("sensors.report_value"), i18n.tr("sensors.report_change"),
+                          i18n.tr("sensors.report_trend")]
         rows = []
         for ind in indicators:
             row = [i18n.tr(f"sensors.vital.{ind.key}")]
@@ -98,7 +106,7 @@ def draw_vitals(painter, rect: QRectF, dpi: float, vitals: dict, districts: tupl
                 row += [cell_text(ind.key, vitals[d].get(ind.key)),
                         change_text(ind.key, vitals[d].get(ind.key), then), ""]
             rows.append(row)
-        cells = _table(page, rect, i18n.tr("sensors.dock_vitals"), header, rows, [2.2] + [1.0, 0.75, 1.0] * len(shown))
+        cells = _table(page, rect, i18n.tr("sensors.dock_vitals"), header, rows, [2.0] + [1.5, 0.7, 1.0] * len(shown))
     for ind, row_cells in zip(indicators, cells):
         for i, d in enumerate(shown):
             draw_sparkline(page, row_cells[3 + 3 * i], back.trends.get((d, ind.key)), back.span)

@@ -84,6 +84,7 @@ STRINGS = {
     "sensors.dock_vitals": ("城市体征", "City vital signs"),
     "sensors.vitals_all": ("新城全域", "Whole new city"),
     "sensors.vitals_indicator": ("指标", "Indicator"),
+    "sensors.report_value": ("数值", "Now"),
     "sensors.report_change": ("较昨日", "vs. a day ago"),
     "sensors.report_trend": ("近24小时", "Last 24 h"),
     "sensors.report_alarm_summary": ("严重 {critical} · 预警 {warning}　未确认 {unacked} · 已确认 {acked}",
