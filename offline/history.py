@@ -54,7 +54,9 @@ def _as_event(e) -> AlarmEvent:
     return e if isinstance(e, AlarmEvent) else AlarmEvent(*e)
 
 
-VITALS_KEEP_S = 24 * 3600.0  # vital-sign samples outlive the raw readings: a day of sparklines
+# vital-sign samples outlive the raw readings: a day of sparklines, and the daily report's figures of a
+# day earlier (console/export/day_change.py) when the default day of raw readings no longer holds them
+VITALS_KEEP_S = 26 * 3600.0
 APPLICATION_ID = 0x534A4853  # "SJHS": a Songjiang console sensor history
 
 

@@ -150,3 +150,23 @@ def test_each_vital_sign_is_read_against_a_day_earlier_and_the_alarms_are_counte
     assert _row(laid, STRINGS["sensors.vital.alarms"][0])[1] == f"{3 - 1:+d}"
     assert _expected_summary(critical=2, warning=1, unacked=2, acked=1) in _said(laid)
     assert laid.index(old) < laid.index(young), "the oldest unacknowledged alarm first"
+
+
+def test_a_day_earlier_comes_from_the_minute_samples_when_the_readings_of_then_are_pruned(tmp_path):
+    """The default history keeps a day of raw readings, so by report time those of a day earlier are gone;
+    the vital-sign samples the recording keeps every minute outlive them, and the change is read from those."""
+    needs("pdftotext")
+    from layers.sensors.kinds import kind_code
+    from layers.sensors.model import default_registry
+    from layers.sensors.strings import STRINGS
+    from offline.history import HistoryStore
+    t0, _, _ = _history(tmp_path / "history.sqlite")  # no raw readings a day earlier
+    then_aqi = 37.0
+    with HistoryStore(tmp_path / "history.sqlite") as store:
+        store.append_vitals(t0 + 60 - DAY_S + 30, [("old-town", "aqi", then_aqi)])
+    laid = next(p for p in _pages(_report(tmp_path, t0), "-layout") if "松江新城 · 老城历史风貌片区" in p)
+    reg = default_registry()
+    mine = (reg.district == reg.district_names.index("old-town")) & (reg.kind == kind_code("aqi"))
+    change = round(float(_today_values(reg)[mine].mean()) - then_aqi)
+    assert _row(laid, STRINGS["sensors.vital.aqi"][0])[1] == f"{change:+,d}"
+    assert _row(laid, STRINGS["sensors.vital.pm25"][0])[1] == "—", "no sample of PM2.5 then: no change"

@@ -2,9 +2,9 @@
 
 Issue 24 item 5: a manager reads a figure against yesterday's. The figure a day earlier is
 computed the way today's is (layers/sensors/vitals.py on the sensor layer as the history
-recorded it at ``t - 1 day``), from the same history; when the history holds no reading at or
-before that moment (it starts later, or its retention pruned the day) the change is "—", never
-a made-up 0. The sparklines are the vital-sign samples the recording keeps every minute
+recorded it at ``t - 1 day``), from the same history; where the raw readings of then are pruned
+(the default keeps a day), from the vital-sign samples kept every minute a little longer; when
+the history holds neither (it starts later) the change is "—", never a made-up 0. The sparklines are the vital-sign samples the recording keeps every minute
 (HistoryStore.vitals_series, offline/pipeline.py) over [t - 1 day, t].
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 DAY_S = 24 * 3600.0
+SAMPLE_SLACK_S = 600.0  # samples are a minute apart; one up to 10 min after "a day earlier" still reads as then
 # figures shown without decimals (widgets/sensors/vitals.py cell_text); the others with one
 WHOLE_NUMBERS = ("online", "alarms", "noise_over", "water_class", "aqi", "traffic", "station_occupancy")
 
@@ -44,7 +45,19 @@ def look_back(model, t: float | None) -> LookBack:
             earlier = SensorModel(model.registry)
             earlier.set_replay(t0, sensors, times, values, store.alarms_at(t0))
             before = vital_signs(earlier, t0)
+    if before is None:  # the readings of then are pruned (a day's retention): the minute samples outlive them
+        before = _from_samples(trends, t0)
     return LookBack(before, trends, (t0, t))
+
+
+def _from_samples(trends: dict, t0: float) -> dict | None:
+    """Each vital sign a day earlier from the samples the recording kept every minute (offline/history.py
+    keeps them a little over a day, longer than the default day of raw readings); None without any."""
+    before: dict = {}
+    for (district, key), (times, values) in trends.items():
+        if len(times) and times[0] - t0 <= SAMPLE_SLACK_S and math.isfinite(values[0]):
+            before.setdefault(district, {})[key] = float(values[0])
+    return before or None
 
 
 def change_text(key: str, now, before) -> str:
