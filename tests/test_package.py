@@ -206,3 +206,23 @@ def test_tessellations_travel_with_the_package(tmp_path, monkeypatch):
     bridge = next(p for p in extract_models(req.out, open_package(req.out)["package_id"])
                   if p.name == "dacang_bridge.ifc")
     assert read_ifc(bridge).from_cache
+
+
+def test_the_ground_continues_from_a_packages_base_map_not_from_its_tile_padding(old_town):
+    """A field package's base map is a GeoPackage tile pyramid: whole 256-pixel tiles, the data in one
+    corner and transparent padding beyond it. The ground beyond the map (console/scene/backdrop.py)
+    took its colour from the padding's black pixels and began at the padding's far edge: in field mode
+    a black band lay north of the map and bare sky south of it. It continues from the data's edge now."""
+    from console.scene.backdrop import border_colour, valid_extent
+    from layers.crs import ProjectCRS
+    from layers.readers import read_path
+    base = next(lyr for lyr in read_path(old_town.out, ProjectCRS()) if lyr.meta.get("table") == "BASEMAP")
+    assert not base.data.mask.all(), "the mosaic holds padding (else this test proves nothing)"
+    con = sqlite3.connect(old_town.out)
+    data_box = con.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name='BASEMAP'").fetchone()
+    con.close()
+    got = valid_extent(base.data)
+    pixel = base.data.transform[1]
+    assert got is not None and all(abs(a - b) <= 2 * pixel for a, b in zip(got, data_box)), (got, data_box)
+    edge = border_colour(base.data.array, base.data.mask).astype(int)
+    assert edge.min() > 150, f"the map's edge is light ground, not the padding's black: {edge}"

@@ -56,8 +56,10 @@ class Backdrop:
                 if kinds.of(layer).backdrop != role or not layer.visible or layer.outside_area:
                     continue
                 b = layer.bounds
-                extent = (b[0], b[1], b[3], b[4])
-                colour = border_colour(layer.data.array) if role == "colour" else None
+                extent, colour = (b[0], b[1], b[3], b[4]), None
+                if role == "colour":
+                    extent = valid_extent(layer.data) or extent
+                    colour = border_colour(layer.data.array, layer.data.mask)
                 edge_x = np.array([extent[0], extent[2], extent[0], extent[2]])
                 edge_y = np.array([extent[1], extent[1], extent[3], extent[3]])
                 # outside the terrain, draped layers lie at height 0: the ground stays under them too
@@ -92,8 +94,35 @@ class Backdrop:
         return self.actor.GetBounds() if self.actor.GetVisibility() else None
 
 
-def border_colour(array: np.ndarray) -> np.ndarray:
-    """Median colour of a (bands, rows, cols) raster's outermost pixels: what the ground continues."""
+def _valid_window(mask) -> tuple | None:
+    """(row0, row1, col0, col1) of the valid pixels' bounding box; None when all or none are valid."""
+    if mask is None or mask.all() or not mask.any():
+        return None
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+
+
+def valid_extent(data) -> tuple | None:
+    """(x0, y0, x1, y1) of where a raster holds pixels. A GeoPackage tile mosaic (a field package's base
+    map) is whole tiles, padded with transparent pixels far past the data: the ground continues from the
+    data's edge, not from the padding's (which left a black band and bare sky beside the map)."""
+    box = _valid_window(getattr(data, "mask", None))
+    if box is None:
+        return None
+    r0, r1, c0, c1 = box
+    x0, dx, _, y0, _, dy = data.transform
+    return x0 + c0 * dx, y0 + r1 * dy, x0 + c1 * dx, y0 + r0 * dy
+
+
+def border_colour(array: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Median colour of a (bands, rows, cols) raster's outermost valid pixels: what the ground continues."""
     rgb = array[:3] if array.shape[0] >= 3 else np.repeat(array[:1], 3, axis=0)
+    box = _valid_window(mask)
+    if box is not None:
+        r0, r1, c0, c1 = box
+        rgb, mask = rgb[:, r0:r1, c0:c1], mask[r0:r1, c0:c1]
+    else:
+        mask = np.ones(rgb.shape[1:], bool)
     edge = np.concatenate([rgb[:, 0, :], rgb[:, -1, :], rgb[:, :, 0], rgb[:, :, -1]], axis=1)
-    return np.median(edge, axis=1).astype(np.uint8)
+    ok = np.concatenate([mask[0, :], mask[-1, :], mask[:, 0], mask[:, -1]])
+    return np.median(edge[:, ok] if ok.any() else edge, axis=1).astype(np.uint8)
