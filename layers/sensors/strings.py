@@ -135,6 +135,7 @@ STRINGS = {
                                          "option above on a network you trust."),
     "sensors.feed_simulated": ("感知数据：模拟（演示） · {rate:,.0f} 条/秒",
                                "Sensors: SIMULATED (demo) · {rate:,.0f} obs/s"),
+    "sensors.feed_simulated_start": ("感知数据：模拟（演示） · 正在计量…", "Sensors: SIMULATED (demo) · measuring…"),
     "sensors.feed_connected": ("MQTT {broker} · 已连接 · {rate:,.0f} 条/秒 · 丢弃 {dropped:,} · 服务器丢弃 {broker_dropped}",
                                "MQTT {broker} · connected · {rate:,.0f} obs/s · dropped {dropped:,} · "
                                "broker dropped {broker_dropped}"),

@@ -30,14 +30,15 @@ class FeedStatus:
         if pipe is not self._pipe:
             self._pipe, self._mark = pipe, None
             self._watch = ArrivalWatch(expected_rate(registry), self.window_s) if registry is not None else None
+        first = self._mark is None  # no interval measured yet: the rate is unknown, not 0
         last_t, last_n = self._mark or (wall, received)
         rate = (received - last_n) / (wall - last_t) if wall > last_t else 0.0
         self._mark = (wall, received)
         tip = ""
         if pipe is None:
             text = tr("sensors.feed_none")
-        elif settings is None:
-            text = tr("sensors.feed_simulated", rate=rate)
+        elif settings is None:  # the window's first word on the demo feed said "0 obs/s" while it ran
+            text = tr("sensors.feed_simulated_start" if first else "sensors.feed_simulated", rate=rate)
         else:
             text, tip = self._broker_text(pipe, settings, counts, rate)
             if self._watch is not None and pipe.feed.connected:
