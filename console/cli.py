@@ -108,9 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--exit-after", type=float, metavar="S", help="close the window cleanly after S seconds")
     op.add_argument("--profile", metavar="NAME[/TEAM]", help="who records field edits on this machine "
                     "(saved for later sessions)")
-    op.add_argument("--store", metavar="STORE", help="operations-centre store for sync and conflict review: "
-                    "an SQLite file or postgresql://… (default $SONGJIANG_STORE or ops-store.sqlite); "
-                    "no password here: PGPASSWORD, ~/.pgpass or the OS keyring")
+    op.add_argument("--store", metavar="STORE", help="operations-centre store to follow and sync into: an SQLite "
+                    "file or postgresql://… (default for sync: $SONGJIANG_STORE or ops-store.sqlite). Given, the "
+                    "window shows the readings the recorders stored and the alarm service's alarms, and starts "
+                    "no feed of its own (with --mqtt it listens to the broker itself and only syncs into the "
+                    "store). No password here: PGPASSWORD, ~/.pgpass or the OS keyring")
     op.add_argument("--screenshot", help=argparse.SUPPRESS)
     op.add_argument("--bench-first-frame", action="store_true", help=argparse.SUPPRESS)
     op.add_argument("--pick", help=argparse.SUPPRESS)  # "lon,lat": click there before --screenshot

@@ -28,7 +28,8 @@ def run(args) -> int:
     workspace = Workspace.open(getattr(args, "offline", None), history=getattr(args, "history", None),
                                demo_feed=not getattr(args, "no_feed", False), start_view=args.view or WHOLE,
                                store=getattr(args, "store", None), demo=getattr(args, "demo", None) or "",
-                               dialogs=not getattr(args, "no_dialogs", False))
+                               dialogs=not getattr(args, "no_dialogs", False),
+                               follow=bool(getattr(args, "store", None)) and not getattr(args, "mqtt", None))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("songjiang-console")
     i18n.set_language(args.lang or settings.saved_language())

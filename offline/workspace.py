@@ -12,7 +12,10 @@ CLI writes. It holds:
 - the **stores** it opened: the HBIM records through the one opener (``open_records``,
   lazily), the sensor history path (none in field mode: nothing is recorded there), the
   operations-centre store (named only by its redacted URL);
-- whether a **live feed** may start (never in field mode);
+- whether a **live feed** may start (never in field mode), and whether the sensors **follow the store**
+  (``follow_store``: ``open --store URL`` without ``--mqtt``; issue 22 item 4): the window then reads the
+  readings the recorders stored, the alarms the alarm service keeps and writes operators' requests there,
+  and starts no feed and records nothing of its own;
 - the **identity** that signs edits (the field profile, ``offline/field/profile.py``);
 - the **clock**: live, or a replay time;
 - the field package's **metadata** and its start bookmark.
@@ -66,6 +69,7 @@ class Workspace:
     sensor_history: Path | None = None     # where sensor readings are recorded and replayed from; None: nowhere
     live_feed: bool = True                 # may the window start any feed (simulator or broker)? never in the field
     demo_feed: bool = True                 # with no broker given, run the built-in simulator (``--no-feed``: not)
+    follow_store: bool = False             # the sensors, alarms and history are the store's (no feed, no recording)
     start_view: str | None = WHOLE
     demo: str = ""                         # a scripted demo once loaded: "hbim" or "sensors" (``--demo``)
     dialogs: bool = False                  # may the window ask (error boxes, a damaged store's recovery offer)?
@@ -82,13 +86,15 @@ class Workspace:
     @classmethod
     def open(cls, path=None, *, history=None, demo_feed: bool = True, start_view: str | None = WHOLE,
              hbim=None, at_time: float | None = None, store=None, demo: str = "",
-             dialogs: bool = False) -> "Workspace":
+             dialogs: bool = False, follow: bool = False) -> "Workspace":
         """The workspace on ``path``: a field package gives field mode, nothing the workstation.
 
         A package is checked first (StoreRefused names the file and the check; nothing written).
         ``history``: the sensor history to use instead of the user's (workstation only; '' records nothing).
         ``store``: the operations-centre store packages sync into (``--store``; default $SONGJIANG_STORE or
         ops-store.sqlite), held here and named only redacted.
+        ``follow``: the workstation's sensors follow that store (``open --store URL``); never in field mode,
+        where the store is only what the package syncs into.
         """
         clock = Clock(at_time)
         if path is not None:
@@ -99,6 +105,8 @@ class Workspace:
                      sensor_history=hist, demo_feed=demo_feed, start_view=start_view, clock=clock)
         ws._store = str(store) if store else None
         ws.demo, ws.dialogs = demo or "", bool(dialogs)
+        if follow and not ws.is_field:
+            ws.follow_store, ws.sensor_history, ws.demo_feed = True, None, False
         return ws
 
     @classmethod
@@ -129,8 +137,9 @@ class Workspace:
             self.changed.emit(FIELD)
 
     def wants_feed(self, broker: bool) -> bool:
-        """Start a feed: the broker given, else the demo simulator if wanted; never in field mode."""
-        return self.live_feed and (broker or self.demo_feed)
+        """Start a feed: the broker given, else the demo simulator if wanted; never in field mode, never
+        while following the store (the recorders hold the feed)."""
+        return self.live_feed and not self.follow_store and (broker or self.demo_feed)
 
     @property
     def is_field(self) -> bool:
@@ -171,6 +180,7 @@ class Workspace:
                 "hbim": str(self.hbim_path) if self.hbim_path else None,
                 "sensor_history": str(self.sensor_history) if self.sensor_history else None,
                 "store": self.store_url, "live_feed": self.live_feed, "demo_feed": self.demo_feed,
+                "follow_store": self.follow_store,
                 "replay_at": self.clock.replay_at}
 
 

@@ -55,6 +55,19 @@ def test_the_workstation_workspace_uses_the_users_stores(tmp_path):
     assert (quiet.wants_feed(broker=False), quiet.wants_feed(broker=True)) == (False, True)
 
 
+def test_a_window_following_the_store_starts_no_feed_and_records_nothing(package, tmp_path):
+    from offline.workspace import Workspace
+    store = tmp_path / "ops.sqlite"
+    ws = Workspace.open(store=store, follow=True)  # `open --store URL`
+    assert ws.follow_store and ws.sensor_history is None  # the store holds the history, the recorders the feed
+    assert not ws.wants_feed(broker=False) and not ws.wants_feed(broker=True)
+    assert ws.describe()["follow_store"] and ws.store_target() == str(store)
+    synced_only = Workspace.open(store=store)  # a store to sync into (or `--mqtt` given): the window's own feed
+    assert not synced_only.follow_store and synced_only.wants_feed(broker=False)
+    field = Workspace.open(package, store=store, follow=True)  # a field package syncs into a store, never follows
+    assert not field.follow_store and not field.wants_feed(broker=True)
+
+
 def test_a_file_that_is_not_a_package_is_refused_unchanged(tmp_path):
     from offline.guard import StoreRefused
     from offline.records import open_records
