@@ -184,3 +184,31 @@ def test_binary_copy_rows_round_trip():
     v = np.array([-1.5, 1e300])
     back = decode(encode(ds, ms, v))
     assert [a.tolist() for a in back] == [ds.tolist(), ms.tolist(), v.tolist()]
+
+
+def test_record_waits_for_a_restarted_store_and_keeps_every_reading_once(broker):
+    """The operations centre restarts PostgreSQL (an upgrade, a failover) under a running recorder: it waits
+    (the broker keeps what it did not acknowledge) and stores on, each reading once, instead of exiting."""
+    from postgres import require_postgres
+    cluster = require_postgres()
+    url = cluster.new_database()
+    rec = _record(broker, url)
+    subscribed(rec)
+    sim = cli("simulate", "--mqtt", broker.address, "--count", "8000", "--rate", "2000", "--terminals", "2000",
+              "--qos", "1")
+    while _count(url) < 1000:
+        time.sleep(0.1)
+    cluster.restart()  # a fast shutdown: every connection cut, the server refuses while it stops and starts
+    out, err = sim.communicate(timeout=120)
+    published = final_json(out)["stored"]
+    assert published == 8000, err
+    assert rec.poll() is None, rec.communicate()[1][-2000:]  # still recording, not stopped on the restart
+    end = time.monotonic() + 90
+    while time.monotonic() < end and _count(url) < published:
+        time.sleep(0.3)
+    rec.send_signal(signal.SIGINT)
+    out, err = rec.communicate(timeout=60)
+    assert rec.returncode == 0, err
+    assert "retrying" in err and "Traceback" not in err, err[-2000:]  # it said it waited for the store
+    assert final_json(out)["rejected"] == 0
+    _exactly_once(url, published)
