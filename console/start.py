@@ -37,6 +37,8 @@ def run(args) -> int:
     qt_translations.apply(i18n.language())
     if args.lang:
         settings.save_language(args.lang)
+    if i18n.language() == "en":
+        i18n.prefetch_pinyin()  # the English labels' transliteration, imported beside the first loads
     from console import ui_scale
     if getattr(args, "font_scale", None) is not None:
         ui_scale.save(args.font_scale)
