@@ -5,14 +5,17 @@ stacked, with its own threshold lines, and all plots follow one time axis.
 pyqtgraph with automatic downsampling and clip-to-view, so hours of 1 Hz data
 stay cheap to redraw. Times are Unix seconds shown in China Standard Time; a
 vertical cursor follows the time slider while replaying.
+
+pyqtgraph (~0.5 s to import) is imported when the chart is first shown or given a series, not when
+the window is made: the chart is a tab of the bottom docks and the window's first frame of the map
+does not wait for it (issue 25, start-up: heavy imports off the first-frame path).
 """
 from __future__ import annotations
 
 import time
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from layers.sensors.strings import tr
@@ -22,6 +25,24 @@ MAX_POINTS = 20_000
 PENS = ("#4fc3f7", "#ffb74d", "#ba68c8", "#81c784", "#f06292", "#e0e0e0")
 WARN_PEN, CRIT_PEN = "#ffc107", "#f44336"
 MIN_SPAN_S = 600.0  # show at least ten minutes of time axis
+pg = None  # pyqtgraph, once a chart is first built (_import_pyqtgraph)
+
+
+def _import_pyqtgraph():
+    global pg
+    if pg is None:
+        import pyqtgraph
+        pg = pyqtgraph
+    return pg
+
+
+def prefetch():
+    """Import pyqtgraph on a thread of its own (the panel asks once the layers have loaded), so the first
+    chart a user opens is made at once. The import makes no Qt object; a chart made meanwhile waits for it
+    (Python's per-module import lock)."""
+    import threading
+    if pg is None:
+        threading.Thread(target=_import_pyqtgraph, name="prefetch-pyqtgraph", daemon=True).start()
 
 
 class SensorChart(QWidget):
@@ -29,12 +50,10 @@ class SensorChart(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground("#1c2129")
-        self.plots: dict[str, pg.PlotItem] = {}   # unit → its plot, top to bottom in the order added
-        self._cursors: dict[str, pg.InfiniteLine] = {}
+        self.view = None  # the plots' pyqtgraph widget, made by ensure()
+        self.plots: dict = {}   # unit → its pg.PlotItem, top to bottom in the order added
+        self._cursors: dict = {}  # unit → its pg.InfiniteLine
         self._cursor_t: float | None = None
-        self._placeholder()
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignCenter)
         self.empty.setWordWrap(True)  # the chart shares a narrow side column with the alarms
@@ -43,16 +62,44 @@ class SensorChart(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.empty, 1)
         top.addWidget(self.clear_button)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(2, 2, 2, 2)
-        box.addLayout(top)
-        box.addWidget(self.view, 1)
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(2, 2, 2, 2)
+        self._box.addLayout(top)
+        self._box.addStretch(1)  # where the plots go (ensure)
         self.series: dict[int, dict] = {}
-        self._lines: dict[tuple, pg.InfiniteLine] = {}  # (kind, value) in the plot of its unit
+        self._lines: dict = {}  # (unit, kind, value) → its pg.InfiniteLine in the plot of its unit
         self.retranslate()
 
+    def ensure(self):
+        """The plots, made on first need: pyqtgraph imported, an empty plot that shows clock time."""
+        if self.view is not None:
+            return
+        _import_pyqtgraph()
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("#1c2129")
+        stretch = self._box.takeAt(1)
+        del stretch
+        self._box.addWidget(self.view, 1)
+        self._placeholder()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self.shown()
+
+    def shown(self, visible: bool = True):
+        """The chart (or its dock tab, ``QDockWidget.visibilityChanged``) came into view: its plots, soon.
+
+        After the window's next events, and only if it is still in view: as the window opens, a dock tab
+        behind another is shown, then covered (and Qt keeps calling it visible: visibleRegion tells)."""
+        if visible and self.view is None:
+            QTimer.singleShot(0, self._ensure_if_shown)
+
+    def _ensure_if_shown(self):
+        if not self.visibleRegion().isEmpty():  # a dock tab behind another stays "visible" to Qt
+            self.ensure()
+
     # plots -----------------------------------------------------------------------------
-    def _new_plot(self, unit: str) -> pg.PlotItem:
+    def _new_plot(self, unit: str):
         plot = pg.PlotItem(axisItems={"bottom": pg.DateAxisItem(utcOffset=-8 * 3600)})
         plot.showGrid(x=True, y=True, alpha=0.2)
         plot.setDownsampling(auto=True, mode="peak")
@@ -83,7 +130,7 @@ class SensorChart(QWidget):
         for row, plot in enumerate(self.plots.values()):
             self.view.ci.addItem(plot, row=row, col=0)
 
-    def _plot_for(self, unit: str) -> pg.PlotItem:
+    def _plot_for(self, unit: str):
         if unit in self.plots:
             return self.plots[unit]
         if list(self.plots) == [""]:  # the placeholder gives way to the first real unit
@@ -104,7 +151,9 @@ class SensorChart(QWidget):
         self._relayout()
 
     @property
-    def cursor(self) -> pg.InfiniteLine:
+    def cursor(self):
+        """The replay cursor (a pg.InfiniteLine) of the top plot."""
+        self.ensure()
         return next(iter(self._cursors.values()))
 
     def retranslate(self):
@@ -122,6 +171,7 @@ class SensorChart(QWidget):
 
     def add_series(self, sensor: int, label: str, unit: str, warn: float, crit: float, times, values):
         """Chart one terminal in the plot of its unit (replacing its old curve); the oldest goes beyond MAX_SERIES."""
+        self.ensure()
         if sensor in self.series:
             self.remove(sensor)
         while len(self.series) >= MAX_SERIES:

@@ -78,6 +78,9 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
         ctx.view.picked.connect(self._picked)
         ctx.retranslate_hooks.append(self.retranslate)
         ctx.close_hooks.append(self.shutdown)
+        from widgets.sensors import chart
+        ctx.loader.finished.connect(chart.prefetch)  # the chart's pyqtgraph, after the first loads (chart.py)
+        self.chart_dock.visibilityChanged.connect(self.chart.shown)  # its tab chosen: the plots made
         from console.panels.sensors.menus import register_menu
         self.menu = register_menu(ctx.actions, self)
         self._pending_pick, self._seen, self._last_full, self._ticks, self._dirty = None, -1, 0.0, 0, False
