@@ -166,13 +166,18 @@ class MainWindow(QMainWindow):
     # loading -------------------------------------------------------------------
     def load_specs(self, specs) -> list:
         """Load in parallel, but insert in the order asked for (not the order loads finish)."""
+        from console.load_gate import TerrainFirst
+        gate = TerrainFirst(self._loaded) if TerrainFirst.wanted(specs) else None  # console/load_gate.py
         jobs = []
         for spec in specs:
             self._sequence += 1
             spec = spec.with_order(self._sequence)
             self.status.set_busy(True, tr("status.loading", name=Path(spec.source).name))
-            jobs.append(self.loader.submit(spec, self.project.crs, self._loaded, self.report_error,
+            on_loaded = gate.on_loaded(spec) if gate else self._loaded
+            jobs.append(self.loader.submit(spec, self.project.crs, on_loaded, self.report_error,
                                            self.status.set_progress))
+            if gate and spec.role == "terrain":
+                jobs[-1].on("failed", lambda _msg: gate.terrain_cancelled()).on("cancelled", gate.terrain_cancelled)
         return jobs
 
     def load_files(self, paths, assume_crs=None):

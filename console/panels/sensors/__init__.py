@@ -79,7 +79,8 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
         ctx.retranslate_hooks.append(self.retranslate)
         ctx.close_hooks.append(self.shutdown)
         from widgets.sensors import chart
-        ctx.loader.finished.connect(chart.prefetch)  # the chart's pyqtgraph, after the first loads (chart.py)
+        # the chart's pyqtgraph (chart.py), a second after the loads end: not beside the first frame's work
+        ctx.loader.finished.connect(lambda: QTimer.singleShot(1000, chart.prefetch))
         self.chart_dock.visibilityChanged.connect(self.chart.shown)  # its tab chosen: the plots made
         from console.panels.sensors.menus import register_menu
         self.menu = register_menu(ctx.actions, self)
