@@ -18,6 +18,7 @@ from console import docks, project_files, settings
 from console.actions import Actions
 from console.bookmark_bar import BookmarkBar
 from console.loader import Loader
+from console.load_gate import TerrainFirst
 from console.panels.kinds import shows_own_inspector
 from console.scene.camera import apply_bookmark, restore_camera
 from console.scene.scene import Scene
@@ -166,18 +167,13 @@ class MainWindow(QMainWindow):
     # loading -------------------------------------------------------------------
     def load_specs(self, specs) -> list:
         """Load in parallel, but insert in the order asked for (not the order loads finish)."""
-        from console.load_gate import TerrainFirst
-        gate = TerrainFirst(self._loaded) if TerrainFirst.wanted(specs) else None  # console/load_gate.py
-        jobs = []
+        gate, jobs = TerrainFirst(self._loaded, specs), []  # console/load_gate.py: the terrain first
         for spec in specs:
             self._sequence += 1
             spec = spec.with_order(self._sequence)
             self.status.set_busy(True, tr("status.loading", name=Path(spec.source).name))
-            on_loaded = gate.on_loaded(spec) if gate else self._loaded
-            jobs.append(self.loader.submit(spec, self.project.crs, on_loaded, self.report_error,
-                                           self.status.set_progress))
-            if gate and spec.role == "terrain":
-                jobs[-1].on("failed", lambda _msg: gate.terrain_cancelled()).on("cancelled", gate.terrain_cancelled)
+            jobs.append(gate.watch(spec, self.loader.submit(spec, self.project.crs, gate.on_loaded(spec),
+                                                            self.report_error, self.status.set_progress)))
         return jobs
 
     def load_files(self, paths, assume_crs=None):

@@ -11,23 +11,26 @@ from __future__ import annotations
 
 
 class TerrainFirst:
-    def __init__(self, deliver):
+    def __init__(self, deliver, specs):
         self.deliver = deliver  # the window's insertion of loaded layers
+        self.active = any(spec.role == "terrain" for spec in specs)  # else everything passes straight on
         self.pending = 0        # terrain loads of the batch not ended yet
         self.held: list = []
 
-    @staticmethod
-    def wanted(specs) -> bool:
-        return any(spec.role == "terrain" for spec in specs)
-
     def on_loaded(self, spec):
+        """What the loader calls with ``spec``'s layers."""
+        if not self.active:
+            return self.deliver
         if spec.role == "terrain":
             self.pending += 1
-            return lambda layers: self._terrain_ended(layers)
+            return self._terrain_ended
         return self._other
 
-    def terrain_cancelled(self):
-        self._terrain_ended([])
+    def watch(self, spec, job):
+        """The terrain's load job failing or cancelled ends the wait too (a failure is told as ever)."""
+        if self.active and spec.role == "terrain":
+            job.on("failed", lambda _msg: self._terrain_ended([])).on("cancelled", lambda: self._terrain_ended([]))
+        return job
 
     def _other(self, layers):
         if self.pending:

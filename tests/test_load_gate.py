@@ -58,13 +58,14 @@ def test_layers_finished_before_the_terrain_are_built_once_on_it(make_window, qt
     assert builds == {"imagery": 1, "vector": vectors}, builds  # none built flat, then again
 
 
-def test_a_terrain_that_fails_lets_the_others_through(make_window, qtbot, slow_terrain):
+def test_a_terrain_that_fails_lets_the_others_through(make_window, qtbot, slow_terrain, monkeypatch):
+    from console.app import MainWindow
     from layers.loading import embedded_specs
     slow_terrain["broken"] = True
     specs = embedded_specs()
-    win = make_window(demo_feed=False, size=(1000, 700))
     errors = []
-    win.report_error = lambda msg, *a: errors.append(msg)
+    monkeypatch.setattr(MainWindow, "report_error", lambda self, msg, *a: errors.append(msg))
+    win = make_window(demo_feed=False, size=(1000, 700))
     win.load_specs(specs)
     qtbot.waitUntil(lambda: not win.loader.busy(), timeout=60000)
     assert len(win.project.layers) == len(specs) - 1 and "terrain" not in {lyr.kind for lyr in win.project.layers}
