@@ -93,3 +93,22 @@ def test_a_qos0_batch_flood_is_bounded_by_observations_not_messages():
         feed_module.MAX_QUEUED_OBS = old
     assert feed.pending_observations() == 300_000
     assert feed.counters.as_dict()["dropped"] == 700_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32", "str"]), st.binary(max_size=6))
+def test_the_reused_decoder_reads_what_json_loads_reads(value, encoding, junk):
+    """sta.loads keeps one decoder for every message (a new one per call was half its cost): it reads each
+    payload as json.loads does, in every encoding JSON allows, and refuses what json.loads refuses."""
+    try:
+        text = json.dumps(value, allow_nan=False)  # NaN and Infinity: refused by design (the tests above)
+    except ValueError:
+        return
+    for payload in ((text if encoding == "str" else text.encode(encoding)), junk, text[:-1].encode(), "\ufeff" + text):
+        try:
+            expected = json.loads(payload)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            with pytest.raises(sta.Rejected):
+                sta.loads(payload)
+            continue
+        assert sta.loads(payload) == expected
