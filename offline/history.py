@@ -69,6 +69,36 @@ def check_history(path) -> bool:
     return check_store(path, APPLICATION_ID, "sensor history", {"obs", "alarm_events", "meta"})
 
 
+def alarm_states_of(events) -> tuple[dict, dict]:
+    """Alarm events (alarm, sensor, event, severity, time ms, who, note) in order → (open, ended), as
+    ``alarms_at``; the history file's and the operations-centre store's (offline/store/history_reads.py)."""
+    out, ended = {}, {}
+    for alarm, sensor, event, sev, tm, who, text in events:
+        if event == "raised":
+            out[alarm] = {"sensor": sensor, "severity": sev, "status": "active",
+                          "raised_at": tm / 1000.0}
+        elif event == "resumed" and alarm in ended:
+            out[alarm] = ended.pop(alarm)
+        elif event == "cleared":
+            out.pop(alarm, None)
+            ended.pop(alarm, None)
+        elif alarm not in out:
+            continue
+        elif event == "ended":
+            ended[alarm] = out.pop(alarm)
+        elif event == "escalated":
+            out[alarm]["severity"] = sev
+        elif event == "flapping":
+            out[alarm]["flapping"] = True
+        elif event == "unacknowledged":
+            out[alarm]["escalated"] = True
+        elif event == "acknowledged":
+            out[alarm].update(status="acknowledged", acked_by=who, acked_at=tm / 1000.0)
+            if text:
+                out[alarm]["note"] = text
+    return out, ended
+
+
 class _Reads:
     """The queries charts, replay, snapshot and the report make; ``conn`` is the writer's or a reader's."""
 
@@ -149,34 +179,10 @@ class _Reads:
 
     def alarm_states(self, t: float) -> tuple[dict, dict]:
         """(open at t, left open by a recording that ended before t and not resumed), as alarms_at."""
-        out, ended = {}, {}
         note = "note" if self._has_notes() else "NULL"
-        for alarm, sensor, event, sev, tm, who, text in self.conn.execute(
-                f"SELECT alarm, sensor, event, severity, time, who, {note} FROM alarm_events "
-                "WHERE time <= ? ORDER BY time, rowid", (int(round(t * 1000)),)):
-            if event == "raised":
-                out[alarm] = {"sensor": sensor, "severity": sev, "status": "active",
-                              "raised_at": tm / 1000.0}
-            elif event == "resumed" and alarm in ended:
-                out[alarm] = ended.pop(alarm)
-            elif event == "cleared":
-                out.pop(alarm, None)
-                ended.pop(alarm, None)
-            elif alarm not in out:
-                continue
-            elif event == "ended":
-                ended[alarm] = out.pop(alarm)
-            elif event == "escalated":
-                out[alarm]["severity"] = sev
-            elif event == "flapping":
-                out[alarm]["flapping"] = True
-            elif event == "unacknowledged":
-                out[alarm]["escalated"] = True
-            elif event == "acknowledged":
-                out[alarm].update(status="acknowledged", acked_by=who, acked_at=tm / 1000.0)
-                if text:
-                    out[alarm]["note"] = text
-        return out, ended
+        return alarm_states_of(self.conn.execute(
+            f"SELECT alarm, sensor, event, severity, time, who, {note} FROM alarm_events "
+            "WHERE time <= ? ORDER BY time, rowid", (int(round(t * 1000)),)))
 
     def _has_notes(self) -> bool:
         """Histories written before notes were kept have no note column (a reader never adds one)."""

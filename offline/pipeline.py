@@ -254,9 +254,12 @@ class Pipeline:
         return predicate(self.counters.as_dict())
 
 
-def start_feed(model, feed, history: bool = True, before_feed=None, retention_s: float | None = None) -> Pipeline:
+def start_feed(model, feed, history: bool = True, before_feed=None, retention_s: float | None = None,
+               alarms: bool = True) -> Pipeline:
     """Run ``feed`` into a sensor layer's model (state, alarms, and its history file unless told not to).
 
+    ``alarms=False``: the model's alarm book is not fed (a window following the store: the alarm service
+    evaluates them, offline/store/follow.py).
     ``retention_s``: how long readings are kept (the window's setting; default HISTORY_RETENTION_S).
     """
     from layers.sensors.model import HISTORY_RETENTION_S
@@ -265,7 +268,7 @@ def start_feed(model, feed, history: bool = True, before_feed=None, retention_s:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     model.feed_label = feed.label
-    model.pipeline = Pipeline(feed, model.state, model.alarms, history_path=path,
+    model.pipeline = Pipeline(feed, model.state, model.alarms if alarms else None, history_path=path,
                               retention_s=retention_s if path else None, prune_every_s=300)
     model.pipeline.start(before_feed)
     return model.pipeline

@@ -161,10 +161,13 @@ class Workspace:
         from offline.store.conninfo import redact
         return redact(self.store_target())
 
-    def open_store(self):
-        """The operations-centre store (its ``url`` redacted; the password stays in the store object)."""
+    def open_store(self, seed: bool = True):
+        """The operations-centre store (its ``url`` redacted; the password stays in the store object).
+
+        ``seed=False``: a connection that only reads readings (a window following the store) never fills
+        a new store with records."""
         from offline.store import open_store
-        return open_store(self.store_target(), self._store_password)
+        return open_store(self.store_target(), self._store_password, seed=seed)
 
     @property
     def profile(self):

@@ -345,6 +345,7 @@ def test_a_recorded_history_file_is_opened_and_replayed(window, qtbot, tmp_path,
     _history(other, [(ds, yesterday, 30.0), (ds, yesterday + 600, 120.0)],
              [(77, ds, "raised", CRITICAL, yesterday + 600, "", 120.0)])
     from offline.history import HistoryStore
+    from offline.history_source import FileHistory
     with HistoryStore(other) as h:  # what the recorder sampled each minute, for the sparklines
         for k in range(30):
             h.append_vitals(yesterday - 1200 + 60 * k, [("film-city", "aqi", 50.0 + k)])
@@ -363,7 +364,7 @@ def test_a_recorded_history_file_is_opened_and_replayed(window, qtbot, tmp_path,
                     timeout=10000)
     assert model.attributes(i)["value"] == pytest.approx(30.0)
     panel.slider.live_button.click()
-    assert model.replay is None and panel.history.path == model.history_path
+    assert model.replay is None and panel.history.source == panel.live_history == FileHistory(model.history_path)
     errors = len(window.errors)
     assert not panel.open_history(shared_data / "gpkg" / "ngageoint_gdal_sample.gpkg")
     assert len(window.errors) == errors + 1 and "not a sensor history" in window.errors[-1]

@@ -119,6 +119,11 @@ class Feed(ABC):
     def connected(self) -> bool:
         return True
 
+    def status(self) -> tuple[str, dict] | None:
+        """The status bar's word when the feed words it itself: (strings key, its fields; ``rate`` is added).
+        None: the window words it (the simulator, a broker: console/panels/sensors/feed_status.py)."""
+        return None
+
     def commit(self, batch: Batch) -> None:
         """The batch is stored (or applied, without a store): a feed may now acknowledge it to its source."""
 

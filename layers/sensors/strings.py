@@ -147,6 +147,11 @@ STRINGS = {
                          "Messages the broker holds: {held}\nExpected from the registry's intervals: "
                          "{expected:,.1f} obs/s"),
     "sensors.unknown": ("未知", "unknown"),
+    "sensors.follow_store": ("感知数据：跟随运营中心库 {store} · {rate:,.0f} 条/秒",
+                             "Sensors: following the store {store} · {rate:,.0f} obs/s"),
+    "sensors.follow_store_start": ("感知数据：跟随运营中心库 {store} · 正在计量…",
+                                   "Sensors: following the store {store} · measuring…"),
+    "sensors.follow_waiting": ("感知数据：等待运营中心库 {store}：{why}", "Sensors: waiting for the store {store}: {why}"),
     "sensors.feed_reconnecting": ("MQTT {broker} · 正在重连：{why}", "MQTT {broker} · reconnecting: {why}"),
     "sensors.feed_failed": ("MQTT {broker} · 已停止：{why}", "MQTT {broker} · stopped: {why}"),
     "sensors.store_retrying": ("历史库暂不可写，正在重试（数据保留在内存中）：{msg}",

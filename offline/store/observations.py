@@ -30,6 +30,9 @@ ROW = np.dtype([("n", ">i2"), ("l1", ">i4"), ("ds", ">i8"), ("l2", ">i4"), ("t",
 HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 TRAILER = struct.pack(">h", -1)
 COLUMNS = "observations (datastream, phenomenon_time, result)"
+# each PostgreSQL write of readings ends with a NOTIFY here (payload: the rows stored), delivered only if it
+# commits: windows following the store wake on it (offline/store/follow.py)
+OBSERVATIONS_CHANNEL = "songjiang_observations"
 
 
 class StoreUnavailable(RuntimeError):
@@ -117,21 +120,29 @@ class Observations:
             self._made.update(days)
         data = encode(ds, ms, v)
         with self.store.tx("record sensor observations"), con.cursor() as cur:
-            try:
-                with con.transaction(), self.store._privileged():  # a savepoint: a duplicate undoes only this
-                    with cur.copy(f"COPY {COLUMNS} FROM STDIN (FORMAT BINARY)") as copy:
-                        copy.write(data)
-                return len(ds)
-            except psycopg.errors.UniqueViolation:
-                pass
-            with self.store._privileged():
-                cur.execute("CREATE TEMPORARY TABLE IF NOT EXISTS observations_in (datastream BIGINT, "
-                            "phenomenon_time TIMESTAMPTZ, result DOUBLE PRECISION) ON COMMIT DELETE ROWS")
-                with cur.copy("COPY observations_in FROM STDIN (FORMAT BINARY)") as copy:
+            n = self._copy_in(cur, data, len(ds))
+            if n:
+                cur.execute("SELECT pg_notify(%s, %s)", (OBSERVATIONS_CHANNEL, str(n)))
+            return n
+
+    def _copy_in(self, cur, data: bytes, rows: int) -> int:
+        """COPY the rows in (inside the caller's transaction); returns those stored, duplicates dropped."""
+        psycopg, con = self.store._psycopg, self.store.con
+        try:
+            with con.transaction(), self.store._privileged():  # a savepoint: a duplicate undoes only this
+                with cur.copy(f"COPY {COLUMNS} FROM STDIN (FORMAT BINARY)") as copy:
                     copy.write(data)
-                cur.execute(f"INSERT INTO {COLUMNS} SELECT DISTINCT ON (datastream, phenomenon_time) * "
-                            "FROM observations_in ORDER BY datastream, phenomenon_time ON CONFLICT DO NOTHING")
-                return cur.rowcount
+            return rows
+        except psycopg.errors.UniqueViolation:
+            pass
+        with self.store._privileged():
+            cur.execute("CREATE TEMPORARY TABLE IF NOT EXISTS observations_in (datastream BIGINT, "
+                        "phenomenon_time TIMESTAMPTZ, result DOUBLE PRECISION) ON COMMIT DELETE ROWS")
+            with cur.copy("COPY observations_in FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(data)
+            cur.execute(f"INSERT INTO {COLUMNS} SELECT DISTINCT ON (datastream, phenomenon_time) * "
+                        "FROM observations_in ORDER BY datastream, phenomenon_time ON CONFLICT DO NOTHING")
+            return cur.rowcount
 
     # -- reading ---------------------------------------------------------------------
     def latest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

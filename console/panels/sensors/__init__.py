@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
 from console.panels.sensors.feed import FeedControl
+from console.panels.sensors.follow import follow_store
 from console.panels.sensors.history import HistoryWorker
 from console.panels.sensors.replay import Replay
 from console.panels.sensors.selection import Selection
@@ -31,6 +32,7 @@ from widgets.sensors.chart import SensorChart
 from widgets.sensors.time_slider import TimeSlider
 from widgets.sensors.vitals import VitalSigns
 from layers.layer_kinds import is_kind
+from offline.history_source import history_source
 
 log = logging.getLogger(__name__)
 TICK_MS = 100
@@ -45,7 +47,7 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
     def __init__(self, ctx):
         super().__init__(ctx.host)
         self.ctx = ctx
-        self.layer = self.model = self.adapter = None
+        self.layer = self.model = self.adapter = self.live_history = None
         self.feed_settings = None  # MqttSettings of the broker to listen to; None: the demo simulator
         self._feed_lock = threading.Lock()
         self._generation, self._closed = 0, False
@@ -126,9 +128,12 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
         self.alarms.bind(self.model.alarms, self.model.registry)
         self.model.history_path = self.ctx.workspace.sensor_history  # the workspace decides (None in the field)
         self._check_history()
-        self.history.set_path(self.model.history_path)
+        self.live_history = history_source(self.ctx.workspace, self.model.history_path)  # the file, or the store
+        self.history.set_source(self.live_history)
         self.history.request_extent()
-        if self.ctx.workspace.wants_feed(self.feed_settings is not None):
+        if self.ctx.workspace.follow_store:
+            follow_store(self)  # the recorders' readings, from the store (follow.py)
+        elif self.ctx.workspace.wants_feed(self.feed_settings is not None):
             self._launch_feed()
         self.force()
 
@@ -136,7 +141,7 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
         if layer is self.layer:
             with self._feed_lock:
                 self.model.stop()
-                self.layer = self.model = self.adapter = None
+                self.layer = self.model = self.adapter = self.live_history = None
 
     def style(self) -> dict:
         return dict(self.layer.style if self.layer is not None else self._style)

@@ -35,8 +35,14 @@ class FeedStatus:
         rate = (received - last_n) / (wall - last_t) if wall > last_t else 0.0
         self._mark = (wall, received)
         tip = ""
+        own = pipe.feed.status() if pipe is not None else None
         if pipe is None:
             text = tr("sensors.feed_none")
+        elif own is not None:  # the store a window follows (offline/store/follow.py)
+            from layers.messages import localize
+            key, fields = own
+            fields = {k: localize(v) if k == "why" else v for k, v in fields.items()}
+            text = tr(key + "_start" if first and pipe.feed.connected else key, rate=rate, **fields)
         elif settings is None:  # the window's first word on the demo feed said "0 obs/s" while it ran
             text = tr("sensors.feed_simulated_start" if first else "sensors.feed_simulated", rate=rate)
         else:

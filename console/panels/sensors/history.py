@@ -1,4 +1,7 @@
-"""History reads for the GUI on their own thread (one SQLite connection, opened there).
+"""History reads for the GUI on their own thread (one connection, opened there).
+
+What it reads is a *source* (offline/history_source.py): the sensor history file, or the
+operations-centre store a window follows; the workspace decides which, the reader does not know.
 
 ``at(t)`` over 200k terminals takes a second or more on a big history, so the
 time slider never calls it on the GUI thread: requests are queued here, a burst
@@ -11,8 +14,6 @@ from __future__ import annotations
 import collections
 import logging
 import threading
-from pathlib import Path
-
 from PySide6.QtCore import QObject, Signal
 
 from widgets.background import run
@@ -25,12 +26,12 @@ class HistoryWorker(QObject):
     replay_ready = Signal(float, object, object, object, object)  # t, datastreams, times, values, alarms
     series_ready = Signal(int, object, object)                     # terminal index, times, values
     vitals_ready = Signal(object)                                   # {(district, indicator): (times, values)}
-    extent_ready = Signal(object, float, float)                     # history path, first and last reading
+    extent_ready = Signal(object, float, float)                     # history source, first and last reading
     failed = Signal(str)
 
-    def __init__(self, path=None, parent=None):
+    def __init__(self, source=None, parent=None):
         super().__init__(parent)
-        self.path = Path(path) if path else None
+        self.source = source
         self._at = self._vitals = None
         self._extent = False
         self._series: collections.deque = collections.deque()
@@ -39,9 +40,10 @@ class HistoryWorker(QObject):
         self._lock = threading.Lock()
         self._job = run(self._run, name="sensor-history-reader", owner=self, on_item=self._deliver)
 
-    def set_path(self, path):
+    def set_source(self, source):
+        """Read from ``source`` now (offline/history_source.py; None: nothing to read)."""
         with self._lock:
-            self.path = Path(path) if path else None
+            self.source = source
 
     def request_at(self, t: float):
         with self._lock:
@@ -83,7 +85,7 @@ class HistoryWorker(QObject):
             self._wake.wait()
             self._wake.clear()
             with self._lock:
-                path, at, jobs, vitals, extent = self.path, self._at, list(self._series), self._vitals, self._extent
+                path, at, jobs, vitals, extent = self.source, self._at, list(self._series), self._vitals, self._extent
                 self._at = self._vitals = None
                 self._extent = False
                 self._series.clear()
@@ -92,7 +94,7 @@ class HistoryWorker(QObject):
             if path != opened or store is None:  # a history not there yet is looked for again
                 if store is not None:
                     store.close()
-                store, opened = self._open(path), path
+                store, opened = (path.open() if path is not None else None), path
             if store is None:
                 if at is not None:
                     job.post(("failed", (f"{path}: no sensor history to replay",)))
@@ -112,16 +114,7 @@ class HistoryWorker(QObject):
             except Exception as exc:  # noqa: BLE001 — a damaged history must not kill the reader
                 log.exception("history read failed")
                 job.post(("failed", (f"{path}: cannot read sensor history ({exc})",)))
+                store.close()  # opened again at the next request (a store that restarted: a new connection)
+                store = None
         if store is not None:
             store.close()
-
-    @staticmethod
-    def _open(path):
-        from offline.history import HistoryError, HistoryReader
-        if path is None or not Path(path).is_file() or not Path(path).stat().st_size:
-            return None
-        try:
-            return HistoryReader(path)  # read-only: the window's pipeline is the one writer
-        except HistoryError as exc:
-            log.warning("%s", exc)
-            return None

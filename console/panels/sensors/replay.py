@@ -59,7 +59,8 @@ class Replay:
             self.ctx.report_error(tr("sensors.history_empty", path=str(path)))
             return False
         self.replay_path = path
-        self.history.set_path(path)
+        from offline.history_source import FileHistory
+        self.history.set_source(FileHistory(path))
         self.slider.show_range(t0, t1)
         self.ctx.status.show(tr("sensors.history_opened", path=str(path)), 8000)
         return True
@@ -68,7 +69,7 @@ class Replay:
         self.ctx.workspace.clock.replay(None)
         if getattr(self, "replay_path", None) is not None and self.model is not None:
             self.replay_path = None
-            self.history.set_path(self.model.history_path)  # back to the history this window records
+            self.history.set_source(self.live_history)  # back to the history this window records or follows
         if self.model is not None:
             self.model.clear_replay()
         self.alarms.show_replay(None, {})

@@ -23,7 +23,7 @@ def install_span(panel):
     from console import settings
     panel.history_span_s = settings.history_hours() * 3600.0
     panel.slider.set_span(panel.history_span_s)
-    panel.history.extent_ready.connect(lambda path, t0, _t1: _extent(panel, path, t0))
+    panel.history.extent_ready.connect(lambda source, t0, _t1: _extent(panel, source, t0))
 
 
 def series_span(panel) -> tuple[float, float]:
@@ -31,8 +31,8 @@ def series_span(panel) -> tuple[float, float]:
     return panel.slider.start, max(panel.slider.end, time.time())
 
 
-def _extent(panel, path, t0: float):
-    if panel.model is None or getattr(panel, "replay_path", None) is not None or path != panel.model.history_path:
+def _extent(panel, source, t0: float):
+    if panel.model is None or getattr(panel, "replay_path", None) is not None or source != panel.live_history:
         return  # an opened file's span is its own (TimeSlider.show_range)
     before = panel.slider.start
     panel.slider.cover(t0)
