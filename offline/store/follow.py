@@ -8,9 +8,9 @@ Issue 22 item 4. ``open --store URL`` (without ``--mqtt``) subscribes to no brok
           own reader, offline/store/alarm_feed.py), one ``Batch`` per look
 
 ``StoreFollower`` is a ``Feed`` (layers/sensors/feed.py), so the one pipeline (offline/pipeline.py)
-applies its batches to the layer's state; ``follow`` starts it with no history (the window records
-nothing: the store is the history) and no alarm book (the alarm service evaluates alarms once, for
-every desk). Its thread is the only one that reads readings; the GUI thread never waits on the store.
+applies its batches to the layer's state; the window starts it with no history (it records nothing:
+the store is the history) and no alarm book (the alarm service evaluates alarms once, for every desk):
+console/panels/sensors/follow.py. Its thread is the only one that reads readings; the GUI thread never waits on the store.
 
 Wake-up: PostgreSQL's recorders end each write transaction with a NOTIFY on ``OBSERVATIONS_CHANNEL``
 (offline/store/observations.py), delivered only if it commits; SQLite is polled. Either way a look
@@ -165,11 +165,3 @@ def _close(thing):
             thing.close()
         except Exception:  # noqa: BLE001 — a broken connection may fail to close; it is dropped either way
             pass
-
-
-def follow(model, open_store, url: str):
-    """Follow the store into a sensor layer's ``model`` (its pipeline): no history written, no alarms evaluated.
-
-    ``open_store()`` opens a connection (``Workspace.open_store``), ``url`` is the store's redacted name."""
-    from offline.pipeline import start_feed
-    return start_feed(model, StoreFollower(model.registry, open_store, url), history=False, alarms=False)

@@ -84,7 +84,8 @@ class FeedControl:
 
     def settled(self) -> bool:
         """The feed has started (or failed) and the docks and status bar have shown it once."""
-        if self.model is None or not self.ctx.workspace.wants_feed(self.feed_settings is not None):
+        ws = self.ctx.workspace
+        if self.model is None or not (ws.wants_feed(self.feed_settings is not None) or ws.follow_store):
             return True
         started = self.model.pipeline is not None or bool(getattr(self, "_feed_error", ""))
         return started and getattr(self, "_shown_since_start", False)

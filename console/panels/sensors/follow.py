@@ -10,9 +10,11 @@ from __future__ import annotations
 
 def follow_store(panel) -> None:
     """Start following the workspace's store into the panel's model (the follower's own thread connects)."""
-    from offline.store.follow import follow
-    ws = panel.ctx.workspace
+    from offline.pipeline import start_feed
+    from offline.store.follow import StoreFollower
+    ws, model = panel.ctx.workspace, panel.model
     with panel._feed_lock:
-        if panel._closed or panel.model is None:
+        if panel._closed or model is None:
             return
-        follow(panel.model, lambda: ws.open_store(seed=False), ws.store_url)
+        follower = StoreFollower(model.registry, lambda: ws.open_store(seed=False), ws.store_url)
+        start_feed(model, follower, history=False, alarms=False)  # the store is the history; the service, the alarms
