@@ -38,14 +38,13 @@ def _following_window(make_window, qtbot, url, lang="en"):
     win = make_window(store=url, follow=True, start_view="new-city", size=(1100, 750))
     win.load_specs([s for s in layer_kinds.default_specs() if s.source.startswith("sensors:")])
     panel = win.panels.sensor_panel
-    qtbot.waitUntil(lambda: panel.model is not None and panel.model.pipeline is not None, timeout=120000)
+    qtbot.waitUntil(lambda: panel.model is not None, timeout=120000)
     return win, panel
 
 
 def test_the_window_follows_what_recorders_store_and_charts_and_replays_it(
         store_url_param, make_window, qtbot):
     from layers import paths
-    from offline.store.follow import StoreFollower
     url = store_url_param
     paho_before = "paho" in sys.modules
     obs = _writer(url)
@@ -56,8 +55,9 @@ def test_the_window_follows_what_recorders_store_and_charts_and_replays_it(
     obs.append(ds[[A, A]], [now - 600, now - 300], [1.0, 2.0])  # stored before the window opens
     win, panel = _following_window(make_window, qtbot, url)
     model = panel.model
-    assert isinstance(model.pipeline.feed, StoreFollower)
     qtbot.waitUntil(lambda: model.state.value[A] == 2.0, timeout=20000)  # each Datastream's latest, at open
+    from offline.store.follow import StoreFollower
+    assert isinstance(model.pipeline.feed, StoreFollower)
     obs.append(ds[[B, C]], [now, now], [3.5, 4.5])  # a recorder commits while the window follows
     qtbot.waitUntil(lambda: model.state.value[B] == 3.5 and model.state.value[C] == 4.5, timeout=20000)
     obs.append(ds[[B]], [now + 1], [5.5])
@@ -126,11 +126,10 @@ def test_the_follower_waits_for_a_restarted_store_and_reads_on():
 def test_a_recorders_write_notifies_the_windows():
     from postgres import require_postgres
     import psycopg
-    from offline.store.observations import OBSERVATIONS_CHANNEL
     url = require_postgres().new_database()
     obs = _writer(url)
     with psycopg.connect(url, autocommit=True) as listener:
-        listener.execute(f"LISTEN {OBSERVATIONS_CHANNEL}")
+        listener.execute("LISTEN songjiang_observations")  # offline/store/observations.py OBSERVATIONS_CHANNEL
         obs.append([7, 8], [time.time()] * 2, [1.0, 2.0])
         got = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
         assert got == ["2"]
