@@ -161,3 +161,37 @@ def test_open_store_through_the_cli_takes_a_screenshot_and_records_nothing(tmp_p
     assert run.returncode == 0, run.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 50_000
     assert not list(data.rglob("*history*")), "the window following the store records no history of its own"
+
+
+@pytest.mark.mqtt
+def test_the_journey_broker_recorder_store_window(make_window, qtbot, tmp_path):
+    """The operations centre end to end: `simulate` publishes to Mosquitto, `record --store` stores, the
+    window following the store shows every terminal that reported, and its process runs no MQTT client."""
+    from mosquitto import Broker, require_mosquitto
+    from offline.store.observations import Observations
+    from tests.test_sensors_cli import cli, final_json, subscribed
+    require_mosquitto()
+    broker = Broker(tmp_path, persistent=True).start()
+    url = str(tmp_path / "ops.sqlite")
+    rec = cli("record", "--mqtt", broker.address, "--store", url, "--terminals", "2000")
+    try:
+        subscribed(rec)
+        win, panel = _following_window(make_window, qtbot, url)
+        sim = cli("simulate", "--mqtt", broker.address, "--count", "2000", "--rate", "0", "--terminals", "2000",
+                  "--qos", "1")
+        out, err = sim.communicate(timeout=60)
+        assert final_json(out)["stored"] == 2000, err
+        store = _writer(url).store
+        qtbot.waitUntil(lambda: store.q("SELECT count(*) FROM observations").fetchone()[0] == 2000, timeout=60000)
+        ds, _t, values = Observations(store).latest()  # what the recorder stored, each terminal's newest
+        store.close()
+        rows = panel.model.registry.index_of_datastreams(ds)
+        assert len(ds) > 1000 and (rows >= 0).all()
+        state = panel.model.state
+        qtbot.waitUntil(lambda: np.array_equal(state.value[rows], values), timeout=30000)
+        assert not [t.name for t in threading.enumerate() if "paho" in t.name.lower()]
+        win.close()
+    finally:
+        rec.kill()
+        rec.communicate(timeout=30)
+        broker.kill()

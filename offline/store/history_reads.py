@@ -21,6 +21,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from offline.history import _extremes, alarm_states_of
+from offline.store.observations import aggregated
 
 _MS = "(extract(epoch FROM {col}) * 1000)::float8"  # timestamptz → Unix ms (PostgreSQL)
 
@@ -80,14 +81,15 @@ class StoreHistoryReader:
         p = self._param()
         lo = "" if lookback_s is None else f" AND o.phenomenon_time >= {p}"
         params = (self._time(t),) + (() if lookback_s is None else (self._time(t - lookback_s),))
-        if self.pg:
-            sql = (f"SELECT l.datastream, {self._col('x.phenomenon_time')}, x.result FROM latest l CROSS JOIN LATERAL "
-                   f"(SELECT o.phenomenon_time, o.result FROM observations o WHERE o.datastream = l.datastream "
-                   f"AND o.phenomenon_time <= {p}{lo} ORDER BY o.phenomenon_time DESC LIMIT 1) x")
-        else:
-            sql = ("SELECT l.datastream, o.phenomenon_time, o.result FROM latest l JOIN observations o "
-                   "ON o.datastream = l.datastream AND o.phenomenon_time = (SELECT max(o.phenomenon_time) "
-                   f"FROM observations o WHERE o.datastream = l.datastream AND o.phenomenon_time <= ?{lo})")
+        if self.pg:  # 200,000 Datastreams: ≈1 s here, ~4× less than as rows (observations.aggregated)
+            ds, ms, v = aggregated(self.store, "l.datastream", "x.phenomenon_time", "x.result",
+                                   "FROM latest l CROSS JOIN LATERAL (SELECT o.phenomenon_time, o.result FROM "
+                                   f"observations o WHERE o.datastream = l.datastream AND o.phenomenon_time <= {p}{lo} "
+                                   "ORDER BY o.phenomenon_time DESC LIMIT 1) x", params)
+            return ds, ms / 1000.0, v
+        sql = ("SELECT l.datastream, o.phenomenon_time, o.result FROM latest l JOIN observations o "
+               "ON o.datastream = l.datastream AND o.phenomenon_time = (SELECT max(o.phenomenon_time) "
+               f"FROM observations o WHERE o.datastream = l.datastream AND o.phenomenon_time <= ?{lo})")
         a = np.array(self.store.q(sql, params).fetchall(), dtype=np.float64).reshape(-1, 3)
         return a[:, 0].astype(np.int64), a[:, 1] / 1000.0, a[:, 2]
 

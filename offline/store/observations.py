@@ -55,6 +55,21 @@ def decode(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return a["ds"].astype(np.int64), a["t"].astype(np.int64) // 1000 + EPOCH_2000_MS, a["v"].astype(np.float64)
 
 
+def aggregated(store, ds: str, t: str, v: str, rest: str, params=()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """PostgreSQL: the (Datastream, time, value) columns of a query's rows → (datastreams, Unix ms, values).
+
+    One row of three bytea columns, each the column's binary form end to end: a COPY out hands psycopg
+    one message per row (200,000 Python calls: 2.7× slower, bench/bench_store_history.py). The three
+    aggregates take the rows in one scan, so their n-th values are one row's.
+    """
+    a, b, c = store.q(f"SELECT string_agg(int8send({ds}), ''::bytea), string_agg(timestamptz_send({t}), ''::bytea), "
+                      f"string_agg(float8send({v}), ''::bytea) {rest}", params).fetchone()
+    if a is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return (np.frombuffer(a, ">i8").astype(np.int64), np.frombuffer(b, ">i8").astype(np.int64) // 1000 + EPOCH_2000_MS,
+            np.frombuffer(c, ">f8").astype(np.float64))
+
+
 def _days(ms: np.ndarray) -> list[dt.date]:
     """The UTC days of ``ms``, and the day after the last (made ahead: midnight never waits on DDL)."""
     days = np.unique(ms // DAY_MS)
@@ -148,17 +163,7 @@ class Observations:
     def latest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each Datastream's newest reading → (datastreams, times s, values), by Datastream id."""
         if self.pg:
-            # one row of three bytea columns, each the column's binary form end to end: a COPY out hands
-            # psycopg one message per row (200,000 Python calls: 2.7× slower, bench/bench_store_history.py).
-            # The three aggregates take the rows in one scan, so their n-th values are one row's.
-            ds, t, v = self.store.q(
-                "SELECT string_agg(int8send(datastream), ''::bytea), string_agg(timestamptz_send(phenomenon_time), "
-                "''::bytea), string_agg(float8send(result), ''::bytea) FROM latest").fetchone()
-            if ds is None:
-                return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-            ds = np.frombuffer(ds, ">i8").astype(np.int64)
-            ms = np.frombuffer(t, ">i8").astype(np.int64) // 1000 + EPOCH_2000_MS
-            v = np.frombuffer(v, ">f8").astype(np.float64)
+            ds, ms, v = aggregated(self.store, "datastream", "phenomenon_time", "result", "FROM latest")
             order = np.argsort(ds, kind="stable")
             ds, ms, v = ds[order], ms[order], v[order]
         else:
