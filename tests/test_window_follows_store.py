@@ -195,3 +195,49 @@ def test_the_journey_broker_recorder_store_window(make_window, qtbot, tmp_path):
         rec.kill()
         rec.communicate(timeout=30)
         broker.kill()
+
+
+def test_a_viewer_role_follows_what_a_recorder_role_writes(tmp_path):
+    """Least privilege (item 5) holds for following: the recorder role's write notifies, the wall's viewer
+    role reads the latest values, the new readings, a series and a moment."""
+    import psycopg
+    from test_store_roles import _as, _init
+    from layers.sensors.generate import generate
+    from layers.sensors.model import SensorModel
+    from offline.history_source import StoreHistory
+    from offline.pipeline import start_feed
+    from offline.store import open_store
+    from offline.store.follow import StoreFollower
+    from postgres import require_postgres
+    cluster = require_postgres()
+    owner = "own_" + _hex()
+    with psycopg.connect(cluster.url("postgres"), autocommit=True) as con:
+        con.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE")
+    url = cluster.new_database(owner=owner)
+    tag = _hex()
+    run = _init(url, "--login-role", f"rec_{tag}:recorder", "--login-role", f"wall_{tag}:viewer")
+    assert run.returncode == 0, run.stderr[-2000:]
+    recorder, wall = _as(url, f"rec_{tag}"), _as(url, f"wall_{tag}")
+    reg = generate(300, 4)
+    obs = _writer(recorder)
+    now = time.time()
+    obs.append(reg.datastream[[1]], [now - 60], [1.5])
+    model = SensorModel(reg)
+    start_feed(model, StoreFollower(reg, lambda: open_store(wall, seed=False), wall), history=False, alarms=False)
+    try:
+        _until(lambda: model.state.value[1] == 1.5)
+        obs.append(reg.datastream[[2]], [now], [2.5])
+        _until(lambda: model.state.value[2] == 2.5)
+        reader = StoreHistory(lambda: open_store(wall, seed=False), wall).open()
+        with reader, reader.moment():
+            assert reader.series(int(reg.datastream[1]), now - 120, now)[1].tolist() == [1.5]
+            assert sorted(reader.at(now - 30)[2].tolist()) == [1.5]
+            assert reader.alarms_at(now) == {}
+    finally:
+        model.stop()
+        obs.store.close()
+
+
+def _hex() -> str:
+    import uuid
+    return uuid.uuid4().hex[:8]
