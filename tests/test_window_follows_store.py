@@ -53,6 +53,10 @@ def test_the_window_follows_what_recorders_store_and_charts_and_replays_it(
     ds = reg.datastream
     now = time.time()
     obs.append(ds[[A, A]], [now - 600, now - 300], [1.0, 2.0])  # stored before the window opens
+    with obs.store.tx():  # what the alarm service wrote: an alarm on A raised at -500, cleared at -350
+        for event, at in (("raised", now - 500), ("cleared", now - 350)):
+            obs.store.q("INSERT INTO alarm_events (alarm, datastream, event, severity, at, who, value, note) "
+                        "VALUES (?, ?, ?, 2, ?, 'system', 1.0, '')", (7, int(ds[A]), event, at))
     win, panel = _following_window(make_window, qtbot, url)
     model = panel.model
     qtbot.waitUntil(lambda: model.state.value[A] == 2.0, timeout=20000)  # each Datastream's latest, at open
@@ -76,6 +80,7 @@ def test_the_window_follows_what_recorders_store_and_charts_and_replays_it(
     panel.slider.set_time(now - 400)
     qtbot.waitUntil(lambda: model.replay is not None and abs(model.replay.time - (now - 400)) < 1, timeout=20000)
     assert model.attributes(A)["value"] == pytest.approx(1.0)  # the stored value at that time, not the latest
+    assert [a["sensor"] for a in model.replay.alarms.values()] == [A]  # and the alarm open then
     panel.slider.live_button.click()
     assert model.replay is None and panel.history.source == panel.live_history
     win.close()
