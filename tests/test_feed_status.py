@@ -35,7 +35,7 @@ def test_the_demo_feed_is_measuring_before_its_first_rate_then_shows_it():
     i18n.set_language("en")
     try:
         label, counters = _Label(), _Counters()
-        pipe = SimpleNamespace(counters=counters)
+        pipe = SimpleNamespace(counters=counters, feed=SimpleNamespace(status=lambda: None))
         status = FeedStatus(label)
         status.show(pipe, None)
         assert label.text == "Sensors: SIMULATED (demo) · measuring…"
