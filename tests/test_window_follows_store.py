@@ -97,6 +97,19 @@ def test_a_store_unreachable_at_start_is_one_line_in_the_status_bar(make_window,
     win.close()
 
 
+def test_a_following_window_offers_no_other_source_and_keeps_the_store(make_window, qtbot, tmp_path):
+    """Sensors › Connect… and Use the demo are off in a following window; asked from elsewhere, the switch
+    is said and refused: the window goes on showing the store, never a feed of its own beside it."""
+    win, panel = _following_window(make_window, qtbot, str(tmp_path / "ops.sqlite"))
+    qtbot.waitUntil(lambda: panel.model.pipeline is not None, timeout=30000)
+    assert not win.actions["sensors.connect"].isEnabled() and not win.actions["sensors.use_demo"].isEnabled()
+    feed = panel.model.pipeline.feed
+    panel.use_demo()
+    assert panel.model.pipeline.feed is feed and panel.feed_settings is None
+    assert "follows the store" in win.statusBar().currentMessage()
+    win.close()
+
+
 def test_the_follower_waits_for_a_restarted_store_and_reads_on():
     """The store restarted under a following window: the status says it waits, then readings flow again."""
     from postgres import require_postgres

@@ -151,6 +151,9 @@ STRINGS = {
                              "Sensors: following the store {store} · {rate:,.0f} obs/s"),
     "sensors.follow_store_start": ("感知数据：跟随运营中心库 {store} · 正在计量…",
                                    "Sensors: following the store {store} · measuring…"),
+    "sensors.follow_no_switch": ("本窗口跟随运营中心库 {store}：数据由记录器接入，不在此切换数据源",
+                                 "This window follows the store {store}: the recorders take in the feed; "
+                                 "its source is not switched here"),
     "sensors.follow_waiting": ("感知数据：等待运营中心库 {store}：{why}", "Sensors: waiting for the store {store}: {why}"),
     "sensors.feed_reconnecting": ("MQTT {broker} · 正在重连：{why}", "MQTT {broker} · reconnecting: {why}"),
     "sensors.feed_failed": ("MQTT {broker} · 已停止：{why}", "MQTT {broker} · stopped: {why}"),

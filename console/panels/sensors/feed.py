@@ -8,6 +8,7 @@ Only the newest start request may start a pipeline, and never after shutdown.
 from __future__ import annotations
 
 from layers.sensors.model import DEFAULT_RATE
+from layers.sensors.strings import tr
 from widgets.background import run
 
 
@@ -70,7 +71,13 @@ class FeedControl:
         self.switch_feed(None)
 
     def switch_feed(self, feed_settings):
-        """Stop the current feed (its readings stay as last known) and start the chosen one."""
+        """Stop the current feed (its readings stay as last known) and start the chosen one.
+
+        Never in a window that follows the store: it shows what the recorders stored (its menu entries
+        are off; a call from elsewhere is said in the status bar and changes nothing)."""
+        if self.ctx.workspace.follow_store:
+            self.ctx.status.show(tr("sensors.follow_no_switch", store=self.ctx.workspace.store_url), 8000)
+            return
         self.feed_settings = feed_settings
         self._feed_error, self._reported = "", False
         if self.model is None:

@@ -40,8 +40,12 @@ def register_menu(actions, panel):
     """The Sensors menu (between HBIM and Help) and its entries; returns the menu."""
     menu = actions.add_menu("sensors", "sensors.menu", 60, tr=tr)
     add = actions.add
-    add("sensors.connect", panel.connect_dialog, menu="sensors", order=10, tr=tr).setObjectName("sensors-connect")
-    add("sensors.use_demo", panel.use_demo, menu="sensors", order=11, tr=tr)
+    connect = add("sensors.connect", panel.connect_dialog, menu="sensors", order=10, tr=tr)
+    connect.setObjectName("sensors-connect")
+    demo = add("sensors.use_demo", panel.use_demo, menu="sensors", order=11, tr=tr)
+    if panel.ctx.workspace.follow_store:  # the recorders hold the feed; the window shows the store (workspace.py)
+        for act in (connect, demo):
+            act.setEnabled(False)
     add("sensors.open_history", lambda: _open_history(panel.ctx.host, panel), menu="sensors", order=12, tr=tr)
     from console.panels.sensors.span import fill_span_menu
     actions.add_menu("sensors/span", "sensors.history_span", 13, parent="sensors", tr=tr,
