@@ -99,6 +99,7 @@ class MirrorBook:
         self.open_by_sensor: dict[int, int] = {}
         self._cleared: collections.deque[int] = collections.deque()
         self.version = 0
+        self.events: list = []      # always empty: no event is made here (offline/pipeline.py looks)
         self.loaded = False
         self.unknown = 0            # alarms on terminals the window's registry does not have
         self.asked = None           # (action, alarm id, who, note) → None: sends a request (set by the window)
@@ -173,12 +174,22 @@ class MirrorBook:
     def counts_by_district(self) -> dict:
         return district_counts(self.registry, ((a.sensor, a.severity, a.status) for a in self.open_alarms()))
 
+    # a window's own recording side (offline/pipeline.py): nothing to do, the alarms are the service's
     def update(self, *_args) -> list:
-        """Readings do not raise alarms here: the alarm service does (a window's pipeline may still call it)."""
+        """Readings do not raise alarms here: the alarm service does."""
         return []
 
     def drain_events(self) -> list:
         return []  # the store's history is the service's; this window records none
+
+    def end_open(self, *_args) -> int:
+        return 0
+
+    def restore(self, _recorded) -> int:
+        return 0
+
+    def resume(self, *_args) -> int:
+        return 0
 
     # what the operator does: requests ---------------------------------------------------------
     def acknowledge(self, alarm_id: int, who: str, when: float, note: str = "") -> Alarm:

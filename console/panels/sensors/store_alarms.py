@@ -7,7 +7,7 @@ alarm service did not raise, and every desk shows the same ones with the same ac
 
 Off the GUI thread (widgets/background.py): one long job follows the store (its own connection, woken by
 the service's notification on PostgreSQL, polling SQLite) and posts each read; each operator action is a
-short job that files a request (offline/store/alarm_requests.py ``submit``) with the operator's name. A
+job on one request thread (its own connection, kept) that files a request (offline/store/alarm_requests.py ``submit``) with the operator's name. A
 read moves the book's version and the dock is refreshed within ``REFRESH_MS`` (reads that arrive together
 are one refresh). A request the store refuses (a viewer's role, an alarm cleared meanwhile) is one line in
 the status bar, in the interface language, and the row's "pending" mark goes; nothing is changed.
@@ -24,8 +24,9 @@ import weakref
 from PySide6.QtCore import QObject, QTimer
 
 from layers.sensors.strings import tr
+from widgets import background
 
-REFRESH_MS = 40
+REFRESH_MS = 15
 
 
 def follow_store_alarms(panel):
@@ -49,14 +50,17 @@ class StoreAlarms(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._refresh)
+        self._open_store = functools.partial(self.ctx.workspace.open_store, seed=False)  # a new connection
+        # one thread files the requests, in the order they were made, on a connection it keeps (opened at the first)
+        self.requests = background.Pool(1, "alarm requests")
+        self._writer: list = []
         self._start()
         self.ctx.close_hooks.append(self.close)
 
     def _start(self):
         from offline.store.alarm_mirror import follow
-        from widgets import background
         me = weakref.ref(self)
-        open_store, stop = functools.partial(self.ctx.workspace.open_store, seed=False), self.stop
+        open_store, stop = self._open_store, self.stop
 
         def run(job):
             follow(open_store, stop, job.post, lambda line: job.post(line))
@@ -85,18 +89,20 @@ class StoreAlarms(QObject):
 
     # the operator's actions: requests ---------------------------------------------------------
     def _ask(self, action: str, alarm_id: int, who: str, note: str):
-        from widgets import background
-        me = weakref.ref(self)
-        open_store = functools.partial(self.ctx.workspace.open_store, seed=False)
+        me, writer, open_store = weakref.ref(self), self._writer, self._open_store
 
         def submit(_job):
             from offline.store import alarm_requests
-            store = open_store()
+            if not writer:
+                writer.append(open_store())
             try:
-                alarm_requests.submit(store, alarm_id, action, who, note)
-                return time.monotonic()  # committed: a read begun from now on shows it
-            finally:
-                store.close()
+                alarm_requests.submit(writer[0], alarm_id, action, who, note)
+            except ValueError:  # the alarm cleared meanwhile, a name too long: the connection is fine
+                raise
+            except Exception:
+                _close(writer)  # the store lost, or a refusal: a new connection for the next one
+                raise
+            return time.monotonic()  # committed: a read begun from now on shows it
 
         def done(committed_at):
             s = me()
@@ -110,8 +116,18 @@ class StoreAlarms(QObject):
                 s.book.asked_done(alarm_id, None)
                 s.ctx.status.show(tr("sensors.request_refused", msg=localize(" ".join(str(exc).split()))), 15000)
                 s._refresh()
-        background.run(submit, name="alarm request", owner=self, on_done=done, on_error=failed)
+        self.requests.run(submit, name="alarm request", owner=self, on_done=done, on_error=failed)
 
     def close(self):
         self.stop.set()
         self.job.cancel()
+        self.requests.shutdown()  # the request under way (if any) is filed first
+        _close(self._writer)      # no request thread runs any more
+
+
+def _close(writer: list):
+    while writer:
+        try:
+            writer.pop().close()
+        except Exception:  # noqa: BLE001 — a connection already broken; dropped either way
+            pass
