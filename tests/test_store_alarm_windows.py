@@ -201,3 +201,29 @@ def test_an_alarm_is_assigned_from_the_cli_and_from_the_window(tmp_path, qtbot, 
     assert "assigned to 赵强" in lines[first] and "assigned to 陈静" in lines[second]
     refused = console_cli("alarms", "assign", first, "--to", " ", "--as", "李伟", "--store", url, "--lang", "en")
     assert refused.returncode == 2 and "give the assignee's name with --to" in refused.stderr, refused.stderr
+
+
+@pytest.mark.slow
+def test_a_window_carries_on_after_the_store_restarted(tmp_path, qtbot, make_window):
+    """The server restarted under the window and the service: one line says so, then acknowledging works again."""
+    from layers import i18n
+    i18n.set_language("en")
+    cluster = require_postgres()
+    url = cluster.new_database()
+    _stored(url)
+    log = tmp_path / "alarms.log"
+    svc = _serve(url, log=log)
+    try:
+        _wait_for(log, "evaluating the alarms of")
+        win, panel = _window(qtbot, make_window, url, "王芳")
+        cluster.restart()
+        lost = _tr("sensors.store_alarms_lost", msg="")
+        qtbot.waitUntil(lambda: lost in win.statusBar().currentMessage(), timeout=30000)
+        _wait_for(log, "evaluating the alarms of", 2)  # the service is back on the store too
+        alarm = _an_active(panel)
+        _click(qtbot, panel.alarms, alarm, panel.alarms.ack_button)  # its kept connection died: a new one
+        qtbot.waitUntil(lambda: _shown(panel)[alarm][:2] == (_tr("sensors.status_acknowledged"), "王芳"),
+                        timeout=60000)
+    finally:
+        svc.send_signal(signal.SIGTERM)
+        svc.communicate(timeout=60)

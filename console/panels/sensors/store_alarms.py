@@ -93,16 +93,19 @@ class StoreAlarms(QObject):
 
         def submit(_job):
             from offline.store import alarm_requests
-            if not writer:
-                writer.append(open_store())
-            try:
-                alarm_requests.submit(writer[0], alarm_id, action, who, note)
-            except ValueError:  # the alarm cleared meanwhile, a name too long: the connection is fine
-                raise
-            except Exception:
-                _close(writer)  # the store lost, or a refusal: a new connection for the next one
-                raise
-            return time.monotonic()  # committed: a read begun from now on shows it
+            from offline.store.pg_store import PermissionRefused
+            for again in (True, False):
+                if not writer:
+                    writer.append(open_store())
+                try:
+                    alarm_requests.submit(writer[0], alarm_id, action, who, note)
+                    return time.monotonic()  # committed: a read begun from now on shows it
+                except (ValueError, PermissionRefused):  # the alarm cleared meanwhile, the role may not: said
+                    raise
+                except Exception:  # noqa: BLE001 — the kept connection broken (a restarted server): once more
+                    _close(writer)
+                    if not again:
+                        raise
 
         def done(committed_at):
             s = me()
