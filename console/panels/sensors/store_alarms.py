@@ -16,7 +16,6 @@ follower ends within a fraction of a second when the window closes.
 """
 from __future__ import annotations
 
-import functools
 import threading
 import time
 import weakref
@@ -50,7 +49,7 @@ class StoreAlarms(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._refresh)
-        self._open_store = functools.partial(self.ctx.workspace.open_store, seed=False)  # a new connection
+        self._open_store = self.ctx.workspace.store_opener()  # a new connection, never a new store seeded
         # one thread files the requests, in the order they were made, on a connection it keeps (opened at the first)
         self.requests = background.Pool(1, "alarm requests")
         self._writer: list = []
