@@ -1,14 +1,16 @@
-"""``songjiang-console alarms ack|clear|note|list``: an operator's word on the store's alarms (issue 22 item 4).
+"""``songjiang-console alarms ack|clear|note|assign|list``: an operator's word on the store's alarms (issue 22 item 4).
 
     songjiang-console alarms ack ALARM_ID --store URL --as NAME [--note TEXT] [--wait S]
     songjiang-console alarms clear ALARM_ID --store URL --as NAME [--note TEXT] [--wait S]
     songjiang-console alarms note ALARM_ID --store URL --as NAME --note TEXT [--wait S]
+    songjiang-console alarms assign ALARM_ID --to NAME --store URL --as NAME [--wait S]
     songjiang-console alarms list --store URL [--json]
 
-ack/clear/note insert a request (offline/store/alarm_requests.py) that the alarm service applies in its
+ack/clear/note/assign insert a request (offline/store/alarm_requests.py) that the alarm service applies in its
 next step, and print one JSON line: {"request", "alarm", "action", "outcome"} (``outcome`` null while
 pending; ``--wait S`` waits up to S seconds for the service). ``list`` shows the open alarms with who
-acknowledged them (every operator, in order), their notes and the requests still pending.
+acknowledged them (every operator, in order), whom they are assigned to, their notes and the requests
+still pending.
 Exit status: 0; 2 usage (no such alarm, already cleared, no name); 3 a refused store or a role that
 may not ask (the viewer: one line naming the role).
 """
@@ -31,6 +33,14 @@ def add_arguments(cmds):
         p.add_argument("--wait", type=float, default=0.0, metavar="S",
                        help="wait up to S seconds for the alarm service to apply it")
         p.set_defaults(func=cmd_request, action=action)
+    p = cmds.add_parser("assign", help="assign an alarm to someone: a request the alarm service applies in its next step")
+    p.add_argument("alarm", type=int, metavar="ALARM_ID")
+    _store(p)
+    p.add_argument("--to", dest="note", required=True, metavar="NAME", help="whom the alarm is assigned to")
+    p.add_argument("--as", dest="who", required=True, metavar="NAME", help="the operator's name (the history's who)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="S",
+                   help="wait up to S seconds for the alarm service to apply it")
+    p.set_defaults(func=cmd_request, action="assign")
     ls = cmds.add_parser("list", help="the open alarms, who acknowledged them, their notes and pending requests")
     _store(ls)
     ls.add_argument("--json", action="store_true", help="print JSON")
@@ -83,5 +93,5 @@ def cmd_list(args) -> int:
         acks = ", ".join(k["who"] for k in a["acknowledgements"]) or "-"
         pending = f"  pending: {', '.join(p['action'] + ' by ' + p['who'] for p in a['pending'])}" if a["pending"] else ""
         sys.stdout.write(f"{a['id']}\tdatastream {a['datastream']}\tseverity {a['severity']}\t{a['status']}\t"
-                         f"acknowledged by {acks}{pending}\n")
+                         f"acknowledged by {acks}\tassigned to {a['assignee'] or '-'}{pending}\n")
     return 0

@@ -32,6 +32,7 @@ STORE_ACTIONS = {
     "acknowledge alarms": "确认报警",
     "clear alarms": "清除报警",
     "annotate alarms": "为报警添加备注",
+    "assign alarms": "指派报警",
 }
 
 CATALOGUE = [
@@ -270,6 +271,7 @@ CATALOGUE = [
     (r"unknown alarm action (?P<a>.+?) \(one of (?P<all>.+)\)", "未知的报警操作 {a}（应为 {all} 之一）"),
     (r"give the operator's name with --as \(1 to (?P<n>\d+) characters\)", "请用 --as 给出操作员姓名（1 至 {n} 个字符）"),
     (r"the note is longer than (?P<n>\d+) characters", "备注超过 {n} 个字符"),
+    (r"give the assignee's name with --to \(1 to (?P<n>\d+) characters\)", "请用 --to 给出被指派人姓名（1 至 {n} 个字符）"),
     (r"no store there \(store init or alarms serve makes one\)", "该处没有数据库（由 store init 或 alarms serve 创建）"),
     (r"the store stayed unreachable for (?P<s>\d+) s; alarm service stopped", "数据库 {s} 秒内一直无法连接；报警服务已停止"),
     (r"another alarm service \((?P<h>.+?)\) took over this store's alarms at commit (?P<c>\d+); this one stops",

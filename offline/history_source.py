@@ -69,5 +69,5 @@ def history_source(workspace, recorded=None):
     """The history the window's views read: the store it follows, else the file it records (``recorded``,
     None when nothing is recorded: the field, or a damaged history the user kept)."""
     if workspace.follow_store:
-        return StoreHistory(lambda: workspace.open_store(seed=False), workspace.store_url)
+        return StoreHistory(workspace.store_opener(), workspace.store_url)
     return FileHistory(recorded) if recorded is not None else None

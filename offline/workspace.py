@@ -177,6 +177,13 @@ class Workspace:
             self._profile = profiles.load()
         return self._profile
 
+    def store_opener(self, seed: bool = False):
+        """``open_store`` as a call that holds nothing of the workspace, for a worker thread that may end after the
+        window closed (the workspace's signals reach the window's panels: holding it would hold the window)."""
+        import functools
+        from offline.store import open_store
+        return functools.partial(open_store, self.store_target(), self._store_password, seed=seed)
+
     def describe(self) -> dict:
         """What is open, for logs and ``info``: never a password."""
         return {"mode": self.mode, "package": str(self.package) if self.package else None,

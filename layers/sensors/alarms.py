@@ -34,6 +34,7 @@ class AlarmEvent(NamedTuple):
     alarm: int
     sensor: int         # registry row in memory; the history store keeps the Datastream id
     event: str          # raised | escalated | acknowledged | cleared | normal | unacknowledged | flapping | note
+    #                     | assigned (note: the assignee)
     #                     | ended (the recording stopped with it open) | resumed (the next one carried it on)
     severity: int
     time: float         # seconds since 1970
@@ -61,6 +62,8 @@ class Alarm:
     escalated: bool = False       # left unacknowledged past its rule's escalation time
     flapping: bool = False        # came back flap_count times within flap_window_s
     returns: list = field(default_factory=list)  # times of the latest excursions (flapping test)
+    assignee: str = ""            # whom an operator assigned it to (``assign``)
+    pending: str = ""             # a window following the store: what was asked and not applied yet (alarm_mirror)
 
 
 class AlarmBook:
@@ -201,6 +204,16 @@ class AlarmBook:
             self._event(a, event, when, who, note=note)
             return a
 
+    def assign(self, alarm_id: int, who: str, assignee: str, when: float) -> Alarm:
+        """``who`` gives an open alarm to ``assignee`` (an "assigned" event: who asked, the assignee as its note)."""
+        with self._lock:
+            a = self.alarms[alarm_id]
+            if a.status == CLEARED:
+                raise ValueError(f"alarm {alarm_id} is already cleared")
+            a.assignee = assignee
+            self._event(a, "assigned", when, who, note=assignee)
+            return a
+
     def restore(self, recorded: dict) -> int:
         """Carry on the alarms a history holds open (HistoryStore.alarms_at, sensors as registry rows).
 
@@ -318,6 +331,8 @@ def alarm_columns(alarms) -> dict[str, np.ndarray]:
             "acked_by": np.array([a.acked_by for a in al], object),
             "cleared_by": np.array([a.cleared_by for a in al], object),
             "note": np.array([a.note for a in al], object),
+            "assignee": np.array([a.assignee for a in al], object),
+            "pending": np.array([a.pending for a in al], object),
             "occurrences": col("occurrences", np.int32), "flapping": col("flapping", bool)}
 
 

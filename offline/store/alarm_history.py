@@ -65,3 +65,34 @@ def service_status(store) -> dict:
     checkpoint, holder, updated = store.q(
         "SELECT checkpoint, holder, updated_at FROM alarm_service WHERE id = 1").fetchone()
     return {"checkpoint": int(checkpoint), "holder": holder or "", "updated_at": updated}
+
+
+def alarms_by_id(store, ids) -> list[dict]:
+    """These alarms as they stand now (a reader that followed ``events_since`` reads the alarms they touched)."""
+    ids, out = sorted({int(i) for i in ids}), []
+    for lo in range(0, len(ids), 1000):
+        part = ids[lo:lo + 1000]
+        out += [_alarm(r) for r in store.q(f"SELECT {', '.join(ALARM_COLUMNS)} FROM alarms WHERE id IN "
+                                           f"({', '.join('?' * len(part))}) ORDER BY id", part).fetchall()]
+    return out
+
+
+def latest_cleared(store, n: int) -> list[dict]:
+    """The ``n`` newest alarms already cleared, oldest first."""
+    rows = store.q(f"SELECT {', '.join(ALARM_COLUMNS)} FROM alarms WHERE status = 'cleared' ORDER BY id DESC LIMIT ?",
+                   (int(n),)).fetchall()
+    return [_alarm(r) for r in reversed(rows)]
+
+
+def last_seq(store) -> int:
+    """The newest event's ``seq`` (0: none): a reader's cursor before its first read."""
+    return int(store.q("SELECT COALESCE(MAX(seq), 0) FROM alarm_events").fetchone()[0])
+
+
+def pending_requests(store) -> dict:
+    """alarm id → [(action, who), …] of the requests the alarm service has not applied yet, in request order."""
+    out: dict = {}
+    for alarm_id, action, who in store.q(
+            "SELECT alarm, action, who FROM alarm_requests WHERE applied_at IS NULL ORDER BY id").fetchall():
+        out.setdefault(int(alarm_id), []).append((action, who))
+    return out

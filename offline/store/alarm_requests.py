@@ -1,4 +1,4 @@
-"""What operators ask of the alarms — acknowledge, clear, note — and the alarm service applying it (issue 22 item 4).
+"""What operators ask of the alarms — acknowledge, clear, note, assign — and the alarm service applying it (issue 22 item 4).
 
 A desk (a window, ``alarms ack``) inserts a row into ``alarm_requests`` (offline/store/alarms_schema.py,
 migration 6) with the operator's name and words; it never updates ``alarms``. The alarm service
@@ -21,9 +21,10 @@ from __future__ import annotations
 import time
 
 from layers.sensors.alarms import ACKNOWLEDGED, ACTIVE, CLEARED
+from offline.store import alarm_wake
 
 # action → what a refused role may not do (the zh words: layers/messages.py STORE_ACTIONS)
-ACTIONS = {"ack": "acknowledge alarms", "clear": "clear alarms", "note": "annotate alarms"}
+ACTIONS = {"ack": "acknowledge alarms", "clear": "clear alarms", "note": "annotate alarms", "assign": "assign alarms"}
 MAX_NOTE = 2000
 MAX_WHO = 120
 
@@ -31,6 +32,7 @@ MAX_WHO = 120
 def submit(store, alarm_id: int, action: str, who: str, note: str = "") -> int:
     """Ask the alarm service to ``action`` alarm ``alarm_id`` as ``who``; returns the request's id.
 
+    "assign": ``note`` is the assignee's name. Listeners are woken when it commits (alarm_wake.py).
     ValueError (a usage error) for an unknown action, an empty or overlong name or note, an alarm the
     store does not have or one already cleared."""
     if action not in ACTIONS:
@@ -40,6 +42,10 @@ def submit(store, alarm_id: int, action: str, who: str, note: str = "") -> int:
         raise ValueError(f"give the operator's name with --as (1 to {MAX_WHO} characters)")
     if len(note) > MAX_NOTE:
         raise ValueError(f"the note is longer than {MAX_NOTE} characters")
+    if action == "assign":
+        note = " ".join(note.split())
+        if not note or len(note) > MAX_WHO:
+            raise ValueError(f"give the assignee's name with --to (1 to {MAX_WHO} characters)")
     row = store.q("SELECT status FROM alarms WHERE id = ?", (int(alarm_id),)).fetchone()
     if row is None:
         raise ValueError(f"{store.url}: no alarm {int(alarm_id)} in this store")
@@ -48,7 +54,9 @@ def submit(store, alarm_id: int, action: str, who: str, note: str = "") -> int:
     with store.tx(ACTIONS[action]):
         cur = store.q("INSERT INTO alarm_requests (alarm, action, who, note, requested_at) VALUES (?, ?, ?, ?, ?) "
                       "RETURNING id", (int(alarm_id), action, who, note, time.time()))
-        return int(cur.fetchone()[0])
+        rid = int(cur.fetchone()[0])
+        alarm_wake.notify(store, f"request {rid}")
+        return rid
 
 
 def request(store, request_id: int) -> dict | None:
@@ -86,6 +94,9 @@ def apply(book, requests) -> list[tuple[str, int]]:
             out.append(("done", rid))
         elif action == "note":
             book.remark(a.id, "note", who, float(at), note)
+            out.append(("done", rid))
+        elif action == "assign":
+            book.assign(a.id, who, note, float(at))
             out.append(("done", rid))
         else:
             out.append((f"unknown action {action!r}", rid))

@@ -17,7 +17,8 @@ once it is back, for up to ``give_up_after_s``.
 
 Operators' acknowledgements, clears and notes arrive as rows of ``alarm_requests``
 (offline/store/alarm_requests.py): a step applies the pending ones first, in request order, and marks
-them applied in its transaction, so a kill never loses or repeats one.
+them applied in its transaction, so a kill never loses or repeats one. On PostgreSQL a request wakes
+an idle service at once, and a step that changed anything wakes the windows (offline/store/alarm_wake.py).
 
 One service per store: the lease (offline/store/alarm_lease.py); a second one is refused in one line,
 or with ``standby`` waits and takes over when the first one ends. Every step also checks that the
@@ -39,6 +40,7 @@ from offline.guard import StoreRefused
 from offline.store import alarm_requests, alarm_state
 from offline.store.alarm_feed import SettledReadings
 from offline.store.alarm_lease import Busy, Lease
+from offline.store.alarm_wake import Wake, notify
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ class AlarmService:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.counts = {"readings": 0, "unknown": 0, "events": 0, "steps": 0, "reconnects": 0,
                        "requests": 0}
-        self.store = self.lease = self.book = self.pos = self.feed = None
+        self.store = self.lease = self.book = self.pos = self.feed = self.wake = None
         self.position = 0  # read up to here: past the checkpoint over commit numbers that stored nothing
 
     # -- the loop ------------------------------------------------------------------
@@ -79,7 +81,7 @@ class AlarmService:
                     if not self._step():
                         if once:
                             return
-                        stop.wait(self.poll_s)
+                        self.wake.wait(self.poll_s)  # a desk's request (PostgreSQL) wakes it at once
                 except (alarm_state.TakenOver, Busy):
                     raise
                 except Exception as exc:  # noqa: BLE001 — sorted below: the store gone is waited for, the rest raised
@@ -118,6 +120,7 @@ class AlarmService:
         loaded = alarm_state.load(self.store, self.book)
         self.position = self.pos.checkpoint = loaded.checkpoint
         self.feed = SettledReadings(self.store, self.max_rows)
+        self.wake = Wake(self.store, stop)  # before the first step: a request filed from now on wakes it
         self.report(f"evaluating the alarms of {self.store.url} from commit {self.pos.checkpoint} "
                     f"({len(self.book.open_by_sensor)} open alarms carried on)")
         return True
@@ -145,6 +148,8 @@ class AlarmService:
         with self.store.tx("evaluate alarms"):
             alarm_state.save(self.store, book, before, events, self.pos, upto)
             alarm_requests.mark(self.store, outcomes)  # with the checkpoint: applied once, killed or not
+            if events or outcomes:  # the windows look when (and if) it commits
+                notify(self.store, f"step {upto}")
         self.pos.checkpoint = self.position = upto
         for k, n in (("readings", readings), ("unknown", unknown), ("events", len(events)), ("steps", 1),
                      ("requests", len(outcomes))):
@@ -167,6 +172,8 @@ class AlarmService:
 
     def _drop(self):
         """Close what is open; the book goes too (it may be ahead of what the store committed)."""
+        if self.wake is not None:
+            self.wake.close()
         if self.lease is not None:
             self.lease.release()
         if self.store is not None:
@@ -174,7 +181,7 @@ class AlarmService:
                 self.store.close()
             except Exception:  # noqa: BLE001 — a broken connection may fail to close; it is dropped either way
                 pass
-        self.store = self.lease = self.book = None
+        self.store = self.lease = self.book = self.wake = None
 
     def _name(self) -> str:
         from offline.store import conninfo

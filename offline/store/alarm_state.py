@@ -20,7 +20,8 @@ import numpy as np
 from layers.sensors.alarms import CLEARED, Alarm
 
 ALARM_COLUMNS = ("id", "datastream", "severity", "status", "raised_at", "value", "peak", "acked_by", "acked_at",
-                 "cleared_by", "cleared_at", "normal_since", "occurrences", "note", "escalated", "flapping", "returns")
+                 "cleared_by", "cleared_at", "normal_since", "occurrences", "note", "escalated", "flapping", "returns",
+                 "assignee")
 EVENT_COLUMNS = ("alarm", "datastream", "event", "severity", "at", "who", "value", "note")
 
 
@@ -62,7 +63,7 @@ def load(store, book) -> Position:
             peak=_nan(d["peak"]), acked_by=d["acked_by"] or "", acked_at=d["acked_at"],
             cleared_by=d["cleared_by"] or "", cleared_at=d["cleared_at"], normal_since=d["normal_since"],
             occurrences=int(d["occurrences"]), note=d["note"] or "", escalated=bool(d["escalated"]),
-            flapping=bool(d["flapping"]), returns=json.loads(d["returns"])))
+            flapping=bool(d["flapping"]), returns=json.loads(d["returns"]), assignee=d["assignee"] or ""))
     by_ds = {int(k): n for k, n in json.loads(streaks).items()}
     rows_of = reg.index_of_datastreams(list(by_ds)) if by_ds else np.zeros(0, np.int64)
     streak = {int(s): n for s, n in zip(rows_of.tolist(), by_ds.values()) if s >= 0}
@@ -86,7 +87,7 @@ def fingerprints(book) -> dict:
 def _row(a: Alarm, datastream: int) -> tuple:
     return (a.id, datastream, a.severity, a.status, a.raised_at, _num(a.value), _num(a.peak), a.acked_by,
             a.acked_at, a.cleared_by, a.cleared_at, a.normal_since, a.occurrences, a.note, int(a.escalated),
-            int(a.flapping), json.dumps(a.returns))
+            int(a.flapping), json.dumps(a.returns), a.assignee or None)
 
 
 def save(store, book, before: dict, events, pos: Position, checkpoint: int) -> int:

@@ -61,6 +61,12 @@ def _alarm_requests(store):
     alarms_schema.migrate_requests(store)
 
 
+def _assignee(store):
+    # whom an alarm is assigned to (issue 22 item 4): offline/store/alarms_schema.py
+    from offline.store import alarms_schema
+    alarms_schema.migrate_assignee(store)
+
+
 MIGRATIONS = (
     (1, "records, photos, annotations, change log, sync journal, conflicts", _base),
     (2, "backend extras (PostGIS point of photos)", _backend),
@@ -68,6 +74,7 @@ MIGRATIONS = (
     (4, "sensor observations (partitioned by day on PostgreSQL) and each Datastream's latest reading", _observations),
     (5, "alarm state, alarm events and the alarm service's checkpoint; each reading's commit number", _alarms),
     (6, "alarm requests: operators' acknowledgements, clears and notes for the alarm service", _alarm_requests),
+    (7, "alarm assignee: whom an operator assigned each alarm to", _assignee),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -21,7 +21,7 @@ from offline.store.schema import RECORD_TABLES
 PREFIX = "songjiang_"
 GROUPS = {
     "viewer": "read everything the centre shows (the video wall); write nothing",
-    "operator": "read; resolve conflicts, edit records, acknowledge/clear/annotate alarms (alarm_requests)",
+    "operator": "read; resolve conflicts, edit records, acknowledge/clear/annotate/assign alarms (alarm_requests)",
     "recorder": "insert sensor observations only; read nothing else",
     "field_sync": "submit field edits through package sync only; no read of restricted tables",
     "alarms": "the alarm service (alarms serve): read the readings, write alarms, their events and its checkpoint",

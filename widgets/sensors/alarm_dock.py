@@ -3,8 +3,10 @@
 Bound to an AlarmBook; the panel calls ``refresh`` at most once a second and
 only when the book's version moved. The table sorts by any column and filters
 by district, kind, severity, state and terminal id (a proxy over the rows, so
-thousands of alarms stay quick); several rows are acknowledged or cleared in
-one action, with a note. Actions record the operator (a setting, by default the
+thousands of alarms stay quick); several rows are acknowledged, cleared or
+assigned ("Assign to…", also in the rows' context menu) in one action, with a
+note. Bound to the store's alarms (offline/store/alarm_mirror.py) the actions
+are requests to the alarm service and a row says "pending" until it applied them. Actions record the operator (a setting, by default the
 OS user) and the time. In replay the table shows the alarms open at that
 moment, read-only, with their per-district counts.
 """
@@ -86,9 +88,13 @@ class AlarmDock(QWidget):
         header.setStretchLastSection(True)
         self._sized = False
         self.table.clicked.connect(self._clicked)
-        self.ack_button, self.clear_button = QPushButton(), QPushButton()
+        self.ack_button, self.clear_button, self.assign_button = QPushButton(), QPushButton(), QPushButton()
         self.ack_button.clicked.connect(lambda: self.acknowledge_selected())
         self.clear_button.clicked.connect(lambda: self.clear_selected())
+        self.assign_button.clicked.connect(lambda: self.ask_assignee())
+        self.assign_dialog = None  # "Assign to…": a small input dialog, open while the operator types
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         page = QWidget()
         box = QVBoxLayout(page)
         box.setContentsMargins(2, 2, 2, 2)
@@ -99,6 +105,7 @@ class AlarmDock(QWidget):
         buttons.addWidget(self.note, 1)
         buttons.addWidget(self.ack_button)
         buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.assign_button)
         box.addLayout(buttons)
         filters = QGridLayout()
         filters.setSpacing(3)
@@ -131,6 +138,7 @@ class AlarmDock(QWidget):
         self.tabs.setTabText(2, tr("sensors.tab_health"))
         self.ack_button.setText(tr("sensors.ack"))
         self.clear_button.setText(tr("sensors.clear"))
+        self.assign_button.setText(tr("sensors.assign"))
         self.search.setPlaceholderText(tr("sensors.search_terminal"))
         self.note.setPlaceholderText(tr("sensors.action_note"))
         self._fill_filters()
@@ -169,8 +177,8 @@ class AlarmDock(QWidget):
     def show_replay(self, t, alarms: dict):
         """Alarms open at a past moment (HistoryStore.alarms_at); None returns to live."""
         self.replay_time = t
-        self.ack_button.setEnabled(t is None)
-        self.clear_button.setEnabled(t is None)
+        for button in (self.ack_button, self.clear_button, self.assign_button):
+            button.setEnabled(t is None)
         if t is None or self.book is None:
             return self.refresh()
         shown = [a for a in replayed_alarms(alarms) if 0 <= a.sensor < len(self.registry)]
@@ -280,6 +288,39 @@ class AlarmDock(QWidget):
             self.book.clear(aid, who, when, self.note.text().strip())
         self._after_action(ids)
         return len(ids)
+
+    def assign_selected(self, assignee: str, who: str | None = None) -> int:
+        """Give every selected open alarm to ``assignee`` (an "assigned" event with who asked)."""
+        assignee = " ".join(str(assignee).split())
+        alarms = self.book.alarms
+        ids = [a for a in self.selected_alarms() if a in alarms and alarms[a].status != CLEARED] if assignee else []
+        when, who = time.time(), who or self.operator
+        for aid in ids:
+            self.book.assign(aid, who, assignee, when)
+        self._after_action(ids)
+        return len(ids)
+
+    def ask_assignee(self):
+        """"Assign to…": the name in a small dialog, then ``assign_selected`` (nothing selected: nothing asked)."""
+        if not self.selected_alarms() or self.replay_time is not None:
+            return
+        from PySide6.QtWidgets import QInputDialog
+        self.assign_dialog = dialog = QInputDialog(self)
+        dialog.setWindowTitle(tr("sensors.assign_title"))
+        dialog.setLabelText(tr("sensors.assign_label"))
+        dialog.textValueSelected.connect(self.assign_selected)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _context_menu(self, pos):
+        if not self.selected_alarms() or self.replay_time is not None:
+            return
+        from PySide6.QtWidgets import QMenu
+        menu = QMenu(self)
+        for key, fn in (("sensors.ack", self.acknowledge_selected), ("sensors.clear", self.clear_selected),
+                        ("sensors.assign", self.ask_assignee)):
+            menu.addAction(tr(key), lambda fn=fn: fn())
+        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _after_action(self, ids):
         if ids:

@@ -20,7 +20,7 @@ from layers.sensors.strings import district_label, fmt_time, kind_label, state_l
 
 # now: the terminal's state as the map shows it (layers.sensors.state.terminal_states); note: the operator's
 COLUMNS = ("severity", "status", "sensor", "kind", "district", "value", "raised", "occurrences", "acked",
-           "note", "cleared", "now")
+           "assignee", "note", "cleared", "now")
 SEVERITY_BG = {CRITICAL: QColor(200, 40, 40), WARNING: QColor(230, 170, 20)}
 GROUP_BG = (QColor(0, 0, 0, 0), QColor(120, 140, 170, 40))  # alternate bands, one per group
 CLEARED = STATUSES.index("cleared")
@@ -109,7 +109,7 @@ class AlarmTableModel(QAbstractTableModel):
                     else np.zeros(len(c["sensor"]), np.uint8))
         return {"severity": c["severity"], "status": c["status"], "value": c["value"], "raised": c["raised"],
                 "occurrences": c["occurrences"], "acked": c["acked_at"], "cleared": c["cleared_at"],
-                "note": c["note"].astype(str)}[name]
+                "note": c["note"].astype(str), "assignee": c["assignee"].astype(str)}[name]
 
     def _reorder(self):
         """Filter, then sort (stable, so equal keys keep the book's order), group key first."""
@@ -168,8 +168,11 @@ class AlarmTableModel(QAbstractTableModel):
         k = K.KINDS[int(reg.kind[s])]
         if column == "severity":
             return state_label(int(c["severity"][r]))
-        if column == "status":
-            return tr(f"sensors.status_{STATUSES[c['status'][r]]}")
+        if column == "status":  # a request the alarm service has not applied yet (a window following the store)
+            status = tr(f"sensors.status_{STATUSES[c['status'][r]]}")
+            return f"{status} · {tr('sensors.pending')}" if c["pending"][r] else status
+        if column == "assignee":
+            return str(c["assignee"][r] or "")
         if column == "sensor":
             return str(reg.ids[s])
         if column == "kind":

@@ -125,6 +125,8 @@ class SensorPanel(FeedControl, Replay, Selection, QObject):
         layer.style = {**self._style, **layer.style}
         from console import settings
         self.alarms.operator = settings.operator_name()
+        from console.panels.sensors.store_alarms import follow_store_alarms
+        self.store_alarms = follow_store_alarms(self)  # following the store: its alarms are this window's book
         self.alarms.bind(self.model.alarms, self.model.registry)
         self.model.history_path = self.ctx.workspace.sensor_history  # the workspace decides (None in the field)
         self._check_history()

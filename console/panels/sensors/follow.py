@@ -16,5 +16,5 @@ def follow_store(panel) -> None:
     with panel._feed_lock:
         if panel._closed or model is None:
             return
-        follower = StoreFollower(model.registry, lambda: ws.open_store(seed=False), ws.store_url)
+        follower = StoreFollower(model.registry, ws.store_opener(), ws.store_url)
         start_feed(model, follower, history=False, alarms=False)  # the store is the history; the service, the alarms
