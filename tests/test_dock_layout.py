@@ -90,3 +90,6 @@ def test_dock_tab_titles_whole_and_legend_unclipped(dock_window, qtbot):
         assert legend.isVisible() and win.docks.legend.sections(), "the legend shows the sensor layer's section"
         assert legend.verticalScrollBar().maximum() == 0, \
             f"legend needs scrolling at {size}: {legend.viewport().height()} px for {legend.widget().sizeHint().height()}"
+        note = win.panels.sensor_panel.alarms.note  # the acknowledgement note: its hint readable, not "N…"
+        assert note.width() >= note.fontMetrics().horizontalAdvance(note.placeholderText()), \
+            f"alarm note field {note.width()} px at {size} for {note.placeholderText()!r}"

@@ -101,8 +101,8 @@ class AlarmDock(QWidget):
         # two short rows rather than one long one: the dock lives in a side column beside the map
         self.summary.setWordWrap(True)
         box.addWidget(self.summary)
+        box.addWidget(self.note)  # a row of its own: beside three buttons a side column left it "N…" wide
         buttons = QHBoxLayout()
-        buttons.addWidget(self.note, 1)
         buttons.addWidget(self.ack_button)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.assign_button)
