@@ -37,7 +37,7 @@ import uuid
 from layers.sensors.alarms import AlarmBook
 from layers.sensors.state import SensorState
 from offline.guard import StoreRefused
-from offline.store import alarm_requests, alarm_state
+from offline.store import alarm_requests, alarm_state, alarm_vitals
 from offline.store.alarm_feed import SettledReadings
 from offline.store.alarm_lease import Busy, Lease
 from offline.store.alarm_wake import Wake, notify
@@ -59,7 +59,7 @@ class AlarmService:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.counts = {"readings": 0, "unknown": 0, "events": 0, "steps": 0, "reconnects": 0,
                        "requests": 0}
-        self.store = self.lease = self.book = self.pos = self.feed = self.wake = None
+        self.store = self.lease = self.book = self.pos = self.feed = self.wake = self.vitals = None
         self.position = 0  # read up to here: past the checkpoint over commit numbers that stored nothing
 
     # -- the loop ------------------------------------------------------------------
@@ -119,6 +119,7 @@ class AlarmService:
         self.book = AlarmBook(SensorState(self.registry), self.rules)
         loaded = alarm_state.load(self.store, self.book)
         self.position = self.pos.checkpoint = loaded.checkpoint
+        self.vitals = alarm_vitals.Vitals.restore(self.store, self.book, loaded.checkpoint)  # the city's state then
         self.feed = SettledReadings(self.store, self.max_rows)
         self.wake = Wake(self.store, stop)  # before the first step: a request filed from now on wakes it
         self.report(f"evaluating the alarms of {self.store.url} from commit {self.pos.checkpoint} "
@@ -143,11 +144,12 @@ class AlarmService:
             unknown += int(len(idx) - keep.sum())
             if keep.any():
                 idx, t, v = idx[keep], b.times[keep], b.values[keep]
-                book.update(idx, t, v, book.state.classify(idx, t, v))
+                book.update(idx, t, v, self.vitals.ingest(idx, t, v))  # the minutes it reaches sampled first
         events = book.drain_events()
         with self.store.tx("evaluate alarms"):
             alarm_state.save(self.store, book, before, events, self.pos, upto)
             alarm_requests.mark(self.store, outcomes)  # with the checkpoint: applied once, killed or not
+            self.vitals.save(self.store)  # the vital signs' minutes: none twice, none lost
             if events or outcomes:  # the windows look when (and if) it commits
                 notify(self.store, f"step {upto}")
         self.pos.checkpoint = self.position = upto

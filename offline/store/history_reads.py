@@ -7,8 +7,8 @@ of a history file (offline/history.py ``HistoryReader``: ``moment``, ``series``,
 ``alarms_at``, ``extent``, ``vitals_series``), so the reader thread (console/panels/sensors/history.py)
 does not know which one it holds; offline/history_source.py decides, from the workspace.
 
-What it cannot give: the vital signs' past samples. Recorders do not compute them (offline/store/
-recording.py), so the trends of a window following the store read "—" (an empty series).
+The vital signs' past samples are the alarm service's (``vitals``, offline/store/alarm_vitals.py): the
+recorders each see part of the feed and compute none; a store no service has served yet has none ("—").
 
 PostgreSQL: a series reads one Datastream's key in the day partitions it spans (pruned); ``at(t)``
 and ``extent`` probe each Datastream's key once (a lateral join over ``latest``: an ordered Append over
@@ -114,5 +114,13 @@ class StoreHistoryReader:
         return None if t0 is None else (float(t0) / 1000.0, float(t1) / 1000.0)
 
     def vitals_series(self, t0: float, t1: float) -> dict:
-        """No vital-sign samples in the store (module docstring): the trends read "—"."""
-        return {}
+        """{(district, indicator): (times s, values)} in [t0, t1], oldest first (as HistoryReader.vitals_series)."""
+        if not self.store.has_table("vitals"):
+            return {}
+        out: dict = {}
+        for d, k, tm, v in self.store.q("SELECT district, indicator, time, value FROM vitals WHERE time BETWEEN ? AND ? "
+                                        "ORDER BY district, indicator, time", (float(t0), float(t1))):
+            times, values = out.setdefault((d, k), ([], []))
+            times.append(float(tm))
+            values.append(float("nan") if v is None else float(v))
+        return {key: (np.array(t), np.array(v)) for key, (t, v) in out.items()}

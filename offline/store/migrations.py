@@ -67,6 +67,13 @@ def _assignee(store):
     alarms_schema.migrate_assignee(store)
 
 
+def _vitals(store):
+    # the city vital signs' minute samples, written by the alarm service (issue 22 item 4):
+    # offline/store/alarm_vitals.py
+    from offline.store import alarm_vitals
+    alarm_vitals.migrate(store)
+
+
 MIGRATIONS = (
     (1, "records, photos, annotations, change log, sync journal, conflicts", _base),
     (2, "backend extras (PostGIS point of photos)", _backend),
@@ -75,6 +82,7 @@ MIGRATIONS = (
     (5, "alarm state, alarm events and the alarm service's checkpoint; each reading's commit number", _alarms),
     (6, "alarm requests: operators' acknowledgements, clears and notes for the alarm service", _alarm_requests),
     (7, "alarm assignee: whom an operator assigned each alarm to", _assignee),
+    (8, "the city vital signs' minute samples, written by the alarm service", _vitals),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -6,7 +6,8 @@ The pipeline drives a history through a few calls (``append`` a batch and return
 in the pipeline's own thread. What a recorder does not write is said here, once: alarm events (the one
 alarm service, `alarms serve`, evaluates the stored observations in commit order and writes them:
 offline/store/alarm_service.py; `record --store` runs without an alarm book) and the vital signs'
-samples (item 4); the feed's label is kept by the recorder only.
+samples (each recorder sees part of the feed: the alarm service samples the city, offline/store/alarm_vitals.py);
+the feed's label is kept by the recorder only.
 """
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ class StoreHistory:
         pass
 
     def append_vitals(self, t: float, rows) -> int:
-        return 0
+        return 0  # the alarm service's (module docstring)
 
     def append_alarm_events(self, events) -> int:
         raise NotImplementedError("alarm events are not kept in the store by record (issue 22 item 3)")

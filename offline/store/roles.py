@@ -24,7 +24,8 @@ GROUPS = {
     "operator": "read; resolve conflicts, edit records, acknowledge/clear/annotate/assign alarms (alarm_requests)",
     "recorder": "insert sensor observations only; read nothing else",
     "field_sync": "submit field edits through package sync only; no read of restricted tables",
-    "alarms": "the alarm service (alarms serve): read the readings, write alarms, their events and its checkpoint",
+    "alarms": "the alarm service (alarms serve): read the readings, write alarms, their events, its checkpoint "
+              "and the city vital signs' samples",
 }
 # the table sensor observations live in (offline/store/observations_schema.py): the recorder's only right
 OBSERVATIONS = "observations"
@@ -63,9 +64,9 @@ def privileges(tables: set[str], restricted: set[str]) -> dict[str, dict[str, st
         "recorder": {**common, **({OBSERVATIONS: "INSERT"} if OBSERVATIONS in tables else {})},
         "field_sync": {t: p for t, p in sync.items() if t not in restricted},
         # the one writer of alarms (offline/store/alarm_service.py); the recorder never writes them
-        "alarms": {**common, OBSERVATIONS: "SELECT", "alarms": "SELECT, INSERT, UPDATE",
+        "alarms": {**common, OBSERVATIONS: "SELECT", "latest": "SELECT", "alarms": "SELECT, INSERT, UPDATE",
                    "alarm_events": "SELECT, INSERT", "alarm_service": "SELECT, UPDATE",
-                   "alarm_requests": "SELECT, UPDATE"},
+                   "alarm_requests": "SELECT, UPDATE", "vitals": "SELECT, INSERT, DELETE"},
     }
     return {g: {t: p for t, p in grants.items() if t in tables} for g, grants in out.items()}
 
@@ -109,7 +110,7 @@ def login_statements(login: str, group_name: str) -> list[str]:
 # a table a later migration adds joins this list (and ``privileges``), or no group role may use it
 STORE_TABLES = (*HBIM, "store_version", "schema_version", "restricted_tables", "photos", "photo_blobs", "annotations",
                 "sync_journal", "changes", "conflicts", "latest", "alarms", "alarm_events", "alarm_service",
-                "alarm_requests")
+                "alarm_requests", "vitals")
 
 
 def restricted_names(names) -> set[str]:
