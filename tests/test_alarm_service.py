@@ -7,7 +7,7 @@ and keeps the alarms, their events and its checkpoint in the store, in one trans
 
 What a user checks: the service killed (SIGKILL) again and again while readings are being stored
 leaves exactly the alarm history an uninterrupted run makes over the same stored readings (same
-alarms, same transitions in the same order, none twice); a PostgreSQL restart in mid-run is waited
+alarms, same transitions in the same order, none twice; the same vital-sign minutes); a PostgreSQL restart in mid-run is waited
 for and the run resumes; a recorder's batch that commits after a later one is evaluated, never skipped;
 a second service is refused in one line and a standby takes over. Real PostgreSQL (tests/postgres.py)
 and SQLite, the real CLI in subprocesses; readings written by tests/alarm_writer.py through the
@@ -85,12 +85,13 @@ def history(url) -> tuple:
     events = _sql(url, "SELECT alarm, datastream, event, severity, at, who, value, note FROM alarm_events ORDER BY seq")
     alarms = _sql(url, "SELECT * FROM alarms ORDER BY id")
     service = _sql(url, "SELECT next_alarm, settled_at, streaks FROM alarm_service")
-    return events, alarms, service
+    vitals = _sql(url, "SELECT district, indicator, time, value FROM vitals ORDER BY time, district, indicator")
+    return events, alarms, service, vitals  # the city vital signs' minutes too: none twice, none lost
 
 
 def _reset(url):
     """The alarm tables as before the service's first step (the store's owner may)."""
-    sql = ["DELETE FROM alarm_events", "DELETE FROM alarms",
+    sql = ["DELETE FROM alarm_events", "DELETE FROM alarms", "DELETE FROM vitals",
            "UPDATE alarm_service SET checkpoint = 0, next_alarm = 1, settled_at = NULL, streaks = '{}'"]
     if url.startswith("postgresql://"):
         import psycopg
@@ -137,6 +138,7 @@ def _same_history(url, log, kills):
     events = killed[0]
     kinds = {e[2] for e in events}
     assert {"raised", "normal", "cleared", "flapping", "unacknowledged"} <= kinds, kinds
+    assert len({v[2] for v in killed[3]}) >= 60  # an hour and more of data time: minutes written across the kills
     assert _uninterrupted(url) == killed  # same alarms, same transitions in the same order, none twice
 
 

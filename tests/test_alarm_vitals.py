@@ -68,9 +68,8 @@ def _serve_once(url, reg, restart_every_step=False):
 
 def _reset(url):
     """The service's tables as before its first step (the readings stay)."""
-    from tests.test_alarm_service import _reset as reset_alarms
-    reset_alarms(url)
-    _write(url, "DELETE FROM vitals")
+    from tests.test_alarm_service import _reset as reset_service
+    reset_service(url)
 
 
 def _write(url, sql):

@@ -17,6 +17,7 @@ import re
 import shutil
 import uuid
 
+import numpy as np
 import pytest
 
 from postgres import require_postgres
@@ -214,6 +215,39 @@ def test_only_the_alarm_service_role_writes_alarms_and_the_centre_reads_them(sto
     with psycopg.connect(urls["alarms"], autocommit=True) as con:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             con.execute("SELECT * FROM hbim_components")  # the alarm service reads readings, not HBIM records
+
+
+def test_the_alarm_service_role_writes_the_vital_signs_and_only_the_centre_reads_them(store):
+    """Issue 22 item 4: the city vital signs' minute samples (``vitals``) are the alarm service's to write (it
+    rebuilds each terminal's latest reading from ``latest`` and the readings when it starts); viewer and
+    operator read them (a following window's sparklines); nobody else writes them, the recorder reads nothing."""
+    import psycopg
+    from layers.sensors.generate import generate
+    from offline.store import open_store
+    from offline.store.observations import Observations
+    _, urls = store
+    reg = generate(50)
+    obs = Observations(open_store(urls["recorder"], seed=False))
+    try:
+        for k in range(10):  # a reading of every terminal every 30 s, for five minutes
+            obs.append(reg.datastream, np.full(len(reg), 1_765_100_000.0 + 30 * k), np.ones(len(reg)))
+    finally:
+        obs.store.close()
+    for _ in range(2):  # the second run starts by rebuilding the state from what the alarm role may read
+        run = console_cli("alarms", "serve", "--store", urls["alarms"], "--terminals", "50", "--once", "--lang", "en")
+        assert run.returncode == 0, run.stderr[-2000:]
+    for who in ("viewer", "operator"):
+        with psycopg.connect(urls[who], autocommit=True) as con:
+            minutes = con.execute("SELECT time FROM vitals WHERE district = 'all' AND indicator = 'online' "
+                                  "ORDER BY time").fetchall()
+            assert len(minutes) == 4, minutes
+    for who in ("viewer", "operator", "recorder"):
+        with psycopg.connect(urls[who], autocommit=True) as con:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute("INSERT INTO vitals (district, indicator, time, value) VALUES ('all', 'online', 0, 1)")
+    with psycopg.connect(urls["recorder"], autocommit=True) as con:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("SELECT * FROM vitals")
 
 
 def _state(url):

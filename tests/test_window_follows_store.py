@@ -87,6 +87,31 @@ def test_the_window_follows_what_recorders_store_and_charts_and_replays_it(
     obs.store.close()
 
 
+def test_the_window_following_the_store_shows_the_vital_signs_trends_the_alarm_service_wrote(
+        store_url_param, make_window, qtbot):
+    """The sparklines under the vital signs read "—" in a following window: no recorder samples the city.
+    Now the alarm service writes a sample a minute into the store (offline/store/alarm_vitals.py) and the
+    window's trends are those samples."""
+    from layers.sensors.model import default_registry
+    from tests.test_alarm_vitals import _serve_once
+    from tests.test_store_history import _sql
+    url = store_url_param
+    reg = default_registry()
+    obs = _writer(url)
+    now = time.time()
+    for t in np.arange(now - 900, now - 60, 30.0):  # a recorder's transactions over the last quarter hour
+        obs.append(reg.datastream[[A, B, C]], [t] * 3, [1.0, 2.0, 3.0])
+    obs.store.close()
+    _serve_once(url, reg)  # alarms serve --once
+    stored = _sql(url, "SELECT time, value FROM vitals WHERE district = 'all' AND indicator = 'online' ORDER BY time")
+    assert len(stored) >= 12
+    win, panel = _following_window(make_window, qtbot, url)
+    qtbot.waitUntil(lambda: panel.vitals.trend("all", "online") is not None, timeout=60000)
+    times, values = panel.vitals.trend("all", "online")
+    assert times.tolist() == [r[0] for r in stored] and values.tolist() == [r[1] for r in stored]
+    win.close()
+
+
 def test_a_store_unreachable_at_start_is_one_line_in_the_status_bar(make_window, qtbot):
     url = "postgresql://songjiang@127.0.0.1:9/nowhere"  # nothing listens on port 9
     win, panel = _following_window(make_window, qtbot, url)
