@@ -40,13 +40,14 @@ def test_migration_7_brings_an_existing_store_up_once_and_keeps_its_alarms(backe
     store = open_store(url, seed=False)
     with store.tx():  # the store as version 6 left it: no assignee, an alarm raised
         store.q("ALTER TABLE alarms DROP COLUMN assignee")
-        store.q("DELETE FROM schema_version WHERE version = 7")
+        store.q("DROP TABLE vitals")  # migration 8's (the vital signs' samples, offline/store/alarm_vitals.py)
+        store.q("DELETE FROM schema_version WHERE version >= 7")
         store.q(ALARM)
     store.close()
     assert _sql(url, "SELECT max(version) FROM schema_version") == [(6,)]
     store = open_store(url, seed=False)  # opening it applies migration 7
     try:
-        assert migrations.current(store) == migrations.LATEST == 7
+        assert migrations.current(store) == migrations.LATEST >= 7
         assert [(a["id"], a["assignee"]) for a in open_alarms(store)] == [(7, None)]
         assert migrations.migrate(store) == []  # already there: not written again
         from offline.store import alarms_schema
