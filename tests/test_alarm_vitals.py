@@ -37,14 +37,15 @@ def _registry():
     return generate(TERMINALS)
 
 
-def _store_readings(url, reg, batches, seed=5, size=60):
-    """``batches`` transactions of ``size`` readings, 20 s of data time each (3 readings a second)."""
+def _store_readings(url, reg, batches, sim=None, size=60):
+    """``batches`` transactions of ``size`` readings, 20 s of data time each (3 readings a second); returns the
+    simulator (handed back in, it goes on where it stopped)."""
     from layers.sensors.simulator import Simulator
     from offline.store import open_store
     from offline.store.observations import Observations
+    sim = sim or Simulator(reg, seed=5, t0=T0, rate=3.0, anomaly_rate=0.05)
     store = open_store(url, seed=False)
     try:
-        sim = Simulator(reg, seed=seed, t0=T0, rate=3.0, anomaly_rate=0.05)
         for _ in range(batches):
             b = sim.batch(size)
             Observations(store).append(reg.datastream[b.idx], b.times, b.values)
@@ -134,21 +135,12 @@ def test_the_service_writes_one_sample_a_minute_equal_to_the_vital_signs_of_what
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_a_service_restarted_or_run_once_again_and_again_writes_each_minute_once(backend, tmp_path):
+def test_a_service_restarted_or_run_once_again_and_again_writes_each_minute_once(backend, tmp_path, monkeypatch):
     url, reg = _url(backend, tmp_path), _registry()
-    from layers.sensors.simulator import Simulator
-    from offline.store import open_store
-    from offline.store.observations import Observations
-    sim = Simulator(reg, seed=7, t0=T0, rate=3.0, anomaly_rate=0.05)
-    store = open_store(url, seed=False)
-    try:
-        for part in range(4):  # readings arrive while the service is run again with --once
-            for _ in range(8):
-                b = sim.batch(60)
-                Observations(store).append(reg.datastream[b.idx], b.times, b.values)
-            _serve_once(url, reg)
-    finally:
-        store.close()
+    sim = None
+    for _ in range(4):  # readings arrive while the service is run again and again with --once
+        sim = _store_readings(url, reg, 8, sim)
+        _serve_once(url, reg)
     again = _vitals(url)
     _reset(url)
     if backend == "sqlite":  # the strictest: a new service (state rebuilt from the store) for every step
@@ -158,11 +150,9 @@ def test_a_service_restarted_or_run_once_again_and_again_writes_each_minute_once
         def three_at_a_time(self, *args, **kw):
             made(self, *args, **kw)
             self.window = 3
-        alarm_feed.SettledReadings.__init__ = three_at_a_time
-        try:
-            _serve_once(url, reg, restart_every_step=True)
-        finally:
-            alarm_feed.SettledReadings.__init__ = made
+        monkeypatch.setattr(alarm_feed.SettledReadings, "__init__", three_at_a_time)  # small steps: many restarts
+        _serve_once(url, reg, restart_every_step=True)
+        monkeypatch.undo()
         restarted = _vitals(url)
         _reset(url)
     _serve_once(url, reg)  # uninterrupted, over the same stored readings
@@ -194,24 +184,11 @@ def test_old_samples_go_with_the_retention(tmp_path):
     """Samples older than VITALS_KEEP_S (26 h, the history file's) before the newest are dropped in the step."""
     from offline.history import VITALS_KEEP_S
     url, reg = _url("sqlite", tmp_path), _registry()
-    _store_readings(url, reg, 6)
+    sim = _store_readings(url, reg, 6)
     _serve_once(url, reg)
     _write(url, f"INSERT INTO vitals VALUES ('all', 'online', {T0 - VITALS_KEEP_S - 600}, 1.0)")
     _write(url, f"INSERT INTO vitals VALUES ('all', 'online', {T0 - VITALS_KEEP_S + 600}, 1.0)")
-    sim_later = 6  # more readings: the next step writes a minute and drops what is older than 26 h before it
-    from layers.sensors.simulator import Simulator
-    from offline.store import open_store
-    from offline.store.observations import Observations
-    sim = Simulator(reg, seed=5, t0=T0, rate=3.0, anomaly_rate=0.05)
-    for _ in range(sim_later):
-        sim.batch(60)
-    store = open_store(url, seed=False)
-    try:
-        for _ in range(6):
-            b = sim.batch(60)
-            Observations(store).append(reg.datastream[b.idx], b.times, b.values)
-    finally:
-        store.close()
+    _store_readings(url, reg, 6, sim)  # more readings: the next step writes minutes, drops what is 26 h older
     _serve_once(url, reg)
     old = {r[0] for r in _sql(url, f"SELECT time FROM vitals WHERE time < {T0}")}
     assert old == {T0 - VITALS_KEEP_S + 600}
