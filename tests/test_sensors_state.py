@@ -431,3 +431,21 @@ def test_recording_keeps_vital_signs_samples_for_the_sparklines(tmp_path, monkey
     times, online = series[("all", "online")]
     assert len(times) >= 3 and (np.diff(times) > 0).all()
     assert online[0] < online[-1] <= len(reg), "terminals come online as the feed reports them"
+
+
+def test_deduper_answers_as_a_set_of_every_key_seen_while_within_capacity():
+    """The frozen sorted chunks and the set of the newest keys answer like one set of all keys seen
+    (redeliveries from far back, repeats inside a batch, keys on both sides of a chunk's edge)."""
+    rng = np.random.default_rng(7)
+    d, everything = Deduper(capacity=100_000), set()
+    d.chunk = 997  # many chunk edges in a short test
+    for _ in range(60):
+        ds = rng.integers(0, 400, 700)
+        ms = rng.integers(0, 60, 700) * 1000
+        keys = Deduper.keys(ds, ms)
+        expected, batch = [], set()
+        for k in keys.tolist():
+            expected.append(k not in everything and k not in batch)
+            batch.add(k)
+        everything |= batch
+        assert d.fresh(keys).tolist() == expected

@@ -60,39 +60,73 @@ class Counters:
             return d
 
 
+MS_MASK = (1 << 42) - 1  # a packed key's time-ms bits (Deduper.keys)
+
+
 class Deduper:
-    """Remembers the last ``capacity`` (datastream, time-ms) keys; QoS 1 redeliveries repeat one."""
+    """Remembers about the last ``capacity`` (datastream, time-ms) keys; QoS 1 redeliveries repeat one.
+
+    Keys are one int64 each (``keys``). The newest are a Python set (cheap to add to, looked up in C);
+    each ``chunk`` of them is frozen into a sorted numpy array, looked up by binary search, and the
+    oldest arrays go once ``capacity`` is passed. At the default 2,000,000 keys that is ~16 MB of
+    arrays and a set of at most 250,000, instead of a set of 2,000,000 int objects (~150 MB, most of a
+    window's first-hour memory growth: bench_window_memory, issue 25). Keys out of the int64 packing's
+    range (a negative or huge id or time, never the registry's) keep a plain bounded set.
+    """
 
     def __init__(self, capacity: int = 2_000_000):
         self.capacity = capacity
-        self._seen: set = set()
-        self._chunks: collections.deque = collections.deque()
+        self.chunk = max(1, min(250_000, capacity // 8))
+        self._current: set = set()
+        self._frozen: collections.deque = collections.deque()  # (newest time-ms, sorted int64 keys), oldest first
+        self._other: set = set()
+        self._other_chunks: collections.deque = collections.deque()
 
     @staticmethod
-    def keys(ds: np.ndarray, ms: np.ndarray) -> list:
+    def keys(ds: np.ndarray, ms: np.ndarray):
         ds, ms = np.asarray(ds, np.int64), np.asarray(ms, np.int64)
-        if len(ds) and (ds.max() < 2 ** 20 and ds.min() >= 0 and ms.min() >= 0 and ms.max() < 2 ** 42):
-            return ((ds << 42) | ms).tolist()  # one int per key: set ops stay in C
+        if not len(ds) or (ds.max() < 2 ** 20 and ds.min() >= 0 and ms.min() >= 0 and ms.max() < 2 ** 42):
+            return (ds << 42) | ms
         return list(zip(ds.tolist(), ms.tolist()))
 
-    def fresh(self, keys: list) -> np.ndarray:
+    def fresh(self, keys) -> np.ndarray:
         """Mask of keys not seen before (the first of repeats inside ``keys`` counts as fresh)."""
-        seen = self._seen
-        if seen.isdisjoint(keys) and len(set(keys)) == len(keys):
-            mask = np.ones(len(keys), bool)
-            new = keys
-        else:
-            mask = np.zeros(len(keys), bool)
-            new = []
-            for i, k in enumerate(keys):
-                if k not in seen:
-                    seen.add(k)
-                    new.append(k)
-                    mask[i] = True
-        seen.update(new)
-        self._chunks.append(new)
-        while len(seen) > self.capacity and self._chunks:
-            seen.difference_update(self._chunks.popleft())
+        if not isinstance(keys, np.ndarray):
+            return self._fresh_other(keys)
+        keys = keys.astype(np.int64, copy=False)
+        mask = np.zeros(len(keys), bool)
+        mask[np.unique(keys, return_index=True)[1]] = True  # the first of repeats inside the batch
+        ms = keys & MS_MASK
+        for newest, old in self._frozen:  # a chunk holds no key newer than its newest time: live readings skip it
+            near = ms <= newest
+            if near.any():
+                some = keys[near]
+                at = np.minimum(np.searchsorted(old, some), len(old) - 1)
+                mask[near] &= old[at] != some
+        listed = keys.tolist()
+        if not self._current.isdisjoint(listed):
+            mask &= np.fromiter((k not in self._current for k in listed), bool, len(listed))
+        self._current.update(keys[mask].tolist())
+        if len(self._current) >= self.chunk:
+            frozen = np.sort(np.fromiter(self._current, np.int64, len(self._current)))
+            self._frozen.append((int((frozen & MS_MASK).max()), frozen))
+            self._current = set()
+            while sum(len(a) for _, a in self._frozen) > self.capacity:
+                self._frozen.popleft()
+        return mask
+
+    def _fresh_other(self, keys: list) -> np.ndarray:
+        seen = self._other
+        mask = np.zeros(len(keys), bool)
+        new = []
+        for i, k in enumerate(keys):
+            if k not in seen:
+                seen.add(k)
+                new.append(k)
+                mask[i] = True
+        self._other_chunks.append(new)
+        while len(seen) > self.capacity and self._other_chunks:
+            seen.difference_update(self._other_chunks.popleft())
         return mask
 
 
