@@ -32,7 +32,10 @@ class LoadJob:
         return self
 
     def cancel(self):
-        self.job.cancel()
+        if self.job is not None:
+            self.job.cancel()
+        elif getattr(self, "cancel_held", None) is not None:  # queued while the loader holds: never read
+            self.cancel_held()
 
     def fire(self, kind: str, *args):
         for fn in list(self.callbacks[kind]):
@@ -59,6 +62,17 @@ class Loader(QObject):
         super().__init__(parent)
         self.pool = Pool(2, "load")
         self.jobs: list[LoadJob] = []
+        self._held: list | None = None  # starts of jobs queued while held (console/startup.py: map first)
+
+    def hold(self):
+        """Queue what is submitted from now on without reading it (still ``busy``) until ``release``."""
+        if self._held is None:
+            self._held = []
+
+    def release(self):
+        held, self._held = self._held or [], None
+        for start in held:
+            start()
 
     def submit(self, spec, project_crs, on_loaded, on_failed, on_progress=None) -> LoadJob:
         load = LoadJob(spec).on("loaded", on_loaded).on("failed", on_failed)
@@ -66,12 +80,21 @@ class Loader(QObject):
             load.on("progress", on_progress)
         self.jobs.append(load)
         self.started.emit(spec.source)
-        load.job = self.pool.run(
-            _read, spec, project_crs, name=f"load {spec.source}", owner=self,
-            on_done=lambda layers: self._end(load, "loaded", layers),
-            on_error=lambda exc: self._end(load, "failed", str(exc)),
-            on_cancelled=lambda: self._end(load, "cancelled"),
-            on_progress=lambda f, msg: load.fire("progress", f, msg))
+
+        def start():
+            if load not in self.jobs:  # cancelled while held
+                return
+            load.job = self.pool.run(
+                _read, spec, project_crs, name=f"load {spec.source}", owner=self,
+                on_done=lambda layers: self._end(load, "loaded", layers),
+                on_error=lambda exc: self._end(load, "failed", str(exc)),
+                on_cancelled=lambda: self._end(load, "cancelled"),
+                on_progress=lambda f, msg: load.fire("progress", f, msg))
+        if self._held is not None:
+            self._held.append(start)
+            load.cancel_held = lambda: self._end(load, "cancelled")
+        else:
+            start()
         return load
 
     def _end(self, load: LoadJob, kind: str, *args):
@@ -90,7 +113,12 @@ class Loader(QObject):
     def busy(self) -> bool:
         return bool(self.jobs)
 
+    def reading(self) -> bool:
+        """Some job is being read (not only queued while held)."""
+        return any(load.job is not None for load in self.jobs)
+
     def shutdown(self):
+        self._held = None
         self.cancel_all()
         self.pool.shutdown()
         self.jobs.clear()

@@ -61,12 +61,18 @@ class MapFirst(QStackedWidget):
         return any(lyr.kind in GROUND_KINDS and lyr.visible for lyr in self.window.project.layers)
 
     def _check(self, *_):
+        if self.holding():
+            QTimer.singleShot(0, self._check_now)  # after the insertion's own handlers (the bookmarks it brings)
+
+    def _check_now(self):
         win = self.window
         if not self.holding():
             return
         start = win.start_view
-        if self._ground_in() and (not start or start in win.project.bookmarks) or not win.loader.busy():
-            QTimer.singleShot(0, self.reveal)  # after the layer's own insertion handlers
+        # the ground and the start view are in; or nothing more is being read (what the loader holds
+        # back for after the map, startup.start, waits for this: it never keeps the map hidden)
+        if self._ground_in() and (not start or start in win.project.bookmarks) or not win.loader.reading():
+            self.reveal()
 
     def reveal(self):
         win = self.window
@@ -76,6 +82,16 @@ class MapFirst(QStackedWidget):
             win.view.held = False
             self.setCurrentWidget(win.view)
             win.view.request_render()
+        waiting, self._then = getattr(self, "_then", []), []
+        for fn in waiting:
+            fn()
+
+    def then(self, fn):
+        """Call ``fn`` once the map shows (at once if it already does)."""
+        if self.holding():
+            self._then = [*getattr(self, "_then", []), fn]
+        else:
+            fn()
 
     def _stop_watching(self):
         if self._watching:
@@ -92,7 +108,12 @@ def start(window, base_specs, more_specs=()) -> list:
     jobs = window.load_specs(base_specs)
     if not jobs:
         window.map_first.reveal()
-    window.load_specs(list(more_specs))  # the sensor feed starts with its layer, not after the map shows
+    # what the kinds add (200,000 terminals, BIM models, the city's buildings, the demo feed) is queued now
+    # and read once the map shows: started beside it, it took the two cores and the GIL from the base
+    # map's first frame. Queued, it keeps the loader busy, so "all loaded" still means all.
+    window.loader.hold()
+    window.load_specs(list(more_specs))
+    window.map_first.then(window.loader.release)
     return jobs
 
 

@@ -44,3 +44,29 @@ def test_the_first_frame_after_start_shows_the_map(make_window, qtbot):
     # the map itself, in its own colours, not only the ground's haze: many distinct colours
     px = first.reshape(-1, 3).astype(int) // 8
     assert len(np.unique(px[:, 0] * 1024 + px[:, 1] * 32 + px[:, 2])) > 40
+
+
+def test_what_the_kinds_add_is_read_after_the_map_shows_and_then_all_loads(make_window, qtbot, monkeypatch):
+    """The 200,000 terminals, the BIM models and the city's buildings took the two cores and the GIL from
+    the base map's first frame (py-spy: ~5 CPU-s before it); they are queued at start and read once the map
+    shows. Queued, they keep the loader busy ("all loaded" still means all), and they never keep the map
+    hidden: it shows with the ground and the start view, then everything loads."""
+    import console.loader as loader
+    from console.startup import start
+    from layers import layer_kinds
+    from layers.loading import embedded_specs
+    win = make_window(start_view=WHOLE, demo_feed=False, size=(1000, 700), show=False)
+    read, when, held = loader._read, {}, win.map_first.holding  # (a bound method: no reference kept after)
+
+    def recorded(job, spec, crs):
+        when[spec.source] = held()  # read while the map is still held back?
+        return read(job, spec, crs)
+    monkeypatch.setattr(loader, "_read", recorded)
+    base, more = embedded_specs(), layer_kinds.default_specs()
+    start(win, base, more)
+    qtbot.waitUntil(lambda: not win.map_first.holding() and not win.loader.busy(), timeout=120000)
+    assert {s.source for s in base + more} <= set(when)
+    assert not [s.source for s in more if when[s.source]], "a kind's layer was read before the map showed"
+    assert any(when[s.source] for s in base), "the base map is read while the map is held (test sanity)"
+    assert len(win.project.layers) > len(base)  # and what the kinds add is in
+    del held
