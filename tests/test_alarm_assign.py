@@ -13,19 +13,11 @@ and PostgreSQL (tests/postgres.py). The real dock, its real button and dialog, a
 """
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import Qt
 
-from layers.sensors.alarms import AlarmBook
-from layers.sensors.generate import generate
-from layers.sensors.state import SensorState
 from offline.history import HistoryReader
-from offline.pipeline import Pipeline
 from postgres import require_postgres
-from tests.test_alarms_end_with_recording import _hot_rows
-from tests.test_sensors_state import _ListFeed
 from tests.test_store_history import _sql
 
 ALARM = ("INSERT INTO alarms (id, datastream, severity, status, raised_at, occurrences, escalated, flapping, returns) "
@@ -61,25 +53,9 @@ def test_migration_7_brings_an_existing_store_up_once_and_keeps_its_alarms(backe
 
 @pytest.mark.gui
 def test_assign_to_on_a_window_s_own_alarms_shows_and_is_in_its_history(qtbot, tmp_path):
-    from layers import i18n
-    from widgets.sensors.alarm_dock import AlarmDock
-    i18n.set_language("en")
-    reg = generate(3000, seed=3)
-    (i,), (v,) = _hot_rows(reg, 1)
+    from tests.test_alarm_note import dock_with_one_alarm
     db = tmp_path / "h.sqlite"
-    state = SensorState(reg)
-    book = AlarmBook(state)
-    now = time.time()
-    pipe = Pipeline(_ListFeed(reg, [([i, i], [now - 60, now], [v, v])]), state, book, history_path=db).start()
-    dock = AlarmDock()
-    qtbot.addWidget(dock)
-    dock.resize(1400, 500)
-    dock.show()
-    dock.operator = "duty-officer"
-    dock.bind(book, reg)
-    qtbot.waitUntil(lambda: book.for_sensor(i) is not None, timeout=10000)
-    dock.refresh()
-    dock.table.selectRow(dock.row_of_sensor(i))
+    dock, book, pipe, i, _reg = dock_with_one_alarm(qtbot, db, "en")
     qtbot.mouseClick(dock.assign_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: dock.assign_dialog is not None and dock.assign_dialog.isVisible(), timeout=5000)
     dock.assign_dialog.setTextValue("  王 芳 ")

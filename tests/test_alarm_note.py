@@ -40,13 +40,14 @@ def _tooltip(dock, row):
     return QToolTip.text()
 
 
-def test_a_typed_note_is_in_the_row_its_tooltip_the_history_and_the_replay(qtbot, tmp_path):
+def dock_with_one_alarm(qtbot, db, lang: str):
+    """An alarm dock on a window's own book, recording into ``db``, its one alarm selected by the
+    duty officer: (dock, book, pipeline, terminal row, registry)."""
     from layers import i18n
     from widgets.sensors.alarm_dock import AlarmDock
-    i18n.set_language("zh")
+    i18n.set_language(lang)
     reg = generate(3000, seed=3)
     (i,), (v,) = _hot_rows(reg, 1)
-    db = tmp_path / "h.sqlite"
     state = SensorState(reg)
     book = AlarmBook(state)
     now = time.time()
@@ -60,6 +61,13 @@ def test_a_typed_note_is_in_the_row_its_tooltip_the_history_and_the_replay(qtbot
     qtbot.waitUntil(lambda: book.for_sensor(i) is not None, timeout=10000)
     dock.refresh()
     dock.table.selectRow(dock.row_of_sensor(i))
+    return dock, book, pipe, i, reg
+
+
+def test_a_typed_note_is_in_the_row_its_tooltip_the_history_and_the_replay(qtbot, tmp_path):
+    from layers import i18n
+    db = tmp_path / "h.sqlite"
+    dock, book, pipe, i, reg = dock_with_one_alarm(qtbot, db, "zh")
     dock.note.setFocus()
     dock.note.insert(NOTE)  # as an input method commits it (QTest cannot type Chinese)
     qtbot.mouseClick(dock.ack_button, Qt.LeftButton)

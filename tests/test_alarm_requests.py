@@ -116,14 +116,19 @@ def test_an_acknowledgement_outlives_a_service_killed_before_committing_it(tmp_p
     assert _once(url)["requests"] == 0 and _acks(url, alarm) == [("王芳", "夜班")]  # and never again
 
 
-def test_a_viewer_cannot_acknowledge_and_an_operator_can(store):  # noqa: F811 — the fixture imported above
-    from tests.test_store_roles import _one_line
-    owner_url, urls = store
+def alarms_raised(urls: dict):
+    """A recorder role stores readings that raise alarms; the alarm service evaluates them once."""
     w = subprocess.run([sys.executable, str(WRITER), urls["recorder"], "1", "6", "300", "3.0"], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
     assert w.returncode == 0, w.stderr[-2000:]
     run = console_cli("alarms", "serve", "--store", urls["alarms"], "--terminals", TERMINALS, "--once", "--lang", "en")
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_a_viewer_cannot_acknowledge_and_an_operator_can(store):  # noqa: F811 — the fixture imported above
+    from tests.test_store_roles import _one_line
+    owner_url, urls = store
+    alarms_raised(urls)
     alarm = _an_active_alarm(owner_url)
     wall = console_cli("alarms", "ack", alarm, "--store", urls["viewer"], "--as", "墙", "--lang", "en")
     line = _one_line(wall, "may not acknowledge alarms", "viewer_")  # the viewer's login role is named

@@ -147,17 +147,10 @@ def test_two_windows_acknowledging_one_alarm_at_once_are_both_in_the_history(tmp
 
 def test_a_viewer_window_cannot_acknowledge_and_says_why(store, qtbot, make_window):  # noqa: F811
     """The wall's role reads the alarms; its button files nothing and one line in the status bar says why (zh, en)."""
-    import subprocess
-    import sys
     from layers import i18n
-    from tests.alarm_writer import TERMINALS
-    from tests.test_alarm_service import ROOT, WRITER
+    from tests.test_alarm_requests import alarms_raised
     owner_url, urls = store
-    w = subprocess.run([sys.executable, str(WRITER), urls["recorder"], "1", "6", "300", "3.0"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
-    assert w.returncode == 0, w.stderr[-2000:]
-    run = console_cli("alarms", "serve", "--store", urls["alarms"], "--terminals", TERMINALS, "--once", "--lang", "en")
-    assert run.returncode == 0, run.stderr[-2000:]
+    alarms_raised(urls)
     win, panel = _window(qtbot, make_window, urls["viewer"], "墙")
     assert set(_shown(panel)) == {r[0] for r in _sql(owner_url, "SELECT id FROM alarms WHERE status <> 'cleared'")}
     alarm = _an_active(panel)
