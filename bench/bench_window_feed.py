@@ -24,7 +24,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.common import TickGaps, emit  # noqa: E402
+from bench.common import emit, lag_and_cpu  # noqa: E402
 
 RUNS = 3
 SINGLE = 100_000
@@ -97,12 +97,8 @@ def live(app, win, port: int, rate: float | None) -> dict:
     """Event-loop gaps and process CPU over LIVE_S with a feed of ``rate`` obs/s (None: no feed)."""
     pub = publish(port, "--rate", rate, "--duration", LIVE_S + 5) if rate else None
     pump(app, 2.0)
-    ticks = TickGaps(20)
-    cpu0, t0 = time.process_time(), time.monotonic()
-    ticks.start()
-    pump(app, LIVE_S)
-    gaps = np.array(ticks.stop())
-    cpu = (time.process_time() - cpu0) / (time.monotonic() - t0)
+    got = lag_and_cpu(pump, app, LIVE_S)
+    gaps, cpu = got["gaps"], got["cpu"] / 100
     if pub is not None:
         pub.kill()
         pub.wait()

@@ -26,7 +26,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.common import TickGaps, emit  # noqa: E402
+from bench.common import emit, lag_and_cpu  # noqa: E402
 
 RUNS = 3
 RATE = 5_000
@@ -42,13 +42,7 @@ def pump(app, seconds: float):
 
 
 def measure(app, win) -> dict:
-    ticks = TickGaps(20)
-    cpu0, t0 = time.process_time(), time.monotonic()
-    ticks.start()
-    pump(app, LIVE_S)
-    gaps = np.array(ticks.stop())
-    cpu = (time.process_time() - cpu0) / (time.monotonic() - t0)
-    return {"p99": float(np.percentile(gaps, 99)) * 1000, "cpu": cpu * 100}
+    return lag_and_cpu(pump, app, LIVE_S)
 
 
 def writer(url: str, rate: float, seconds: float):

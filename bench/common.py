@@ -42,3 +42,18 @@ class TickGaps:
     def stop(self) -> list[float]:
         self.timer.stop()
         return self.gaps
+
+
+def lag_and_cpu(pump, app, seconds: float) -> dict:
+    """Event-loop lag p99 (gaps between 20 ms ticks, ms) and the process's CPU (% of a core, all its
+    threads) while ``pump(app, seconds)`` turns the loop."""
+    import time
+
+    import numpy as np
+    ticks = TickGaps(20)
+    cpu0, t0 = time.process_time(), time.monotonic()
+    ticks.start()
+    pump(app, seconds)
+    gaps = np.array(ticks.stop())
+    cpu = (time.process_time() - cpu0) / (time.monotonic() - t0)
+    return {"p99": float(np.percentile(gaps, 99)) * 1000, "cpu": cpu * 100, "gaps": gaps}
