@@ -177,10 +177,9 @@ def prefetch_pinyin():
     labels are made on the GUI thread on the way to the first frame, which otherwise waited for this
     import (issue 25: heavy imports off the first-frame path). Python's per-module import lock makes
     a ``pinyin`` call that comes first wait for this import to finish, never import twice."""
-    import threading
     if "pypinyin" not in sys.modules:
-        threading.Thread(target=importlib.import_module, args=("pypinyin",), name="prefetch-pinyin",
-                         daemon=True).start()
+        from layers.background import start_thread
+        start_thread(importlib.import_module, "pypinyin", name="prefetch-pinyin")
 
 
 def pinyin(text: str) -> str:

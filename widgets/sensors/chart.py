@@ -40,9 +40,9 @@ def prefetch():
     """Import pyqtgraph on a thread of its own (the panel asks once the layers have loaded), so the first
     chart a user opens is made at once. The import makes no Qt object; a chart made meanwhile waits for it
     (Python's per-module import lock)."""
-    import threading
     if pg is None:
-        threading.Thread(target=_import_pyqtgraph, name="prefetch-pyqtgraph", daemon=True).start()
+        from layers.background import start_thread
+        start_thread(_import_pyqtgraph, name="prefetch-pyqtgraph")
 
 
 class SensorChart(QWidget):
