@@ -17,20 +17,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.common import emit  # noqa: E402
+from bench.common import emit, rss_mib as _rss  # noqa: E402
 
 FLOOD_S = 30.0
 RSS_TARGET_MIB = 600
 
 
 def rss_mib(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return 0.0
+    return _rss(pid, missing=0.0)  # a process gone counts nothing
 
 
 def cli(*args, **kw) -> subprocess.Popen:

@@ -24,17 +24,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.common import emit, median  # noqa: E402
+from bench.common import emit, median, rss_mib  # noqa: E402
 
 N = 200_000
 ACTORS = 2_000
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    return float("nan")
 
 
 def headless_scene(width=1920, height=1080):
@@ -148,7 +141,7 @@ def bench_render():
 
 
 def memory_child():
-    base = rss_mb()
+    base = rss_mib()
     from layers.sensors.simulator import SimulatorFeed
     from offline.pipeline import start_feed
     scene, window, model, adapter = headless_scene(320, 240)
@@ -157,7 +150,7 @@ def memory_child():
     time.sleep(3)
     adapter.update(model.state.snapshot(time.time()))
     window.Render()
-    total = rss_mb()
+    total = rss_mib()
     model.stop()
     sys.stdout.write(json.dumps({"base": base, "total": total}) + "\n")
 

@@ -25,18 +25,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.common import emit  # noqa: E402
+from bench.common import emit, rss_mib  # noqa: E402
 
 RATE = 5_000
 WARM_S = 60.0
 SAMPLE_S = 30.0
-
-
-def rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    raise RuntimeError("no VmRSS in /proc/self/status")
 
 
 def main():

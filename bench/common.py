@@ -57,3 +57,15 @@ def lag_and_cpu(pump, app, seconds: float) -> dict:
     gaps = np.array(ticks.stop())
     cpu = (time.process_time() - cpu0) / (time.monotonic() - t0)
     return {"p99": float(np.percentile(gaps, 99)) * 1000, "cpu": cpu * 100, "gaps": gaps}
+
+
+def rss_mib(pid="self", missing: float = float("nan")) -> float:
+    """Resident memory of process ``pid`` (default: this one) in MiB, from /proc; ``missing`` if it is gone."""
+    from pathlib import Path
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return missing
