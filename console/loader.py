@@ -25,6 +25,7 @@ class LoadJob:
     def __init__(self, spec):
         self.spec = spec
         self.job = None  # the background job reading it
+        self.cancel_held = None  # while the loader holds it back (Loader.hold): how to cancel it unread
         self.callbacks: dict[str, list] = {"loaded": [], "failed": [], "progress": [], "cancelled": []}
 
     def on(self, kind: str, fn):
@@ -34,7 +35,7 @@ class LoadJob:
     def cancel(self):
         if self.job is not None:
             self.job.cancel()
-        elif getattr(self, "cancel_held", None) is not None:  # queued while the loader holds: never read
+        elif self.cancel_held is not None:  # queued while the loader holds: never read
             self.cancel_held()
 
     def fire(self, kind: str, *args):

@@ -40,6 +40,7 @@ class MapFirst(QStackedWidget):
         self.addWidget(window.view)
         self.setCurrentWidget(window.view)
         self._watching = False
+        self._then: list = []  # what waits for the map to show (then)
 
     def holding(self) -> bool:
         return self.window.view.held
@@ -82,14 +83,14 @@ class MapFirst(QStackedWidget):
             win.view.held = False
             self.setCurrentWidget(win.view)
             win.view.request_render()
-        waiting, self._then = getattr(self, "_then", []), []
+        waiting, self._then = self._then, []
         for fn in waiting:
             fn()
 
     def then(self, fn):
         """Call ``fn`` once the map shows (at once if it already does)."""
         if self.holding():
-            self._then = [*getattr(self, "_then", []), fn]
+            self._then.append(fn)
         else:
             fn()
 
